@@ -1,0 +1,60 @@
+// Lint rules that protect what Temporal and the contract need, not taste:
+// promises must be awaited (a dropped promise in a workflow or activity loses work),
+// and workflow code may not reach Node built-ins (it runs in a deterministic sandbox).
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import { builtinModules } from 'node:module';
+
+const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'data/**', 'coverage/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { project: './tsconfig.check.json', tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      // Activities are async by contract even when their body is synchronous.
+      '@typescript-eslint/require-await': 'off',
+    },
+  },
+  {
+    files: ['src/workflows/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: nodeBuiltins.map((name) => ({
+            name,
+            message: 'Workflows run in a deterministic sandbox: no Node built-ins.',
+          })),
+          patterns: [
+            {
+              group: ['../activities/*', '../activities'],
+              message: 'Import activities as types only (proxyActivities).',
+              allowTypeImports: true,
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The pure layers: no Temporal, no I/O.
+    files: ['src/calendar/**/*.ts', 'src/rules/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: nodeBuiltins.map((name) => ({ name, message: 'calendar/ and rules/ are pure: no I/O.' })),
+          patterns: [{ group: ['@temporalio/*'], message: 'calendar/ and rules/ never import Temporal.' }],
+        },
+      ],
+    },
+  },
+  { files: ['**/*.mjs'], ...tseslint.configs.disableTypeChecked },
+);

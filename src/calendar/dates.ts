@@ -1,0 +1,26 @@
+/**
+ * Calendar-date arithmetic on "YYYY-MM-DD" strings. A date here has no time zone: it is a day of
+ * some country's calendar, so the math runs on UTC midnights where no DST can shift it.
+ */
+const DAY_MS = 86_400_000;
+
+export function dateToEpochDay(date: string): number {
+  return Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))) / DAY_MS;
+}
+
+export function epochDayToDate(day: number): string {
+  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+}
+
+export function addDays(date: string, days: number): string {
+  return epochDayToDate(dateToEpochDay(date) + days);
+}
+
+/** ISO weekday: 1 = Monday … 7 = Sunday. */
+export function isoWeekday(date: string): number {
+  return ((((dateToEpochDay(date) + 3) % 7) + 7) % 7) + 1;
+}
+
+export function isWeekend(date: string): boolean {
+  return isoWeekday(date) >= 6;
+}

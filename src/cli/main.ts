@@ -1,0 +1,60 @@
+/**
+ * The `sla` command: one entry point for the processes (`up`, `worker`, `api`) and for support
+ * tooling, on-call and finance (calendar now; tickets, outages and credits as they land).
+ * Exit codes: 0 ok, 1 failure, 2 bad input, 3 not found, 4 unavailable.
+ */
+import { Command, CommanderError } from 'commander';
+import { ConfigError } from '../config';
+import { PolicyError } from '../policy/load';
+import { calendarCommand } from './calendar';
+import { EXIT, UsageError } from './io';
+import { policyCommand } from './policy';
+import { processCommands } from './processes';
+
+export function program(): Command {
+  const root = new Command('sla')
+    .description(
+      'The SLA escalation engine: response clocks, outage engagement, maintenance notice, uptime and credits',
+    )
+    .showHelpAfterError('(add --help for usage)')
+    .exitOverride();
+  for (const cmd of [...processCommands(), calendarCommand(), policyCommand()]) root.addCommand(cmd);
+  // Subcommands share the root's error handling and exit codes.
+  const inherit = (cmd: Command) => {
+    cmd.exitOverride().showHelpAfterError('(add --help for usage)');
+    cmd.commands.forEach(inherit);
+  };
+  root.commands.forEach(inherit);
+  return root;
+}
+
+export async function run(argv: string[]): Promise<number> {
+  try {
+    await program().parseAsync(argv);
+    return EXIT.ok;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and version are not errors; commander already printed its message.
+      return err.exitCode === 0 ? EXIT.ok : EXIT.badInput;
+    }
+    if (err instanceof UsageError || err instanceof PolicyError || err instanceof ConfigError) {
+      process.stderr.write(`sla: ${err.message}\n`);
+      return EXIT.badInput;
+    }
+    process.stderr.write(`sla: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    return EXIT.failure;
+  }
+}
+
+if (require.main === module || process.argv[1]?.endsWith('bin/sla')) {
+  run(process.argv).then(
+    (code) => {
+      // A command may have set its own exit code (`up` after a child failed).
+      if (code !== EXIT.ok) process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`sla: ${String(err)}\n`);
+      process.exitCode = EXIT.failure;
+    },
+  );
+}

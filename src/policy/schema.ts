@@ -1,0 +1,234 @@
+/**
+ * The contract as data. Every number of the SLA (../shared/contract, C1–C14 as read by I1–I14)
+ * lives in a policy validated by this schema, never in code: changing a target is a policy edit,
+ * and each decision records the version (content hash) of the policy that made it.
+ */
+import { IANAZone } from 'luxon';
+import { z } from 'zod';
+
+export const WEEKDAYS = [
+  'monday',
+  'tuesday',
+  'wednesday',
+  'thursday',
+  'friday',
+  'saturday',
+  'sunday',
+] as const;
+export const Weekday = z.enum(WEEKDAYS);
+export type Weekday = z.infer<typeof Weekday>;
+
+export const COUNTRIES = ['CA', 'GB', 'AU'] as const;
+export const Country = z.enum(COUNTRIES);
+export type Country = z.infer<typeof Country>;
+
+export const LEVELS = ['L1', 'L2', 'L3'] as const;
+export const Level = z.enum(LEVELS);
+export type Level = z.infer<typeof Level>;
+
+/** A wall-clock time of day, "HH:mm" (24 h). "24:00" is allowed as the end of a day. */
+export const LocalTime = z
+  .string()
+  .regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'expected a wall-clock time "HH:mm" (00:00–24:00)');
+
+/** A calendar date "YYYY-MM-DD". */
+export const LocalDate = z.iso.date({ message: 'expected a calendar date "YYYY-MM-DD"' });
+
+const TimeZone = z.string().refine((zone) => IANAZone.isValidZone(zone), 'expected an IANA time zone');
+
+/** A decimal percentage as a string ("99.95"), so that tiers compare exactly (I10). */
+export const DecimalPercent = z
+  .string()
+  .regex(/^(100(\.0+)?|\d{1,2}(\.\d+)?)$/, 'expected a decimal percentage string between "0" and "100"');
+
+/** A point relative to a holiday date D, in the coverage time zone: D + dayOffset at time (I3). */
+const HolidayOffset = z.object({
+  dayOffset: z.number().int().min(-7).max(7),
+  time: LocalTime,
+});
+
+/** The no-coverage window a holiday of one country opens, relative to its date D (I3). */
+export const HolidayWindow = z
+  .object({ start: HolidayOffset, end: HolidayOffset })
+  .refine(
+    (w) =>
+      w.start.dayOffset * 1440 + minutesOf(w.start.time) < w.end.dayOffset * 1440 + minutesOf(w.end.time),
+    { message: 'the window must end after it starts', path: ['end'] },
+  );
+export type HolidayWindow = z.infer<typeof HolidayWindow>;
+
+/** How one country's holidays are taken from the holiday library and observed (I4). */
+export const CountryHolidays = z.object({
+  /** Which region of the holiday library (date-holidays) to read. */
+  source: z.object({
+    country: z.string().regex(/^[A-Z]{2}$/, 'expected an ISO 3166-1 alpha-2 country code'),
+    state: z.string().min(1).optional(),
+  }),
+  /** Holiday types of the library to take ("public", "bank"). */
+  types: z.array(z.enum(['public', 'bank', 'optional', 'school', 'observance'])).min(1),
+  /** When set, only these library holidays (English names) count; others of the types are dropped. */
+  names: z.array(z.string().min(1)).min(1).optional(),
+  /** Weekend rule: a holiday on a weekend is also (or instead) observed on the next free weekday. */
+  weekend: z.object({
+    substitute: z.boolean(),
+    /** Keep the weekend date itself in the list (Canada and Australia), or only the substitute (UK). */
+    keepWeekendDate: z.boolean(),
+    /** Holidays never substituted (Australia's Anzac Day). */
+    except: z.array(z.string().min(1)),
+  }),
+  window: HolidayWindow,
+});
+export type CountryHolidays = z.infer<typeof CountryHolidays>;
+
+/** A correction of the library's list, or a company closure (I4). */
+export const HolidayOverride = z.object({
+  action: z.enum(['add', 'remove']),
+  country: Country,
+  date: LocalDate,
+  name: z.string().min(1),
+  /** For an added day: a window other than the country's (a full-day closure, say). */
+  window: HolidayWindow.optional(),
+  reason: z.string().min(1).optional(),
+});
+export type HolidayOverride = z.infer<typeof HolidayOverride>;
+
+/** One stretch of weekly coverage, from a weekday and time to a later weekday and time (I2). */
+export const WeeklyWindow = z
+  .object({
+    from: z.object({ day: Weekday, time: LocalTime }),
+    to: z.object({ day: Weekday, time: LocalTime }),
+  })
+  .refine((w) => weekMinute(w.from) < weekMinute(w.to), {
+    message: 'a weekly window must end later in the week (Monday first) than it starts',
+    path: ['to'],
+  });
+export type WeeklyWindow = z.infer<typeof WeeklyWindow>;
+
+const Audience = z.enum([
+  'assignee',
+  'team-lead',
+  'support-manager',
+  'l3-primary',
+  'l3-secondary',
+  'engineering-manager',
+  'status-audience',
+  'customer-admins',
+]);
+const Channel = z.enum(['email', 'page']);
+
+/** One step of a ticket's escalation chain (C6–C8): when it fires, to whom, how. */
+export const TicketEscalationStep = z.object({
+  id: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]*$/, 'expected a stable id of lowercase letters, digits and dashes'),
+  /** Fire at this fraction of the time to the deadline (0.8 = 80 %), or this long after breach. */
+  at: z.union([
+    z.object({ fractionOfTarget: z.number().gt(0).lt(1) }),
+    z.object({ afterBreachMinutes: z.number().int().min(0) }),
+  ]),
+  audience: Audience,
+  channels: z.array(Channel).min(1),
+  /** Only fire inside support coverage (a warning at 3 a.m. helps nobody). */
+  onlyInCoverage: z.boolean(),
+});
+
+const LevelTarget = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('coverage-minutes'), minutes: z.number().int().positive() }),
+  z.object({ kind: z.literal('business-days'), days: z.number().int().positive() }),
+]);
+export type LevelTarget = z.infer<typeof LevelTarget>;
+
+const uniqueIds = (steps: { id: string }[]) => new Set(steps.map((s) => s.id)).size === steps.length;
+
+export const Policy = z.object({
+  /** I1: wall-clock rules and the accounting month are evaluated in this zone. */
+  timeZone: TimeZone,
+  coverage: z.object({
+    /** I2: weekly coverage, Monday 05:00 → Friday 16:00 by default. */
+    weekly: z.array(WeeklyWindow).min(1),
+  }),
+  holidays: z.object({
+    countries: z.object({ CA: CountryHolidays, GB: CountryHolidays, AU: CountryHolidays }),
+    overrides: z.array(HolidayOverride),
+  }),
+  /** I6: a business day is one of these weekdays that is not a holiday of these countries. */
+  businessDays: z.object({
+    weekdays: z.array(Weekday).min(1),
+    holidayCountries: z.array(Country),
+  }),
+  levels: z.object({ L1: LevelTarget, L2: LevelTarget, L3: LevelTarget }),
+  /** I11 / C10: declarative classification, first matching rule wins. */
+  classification: z.object({
+    defaultLevel: Level,
+    rules: z
+      .array(
+        z.object({
+          id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'expected a stable id'),
+          level: Level,
+          /** Case- and accent-insensitive phrases, in English and French. */
+          phrases: z.array(z.string().min(2)).min(1),
+        }),
+      )
+      .min(1)
+      .refine(uniqueIds, 'rule ids must be unique'),
+  }),
+  escalation: z.object({
+    ticket: z.object({
+      L1: z.array(TicketEscalationStep).refine(uniqueIds, 'step ids must be unique'),
+      L2: z.array(TicketEscalationStep).refine(uniqueIds, 'step ids must be unique'),
+      L3: z.array(TicketEscalationStep).refine(uniqueIds, 'step ids must be unique'),
+    }),
+    /** C9 / I7: pages until a Level 3 responder acknowledges. */
+    outage: z
+      .array(
+        z.object({
+          id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'expected a stable id'),
+          afterMinutes: z.number().int().min(0),
+          audience: Audience,
+          channels: z.array(Channel).min(1),
+        }),
+      )
+      .min(1)
+      .refine(uniqueIds, 'step ids must be unique'),
+    /** The outage chain starts again this long after its last step while nobody acknowledges. */
+    outageRepeatMinutes: z.number().int().positive(),
+  }),
+  /** C9 / I7: a Level 3 responder acknowledges within this many wall-clock minutes. */
+  engagementMinutes: z.number().int().positive(),
+  /** C1: maintenance is excluded only if announced at least this long before it starts. */
+  maintenanceNoticeHours: z.number().positive(),
+  /** C13 / I12 */
+  session: z
+    .object({
+      enabled: z.boolean(),
+      limitMinutes: z.number().int().positive(),
+      warningBeforeMinutes: z.number().int().positive(),
+    })
+    .refine((s) => s.warningBeforeMinutes < s.limitMinutes, {
+      message: 'the warning must come before the limit',
+      path: ['warningBeforeMinutes'],
+    }),
+  uptime: z.object({
+    /** C1 */
+    targetPercent: DecimalPercent,
+    /** C2 / I10: the lowest matching threshold wins; uptime strictly below `below` earns the credit. */
+    creditTiers: z
+      .array(z.object({ below: DecimalPercent, creditPercent: z.number().int().min(0).max(100) }))
+      .min(1),
+  }),
+  /** C14 / I8 / I14 */
+  month: z.object({
+    timeZone: TimeZone,
+    closeGraceHours: z.number().min(0),
+  }),
+});
+export type Policy = z.infer<typeof Policy>;
+
+export function minutesOf(time: string): number {
+  const [h, m] = time.split(':').map(Number);
+  return (h ?? 0) * 60 + (m ?? 0);
+}
+
+export function weekMinute(at: { day: Weekday; time: string }): number {
+  return WEEKDAYS.indexOf(at.day) * 1440 + minutesOf(at.time);
+}

@@ -1,0 +1,44 @@
+/**
+ * Where the real Temporal servers live on this machine. scripts/provision-servers.sh builds them
+ * from the package registries into a cache outside the repo and records their paths in
+ * servers.env there; TEMPORAL_CLI_PATH and TEMPORAL_TEST_SERVER_PATH override it. When neither
+ * knows a path, the SDK's own download is used (an online laptop without Go or Maven).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { EphemeralServerExecutable } from '@temporalio/testing';
+
+export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env.SLA_CACHE_DIR || join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'sla-engine');
+}
+
+function provisioned(env: NodeJS.ProcessEnv): Record<string, string> {
+  const file = join(cacheDir(env), 'servers.env');
+  if (!existsSync(file)) return {};
+  return Object.fromEntries(
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .map((line) => line.split('=', 2) as [string, string])
+      .filter(([k, v]) => k && v),
+  );
+}
+
+function executable(path: string | undefined): EphemeralServerExecutable {
+  if (path) {
+    if (!existsSync(path))
+      throw new Error(`Temporal server executable not found: ${path} (run scripts/provision-servers.sh)`);
+    return { type: 'existing-path', path };
+  }
+  return { type: 'cached-download' };
+}
+
+/** The Temporal CLI, whose `server start-dev` is the embedded dev server. */
+export function devServerExecutable(env: NodeJS.ProcessEnv = process.env): EphemeralServerExecutable {
+  return executable(env.TEMPORAL_CLI_PATH || provisioned(env).TEMPORAL_CLI_PATH);
+}
+
+/** The Java time-skipping test server, wrapped as `<exe> <port>`. */
+export function testServerExecutable(env: NodeJS.ProcessEnv = process.env): EphemeralServerExecutable {
+  return executable(env.TEMPORAL_TEST_SERVER_PATH || provisioned(env).TEMPORAL_TEST_SERVER_PATH);
+}

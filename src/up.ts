@@ -1,0 +1,154 @@
+/**
+ * `sla up`: the whole system on one machine. Starts (unless TEMPORAL_ADDRESS points elsewhere) a
+ * Temporal dev server that persists to SLA_DATA_DIR/temporal.db with the Web UI and our search
+ * attributes, then the worker and the API as child processes; prints where everything listens;
+ * on Ctrl-C stops the children first, then the server. A second start keeps the first one's data.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { TypedSearchAttributes } from '@temporalio/common';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Config } from './config';
+import { connectClient } from './connection';
+import { SEARCH_ATTRIBUTES } from './search-attributes';
+import { devServerExecutable } from './temporal-servers';
+
+const STOP_GRACE_MS = 20_000;
+
+interface RunningServer {
+  stop(): Promise<void>;
+}
+
+/**
+ * The dev server runs in its own process group, like the worker and the API, so that a Ctrl-C in
+ * the terminal reaches only `sla up`, which stops the others in order (clients first, server last).
+ */
+async function startDevServer(config: Config): Promise<RunningServer> {
+  const executable = devServerExecutable();
+  const [host] = config.temporalAddress.split(':');
+  const dbFilename = join(config.dataDir, 'temporal.db');
+  if (executable.type === 'cached-download') {
+    // No provisioned CLI (an online laptop without Go): let the SDK download one.
+    const env = await TestWorkflowEnvironment.createLocal({
+      server: {
+        executable,
+        ip: host,
+        port: config.temporalPort,
+        ui: true,
+        uiPort: config.temporalUiPort,
+        namespace: config.namespace,
+        dbFilename,
+        searchAttributes: SEARCH_ATTRIBUTES,
+      },
+    });
+    return { stop: () => env.teardown() };
+  }
+  const args = [
+    'server',
+    'start-dev',
+    '--ip',
+    host ?? '127.0.0.1',
+    '--port',
+    String(config.temporalPort),
+    '--ui-port',
+    String(config.temporalUiPort),
+    '--namespace',
+    config.namespace,
+    '--db-filename',
+    dbFilename,
+    '--log-level',
+    'error',
+    ...SEARCH_ATTRIBUTES.flatMap((a) => [
+      '--search-attribute',
+      `${a.name}=${TypedSearchAttributes.toMetadataType(a.type)}`,
+    ]),
+  ];
+  const child = spawn(executable.path, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  prefixOutput(child, 'temporal');
+  const exited = new Promise<never>((_, reject) =>
+    child.once('exit', (code, signal) =>
+      reject(new Error(`the Temporal dev server exited during start (${signal ?? `exit ${code}`})`)),
+    ),
+  );
+  const client = await Promise.race([connectClient(config, 60_000), exited]);
+  await client.connection.close();
+  child.removeAllListeners('exit');
+  return { stop: () => stopChild(child) };
+}
+
+function prefixOutput(child: ChildProcess, role: string): void {
+  for (const stream of [child.stdout, child.stderr]) {
+    if (stream) createInterface({ input: stream }).on('line', (line) => console.log(`[${role}] ${line}`));
+  }
+}
+
+/** Runs `sla <role>` as a child process, its output prefixed with the role. */
+function startChild(role: 'worker' | 'api', config: Config): ChildProcess {
+  const child = spawn(process.execPath, [require.resolve('./cli/main'), role], {
+    env: { ...process.env, TEMPORAL_ADDRESS: config.temporalAddress },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  prefixOutput(child, role);
+  return child;
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+export async function up(config: Config): Promise<number> {
+  mkdirSync(config.dataDir, { recursive: true });
+  let server: RunningServer | undefined;
+  if (config.embeddedTemporal) {
+    console.log(`up: starting the Temporal dev server (data in ${join(config.dataDir, 'temporal.db')})…`);
+    server = await startDevServer(config);
+  }
+  const children = { worker: startChild('worker', config), api: startChild('api', config) };
+
+  console.log(
+    [
+      '',
+      'SLA engine is up:',
+      `  Temporal frontend   ${config.temporalAddress} (namespace ${config.namespace})${server ? '' : ' [external]'}`,
+      ...(server
+        ? [`  Temporal Web UI     http://${config.temporalAddress.split(':')[0]}:${config.temporalUiPort}`]
+        : []),
+      `  HTTP API            http://${config.apiHost}:${config.apiPort}/health`,
+      `  Worker              task queue ${config.taskQueue}`,
+      `  Data directory      ${config.dataDir}`,
+      'Press Ctrl-C to stop.',
+      '',
+    ].join('\n'),
+  );
+
+  const code = await new Promise<number>((resolve) => {
+    process.once('SIGINT', () => resolve(0));
+    process.once('SIGTERM', () => resolve(0));
+    for (const [role, child] of Object.entries(children)) {
+      child.once('exit', (exitCode, signal) => {
+        console.error(
+          `up: the ${role} stopped unexpectedly (${signal ?? `exit ${exitCode}`}); stopping everything`,
+        );
+        resolve(1);
+      });
+    }
+  });
+
+  console.log('up: stopping…');
+  Object.values(children).forEach((c) => c.removeAllListeners('exit'));
+  await Promise.all(Object.values(children).map(stopChild));
+  await server?.stop();
+  console.log('up: stopped');
+  return code;
+}

@@ -1,0 +1,34 @@
+/**
+ * The worker process: runs the engine's workflows and activities on the configured task queue.
+ * Stops gracefully on SIGINT/SIGTERM (the SDK drains in-flight tasks first).
+ */
+import { existsSync } from 'node:fs';
+import { Worker } from '@temporalio/worker';
+import { createActivities } from './activities';
+import { WORKFLOW_BUNDLE } from './build/bundle-workflows';
+import type { Config } from './config';
+import { connectWorker } from './connection';
+import type { LoadedPolicy } from './policy/load';
+
+export async function createWorker(config: Config, policy: LoadedPolicy): Promise<Worker> {
+  const connection = await connectWorker(config);
+  return Worker.create({
+    connection,
+    namespace: config.namespace,
+    taskQueue: config.taskQueue,
+    // The bundle made at build time when there is one; else webpack runs now (development).
+    ...(existsSync(WORKFLOW_BUNDLE)
+      ? { workflowBundle: { codePath: WORKFLOW_BUNDLE } }
+      : { workflowsPath: require.resolve('./workflows') }),
+    activities: createActivities({ policy: () => policy }),
+  });
+}
+
+export async function runWorker(config: Config, policy: LoadedPolicy): Promise<void> {
+  const worker = await createWorker(config, policy);
+  console.log(
+    `worker: polling task queue ${config.taskQueue} on ${config.temporalAddress} (policy ${policy.version})`,
+  );
+  await worker.run();
+  console.log('worker: stopped');
+}

@@ -148,13 +148,17 @@ class CalendarSpan {
 }
 
 export class BusinessCalendar {
-  private span: CalendarSpan;
+  private span: CalendarSpan | undefined;
 
+  /**
+   * @param years the span to precompute now; without it, the first query decides (a year either
+   *   side of it), so a one-off question does not pay for years it does not need.
+   */
   constructor(
     private readonly policy: CalendarPolicy,
-    years: { from: number; to: number } = { from: 2025, to: 2028 },
+    years?: { from: number; to: number },
   ) {
-    this.span = new CalendarSpan(policy, years.from, years.to);
+    if (years) this.span = new CalendarSpan(policy, years.from, years.to);
   }
 
   get timeZone(): string {
@@ -164,11 +168,11 @@ export class BusinessCalendar {
   /** Grows the precomputed span so that [from, to] lies inside it. */
   private cover(from: number, to: number): CalendarSpan {
     const s = this.span;
-    if (from >= s.validFrom && to < s.validTo) return s;
+    if (s && from >= s.validFrom && to < s.validTo) return s;
     if (!Number.isFinite(from) || !Number.isFinite(to))
       throw new RangeError('instant is not a finite number');
-    const fromYear = Math.min(s.fromYear, new Date(from).getUTCFullYear() - 1);
-    const toYear = Math.max(s.toYear, new Date(to).getUTCFullYear() + 1);
+    const fromYear = Math.min(s?.fromYear ?? Infinity, new Date(from).getUTCFullYear() - 1);
+    const toYear = Math.max(s?.toYear ?? -Infinity, new Date(to).getUTCFullYear() + 1);
     if (fromYear < MIN_YEAR || toYear > MAX_YEAR) {
       throw new RangeError(
         `the calendar covers ${MIN_YEAR}–${MAX_YEAR}; ${new Date(from).toISOString()} is outside`,

@@ -37,11 +37,23 @@ function library(source: CountryHolidays['source']): Holidays {
   return lib;
 }
 
+/** The library's raw list per region and year: computing it is slow, and it never changes. */
+const libraryYears = new Map<string, ReturnType<Holidays['getHolidays']>>();
+
+function libraryYear(source: CountryHolidays['source'], year: number): ReturnType<Holidays['getHolidays']> {
+  const key = `${source.country}/${source.state ?? ''}/${year}`;
+  let days = libraryYears.get(key);
+  if (!days) {
+    days = library(source).getHolidays(year);
+    libraryYears.set(key, days);
+  }
+  return days;
+}
+
 /** The library's days for a country and year, filtered to the policy's types and names. */
 function libraryDays(country: Country, rules: CountryHolidays, year: number): Holiday[] {
   const names = rules.names ? new Set(rules.names) : undefined;
-  return library(rules.source)
-    .getHolidays(year)
+  return libraryYear(rules.source, year)
     .filter((h) => (rules.types as string[]).includes(h.type))
     .filter((h) => !h.substitute) // the weekend rule below makes substitutes, the same way for all
     .filter((h) => !names || names.has(h.name))

@@ -4,7 +4,7 @@
  * addition; only the two DST days a year go through luxon. This is what makes a deadline cost
  * well under a microsecond (the benchmark in bench/calendar.bench.ts).
  */
-import { DateTime } from 'luxon';
+import { DateTime, IANAZone } from 'luxon';
 import { dateToEpochDay, epochDayToDate } from './dates';
 import { upperBound } from './search';
 
@@ -25,10 +25,19 @@ export class ZoneDays {
     this.firstEpochDay = dateToEpochDay(`${fromYear}-01-01`);
     const count = dateToEpochDay(`${toYear + 1}-01-01`) - this.firstEpochDay;
     this.starts = new Float64Array(count + 1);
-    for (let i = 0; i <= count; i++) {
-      this.starts[i] = DateTime.fromISO(epochDayToDate(this.firstEpochDay + i), { zone })
+    // A day starts 24 h after the previous one unless the UTC offset changed in between (or the
+    // zone skips midnight); only those few days are worked out with luxon.
+    const tz = IANAZone.create(zone);
+    const exact = (i: number) =>
+      DateTime.fromISO(epochDayToDate(this.firstEpochDay + i), { zone })
         .startOf('day')
         .toMillis();
+    this.starts[0] = exact(0);
+    for (let i = 1; i <= count; i++) {
+      const guess = this.starts[i - 1]! + DAY_MS;
+      const offset = tz.offset(guess);
+      const midnight = (guess + offset * 60_000) % DAY_MS === 0;
+      this.starts[i] = midnight && offset === tz.offset(this.starts[i - 1]!) ? guess : exact(i);
     }
   }
 

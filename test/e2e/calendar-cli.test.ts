@@ -1,0 +1,174 @@
+// `sla calendar …` and `sla policy check` as a user runs them: JSON shapes, text, exit codes.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { sla } from '../helpers/cli';
+
+describe('sla calendar holidays', () => {
+  it('prints one element per country and date with its no-coverage window', () => {
+    const { code, stdout } = sla(['calendar', 'holidays', '--year', '2026', '--json']);
+    expect(code).toBe(0);
+    const holidays = JSON.parse(stdout) as Record<string, string>[];
+    expect(holidays).toHaveLength(26);
+    expect(holidays.filter((h) => h.date === '2026-04-03')).toEqual([
+      {
+        date: '2026-04-03',
+        country: 'CA',
+        name: 'Good Friday',
+        start: '2026-04-03T13:00:00.000Z',
+        end: '2026-04-03T21:00:00.000Z',
+      },
+      {
+        date: '2026-04-03',
+        country: 'GB',
+        name: 'Good Friday',
+        start: '2026-04-03T09:00:00.000Z',
+        end: '2026-04-03T13:00:00.000Z',
+      },
+      {
+        date: '2026-04-03',
+        country: 'AU',
+        name: 'Good Friday',
+        start: '2026-04-03T00:00:00.000Z',
+        end: '2026-04-03T09:00:00.000Z',
+      },
+    ]);
+    expect(new Set(holidays.map((h) => `${h.country} ${h.date}`)).size).toBe(holidays.length);
+  });
+
+  it('prints a readable table without --json', () => {
+    const { code, stdout } = sla(['calendar', 'holidays', '--year', '2027']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^DATE\s+COUNTRY\s+NAME/);
+    expect(stdout).toContain('2027-01-26  AU       Australia Day');
+    expect(stdout).toContain('Mon 2027-01-25 20:00');
+  });
+});
+
+describe('sla calendar deadline', () => {
+  it('answers with the clock start and the due instant', () => {
+    const { code, stdout } = sla([
+      'calendar',
+      'deadline',
+      '--level',
+      'L1',
+      '--opened',
+      '2026-11-28T16:00:00Z',
+      '--json',
+    ]);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toEqual({
+      level: 'L1',
+      opened: '2026-11-28T16:00:00.000Z',
+      clockStart: '2026-11-30T10:00:00.000Z',
+      due: '2026-11-30T10:15:00.000Z',
+    });
+  });
+
+  it('accepts an instant with an offset', () => {
+    const { stdout } = sla([
+      'calendar',
+      'deadline',
+      '--level',
+      'L3',
+      '--opened',
+      '2026-04-02T15:00:00-04:00',
+      '--json',
+    ]);
+    expect(JSON.parse(stdout)).toMatchObject({
+      opened: '2026-04-02T19:00:00.000Z',
+      due: '2026-04-07T19:00:00.000Z',
+    });
+  });
+
+  it.each([
+    [['--level', 'L4', '--opened', '2026-11-28T16:00:00Z'], /--level: /],
+    [
+      ['--level', 'L1', '--opened', '2026-11-28 16:00'],
+      /--opened: expected an ISO-8601 instant with an offset/,
+    ],
+    [['--level', 'L1', '--opened', '2026-02-30T10:00:00Z'], /--opened: /],
+    [['--level', 'L1'], /required option '--opened <instant>'/],
+    [['--level', 'L1', '--opened', '2026-11-28T16:00:00Z', '--bogus'], /unknown option '--bogus'/],
+  ])('exits 2 with a message naming the flag: %j', (args, message) => {
+    const { code, stderr, stdout } = sla(['calendar', 'deadline', ...args]);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(message);
+    expect(stdout).toBe('');
+  });
+});
+
+describe('sla calendar coverage', () => {
+  it('lists the windows in a range', () => {
+    const { code, stdout } = sla([
+      'calendar',
+      'coverage',
+      '--from',
+      '2026-12-21T00:00:00Z',
+      '--to',
+      '2027-01-04T12:00:00Z',
+      '--json',
+    ]);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toEqual([
+      { start: '2026-12-21T10:00:00.000Z', end: '2026-12-25T01:00:00.000Z' },
+      { start: '2026-12-28T22:00:00.000Z', end: '2027-01-01T01:00:00.000Z' },
+      { start: '2027-01-04T10:00:00.000Z', end: '2027-01-04T12:00:00.000Z' },
+    ]);
+  });
+
+  it('refuses an empty or too long range', () => {
+    expect(
+      sla(['calendar', 'coverage', '--from', '2027-01-04T00:00:00Z', '--to', '2026-12-21T00:00:00Z']),
+    ).toMatchObject({ code: 2, stderr: expect.stringMatching(/--to: must be after --from/) });
+    expect(
+      sla(['calendar', 'coverage', '--from', '2026-01-01T00:00:00Z', '--to', '2028-01-01T00:00:00Z']),
+    ).toMatchObject({ code: 2, stderr: expect.stringMatching(/at most 366 days/) });
+  });
+});
+
+describe('policy files from the environment', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sla-cli-'));
+
+  it('uses SLA_POLICY_FILE and fails with exit 2 naming the bad field, printing nothing', () => {
+    const file = join(dir, 'bad.json');
+    writeFileSync(file, JSON.stringify({ timeZone: 'America/Toronto' }));
+    const { code, stderr, stdout } = sla(
+      ['calendar', 'deadline', '--level', 'L1', '--opened', '2026-11-28T16:00:00Z'],
+      { SLA_POLICY_FILE: file },
+    );
+    expect(code).toBe(2);
+    expect(stderr).toContain(`invalid policy (${file})`);
+    expect(stderr).toMatch(/- coverage: /);
+    expect(stdout).toBe('');
+  });
+
+  it('applies SLA_HOLIDAY_OVERRIDES_FILE (a company closure) and `sla policy check` reports the version', () => {
+    const overrides = join(dir, 'closures.json');
+    writeFileSync(
+      overrides,
+      JSON.stringify([
+        {
+          action: 'add',
+          country: 'CA',
+          date: '2026-12-23',
+          name: 'Company closure',
+          window: { start: { dayOffset: 0, time: '00:00' }, end: { dayOffset: 0, time: '24:00' } },
+        },
+      ]),
+    );
+    const env = { SLA_HOLIDAY_OVERRIDES_FILE: overrides };
+    const { stdout } = sla(
+      ['calendar', 'deadline', '--level', 'L1', '--opened', '2026-12-23T15:00:00Z', '--json'],
+      env,
+    );
+    expect(JSON.parse(stdout)).toMatchObject({ clockStart: '2026-12-24T05:00:00.000Z' });
+    const check = sla(['policy', 'check', '--json'], env);
+    expect(check.code).toBe(0);
+    expect(JSON.parse(check.stdout)).toMatchObject({
+      valid: true,
+      version: expect.stringMatching(/^[0-9a-f]{16}$/),
+    });
+  });
+});

@@ -9,6 +9,6 @@ export default defineConfig({
     hookTimeout: 120_000,
     // Every test must assert; an empty test passes nothing.
     passWithNoTests: false,
-    reporters: ['default'],
+    reporters: ['default', './test/helpers/summary-reporter.ts'],
   },
 });

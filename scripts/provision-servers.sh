@@ -5,7 +5,8 @@
 #   - the time-skipping test server    (Maven Central: io.temporal:temporal-test-server)
 # Both land in a cache outside the repo ($SLA_CACHE_DIR, default ~/.cache/sla-engine) and are
 # reused when already there, so a warm run takes well under a second.
-# Writes $SLA_CACHE_DIR/servers.env with the two paths, which the test harness and `sla up` read.
+# Writes $SLA_CACHE_DIR/servers.env with their paths, which the test harness and `sla up` read.
+# Also builds `docker compose` (to validate docker-compose.yml) when the Docker CLI lacks it.
 # Overrides: TEMPORAL_CLI_PATH and TEMPORAL_TEST_SERVER_PATH point at existing executables.
 # Without Go or Maven (an online laptop), the path is left empty and the SDK download is used.
 set -euo pipefail
@@ -96,8 +97,33 @@ WRAP
   fi
 fi
 
+# --- docker compose (to validate docker-compose.yml; there is no Docker engine to run it) -----
+# The Docker CLI alone has no `compose`. Compose v2 is a Go module whose go.mod `go install`
+# refuses, so it is downloaded from the module proxy and built inside its own module.
+compose_version="v2.40.3"
+compose_path="${DOCKER_COMPOSE_PATH:-}"
+if [[ -z "$compose_path" ]] && ! docker compose version >/dev/null 2>&1; then
+  compose_dir="$cache/docker-compose-$compose_version"
+  compose_path="$compose_dir/docker-compose"
+  if [[ -x "$compose_path" ]]; then
+    log "docker compose $compose_version: cached at $compose_path"
+  elif command -v go >/dev/null 2>&1; then
+    log "docker compose $compose_version: building from the Go module proxy (a few minutes when cold)..."
+    src="$(GOFLAGS=-mod=mod go mod download -json "github.com/docker/compose/v2@$compose_version" \
+      | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
+    mkdir -p "$compose_dir"
+    (cd "$src" && GOFLAGS=-buildvcs=false go build -o "$compose_path.tmp" ./cmd)
+    mv "$compose_path.tmp" "$compose_path"
+    log "docker compose $compose_version: installed at $compose_path"
+  else
+    compose_path=""
+    log "docker compose: not available (no Docker CLI plugin, no Go); the compose-file test will fail"
+  fi
+fi
+
 cat > "$cache/servers.env" <<ENV
 TEMPORAL_CLI_PATH=$cli_path
 TEMPORAL_TEST_SERVER_PATH=$ts_path
+DOCKER_COMPOSE_PATH=$compose_path
 ENV
 log "wrote $cache/servers.env in $(( $(date +%s) - t0 )) s"

@@ -42,3 +42,9 @@ export function devServerExecutable(env: NodeJS.ProcessEnv = process.env): Ephem
 export function testServerExecutable(env: NodeJS.ProcessEnv = process.env): EphemeralServerExecutable {
   return executable(env.TEMPORAL_TEST_SERVER_PATH || provisioned(env).TEMPORAL_TEST_SERVER_PATH);
 }
+
+/** A `docker compose` command line: the Docker CLI plugin, else the provisioned standalone build. */
+export function dockerCompose(env: NodeJS.ProcessEnv = process.env): string[] {
+  const path = env.DOCKER_COMPOSE_PATH || provisioned(env).DOCKER_COMPOSE_PATH;
+  return path ? [path] : ['docker', 'compose'];
+}

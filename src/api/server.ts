@@ -7,6 +7,8 @@ import type { Client } from '@temporalio/client';
 import type { Config } from '../config';
 import type { LoadedPolicy } from '../policy/load';
 
+const HEALTH_TIMEOUT_MS = 2000;
+
 export interface ApiDeps {
   client: Client;
   config: Config;
@@ -29,7 +31,10 @@ async function health(deps: ApiDeps, res: ServerResponse): Promise<void> {
     temporal: { address: deps.config.temporalAddress, namespace: deps.config.namespace },
   };
   try {
-    await deps.client.workflowService.getSystemInfo({});
+    // Bounded: a health check that hangs tells a load balancer nothing.
+    await deps.client.connection.withDeadline(Date.now() + HEALTH_TIMEOUT_MS, () =>
+      deps.client.workflowService.getSystemInfo({}),
+    );
     sendJson(res, 200, { status: 'ok', ...base, temporal: { ...base.temporal, reachable: true } });
   } catch (err) {
     sendJson(res, 503, {

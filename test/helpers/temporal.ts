@@ -5,9 +5,17 @@
  *  - dev server: the Temporal CLI's server, with visibility and our search attributes.
  */
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import {
+  bundleWorkflowCode,
+  DefaultLogger,
+  Runtime,
+  type WorkflowBundleWithSourceMap,
+} from '@temporalio/worker';
 import { SEARCH_ATTRIBUTES } from '../../src/search-attributes';
 import { devServerExecutable, testServerExecutable } from '../../src/temporal-servers';
+
+// Workers log their state changes at INFO; tests only want warnings and errors.
+Runtime.install({ logger: new DefaultLogger('WARN') });
 
 export async function startTimeSkipping(): Promise<TestWorkflowEnvironment> {
   return TestWorkflowEnvironment.createTimeSkipping({ server: { executable: testServerExecutable() } });

@@ -1,0 +1,31 @@
+/**
+ * `npm run bench [-- part …]`: the speed targets of the issues, measured side by side in one run
+ * and printed with their ratios. Parts: calendar.
+ */
+import { calendarBench } from './calendar.bench';
+import { formatRate, type BenchResult } from './util';
+
+const parts: Record<string, () => Promise<BenchResult[]>> = { calendar: calendarBench };
+
+async function main(): Promise<void> {
+  const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+  const unknown = wanted.filter((w) => !(w in parts));
+  if (unknown.length) {
+    console.error(`unknown bench part(s): ${unknown.join(', ')}; known: ${Object.keys(parts).join(', ')}`);
+    process.exitCode = 2;
+    return;
+  }
+  const results: BenchResult[] = [];
+  for (const name of wanted.length ? wanted : Object.keys(parts)) results.push(...(await parts[name]!()));
+  console.log('\nsummary');
+  for (const r of results) {
+    const value = r.unit === '×' ? `${r.opsPerSecond.toFixed(0)}×` : `${formatRate(r.opsPerSecond)}/s`;
+    const verdict = r.target ? `  target ${r.target}: ${r.met ? 'met' : 'NOT met'}` : '';
+    console.log(`  ${r.name.padEnd(52)} ${value.padStart(14)}${verdict}`);
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});

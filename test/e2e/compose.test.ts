@@ -1,0 +1,78 @@
+// docker-compose.yml cannot run here (no Docker engine); `docker compose config` validates it and
+// prints the resolved model, which is checked for the production shape.
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { dockerCompose } from '../../src/temporal-servers';
+
+const root = join(__dirname, '..', '..');
+const [command, ...prefix] = dockerCompose();
+
+function composeConfig(env: NodeJS.ProcessEnv) {
+  const { POSTGRES_PASSWORD: _password, ...base } = process.env;
+  return spawnSync(
+    command!,
+    [...prefix, '-f', join(root, 'docker-compose.yml'), 'config', '--format', 'json'],
+    {
+      cwd: root,
+      env: { ...base, ...env },
+      encoding: 'utf8',
+    },
+  );
+}
+
+interface ComposeModel {
+  services: Record<
+    string,
+    {
+      image?: string;
+      build?: { context: string };
+      command?: string[];
+      environment?: Record<string, string>;
+      depends_on?: Record<string, { condition: string }>;
+      ports?: { published: string; target: number }[];
+    }
+  >;
+}
+
+describe('docker-compose.yml', () => {
+  it('is valid and has the production shape: Temporal on PostgreSQL, Web UI, worker and API from this repo', () => {
+    const result = composeConfig({ POSTGRES_PASSWORD: 'from-the-environment' });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    const { services } = JSON.parse(result.stdout) as ComposeModel;
+    expect(Object.keys(services).sort()).toEqual([
+      'api',
+      'postgresql',
+      'temporal',
+      'temporal-setup',
+      'temporal-ui',
+      'worker',
+    ]);
+    expect(services.temporal!.environment).toMatchObject({
+      DB: 'postgres12',
+      POSTGRES_SEEDS: 'postgresql',
+      POSTGRES_PWD: 'from-the-environment',
+    });
+    expect(services.temporal!.depends_on).toEqual({
+      postgresql: expect.objectContaining({ condition: 'service_healthy' }),
+    });
+    expect(services['temporal-ui']!.environment).toMatchObject({ TEMPORAL_ADDRESS: 'temporal:7233' });
+    expect(services.worker!.build!.context).toBe(root);
+    expect(services.worker!.command).toEqual(['worker']);
+    expect(services.api!.command).toEqual(['api']);
+    for (const engine of [services.worker!, services.api!]) {
+      expect(engine.environment).toMatchObject({
+        TEMPORAL_ADDRESS: 'temporal:7233',
+        SLA_TASK_QUEUE: 'sla-engine',
+      });
+    }
+    expect(services.api!.ports).toEqual([expect.objectContaining({ published: '8080', target: 8080 })]);
+  });
+
+  it('refuses to resolve without the database password from the environment', () => {
+    const result = composeConfig({});
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain('POSTGRES_PASSWORD');
+  });
+});

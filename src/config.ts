@@ -4,7 +4,7 @@
  * The embedded defaults run everything on this machine; pointing TEMPORAL_ADDRESS at a cluster
  * makes the same processes production ones.
  */
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
 
 const Port = z.coerce.number().int().min(1).max(65535);
@@ -21,6 +21,15 @@ const Env = z.object({
   TEMPORAL_UI_PORT: Port.default(8233),
   SLA_API_HOST: z.string().min(1).default('127.0.0.1'),
   SLA_API_PORT: Port.default(8080),
+  SLA_SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/\S+$/, 'expected smtp://[user:pass@]host:port or smtps://…')
+    .optional(),
+  SLA_EMAIL_FROM: z.string().min(3).default('SLA engine <sla-engine@localhost>'),
+  SLA_OUTBOX_DIR: z.string().min(1).optional(),
+  SLA_PAGING_URL: z.url({ protocol: /^https?$/, message: 'expected an http(s) URL' }).optional(),
+  SLA_PAGING_LOG: z.string().min(1).optional(),
+  SLA_OUTCOMES_FILE: z.string().min(1).optional(),
 });
 
 export interface Config {
@@ -35,6 +44,14 @@ export interface Config {
   temporalUiPort: number;
   apiHost: string;
   apiPort: number;
+  /** SMTP URL (secret: it may carry credentials); unset → .eml files in outboxDir. */
+  smtpUrl: string | undefined;
+  emailFrom: string;
+  outboxDir: string;
+  /** Events API v2 endpoint; unset → JSON lines in pagingLog. */
+  pagingUrl: string | undefined;
+  pagingLog: string;
+  outcomesFile: string;
 }
 
 export class ConfigError extends Error {
@@ -50,15 +67,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   }
   const e = parsed.data;
+  const dataDir = resolve(e.SLA_DATA_DIR);
   return {
     temporalAddress: e.TEMPORAL_ADDRESS ?? `127.0.0.1:${e.TEMPORAL_PORT}`,
     embeddedTemporal: e.TEMPORAL_ADDRESS === undefined,
     namespace: e.TEMPORAL_NAMESPACE,
     taskQueue: e.SLA_TASK_QUEUE,
-    dataDir: resolve(e.SLA_DATA_DIR),
+    dataDir,
     temporalPort: e.TEMPORAL_PORT,
     temporalUiPort: e.TEMPORAL_UI_PORT,
     apiHost: e.SLA_API_HOST,
     apiPort: e.SLA_API_PORT,
+    smtpUrl: e.SLA_SMTP_URL,
+    emailFrom: e.SLA_EMAIL_FROM,
+    outboxDir: resolve(e.SLA_OUTBOX_DIR ?? join(dataDir, 'outbox')),
+    pagingUrl: e.SLA_PAGING_URL,
+    pagingLog: resolve(e.SLA_PAGING_LOG ?? join(dataDir, 'paging.jsonl')),
+    outcomesFile: resolve(e.SLA_OUTCOMES_FILE ?? join(dataDir, 'ticket-outcomes.jsonl')),
   };
 }

@@ -4,13 +4,33 @@
  */
 import { existsSync } from 'node:fs';
 import { Worker } from '@temporalio/worker';
-import { createActivities } from './activities';
+import { createActivities, type ActivityDeps } from './activities';
+import { outboxMailer, smtpMailer } from './activities/email';
+import { fileOutcomeStore } from './activities/outcomes';
+import { filePagingSink, httpPagingSink } from './activities/paging';
+import { loadCustomerDirectory } from './customers/directory';
+import { loadRoster } from './roster/load';
 import { WORKFLOW_BUNDLE } from './build/bundle-workflows';
 import type { Config } from './config';
 import { connectWorker } from './connection';
 import type { LoadedPolicy } from './policy/load';
 
+/** The real world the activities talk to, from the configuration. */
+export function realDeps(config: Config, policy: LoadedPolicy): ActivityDeps {
+  const roster = loadRoster();
+  return {
+    policy: () => policy,
+    roster: () => roster,
+    customers: loadCustomerDirectory(),
+    mailer: config.smtpUrl ? smtpMailer(config.smtpUrl) : outboxMailer(config.outboxDir),
+    emailFrom: config.emailFrom,
+    paging: config.pagingUrl ? httpPagingSink(config.pagingUrl) : filePagingSink(config.pagingLog),
+    outcomes: fileOutcomeStore(config.outcomesFile),
+  };
+}
+
 export async function createWorker(config: Config, policy: LoadedPolicy): Promise<Worker> {
+  const deps = realDeps(config, policy); // bad roster or customers files stop here, before connecting
   const connection = await connectWorker(config);
   return Worker.create({
     connection,
@@ -20,7 +40,7 @@ export async function createWorker(config: Config, policy: LoadedPolicy): Promis
     ...(existsSync(WORKFLOW_BUNDLE)
       ? { workflowBundle: { codePath: WORKFLOW_BUNDLE } }
       : { workflowsPath: require.resolve('./workflows') }),
-    activities: createActivities({ policy: () => policy }),
+    activities: createActivities(deps),
   });
 }
 

@@ -1,11 +1,37 @@
-/** All activities, built from injected dependencies (the worker injects the real ones, tests theirs). */
-import { createCalendarActivities, type CalendarDeps } from './calendar';
+/**
+ * All activities, built from injected dependencies: the worker injects the real ones (SMTP or the
+ * outbox, the paging endpoint or log, the outcome store, policy, roster, customers); tests inject
+ * theirs (a real SMTP server, a real HTTP receiver, a temporary directory).
+ */
+import type { CustomerDirectory } from '../customers/directory';
+import type { LoadedPolicy } from '../policy/load';
+import type { Roster } from '../roster/schema';
+import { createCalendarActivities } from './calendar';
+import { createEmailActivities, type Mailer } from './email';
+import { createOutcomeActivities, type OutcomeStore } from './outcomes';
+import { createPagingActivities, type PagingSink } from './paging';
+import { createSessionActivities } from './sessions';
+import { createTicketActivities } from './tickets';
 
-export type ActivityDeps = CalendarDeps;
+export interface ActivityDeps {
+  policy: () => LoadedPolicy;
+  roster: () => Roster;
+  customers: CustomerDirectory;
+  mailer: Mailer;
+  emailFrom: string;
+  paging: PagingSink;
+  outcomes: OutcomeStore;
+}
 
 export function createActivities(deps: ActivityDeps) {
+  const email = createEmailActivities({ mailer: deps.mailer, from: deps.emailFrom });
   return {
     ...createCalendarActivities(deps),
+    ...createTicketActivities(deps),
+    ...email,
+    ...createPagingActivities({ sink: deps.paging }),
+    ...createOutcomeActivities(deps),
+    ...createSessionActivities({ ...deps, sendEmail: (message) => email.sendEmail(message) }),
   };
 }
 

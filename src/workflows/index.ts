@@ -1,1 +1,2 @@
-export {};
+export { ticketWorkflow } from './ticket';
+export { sessionWorkflow } from './session';

@@ -4,6 +4,7 @@
  *  - time-skipping: the Java test server; durable timers fire as soon as the workflow is idle;
  *  - dev server: the Temporal CLI's server, with visibility and our search attributes.
  */
+import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import {
   bundleWorkflowCode,
@@ -18,8 +19,24 @@ import { devServerExecutable, testServerExecutable } from '../../src/temporal-se
 Runtime.install({ logger: new DefaultLogger('WARN') });
 
 export async function startTimeSkipping(): Promise<TestWorkflowEnvironment> {
-  return TestWorkflowEnvironment.createTimeSkipping({ server: { executable: testServerExecutable() } });
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: testServerExecutable() },
+  });
+  // The engine's workflows keep these current; the test server must know them like a cluster.
+  await env.connection.operatorService.addSearchAttributes({
+    namespace: env.namespace ?? 'default',
+    searchAttributes: Object.fromEntries(SEARCH_ATTRIBUTES.map((a) => [a.name, INDEXED_VALUE_TYPE[a.type]])),
+  });
+  return env;
 }
+
+const INDEXED_VALUE_TYPE: Record<
+  (typeof SEARCH_ATTRIBUTES)[number]['type'],
+  temporal.api.enums.v1.IndexedValueType
+> = {
+  KEYWORD: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+  DATETIME: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,
+};
 
 export async function startDevServer(): Promise<TestWorkflowEnvironment> {
   return TestWorkflowEnvironment.createLocal({

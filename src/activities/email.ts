@@ -1,0 +1,88 @@
+/**
+ * Email through nodemailer: SMTP when SLA_SMTP_URL is set, else `.eml` files in an outbox
+ * directory. Each message has a Message-ID fixed by its caller (ticket and step), so a retried
+ * send is recognisable downstream and the outbox keeps one file per message.
+ * SMTP 4xx (and connection trouble) are retried by Temporal; 5xx fails the step, visibly.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ApplicationFailure, log } from '@temporalio/activity';
+import nodemailer, { type Transporter } from 'nodemailer';
+
+export interface EmailMessage {
+  /** "<local@domain>", the same on every attempt. */
+  messageId: string;
+  to: string[];
+  subject: string;
+  text: string;
+}
+
+export interface Mailer {
+  send(message: EmailMessage & { from: string }): Promise<void>;
+}
+
+/** Mail over SMTP (smtp://user:pass@host:port, smtps://…). */
+export function smtpMailer(url: string): Mailer {
+  const transport: Transporter = nodemailer.createTransport(url);
+  return {
+    async send(m) {
+      await transport.sendMail({
+        from: m.from,
+        to: m.to,
+        subject: m.subject,
+        text: m.text,
+        messageId: m.messageId,
+      });
+    },
+  };
+}
+
+/** Mail as .eml files in a directory, one per Message-ID (a retry rewrites the same file). */
+export function outboxMailer(dir: string): Mailer {
+  const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  return {
+    async send(m) {
+      const info = await transport.sendMail({
+        from: m.from,
+        to: m.to,
+        subject: m.subject,
+        text: m.text,
+        messageId: m.messageId,
+      });
+      await mkdir(dir, { recursive: true });
+      const name = m.messageId.replace(/^<|>$/g, '').replace(/[^A-Za-z0-9._@-]/g, '_');
+      await writeFile(join(dir, `${name}.eml`), info.message as Buffer);
+    },
+  };
+}
+
+export interface EmailDeps {
+  mailer: Mailer;
+  from: string;
+}
+
+function smtpCode(err: unknown): number | undefined {
+  const code = (err as { responseCode?: unknown }).responseCode;
+  return typeof code === 'number' ? code : undefined;
+}
+
+export function createEmailActivities(deps: EmailDeps) {
+  return {
+    async sendEmail(message: EmailMessage): Promise<{ messageId: string; recipients: number }> {
+      try {
+        await deps.mailer.send({ ...message, from: deps.from });
+      } catch (err) {
+        const code = smtpCode(err);
+        if (code !== undefined && code >= 500) {
+          // A permanent refusal: retrying cannot help, and the step must show it.
+          throw ApplicationFailure.nonRetryable(`SMTP ${code}: ${(err as Error).message}`, 'SmtpRejected');
+        }
+        log.warn('email not sent yet; will retry', { messageId: message.messageId, smtpCode: code });
+        throw err;
+      }
+      // Log the id and the count only: addresses are personal data.
+      log.info('email sent', { messageId: message.messageId, recipients: message.to.length });
+      return { messageId: message.messageId, recipients: message.to.length };
+    },
+  };
+}

@@ -1,0 +1,82 @@
+/**
+ * Paging in the PagerDuty Events API v2 shape: `trigger`, `acknowledge` and `resolve` events with a
+ * routing key and a dedup key fixed per ticket, step and responder. Sent to SLA_PAGING_URL when set
+ * (PagerDuty's /v2/enqueue or anything speaking the same JSON), else appended to a local paging
+ * log. A retried event carries the same dedup key, which the provider folds into one incident.
+ */
+import { appendFile, mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { ApplicationFailure, log } from '@temporalio/activity';
+
+export interface PageEvent {
+  routingKey: string;
+  action: 'trigger' | 'acknowledge' | 'resolve';
+  dedupKey: string;
+  summary?: string;
+  severity?: 'critical' | 'error' | 'warning' | 'info';
+  source?: string;
+  customDetails?: Record<string, string | number | boolean>;
+}
+
+/** The JSON body of the Events API v2. */
+export function eventsApiBody(e: PageEvent) {
+  return {
+    routing_key: e.routingKey,
+    event_action: e.action,
+    dedup_key: e.dedupKey,
+    ...(e.action === 'trigger'
+      ? {
+          payload: {
+            summary: e.summary ?? e.dedupKey,
+            source: e.source ?? 'sla-engine',
+            severity: e.severity ?? 'error',
+            custom_details: e.customDetails ?? {},
+          },
+        }
+      : {}),
+  };
+}
+
+export interface PagingSink {
+  send(event: PageEvent): Promise<void>;
+}
+
+export function httpPagingSink(url: string, fetchFn: typeof fetch = fetch): PagingSink {
+  return {
+    async send(event) {
+      const res = await fetchFn(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(eventsApiBody(event)),
+        signal: AbortSignal.timeout(10_000),
+      });
+      if (res.ok) return;
+      const detail = `paging endpoint answered ${res.status}`;
+      // 429 and 5xx are worth retrying; any other 4xx means the event itself is wrong.
+      if (res.status === 429 || res.status >= 500) throw new Error(detail);
+      throw ApplicationFailure.nonRetryable(detail, 'PageRejected');
+    },
+  };
+}
+
+export function filePagingSink(file: string): PagingSink {
+  return {
+    async send(event) {
+      await mkdir(dirname(file), { recursive: true });
+      await appendFile(
+        file,
+        `${JSON.stringify({ at: new Date().toISOString(), ...eventsApiBody(event) })}\n`,
+      );
+    },
+  };
+}
+
+export function createPagingActivities(deps: { sink: PagingSink }) {
+  return {
+    async sendPage(event: PageEvent): Promise<{ dedupKey: string; action: PageEvent['action'] }> {
+      await deps.sink.send(event);
+      log.info('page sent', { dedupKey: event.dedupKey, action: event.action });
+      return { dedupKey: event.dedupKey, action: event.action };
+    },
+  };
+}

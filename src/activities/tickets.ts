@@ -1,0 +1,196 @@
+/**
+ * The facts a ticket workflow needs from the world, each recorded in its history: how it was
+ * classified (I11) and by which policy version, its response clock and escalation plan with the
+ * calendar facts behind them (I5, I6), where it may be routed (I13), who an audience is, and how
+ * many coverage minutes a response took. The workflow itself stays pure and deterministic.
+ */
+import { ApplicationFailure } from '@temporalio/activity';
+import { BusinessCalendar, responseDeadline } from '../calendar';
+import type { CustomerDirectory } from '../customers/directory';
+import type { LoadedPolicy } from '../policy/load';
+import type { Level } from '../policy/schema';
+import { classify, type Classification } from '../rules/classify';
+import { select } from '../rules/roster';
+import { planEscalation } from '../rules/ticket-plan';
+import type { Role, Roster } from '../roster/schema';
+
+const iso = (t: number) => new Date(t).toISOString();
+
+export interface ClockFacts {
+  policyVersion: string;
+  level: Level;
+  clockStart: string;
+  due: string;
+  /** Holiday windows between opening and deadline: why the clock ran as it did. */
+  holidayWindows: { date: string; country: string; name: string; start: string; end: string }[];
+  plan: {
+    id: string;
+    kind: 'warning' | 'breach';
+    fireAt: string;
+    audience: string;
+    channels: ('email' | 'page')[];
+    reason: string;
+  }[];
+}
+
+export interface Recipient {
+  id: string;
+  name: string;
+  email: string;
+  pagingKey: string;
+}
+
+export interface TicketDeps {
+  policy: () => LoadedPolicy;
+  roster: () => Roster;
+  customers: CustomerDirectory;
+}
+
+export function createTicketActivities(deps: TicketDeps) {
+  let cached: { version: string; calendar: BusinessCalendar } | undefined;
+  const calendarOf = (loaded: LoadedPolicy) => {
+    if (cached?.version !== loaded.version)
+      cached = { version: loaded.version, calendar: new BusinessCalendar(loaded.policy) };
+    return cached.calendar;
+  };
+
+  const clockFacts = (level: Level, opened: number, notBefore: number): ClockFacts => {
+    const loaded = deps.policy();
+    const calendar = calendarOf(loaded);
+    const clock = responseDeadline(calendar, loaded.policy.levels[level], opened);
+    const plan = planEscalation(calendar, loaded.policy, {
+      level,
+      clockStart: clock.clockStart,
+      due: clock.due,
+      notBefore,
+    });
+    return {
+      policyVersion: loaded.version,
+      level,
+      clockStart: iso(clock.clockStart),
+      due: iso(clock.due),
+      holidayWindows: calendar.holidayWindows(opened, clock.due).map((h) => ({
+        date: h.date,
+        country: h.country,
+        name: h.name,
+        start: iso(h.start),
+        end: iso(h.end),
+      })),
+      plan: plan.map((s) => ({ ...s, fireAt: iso(s.fireAt) })),
+    };
+  };
+
+  return {
+    /** C10 / I11: the level, from the agent or the policy's rules, and the rule that decided. */
+    async classifyTicket(input: {
+      subject: string;
+      body: string;
+      level?: Level;
+    }): Promise<Classification & { policyVersion: string }> {
+      const loaded = deps.policy();
+      const decided: Classification = input.level
+        ? { level: input.level, ruleId: 'given' }
+        : classify(loaded.policy, input);
+      return { ...decided, policyVersion: loaded.version };
+    },
+
+    /** I5/I6 and the escalation chain: clock start, deadline and each step's instant. */
+    async computeTicketClock(input: {
+      level: Level;
+      opened: string;
+      notBefore: string;
+    }): Promise<ClockFacts> {
+      return clockFacts(input.level, Date.parse(input.opened), Date.parse(input.notBefore));
+    },
+
+    /** I13: whether the ticket may only go to Canada-based staff, and whether any is on duty. */
+    async routeTicket(input: { customerId: string; level: Level; needsDataAccess: boolean; at: string }) {
+      const residency = await deps.customers.residency(input.customerId);
+      const canadaOnly = input.needsDataAccess && residency === 'canada-only';
+      const responders = select(deps.roster(), {
+        role: 'agent',
+        level: input.level,
+        canadaOnly,
+        at: Date.parse(input.at),
+      });
+      return {
+        canadaOnly,
+        responderIds: responders.map((r) => r.id),
+        suspendedReason:
+          canadaOnly && responders.length === 0
+            ? `data access restricted to Canada-based staff (C12/I13) and no Canada-based ${input.level} responder is on duty`
+            : null,
+      };
+    },
+
+    /** The people an escalation step addresses, on duty at that instant. */
+    async resolveAudience(input: {
+      audience: string;
+      level: Level;
+      canadaOnly: boolean;
+      assigneeId: string | null;
+      at: string;
+    }): Promise<Recipient[]> {
+      const roster = deps.roster();
+      const pick = (r: Roster['responders'][number]): Recipient => ({
+        id: r.id,
+        name: r.name,
+        email: r.email,
+        pagingKey: r.pagingKey,
+      });
+      if (input.audience === 'assignee') {
+        const assignee = roster.responders.find((r) => r.id === input.assigneeId);
+        if (assignee) return [pick(assignee)];
+        // Nobody assigned yet: the agents who could take it.
+        return select(roster, {
+          role: 'agent',
+          level: input.level,
+          canadaOnly: input.canadaOnly,
+          at: Date.parse(input.at),
+        }).map(pick);
+      }
+      return select(roster, {
+        role: input.audience as Role,
+        canadaOnly: false,
+        at: Date.parse(input.at),
+      }).map(pick);
+    },
+
+    /** Rejects an assignment the roster does not allow (unknown person, wrong level, I13). */
+    async checkAssignee(input: {
+      responderId: string;
+      level: Level;
+      canadaOnly: boolean;
+    }): Promise<{ name: string }> {
+      const responder = deps.roster().responders.find((r) => r.id === input.responderId);
+      if (!responder)
+        throw ApplicationFailure.nonRetryable(
+          `responderId: ${input.responderId} is not in the roster`,
+          'InvalidAssignee',
+        );
+      if (input.canadaOnly && responder.country !== 'CA') {
+        throw ApplicationFailure.nonRetryable(
+          `responderId: ${input.responderId} is not based in Canada, and this customer restricted data access to Canada (I13)`,
+          'InvalidAssignee',
+        );
+      }
+      if (!responder.levels.includes(input.level)) {
+        throw ApplicationFailure.nonRetryable(
+          `responderId: ${input.responderId} does not answer ${input.level} tickets`,
+          'InvalidAssignee',
+        );
+      }
+      return { name: responder.name };
+    },
+
+    /** I5: coverage minutes from the clock start to a response. */
+    async measureResponse(input: {
+      clockStart: string;
+      at: string;
+    }): Promise<{ coverageMinutes: number; policyVersion: string }> {
+      const loaded = deps.policy();
+      const ms = calendarOf(loaded).coverageMsBetween(Date.parse(input.clockStart), Date.parse(input.at));
+      return { coverageMinutes: Math.max(0, ms) / 60_000, policyVersion: loaded.version };
+    },
+  };
+}

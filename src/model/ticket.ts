@@ -1,0 +1,73 @@
+/**
+ * The shapes support tooling sends for tickets and sessions (C6–C13). The client, the CLI, the
+ * API and the workflows' update validators all parse with these schemas, so a bad field is named
+ * the same way wherever it comes in, and nothing starts with it.
+ */
+import { z } from 'zod';
+import { Level } from '../policy/schema';
+
+/** C11: the support channels. */
+export const CHANNELS = ['chat', 'meeting', 'email', 'phone'] as const;
+export const Channel = z.enum(CHANNELS);
+export type Channel = z.infer<typeof Channel>;
+
+const Id = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, 'expected letters, digits, ".", "_", ":" or "-"');
+
+export const Instant = z.iso.datetime({
+  offset: true,
+  message: 'expected an ISO-8601 instant with an offset',
+});
+
+export const OpenTicket = z.object({
+  ticketId: Id,
+  customerId: Id,
+  requester: z.object({ name: z.string().min(1).max(200), email: z.email() }),
+  subject: z.string().min(1).max(500),
+  body: z.string().max(100_000),
+  channel: Channel,
+  /** C12 / I13: answering needs access to the customer's data. */
+  needsDataAccess: z.boolean(),
+  /** An agent's level, bypassing classification. */
+  level: Level.optional(),
+  /** When the customer opened it (the helpdesk's time); defaults to when the engine hears of it. */
+  openedAt: Instant.optional(),
+});
+export type OpenTicket = z.infer<typeof OpenTicket>;
+
+/** Every message carries a request id: a retried or duplicated message is applied once. */
+const Message = z.object({ requestId: Id });
+
+export const Assign = Message.extend({ responderId: Id });
+export const FirstResponse = Message.extend({ responderId: Id, at: Instant.optional() });
+export const Reply = Message.extend({ from: z.enum(['agent', 'customer']), at: Instant.optional() });
+export const Resolve = Message.extend({ responderId: Id, at: Instant.optional() });
+export const Reopen = Message.extend({ reason: z.string().min(1).max(500) });
+export const Escalate = Message.extend({ by: Id, reason: z.string().min(1).max(500) });
+export const Reclassify = Message.extend({ level: Level, by: Id, reason: z.string().min(1).max(500) });
+
+export type Assign = z.infer<typeof Assign>;
+export type FirstResponse = z.infer<typeof FirstResponse>;
+export type Reply = z.infer<typeof Reply>;
+export type Resolve = z.infer<typeof Resolve>;
+export type Reopen = z.infer<typeof Reopen>;
+export type Escalate = z.infer<typeof Escalate>;
+export type Reclassify = z.infer<typeof Reclassify>;
+
+export const OpenSession = z.object({
+  sessionId: Id,
+  ticketId: Id.optional(),
+  channel: z.enum(['chat', 'meeting', 'phone']),
+  responderId: Id,
+});
+export type OpenSession = z.infer<typeof OpenSession>;
+
+/** The state of a ticket's SLA, also the SlaState search attribute. */
+export const SLA_STATES = ['on-track', 'at-risk', 'breached', 'met', 'suspended'] as const;
+export type SlaState = (typeof SLA_STATES)[number];
+
+export const ticketWorkflowId = (ticketId: string) => `ticket-${ticketId}`;
+export const sessionWorkflowId = (sessionId: string) => `session-${sessionId}`;

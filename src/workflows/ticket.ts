@@ -1,0 +1,500 @@
+/**
+ * One workflow per support ticket (C6–C8, C10–C13; I5, I6, I11, I13). It classifies the ticket,
+ * takes its response clock and escalation plan from the calendar through activities (so each
+ * deadline and the facts behind it are in history), fires each step at its exact instant on a
+ * durable timer, and takes the helpdesk's messages as validated, idempotent updates.
+ */
+import {
+  allHandlersFinished,
+  ApplicationFailure,
+  condition,
+  defineQuery,
+  defineUpdate,
+  log,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import type { ClockFacts, Recipient } from '../activities/tickets';
+import {
+  Assign,
+  Escalate,
+  FirstResponse,
+  Reclassify,
+  Reopen,
+  Reply,
+  Resolve,
+  type OpenTicket,
+  type SlaState,
+} from '../model/ticket';
+import type { Level } from '../policy/schema';
+import { SlaCustomer, SlaDueAt, SlaLevel, SlaState as SlaStateKey } from '../search-attributes';
+
+const facts = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+const notify = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  // 4xx and connection trouble are retried for about an hour; then the step records the failure.
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '5 minutes',
+    maximumAttempts: 20,
+  },
+});
+
+export interface FiredStep {
+  id: string;
+  kind: 'warning' | 'breach' | 'manual' | 'suspension';
+  /** When the plan said (null for manual and suspension notices) and when it fired. */
+  plannedAt: string | null;
+  at: string;
+  reason: string;
+  deliveries: { channel: 'email' | 'page'; to: string; ok: boolean; detail: string }[];
+}
+
+export interface TicketStatus {
+  ticketId: string;
+  customerId: string;
+  channel: string;
+  level: Level;
+  ruleId: string;
+  policyVersion: string;
+  openedAt: string;
+  clockStart: string;
+  due: string;
+  state: SlaState;
+  status: 'open' | 'resolved';
+  assigneeId: string | null;
+  canadaOnly: boolean;
+  suspendedReason: string | null;
+  firstResponse: { at: string; by: string; coverageMinutes: number; met: boolean } | null;
+  plan: ClockFacts['plan'];
+  holidayWindows: ClockFacts['holidayWindows'];
+  stepsFired: FiredStep[];
+  reclassifications: { at: string; from: Level; to: Level; by: string; reason: string }[];
+  resolutions: number;
+}
+
+export const ticketStatus = defineQuery<TicketStatus>('status');
+export const assign = defineUpdate<{ assigneeId: string }, [Assign]>('assign');
+export const firstResponse = defineUpdate<
+  { met: boolean | null; coverageMinutes: number; state: SlaState },
+  [FirstResponse]
+>('firstResponse');
+export const reply = defineUpdate<{ replies: number }, [Reply]>('reply');
+export const resolve = defineUpdate<{ resolution: number }, [Resolve]>('resolve');
+export const reopen = defineUpdate<{ status: 'open' }, [Reopen]>('reopen');
+export const escalate = defineUpdate<{ stepId: string }, [Escalate]>('escalate');
+export const reclassify = defineUpdate<{ level: Level; due: string; state: SlaState }, [Reclassify]>(
+  'reclassify',
+);
+
+/** Parses an update's argument with its schema; a bad field rejects the update before it is recorded. */
+function validator<T>(schema: {
+  safeParse(
+    v: unknown,
+  ):
+    | { success: true; data: T }
+    | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } };
+}) {
+  return (input: unknown) => {
+    const parsed = schema.safeParse(input);
+    if (!parsed.success) {
+      throw new Error(
+        parsed.error.issues
+          .map((i) => `${i.path.map(String).join('.') || '(input)'}: ${i.message}`)
+          .join('; '),
+      );
+    }
+  };
+}
+
+const REOPEN_WINDOW = '14 days';
+
+export async function ticketWorkflow(input: OpenTicket & { openedAt: string }): Promise<TicketStatus> {
+  const workflowId = workflowInfo().workflowId;
+  const classification = await facts.classifyTicket({
+    subject: input.subject,
+    body: input.body,
+    level: input.level,
+  });
+  let clock = await facts.computeTicketClock({
+    level: classification.level,
+    opened: input.openedAt,
+    notBefore: input.openedAt,
+  });
+  const route = await facts.routeTicket({
+    customerId: input.customerId,
+    level: classification.level,
+    needsDataAccess: input.needsDataAccess,
+    at: new Date().toISOString(),
+  });
+
+  const s: TicketStatus = {
+    ticketId: input.ticketId,
+    customerId: input.customerId,
+    channel: input.channel,
+    level: classification.level,
+    ruleId: classification.ruleId,
+    policyVersion: clock.policyVersion,
+    openedAt: input.openedAt,
+    clockStart: clock.clockStart,
+    due: clock.due,
+    state: route.suspendedReason ? 'suspended' : 'on-track',
+    status: 'open',
+    assigneeId: null,
+    canadaOnly: route.canadaOnly,
+    suspendedReason: route.suspendedReason,
+    firstResponse: null,
+    plan: clock.plan,
+    holidayWindows: clock.holidayWindows,
+    stepsFired: [],
+    reclassifications: [],
+    resolutions: 0,
+  };
+  log.info('ticket opened', {
+    ticketId: s.ticketId,
+    level: s.level,
+    ruleId: s.ruleId,
+    due: s.due,
+    policyVersion: s.policyVersion,
+  });
+
+  /** Pages triggered and not yet resolved, by dedup key; a resolved key is never triggered again. */
+  const openPages = new Map<string, string>();
+  const resolvedPages = new Set<string>();
+  const results = new Map<string, unknown>();
+  let changed = false;
+  let resolvedAt = '';
+
+  const publish = () => {
+    upsertSearchAttributes([
+      { key: SlaCustomer, value: s.customerId },
+      { key: SlaLevel, value: s.level },
+      { key: SlaStateKey, value: s.state },
+      { key: SlaDueAt, value: new Date(s.due) },
+    ]);
+    changed = true;
+  };
+  publish();
+
+  /** Runs a message once per request id; a duplicate gets the first answer. */
+  const once = async <R>(requestId: string, apply: () => Promise<R> | R): Promise<R> => {
+    if (results.has(requestId)) return results.get(requestId) as R;
+    const result = await apply();
+    results.set(requestId, result);
+    changed = true;
+    return result;
+  };
+
+  const clockRunning = () => s.firstResponse === null && s.status === 'open';
+
+  async function deliver(
+    stepId: string,
+    kind: FiredStep['kind'],
+    plannedAt: string | null,
+    reason: string,
+    audience: string,
+    channels: ('email' | 'page')[],
+  ) {
+    const fired: FiredStep = {
+      id: stepId,
+      kind,
+      plannedAt,
+      at: new Date().toISOString(),
+      reason,
+      deliveries: [],
+    };
+    s.stepsFired.push(fired);
+    const recipients: Recipient[] = await facts.resolveAudience({
+      audience,
+      level: s.level,
+      canadaOnly: s.canadaOnly,
+      assigneeId: s.assigneeId,
+      at: fired.at,
+    });
+    if (recipients.length === 0)
+      fired.deliveries.push({
+        channel: channels[0]!,
+        to: audience,
+        ok: false,
+        detail: `nobody in the roster for ${audience} is on duty`,
+      });
+    for (const channel of channels) {
+      if (channel === 'email' && recipients.length) {
+        const messageId = `<${workflowId}.${stepId}@sla-engine>`;
+        try {
+          await notify.sendEmail({
+            messageId,
+            to: recipients.map((r) => r.email),
+            subject: `[SLA ${s.level}] ticket ${s.ticketId}: ${kind === 'warning' ? 'at risk' : kind === 'suspension' ? 'SLA suspended' : 'escalation'}`,
+            text: [
+              `Ticket ${s.ticketId} (customer ${s.customerId}, ${s.level}, rule ${s.ruleId})`,
+              `Step: ${stepId} — ${reason}`,
+              `Clock started ${s.clockStart}; first response due ${s.due}.`,
+              s.suspendedReason ? `SLA suspended: ${s.suspendedReason}` : '',
+            ]
+              .filter(Boolean)
+              .join('\n'),
+          });
+          fired.deliveries.push({ channel, to: audience, ok: true, detail: messageId });
+        } catch (err) {
+          fired.deliveries.push({
+            channel,
+            to: audience,
+            ok: false,
+            detail: String((err as Error).cause ?? err),
+          });
+          log.error('escalation email failed', { ticketId: s.ticketId, stepId });
+        }
+      }
+      if (channel === 'page') {
+        for (const r of recipients) {
+          const dedupKey = `${workflowId}:${stepId}:${r.id}`;
+          if (resolvedPages.has(dedupKey)) continue;
+          try {
+            await notify.sendPage({
+              routingKey: r.pagingKey,
+              action: 'trigger',
+              dedupKey,
+              severity: kind === 'warning' ? 'warning' : 'error',
+              summary: `SLA ${s.level} ticket ${s.ticketId} for ${s.customerId}: ${reason}`,
+              source: 'sla-engine',
+              customDetails: { ticketId: s.ticketId, level: s.level, due: s.due, step: stepId },
+            });
+            openPages.set(dedupKey, r.pagingKey);
+            fired.deliveries.push({ channel, to: r.id, ok: true, detail: dedupKey });
+          } catch (err) {
+            fired.deliveries.push({
+              channel,
+              to: r.id,
+              ok: false,
+              detail: String((err as Error).cause ?? err),
+            });
+            log.error('escalation page failed', { ticketId: s.ticketId, stepId });
+          }
+        }
+      }
+    }
+    changed = true;
+  }
+
+  /** The response clock stopped or the ticket ended: every page it raised is resolved. */
+  async function resolvePages() {
+    // Taken from the map before the first await, so that a concurrent call resolves nothing twice.
+    const pages = [...openPages];
+    openPages.clear();
+    for (const [dedupKey, routingKey] of pages) {
+      resolvedPages.add(dedupKey);
+      await notify.sendPage({ routingKey, action: 'resolve', dedupKey });
+    }
+  }
+
+  setHandler(ticketStatus, () => s);
+
+  setHandler(
+    assign,
+    (m) =>
+      once(m.requestId, async () => {
+        await facts.checkAssignee({ responderId: m.responderId, level: s.level, canadaOnly: s.canadaOnly });
+        s.assigneeId = m.responderId;
+        return { assigneeId: m.responderId };
+      }),
+    { validator: validator(Assign) },
+  );
+
+  setHandler(
+    firstResponse,
+    (m) =>
+      once(m.requestId, async () => {
+        if (s.firstResponse)
+          throw ApplicationFailure.nonRetryable('a first response is already recorded', 'Conflict');
+        const at = m.at ?? new Date().toISOString();
+        if (Date.parse(at) > Date.now() + 60_000 || Date.parse(at) < Date.parse(s.openedAt)) {
+          throw ApplicationFailure.nonRetryable(
+            'at: a first response cannot be before the opening or in the future',
+            'Invalid',
+          );
+        }
+        const measured = await facts.measureResponse({ clockStart: s.clockStart, at });
+        const met = Date.parse(at) <= Date.parse(s.due);
+        s.firstResponse = { at, by: m.responderId, coverageMinutes: measured.coverageMinutes, met };
+        if (s.state !== 'suspended') s.state = met ? 'met' : 'breached';
+        publish();
+        await resolvePages();
+        return {
+          met: s.state === 'suspended' ? null : met,
+          coverageMinutes: measured.coverageMinutes,
+          state: s.state,
+        };
+      }),
+    { validator: validator(FirstResponse) },
+  );
+
+  let replies = 0;
+  setHandler(reply, (m) => once(m.requestId, () => ({ replies: ++replies })), {
+    validator: validator(Reply),
+  });
+
+  setHandler(
+    resolve,
+    (m) =>
+      once(m.requestId, () => {
+        if (s.status === 'resolved')
+          throw ApplicationFailure.nonRetryable('the ticket is already resolved', 'Conflict');
+        s.status = 'resolved';
+        s.resolutions += 1;
+        resolvedAt = m.at ?? new Date().toISOString();
+        return { resolution: s.resolutions };
+      }),
+    { validator: validator(Resolve) },
+  );
+
+  setHandler(
+    reopen,
+    (m) =>
+      once(m.requestId, () => {
+        if (s.status !== 'resolved')
+          throw ApplicationFailure.nonRetryable('only a resolved ticket can be reopened', 'Conflict');
+        s.status = 'open';
+        return { status: 'open' as const };
+      }),
+    { validator: validator(Reopen) },
+  );
+
+  setHandler(
+    escalate,
+    (m) =>
+      once(m.requestId, async () => {
+        if (s.status === 'resolved')
+          throw ApplicationFailure.nonRetryable('the ticket is resolved', 'Conflict');
+        const stepId = `manual-${m.requestId}`;
+        await deliver(stepId, 'manual', null, `manual escalation by ${m.by}: ${m.reason}`, 'team-lead', [
+          'email',
+          'page',
+        ]);
+        return { stepId };
+      }),
+    { validator: validator(Escalate) },
+  );
+
+  setHandler(
+    reclassify,
+    (m) =>
+      once(m.requestId, async () => {
+        if (m.level === s.level) return { level: s.level, due: s.due, state: s.state };
+        // I11: the new level's clock runs from the original opening.
+        clock = await facts.computeTicketClock({
+          level: m.level,
+          opened: s.openedAt,
+          notBefore: new Date().toISOString(),
+        });
+        s.reclassifications.push({
+          at: new Date().toISOString(),
+          from: s.level,
+          to: m.level,
+          by: m.by,
+          reason: m.reason,
+        });
+        s.level = m.level;
+        s.ruleId = 'reclassified';
+        s.policyVersion = clock.policyVersion;
+        s.clockStart = clock.clockStart;
+        s.due = clock.due;
+        s.plan = clock.plan;
+        s.holidayWindows = clock.holidayWindows;
+        if (s.state !== 'suspended') {
+          if (s.firstResponse) {
+            s.firstResponse.met = Date.parse(s.firstResponse.at) <= Date.parse(s.due);
+            s.state = s.firstResponse.met ? 'met' : 'breached';
+          } else s.state = Date.now() >= Date.parse(s.due) ? 'breached' : 'on-track';
+        }
+        publish();
+        return { level: s.level, due: s.due, state: s.state };
+      }),
+    { validator: validator(Reclassify) },
+  );
+
+  if (s.suspendedReason) {
+    await deliver('suspended', 'suspension', null, s.suspendedReason, 'team-lead', ['email']);
+  }
+
+  // The clock: sleep until the next thing due, or until a message changes the picture.
+  for (;;) {
+    if (s.status === 'resolved') {
+      await resolvePages();
+      await facts.recordTicketOutcome({
+        ticketId: s.ticketId,
+        resolution: s.resolutions,
+        customerId: s.customerId,
+        level: s.level,
+        ruleId: s.ruleId,
+        policyVersion: s.policyVersion,
+        openedAt: s.openedAt,
+        clockStart: s.clockStart,
+        due: s.due,
+        firstResponseAt: s.firstResponse?.at ?? null,
+        coverageMinutesToFirstResponse: s.firstResponse?.coverageMinutes ?? null,
+        met: s.state === 'suspended' ? null : (s.firstResponse?.met ?? false),
+        slaState: s.state,
+        suspendedReason: s.suspendedReason,
+        resolvedAt,
+        stepsFired: s.stepsFired.map((f) => f.id),
+      });
+      changed = false;
+      // Stay reachable for a reopen for a while, then finish.
+      const reopened = await condition(() => changed && s.status === 'open', REOPEN_WINDOW);
+      if (!reopened) break;
+      continue;
+    }
+
+    const firedIds = new Set(s.stepsFired.map((f) => f.id));
+    const breachAt = Date.parse(s.due);
+    const pendingBreachMark = clockRunning() && s.state !== 'suspended' && s.state !== 'breached';
+    const nextStep =
+      clockRunning() && s.state !== 'suspended' ? s.plan.find((p) => !firedIds.has(p.id)) : undefined;
+    const nextAt = Math.min(
+      nextStep ? Date.parse(nextStep.fireAt) : Infinity,
+      pendingBreachMark ? breachAt : Infinity,
+    );
+
+    // A response that arrived while a step was paging: resolve what that step raised.
+    if (!clockRunning() && openPages.size) await resolvePages();
+
+    changed = false;
+    if (nextAt === Infinity) {
+      await condition(() => changed);
+      continue;
+    }
+    const woken = await condition(() => changed, Math.max(0, nextAt - Date.now()));
+    if (woken) continue;
+
+    if (pendingBreachMark && Date.now() >= breachAt) {
+      s.state = 'breached';
+      log.warn('response deadline breached', { ticketId: s.ticketId, level: s.level, due: s.due });
+      publish();
+    }
+    if (nextStep && Date.now() >= Date.parse(nextStep.fireAt) && clockRunning()) {
+      if (nextStep.kind === 'warning' && s.state === 'on-track') {
+        s.state = 'at-risk';
+        publish();
+      }
+      await deliver(
+        nextStep.id,
+        nextStep.kind,
+        nextStep.fireAt,
+        nextStep.reason,
+        nextStep.audience,
+        nextStep.channels,
+      );
+    }
+  }
+
+  await condition(allHandlersFinished);
+  return s;
+}

@@ -3,6 +3,7 @@
  * Stops gracefully on SIGINT/SIGTERM (the SDK drains in-flight tasks first).
  */
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { Worker } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from './activities';
 import { outboxMailer, smtpMailer } from './activities/email';
@@ -39,7 +40,7 @@ export async function createWorker(config: Config, policy: LoadedPolicy): Promis
     // The bundle made at build time when there is one; else webpack runs now (development).
     ...(existsSync(WORKFLOW_BUNDLE)
       ? { workflowBundle: { codePath: WORKFLOW_BUNDLE } }
-      : { workflowsPath: require.resolve('./workflows') }),
+      : { workflowsPath: join(__dirname, 'workflows') }),
     activities: createActivities(deps),
   });
 }

@@ -141,13 +141,16 @@ export function createTicketActivities(deps: TicketDeps) {
       if (input.audience === 'assignee') {
         const assignee = roster.responders.find((r) => r.id === input.assigneeId);
         if (assignee) return [pick(assignee)];
-        // Nobody assigned yet: the agents who could take it.
-        return select(roster, {
+        // Nobody assigned yet: the agents who could take it; with none on duty, the team lead.
+        const at = Date.parse(input.at);
+        const agents = select(roster, {
           role: 'agent',
           level: input.level,
           canadaOnly: input.canadaOnly,
-          at: Date.parse(input.at),
-        }).map(pick);
+          at,
+        });
+        if (agents.length) return agents.map(pick);
+        return select(roster, { role: 'team-lead', canadaOnly: false, at }).map(pick);
       }
       return select(roster, {
         role: input.audience as Role,

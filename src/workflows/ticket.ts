@@ -5,6 +5,7 @@
  * durable timer, and takes the helpdesk's messages as validated, idempotent updates.
  */
 import {
+  ActivityFailure,
   allHandlersFinished,
   ApplicationFailure,
   condition,
@@ -301,7 +302,13 @@ export async function ticketWorkflow(input: OpenTicket & { openedAt: string }): 
     assign,
     (m) =>
       once(m.requestId, async () => {
-        await facts.checkAssignee({ responderId: m.responderId, level: s.level, canadaOnly: s.canadaOnly });
+        try {
+          await facts.checkAssignee({ responderId: m.responderId, level: s.level, canadaOnly: s.canadaOnly });
+        } catch (err) {
+          // The roster's refusal is the update's answer, not an activity's failure.
+          if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure) throw err.cause;
+          throw err;
+        }
         s.assigneeId = m.responderId;
         return { assigneeId: m.responderId };
       }),

@@ -19,7 +19,7 @@ import { loadRoster } from '../../src/roster/load';
 import type { Roster } from '../../src/roster/schema';
 import { TestPager } from './pager';
 import { TestSmtpServer } from './smtp';
-import { startTimeSkipping, workflowBundle } from './temporal';
+import { startDevServer, startTimeSkipping, workflowBundle } from './temporal';
 
 export const WORKFLOWS = join(__dirname, '..', '..', 'src', 'workflows', 'index.ts');
 
@@ -38,40 +38,57 @@ export interface Engine {
   advanceTo(t: number): Promise<void>;
   /** Waits, in real time, until check() returns something truthy (workflows run in real time). */
   waitFor<T>(check: () => T | Promise<T>, what: string, timeoutMs?: number): Promise<NonNullable<T>>;
+  /** Settings that make `sla worker` in another process serve this engine. */
+  workerEnv: Record<string, string>;
   stop(): Promise<void>;
 }
 
-export async function startEngine(
-  options: { customers?: CustomerResidency[]; policy?: LoadedPolicy; roster?: Roster } = {},
-): Promise<Engine> {
-  const env = await startTimeSkipping();
+export interface EngineOptions {
+  customers?: CustomerResidency[];
+  policy?: LoadedPolicy;
+  roster?: Roster;
+  /** false: no worker in this process (a test runs `sla worker` as a child process instead). */
+  inProcessWorker?: boolean;
+  /** The time-skipping test server (default), or the real dev server where time is real. */
+  server?: 'time-skipping' | 'dev';
+}
+
+export async function startEngine(options: EngineOptions = {}): Promise<Engine> {
+  const timeSkipping = options.server !== 'dev';
+  const env = timeSkipping ? await startTimeSkipping() : await startDevServer();
   const smtp = new TestSmtpServer();
   const pager = new TestPager();
   const [smtpUrl, pagerUrl] = await Promise.all([smtp.start(), pager.start()]);
   const policy = options.policy ?? loadPolicy({});
   const roster = options.roster ?? loadRoster(undefined);
-  const outcomes = fileOutcomeStore(
-    join(mkdtempSync(join(tmpdir(), 'sla-outcomes-')), 'ticket-outcomes.jsonl'),
-  );
+  const outcomesFile = join(mkdtempSync(join(tmpdir(), 'sla-outcomes-')), 'ticket-outcomes.jsonl');
+  const outcomes = fileOutcomeStore(outcomesFile);
   const taskQueue = 'engine-test';
-  const worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowBundle: await workflowBundle(WORKFLOWS),
-    activities: createActivities({
-      policy: () => policy,
-      roster: () => roster,
-      customers: staticDirectory(options.customers ?? []),
-      mailer: smtpMailer(smtpUrl),
-      emailFrom: 'SLA engine <sla-engine@test.example>',
-      paging: httpPagingSink(pagerUrl),
-      outcomes,
-    }),
-  });
-  const running = worker.run();
+  const worker =
+    options.inProcessWorker === false
+      ? undefined
+      : await Worker.create({
+          connection: env.nativeConnection,
+          taskQueue,
+          workflowBundle: await workflowBundle(WORKFLOWS),
+          activities: createActivities({
+            policy: () => policy,
+            roster: () => roster,
+            customers: staticDirectory(options.customers ?? []),
+            mailer: smtpMailer(smtpUrl),
+            emailFrom: 'SLA engine <sla-engine@test.example>',
+            paging: httpPagingSink(pagerUrl),
+            outcomes,
+          }),
+        });
+  const running = worker?.run();
 
   let current = await env.currentTimeMs();
-  const client = new SlaClient(env.client, taskQueue, { now: () => current, workflowTaskTimeout: '1 hour' });
+  // The time-skipping server may skip time past a workflow task in progress: give tasks room.
+  const client = new SlaClient(env.client, taskQueue, {
+    now: () => current,
+    ...(timeSkipping ? { workflowTaskTimeout: '1 hour' } : {}),
+  });
 
   return {
     env,
@@ -101,8 +118,16 @@ export async function startEngine(
         await new Promise((r) => setTimeout(r, 50));
       }
     },
+    workerEnv: {
+      TEMPORAL_ADDRESS: env.address,
+      SLA_TASK_QUEUE: taskQueue,
+      SLA_SMTP_URL: smtpUrl,
+      SLA_PAGING_URL: pagerUrl,
+      SLA_OUTCOMES_FILE: outcomesFile,
+      SLA_EMAIL_FROM: 'SLA engine <sla-engine@test.example>',
+    },
     async stop() {
-      worker.shutdown();
+      worker?.shutdown();
       await running;
       await env.teardown();
       await Promise.all([smtp.stop(), pager.stop()]);

@@ -14,7 +14,15 @@ export interface ReceivedEvent {
 
 export class TestPager {
   readonly events: ReceivedEvent[] = [];
+  /**
+   * Incidents as PagerDuty keeps them: a trigger opens one per dedup key, and a trigger for a key
+   * already open is folded into it (no new page); `pages` counts the pages people received.
+   */
+  readonly incidents = new Map<string, { open: boolean; pages: number }>();
   private failNext: { count: number; status: number } = { count: 0, status: 503 };
+  private holdNext = 0;
+  /** Requests received and held unanswered (a provider that hangs). */
+  held = 0;
   private server: Server;
   url = '';
 
@@ -36,6 +44,16 @@ export class TestPager {
         }
         const event = JSON.parse(Buffer.concat(chunks).toString('utf8')) as ReceivedEvent;
         this.events.push(event);
+        const incident = this.incidents.get(event.dedup_key);
+        if (event.event_action === 'trigger' && !incident?.open) {
+          this.incidents.set(event.dedup_key, { open: true, pages: (incident?.pages ?? 0) + 1 });
+        }
+        if (event.event_action === 'resolve' && incident) incident.open = false;
+        if (this.holdNext > 0) {
+          this.holdNext--;
+          this.held++;
+          return; // never answered: the sender times out, or dies waiting
+        }
         res
           .writeHead(202, { 'content-type': 'application/json' })
           .end(JSON.stringify({ status: 'success', dedup_key: event.dedup_key }));
@@ -47,6 +65,15 @@ export class TestPager {
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/v2/enqueue`;
     return this.url;
+  }
+
+  hold(count: number): void {
+    this.holdNext = count;
+  }
+
+  /** Pages people received for a dedup key (a folded duplicate trigger is not a page). */
+  pages(dedupKey: string): number {
+    return this.incidents.get(dedupKey)?.pages ?? 0;
   }
 
   fail(count: number, status: number): void {
@@ -65,6 +92,7 @@ export class TestPager {
   }
 
   async stop(): Promise<void> {
+    this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 }

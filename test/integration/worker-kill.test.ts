@@ -1,0 +1,198 @@
+// The worker killed mid-escalation and restarted, on the real dev server in real time: no step
+// lost, no page duplicated at the receiver. A drill policy shrinks the clocks to minutes (L1 due
+// in 1 coverage minute, coverage around the clock, no holidays) so the drill takes ~2 minutes.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import defaultPolicy from '../../src/policy/default-policy.json';
+import { parsePolicy } from '../../src/policy';
+import { startEngine, type Engine } from '../helpers/engine';
+import { devServerExecutable } from '../../src/temporal-servers';
+import { iso } from '../helpers/when';
+
+const temporalCli = () => {
+  const exe = devServerExecutable();
+  if (exe.type !== 'existing-path') throw new Error('run scripts/provision-servers.sh first');
+  return exe.path;
+};
+
+const ticketInput = (ticketId: string) => ({
+  ticketId,
+  customerId: 'initech',
+  requester: { name: 'Pat Doe', email: 'pat@initech.example' },
+  subject: 'How do I add a new shift?',
+  body: '',
+  channel: 'chat' as const,
+  needsDataAccess: false,
+});
+
+const dir = mkdtempSync(join(tmpdir(), 'sla-kill-'));
+const drillPolicy = {
+  ...defaultPolicy,
+  coverage: { weekly: [{ from: { day: 'monday', time: '00:00' }, to: { day: 'sunday', time: '24:00' } }] },
+  holidays: {
+    ...defaultPolicy.holidays,
+    countries: Object.fromEntries(
+      Object.entries(defaultPolicy.holidays.countries).map(([c, rules]) => [
+        c,
+        { ...rules, names: ['(no holiday in this drill)'] },
+      ]),
+    ),
+  },
+  levels: { ...defaultPolicy.levels, L1: { kind: 'coverage-minutes', minutes: 1 } },
+  escalation: {
+    ...defaultPolicy.escalation,
+    ticket: {
+      ...defaultPolicy.escalation.ticket,
+      L1: [
+        {
+          id: 'l1-warn-assignee',
+          at: { fractionOfTarget: 0.5 },
+          audience: 'assignee',
+          channels: ['email'],
+          onlyInCoverage: true,
+        },
+        {
+          id: 'l1-breach-team-lead',
+          at: { afterBreachMinutes: 0 },
+          audience: 'team-lead',
+          channels: ['email', 'page'],
+          onlyInCoverage: true,
+        },
+        {
+          id: 'l1-breach-manager',
+          at: { afterBreachMinutes: 1 },
+          audience: 'support-manager',
+          channels: ['page'],
+          onlyInCoverage: true,
+        },
+      ],
+    },
+  },
+};
+const policyFile = join(dir, 'drill-policy.json');
+writeFileSync(policyFile, JSON.stringify(drillPolicy));
+
+describe('the worker killed mid-escalation (dev server, real time)', () => {
+  let e: Engine;
+  const workers: ChildProcess[] = [];
+
+  function startWorker(): Promise<ChildProcess> {
+    const child = spawn(
+      join(__dirname, '..', '..', 'node_modules', '.bin', 'vite-node'),
+      [join(__dirname, '..', 'fixtures', 'worker-process.ts')],
+      {
+        env: { ...process.env, ...e.workerEnv, SLA_DATA_DIR: dir, SLA_POLICY_FILE: policyFile },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    workers.push(child);
+    const lines: string[] = [];
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`worker did not start:\n${lines.join('\n')}`)), 60_000);
+      for (const stream of [child.stdout, child.stderr]) {
+        createInterface({ input: stream }).on('line', (line) => {
+          lines.push(line);
+          if (line.includes('worker: polling task queue')) {
+            clearTimeout(timer);
+            resolve(child);
+          }
+        });
+      }
+    });
+  }
+
+  beforeAll(async () => {
+    e = await startEngine({
+      server: 'dev',
+      inProcessWorker: false,
+      policy: parsePolicy(drillPolicy, policyFile),
+    });
+  });
+  afterAll(async () => {
+    for (const w of workers) w.kill('SIGKILL');
+    await e?.stop();
+  });
+
+  it('loses no step and duplicates no page', async () => {
+    let worker = await startWorker();
+    const kill = async () => {
+      worker.kill('SIGKILL');
+      await new Promise((r) => worker.once('exit', r));
+    };
+    const id = `T-KILLED-${Date.now()}`;
+    await e.client.openTicket({ ...ticketInput(id), openedAt: iso(Date.now()) });
+    const status = await e.waitFor(() => e.client.ticketStatus(id), 'the ticket', 30_000);
+    // A second ticket answered at once, to tell 'met' from 'breached' in visibility below.
+    const answered = `${id}-ANSWERED`;
+    await e.client.openTicket({ ...ticketInput(answered), openedAt: iso(Date.now()) });
+    await e.waitFor(() => e.client.ticketStatus(answered), 'the second ticket', 30_000);
+    await e.client.recordFirstResponse(answered, { requestId: 'fr', responderId: 'agent.toronto' });
+    const leadKey = `ticket-${id}:l1-breach-team-lead:lead.toronto`;
+    const managerKey = `ticket-${id}:l1-breach-manager:manager.toronto`;
+
+    // 1. Killed between steps: the warning went out (30 s), the worker dies before the breach (60 s).
+    await e.waitFor(
+      () => e.smtp.byMessageId(`<ticket-${id}.l1-warn-assignee@sla-engine>`).length === 1,
+      'the warning',
+      60_000,
+    );
+    await kill();
+    await e.advanceTo(Date.parse(status.due) + 1000); // the breach timer fires with no worker alive
+    worker = await startWorker();
+    await e.waitFor(() => e.pager.pages(leadKey) === 1, 'the breach page after the restart', 60_000);
+
+    // 2. Killed mid-page: the provider hangs on the manager's page and the worker dies waiting.
+    e.pager.hold(1);
+    await e.waitFor(() => e.pager.held === 1, "the manager's page in flight", 90_000);
+    await kill();
+    worker = await startWorker();
+    // The lost attempt times out (30 s) and the new worker sends it again, with the same dedup key.
+    await e.waitFor(
+      async () => (await e.client.ticketStatus(id)).stepsFired[2]?.deliveries.length === 1,
+      'the manager step',
+      90_000,
+    );
+
+    const after = await e.client.ticketStatus(id);
+    expect(after.stepsFired.map((f) => [f.id, f.plannedAt])).toEqual(after.plan.map((p) => [p.id, p.fireAt]));
+    expect(after.stepsFired.every((f) => f.deliveries.every((d) => d.ok))).toBe(true);
+    expect(
+      e.pager.events.filter((ev) => ev.dedup_key === managerKey && ev.event_action === 'trigger'),
+    ).toHaveLength(2);
+    // Each step paged once: the retried trigger folded into the incident it had opened.
+    expect(e.pager.pages(leadKey)).toBe(1);
+    expect(e.pager.pages(managerKey)).toBe(1);
+    for (const step of ['l1-warn-assignee', 'l1-breach-team-lead']) {
+      expect(e.smtp.byMessageId(`<ticket-${id}.${step}@sla-engine>`)).toHaveLength(1);
+    }
+
+    // On-call asks the Temporal CLI for breached tickets: the search attributes are current.
+    const list = (query: string) =>
+      spawnSync(
+        temporalCli(),
+        ['workflow', 'list', '--address', e.env.address, '--query', query, '--output', 'json'],
+        { encoding: 'utf8' },
+      );
+    const breached = await e.waitFor(
+      () => {
+        const ids = (
+          JSON.parse(list(`SlaState = 'breached' AND SlaCustomer = 'initech'`).stdout || '[]') as {
+            execution: { workflowId: string };
+          }[]
+        ).map((w) => w.execution.workflowId);
+        return ids.includes(`ticket-${id}`) ? ids : undefined;
+      },
+      'visibility of the breach',
+      30_000,
+    );
+    expect(breached).not.toContain(`ticket-${answered}`);
+    const met = JSON.parse(list(`SlaState = 'met' AND SlaLevel = 'L1'`).stdout || '[]') as {
+      execution: { workflowId: string };
+    }[];
+    expect(met.map((w) => w.execution.workflowId)).toContain(`ticket-${answered}`);
+  }, 300_000);
+});

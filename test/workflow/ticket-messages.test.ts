@@ -1,0 +1,157 @@
+// Data residency (C12, I13), assignment checks, validated and idempotent messages, manual
+// escalation, reopen and a second resolution.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InvalidInputError } from '../../src/errors';
+import { startEngine, type Engine } from '../helpers/engine';
+import { iso, minutes, nextWeekdayAt } from '../helpers/when';
+
+const ticket = (
+  ticketId: string,
+  customerId: string,
+  subject: string,
+  needsDataAccess: boolean,
+  openedAt: number,
+) => ({
+  ticketId,
+  customerId,
+  requester: { name: 'Alex Martin', email: 'alex@example.org' },
+  subject,
+  body: '',
+  channel: 'phone' as const,
+  needsDataAccess,
+  openedAt: iso(openedAt),
+});
+
+describe('ticket messages and data residency', () => {
+  let e: Engine;
+  let monday6: number;
+  beforeAll(async () => {
+    e = await startEngine({ customers: [{ id: 'northwind', dataResidency: 'canada-only' }] });
+    // Monday 06:00 Toronto: Canada-based L3 specialists start at 08:00; Sydney is on duty.
+    monday6 = nextWeekdayAt(e.now(), 1, '06:00');
+    await e.advanceTo(monday6);
+  });
+  afterAll(async () => e?.stop());
+
+  it('suspends the SLA of a Canada-only ticket when no Canada-based responder is on duty (I13)', async () => {
+    await e.client.openTicket(
+      ticket('T-RESIDENCY', 'northwind', 'Data protection request: export personal data', true, monday6),
+    );
+    const status = await e.waitFor(() => e.client.ticketStatus('T-RESIDENCY'), 'the ticket');
+    expect(status).toMatchObject({
+      level: 'L3',
+      ruleId: 'l3-data-protection',
+      state: 'suspended',
+      canadaOnly: true,
+      suspendedReason: expect.stringMatching(
+        /restricted to Canada-based staff .* no Canada-based L3 responder is on duty/,
+      ),
+    });
+    const notice = await e.waitFor(
+      () => e.smtp.byMessageId('<ticket-T-RESIDENCY.suspended@sla-engine>')[0],
+      'the suspension notice',
+    );
+    expect(notice.to).toEqual(['lead.toronto@support.example']);
+    expect(notice.text).toContain('SLA suspended');
+
+    // Past the deadline nothing breaches: the SLA is suspended, not silently breached.
+    await e.advanceTo(Date.parse(status.due) + minutes(10));
+    const later = await e.client.ticketStatus('T-RESIDENCY');
+    expect(later.state).toBe('suspended');
+    expect(later.stepsFired.map((f) => f.id)).toEqual(['suspended']);
+  });
+
+  it('refuses to assign it to someone outside Canada, and accepts a Canada-based responder', async () => {
+    await expect(
+      e.client.assign('T-RESIDENCY', { requestId: 'a-1', responderId: 'specialist.sydney' }),
+    ).rejects.toThrow(/not based in Canada/);
+    await expect(e.client.assign('T-RESIDENCY', { requestId: 'a-2', responderId: 'nobody' })).rejects.toThrow(
+      /not in the roster/,
+    );
+    expect(
+      await e.client.assign('T-RESIDENCY', { requestId: 'a-3', responderId: 'specialist.ottawa' }),
+    ).toEqual({ assigneeId: 'specialist.ottawa' });
+    const answer = await e.client.recordFirstResponse('T-RESIDENCY', {
+      requestId: 'f-1',
+      responderId: 'specialist.ottawa',
+    });
+    expect(answer).toMatchObject({ met: null, state: 'suspended' });
+  });
+
+  it('routes the same question normally when the customer is not restricted', async () => {
+    const now = e.now();
+    await e.client.openTicket(ticket('T-OPEN', 'acme', 'Data protection request', true, now));
+    expect(await e.waitFor(() => e.client.ticketStatus('T-OPEN'), 'the ticket')).toMatchObject({
+      state: 'on-track',
+      canadaOnly: false,
+      suspendedReason: null,
+    });
+  });
+
+  it('rejects a bad message naming the field, in the client and in the workflow validator', async () => {
+    await expect(e.client.recordFirstResponse('T-OPEN', { requestId: 'x' })).rejects.toThrow(
+      InvalidInputError,
+    );
+    await expect(e.client.recordFirstResponse('T-OPEN', { requestId: 'x' })).rejects.toThrow(/responderId/);
+    // Straight to the workflow, around the client: its validator refuses before anything is recorded.
+    const handle = e.env.client.workflow.getHandle('ticket-T-OPEN');
+    await expect(
+      handle.executeUpdate('reclassify', { args: [{ requestId: 'y', level: 'L9', by: 'a', reason: 'b' }] }),
+    ).rejects.toMatchObject({
+      cause: { message: expect.stringMatching(/^level: /) },
+    });
+    const history = await handle.fetchHistory();
+    expect(JSON.stringify(history.events)).not.toContain('"L9"');
+  });
+
+  it('a manual escalation pages and emails the team lead once, however often it is sent', async () => {
+    const first = await e.client.escalate('T-OPEN', {
+      requestId: 'esc-1',
+      by: 'agent.toronto',
+      reason: 'VIP customer',
+    });
+    const again = await e.client.escalate('T-OPEN', {
+      requestId: 'esc-1',
+      by: 'agent.toronto',
+      reason: 'VIP customer',
+    });
+    expect(again).toEqual(first);
+    expect(first).toEqual({ stepId: 'manual-esc-1' });
+    await e.waitFor(
+      () => e.smtp.byMessageId('<ticket-T-OPEN.manual-esc-1@sla-engine>').length === 1,
+      'the escalation email',
+    );
+    expect(
+      e.pager.triggers().filter((p) => p.dedup_key === 'ticket-T-OPEN:manual-esc-1:lead.toronto'),
+    ).toHaveLength(1);
+  });
+
+  it('resolve, reopen and resolve again write two outcomes; a resolved ticket cannot be resolved twice', async () => {
+    await e.client.recordFirstResponse('T-OPEN', { requestId: 'f-2', responderId: 'specialist.ottawa' });
+    expect(
+      await e.client.resolve('T-OPEN', { requestId: 'res-1', responderId: 'specialist.ottawa' }),
+    ).toEqual({ resolution: 1 });
+    await expect(
+      e.client.resolve('T-OPEN', { requestId: 'res-2', responderId: 'specialist.ottawa' }),
+    ).rejects.toThrow(/already resolved/);
+    await e.waitFor(
+      async () => (await e.outcomes.ticketOutcomes()).some((o) => o.ticketId === 'T-OPEN'),
+      'the first outcome',
+    );
+    expect(await e.client.reopen('T-OPEN', { requestId: 'ro-1', reason: 'customer wrote back' })).toEqual({
+      status: 'open',
+    });
+    expect(
+      await e.client.resolve('T-OPEN', { requestId: 'res-3', responderId: 'specialist.ottawa' }),
+    ).toEqual({ resolution: 2 });
+    const outcomes = await e.waitFor(async () => {
+      const all = (await e.outcomes.ticketOutcomes()).filter((o) => o.ticketId === 'T-OPEN');
+      return all.length === 2 ? all : undefined;
+    }, 'the second outcome');
+    expect(outcomes.map((o) => o.resolution)).toEqual([1, 2]);
+    // The page raised by the manual escalation was resolved when the ticket was answered.
+    expect(e.pager.events.filter((p) => p.event_action === 'resolve').map((p) => p.dedup_key)).toContain(
+      'ticket-T-OPEN:manual-esc-1:lead.toronto',
+    );
+  });
+});

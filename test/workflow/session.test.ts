@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import defaultPolicy from '../../src/policy/default-policy.json';
 import { parsePolicy } from '../../src/policy';
 import { startEngine, type Engine } from '../helpers/engine';
+import { saveHistory } from '../helpers/histories';
 import { minutes } from '../helpers/when';
 
 describe('support session with the limit on', () => {
@@ -11,7 +12,10 @@ describe('support session with the limit on', () => {
   beforeAll(async () => {
     e = await startEngine();
   });
-  afterAll(async () => e?.stop());
+  afterAll(async () => {
+    await saveHistory(e?.env.client, 'session-S-1', 'sessionWorkflow-over-limit');
+    await e?.stop();
+  });
 
   it('warns 3 minutes before the limit and sends the wrap-up notice at 15 minutes', async () => {
     const started = e.now();

@@ -4,6 +4,7 @@ import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { responseDeadline } from '../../src/calendar';
 import { startEngine, type Engine } from '../helpers/engine';
+import { saveHistory } from '../helpers/histories';
 import { iso, minutes, nextDstChange, nextWeekdayHoliday, weekdayBefore } from '../helpers/when';
 
 const ticket = (ticketId: string, subject: string, openedAt: number) => ({
@@ -22,7 +23,10 @@ describe('ticket clocks across a holiday and a DST change', () => {
   beforeAll(async () => {
     e = await startEngine();
   });
-  afterAll(async () => e?.stop());
+  afterAll(async () => {
+    await saveHistory(e.env.client, 'ticket-T-RECLASS', 'ticketWorkflow-reclassified');
+    await e?.stop();
+  });
 
   it('L2 opened the weekday before a Canadian holiday is due after it, and breaches on time', async () => {
     const holiday = nextWeekdayHoliday(e.calendar, e.now());

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { responseDeadline } from '../../src/calendar';
 import { startEngine, type Engine } from '../helpers/engine';
+import { saveHistory } from '../helpers/histories';
 import { iso, minutes, nextWeekdayAt } from '../helpers/when';
 
 describe('L1 ticket across a Friday 16:00', () => {
@@ -16,7 +17,10 @@ describe('L1 ticket across a Friday 16:00', () => {
     due = responseDeadline(e.calendar, e.policy.policy.levels.L1, opened).due;
     await e.advanceTo(opened);
   });
-  afterAll(async () => e?.stop());
+  afterAll(async () => {
+    await saveHistory(e.env.client, 'ticket-T-L1-FRIDAY', 'ticketWorkflow-l1-across-friday');
+    await e?.stop();
+  });
 
   const id = 'T-L1-FRIDAY';
 

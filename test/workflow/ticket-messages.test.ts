@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../src/errors';
 import { startEngine, type Engine } from '../helpers/engine';
+import { saveHistory } from '../helpers/histories';
 import { iso, minutes, nextWeekdayAt } from '../helpers/when';
 
 const ticket = (
@@ -31,7 +32,11 @@ describe('ticket messages and data residency', () => {
     monday6 = nextWeekdayAt(e.now(), 1, '06:00');
     await e.advanceTo(monday6);
   });
-  afterAll(async () => e?.stop());
+  afterAll(async () => {
+    await saveHistory(e.env.client, 'ticket-T-RESIDENCY', 'ticketWorkflow-residency-suspended');
+    await saveHistory(e.env.client, 'ticket-T-OPEN', 'ticketWorkflow-escalate-reopen');
+    await e?.stop();
+  });
 
   it('suspends the SLA of a Canada-only ticket when no Canada-based responder is on duty (I13)', async () => {
     await e.client.openTicket(

@@ -1,0 +1,27 @@
+// Every golden history under test/histories/ replays against the current workflow code: a change
+// that would break running tickets or sessions (non-determinism) fails here, in CI.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from '@temporalio/worker';
+import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
+import { describe, expect, it } from 'vitest';
+import { WORKFLOWS } from '../helpers/engine';
+import { HISTORIES_DIR } from '../helpers/histories';
+import { workflowBundle } from '../helpers/temporal';
+
+const files = readdirSync(HISTORIES_DIR)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
+
+describe('golden histories', () => {
+  it('cover every workflow type', () => {
+    const types = new Set(files.map((f) => f.split('-')[0]));
+    expect([...types].sort()).toEqual(['sessionWorkflow', 'ticketWorkflow']);
+  });
+
+  it.each(files)('%s replays without non-determinism', async (file) => {
+    const history = historyFromJSON(JSON.parse(readFileSync(join(HISTORIES_DIR, file), 'utf8')));
+    expect(history.events?.length).toBeGreaterThan(10);
+    await Worker.runReplayHistory({ workflowBundle: await workflowBundle(WORKFLOWS) }, history, file);
+  });
+});

@@ -1,11 +1,15 @@
 /**
  * `npm run bench [-- part …]`: the speed targets of the issues, measured side by side in one run
- * and printed with their ratios. Parts: calendar.
+ * and printed with their ratios. Parts: calendar, tickets (needs `npm run build` for its worker process).
  */
 import { calendarBench } from './calendar.bench';
+import { ticketsBench } from './tickets.bench';
 import { formatRate, type BenchResult } from './util';
 
-const parts: Record<string, () => Promise<BenchResult[]>> = { calendar: calendarBench };
+const parts: Record<string, () => Promise<BenchResult[]>> = {
+  calendar: calendarBench,
+  tickets: ticketsBench,
+};
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
@@ -19,7 +23,14 @@ async function main(): Promise<void> {
   for (const name of wanted.length ? wanted : Object.keys(parts)) results.push(...(await parts[name]!()));
   console.log('\nsummary');
   for (const r of results) {
-    const value = r.unit === '×' ? `${r.opsPerSecond.toFixed(0)}×` : `${formatRate(r.opsPerSecond)}/s`;
+    const value =
+      r.unit === '×'
+        ? `${r.opsPerSecond.toFixed(0)}×`
+        : r.unit === 'ratio'
+          ? r.opsPerSecond.toFixed(2)
+          : r.unit
+            ? `${Math.round(r.opsPerSecond)} ${r.unit}`
+            : `${formatRate(r.opsPerSecond)}/s`;
     const verdict = r.target ? `  target ${r.target}: ${r.met ? 'met' : 'NOT met'}` : '';
     console.log(`  ${r.name.padEnd(52)} ${value.padStart(14)}${verdict}`);
   }

@@ -9,12 +9,15 @@ import {
   defineQuery,
   defineUpdate,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { OpenSession } from '../model/ticket';
 
+/** The session rules are a policy lookup: a local activity, recorded in history as a marker. */
+const lookups = proxyLocalActivities<Activities>({ startToCloseTimeout: '10 seconds' });
 const acts = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: {
@@ -41,7 +44,7 @@ export const sessionStatus = defineQuery<SessionStatus>('status');
 export const endSession = defineUpdate<{ endedAt: string; minutes: number }, [{ requestId: string }]>('end');
 
 export async function sessionWorkflow(input: OpenSession): Promise<SessionStatus> {
-  const rules = await acts.sessionRules();
+  const rules = await lookups.sessionRules();
   const startedAt = Date.now();
   const s: SessionStatus = {
     sessionId: input.sessionId,

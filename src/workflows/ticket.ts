@@ -13,6 +13,7 @@ import {
   defineUpdate,
   log,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -33,7 +34,16 @@ import {
 import type { Level } from '../policy/schema';
 import { SlaCustomer, SlaDueAt, SlaLevel, SlaState as SlaStateKey } from '../search-attributes';
 
-const facts = proxyActivities<Activities>({
+/**
+ * Facts (classification, clocks, routing, audiences, coverage minutes) are quick lookups in the
+ * policy, calendar and roster: local activities, recorded in history as markers without a
+ * round trip through the server. Side effects (email, pages, the outcome) are real activities.
+ */
+const lookups = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+const store = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
@@ -119,17 +129,17 @@ const REOPEN_WINDOW = '14 days';
 
 export async function ticketWorkflow(input: OpenTicket & { openedAt: string }): Promise<TicketStatus> {
   const workflowId = workflowInfo().workflowId;
-  const classification = await facts.classifyTicket({
+  const classification = await lookups.classifyTicket({
     subject: input.subject,
     body: input.body,
     level: input.level,
   });
-  let clock = await facts.computeTicketClock({
+  let clock = await lookups.computeTicketClock({
     level: classification.level,
     opened: input.openedAt,
     notBefore: input.openedAt,
   });
-  const route = await facts.routeTicket({
+  const route = await lookups.routeTicket({
     customerId: input.customerId,
     level: classification.level,
     needsDataAccess: input.needsDataAccess,
@@ -212,54 +222,53 @@ export async function ticketWorkflow(input: OpenTicket & { openedAt: string }): 
       deliveries: [],
     };
     s.stepsFired.push(fired);
-    const recipients: Recipient[] = await facts.resolveAudience({
+    // A local activity: the roster answer is recorded in history without a round trip.
+    const recipients: Recipient[] = await lookups.resolveAudience({
       audience,
       level: s.level,
       canadaOnly: s.canadaOnly,
       assigneeId: s.assigneeId,
       at: fired.at,
     });
-    if (recipients.length === 0)
+    if (recipients.length === 0) {
       fired.deliveries.push({
         channel: channels[0]!,
         to: audience,
         ok: false,
         detail: `nobody in the roster for ${audience} is on duty`,
       });
-    for (const channel of channels) {
-      if (channel === 'email' && recipients.length) {
-        const messageId = `<${workflowId}.${stepId}@sla-engine>`;
-        try {
-          await notify.sendEmail({
-            messageId,
-            to: recipients.map((r) => r.email),
-            subject: `[SLA ${s.level}] ticket ${s.ticketId}: ${kind === 'warning' ? 'at risk' : kind === 'suspension' ? 'SLA suspended' : 'escalation'}`,
-            text: [
-              `Ticket ${s.ticketId} (customer ${s.customerId}, ${s.level}, rule ${s.ruleId})`,
-              `Step: ${stepId} — ${reason}`,
-              `Clock started ${s.clockStart}; first response due ${s.due}.`,
-              s.suspendedReason ? `SLA suspended: ${s.suspendedReason}` : '',
-            ]
-              .filter(Boolean)
-              .join('\n'),
-          });
-          fired.deliveries.push({ channel, to: audience, ok: true, detail: messageId });
-        } catch (err) {
-          fired.deliveries.push({
-            channel,
-            to: audience,
-            ok: false,
-            detail: String((err as Error).cause ?? err),
-          });
-          log.error('escalation email failed', { ticketId: s.ticketId, stepId });
-        }
-      }
-      if (channel === 'page') {
-        for (const r of recipients) {
-          const dedupKey = `${workflowId}:${stepId}:${r.id}`;
-          if (resolvedPages.has(dedupKey)) continue;
-          try {
-            await notify.sendPage({
+    }
+    const failed = (channel: 'email' | 'page', to: string, err: unknown) => {
+      fired.deliveries.push({ channel, to, ok: false, detail: String((err as Error).cause ?? err) });
+      log.error('escalation delivery failed', { ticketId: s.ticketId, stepId, channel });
+    };
+    // Every channel and recipient at once: the slowest delivery sets the step's latency.
+    const sends: Promise<void>[] = [];
+    if (channels.includes('email') && recipients.length) {
+      const messageId = `<${workflowId}.${stepId}@sla-engine>`;
+      const subject = `[SLA ${s.level}] ticket ${s.ticketId}: ${kind === 'warning' ? 'at risk' : kind === 'suspension' ? 'SLA suspended' : 'escalation'}`;
+      const text = [
+        `Ticket ${s.ticketId} (customer ${s.customerId}, ${s.level}, rule ${s.ruleId})`,
+        `Step: ${stepId} — ${reason}`,
+        `Clock started ${s.clockStart}; first response due ${s.due}.`,
+        s.suspendedReason ? `SLA suspended: ${s.suspendedReason}` : '',
+      ]
+        .filter(Boolean)
+        .join('\n');
+      sends.push(
+        notify.sendEmail({ messageId, to: recipients.map((r) => r.email), subject, text }).then(
+          () => void fired.deliveries.push({ channel: 'email', to: audience, ok: true, detail: messageId }),
+          (err: unknown) => failed('email', audience, err),
+        ),
+      );
+    }
+    if (channels.includes('page')) {
+      for (const r of recipients) {
+        const dedupKey = `${workflowId}:${stepId}:${r.id}`;
+        if (resolvedPages.has(dedupKey)) continue;
+        sends.push(
+          notify
+            .sendPage({
               routingKey: r.pagingKey,
               action: 'trigger',
               dedupKey,
@@ -267,21 +276,18 @@ export async function ticketWorkflow(input: OpenTicket & { openedAt: string }): 
               summary: `SLA ${s.level} ticket ${s.ticketId} for ${s.customerId}: ${reason}`,
               source: 'sla-engine',
               customDetails: { ticketId: s.ticketId, level: s.level, due: s.due, step: stepId },
-            });
-            openPages.set(dedupKey, r.pagingKey);
-            fired.deliveries.push({ channel, to: r.id, ok: true, detail: dedupKey });
-          } catch (err) {
-            fired.deliveries.push({
-              channel,
-              to: r.id,
-              ok: false,
-              detail: String((err as Error).cause ?? err),
-            });
-            log.error('escalation page failed', { ticketId: s.ticketId, stepId });
-          }
-        }
+            })
+            .then(
+              () => {
+                openPages.set(dedupKey, r.pagingKey);
+                fired.deliveries.push({ channel: 'page', to: r.id, ok: true, detail: dedupKey });
+              },
+              (err: unknown) => failed('page', r.id, err),
+            ),
+        );
       }
     }
+    await Promise.all(sends);
     changed = true;
   }
 
@@ -303,7 +309,11 @@ export async function ticketWorkflow(input: OpenTicket & { openedAt: string }): 
     (m) =>
       once(m.requestId, async () => {
         try {
-          await facts.checkAssignee({ responderId: m.responderId, level: s.level, canadaOnly: s.canadaOnly });
+          await lookups.checkAssignee({
+            responderId: m.responderId,
+            level: s.level,
+            canadaOnly: s.canadaOnly,
+          });
         } catch (err) {
           // The roster's refusal is the update's answer, not an activity's failure.
           if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure) throw err.cause;
@@ -328,7 +338,7 @@ export async function ticketWorkflow(input: OpenTicket & { openedAt: string }): 
             'Invalid',
           );
         }
-        const measured = await facts.measureResponse({ clockStart: s.clockStart, at });
+        const measured = await lookups.measureResponse({ clockStart: s.clockStart, at });
         const met = Date.parse(at) <= Date.parse(s.due);
         s.firstResponse = { at, by: m.responderId, coverageMinutes: measured.coverageMinutes, met };
         if (s.state !== 'suspended') s.state = met ? 'met' : 'breached';
@@ -396,7 +406,7 @@ export async function ticketWorkflow(input: OpenTicket & { openedAt: string }): 
       once(m.requestId, async () => {
         if (m.level === s.level) return { level: s.level, due: s.due, state: s.state };
         // I11: the new level's clock runs from the original opening.
-        clock = await facts.computeTicketClock({
+        clock = await lookups.computeTicketClock({
           level: m.level,
           opened: s.openedAt,
           notBefore: new Date().toISOString(),
@@ -435,7 +445,7 @@ export async function ticketWorkflow(input: OpenTicket & { openedAt: string }): 
   for (;;) {
     if (s.status === 'resolved') {
       await resolvePages();
-      await facts.recordTicketOutcome({
+      await store.recordTicketOutcome({
         ticketId: s.ticketId,
         resolution: s.resolutions,
         customerId: s.customerId,

@@ -1,0 +1,9 @@
+// The engine's workflows plus the bare baseline the ticket benchmark compares against.
+import { sleep } from '@temporalio/workflow';
+
+export * from '../src/workflows';
+
+/** The least a workflow can be: one durable timer. */
+export async function oneTimer(): Promise<void> {
+  await sleep('1 day');
+}

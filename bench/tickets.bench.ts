@@ -1,7 +1,7 @@
 /**
  * Ticket benchmark (issue 4), on the real dev server with the engine's worker in this process:
- *  1. breach-to-page latency, p50/p99, when N tickets breach in the same instant, for growing N
- *     until p99 passes 1 s (the target holds below that point), measured first on an idle system;
+ *  1. breach-to-page latency, p50/p99, when N tickets breach in the same instant, for growing N,
+ *     beside the lateness of N bare timers ending at that instant (the server's own share);
  *  2. tickets opened per second, against a bare one-timer workflow started the same way (target
  *     ≥ 0.8 of the bare rate), in interleaved rounds;
  *  3. the memory of a worker process (`sla worker`) holding 10,000 open tickets.
@@ -133,11 +133,20 @@ export async function ticketsBench(): Promise<BenchResult[]> {
   const client = new SlaClient(env.client, taskQueue);
 
   try {
-    // 1. Breach-to-page latency for N tickets breaching at the same instant.
-    let saturation: number | undefined;
-    for (const n of [25, 50, 100, 200, 400, 800]) {
-      const openedAt = Date.now() - 60_000 + Math.max(8_000, n * 25); // due once every ticket is open
+    // 1. Breach-to-page latency for N tickets breaching at the same instant, beside N bare
+    //    workflows whose one timer ends at that instant: how late the server fires timers.
+    for (const n of [25, 100, 400]) {
+      const openedAt = Date.now() - 60_000 + Math.max(10_000, n * 40); // due once every ticket is open
       const due = openedAt + 60_000;
+      const bare = Array.from(
+        { length: n },
+        (_, i) =>
+          env.client.workflow.execute('wakeAt', {
+            taskQueue,
+            workflowId: `wake-${n}-${i}`,
+            args: [due],
+          }) as Promise<number>,
+      );
       await pool(n, WIDTH, (i) =>
         client.openTicket(
           ticketInput(`breach-${n}-${i}`, 'How do I reset a password?', new Date(openedAt).toISOString()),
@@ -151,27 +160,27 @@ export async function ticketsBench(): Promise<BenchResult[]> {
       while (keys.some((k) => !received.has(k)) && Date.now() < deadline)
         await new Promise((r) => setTimeout(r, 100));
       const latencies = keys.map((k) => (received.get(k) ?? deadline) - due).sort((a, b) => a - b);
+      const lateness = (await Promise.all(bare)).sort((a, b) => a - b);
       const [p50, p99] = [percentile(latencies, 50), percentile(latencies, 99)];
       console.log(
-        `tickets: ${n} breaching at once: breach-to-page p50 ${p50} ms, p99 ${p99} ms${Date.now() < due ? ' (opened late)' : ''}`,
+        `tickets: ${n} breaching at once: breach-to-page p50 ${p50} ms, p99 ${p99} ms; ` +
+          `a bare timer due then woke its workflow p50 ${percentile(lateness, 50)} ms, p99 ${percentile(lateness, 99)} ms late`,
       );
-      results.push({
-        name: `tickets: breach→page p99, ${n} at once (ms)`,
-        opsPerSecond: p99,
-        unit: 'ms',
-        target: '≤ 1000 ms',
-        met: p99 <= 1000,
-      });
-      if (p99 > 1000) {
-        saturation = n;
-        break;
-      }
+      results.push(
+        {
+          name: `tickets: breach→page p99, ${n} at once`,
+          opsPerSecond: p99,
+          unit: 'ms',
+          target: '≤ 1000 ms',
+          met: p99 <= 1000,
+        },
+        {
+          name: `tickets: bare timer lateness p99, ${n} at once`,
+          opsPerSecond: percentile(lateness, 99),
+          unit: 'ms',
+        },
+      );
     }
-    console.log(
-      saturation
-        ? `tickets: p99 passes 1 s at ${saturation} simultaneous breaches`
-        : 'tickets: p99 stayed under 1 s up to 800 simultaneous breaches',
-    );
 
     // 2. Start rate, tickets against the bare workflow, same concurrency, interleaved rounds.
     const N = 500;
@@ -238,20 +247,23 @@ export async function ticketsBench(): Promise<BenchResult[]> {
     await memoryClient.openTicket(ticketInput(`mem-${i}`, 'What is the best practice for rotas?'));
     if (i % 1000 === 999) console.log(`tickets: ${i + 1} of ${OPEN} opened…`);
   });
-  // Wait until the worker has run every ticket's opening (their search attributes say on-track).
-  for (let tries = 0; tries < 600; tries++) {
-    const { count } = await env.client.workflow.count(
-      `WorkflowType = 'ticketWorkflow' AND TaskQueue = 'bench-memory' AND SlaLevel = 'L2'`,
-    );
-    if (count >= OPEN) break;
-    await new Promise((r) => setTimeout(r, 1000));
+  // Wait until the worker has run every ticket's opening (their search attributes carry the
+  // level), for at most 10 minutes; the figure says how many it had taken in by then.
+  let processed = 0;
+  for (let tries = 0; tries < 600 && processed < OPEN; tries++) {
+    ({ count: processed } = await env.client.workflow.count(
+      `TaskQueue = 'bench-memory' AND SlaLevel = 'L2'`,
+    ));
+    if (tries % 30 === 0)
+      console.log(`tickets: the worker has opened ${processed} of ${OPEN}, RSS ${rssMiB().toFixed(0)} MiB…`);
+    if (processed < OPEN) await new Promise((r) => setTimeout(r, 1000));
   }
   const loaded = rssMiB();
   console.log(
-    `tickets: worker RSS ${idle.toFixed(0)} MiB idle, ${loaded.toFixed(0)} MiB with ${OPEN} open tickets (opened in ${seconds.toFixed(0)} s)`,
+    `tickets: worker RSS ${idle.toFixed(0)} MiB idle, ${loaded.toFixed(0)} MiB holding ${processed} open tickets (${OPEN} started in ${seconds.toFixed(0)} s)`,
   );
   results.push({
-    name: `tickets: worker RSS with ${OPEN} open tickets (MiB)`,
+    name: `tickets: worker RSS holding ${processed} open tickets`,
     opsPerSecond: loaded,
     unit: 'MiB',
   });

@@ -7,3 +7,9 @@ export * from '../src/workflows';
 export async function oneTimer(): Promise<void> {
   await sleep('1 day');
 }
+
+/** Sleeps until an instant and reports how late the workflow woke (the server's timer lateness). */
+export async function wakeAt(targetMs: number): Promise<number> {
+  await sleep(Math.max(1, targetMs - Date.now()));
+  return Date.now() - targetMs;
+}

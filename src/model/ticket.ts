@@ -4,7 +4,7 @@
  * the same way wherever it comes in, and nothing starts with it.
  */
 import { z } from 'zod';
-import { Level } from '../policy/schema';
+import { Level } from './level';
 
 /** C11: the support channels. */
 export const CHANNELS = ['chat', 'meeting', 'email', 'phone'] as const;

@@ -5,6 +5,7 @@
  */
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
+import { Level } from '../model/level';
 
 export const WEEKDAYS = [
   'monday',
@@ -22,9 +23,7 @@ export const COUNTRIES = ['CA', 'GB', 'AU'] as const;
 export const Country = z.enum(COUNTRIES);
 export type Country = z.infer<typeof Country>;
 
-export const LEVELS = ['L1', 'L2', 'L3'] as const;
-export const Level = z.enum(LEVELS);
-export type Level = z.infer<typeof Level>;
+export { Level, LEVELS } from '../model/level';
 
 /** A wall-clock time of day, "HH:mm" (24 h). "24:00" is allowed as the end of a day. */
 export const LocalTime = z

@@ -1,0 +1,81 @@
+// Pure rules: classification (C10, I11), escalation plans, duty and I13 selection.
+import { DateTime } from 'luxon';
+import { describe, expect, it } from 'vitest';
+import { BusinessCalendar, responseDeadline } from '../../src/calendar';
+import { loadPolicy } from '../../src/policy';
+import { classify, normalise } from '../../src/rules/classify';
+import { onDuty, select } from '../../src/rules/roster';
+import { planEscalation } from '../../src/rules/ticket-plan';
+import { loadRoster } from '../../src/roster/load';
+
+const { policy } = loadPolicy({});
+const roster = loadRoster(undefined);
+const et = (local: string) => DateTime.fromFormat(local, 'yyyy-MM-dd HH:mm', { zone: 'America/Toronto' }).toMillis();
+
+describe('classification (C10, I11)', () => {
+  it.each([
+    ['How do I export volunteers?', 'L1', 'l1-how-do-i'],
+    ['Comment puis-je exporter les bénévoles ?', 'L1', 'l1-how-do-i'],
+    ['COMMENT PUIS JE changer mon mot de passe', 'L1', 'l1-how-do-i'],
+    ['Où dois-je cliquer pour ajouter un quart ?', 'L1', 'l1-where-do-i'],
+    ['Can I merge two accounts?', 'L1', 'l1-can-i'],
+    ['Puis-je fusionner deux comptes ?', 'L1', 'l1-can-i'],
+    ['What is the best practice for onboarding?', 'L2', 'l2-best-practice'],
+    ['Quelles sont les meilleures pratiques pour les horaires ?', 'L2', 'l2-best-practice'],
+    ['How do I call the API with OAuth?', 'L3', 'l3-api'],
+    ['Demande RGPD : données personnelles', 'L3', 'l3-data-protection'],
+    ['Protection des donnees de nos membres', 'L3', 'l3-data-protection'],
+  ])('%s → %s by %s', (subject, level, ruleId) => {
+    expect(classify(policy, { subject, body: '' })).toMatchObject({ level, ruleId });
+  });
+
+  it('respects word edges and falls back to the default level', () => {
+    expect(classify(policy, { subject: 'Scan it again please', body: '' })).toEqual({ level: 'L2', ruleId: 'default' });
+    expect(normalise('Où  dois-je…')).toBe(' ou dois je ');
+  });
+});
+
+describe('escalation plan', () => {
+  const calendar = new BusinessCalendar(policy);
+  it('places the warning at a fraction of coverage time and moves a breach step to coverage', () => {
+    const opened = et('2026-12-04 15:50'); // Friday
+    const clock = responseDeadline(calendar, policy.levels.L1, opened);
+    const plan = planEscalation(calendar, policy, { level: 'L1', ...clock, notBefore: opened });
+    expect(plan.map((p) => [p.id, new Date(p.fireAt).toISOString()])).toEqual([
+      ['l1-warn-assignee', new Date(et('2026-12-07 05:02')).toISOString()],
+      ['l1-breach-team-lead', new Date(et('2026-12-07 05:05')).toISOString()],
+      ['l1-breach-manager', new Date(et('2026-12-07 05:35')).toISOString()],
+    ]);
+    expect(plan[0]!.reason).toBe('80 % of the L1 target (12 of 15 coverage minutes)');
+  });
+
+  it('never plans before notBefore, and says so', () => {
+    const opened = et('2026-12-02 10:00');
+    const clock = responseDeadline(calendar, policy.levels.L1, opened);
+    const plan = planEscalation(calendar, policy, { level: 'L1', ...clock, notBefore: et('2026-12-02 11:00') });
+    expect(plan.every((p) => p.fireAt >= et('2026-12-02 11:00'))).toBe(true);
+    expect(plan[0]!.reason).toContain('due already, so now');
+  });
+
+  it('moves an after-breach step that lands outside coverage to the next coverage start', () => {
+    const opened = et('2026-12-03 15:00'); // Thursday; L2 due Friday 15:00, manager +120 min = 17:00
+    const clock = responseDeadline(calendar, policy.levels.L2, opened);
+    const manager = planEscalation(calendar, policy, { level: 'L2', ...clock, notBefore: opened }).find((p) => p.id === 'l2-breach-manager')!;
+    expect(manager.fireAt).toBe(et('2026-12-07 05:00'));
+    expect(manager.reason).toContain('moved to the next coverage start');
+  });
+});
+
+describe('duty and data residency (I13)', () => {
+  it('knows who is on duty in the roster time zone', () => {
+    const ottawa = roster.responders.find((r) => r.id === 'specialist.ottawa')!;
+    expect(onDuty(roster, ottawa, et('2026-11-30 07:59'))).toBe(false);
+    expect(onDuty(roster, ottawa, et('2026-11-30 08:00'))).toBe(true);
+    expect(onDuty(roster, ottawa, et('2026-12-04 16:00'))).toBe(false);
+  });
+  it('selects only Canada-based responders when required', () => {
+    const at = et('2026-11-30 10:00');
+    expect(select(roster, { role: 'agent', level: 'L3', canadaOnly: false, at }).map((r) => r.id).sort()).toEqual(['specialist.ottawa', 'specialist.sydney']);
+    expect(select(roster, { role: 'agent', level: 'L3', canadaOnly: true, at }).map((r) => r.id)).toEqual(['specialist.ottawa']);
+  });
+});

@@ -6,7 +6,6 @@
 import type { CustomerDirectory } from '../customers/directory';
 import type { LoadedPolicy } from '../policy/load';
 import type { Roster } from '../roster/schema';
-import { createCalendarActivities } from './calendar';
 import { createEmailActivities, type Mailer } from './email';
 import { createOutcomeActivities, type OutcomeStore } from './outcomes';
 import { createPagingActivities, type PagingSink } from './paging';
@@ -26,7 +25,6 @@ export interface ActivityDeps {
 export function createActivities(deps: ActivityDeps) {
   const email = createEmailActivities({ mailer: deps.mailer, from: deps.emailFrom });
   return {
-    ...createCalendarActivities(deps),
     ...createTicketActivities(deps),
     ...email,
     ...createPagingActivities({ sink: deps.paging }),

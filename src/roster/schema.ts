@@ -3,7 +3,7 @@
  * on duty. Data, validated like the policy, from SLA_ROSTER_FILE or the built-in example roster.
  */
 import { z } from 'zod';
-import { Country, Level, LocalTime, Weekday, weekMinute } from '../policy/schema';
+import { Country, Level, WeeklyWindow } from '../policy/schema';
 
 export const ROLES = [
   'agent',
@@ -16,17 +16,6 @@ export const ROLES = [
 ] as const;
 export const Role = z.enum(ROLES);
 export type Role = z.infer<typeof Role>;
-
-/** A weekly stretch of duty in the roster's time zone, e.g. Monday 05:00 → Friday 16:00. */
-const DutyWindow = z
-  .object({
-    from: z.object({ day: Weekday, time: LocalTime }),
-    to: z.object({ day: Weekday, time: LocalTime }),
-  })
-  .refine((w) => weekMinute(w.from) < weekMinute(w.to), {
-    message: 'a duty window must end later in the week (Monday first) than it starts',
-    path: ['to'],
-  });
 
 export const Responder = z.object({
   id: z
@@ -41,7 +30,8 @@ export const Responder = z.object({
   roles: z.array(Role).min(1),
   /** Support levels this responder answers (C10). */
   levels: z.array(Level),
-  duty: z.array(DutyWindow).min(1),
+  /** Weekly stretches of duty in the roster's time zone, e.g. Monday 05:00 → Friday 16:00. */
+  duty: z.array(WeeklyWindow).min(1),
 });
 export type Responder = z.infer<typeof Responder>;
 

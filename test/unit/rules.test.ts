@@ -10,7 +10,8 @@ import { loadRoster } from '../../src/roster/load';
 
 const { policy } = loadPolicy({});
 const roster = loadRoster(undefined);
-const et = (local: string) => DateTime.fromFormat(local, 'yyyy-MM-dd HH:mm', { zone: 'America/Toronto' }).toMillis();
+const et = (local: string) =>
+  DateTime.fromFormat(local, 'yyyy-MM-dd HH:mm', { zone: 'America/Toronto' }).toMillis();
 
 describe('classification (C10, I11)', () => {
   it.each([
@@ -30,7 +31,10 @@ describe('classification (C10, I11)', () => {
   });
 
   it('respects word edges and falls back to the default level', () => {
-    expect(classify(policy, { subject: 'Scan it again please', body: '' })).toEqual({ level: 'L2', ruleId: 'default' });
+    expect(classify(policy, { subject: 'Scan it again please', body: '' })).toEqual({
+      level: 'L2',
+      ruleId: 'default',
+    });
     expect(normalise('Où  dois-je…')).toBe(' ou dois je ');
   });
 });
@@ -52,7 +56,11 @@ describe('escalation plan', () => {
   it('never plans before notBefore, and says so', () => {
     const opened = et('2026-12-02 10:00');
     const clock = responseDeadline(calendar, policy.levels.L1, opened);
-    const plan = planEscalation(calendar, policy, { level: 'L1', ...clock, notBefore: et('2026-12-02 11:00') });
+    const plan = planEscalation(calendar, policy, {
+      level: 'L1',
+      ...clock,
+      notBefore: et('2026-12-02 11:00'),
+    });
     expect(plan.every((p) => p.fireAt >= et('2026-12-02 11:00'))).toBe(true);
     expect(plan[0]!.reason).toContain('due already, so now');
   });
@@ -60,7 +68,9 @@ describe('escalation plan', () => {
   it('moves an after-breach step that lands outside coverage to the next coverage start', () => {
     const opened = et('2026-12-03 15:00'); // Thursday; L2 due Friday 15:00, manager +120 min = 17:00
     const clock = responseDeadline(calendar, policy.levels.L2, opened);
-    const manager = planEscalation(calendar, policy, { level: 'L2', ...clock, notBefore: opened }).find((p) => p.id === 'l2-breach-manager')!;
+    const manager = planEscalation(calendar, policy, { level: 'L2', ...clock, notBefore: opened }).find(
+      (p) => p.id === 'l2-breach-manager',
+    )!;
     expect(manager.fireAt).toBe(et('2026-12-07 05:00'));
     expect(manager.reason).toContain('moved to the next coverage start');
   });
@@ -75,7 +85,13 @@ describe('duty and data residency (I13)', () => {
   });
   it('selects only Canada-based responders when required', () => {
     const at = et('2026-11-30 10:00');
-    expect(select(roster, { role: 'agent', level: 'L3', canadaOnly: false, at }).map((r) => r.id).sort()).toEqual(['specialist.ottawa', 'specialist.sydney']);
-    expect(select(roster, { role: 'agent', level: 'L3', canadaOnly: true, at }).map((r) => r.id)).toEqual(['specialist.ottawa']);
+    expect(
+      select(roster, { role: 'agent', level: 'L3', canadaOnly: false, at })
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual(['specialist.ottawa', 'specialist.sydney']);
+    expect(select(roster, { role: 'agent', level: 'L3', canadaOnly: true, at }).map((r) => r.id)).toEqual([
+      'specialist.ottawa',
+    ]);
   });
 });

@@ -13,7 +13,13 @@ describe('outbox mailer', () => {
   it('writes one .eml per Message-ID, a retry rewriting the same file', async () => {
     const outbox = dir();
     const mailer = outboxMailer(outbox);
-    const message = { from: 'sla@localhost', to: ['lead@example.org'], subject: 'Breach', text: 'Ticket T-1', messageId: '<ticket-T-1.step@sla-engine>' };
+    const message = {
+      from: 'sla@localhost',
+      to: ['lead@example.org'],
+      subject: 'Breach',
+      text: 'Ticket T-1',
+      messageId: '<ticket-T-1.step@sla-engine>',
+    };
     await mailer.send(message);
     await mailer.send(message);
     expect(readdirSync(outbox)).toEqual(['ticket-T-1.step@sla-engine.eml']);
@@ -29,12 +35,24 @@ describe('paging log', () => {
     const sink = filePagingSink(file);
     await sink.send({ routingKey: 'rk', action: 'trigger', dedupKey: 'k1', summary: 's', severity: 'error' });
     await sink.send({ routingKey: 'rk', action: 'resolve', dedupKey: 'k1' });
-    const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines).toEqual([
-      expect.objectContaining({ routing_key: 'rk', event_action: 'trigger', dedup_key: 'k1', payload: { summary: 's', source: 'sla-engine', severity: 'error', custom_details: {} } }),
+      expect.objectContaining({
+        routing_key: 'rk',
+        event_action: 'trigger',
+        dedup_key: 'k1',
+        payload: { summary: 's', source: 'sla-engine', severity: 'error', custom_details: {} },
+      }),
       expect.objectContaining({ event_action: 'resolve', dedup_key: 'k1' }),
     ]);
-    expect(eventsApiBody({ routingKey: 'rk', action: 'acknowledge', dedupKey: 'k' })).toEqual({ routing_key: 'rk', event_action: 'acknowledge', dedup_key: 'k' });
+    expect(eventsApiBody({ routingKey: 'rk', action: 'acknowledge', dedupKey: 'k' })).toEqual({
+      routing_key: 'rk',
+      event_action: 'acknowledge',
+      dedup_key: 'k',
+    });
   });
 });
 
@@ -42,7 +60,11 @@ describe('outcome file', () => {
   it('writes once per (ticket, resolution), even when writes race', async () => {
     const store = fileOutcomeStore(join(dir(), 'outcomes.jsonl'));
     const outcome = { ticketId: 'T-1', resolution: 1, level: 'L1' } as TicketOutcome;
-    const results = await Promise.all([store.recordTicketOutcome(outcome), store.recordTicketOutcome(outcome), store.recordTicketOutcome({ ...outcome, resolution: 2 })]);
+    const results = await Promise.all([
+      store.recordTicketOutcome(outcome),
+      store.recordTicketOutcome(outcome),
+      store.recordTicketOutcome({ ...outcome, resolution: 2 }),
+    ]);
     expect(results).toEqual(['written', 'exists', 'written']);
     expect((await store.ticketOutcomes()).map((o) => o.resolution)).toEqual([1, 2]);
   });

@@ -21,41 +21,24 @@ import { fileOutcomeStore } from '../src/activities/outcomes';
 import { httpPagingSink } from '../src/activities/paging';
 import { SlaClient } from '../src/client';
 import { staticDirectory } from '../src/customers/directory';
-import defaultPolicy from '../src/policy/default-policy.json';
 import { parsePolicy } from '../src/policy';
 import { loadRoster } from '../src/roster/load';
 import { SEARCH_ATTRIBUTES } from '../src/search-attributes';
 import { devServerExecutable } from '../src/temporal-servers';
+import { fastPolicy } from '../test/helpers/fast-policy';
 import { TestPager } from '../test/helpers/pager';
 import { formatRate, type BenchResult } from './util';
 
 const dir = mkdtempSync(join(tmpdir(), 'sla-bench-'));
-const benchPolicy = {
-  ...defaultPolicy,
-  coverage: { weekly: [{ from: { day: 'monday', time: '00:00' }, to: { day: 'sunday', time: '24:00' } }] },
-  holidays: {
-    ...defaultPolicy.holidays,
-    countries: Object.fromEntries(
-      Object.entries(defaultPolicy.holidays.countries).map(([c, r]) => [c, { ...r, names: ['(none)'] }]),
-    ),
+const benchPolicy = fastPolicy([
+  {
+    id: 'l1-breach-team-lead',
+    at: { afterBreachMinutes: 0 },
+    audience: 'team-lead',
+    channels: ['page'],
+    onlyInCoverage: false,
   },
-  levels: { ...defaultPolicy.levels, L1: { kind: 'coverage-minutes', minutes: 1 } },
-  escalation: {
-    ...defaultPolicy.escalation,
-    ticket: {
-      ...defaultPolicy.escalation.ticket,
-      L1: [
-        {
-          id: 'l1-breach-team-lead',
-          at: { afterBreachMinutes: 0 },
-          audience: 'team-lead',
-          channels: ['page'],
-          onlyInCoverage: false,
-        },
-      ],
-    },
-  },
-};
+]);
 
 const ticketInput = (ticketId: string, subject: string, openedAt?: string) => ({
   ticketId,

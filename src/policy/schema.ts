@@ -103,16 +103,20 @@ export const WeeklyWindow = z
   });
 export type WeeklyWindow = z.infer<typeof WeeklyWindow>;
 
-const Audience = z.enum([
-  'assignee',
+/** The roles of the roster (src/roster): whom an escalation step can address, besides the assignee. */
+export const ROLES = [
+  'agent',
   'team-lead',
   'support-manager',
   'l3-primary',
   'l3-secondary',
   'engineering-manager',
   'status-audience',
-  'customer-admins',
-]);
+] as const;
+export const Role = z.enum(ROLES);
+export type Role = z.infer<typeof Role>;
+
+const Audience = z.enum(['assignee', ...ROLES.filter((r) => r !== 'agent'), 'customer-admins']);
 const Channel = z.enum(['email', 'page']);
 
 /** One step of a ticket's escalation chain (C6–C8): when it fires, to whom, how. */

@@ -3,19 +3,9 @@
  * on duty. Data, validated like the policy, from SLA_ROSTER_FILE or the built-in example roster.
  */
 import { z } from 'zod';
-import { Country, Level, WeeklyWindow } from '../policy/schema';
+import { Country, Level, Role, WeeklyWindow } from '../policy/schema';
 
-export const ROLES = [
-  'agent',
-  'team-lead',
-  'support-manager',
-  'l3-primary',
-  'l3-secondary',
-  'engineering-manager',
-  'status-audience',
-] as const;
-export const Role = z.enum(ROLES);
-export type Role = z.infer<typeof Role>;
+export { Role, ROLES } from '../policy/schema';
 
 export const Responder = z.object({
   id: z

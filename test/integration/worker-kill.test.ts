@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import defaultPolicy from '../../src/policy/default-policy.json';
 import { parsePolicy } from '../../src/policy';
 import { startEngine, type Engine } from '../helpers/engine';
+import { fastPolicy } from '../helpers/fast-policy';
 import { devServerExecutable } from '../../src/temporal-servers';
 import { iso } from '../helpers/when';
 
@@ -30,49 +30,29 @@ const ticketInput = (ticketId: string) => ({
 });
 
 const dir = mkdtempSync(join(tmpdir(), 'sla-kill-'));
-const drillPolicy = {
-  ...defaultPolicy,
-  coverage: { weekly: [{ from: { day: 'monday', time: '00:00' }, to: { day: 'sunday', time: '24:00' } }] },
-  holidays: {
-    ...defaultPolicy.holidays,
-    countries: Object.fromEntries(
-      Object.entries(defaultPolicy.holidays.countries).map(([c, rules]) => [
-        c,
-        { ...rules, names: ['(no holiday in this drill)'] },
-      ]),
-    ),
+const drillPolicy = fastPolicy([
+  {
+    id: 'l1-warn-assignee',
+    at: { fractionOfTarget: 0.5 },
+    audience: 'assignee',
+    channels: ['email'],
+    onlyInCoverage: true,
   },
-  levels: { ...defaultPolicy.levels, L1: { kind: 'coverage-minutes', minutes: 1 } },
-  escalation: {
-    ...defaultPolicy.escalation,
-    ticket: {
-      ...defaultPolicy.escalation.ticket,
-      L1: [
-        {
-          id: 'l1-warn-assignee',
-          at: { fractionOfTarget: 0.5 },
-          audience: 'assignee',
-          channels: ['email'],
-          onlyInCoverage: true,
-        },
-        {
-          id: 'l1-breach-team-lead',
-          at: { afterBreachMinutes: 0 },
-          audience: 'team-lead',
-          channels: ['email', 'page'],
-          onlyInCoverage: true,
-        },
-        {
-          id: 'l1-breach-manager',
-          at: { afterBreachMinutes: 1 },
-          audience: 'support-manager',
-          channels: ['page'],
-          onlyInCoverage: true,
-        },
-      ],
-    },
+  {
+    id: 'l1-breach-team-lead',
+    at: { afterBreachMinutes: 0 },
+    audience: 'team-lead',
+    channels: ['email', 'page'],
+    onlyInCoverage: true,
   },
-};
+  {
+    id: 'l1-breach-manager',
+    at: { afterBreachMinutes: 1 },
+    audience: 'support-manager',
+    channels: ['page'],
+    onlyInCoverage: true,
+  },
+]);
 const policyFile = join(dir, 'drill-policy.json');
 writeFileSync(policyFile, JSON.stringify(drillPolicy));
 
@@ -139,6 +119,12 @@ describe('the worker killed mid-escalation (dev server, real time)', () => {
       () => e.smtp.byMessageId(`<ticket-${id}.l1-warn-assignee@sla-engine>`).length === 1,
       'the warning',
       60_000,
+    );
+    // …and the workflow has recorded it: the send is complete, not merely received.
+    await e.waitFor(
+      async () => (await e.client.ticketStatus(id)).stepsFired[0]?.deliveries.length === 1,
+      'the recorded warning',
+      30_000,
     );
     await kill();
     await e.advanceTo(Date.parse(status.due) + 1000); // the breach timer fires with no worker alive

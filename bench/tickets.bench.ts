@@ -27,6 +27,7 @@ import { SEARCH_ATTRIBUTES } from '../src/search-attributes';
 import { devServerExecutable } from '../src/temporal-servers';
 import { fastPolicy } from '../test/helpers/fast-policy';
 import { TestPager } from '../test/helpers/pager';
+import { newTicket } from '../test/helpers/tickets';
 import { formatRate, type BenchResult } from './util';
 
 const dir = mkdtempSync(join(tmpdir(), 'sla-bench-'));
@@ -40,16 +41,8 @@ const benchPolicy = fastPolicy([
   },
 ]);
 
-const ticketInput = (ticketId: string, subject: string, openedAt?: string) => ({
-  ticketId,
-  customerId: 'bench',
-  requester: { name: 'Bench', email: 'bench@example.org' },
-  subject,
-  body: '',
-  channel: 'email' as const,
-  needsDataAccess: false,
-  ...(openedAt ? { openedAt } : {}),
-});
+const ticketInput = (ticketId: string, subject: string, openedAt?: string) =>
+  newTicket(ticketId, { customerId: 'bench', subject, channel: 'email', ...(openedAt ? { openedAt } : {}) });
 
 /** Runs `task(i)` for i in [0, n) with `width` in flight; returns the elapsed seconds. */
 async function pool(n: number, width: number, task: (i: number) => Promise<unknown>): Promise<number> {

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePolicy } from '../../src/policy';
 import { startEngine, type Engine } from '../helpers/engine';
 import { fastPolicy } from '../helpers/fast-policy';
+import { newTicket } from '../helpers/tickets';
 import { devServerExecutable } from '../../src/temporal-servers';
 import { iso } from '../helpers/when';
 
@@ -18,16 +19,6 @@ const temporalCli = () => {
   if (exe.type !== 'existing-path') throw new Error('run scripts/provision-servers.sh first');
   return exe.path;
 };
-
-const ticketInput = (ticketId: string) => ({
-  ticketId,
-  customerId: 'initech',
-  requester: { name: 'Pat Doe', email: 'pat@initech.example' },
-  subject: 'How do I add a new shift?',
-  body: '',
-  channel: 'chat' as const,
-  needsDataAccess: false,
-});
 
 const dir = mkdtempSync(join(tmpdir(), 'sla-kill-'));
 const drillPolicy = fastPolicy([
@@ -104,11 +95,11 @@ describe('the worker killed mid-escalation (dev server, real time)', () => {
       await new Promise((r) => worker.once('exit', r));
     };
     const id = `T-KILLED-${Date.now()}`;
-    await e.client.openTicket({ ...ticketInput(id), openedAt: iso(Date.now()) });
+    await e.client.openTicket(newTicket(id, { openedAt: iso(Date.now()) }));
     const status = await e.waitFor(() => e.client.ticketStatus(id), 'the ticket', 30_000);
     // A second ticket answered at once, to tell 'met' from 'breached' in visibility below.
     const answered = `${id}-ANSWERED`;
-    await e.client.openTicket({ ...ticketInput(answered), openedAt: iso(Date.now()) });
+    await e.client.openTicket(newTicket(answered, { openedAt: iso(Date.now()) }));
     await e.waitFor(() => e.client.ticketStatus(answered), 'the second ticket', 30_000);
     await e.client.recordFirstResponse(answered, { requestId: 'fr', responderId: 'agent.toronto' });
     const leadKey = `ticket-${id}:l1-breach-team-lead:lead.toronto`;

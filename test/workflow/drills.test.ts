@@ -3,18 +3,10 @@
 // server (test/integration/worker-kill.test.ts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEngine, type Engine } from '../helpers/engine';
+import { newTicket } from '../helpers/tickets';
 import { iso, minutes } from '../helpers/when';
 
-const ticket = (ticketId: string, openedAt: number) => ({
-  ticketId,
-  customerId: 'initech',
-  requester: { name: 'Pat Doe', email: 'pat@initech.example' },
-  subject: 'How do I add a new shift?',
-  body: '',
-  channel: 'chat' as const,
-  needsDataAccess: false,
-  openedAt: iso(openedAt),
-});
+const ticket = (ticketId: string, openedAt: number) => newTicket(ticketId, { openedAt: iso(openedAt) });
 
 describe('SMTP failures', () => {
   let e: Engine;

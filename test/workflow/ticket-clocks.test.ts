@@ -5,18 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { responseDeadline } from '../../src/calendar';
 import { startEngine, type Engine } from '../helpers/engine';
 import { saveHistory } from '../helpers/histories';
+import { newTicket } from '../helpers/tickets';
 import { iso, minutes, nextDstChange, nextWeekdayHoliday, weekdayBefore } from '../helpers/when';
 
-const ticket = (ticketId: string, subject: string, openedAt: number) => ({
-  ticketId,
-  customerId: 'globex',
-  requester: { name: 'Sam Lee', email: 'sam@globex.example' },
-  subject,
-  body: 'Details inside.',
-  channel: 'email' as const,
-  needsDataAccess: false,
-  openedAt: iso(openedAt),
-});
+const ticket = (ticketId: string, subject: string, openedAt: number) =>
+  newTicket(ticketId, { customerId: 'globex', subject, channel: 'email', openedAt: iso(openedAt) });
 
 describe('ticket clocks across a holiday and a DST change', () => {
   let e: Engine;

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../src/errors';
 import { startEngine, type Engine } from '../helpers/engine';
 import { saveHistory } from '../helpers/histories';
+import { newTicket } from '../helpers/tickets';
 import { iso, minutes, nextWeekdayAt } from '../helpers/when';
 
 const ticket = (
@@ -12,16 +13,7 @@ const ticket = (
   subject: string,
   needsDataAccess: boolean,
   openedAt: number,
-) => ({
-  ticketId,
-  customerId,
-  requester: { name: 'Alex Martin', email: 'alex@example.org' },
-  subject,
-  body: '',
-  channel: 'phone' as const,
-  needsDataAccess,
-  openedAt: iso(openedAt),
-});
+) => newTicket(ticketId, { customerId, subject, channel: 'phone', needsDataAccess, openedAt: iso(openedAt) });
 
 describe('ticket messages and data residency', () => {
   let e: Engine;

@@ -121,7 +121,8 @@ describe('sla up', () => {
     const again = temporal(['workflow', 'describe', '--workflow-id', 'persisted-probe'], address);
     expect(again.status).toBe(0);
     expect(again.stdout).toContain('persistenceProbe');
-  });
+    // Two starts of the whole system, beside other test files on two cores: minutes, not seconds.
+  }, 240_000);
 
   it('refuses bad settings before starting anything', () => {
     const result = spawnSync(process.execPath, [SLA, 'up'], {

@@ -3,6 +3,7 @@
  * in the message), and output as JSON (--json) or readable text.
  */
 import { z } from 'zod';
+import { Instant as ModelInstant } from '../model/ticket';
 import { formatPath } from '../policy/load';
 
 export const EXIT = { ok: 0, failure: 1, badInput: 2, notFound: 3, unavailable: 4 } as const;
@@ -27,12 +28,7 @@ export function parseOptions<T extends z.ZodType>(schema: T, options: unknown): 
 }
 
 /** An instant with an explicit offset or Z, normalised to epoch milliseconds. */
-export const Instant = z.iso
-  .datetime({
-    offset: true,
-    message: 'expected an ISO-8601 instant with an offset, e.g. 2026-11-30T14:05:00Z',
-  })
-  .transform((s) => Date.parse(s));
+export const Instant = ModelInstant.transform((s) => Date.parse(s));
 
 export function iso(t: number): string {
   return new Date(t).toISOString();

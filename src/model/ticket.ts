@@ -17,9 +17,10 @@ const Id = z
   .max(100)
   .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, 'expected letters, digits, ".", "_", ":" or "-"');
 
+/** An instant with an explicit offset or Z: the one shape every input of time has. */
 export const Instant = z.iso.datetime({
   offset: true,
-  message: 'expected an ISO-8601 instant with an offset',
+  message: 'expected an ISO-8601 instant with an offset, e.g. 2026-11-30T14:05:00Z',
 });
 
 export const OpenTicket = z.object({

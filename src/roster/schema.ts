@@ -3,7 +3,7 @@
  * on duty. Data, validated like the policy, from SLA_ROSTER_FILE or the built-in example roster.
  */
 import { z } from 'zod';
-import { Country, Level, Role, WeeklyWindow } from '../policy/schema';
+import { Level, Role, WeeklyWindow } from '../policy/schema';
 
 export { Role, ROLES } from '../policy/schema';
 
@@ -35,5 +35,3 @@ export const Roster = z
     path: ['responders'],
   });
 export type Roster = z.infer<typeof Roster>;
-
-export { Country };

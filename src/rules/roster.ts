@@ -1,18 +1,14 @@
 /** Who is on duty, and who may serve a ticket (I13): plain functions over the roster. */
 import { DateTime } from 'luxon';
 import type { Level } from '../policy/schema';
-import { minutesOf, WEEKDAYS } from '../policy/schema';
+import { weekMinute } from '../policy/schema';
 import type { Responder, Role, Roster } from '../roster/schema';
 
 /** Is the responder on duty at instant t (epoch ms), in the roster's time zone? */
 export function onDuty(roster: Pick<Roster, 'timeZone'>, responder: Responder, t: number): boolean {
   const local = DateTime.fromMillis(t, { zone: roster.timeZone });
   const minuteOfWeek = (local.weekday - 1) * 1440 + local.hour * 60 + local.minute;
-  return responder.duty.some((w) => {
-    const from = WEEKDAYS.indexOf(w.from.day) * 1440 + minutesOf(w.from.time);
-    const to = WEEKDAYS.indexOf(w.to.day) * 1440 + minutesOf(w.to.time);
-    return minuteOfWeek >= from && minuteOfWeek < to;
-  });
+  return responder.duty.some((w) => minuteOfWeek >= weekMinute(w.from) && minuteOfWeek < weekMinute(w.to));
 }
 
 export interface Selection {

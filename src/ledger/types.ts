@@ -1,0 +1,136 @@
+/**
+ * What the ledger holds and the one interface every part of the engine writes and reads it
+ * through (C14, I8–I10, I14). Activities depend on this interface, never on a database driver,
+ * so workflow tests can run on an embedded PGlite in a temporary directory and production on
+ * PostgreSQL with the same code. Instants are UTC ISO-8601 strings; money is integer minor units.
+ */
+import type { TicketOutcome } from '../activities/outcomes';
+
+/** A customer of the vendor: what credits (C2, I10), notices (C1) and routing (C12, I13) need. */
+export interface CustomerRecord {
+  customerId: string;
+  name: string;
+  /** Annual fee in minor units (cents); a safe integer. */
+  annualFeeMinor: number;
+  /** ISO 4217 code, e.g. "CAD". */
+  currency: string;
+  /** The deployment region the customer's members use (I9: an outage counts where it hits it). */
+  region: string;
+  /** Who receives maintenance notices and credit notices. */
+  administrators: string[];
+  /** C12 / I13: data access restricted to Canada-based staff. */
+  canadaOnlyDataAccess: boolean;
+}
+
+/** C3 / C4 / I9: only `unexpected` outages count as downtime. */
+export type OutageClassification = 'unexpected' | 'external' | 'partial';
+
+export interface ClassificationChange {
+  at: string;
+  by: string;
+  classification: OutageClassification;
+  regions: string[];
+  reason: string;
+}
+
+/** One resolved outage, written once when its workflow ends (C9, I7, I9). */
+export interface OutageRecord {
+  outageId: string;
+  /** Detection: when the first report says it started. */
+  start: string;
+  end: string;
+  classification: OutageClassification;
+  /** Affected deployment regions. */
+  regions: string[];
+  /** C9 / I7: when a Level 3 responder acknowledged, who, and whether within the target. */
+  engagedAt: string | null;
+  engagedBy: string | null;
+  engagementMet: boolean;
+  classificationHistory: ClassificationChange[];
+  policyVersion: string;
+  workflowId: string;
+}
+
+/** One planned maintenance window, written once when it ends or is cancelled (C1, I9). */
+export interface MaintenanceRecord {
+  maintenanceId: string;
+  /** The announced window. */
+  start: string;
+  end: string;
+  regions: string[];
+  /** When the last notice for this window (as finally scheduled) went out; null if none did. */
+  announcedAt: string | null;
+  /** Notice at least the policy's hours before start (C1): only then is the window excluded. */
+  qualifies: boolean;
+  /** What really happened; null means it ran as announced. */
+  actualStart: string | null;
+  actualEnd: string | null;
+  status: 'completed' | 'cancelled';
+  policyVersion: string;
+  workflowId: string;
+}
+
+/**
+ * A credit entry (C2, I10). Append-only: the business key (customerId, month, kind, sequence)
+ * makes a repeated write a no-op; a correction after close is a new `adjustment` whose
+ * creditMinor is the difference from what was already credited.
+ */
+export interface CreditEntry {
+  customerId: string;
+  /** "YYYY-MM", a calendar month in the policy's month time zone (I8). */
+  month: string;
+  kind: 'credit' | 'adjustment';
+  sequence: number;
+  currency: string;
+  /** Decimal string, exact (e.g. "99.9431"). */
+  uptimePercent: string;
+  creditPercent: number;
+  monthlyFeeMinor: number;
+  creditMinor: number;
+  /** The inputs behind the figure, so that an auditor can redo it. */
+  totalMs: number;
+  excludedMs: number;
+  downtimeMs: number;
+  outageIds: string[];
+  maintenanceIds: string[];
+  policyVersion: string;
+  workflowId: string;
+  createdAt: string;
+}
+
+export interface MonthClose {
+  month: string;
+  closedAt: string;
+  workflowId: string;
+  customers: number;
+  totalCreditMinor: number;
+}
+
+export type WriteResult = 'written' | 'exists';
+
+export interface Ledger {
+  /** Applies the schema migrations not yet applied (idempotent; safe from several processes). */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+
+  /** All rows or none (a bad row stops the import); existing customers are updated. */
+  importCustomers(rows: CustomerRecord[]): Promise<{ inserted: number; updated: number }>;
+  customers(): Promise<CustomerRecord[]>;
+  customer(customerId: string): Promise<CustomerRecord | null>;
+
+  recordOutage(outage: OutageRecord): Promise<WriteResult>;
+  recordMaintenance(window: MaintenanceRecord): Promise<WriteResult>;
+  /** Outages and windows that overlap [from, to) (ISO instants). */
+  outages(range: { from: string; to: string }): Promise<OutageRecord[]>;
+  maintenance(range: { from: string; to: string }): Promise<MaintenanceRecord[]>;
+
+  /** Writes each entry once (by business key) in one transaction. */
+  appendCreditEntries(entries: CreditEntry[]): Promise<{ written: number; existing: number }>;
+  creditEntries(filter: { month?: string; customerId?: string }): Promise<CreditEntry[]>;
+  recordMonthClose(close: MonthClose): Promise<WriteResult>;
+  monthClose(month: string): Promise<MonthClose | null>;
+
+  /** Once per (ticket, resolution); the monthly report's support figures (C6–C8). */
+  recordTicketOutcome(outcome: TicketOutcome): Promise<WriteResult>;
+  ticketOutcomes(range?: { from: string; to: string }): Promise<TicketOutcome[]>;
+}

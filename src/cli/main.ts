@@ -1,12 +1,13 @@
 /**
  * The `sla` command: one entry point for the processes (`up`, `worker`, `api`) and for support
- * tooling, on-call and finance (calendar now; tickets, outages and credits as they land).
+ * tooling, on-call and finance (calendar and credits now; tickets and outages as they land).
  * Exit codes: 0 ok, 1 failure, 2 bad input, 3 not found, 4 unavailable.
  */
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config';
 import { PolicyError } from '../policy/load';
 import { calendarCommand } from './calendar';
+import { creditsCommand } from './credits';
 import { EXIT, UsageError } from './io';
 import { policyCommand } from './policy';
 import { processCommands } from './processes';
@@ -18,7 +19,8 @@ export function program(): Command {
     )
     .showHelpAfterError('(add --help for usage)')
     .exitOverride();
-  for (const cmd of [...processCommands(), calendarCommand(), policyCommand()]) root.addCommand(cmd);
+  for (const cmd of [...processCommands(), calendarCommand(), policyCommand(), creditsCommand()])
+    root.addCommand(cmd);
   // Subcommands share the root's error handling and exit codes.
   const inherit = (cmd: Command) => {
     cmd.exitOverride().showHelpAfterError('(add --help for usage)');

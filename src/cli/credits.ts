@@ -1,0 +1,162 @@
+/**
+ * `sla credits …`: monthly uptime and service credits (C1, C2, C14 as read by I8–I10).
+ * `compute` works from an events file alone — no ledger, no Temporal — so that finance or an
+ * auditor can redo a month's figure by hand. Further subcommands are added in `creditsCommand`.
+ */
+import { readFileSync } from 'node:fs';
+import { Command } from 'commander';
+import { z } from 'zod';
+import type { LoadedPolicy } from '../policy/load';
+import { issuesOf, loadPolicy } from '../policy/load';
+import { computeCredit } from '../rules/credits';
+import { monthUptime, type MonthUptime } from '../rules/uptime';
+import { Instant, parseOptions, printJson, UsageError } from './io';
+
+const Id = z.string().min(1).max(200);
+
+/** One outage as recorded (C3, C4, I9): only `unexpected` ones count as downtime. */
+const OutageEvent = z
+  .strictObject({
+    id: Id.optional(),
+    start: Instant,
+    end: Instant,
+    classification: z.enum(['unexpected', 'external', 'partial']),
+  })
+  .refine((o) => o.end >= o.start, { message: 'must not be before start', path: ['end'] });
+
+/** One planned window (C1, I9): announced window, notice instant, and when it really ran. */
+const MaintenanceEvent = z
+  .strictObject({
+    id: Id.optional(),
+    start: Instant,
+    end: Instant,
+    announcedAt: Instant.nullable(),
+    actualStart: Instant.nullable().optional(),
+    actualEnd: Instant.nullable().optional(),
+  })
+  .refine((m) => m.end >= m.start, { message: 'must not be before start', path: ['end'] })
+  .refine((m) => (m.actualEnd ?? m.end) >= (m.actualStart ?? m.start), {
+    message: 'the actual end must not be before the actual start',
+    path: ['actualEnd'],
+  });
+
+const EventsFile = z.strictObject({
+  outages: z.array(OutageEvent).default([]),
+  maintenance: z.array(MaintenanceEvent).default([]),
+});
+type EventsFile = z.infer<typeof EventsFile>;
+
+const ComputeOptions = z.object({
+  month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'expected a month "YYYY-MM"'),
+  annualFee: z
+    .string()
+    .regex(/^\d+$/, 'expected the annual fee as a whole number of minor units (cents), e.g. 1250000')
+    .transform(Number)
+    .refine(Number.isSafeInteger, 'the amount is too large to be exact'),
+  events: z.string().min(1),
+  json: z.boolean().optional(),
+});
+
+export function creditsCommand(): Command {
+  const cmd = new Command('credits').description('Monthly uptime and service credits (C1, C2, C14; I8–I10)');
+  cmd.addCommand(computeCommand());
+  return cmd;
+}
+
+function computeCommand(): Command {
+  return new Command('compute')
+    .description("A month's uptime and credit for one annual fee, from an events file (I8–I10)")
+    .requiredOption('--month <YYYY-MM>', 'calendar month in the policy month time zone')
+    .requiredOption('--annual-fee <minor units>', 'annual fee in minor units (cents), e.g. 1250000')
+    .requiredOption(
+      '--events <file.json>',
+      'JSON: { "outages": [{ "start", "end", "classification" }], "maintenance": [{ "start", "end", "announcedAt", "actualStart"?, "actualEnd"? }] }',
+    )
+    .option('--json', 'print JSON')
+    .addHelpText(
+      'after',
+      '\nExample:\n  sla credits compute --month 2026-03 --annual-fee 1250000 --events ./march.json --json',
+    )
+    .action((raw: unknown) => {
+      const opts = parseOptions(ComputeOptions, raw);
+      const loaded = loadPolicy();
+      const events = readEvents(opts.events);
+      const uptime = monthUptime({
+        month: opts.month,
+        zone: loaded.policy.month.timeZone,
+        noticeHours: loaded.policy.maintenanceNoticeHours,
+        outages: events.outages,
+        maintenance: events.maintenance,
+      });
+      const credit = computeCredit(uptime.uptime, opts.annualFee, loaded.policy.uptime.creditTiers);
+      const answer = {
+        month: uptime.month,
+        totalMs: uptime.totalMs,
+        excludedMs: uptime.excludedMs,
+        downtimeMs: uptime.downtimeMs,
+        uptimePercent: uptime.uptimePercent,
+        creditPercent: credit.creditPercent,
+        monthlyFeeMinor: credit.monthlyFeeMinor,
+        creditMinor: credit.creditMinor,
+      };
+      if (opts.json) return printJson(answer);
+      printSummary(loaded, uptime, answer, credit.tier?.below);
+    });
+}
+
+function readEvents(file: string): EventsFile {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`--events: cannot read ${file}: ${(err as Error).message}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new UsageError(`--events: ${file} is not valid JSON: ${(err as Error).message}`);
+  }
+  const parsed = EventsFile.safeParse(json);
+  if (!parsed.success) {
+    const lines = issuesOf(parsed.error).map((i) => `  - ${i.path}: ${i.message}`);
+    throw new UsageError(`invalid events file (${file}):\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}
+
+function printSummary(
+  loaded: LoadedPolicy,
+  uptime: MonthUptime,
+  answer: { creditPercent: number; monthlyFeeMinor: number; creditMinor: number },
+  below: string | undefined,
+): void {
+  const rows: [string, string][] = [
+    ['month length (T)', duration(uptime.totalMs)],
+    ['excluded maintenance (E)', duration(uptime.excludedMs)],
+    ['downtime (D)', duration(uptime.downtimeMs)],
+    ['uptime', `${uptime.uptimePercent} %  (T − E − D) / (T − E)`],
+    [
+      'counted',
+      `${uptime.countedOutageIds.length} outage(s) in ${uptime.incidents.length} incident(s), ` +
+        `${uptime.qualifyingMaintenanceIds.length} qualifying maintenance window(s)`,
+    ],
+    ['credit tier', below ? `${answer.creditPercent} % (uptime below ${below} %)` : '0 % (no tier)'],
+    ['monthly fee', `${answer.monthlyFeeMinor} minor units`],
+    ['credit', `${answer.creditMinor} minor units`],
+  ];
+  const width = Math.max(...rows.map(([k]) => k.length));
+  process.stdout.write(
+    `${uptime.month} in ${loaded.policy.month.timeZone} (policy ${loaded.version})\n` +
+      rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`).join('\n') +
+      '\n',
+  );
+}
+
+/** "743 h 00 min 00 s (2674800000 ms)": hours for people, milliseconds for auditors. */
+function duration(ms: number): string {
+  const seconds = Math.floor(ms / 1000);
+  const [h, m, s] = [Math.floor(seconds / 3600), Math.floor(seconds / 60) % 60, seconds % 60];
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${h} h ${pad(m)} min ${pad(s)} s (${ms} ms)`;
+}

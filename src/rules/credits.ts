@@ -1,0 +1,94 @@
+/**
+ * Service credits (C2 as read by I10): the tier from the policy's thresholds by exact rational
+ * comparison, and the money in integer minor units, all in bigint so that no floating-point
+ * value ever decides a boundary or a cent.
+ */
+import type { Policy } from '../policy/schema';
+import type { Ratio } from './uptime';
+
+export type CreditTier = Policy['uptime']['creditTiers'][number];
+
+export interface Credit {
+  /** The tier that applied, or null when uptime is not below any threshold. */
+  tier: CreditTier | null;
+  creditPercent: number;
+  monthlyFeeMinor: number;
+  creditMinor: number;
+}
+
+/** "99.95" → 9995/100, exactly. Accepts the policy's DecimalPercent shape (digits, optional fraction). */
+export function parseDecimal(text: string): Ratio {
+  const match = /^(\d+)(?:\.(\d+))?$/.exec(text);
+  if (!match) throw new RangeError(`expected a decimal number, got ${JSON.stringify(text)}`);
+  const fraction = match[2] ?? '';
+  return { numerator: BigInt(match[1]! + fraction), denominator: 10n ** BigInt(fraction.length) };
+}
+
+/** Whether 100 × uptime < threshold (a percentage), exactly: cross-multiplied, denominators > 0. */
+function percentBelow(uptime: Ratio, threshold: Ratio): boolean {
+  return 100n * uptime.numerator * threshold.denominator < threshold.numerator * uptime.denominator;
+}
+
+function compare(a: Ratio, b: Ratio): number {
+  const left = a.numerator * b.denominator;
+  const right = b.numerator * a.denominator;
+  return left < right ? -1 : left > right ? 1 : 0;
+}
+
+/**
+ * I10: uptime strictly below a threshold earns that tier, and of the thresholds it is below, the
+ * lowest wins (98 % is below 99.95, 99.9 and 99: the 99 tier). Exactly at a threshold earns
+ * nothing from it. Two tiers with the same threshold: the first listed wins.
+ */
+export function creditTier(uptime: Ratio, tiers: readonly CreditTier[]): CreditTier | null {
+  if (uptime.denominator <= 0n || uptime.numerator < 0n) {
+    throw new RangeError('uptime: expected a non-negative ratio with a positive denominator');
+  }
+  let best: { tier: CreditTier; below: Ratio } | null = null;
+  for (const tier of tiers) {
+    const below = parseDecimal(tier.below);
+    if (!percentBelow(uptime, below)) continue;
+    if (!best || compare(below, best.below) < 0) best = { tier, below };
+  }
+  return best?.tier ?? null;
+}
+
+function checkFee(annualFeeMinor: number): bigint {
+  if (!Number.isSafeInteger(annualFeeMinor) || annualFeeMinor < 0) {
+    throw new RangeError(`annualFeeMinor: expected a non-negative safe integer, got ${annualFeeMinor}`);
+  }
+  return BigInt(annualFeeMinor);
+}
+
+/** numerator / denominator rounded half-up, for non-negative numerator and positive denominator. */
+function roundHalfUp(numerator: bigint, denominator: bigint): number {
+  return Number((2n * numerator + denominator) / (2n * denominator));
+}
+
+/** I10: the annual fee prorated to one month, rounded half-up to the minor unit. */
+export function monthlyFeeMinor(annualFeeMinor: number): number {
+  return roundHalfUp(checkFee(annualFeeMinor), 12n);
+}
+
+/**
+ * I10: creditPercent × annual fee / 12 / 100, computed exactly and rounded half-up once at the
+ * end — not from the already-rounded monthly fee, which could move the credit by a cent.
+ */
+export function creditMinor(creditPercent: number, annualFeeMinor: number): number {
+  if (!Number.isInteger(creditPercent) || creditPercent < 0 || creditPercent > 100) {
+    throw new RangeError(`creditPercent: expected an integer from 0 to 100, got ${creditPercent}`);
+  }
+  return roundHalfUp(BigInt(creditPercent) * checkFee(annualFeeMinor), 1200n);
+}
+
+/** The month's credit for one customer: tier, monthly fee, and the credit in minor units. */
+export function computeCredit(uptime: Ratio, annualFeeMinor: number, tiers: readonly CreditTier[]): Credit {
+  const tier = creditTier(uptime, tiers);
+  const creditPercent = tier?.creditPercent ?? 0;
+  return {
+    tier,
+    creditPercent,
+    monthlyFeeMinor: monthlyFeeMinor(annualFeeMinor),
+    creditMinor: creditMinor(creditPercent, annualFeeMinor),
+  };
+}

@@ -1,0 +1,364 @@
+/**
+ * Monthly uptime (C1, C3, C4, C14 as read by I8 and I9): how long the accounting month was, how
+ * much of it planned maintenance excludes (E), how much of the rest was down (D), and
+ * uptime = (T − E − D) / (T − E) as an exact ratio, so that credit tiers (I10, ./credits.ts)
+ * never compare floating-point numbers.
+ *
+ * Instants are epoch milliseconds (UTC), as in src/calendar: callers holding ISO strings (ledger
+ * records, the CLI) convert with Date.parse at their edge, and this file stays free of parsing.
+ * Every interval is half-open, [start, end).
+ *
+ * Cost: the intervals are sorted once and swept (O(n log n)); 10,000 outage records take a few
+ * milliseconds (bench/uptime.bench.ts measures it against a per-minute bitmap).
+ */
+import { DateTime, IANAZone } from 'luxon';
+import type { OutageClassification } from '../ledger/types';
+
+const HOUR_MS = 3_600_000;
+
+/** Decimals of `uptimePercent` strings (display only: tiers use the exact ratio). */
+export const UPTIME_DECIMALS = 4;
+
+/** An exact non-negative ratio; a percentage is 100 × numerator / denominator. */
+export interface Ratio {
+  numerator: bigint;
+  denominator: bigint;
+}
+
+export interface OutageInput {
+  id?: string;
+  start: number;
+  end: number;
+  classification: OutageClassification;
+  /** Deployment regions hit; absent or empty means every region. */
+  regions?: readonly string[];
+}
+
+export interface MaintenanceInput {
+  id?: string;
+  /** The announced window. */
+  start: number;
+  end: number;
+  /** When its notice went out; null if none did. */
+  announcedAt: number | null;
+  /** When it really ran; an absent (or null) end of it means that end ran as announced. */
+  actualStart?: number | null;
+  actualEnd?: number | null;
+  regions?: readonly string[];
+}
+
+export interface UptimeInput {
+  /** "YYYY-MM" */
+  month: string;
+  /** The policy's month time zone (policy.month.timeZone, I8). */
+  zone: string;
+  /** Notice a window needs to be excluded (policy.maintenanceNoticeHours, C1). */
+  noticeHours: number;
+  /** The customer's deployment region; absent means every record counts. */
+  region?: string;
+  outages: readonly OutageInput[];
+  maintenance: readonly MaintenanceInput[];
+}
+
+/** A connected stretch of counted downtime and the records behind it. */
+export interface Incident {
+  /** First and last counted instant (the stretch may have excluded maintenance inside it). */
+  start: number;
+  end: number;
+  downtimeMs: number;
+  outageIds: string[];
+  /** Maintenance that counted as downtime here: overrun, early start, or not announced in time. */
+  maintenanceIds: string[];
+}
+
+export interface MonthUptime {
+  month: string;
+  /** The month's instants, [start, end). */
+  start: number;
+  end: number;
+  /** T: real elapsed length of the month (I8). */
+  totalMs: number;
+  /** E: qualifying maintenance (I9). */
+  excludedMs: number;
+  /** D: counted downtime outside E (I9). */
+  downtimeMs: number;
+  /** (T − E − D) / (T − E), unreduced, in milliseconds. */
+  uptime: Ratio;
+  /** 100 × uptime, rounded half-up to UPTIME_DECIMALS for display. */
+  uptimePercent: string;
+  /** Outages that contributed downtime this month (an id, else "outages[i]"). */
+  countedOutageIds: string[];
+  /** Maintenance windows that contributed excluded time this month (an id, else "maintenance[i]"). */
+  qualifyingMaintenanceIds: string[];
+  incidents: Incident[];
+}
+
+export interface DayUptime {
+  /** Local date "YYYY-MM-DD" in the month's zone. */
+  date: string;
+  /** The local day's length (23, 24 or 25 hours around DST changes). */
+  totalMs: number;
+  downtimeMs: number;
+  excludedMs: number;
+  uptimePercent: string;
+}
+
+/** I8: a calendar month in `zone`; its length is real elapsed time (DST months differ by an hour). */
+export function accountingMonth(month: string, zone: string): { start: number; end: number } {
+  const match = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(month);
+  if (!match) throw new RangeError(`month: expected "YYYY-MM", got ${JSON.stringify(month)}`);
+  if (!IANAZone.isValidZone(zone)) throw new RangeError(`zone: not an IANA time zone: ${zone}`);
+  const first = DateTime.fromObject({ year: Number(match[1]), month: Number(match[2]), day: 1 }, { zone });
+  // startOf('day') also covers zones where a DST change skips local midnight.
+  return {
+    start: first.startOf('day').toMillis(),
+    end: first.plus({ months: 1 }).startOf('day').toMillis(),
+  };
+}
+
+/** The month's figures (I9); see the file comment and `collect` for every choice made. */
+export function monthUptime(input: UptimeInput): MonthUptime {
+  const a = analyse(input);
+  const totalMs = a.end - a.start;
+  const excludedMs = lengthOf(a.excluded);
+  const downtimeMs = a.incidents.reduce((sum, i) => sum + i.downtimeMs, 0);
+  const uptime = uptimeRatio(totalMs, excludedMs, downtimeMs);
+  return {
+    month: input.month,
+    start: a.start,
+    end: a.end,
+    totalMs,
+    excludedMs,
+    downtimeMs,
+    uptime,
+    uptimePercent: formatPercent(uptime),
+    countedOutageIds: sortedUnique(a.incidents.flatMap((i) => i.outageIds)),
+    qualifyingMaintenanceIds: a.qualifyingMaintenanceIds,
+    incidents: a.incidents.map(({ pieces, ...incident }) => incident),
+  };
+}
+
+/** The same figures per local day of the month, for the report's "uptime per day" chart. */
+export function dailyUptime(input: UptimeInput): DayUptime[] {
+  const a = analyse(input);
+  const zoneStart = DateTime.fromMillis(a.start, { zone: input.zone });
+  const bounds: number[] = [a.start];
+  const dates: string[] = [];
+  for (let day = zoneStart; day.toMillis() < a.end;) {
+    dates.push(day.toISODate()!);
+    day = day.plus({ days: 1 }).startOf('day');
+    bounds.push(day.toMillis());
+  }
+  const excluded = perBucket(a.excluded, bounds);
+  const down = perBucket(
+    a.incidents.flatMap((i) => i.pieces),
+    bounds,
+  );
+  return dates.map((date, d) => {
+    const totalMs = bounds[d + 1]! - bounds[d]!;
+    return {
+      date,
+      totalMs,
+      downtimeMs: down[d]!,
+      excludedMs: excluded[d]!,
+      uptimePercent: formatPercent(uptimeRatio(totalMs, excluded[d]!, down[d]!)),
+    };
+  });
+}
+
+/** I9: (T − E − D) / (T − E). A stretch wholly under qualifying maintenance had no time to be down: 100 %. */
+function uptimeRatio(totalMs: number, excludedMs: number, downtimeMs: number): Ratio {
+  const denominator = BigInt(totalMs - excludedMs);
+  if (denominator === 0n) return { numerator: 1n, denominator: 1n };
+  return { numerator: BigInt(totalMs - excludedMs - downtimeMs), denominator };
+}
+
+/** 100 × ratio as a decimal string, rounded half-up (the ratio is never negative). */
+export function formatPercent(ratio: Ratio, decimals = UPTIME_DECIMALS): string {
+  const scale = 10n ** BigInt(decimals);
+  const scaled = (200n * scale * ratio.numerator + ratio.denominator) / (2n * ratio.denominator);
+  if (decimals === 0) return scaled.toString();
+  return `${scaled / scale}.${(scaled % scale).toString().padStart(decimals, '0')}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+interface Tagged {
+  start: number;
+  end: number;
+  kind: 'outage' | 'maintenance';
+  /** The record's id, else its position ("outages[3]"): who is behind the interval. */
+  id: string;
+}
+
+interface Span {
+  start: number;
+  end: number;
+}
+
+interface Analysis {
+  start: number;
+  end: number;
+  /** E as sorted, disjoint, non-touching spans. */
+  excluded: Span[];
+  qualifyingMaintenanceIds: string[];
+  incidents: (Incident & { pieces: Span[] })[];
+}
+
+function analyse(input: UptimeInput): Analysis {
+  const month = accountingMonth(input.month, input.zone);
+  const { excluded: excludedRaw, down } = collect(input, month);
+  const excluded = unionGroups(excludedRaw).map(({ start, end }) => ({ start, end }));
+  const qualifyingMaintenanceIds = sortedUnique(excludedRaw.map((t) => t.id));
+
+  // D = union(counted) − E (I9: overlaps never counted twice; E is never downtime). Groups are
+  // swept in order, so the cursor into E only moves forward.
+  const incidents: Analysis['incidents'] = [];
+  let cursor = 0;
+  for (const group of unionGroups(down)) {
+    while (cursor < excluded.length && excluded[cursor]!.end <= group.start) cursor++;
+    const pieces = subtract(group, excluded, cursor);
+    if (pieces.length === 0) continue;
+    const counted = group.members.filter((m) => !coveredBy(m, excluded));
+    incidents.push({
+      start: pieces[0]!.start,
+      end: pieces[pieces.length - 1]!.end,
+      downtimeMs: lengthOf(pieces),
+      outageIds: sortedUnique(counted.filter((m) => m.kind === 'outage').map((m) => m.id)),
+      maintenanceIds: sortedUnique(counted.filter((m) => m.kind === 'maintenance').map((m) => m.id)),
+      pieces,
+    });
+  }
+  return { ...month, excluded, qualifyingMaintenanceIds, incidents };
+}
+
+/**
+ * Turns the records into excluded and downtime intervals clipped to the month (I9):
+ * - Outages: only `unexpected` ones count; `partial` (C4: other members could use the system)
+ *   and `external` (C3: outside the vendor's control) are recorded elsewhere, never counted.
+ * - Maintenance qualifies when announced at least `noticeHours` before its *announced* start
+ *   (C1). Only the announced window is excluded, and only while the work really ran (an early
+ *   end gives the rest of the window back as ordinary time). Whatever ran outside the announced
+ *   window — an early start or an overrun — is downtime. A window that does not qualify is
+ *   downtime for as long as it ran (its actual span, else the announced one).
+ * - Region (I9: an outage counts where it hits the customer's region): with `region` given, only
+ *   records listing it count; a record listing no region affects every region.
+ */
+function collect(
+  input: UptimeInput,
+  month: { start: number; end: number },
+): { excluded: Tagged[]; down: Tagged[] } {
+  if (!Number.isFinite(input.noticeHours) || input.noticeHours < 0) {
+    throw new RangeError(`noticeHours: expected a non-negative number, got ${input.noticeHours}`);
+  }
+  const noticeMs = Math.round(input.noticeHours * HOUR_MS);
+  const affects = (regions: readonly string[] | undefined) =>
+    input.region === undefined || !regions || regions.length === 0 || regions.includes(input.region);
+  const excluded: Tagged[] = [];
+  const down: Tagged[] = [];
+  const push = (into: Tagged[], start: number, end: number, kind: Tagged['kind'], id: string) => {
+    const s = Math.max(start, month.start);
+    const e = Math.min(end, month.end);
+    if (e > s) into.push({ start: s, end: e, kind, id });
+  };
+
+  input.outages.forEach((o, i) => {
+    const name = `outages[${i}]`;
+    checkSpan(name, o.start, o.end, 'start', 'end');
+    if (o.classification !== 'unexpected' || !affects(o.regions)) return;
+    push(down, o.start, o.end, 'outage', o.id ?? name);
+  });
+
+  input.maintenance.forEach((m, i) => {
+    const name = `maintenance[${i}]`;
+    checkSpan(name, m.start, m.end, 'start', 'end');
+    const ranFrom = m.actualStart ?? m.start;
+    const ranTo = m.actualEnd ?? m.end;
+    checkSpan(name, ranFrom, ranTo, 'actualStart', 'actualEnd');
+    if (m.announcedAt !== null && !Number.isSafeInteger(m.announcedAt)) {
+      throw new RangeError(`${name}.announcedAt: expected epoch milliseconds or null`);
+    }
+    if (!affects(m.regions)) return;
+    const id = m.id ?? name;
+    const qualifies = m.announcedAt !== null && m.announcedAt <= m.start - noticeMs;
+    if (!qualifies) {
+      push(down, ranFrom, ranTo, 'maintenance', id);
+      return;
+    }
+    push(excluded, Math.max(m.start, ranFrom), Math.min(m.end, ranTo), 'maintenance', id);
+    push(down, ranFrom, Math.min(ranTo, m.start), 'maintenance', id);
+    push(down, Math.max(ranFrom, m.end), ranTo, 'maintenance', id);
+  });
+  return { excluded, down };
+}
+
+function checkSpan(name: string, start: number, end: number, startField: string, endField: string) {
+  if (!Number.isSafeInteger(start))
+    throw new RangeError(`${name}.${startField}: expected epoch milliseconds`);
+  if (!Number.isSafeInteger(end)) throw new RangeError(`${name}.${endField}: expected epoch milliseconds`);
+  if (end < start) throw new RangeError(`${name}.${endField}: must not be before ${startField}`);
+}
+
+/** Sort + sweep: connected groups of intervals (touching ones join) with their members. */
+function unionGroups(intervals: Tagged[]): (Span & { members: Tagged[] })[] {
+  const sorted = [...intervals].sort((x, y) => x.start - y.start);
+  const groups: (Span & { members: Tagged[] })[] = [];
+  let current: (Span & { members: Tagged[] }) | undefined;
+  for (const t of sorted) {
+    if (current && t.start <= current.end) {
+      if (t.end > current.end) current.end = t.end;
+      current.members.push(t);
+    } else {
+      current = { start: t.start, end: t.end, members: [t] };
+      groups.push(current);
+    }
+  }
+  return groups;
+}
+
+/** `span` minus the disjoint sorted `holes`, starting the scan at `from`. */
+function subtract(span: Span, holes: Span[], from: number): Span[] {
+  const pieces: Span[] = [];
+  let at = span.start;
+  for (let h = from; h < holes.length && holes[h]!.start < span.end; h++) {
+    const hole = holes[h]!;
+    if (hole.start > at) pieces.push({ start: at, end: hole.start });
+    if (hole.end > at) at = hole.end;
+  }
+  if (span.end > at) pieces.push({ start: at, end: span.end });
+  return pieces;
+}
+
+/** Whether one interval of the disjoint sorted `spans` wholly covers `t` (binary search). */
+function coveredBy(t: Span, spans: Span[]): boolean {
+  let lo = 0;
+  let hi = spans.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (spans[mid]!.start <= t.start) lo = mid + 1;
+    else hi = mid;
+  }
+  const candidate = spans[lo - 1];
+  return candidate !== undefined && candidate.end >= t.end;
+}
+
+/** Milliseconds of the disjoint sorted `spans` that fall in each [bounds[d], bounds[d + 1]). */
+function perBucket(spans: Span[], bounds: number[]): number[] {
+  const sums = new Array<number>(bounds.length - 1).fill(0);
+  let d = 0;
+  for (const s of spans) {
+    while (d < sums.length && bounds[d + 1]! <= s.start) d++;
+    for (let k = d; k < sums.length && bounds[k]! < s.end; k++) {
+      sums[k]! += Math.min(s.end, bounds[k + 1]!) - Math.max(s.start, bounds[k]!);
+    }
+  }
+  return sums;
+}
+
+function lengthOf(spans: Span[]): number {
+  return spans.reduce((sum, s) => sum + (s.end - s.start), 0);
+}
+
+function sortedUnique(ids: string[]): string[] {
+  return [...new Set(ids)].sort();
+}

@@ -15,6 +15,7 @@ import { DateTime, IANAZone } from 'luxon';
 import type { OutageClassification } from '../ledger/types';
 
 const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
 
 /** Decimals of `uptimePercent` strings (display only: tiers use the exact ratio). */
 export const UPTIME_DECIMALS = 4;
@@ -105,15 +106,25 @@ export interface DayUptime {
 
 /** I8: a calendar month in `zone`; its length is real elapsed time (DST months differ by an hour). */
 export function accountingMonth(month: string, zone: string): { start: number; end: number } {
+  const { year, month: m, tz } = parseMonth(month, zone);
+  return {
+    start: firstInstantOf(year, m, tz),
+    end: firstInstantOf(m === 12 ? year + 1 : year, (m % 12) + 1, tz),
+  };
+}
+
+function parseMonth(month: string, zone: string): { year: number; month: number; tz: IANAZone } {
   const match = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(month);
   if (!match) throw new RangeError(`month: expected "YYYY-MM", got ${JSON.stringify(month)}`);
-  if (!IANAZone.isValidZone(zone)) throw new RangeError(`zone: not an IANA time zone: ${zone}`);
-  const first = DateTime.fromObject({ year: Number(match[1]), month: Number(match[2]), day: 1 }, { zone });
-  // startOf('day') also covers zones where a DST change skips local midnight.
-  return {
-    start: first.startOf('day').toMillis(),
-    end: first.plus({ months: 1 }).startOf('day').toMillis(),
-  };
+  // IANAZone.create is cached by luxon; isValidZone would build a new Intl formatter every call.
+  const tz = IANAZone.create(zone);
+  if (!tz.isValid) throw new RangeError(`zone: not an IANA time zone: ${zone}`);
+  return { year: Number(match[1]), month: Number(match[2]), tz };
+}
+
+/** Local midnight of a month's first day; luxon moves a midnight that a DST change skips forward. */
+function firstInstantOf(year: number, month: number, tz: IANAZone): number {
+  return DateTime.fromObject({ year, month, day: 1 }, { zone: tz }).toMillis();
 }
 
 /** The month's figures (I9); see the file comment and `collect` for every choice made. */
@@ -141,14 +152,19 @@ export function monthUptime(input: UptimeInput): MonthUptime {
 /** The same figures per local day of the month, for the report's "uptime per day" chart. */
 export function dailyUptime(input: UptimeInput): DayUptime[] {
   const a = analyse(input);
-  const zoneStart = DateTime.fromMillis(a.start, { zone: input.zone });
+  const { year, month, tz } = parseMonth(input.month, input.zone);
+  const days = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  // Local midnights: 24 h after the previous one unless the UTC offset changed in between (a DST
+  // day), which luxon then works out; the same shortcut as src/calendar/zone-days.ts.
   const bounds: number[] = [a.start];
-  const dates: string[] = [];
-  for (let day = zoneStart; day.toMillis() < a.end;) {
-    dates.push(day.toISODate()!);
-    day = day.plus({ days: 1 }).startOf('day');
-    bounds.push(day.toMillis());
+  for (let day = 2; day <= days; day++) {
+    const previous = bounds[bounds.length - 1]!;
+    const guess = previous + DAY_MS;
+    const sameOffset = tz.offset(guess) === tz.offset(previous);
+    bounds.push(sameOffset ? guess : DateTime.fromObject({ year, month, day }, { zone: tz }).toMillis());
   }
+  bounds.push(a.end);
+  const dates = Array.from({ length: days }, (_, d) => `${input.month}-${String(d + 1).padStart(2, '0')}`);
   const excluded = perBucket(a.excluded, bounds);
   const down = perBucket(
     a.incidents.flatMap((i) => i.pieces),

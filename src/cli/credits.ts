@@ -136,11 +136,8 @@ function printSummary(
     ['excluded maintenance (E)', duration(uptime.excludedMs)],
     ['downtime (D)', duration(uptime.downtimeMs)],
     ['uptime', `${uptime.uptimePercent} %  (T − E − D) / (T − E)`],
-    [
-      'counted',
-      `${uptime.countedOutageIds.length} outage(s) in ${uptime.incidents.length} incident(s), ` +
-        `${uptime.qualifyingMaintenanceIds.length} qualifying maintenance window(s)`,
-    ],
+    ['incidents', incidentsLine(uptime)],
+    ['excluded windows', `${uptime.qualifyingMaintenanceIds.length} qualifying maintenance window(s)`],
     ['credit tier', below ? `${answer.creditPercent} % (uptime below ${below} %)` : '0 % (no tier)'],
     ['monthly fee', `${answer.monthlyFeeMinor} minor units`],
     ['credit', `${answer.creditMinor} minor units`],
@@ -150,6 +147,14 @@ function printSummary(
     `${uptime.month} in ${loaded.policy.month.timeZone} (policy ${loaded.version})\n` +
       rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`).join('\n') +
       '\n',
+  );
+}
+
+function incidentsLine(uptime: MonthUptime): string {
+  const overruns = new Set(uptime.incidents.flatMap((i) => i.maintenanceIds)).size;
+  return (
+    `${uptime.incidents.length} (from ${uptime.countedOutageIds.length} counted outage(s)` +
+    ` and ${overruns} maintenance window(s) counted as downtime)`
   );
 }
 

@@ -1,0 +1,176 @@
+// `sla credits compute` as finance runs it (C1, C2, C14; I8–I10): JSON shape, text, exit codes.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import defaultPolicy from '../../src/policy/default-policy.json';
+import { sla } from '../helpers/cli';
+
+const dir = mkdtempSync(join(tmpdir(), 'sla-credits-'));
+function eventsFile(name: string, content: unknown): string {
+  const file = join(dir, name);
+  writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content));
+  return file;
+}
+
+// March 2026 in Toronto (743 h: DST starts on the 8th): 1 h 30 min down, 2 h excluded.
+const march = eventsFile('march.json', {
+  outages: [
+    { start: '2026-03-10T14:00:00Z', end: '2026-03-10T15:00:00Z', classification: 'unexpected' },
+    { start: '2026-03-10T10:30:00-04:00', end: '2026-03-10T10:45:00-04:00', classification: 'unexpected' },
+    { start: '2026-03-12T09:00:00-04:00', end: '2026-03-12T11:00:00-04:00', classification: 'partial' },
+    { start: '2026-03-13T09:00:00-04:00', end: '2026-03-13T11:00:00-04:00', classification: 'external' },
+  ],
+  maintenance: [
+    {
+      start: '2026-03-20T06:00:00Z',
+      end: '2026-03-20T08:00:00Z',
+      announcedAt: '2026-03-18T06:00:00Z',
+      actualEnd: '2026-03-20T08:30:00Z',
+    },
+  ],
+});
+const compute = (events: string, ...extra: string[]) =>
+  sla(['credits', 'compute', '--month', '2026-03', '--annual-fee', '1250000', '--events', events, ...extra]);
+
+describe('sla credits compute', () => {
+  it('answers with exactly the month, the figures, the tier and the money (--json)', () => {
+    const { code, stdout, stderr } = compute(march, '--json');
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    // (2,674,800,000 − 7,200,000 − 5,400,000) / 2,667,600,000 = 99.79757… % → 50 % of 104,166.67.
+    expect(JSON.parse(stdout)).toStrictEqual({
+      month: '2026-03',
+      totalMs: 2_674_800_000,
+      excludedMs: 7_200_000,
+      downtimeMs: 5_400_000,
+      uptimePercent: '99.7976',
+      creditPercent: 50,
+      monthlyFeeMinor: 104_167,
+      creditMinor: 52_083,
+    });
+  });
+
+  it('treats maintenance announced less than 24 h ahead as downtime, and an empty month as 100 %', () => {
+    const late = eventsFile('late.json', {
+      maintenance: [
+        { start: '2026-03-20T06:00:00Z', end: '2026-03-20T08:00:00Z', announcedAt: '2026-03-19T06:01:00Z' },
+      ],
+    });
+    expect(JSON.parse(compute(late, '--json').stdout)).toMatchObject({
+      excludedMs: 0,
+      downtimeMs: 7_200_000,
+      creditPercent: 50,
+    });
+    const empty = eventsFile('empty.json', { outages: [], maintenance: [] });
+    expect(JSON.parse(compute(empty, '--json').stdout)).toMatchObject({
+      uptimePercent: '100.0000',
+      creditPercent: 0,
+      creditMinor: 0,
+    });
+  });
+
+  it('prints a readable summary without --json', () => {
+    const { code, stdout } = compute(march);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^2026-03 in America\/Toronto \(policy [0-9a-f]{16}\)/);
+    expect(stdout).toMatch(/month length \(T\)\s+743 h 00 min 00 s \(2674800000 ms\)/);
+    expect(stdout).toMatch(/uptime\s+99\.7976 %/);
+    expect(stdout).toMatch(/credit tier\s+50 % \(uptime below 99\.9 %\)/);
+    expect(stdout).toMatch(/credit\s+52083 minor units/);
+  });
+
+  it('names every bad field of the events file, exits 2 and prints nothing', () => {
+    const bad = eventsFile('bad.json', {
+      outages: [
+        { start: '2026-03-10T14:00:00Z', end: '2026-03-10T15:00:00Z', classification: 'unexpected' },
+        { start: '2026-03-10 14:00', end: '2026-03-10T15:00:00Z', classification: 'down' },
+        { start: '2026-03-10T14:00:00Z', end: '2026-03-10T13:59:59Z', classification: 'unexpected' },
+      ],
+      maintenance: [
+        { start: '2026-03-20T06:00:00Z', end: '2026-03-20T08:00:00Z', announcedAt: null, actualend: 'x' },
+        {
+          start: '2026-03-21T06:00:00Z',
+          end: '2026-03-21T08:00:00Z',
+          announcedAt: null,
+          actualStart: '2026-03-21T09:00:00Z',
+        },
+      ],
+    });
+    const { code, stdout, stderr } = compute(bad, '--json');
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toContain(`invalid events file (${bad})`);
+    expect(stderr).toMatch(/outages\[1\]\.start: expected an ISO-8601 instant with an offset/);
+    expect(stderr).toMatch(/outages\[1\]\.classification: /);
+    expect(stderr).toMatch(/outages\[2\]\.end: must not be before start/);
+    expect(stderr).toMatch(/maintenance\[0\]: .*"actualend"/);
+    expect(stderr).toMatch(/maintenance\[1\]\.actualEnd: the actual end must not be before the actual start/);
+    expect(stderr).not.toMatch(/outages\[0\]/);
+  });
+
+  it.each([
+    ['a missing file', ['--events', join(dir, 'missing.json')], /--events: cannot read /],
+    [
+      'a file that is not JSON',
+      ['--events', eventsFile('broken.json', '{ "outages": [')],
+      /is not valid JSON/,
+    ],
+    ['a file that is not an object', ['--events', eventsFile('array.json', [])], /\(root\): /],
+    ['an impossible month', ['--month', '2026-13'], /--month: expected a month "YYYY-MM"/],
+    [
+      'a fee with decimals',
+      ['--annual-fee', '12500.00'],
+      /--annual-fee: expected the annual fee as a whole number/,
+    ],
+    ['a negative fee', ['--annual-fee', '-5'], /--annual-fee: /],
+    ['an unsafe fee', ['--annual-fee', '9007199254740993'], /--annual-fee: the amount is too large/],
+  ])('exits 2 on %s, naming it', (_label, args, message) => {
+    const base: Record<string, string> = {
+      '--month': '2026-03',
+      '--annual-fee': '1250000',
+      '--events': march,
+    };
+    for (let i = 0; i < args.length; i += 2) base[args[i]!] = args[i + 1]!;
+    const { code, stdout, stderr } = sla(['credits', 'compute', ...Object.entries(base).flat(), '--json']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(message);
+    expect(stdout).toBe('');
+  });
+
+  it('exits 2 on a missing option', () => {
+    const { code, stderr } = sla(['credits', 'compute', '--month', '2026-03', '--events', march]);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/required option '--annual-fee <minor units>'/);
+  });
+
+  it('takes the notice and tiers from SLA_POLICY_FILE, and refuses a bad policy with exit 2', () => {
+    const stricter = eventsFile('policy-72h.json', {
+      ...defaultPolicy,
+      maintenanceNoticeHours: 72,
+      uptime: { ...defaultPolicy.uptime, creditTiers: [{ below: '99.99', creditPercent: 10 }] },
+    });
+    const ok = sla(
+      ['credits', 'compute', '--month', '2026-03', '--annual-fee', '1200', '--events', march, '--json'],
+      {
+        SLA_POLICY_FILE: stricter,
+      },
+    );
+    // The window announced 48 h ahead no longer qualifies: its 2 h join the downtime, nothing is excluded.
+    expect(JSON.parse(ok.stdout)).toMatchObject({
+      excludedMs: 0,
+      downtimeMs: 5_400_000 + 7_200_000,
+      creditPercent: 10,
+      creditMinor: 10,
+    });
+
+    const bad = eventsFile('policy-bad.json', { timeZone: 'America/Toronto' });
+    const { code, stderr, stdout } = sla(
+      ['credits', 'compute', '--month', '2026-03', '--annual-fee', '1', '--events', march],
+      { SLA_POLICY_FILE: bad },
+    );
+    expect(code).toBe(2);
+    expect(stderr).toContain(`invalid policy (${bad})`);
+    expect(stdout).toBe('');
+  });
+});

@@ -8,8 +8,9 @@
  * records, the CLI) convert with Date.parse at their edge, and this file stays free of parsing.
  * Every interval is half-open, [start, end).
  *
- * Cost: the intervals are sorted once and swept (O(n log n)); 10,000 outage records take a few
- * milliseconds (bench/uptime.bench.ts measures it against a per-minute bitmap).
+ * Cost: O(n log n) — starts and ends are sorted once and swept, and each record is placed in its
+ * incident by binary search; bench/uptime.bench.ts measures a month of 10,000 outage records
+ * against a per-minute bitmap.
  */
 import { DateTime, IANAZone } from 'luxon';
 import type { OutageClassification } from '../ledger/types';
@@ -61,7 +62,7 @@ export interface UptimeInput {
   maintenance: readonly MaintenanceInput[];
 }
 
-/** A connected stretch of counted downtime and the records behind it. */
+/** A connected stretch of counted downtime and the records behind it (in input order). */
 export interface Incident {
   /** First and last counted instant (the stretch may have excluded maintenance inside it). */
   start: number;
@@ -87,9 +88,9 @@ export interface MonthUptime {
   uptime: Ratio;
   /** 100 × uptime, rounded half-up to UPTIME_DECIMALS for display. */
   uptimePercent: string;
-  /** Outages that contributed downtime this month (an id, else "outages[i]"). */
+  /** Outages that contributed downtime this month (an id, else "outages[i]"), in input order. */
   countedOutageIds: string[];
-  /** Maintenance windows that contributed excluded time this month (an id, else "maintenance[i]"). */
+  /** Windows that contributed excluded time this month (an id, else "maintenance[i]"), in input order. */
   qualifyingMaintenanceIds: string[];
   incidents: Incident[];
 }
@@ -143,9 +144,9 @@ export function monthUptime(input: UptimeInput): MonthUptime {
     downtimeMs,
     uptime,
     uptimePercent: formatPercent(uptime),
-    countedOutageIds: sortedUnique(a.incidents.flatMap((i) => i.outageIds)),
+    countedOutageIds: a.countedOutageIds,
     qualifyingMaintenanceIds: a.qualifyingMaintenanceIds,
-    incidents: a.incidents.map(({ pieces, ...incident }) => incident),
+    incidents: a.incidents,
   };
 }
 
@@ -166,10 +167,7 @@ export function dailyUptime(input: UptimeInput): DayUptime[] {
   bounds.push(a.end);
   const dates = Array.from({ length: days }, (_, d) => `${input.month}-${String(d + 1).padStart(2, '0')}`);
   const excluded = perBucket(a.excluded, bounds);
-  const down = perBucket(
-    a.incidents.flatMap((i) => i.pieces),
-    bounds,
-  );
+  const down = perBucket(a.down, bounds);
   return dates.map((date, d) => {
     const totalMs = bounds[d + 1]! - bounds[d]!;
     return {
@@ -199,17 +197,20 @@ export function formatPercent(ratio: Ratio, decimals = UPTIME_DECIMALS): string 
 
 // ---------------------------------------------------------------------------------------------
 
-interface Tagged {
-  start: number;
-  end: number;
-  kind: 'outage' | 'maintenance';
-  /** The record's id, else its position ("outages[3]"): who is behind the interval. */
-  id: string;
-}
-
 interface Span {
   start: number;
   end: number;
+}
+
+/**
+ * Intervals as parallel arrays, with the record behind each: owner i < outages.length is
+ * outages[i], the others are maintenance[owner − outages.length]. Records are numbered rather
+ * than named until the output, so a month of 10,000 records allocates no strings.
+ */
+interface Intervals {
+  starts: number[];
+  ends: number[];
+  owners: number[];
 }
 
 interface Analysis {
@@ -217,35 +218,73 @@ interface Analysis {
   end: number;
   /** E as sorted, disjoint, non-touching spans. */
   excluded: Span[];
+  /** D as sorted, disjoint spans. */
+  down: Span[];
+  incidents: Incident[];
+  countedOutageIds: string[];
   qualifyingMaintenanceIds: string[];
-  incidents: (Incident & { pieces: Span[] })[];
 }
 
 function analyse(input: UptimeInput): Analysis {
   const month = accountingMonth(input.month, input.zone);
-  const { excluded: excludedRaw, down } = collect(input, month);
-  const excluded = unionGroups(excludedRaw).map(({ start, end }) => ({ start, end }));
-  const qualifyingMaintenanceIds = sortedUnique(excludedRaw.map((t) => t.id));
+  const collected = collect(input, month);
+  const excluded = union(collected.excluded);
+  const groups = union(collected.down);
+  const outageCount = input.outages.length;
+  const idOf = (owner: number) =>
+    owner < outageCount
+      ? (input.outages[owner]!.id ?? `outages[${owner}]`)
+      : (input.maintenance[owner - outageCount]!.id ?? `maintenance[${owner - outageCount}]`);
 
   // D = union(counted) − E (I9: overlaps never counted twice; E is never downtime). Groups are
   // swept in order, so the cursor into E only moves forward.
-  const incidents: Analysis['incidents'] = [];
+  const down: Span[] = [];
+  const incidents: (Incident & { owners: number[] })[] = [];
+  const incidentOfGroup = new Int32Array(groups.length).fill(-1);
   let cursor = 0;
-  for (const group of unionGroups(down)) {
+  groups.forEach((group, g) => {
     while (cursor < excluded.length && excluded[cursor]!.end <= group.start) cursor++;
     const pieces = subtract(group, excluded, cursor);
-    if (pieces.length === 0) continue;
-    const counted = group.members.filter((m) => !coveredBy(m, excluded));
+    if (pieces.length === 0) return;
+    incidentOfGroup[g] = incidents.length;
+    down.push(...pieces);
     incidents.push({
       start: pieces[0]!.start,
       end: pieces[pieces.length - 1]!.end,
       downtimeMs: lengthOf(pieces),
-      outageIds: sortedUnique(counted.filter((m) => m.kind === 'outage').map((m) => m.id)),
-      maintenanceIds: sortedUnique(counted.filter((m) => m.kind === 'maintenance').map((m) => m.id)),
-      pieces,
+      outageIds: [],
+      maintenanceIds: [],
+      owners: [],
     });
+  });
+
+  // Who is behind each incident: every record with an interval in its group that E does not
+  // wholly cover. Intervals come in record order, so each owner list is in input order.
+  const counted = new Uint8Array(outageCount);
+  const { starts, ends, owners } = collected.down;
+  for (let k = 0; k < starts.length; k++) {
+    const incident = incidents[incidentOfGroup[lastStartingBy(groups, starts[k]!)]!];
+    if (!incident || coveredBy(starts[k]!, ends[k]!, excluded)) continue;
+    const owner = owners[k]!;
+    if (incident.owners[incident.owners.length - 1] === owner) continue;
+    incident.owners.push(owner);
+    if (owner < outageCount) counted[owner] = 1;
   }
-  return { ...month, excluded, qualifyingMaintenanceIds, incidents };
+
+  const countedOutageIds: string[] = [];
+  for (let i = 0; i < outageCount; i++) if (counted[i]) countedOutageIds.push(idOf(i));
+  return {
+    ...month,
+    excluded,
+    down,
+    incidents: incidents.map(({ owners: behind, ...incident }) => ({
+      ...incident,
+      outageIds: behind.filter((o) => o < outageCount).map(idOf),
+      maintenanceIds: behind.filter((o) => o >= outageCount).map(idOf),
+    })),
+    countedOutageIds,
+    qualifyingMaintenanceIds: [...new Set(collected.excluded.owners)].map(idOf),
+  };
 }
 
 /**
@@ -263,73 +302,85 @@ function analyse(input: UptimeInput): Analysis {
 function collect(
   input: UptimeInput,
   month: { start: number; end: number },
-): { excluded: Tagged[]; down: Tagged[] } {
+): { excluded: Intervals; down: Intervals } {
   if (!Number.isFinite(input.noticeHours) || input.noticeHours < 0) {
     throw new RangeError(`noticeHours: expected a non-negative number, got ${input.noticeHours}`);
   }
   const noticeMs = Math.round(input.noticeHours * HOUR_MS);
+  const region = input.region;
   const affects = (regions: readonly string[] | undefined) =>
-    input.region === undefined || !regions || regions.length === 0 || regions.includes(input.region);
-  const excluded: Tagged[] = [];
-  const down: Tagged[] = [];
-  const push = (into: Tagged[], start: number, end: number, kind: Tagged['kind'], id: string) => {
+    region === undefined || !regions || regions.length === 0 || regions.includes(region);
+  const excluded: Intervals = { starts: [], ends: [], owners: [] };
+  const down: Intervals = { starts: [], ends: [], owners: [] };
+  const push = (into: Intervals, start: number, end: number, owner: number) => {
     const s = Math.max(start, month.start);
     const e = Math.min(end, month.end);
-    if (e > s) into.push({ start: s, end: e, kind, id });
+    if (e <= s) return;
+    into.starts.push(s);
+    into.ends.push(e);
+    into.owners.push(owner);
   };
 
-  input.outages.forEach((o, i) => {
-    const name = `outages[${i}]`;
-    checkSpan(name, o.start, o.end, 'start', 'end');
-    if (o.classification !== 'unexpected' || !affects(o.regions)) return;
-    push(down, o.start, o.end, 'outage', o.id ?? name);
-  });
+  const outages = input.outages;
+  for (let i = 0; i < outages.length; i++) {
+    const o = outages[i]!;
+    checkSpan('outages', i, o.start, o.end, 'start', 'end');
+    if (o.classification === 'unexpected' && affects(o.regions)) push(down, o.start, o.end, i);
+  }
 
   input.maintenance.forEach((m, i) => {
-    const name = `maintenance[${i}]`;
-    checkSpan(name, m.start, m.end, 'start', 'end');
+    checkSpan('maintenance', i, m.start, m.end, 'start', 'end');
     const ranFrom = m.actualStart ?? m.start;
     const ranTo = m.actualEnd ?? m.end;
-    checkSpan(name, ranFrom, ranTo, 'actualStart', 'actualEnd');
+    checkSpan('maintenance', i, ranFrom, ranTo, 'actualStart', 'actualEnd');
     if (m.announcedAt !== null && !Number.isSafeInteger(m.announcedAt)) {
-      throw new RangeError(`${name}.announcedAt: expected epoch milliseconds or null`);
+      throw new RangeError(`maintenance[${i}].announcedAt: expected epoch milliseconds or null`);
     }
     if (!affects(m.regions)) return;
-    const id = m.id ?? name;
+    const owner = outages.length + i;
     const qualifies = m.announcedAt !== null && m.announcedAt <= m.start - noticeMs;
     if (!qualifies) {
-      push(down, ranFrom, ranTo, 'maintenance', id);
+      push(down, ranFrom, ranTo, owner);
       return;
     }
-    push(excluded, Math.max(m.start, ranFrom), Math.min(m.end, ranTo), 'maintenance', id);
-    push(down, ranFrom, Math.min(ranTo, m.start), 'maintenance', id);
-    push(down, Math.max(ranFrom, m.end), ranTo, 'maintenance', id);
+    push(excluded, Math.max(m.start, ranFrom), Math.min(m.end, ranTo), owner);
+    push(down, ranFrom, Math.min(ranTo, m.start), owner);
+    push(down, Math.max(ranFrom, m.end), ranTo, owner);
   });
   return { excluded, down };
 }
 
-function checkSpan(name: string, start: number, end: number, startField: string, endField: string) {
+function checkSpan(list: string, i: number, start: number, end: number, from: string, to: string) {
   if (!Number.isSafeInteger(start))
-    throw new RangeError(`${name}.${startField}: expected epoch milliseconds`);
-  if (!Number.isSafeInteger(end)) throw new RangeError(`${name}.${endField}: expected epoch milliseconds`);
-  if (end < start) throw new RangeError(`${name}.${endField}: must not be before ${startField}`);
+    throw new RangeError(`${list}[${i}].${from}: expected epoch milliseconds`);
+  if (!Number.isSafeInteger(end)) throw new RangeError(`${list}[${i}].${to}: expected epoch milliseconds`);
+  if (end < start) throw new RangeError(`${list}[${i}].${to}: must not be before ${from}`);
 }
 
-/** Sort + sweep: connected groups of intervals (touching ones join) with their members. */
-function unionGroups(intervals: Tagged[]): (Span & { members: Tagged[] })[] {
-  const sorted = [...intervals].sort((x, y) => x.start - y.start);
-  const groups: (Span & { members: Tagged[] })[] = [];
-  let current: (Span & { members: Tagged[] }) | undefined;
-  for (const t of sorted) {
-    if (current && t.start <= current.end) {
-      if (t.end > current.end) current.end = t.end;
-      current.members.push(t);
-    } else {
-      current = { start: t.start, end: t.end, members: [t] };
-      groups.push(current);
+/**
+ * The union as sorted, disjoint spans; touching intervals join. Starts and ends are sorted apart
+ * (native numeric sorts of typed arrays) and swept with a depth count: a span closes when every
+ * interval opened so far has ended before the next one starts.
+ */
+function union({ starts, ends }: Intervals): Span[] {
+  const s = new Float64Array(starts).sort();
+  const e = new Float64Array(ends).sort();
+  const spans: Span[] = [];
+  let depth = 0;
+  let open = 0;
+  let j = 0;
+  for (let i = 0; i < s.length; i++) {
+    // The k-th smallest end is never before the k-th smallest start, so depth stays ≥ 0.
+    while (e[j]! < s[i]!) {
+      depth--;
+      j++;
+      if (depth === 0) spans.push({ start: open, end: e[j - 1]! });
     }
+    if (depth === 0) open = s[i]!;
+    depth++;
   }
-  return groups;
+  if (s.length > 0) spans.push({ start: open, end: e[e.length - 1]! });
+  return spans;
 }
 
 /** `span` minus the disjoint sorted `holes`, starting the scan at `from`. */
@@ -345,17 +396,22 @@ function subtract(span: Span, holes: Span[], from: number): Span[] {
   return pieces;
 }
 
-/** Whether one interval of the disjoint sorted `spans` wholly covers `t` (binary search). */
-function coveredBy(t: Span, spans: Span[]): boolean {
+/** Index of the last of the sorted `spans` starting at or before `t` (−1 if none). */
+function lastStartingBy(spans: Span[], t: number): number {
   let lo = 0;
   let hi = spans.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (spans[mid]!.start <= t.start) lo = mid + 1;
+    if (spans[mid]!.start <= t) lo = mid + 1;
     else hi = mid;
   }
-  const candidate = spans[lo - 1];
-  return candidate !== undefined && candidate.end >= t.end;
+  return lo - 1;
+}
+
+/** Whether one of the disjoint, non-touching sorted `spans` wholly covers [start, end). */
+function coveredBy(start: number, end: number, spans: Span[]): boolean {
+  const candidate = spans[lastStartingBy(spans, start)];
+  return candidate !== undefined && candidate.end >= end;
 }
 
 /** Milliseconds of the disjoint sorted `spans` that fall in each [bounds[d], bounds[d + 1]). */
@@ -373,8 +429,4 @@ function perBucket(spans: Span[], bounds: number[]): number[] {
 
 function lengthOf(spans: Span[]): number {
   return spans.reduce((sum, s) => sum + (s.end - s.start), 0);
-}
-
-function sortedUnique(ids: string[]): string[] {
-  return [...new Set(ids)].sort();
 }

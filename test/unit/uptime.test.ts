@@ -88,7 +88,7 @@ describe('downtime from outages (I9, C3, C4)', () => {
         start: et('2026-04-10T10:00'),
         end: et('2026-04-10T12:00'),
         downtimeMs: 2 * HOUR,
-        outageIds: ['a', 'a-duplicate', 'b', 'c', 'touching'],
+        outageIds: ['a', 'b', 'c', 'a-duplicate', 'touching'],
         maintenanceIds: [],
       },
       {
@@ -99,7 +99,7 @@ describe('downtime from outages (I9, C3, C4)', () => {
         maintenanceIds: [],
       },
     ]);
-    expect(r.countedOutageIds).toEqual(['a', 'a-duplicate', 'b', 'c', 'next-day', 'touching']);
+    expect(r.countedOutageIds).toEqual(['a', 'b', 'c', 'a-duplicate', 'touching', 'next-day']);
   });
 
   it('an outage across a month boundary is split at the boundary, each month its part', () => {
@@ -335,12 +335,12 @@ describe('regions (I9: counted where it hits the customer)', () => {
     expect(monthUptime(input('ca-east'))).toMatchObject({
       downtimeMs: 90 * MINUTE,
       excludedMs: 0,
-      countedOutageIds: ['both', 'east', 'everywhere'],
+      countedOutageIds: ['east', 'everywhere', 'both'],
     });
     expect(monthUptime(input('eu-west'))).toMatchObject({
       downtimeMs: 30 * MINUTE,
       excludedMs: HOUR,
-      countedOutageIds: ['both', 'everywhere'],
+      countedOutageIds: ['everywhere', 'both'],
       qualifyingMaintenanceIds: ['mw-eu'],
     });
   });

@@ -80,8 +80,12 @@ describe('L1 ticket across a Friday 16:00', () => {
     expect(status.stepsFired.map((f) => [f.id, f.plannedAt])).toEqual([
       ['l1-warn-assignee', status.plan[0]!.fireAt],
     ]);
-    // Fired on its durable timer: the workflow's clock at firing is the planned instant.
-    expect(Date.parse(status.stepsFired[0]!.at) - Date.parse(status.plan[0]!.fireAt)).toBeLessThan(1000);
+    // Fired on its durable timer: the workflow's clock at firing is the planned instant, give or
+    // take the real seconds the test server's clock runs while a loaded machine handles the task
+    // (a polling cron would be minutes off, and it never fires early).
+    const lateMs = Date.parse(status.stepsFired[0]!.at) - Date.parse(status.plan[0]!.fireAt);
+    expect(lateMs).toBeGreaterThanOrEqual(0);
+    expect(lateMs).toBeLessThan(30_000);
     expect(e.pager.triggers()).toEqual([]);
   });
 

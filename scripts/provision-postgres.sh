@@ -38,7 +38,13 @@ if [[ -z "$bin" ]]; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
     bin="$(find_bin)"
   fi
-  [[ -n "$bin" ]] || { echo "no PostgreSQL server found: install Debian's postgresql package or set POSTGRES_BIN" >&2; exit 1; }
+  if [[ -z "$bin" ]]; then
+    echo "no PostgreSQL server found: install Debian's postgresql package or set POSTGRES_BIN" >&2
+    # Only the ledger's PostgreSQL tests need it: a laptop can still run the engine (PGlite).
+    [[ -n "${CI:-}" ]] && exit 1
+    log "postgresql: missing; the ledger's PostgreSQL tests will fail"
+    exit 0
+  fi
 fi
 
 run_as=""

@@ -8,7 +8,8 @@ import { z } from 'zod';
 import type { CreditEntry, CustomerRecord } from './types';
 
 const Id = z.string().trim().min(1, 'must not be empty').max(200, 'at most 200 characters');
-const Minor = z.number().int('expected whole minor units (cents)').min(0).max(Number.MAX_SAFE_INTEGER);
+const WHOLE_MINOR = 'expected whole minor units (cents)';
+const Minor = z.number({ error: WHOLE_MINOR }).int(WHOLE_MINOR).min(0).max(Number.MAX_SAFE_INTEGER);
 const Currency = z.string().regex(/^[A-Z]{3}$/, 'expected an ISO 4217 code such as CAD');
 const Month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'expected YYYY-MM');
 const Instant = z.iso.datetime({ offset: true, message: 'expected an ISO-8601 instant with Z or an offset' });
@@ -20,7 +21,7 @@ export const CustomerRecordSchema = z.strictObject({
   currency: Currency,
   region: Id,
   administrators: z.array(z.email('expected an email address')).min(1, 'at least one administrator'),
-  canadaOnlyDataAccess: z.boolean(),
+  canadaOnlyDataAccess: z.boolean({ error: 'expected true or false' }),
 }) satisfies z.ZodType<CustomerRecord>;
 
 export const CreditEntrySchema = z.strictObject({

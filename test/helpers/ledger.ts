@@ -70,6 +70,16 @@ async function pgliteTemplate(migrated: boolean): Promise<string> {
   });
 }
 
+/**
+ * Puts a migrated embedded ledger at `<dataDir>/ledger`, where `sla` finds it by default
+ * (SLA_DATA_DIR), so a CLI test does not pay a fresh initdb per command.
+ */
+export async function seedLedgerDir(dataDir: string): Promise<string> {
+  const ledgerDir = join(dataDir, 'ledger');
+  cpSync(await pgliteTemplate(true), ledgerDir, { recursive: true });
+  return ledgerDir;
+}
+
 let databases = 0;
 
 /** A ledger for one test; `{ migrate: false }` leaves it empty, for tests of the migrations. */

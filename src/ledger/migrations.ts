@@ -123,10 +123,12 @@ ${writtenOnce('ticket_outcomes')}`,
     version: 3,
     name: 'credit entries and month closes',
     sql: `
+-- The key's text columns compare bytes (COLLATE "C"): the same order on every server, and no
+-- locale-aware comparison on the hot path of a bulk append.
 CREATE TABLE credit_entries (
-  customer_id text NOT NULL CHECK (customer_id <> ''),
-  month text NOT NULL CHECK (month ~ ${MONTH}),
-  kind text NOT NULL CHECK (kind IN ('credit', 'adjustment')),
+  customer_id text COLLATE "C" NOT NULL CHECK (customer_id <> ''),
+  month text COLLATE "C" NOT NULL CHECK (month ~ ${MONTH}),
+  kind text COLLATE "C" NOT NULL CHECK (kind IN ('credit', 'adjustment')),
   sequence integer NOT NULL CHECK (sequence >= 0),
   currency text NOT NULL CHECK (currency ~ ${CURRENCY}),
   uptime_percent numeric NOT NULL CHECK (uptime_percent BETWEEN 0 AND 100),
@@ -143,9 +145,9 @@ CREATE TABLE credit_entries (
   created_at timestamptz NOT NULL,
   recorded_at timestamptz NOT NULL DEFAULT now(),
   -- The business key: a retried write of the same entry is a no-op (ON CONFLICT DO NOTHING).
-  CONSTRAINT credit_entries_business_key UNIQUE (customer_id, month, kind, sequence)
+  -- Month first, so that its index also serves every per-month read (close, report, listing).
+  CONSTRAINT credit_entries_business_key UNIQUE (month, customer_id, kind, sequence)
 );
-CREATE INDEX credit_entries_month ON credit_entries (month);
 ${writtenOnce('credit_entries')}
 
 CREATE TABLE month_closes (

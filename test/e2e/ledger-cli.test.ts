@@ -1,10 +1,10 @@
 // `sla customers import|list` and `sla ledger list` as finance runs them (C2, C12, I10, I13, I14):
 // files checked row by row, all rows or none, readable tables and JSON, exit codes, on the
 // embedded ledger in SLA_DATA_DIR and on PostgreSQL through DATABASE_URL (never printed).
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openLedger, type CreditEntry, type CustomerRecord } from '../../src/ledger';
 import { sla } from '../helpers/cli';
 import { createTestLedger, seedLedgerDir, testCustomer } from '../helpers/ledger';
@@ -29,6 +29,7 @@ beforeEach(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'sla-ledger-cli-'));
   await seedLedgerDir(dataDir);
 });
+afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
 
 describe('sla customers import', () => {
   it('imports a CSV file, then updates from JSON; list shows a table or JSON', () => {

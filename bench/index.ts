@@ -1,9 +1,10 @@
 /**
  * `npm run bench [-- part …]`: the speed targets of the issues, measured side by side in one run
  * and printed with their ratios. Parts: calendar, uptime, tickets (needs `npm run build` for its worker
- * process).
+ * process), ledger (PGlite and a local PostgreSQL cluster: scripts/provision-postgres.sh).
  */
 import { calendarBench } from './calendar.bench';
+import { ledgerBench } from './ledger.bench';
 import { ticketsBench } from './tickets.bench';
 import { uptimeBench } from './uptime.bench';
 import { formatRate, type BenchResult } from './util';
@@ -12,6 +13,7 @@ const parts: Record<string, () => Promise<BenchResult[]>> = {
   calendar: calendarBench,
   uptime: uptimeBench,
   tickets: ticketsBench,
+  ledger: ledgerBench,
 };
 
 async function main(): Promise<void> {

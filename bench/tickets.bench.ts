@@ -17,15 +17,15 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker, bundleWorkflowCode } from '@temporalio/worker';
 import { createActivities } from '../src/activities';
 import { outboxMailer } from '../src/activities/email';
-import { fileOutcomeStore } from '../src/activities/outcomes';
 import { httpPagingSink } from '../src/activities/paging';
 import { SlaClient } from '../src/client';
-import { staticDirectory } from '../src/customers/directory';
+import { ledgerDirectory } from '../src/customers/directory';
 import { parsePolicy } from '../src/policy';
 import { loadRoster } from '../src/roster/load';
 import { SEARCH_ATTRIBUTES } from '../src/search-attributes';
 import { devServerExecutable } from '../src/temporal-servers';
 import { fastPolicy } from '../test/helpers/fast-policy';
+import { createTestLedger } from '../test/helpers/ledger';
 import { TestPager } from '../test/helpers/pager';
 import { newTicket } from '../test/helpers/tickets';
 import { formatRate, type BenchResult } from './util';
@@ -86,6 +86,7 @@ export async function ticketsBench(): Promise<BenchResult[]> {
   };
 
   const roster = loadRoster(undefined);
+  const ledger = await createTestLedger('pglite');
   const worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue,
@@ -96,11 +97,11 @@ export async function ticketsBench(): Promise<BenchResult[]> {
     activities: createActivities({
       policy: () => policy,
       roster: () => roster,
-      customers: staticDirectory([]),
+      customers: ledgerDirectory(ledger),
       mailer: outboxMailer(join(dir, 'outbox')),
       emailFrom: 'bench@localhost',
       paging: httpPagingSink(pagerUrl),
-      outcomes: fileOutcomeStore(join(dir, 'outcomes.jsonl')),
+      ledger,
     }),
     maxConcurrentActivityTaskExecutions: 200,
     maxConcurrentWorkflowTaskExecutions: 100,
@@ -193,6 +194,7 @@ export async function ticketsBench(): Promise<BenchResult[]> {
   } finally {
     worker.shutdown();
     await running;
+    await ledger.cleanup();
   }
 
   // 3. Memory of a worker process holding 10,000 open tickets.

@@ -29,7 +29,11 @@ const Env = z.object({
   SLA_OUTBOX_DIR: z.string().min(1).optional(),
   SLA_PAGING_URL: z.url({ protocol: /^https?$/, message: 'expected an http(s) URL' }).optional(),
   SLA_PAGING_LOG: z.string().min(1).optional(),
-  SLA_OUTCOMES_FILE: z.string().min(1).optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/\S+$/, 'expected postgres://user:password@host:port/database')
+    .optional(),
+  SLA_LEDGER_DIR: z.string().min(1).optional(),
 });
 
 export interface Config {
@@ -51,7 +55,10 @@ export interface Config {
   /** Events API v2 endpoint; unset → JSON lines in pagingLog. */
   pagingUrl: string | undefined;
   pagingLog: string;
-  outcomesFile: string;
+  /** PostgreSQL URL of the ledger (secret: it may carry a password); unset → embedded PGlite. */
+  databaseUrl: string | undefined;
+  /** The embedded ledger's data directory (PGlite), used without databaseUrl. */
+  ledgerDir: string;
 }
 
 export class ConfigError extends Error {
@@ -83,6 +90,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     outboxDir: resolve(e.SLA_OUTBOX_DIR ?? join(dataDir, 'outbox')),
     pagingUrl: e.SLA_PAGING_URL,
     pagingLog: resolve(e.SLA_PAGING_LOG ?? join(dataDir, 'paging.jsonl')),
-    outcomesFile: resolve(e.SLA_OUTCOMES_FILE ?? join(dataDir, 'ticket-outcomes.jsonl')),
+    databaseUrl: e.DATABASE_URL,
+    ledgerDir: resolve(e.SLA_LEDGER_DIR ?? join(dataDir, 'ledger')),
   };
 }

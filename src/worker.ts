@@ -7,49 +7,66 @@ import { join } from 'node:path';
 import { Worker } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from './activities';
 import { outboxMailer, smtpMailer } from './activities/email';
-import { fileOutcomeStore } from './activities/outcomes';
 import { filePagingSink, httpPagingSink } from './activities/paging';
-import { loadCustomerDirectory } from './customers/directory';
+import { ledgerDirectory } from './customers/directory';
+import { describeLedger, openLedger } from './ledger';
+import type { Ledger } from './ledger/types';
 import { loadRoster } from './roster/load';
 import { WORKFLOW_BUNDLE } from './build/bundle-workflows';
 import type { Config } from './config';
 import { connectWorker } from './connection';
 import type { LoadedPolicy } from './policy/load';
 
-/** The real world the activities talk to, from the configuration. */
-export function realDeps(config: Config, policy: LoadedPolicy): ActivityDeps {
+/** The real world the activities talk to, from the configuration and the opened ledger. */
+export function realDeps(config: Config, policy: LoadedPolicy, ledger: Ledger): ActivityDeps {
   const roster = loadRoster();
   return {
     policy: () => policy,
     roster: () => roster,
-    customers: loadCustomerDirectory(),
+    customers: ledgerDirectory(ledger),
     mailer: config.smtpUrl ? smtpMailer(config.smtpUrl) : outboxMailer(config.outboxDir),
     emailFrom: config.emailFrom,
     paging: config.pagingUrl ? httpPagingSink(config.pagingUrl) : filePagingSink(config.pagingLog),
-    outcomes: fileOutcomeStore(config.outcomesFile),
+    ledger,
   };
 }
 
-export async function createWorker(config: Config, policy: LoadedPolicy): Promise<Worker> {
-  const deps = realDeps(config, policy); // bad roster or customers files stop here, before connecting
-  const connection = await connectWorker(config);
-  return Worker.create({
-    connection,
-    namespace: config.namespace,
-    taskQueue: config.taskQueue,
-    // The bundle made at build time when there is one; else webpack runs now (development).
-    ...(existsSync(WORKFLOW_BUNDLE)
-      ? { workflowBundle: { codePath: WORKFLOW_BUNDLE } }
-      : { workflowsPath: join(__dirname, 'workflows') }),
-    activities: createActivities(deps),
-  });
+/** The worker and the ledger it opened (migrated); the caller closes the ledger after the run. */
+export async function createWorker(
+  config: Config,
+  policy: LoadedPolicy,
+): Promise<{ worker: Worker; ledger: Ledger }> {
+  const ledger = await openLedger(config);
+  try {
+    await ledger.migrate();
+    const deps = realDeps(config, policy, ledger); // a bad roster file stops here, before connecting
+    const connection = await connectWorker(config);
+    const worker = await Worker.create({
+      connection,
+      namespace: config.namespace,
+      taskQueue: config.taskQueue,
+      // The bundle made at build time when there is one; else webpack runs now (development).
+      ...(existsSync(WORKFLOW_BUNDLE)
+        ? { workflowBundle: { codePath: WORKFLOW_BUNDLE } }
+        : { workflowsPath: join(__dirname, 'workflows') }),
+      activities: createActivities(deps),
+    });
+    return { worker, ledger };
+  } catch (err) {
+    await ledger.close();
+    throw err;
+  }
 }
 
 export async function runWorker(config: Config, policy: LoadedPolicy): Promise<void> {
-  const worker = await createWorker(config, policy);
+  const { worker, ledger } = await createWorker(config, policy);
   console.log(
-    `worker: polling task queue ${config.taskQueue} on ${config.temporalAddress} (policy ${policy.version})`,
+    `worker: polling task queue ${config.taskQueue} on ${config.temporalAddress} (policy ${policy.version}, ${describeLedger(config)})`,
   );
-  await worker.run();
+  try {
+    await worker.run();
+  } finally {
+    await ledger.close();
+  }
   console.log('worker: stopped');
 }

@@ -1,13 +1,14 @@
 /**
  * All activities, built from injected dependencies: the worker injects the real ones (SMTP or the
- * outbox, the paging endpoint or log, the outcome store, policy, roster, customers); tests inject
- * theirs (a real SMTP server, a real HTTP receiver, a temporary directory).
+ * outbox, the paging endpoint or log, the ledger, policy, roster, customers); tests inject
+ * theirs (a real SMTP server, a real HTTP receiver, a ledger in a temporary directory).
  */
 import type { CustomerDirectory } from '../customers/directory';
+import type { Ledger } from '../ledger/types';
 import type { LoadedPolicy } from '../policy/load';
 import type { Roster } from '../roster/schema';
 import { createEmailActivities, type Mailer } from './email';
-import { createOutcomeActivities, type OutcomeStore } from './outcomes';
+import { createOutcomeActivities } from './outcomes';
 import { createPagingActivities, type PagingSink } from './paging';
 import { createSessionActivities } from './sessions';
 import { createTicketActivities } from './tickets';
@@ -19,7 +20,8 @@ export interface ActivityDeps {
   mailer: Mailer;
   emailFrom: string;
   paging: PagingSink;
-  outcomes: OutcomeStore;
+  /** The SQL ledger (migrated): customers, outages, maintenance, credits, ticket outcomes. */
+  ledger: Ledger;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -28,7 +30,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createTicketActivities(deps),
     ...email,
     ...createPagingActivities({ sink: deps.paging }),
-    ...createOutcomeActivities(deps),
+    ...createOutcomeActivities({ outcomes: deps.ledger }),
     ...createSessionActivities({ ...deps, sendEmail: (message) => email.sendEmail(message) }),
   };
 }

@@ -1,11 +1,8 @@
 /**
  * Where a ticket's outcome goes when it is resolved: the figures of the monthly report (C6 mean
- * first response, C7/C8 on-time rates). The interface is the one the SQL ledger (issue 6) will
- * implement; until then a JSON-lines file keeps one line per (ticket, resolution).
+ * first response, C7/C8 on-time rates). The ledger (src/ledger) implements the store: one row
+ * per (ticket, resolution), written once.
  */
-import { existsSync } from 'node:fs';
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import type { Level } from '../policy/schema';
 
 export interface TicketOutcome {
@@ -33,34 +30,8 @@ export interface TicketOutcome {
 export interface OutcomeStore {
   /** Writes once per (ticket, resolution); a repeat is a no-op. */
   recordTicketOutcome(outcome: TicketOutcome): Promise<'written' | 'exists'>;
-  ticketOutcomes(): Promise<TicketOutcome[]>;
-}
-
-export function fileOutcomeStore(file: string): OutcomeStore {
-  // One writer at a time within this process, so that check-then-append cannot interleave.
-  let queue: Promise<unknown> = Promise.resolve();
-  const read = async (): Promise<TicketOutcome[]> =>
-    existsSync(file)
-      ? (await readFile(file, 'utf8'))
-          .split('\n')
-          .filter(Boolean)
-          .map((line) => JSON.parse(line) as TicketOutcome)
-      : [];
-  return {
-    ticketOutcomes: read,
-    recordTicketOutcome(outcome) {
-      const run = queue.then(async () => {
-        const existing = await read();
-        if (existing.some((o) => o.ticketId === outcome.ticketId && o.resolution === outcome.resolution))
-          return 'exists' as const;
-        await mkdir(dirname(file), { recursive: true });
-        await appendFile(file, `${JSON.stringify(outcome)}\n`);
-        return 'written' as const;
-      });
-      queue = run.catch(() => undefined);
-      return run;
-    },
-  };
+  /** Outcomes resolved in [from, to), or all of them. */
+  ticketOutcomes(range?: { from: string; to: string }): Promise<TicketOutcome[]>;
 }
 
 export function createOutcomeActivities(deps: { outcomes: OutcomeStore }) {

@@ -1,14 +1,20 @@
 /**
  * The `sla` command: one entry point for the processes (`up`, `worker`, `api`) and for support
- * tooling, on-call and finance (calendar and credits now; tickets and outages as they land).
+ * tooling, on-call and finance (calendar, policy, customers, the ledger, credits; tickets and outages as
+ * they land).
  * Exit codes: 0 ok, 1 failure, 2 bad input, 3 not found, 4 unavailable.
  */
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config';
 import { PolicyError } from '../policy/load';
+import { LedgerConflictError } from '../ledger/sql-ledger';
+import { LedgerUnavailableError } from '../ledger/driver';
+import { LedgerInputError } from '../ledger/schema';
 import { calendarCommand } from './calendar';
 import { creditsCommand } from './credits';
+import { customersCommand } from './customers';
 import { EXIT, UsageError } from './io';
+import { ledgerCommand } from './ledger';
 import { policyCommand } from './policy';
 import { processCommands } from './processes';
 
@@ -19,7 +25,14 @@ export function program(): Command {
     )
     .showHelpAfterError('(add --help for usage)')
     .exitOverride();
-  for (const cmd of [...processCommands(), calendarCommand(), policyCommand(), creditsCommand()])
+  for (const cmd of [
+    ...processCommands(),
+    calendarCommand(),
+    policyCommand(),
+    customersCommand(),
+    ledgerCommand(),
+    creditsCommand(),
+  ])
     root.addCommand(cmd);
   // Subcommands share the root's error handling and exit codes.
   const inherit = (cmd: Command) => {
@@ -39,9 +52,19 @@ export async function run(argv: string[]): Promise<number> {
       // Help and version are not errors; commander already printed its message.
       return err.exitCode === 0 ? EXIT.ok : EXIT.badInput;
     }
-    if (err instanceof UsageError || err instanceof PolicyError || err instanceof ConfigError) {
+    if (
+      err instanceof UsageError ||
+      err instanceof PolicyError ||
+      err instanceof ConfigError ||
+      err instanceof LedgerInputError ||
+      err instanceof LedgerConflictError
+    ) {
       process.stderr.write(`sla: ${err.message}\n`);
       return EXIT.badInput;
+    }
+    if (err instanceof LedgerUnavailableError) {
+      process.stderr.write(`sla: ${err.message}\n`);
+      return EXIT.unavailable;
     }
     process.stderr.write(`sla: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     return EXIT.failure;

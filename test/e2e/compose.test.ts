@@ -43,6 +43,7 @@ describe('docker-compose.yml', () => {
     const { services } = JSON.parse(result.stdout) as ComposeModel;
     expect(Object.keys(services).sort()).toEqual([
       'api',
+      'ledger-setup',
       'postgresql',
       'temporal',
       'temporal-setup',
@@ -65,8 +66,20 @@ describe('docker-compose.yml', () => {
       expect(engine.environment).toMatchObject({
         TEMPORAL_ADDRESS: 'temporal:7233',
         SLA_TASK_QUEUE: 'sla-engine',
+        DATABASE_URL: 'postgres://temporal:from-the-environment@postgresql:5432/sla',
       });
     }
+    // The ledger's database exists before the worker starts (the API starts after the worker).
+    expect(services.worker!.depends_on).toMatchObject({
+      'ledger-setup': { condition: 'service_completed_successfully' },
+    });
+    expect(services['ledger-setup']!.depends_on).toEqual({
+      postgresql: expect.objectContaining({ condition: 'service_healthy' }),
+    });
+    expect(services['ledger-setup']!.environment).toMatchObject({
+      PGHOST: 'postgresql',
+      PGPASSWORD: 'from-the-environment',
+    });
     expect(services.api!.ports).toEqual([expect.objectContaining({ published: '8080', target: 8080 })]);
   });
 

@@ -1,22 +1,22 @@
 /**
  * The engine on the time-skipping test server, talking to a real SMTP server and a real paging
- * receiver, with its outcome file in a temporary directory: what the workflow tests drive.
+ * receiver, with its ledger in a temporary directory (or database): what the workflow tests drive.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../src/activities';
 import { smtpMailer } from '../../src/activities/email';
-import { fileOutcomeStore, type OutcomeStore } from '../../src/activities/outcomes';
+import type { OutcomeStore } from '../../src/activities/outcomes';
 import { httpPagingSink } from '../../src/activities/paging';
 import { BusinessCalendar } from '../../src/calendar';
 import { SlaClient } from '../../src/client';
-import { staticDirectory, type CustomerResidency } from '../../src/customers/directory';
+import { ledgerDirectory } from '../../src/customers/directory';
+import type { CustomerRecord } from '../../src/ledger';
 import { loadPolicy, type LoadedPolicy } from '../../src/policy';
 import { loadRoster } from '../../src/roster/load';
 import type { Roster } from '../../src/roster/schema';
+import { createTestLedger, type LedgerKind, type TestLedger } from './ledger';
 import { TestPager } from './pager';
 import { TestSmtpServer } from './smtp';
 import { startDevServer, startTimeSkipping, workflowBundle } from './temporal';
@@ -28,6 +28,9 @@ export interface Engine {
   client: SlaClient;
   smtp: TestSmtpServer;
   pager: TestPager;
+  /** The engine's ledger (migrated, with the customers of the options). */
+  ledger: TestLedger;
+  /** The ledger, seen as the ticket outcome store. */
   outcomes: OutcomeStore;
   policy: LoadedPolicy;
   calendar: BusinessCalendar;
@@ -44,7 +47,13 @@ export interface Engine {
 }
 
 export interface EngineOptions {
-  customers?: CustomerResidency[];
+  /** Imported into the engine's ledger before the worker starts (e.g. canadaOnlyDataAccess, I13). */
+  customers?: CustomerRecord[];
+  /**
+   * The ledger's store. Default: PGlite, or PostgreSQL without an in-process worker, since a
+   * worker in another process cannot share this process's embedded ledger.
+   */
+  ledger?: LedgerKind;
   policy?: LoadedPolicy;
   roster?: Roster;
   /** false: no worker in this process (a test runs `sla worker` as a child process instead). */
@@ -61,8 +70,13 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
   const [smtpUrl, pagerUrl] = await Promise.all([smtp.start(), pager.start()]);
   const policy = options.policy ?? loadPolicy({});
   const roster = options.roster ?? loadRoster(undefined);
-  const outcomesFile = join(mkdtempSync(join(tmpdir(), 'sla-outcomes-')), 'ticket-outcomes.jsonl');
-  const outcomes = fileOutcomeStore(outcomesFile);
+  const ledgerKind = options.ledger ?? (options.inProcessWorker === false ? 'postgres' : 'pglite');
+  if (ledgerKind === 'pglite' && options.inProcessWorker === false)
+    throw new Error(
+      'a worker in another process needs the PostgreSQL ledger: the embedded one is per process',
+    );
+  const ledger = await createTestLedger(ledgerKind);
+  if (options.customers?.length) await ledger.importCustomers(options.customers);
   const taskQueue = 'engine-test';
   const worker =
     options.inProcessWorker === false
@@ -74,11 +88,11 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
           activities: createActivities({
             policy: () => policy,
             roster: () => roster,
-            customers: staticDirectory(options.customers ?? []),
+            customers: ledgerDirectory(ledger),
             mailer: smtpMailer(smtpUrl),
             emailFrom: 'SLA engine <sla-engine@test.example>',
             paging: httpPagingSink(pagerUrl),
-            outcomes,
+            ledger,
           }),
         });
   const running = worker?.run();
@@ -95,7 +109,8 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
     client,
     smtp,
     pager,
-    outcomes,
+    ledger,
+    outcomes: ledger,
     policy,
     calendar: new BusinessCalendar(policy.policy),
     taskQueue,
@@ -123,14 +138,14 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
       SLA_TASK_QUEUE: taskQueue,
       SLA_SMTP_URL: smtpUrl,
       SLA_PAGING_URL: pagerUrl,
-      SLA_OUTCOMES_FILE: outcomesFile,
+      ...ledger.settings,
       SLA_EMAIL_FROM: 'SLA engine <sla-engine@test.example>',
     },
     async stop() {
       worker?.shutdown();
       await running;
       await env.teardown();
-      await Promise.all([smtp.stop(), pager.stop()]);
+      await Promise.all([smtp.stop(), pager.stop(), ledger.cleanup()]);
     },
   };
 }

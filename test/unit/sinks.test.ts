@@ -1,10 +1,9 @@
-// The embedded defaults of the side effects: the outbox, the paging log, the outcome file.
+// The embedded defaults of the side effects: the outbox and the paging log.
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { outboxMailer } from '../../src/activities/email';
-import { fileOutcomeStore, type TicketOutcome } from '../../src/activities/outcomes';
 import { eventsApiBody, filePagingSink } from '../../src/activities/paging';
 
 const dir = () => mkdtempSync(join(tmpdir(), 'sla-sinks-'));
@@ -53,19 +52,5 @@ describe('paging log', () => {
       event_action: 'acknowledge',
       dedup_key: 'k',
     });
-  });
-});
-
-describe('outcome file', () => {
-  it('writes once per (ticket, resolution), even when writes race', async () => {
-    const store = fileOutcomeStore(join(dir(), 'outcomes.jsonl'));
-    const outcome = { ticketId: 'T-1', resolution: 1, level: 'L1' } as TicketOutcome;
-    const results = await Promise.all([
-      store.recordTicketOutcome(outcome),
-      store.recordTicketOutcome(outcome),
-      store.recordTicketOutcome({ ...outcome, resolution: 2 }),
-    ]);
-    expect(results).toEqual(['written', 'exists', 'written']);
-    expect((await store.ticketOutcomes()).map((o) => o.resolution)).toEqual([1, 2]);
   });
 });

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../src/errors';
 import { startEngine, type Engine } from '../helpers/engine';
 import { saveHistory } from '../helpers/histories';
+import { testCustomer } from '../helpers/ledger';
 import { newTicket } from '../helpers/tickets';
 import { iso, minutes, nextWeekdayAt } from '../helpers/when';
 
@@ -19,7 +20,7 @@ describe('ticket messages and data residency', () => {
   let e: Engine;
   let monday6: number;
   beforeAll(async () => {
-    e = await startEngine({ customers: [{ id: 'northwind', dataResidency: 'canada-only' }] });
+    e = await startEngine({ customers: [testCustomer('northwind', { canadaOnlyDataAccess: true })] });
     // Monday 06:00 Toronto: Canada-based L3 specialists start at 08:00; Sydney is on duty.
     monday6 = nextWeekdayAt(e.now(), 1, '06:00');
     await e.advanceTo(monday6);

@@ -1,0 +1,100 @@
+/**
+ * `sla ledger list`: the credit entries (C2, I10, I14) for finance and auditors, by month and
+ * customer, as a table or JSON; and the one way every CLI command opens the ledger.
+ */
+import { Command } from 'commander';
+import { z } from 'zod';
+import { loadConfig } from '../config';
+import type { SqlLedger } from '../ledger';
+import { parseOptions, printJson, printTable } from './io';
+
+/** Opens the configured ledger (migrated), runs fn, and closes it whatever happens. */
+export async function withLedger<T>(fn: (ledger: SqlLedger) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  // Loaded on demand: the embedded ledger's WASM is only for the commands that need it.
+  const { openLedger } = await import('../ledger');
+  const ledger = await openLedger(config);
+  try {
+    await ledger.migrate();
+    return await fn(ledger);
+  } finally {
+    await ledger.close();
+  }
+}
+
+/** Minor units as a decimal amount in the currency's own precision, exactly (no floating point). */
+export function formatMinor(minor: number, currency: string): string {
+  let digits = 2;
+  try {
+    digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions()
+      .maximumFractionDigits!;
+  } catch {
+    // An ISO code this Node does not know: two decimals, the common case.
+  }
+  const sign = minor < 0 ? '-' : '';
+  const abs = String(Math.abs(minor)).padStart(digits + 1, '0');
+  const whole = abs.slice(0, abs.length - digits).replace(/\B(?=(\d{3})+$)/g, ',');
+  return `${sign}${whole}${digits ? `.${abs.slice(abs.length - digits)}` : ''} ${currency}`;
+}
+
+export function ledgerCommand(): Command {
+  const cmd = new Command('ledger').description('The ledger: credit entries for finance and auditors');
+  cmd
+    .command('list')
+    .description('List credit entries (credits and adjustments), oldest month first')
+    .option('--month <YYYY-MM>', 'only this month')
+    .option('--customer <id>', 'only this customer')
+    .option('--json', 'print JSON (every field, as stored)')
+    .addHelpText(
+      'after',
+      '\nExample:\n  sla ledger list --month 2026-03\n  sla ledger list --customer acme --json',
+    )
+    .action(async (raw: unknown) => {
+      const opts = parseOptions(
+        z.object({
+          month: z
+            .string()
+            .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'expected YYYY-MM')
+            .optional(),
+          customer: z.string().min(1).optional(),
+          json: z.boolean().optional(),
+        }),
+        raw,
+      );
+      const entries = await withLedger((ledger) =>
+        ledger.creditEntries({ month: opts.month, customerId: opts.customer }),
+      );
+      if (opts.json) return printJson(entries);
+      if (!entries.length) {
+        process.stdout.write('no credit entries\n');
+        return;
+      }
+      printTable(
+        [
+          'month',
+          'customer',
+          'kind',
+          'seq',
+          'uptime %',
+          'credit %',
+          'monthly fee',
+          'credit',
+          'outages',
+          'created',
+        ],
+        entries.map((e) => [
+          e.month,
+          e.customerId,
+          e.kind,
+          String(e.sequence),
+          e.uptimePercent,
+          String(e.creditPercent),
+          formatMinor(e.monthlyFeeMinor, e.currency),
+          formatMinor(e.creditMinor, e.currency),
+          e.outageIds.join(' ') || '-',
+          e.createdAt,
+        ]),
+      );
+    });
+  return cmd;
+}

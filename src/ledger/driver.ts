@@ -1,0 +1,137 @@
+/**
+ * The seam between the ledger's SQL and a database: the same statements run on the embedded
+ * PGlite (a WASM PostgreSQL in a data directory, for a laptop and for tests) and on a PostgreSQL
+ * server through `pg` (production, and several processes sharing one ledger).
+ */
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface Queryable {
+  /** One statement with $1… parameters; returns its rows. */
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** Several statements without parameters (a migration script). */
+  exec(sql: string): Promise<void>;
+}
+
+export interface Driver extends Queryable {
+  readonly kind: 'pglite' | 'postgres';
+  /** Runs fn in one transaction on one connection: committed if it resolves, rolled back if not. */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** The ledger cannot be opened: another process holds the embedded one, or the server is down. */
+export class LedgerUnavailableError extends Error {
+  override name = 'LedgerUnavailableError';
+}
+
+/**
+ * PGlite is one PostgreSQL backend inside this process: a second process opening the same data
+ * directory would corrupt it. A lock file holding our pid keeps it to one process; a lock left by
+ * a process that died (kill -9) is taken over.
+ */
+function lockDataDir(dataDir: string): () => void {
+  mkdirSync(dataDir, { recursive: true });
+  const file = join(dataDir, 'sla-ledger.lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(file, 'wx');
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      return () => rmSync(file, { force: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const holder = Number(readFileSync(file, 'utf8').trim());
+      if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isAlive(holder)) {
+        throw new LedgerUnavailableError(
+          `the embedded ledger in ${dataDir} is open in another process (pid ${holder}); stop it, ` +
+            'or set DATABASE_URL so that several processes share a PostgreSQL ledger',
+        );
+      }
+      rmSync(file, { force: true });
+    }
+  }
+  throw new LedgerUnavailableError(`cannot lock the embedded ledger in ${dataDir}`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export async function pgliteDriver(dataDir: string): Promise<Driver> {
+  const unlock = lockDataDir(dataDir);
+  try {
+    // Loaded on demand: the WASM module is large and only the embedded ledger needs it.
+    const { PGlite } = await import('@electric-sql/pglite');
+    const db = await PGlite.create(dataDir);
+    const on = (q: Pick<typeof db, 'query' | 'exec'>): Queryable => ({
+      query: async <T>(sql: string, params?: unknown[]) => (await q.query<T>(sql, params)).rows,
+      exec: async (sql) => {
+        await q.exec(sql);
+      },
+    });
+    return {
+      kind: 'pglite',
+      ...on(db),
+      transaction: (fn) => db.transaction((tx) => fn(on(tx))),
+      async close() {
+        try {
+          await db.close();
+        } finally {
+          unlock();
+        }
+      },
+    };
+  } catch (err) {
+    unlock();
+    throw err;
+  }
+}
+
+export async function postgresDriver(url: string): Promise<Driver> {
+  const { Pool } = await import('pg');
+  const pool = new Pool({ connectionString: url, max: 8 });
+  // An idle client that loses its server emits 'error'; the next query reconnects.
+  pool.on('error', () => undefined);
+  try {
+    const client = await pool.connect();
+    client.release();
+  } catch (err) {
+    await pool.end();
+    // The pg error names host and port, never the password: safe to pass on.
+    throw new LedgerUnavailableError(`cannot reach the ledger database: ${(err as Error).message}`);
+  }
+  const on = (q: { query: (sql: string, params?: unknown[]) => Promise<unknown> }): Queryable => ({
+    query: async <T>(sql: string, params?: unknown[]) => ((await q.query(sql, params)) as { rows: T[] }).rows,
+    exec: async (sql) => {
+      // Without parameters pg uses the simple protocol, which runs several statements.
+      await q.query(sql);
+    },
+  });
+  return {
+    kind: 'postgres',
+    ...on(pool),
+    async transaction(fn) {
+      const client = await pool.connect();
+      // A connection that cannot even roll back is dropped instead of going back to the pool.
+      let broken: Error | undefined;
+      try {
+        await client.query('BEGIN');
+        const result = await fn(on(client));
+        await client.query('COMMIT');
+        return result;
+      } catch (err) {
+        await client.query('ROLLBACK').catch((e: Error) => (broken = e));
+        throw err;
+      } finally {
+        client.release(broken);
+      }
+    },
+    close: () => pool.end(),
+  };
+}

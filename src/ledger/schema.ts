@@ -1,0 +1,116 @@
+/**
+ * zod shapes of what enters the ledger from outside its own code: customer rows (from finance's
+ * files, `sla customers import`) and credit entries (from the billing workflow). Checked before
+ * any statement runs, so that a bad row is named (its index and field) and nothing is written;
+ * the database's CHECK constraints hold the same lines for any other writer.
+ */
+import { z } from 'zod';
+import type { CreditEntry, CustomerRecord } from './types';
+
+const Id = z.string().trim().min(1, 'must not be empty').max(200, 'at most 200 characters');
+const WHOLE_MINOR = 'expected whole minor units (cents)';
+const Minor = z.number({ error: WHOLE_MINOR }).int(WHOLE_MINOR).min(0).max(Number.MAX_SAFE_INTEGER);
+const Currency = z.string().regex(/^[A-Z]{3}$/, 'expected an ISO 4217 code such as CAD');
+const Month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'expected YYYY-MM');
+const Instant = z.iso.datetime({ offset: true, message: 'expected an ISO-8601 instant with Z or an offset' });
+
+export const CustomerRecordSchema = z.strictObject({
+  customerId: Id,
+  name: z.string().trim().min(1, 'must not be empty'),
+  annualFeeMinor: Minor,
+  currency: Currency,
+  region: Id,
+  administrators: z.array(z.email('expected an email address')).min(1, 'at least one administrator'),
+  canadaOnlyDataAccess: z.boolean({ error: 'expected true or false' }),
+}) satisfies z.ZodType<CustomerRecord>;
+
+export const CreditEntrySchema = z.strictObject({
+  customerId: Id,
+  month: Month,
+  kind: z.enum(['credit', 'adjustment']),
+  sequence: z.number().int().min(0),
+  currency: Currency,
+  uptimePercent: z.string().regex(/^(100(\.0+)?|\d{1,2}(\.\d+)?)$/, 'expected a decimal from 0 to 100'),
+  creditPercent: z.number().min(0).max(100),
+  monthlyFeeMinor: Minor,
+  // An adjustment may take credit back.
+  creditMinor: z.number().int().min(-Number.MAX_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER),
+  totalMs: Minor,
+  excludedMs: Minor,
+  downtimeMs: Minor,
+  outageIds: z.array(Id),
+  maintenanceIds: z.array(Id),
+  policyVersion: Id,
+  workflowId: Id,
+  createdAt: Instant,
+}) satisfies z.ZodType<CreditEntry>;
+
+export interface RowIssue {
+  /** Where the row came from: "line 4" of a CSV file, "[3]" of a JSON array or a call. */
+  row: string;
+  field: string;
+  message: string;
+}
+
+/** Rows that cannot be written: each issue names its row and field; nothing was written. */
+export class LedgerInputError extends Error {
+  override name = 'LedgerInputError';
+  constructor(
+    readonly issues: RowIssue[],
+    what = 'rows',
+  ) {
+    super(
+      `invalid ${what}, nothing written:\n${issues
+        .slice(0, 20)
+        .map((i) => `  - ${i.row}${i.field ? `, ${i.field}` : ''}: ${i.message}`)
+        .join('\n')}${issues.length > 20 ? `\n  … and ${issues.length - 20} more` : ''}`,
+    );
+  }
+}
+
+const byIndex = (i: number) => `[${i}]`;
+
+/**
+ * Parses every row with the schema; throws one LedgerInputError listing every bad row, or returns
+ * the parsed rows. `where(i)` says how a row is named to a person (a CSV line, a JSON index).
+ */
+export function parseRows<T>(
+  schema: z.ZodType<T>,
+  rows: unknown[],
+  what: string,
+  where: (index: number) => string = byIndex,
+): T[] {
+  const issues: RowIssue[] = [];
+  const parsed: T[] = [];
+  rows.forEach((row, i) => {
+    const result = schema.safeParse(row);
+    if (result.success) parsed.push(result.data);
+    else
+      for (const issue of result.error.issues)
+        issues.push({ row: where(i), field: issue.path.join('.'), message: issue.message });
+  });
+  if (issues.length) throw new LedgerInputError(issues, what);
+  return parsed;
+}
+
+/** Customers, checked row by row and for a customer id given twice. */
+export function parseCustomers(
+  rows: unknown[],
+  where: (index: number) => string = byIndex,
+): CustomerRecord[] {
+  const customers = parseRows(CustomerRecordSchema, rows, 'customers', where);
+  const seen = new Map<string, number>();
+  const issues: RowIssue[] = [];
+  customers.forEach((c, i) => {
+    const first = seen.get(c.customerId);
+    if (first === undefined) seen.set(c.customerId, i);
+    else
+      issues.push({
+        row: where(i),
+        field: 'customerId',
+        message: `${c.customerId} is given twice (first at ${where(first)})`,
+      });
+  });
+  if (issues.length) throw new LedgerInputError(issues, 'customers');
+  return customers;
+}

@@ -1,0 +1,481 @@
+/**
+ * The Ledger on SQL: one implementation for PGlite and PostgreSQL (the Driver seam). Written-once
+ * records go in with ON CONFLICT DO NOTHING, so a retried activity gets 'exists' instead of a
+ * second row; bulk writes send their rows as one JSON document per statement
+ * (jsonb_to_recordset), which keeps 10,000 credit entries to a couple of statements in one
+ * transaction with no bind-parameter limit to chunk around.
+ */
+import type { TicketOutcome } from '../activities/outcomes';
+import type { Level } from '../policy/schema';
+import type { Driver, Queryable } from './driver';
+import { migrate } from './migrations';
+import { CreditEntrySchema, parseCustomers, parseRows } from './schema';
+import type {
+  ClassificationChange,
+  CreditEntry,
+  CustomerRecord,
+  Ledger,
+  MaintenanceRecord,
+  MonthClose,
+  OutageRecord,
+  WriteResult,
+} from './types';
+
+/** What has been credited so far for one customer and month: the base of an adjustment (I10). */
+export interface CreditedTotal {
+  customerId: string;
+  month: string;
+  currency: string;
+  /** The sum of every entry's creditMinor (credit and adjustments). */
+  creditedMinor: number;
+  entries: number;
+  /** The sequence the next adjustment takes (1 for the first). */
+  nextAdjustmentSequence: number;
+}
+
+/** A write whose business key exists with different figures: a bug upstream, never overwritten. */
+export class LedgerConflictError extends Error {
+  override name = 'LedgerConflictError';
+}
+
+/** Credit entries per statement: one JSON document of a few MB at most. */
+const CHUNK = 5_000;
+
+type Row = Record<string, unknown>;
+
+/** BIGINT arrives as a string from pg and as a number from PGlite; both stay safe integers. */
+function int(v: unknown): number {
+  const n = Number(v);
+  if (!Number.isSafeInteger(n)) throw new Error(`ledger: ${String(v)} is not a safe integer`);
+  return n;
+}
+const instant = (v: unknown): string => (v instanceof Date ? v : new Date(String(v))).toISOString();
+const instantOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : instant(v));
+const str = (v: unknown): string => String(v);
+const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : str(v));
+
+const CUSTOMER_COLUMNS = `customer_id, name, annual_fee_minor, currency, region, administrators, canada_only_data_access`;
+
+function toCustomer(r: Row): CustomerRecord {
+  return {
+    customerId: str(r.customer_id),
+    name: str(r.name),
+    annualFeeMinor: int(r.annual_fee_minor),
+    currency: str(r.currency),
+    region: str(r.region),
+    administrators: r.administrators as string[],
+    canadaOnlyDataAccess: Boolean(r.canada_only_data_access),
+  };
+}
+
+function toOutage(r: Row): OutageRecord {
+  return {
+    outageId: str(r.outage_id),
+    start: instant(r.start_at),
+    end: instant(r.end_at),
+    classification: r.classification as OutageRecord['classification'],
+    regions: r.regions as string[],
+    engagedAt: instantOrNull(r.engaged_at),
+    engagedBy: strOrNull(r.engaged_by),
+    engagementMet: Boolean(r.engagement_met),
+    classificationHistory: r.classification_history as ClassificationChange[],
+    policyVersion: str(r.policy_version),
+    workflowId: str(r.workflow_id),
+  };
+}
+
+function toMaintenance(r: Row): MaintenanceRecord {
+  return {
+    maintenanceId: str(r.maintenance_id),
+    start: instant(r.start_at),
+    end: instant(r.end_at),
+    regions: r.regions as string[],
+    announcedAt: instantOrNull(r.announced_at),
+    qualifies: Boolean(r.qualifies),
+    actualStart: instantOrNull(r.actual_start),
+    actualEnd: instantOrNull(r.actual_end),
+    status: r.status as MaintenanceRecord['status'],
+    policyVersion: str(r.policy_version),
+    workflowId: str(r.workflow_id),
+  };
+}
+
+const CREDIT_COLUMNS = `customer_id, month, kind, sequence, currency, uptime_percent, credit_percent,
+  monthly_fee_minor, credit_minor, total_ms, excluded_ms, downtime_ms, outage_ids, maintenance_ids,
+  policy_version, workflow_id, created_at`;
+/** Read back with the exact decimal as text, whatever a driver makes of numeric. */
+const CREDIT_SELECT = CREDIT_COLUMNS.replace('uptime_percent', 'uptime_percent::text AS uptime_percent');
+/** The record type of a credit entry in a JSON document (jsonb_to_recordset). */
+const CREDIT_RECORD = `customer_id text, month text, kind text, sequence integer, currency text,
+  uptime_percent numeric, credit_percent numeric, monthly_fee_minor bigint, credit_minor bigint,
+  total_ms bigint, excluded_ms bigint, downtime_ms bigint, outage_ids text[], maintenance_ids text[],
+  policy_version text, workflow_id text, created_at timestamptz`;
+
+function creditJson(e: CreditEntry): Row {
+  return {
+    customer_id: e.customerId,
+    month: e.month,
+    kind: e.kind,
+    sequence: e.sequence,
+    currency: e.currency,
+    uptime_percent: e.uptimePercent,
+    credit_percent: e.creditPercent,
+    monthly_fee_minor: e.monthlyFeeMinor,
+    credit_minor: e.creditMinor,
+    total_ms: e.totalMs,
+    excluded_ms: e.excludedMs,
+    downtime_ms: e.downtimeMs,
+    outage_ids: e.outageIds,
+    maintenance_ids: e.maintenanceIds,
+    policy_version: e.policyVersion,
+    workflow_id: e.workflowId,
+    created_at: e.createdAt,
+  };
+}
+
+function toCredit(r: Row): CreditEntry {
+  return {
+    customerId: str(r.customer_id),
+    month: str(r.month),
+    kind: r.kind as CreditEntry['kind'],
+    sequence: int(r.sequence),
+    currency: str(r.currency),
+    uptimePercent: str(r.uptime_percent),
+    creditPercent: Number(r.credit_percent),
+    monthlyFeeMinor: int(r.monthly_fee_minor),
+    creditMinor: int(r.credit_minor),
+    totalMs: int(r.total_ms),
+    excludedMs: int(r.excluded_ms),
+    downtimeMs: int(r.downtime_ms),
+    outageIds: r.outage_ids as string[],
+    maintenanceIds: r.maintenance_ids as string[],
+    policyVersion: str(r.policy_version),
+    workflowId: str(r.workflow_id),
+    createdAt: instant(r.created_at),
+  };
+}
+
+function toMonthClose(r: Row): MonthClose {
+  return {
+    month: str(r.month),
+    closedAt: instant(r.closed_at),
+    workflowId: str(r.workflow_id),
+    customers: int(r.customers),
+    totalCreditMinor: int(r.total_credit_minor),
+  };
+}
+
+function toOutcome(r: Row): TicketOutcome {
+  return {
+    ticketId: str(r.ticket_id),
+    resolution: int(r.resolution),
+    customerId: str(r.customer_id),
+    level: r.level as Level,
+    ruleId: str(r.rule_id),
+    policyVersion: str(r.policy_version),
+    openedAt: instant(r.opened_at),
+    clockStart: instant(r.clock_start),
+    due: instant(r.due),
+    firstResponseAt: instantOrNull(r.first_response_at),
+    coverageMinutesToFirstResponse:
+      r.coverage_minutes_to_first_response === null ? null : Number(r.coverage_minutes_to_first_response),
+    met: r.met === null ? null : Boolean(r.met),
+    slaState: str(r.sla_state),
+    suspendedReason: strOrNull(r.suspended_reason),
+    resolvedAt: instant(r.resolved_at),
+    stepsFired: r.steps_fired as string[],
+  };
+}
+
+/** SQLSTATE classes 22 (data exception) and 23 (integrity constraint violation). */
+function isBadData(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23'));
+}
+
+/** 'written' when the INSERT … ON CONFLICT DO NOTHING RETURNING gave a row back. */
+async function writeOnce(q: Queryable, sql: string, params: unknown[]): Promise<WriteResult> {
+  return (await q.query(sql, params)).length ? 'written' : 'exists';
+}
+
+export class SqlLedger implements Ledger {
+  private closing: Promise<void> | undefined;
+
+  /** The driver is open to tests, the benchmark and maintenance scripts: SQL on the same ledger. */
+  constructor(readonly driver: Driver) {}
+
+  get kind(): Driver['kind'] {
+    return this.driver.kind;
+  }
+
+  async migrate(): Promise<void> {
+    await migrate(this.driver);
+  }
+
+  /** Idempotent: a second close waits for the first. */
+  close(): Promise<void> {
+    this.closing ??= this.driver.close();
+    return this.closing;
+  }
+
+  async importCustomers(rows: CustomerRecord[]): Promise<{ inserted: number; updated: number }> {
+    const customers = parseCustomers(rows);
+    if (!customers.length) return { inserted: 0, updated: 0 };
+    const doc = JSON.stringify(
+      customers.map((c) => ({
+        customer_id: c.customerId,
+        name: c.name,
+        annual_fee_minor: c.annualFeeMinor,
+        currency: c.currency,
+        region: c.region,
+        administrators: c.administrators,
+        canada_only_data_access: c.canadaOnlyDataAccess,
+      })),
+    );
+    // One statement, so all rows or none; an unchanged customer is neither inserted nor updated.
+    const written = await this.driver.query<{ inserted: boolean }>(
+      `INSERT INTO customers (${CUSTOMER_COLUMNS})
+       SELECT ${CUSTOMER_COLUMNS} FROM jsonb_to_recordset($1::jsonb) AS r(customer_id text, name text,
+         annual_fee_minor bigint, currency text, region text, administrators text[], canada_only_data_access boolean)
+       ON CONFLICT (customer_id) DO UPDATE SET
+         name = EXCLUDED.name, annual_fee_minor = EXCLUDED.annual_fee_minor, currency = EXCLUDED.currency,
+         region = EXCLUDED.region, administrators = EXCLUDED.administrators,
+         canada_only_data_access = EXCLUDED.canada_only_data_access, updated_at = now()
+       WHERE (customers.name, customers.annual_fee_minor, customers.currency, customers.region,
+              customers.administrators, customers.canada_only_data_access)
+         IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.annual_fee_minor, EXCLUDED.currency, EXCLUDED.region,
+              EXCLUDED.administrators, EXCLUDED.canada_only_data_access)
+       RETURNING (xmax = 0) AS inserted`,
+      [doc],
+    );
+    const inserted = written.filter((r) => r.inserted).length;
+    return { inserted, updated: written.length - inserted };
+  }
+
+  async customers(): Promise<CustomerRecord[]> {
+    return (await this.driver.query(`SELECT ${CUSTOMER_COLUMNS} FROM customers ORDER BY customer_id`)).map(
+      toCustomer,
+    );
+  }
+
+  async customer(customerId: string): Promise<CustomerRecord | null> {
+    const [row] = await this.driver.query(
+      `SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE customer_id = $1`,
+      [customerId],
+    );
+    return row ? toCustomer(row) : null;
+  }
+
+  recordOutage(o: OutageRecord): Promise<WriteResult> {
+    return writeOnce(
+      this.driver,
+      `INSERT INTO outages (outage_id, start_at, end_at, classification, regions, engaged_at, engaged_by,
+         engagement_met, classification_history, policy_version, workflow_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10, $11)
+       ON CONFLICT (outage_id) DO NOTHING RETURNING outage_id`,
+      [
+        o.outageId,
+        o.start,
+        o.end,
+        o.classification,
+        o.regions,
+        o.engagedAt,
+        o.engagedBy,
+        o.engagementMet,
+        JSON.stringify(o.classificationHistory),
+        o.policyVersion,
+        o.workflowId,
+      ],
+    );
+  }
+
+  recordMaintenance(m: MaintenanceRecord): Promise<WriteResult> {
+    return writeOnce(
+      this.driver,
+      `INSERT INTO maintenance_windows (maintenance_id, start_at, end_at, regions, announced_at, qualifies,
+         actual_start, actual_end, status, policy_version, workflow_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+       ON CONFLICT (maintenance_id) DO NOTHING RETURNING maintenance_id`,
+      [
+        m.maintenanceId,
+        m.start,
+        m.end,
+        m.regions,
+        m.announcedAt,
+        m.qualifies,
+        m.actualStart,
+        m.actualEnd,
+        m.status,
+        m.policyVersion,
+        m.workflowId,
+      ],
+    );
+  }
+
+  async outages(range: { from: string; to: string }): Promise<OutageRecord[]> {
+    return (
+      await this.driver.query(
+        `SELECT * FROM outages WHERE start_at < $2::timestamptz AND end_at > $1::timestamptz
+         ORDER BY start_at, outage_id`,
+        [range.from, range.to],
+      )
+    ).map(toOutage);
+  }
+
+  /** A window overlaps when its announced or its actual span does (an overrun is downtime, I9). */
+  async maintenance(range: { from: string; to: string }): Promise<MaintenanceRecord[]> {
+    return (
+      await this.driver.query(
+        `SELECT * FROM maintenance_windows
+         WHERE LEAST(start_at, COALESCE(actual_start, start_at)) < $2::timestamptz
+           AND GREATEST(end_at, COALESCE(actual_end, end_at)) > $1::timestamptz
+         ORDER BY start_at, maintenance_id`,
+        [range.from, range.to],
+      )
+    ).map(toMaintenance);
+  }
+
+  /**
+   * Each entry once by its business key, all in one transaction. An entry whose key exists with
+   * other figures (currency, amounts, percentages) is a conflict: nothing of the call is written.
+   * A bad entry is refused by the database (CHECK constraints, types) and named by the schema.
+   */
+  async appendCreditEntries(entries: CreditEntry[]): Promise<{ written: number; existing: number }> {
+    if (!entries.length) return { written: 0, existing: 0 };
+    try {
+      return await this.driver.transaction((tx) => this.insertCredits(tx, entries));
+    } catch (err) {
+      // The database's CHECKs and types are the fast path's validation (zod costs as much as the
+      // INSERT itself at 10,000 rows); when they refuse, zod says which entry and field.
+      if (isBadData(err)) parseRows(CreditEntrySchema, entries, 'credit entries');
+      throw err;
+    }
+  }
+
+  private async insertCredits(tx: Queryable, entries: CreditEntry[]) {
+    let written = 0;
+    for (let at = 0; at < entries.length; at += CHUNK) {
+      const chunk = entries.slice(at, at + CHUNK);
+      const doc = JSON.stringify(chunk.map(creditJson));
+      const [row] = await tx.query<{ written: unknown }>(
+        `WITH inserted AS (
+           INSERT INTO credit_entries (${CREDIT_COLUMNS})
+           SELECT ${CREDIT_COLUMNS} FROM jsonb_to_recordset($1::jsonb) AS r(${CREDIT_RECORD})
+           ON CONFLICT ON CONSTRAINT credit_entries_business_key DO NOTHING
+           RETURNING 1)
+         SELECT count(*) AS written FROM inserted`,
+        [doc],
+      );
+      const here = int(row?.written);
+      written += here;
+      if (here < chunk.length) {
+        const [clash] = await tx.query<Row>(
+          `SELECT r.customer_id, r.month, r.kind, r.sequence
+           FROM jsonb_to_recordset($1::jsonb) AS r(${CREDIT_RECORD})
+           JOIN credit_entries e USING (month, customer_id, kind, sequence)
+           WHERE (e.currency, e.uptime_percent, e.credit_percent, e.monthly_fee_minor, e.credit_minor)
+             IS DISTINCT FROM (r.currency, r.uptime_percent, r.credit_percent, r.monthly_fee_minor, r.credit_minor)
+           LIMIT 1`,
+          [doc],
+        );
+        if (clash) {
+          throw new LedgerConflictError(
+            `credit entry ${str(clash.customer_id)} ${str(clash.month)} ${str(clash.kind)} #${str(clash.sequence)} ` +
+              'exists with other figures; a correction is a new adjustment entry, nothing was written',
+          );
+        }
+      }
+    }
+    return { written, existing: entries.length - written };
+  }
+
+  async creditEntries(filter: { month?: string; customerId?: string }): Promise<CreditEntry[]> {
+    return (
+      await this.driver.query(
+        `SELECT ${CREDIT_SELECT} FROM credit_entries
+         WHERE ($1::text IS NULL OR month = $1) AND ($2::text IS NULL OR customer_id = $2)
+         ORDER BY month, customer_id, kind = 'adjustment', sequence`,
+        [filter.month ?? null, filter.customerId ?? null],
+      )
+    ).map(toCredit);
+  }
+
+  /**
+   * What has been credited per customer and month (credit plus adjustments), for the billing
+   * workflow to compute an adjustment after close as the difference from this (I10).
+   */
+  async creditedTotals(filter: { month?: string; customerId?: string } = {}): Promise<CreditedTotal[]> {
+    const rows = await this.driver.query<Row>(
+      `SELECT customer_id, month, currency, sum(credit_minor) AS credited, count(*) AS entries,
+              COALESCE(max(sequence) FILTER (WHERE kind = 'adjustment'), 0) AS last_adjustment
+       FROM credit_entries
+       WHERE ($1::text IS NULL OR month = $1) AND ($2::text IS NULL OR customer_id = $2)
+       GROUP BY customer_id, month, currency
+       ORDER BY month, customer_id, currency`,
+      [filter.month ?? null, filter.customerId ?? null],
+    );
+    return rows.map((r) => ({
+      customerId: str(r.customer_id),
+      month: str(r.month),
+      currency: str(r.currency),
+      creditedMinor: int(r.credited),
+      entries: int(r.entries),
+      nextAdjustmentSequence: int(r.last_adjustment) + 1,
+    }));
+  }
+
+  recordMonthClose(c: MonthClose): Promise<WriteResult> {
+    return writeOnce(
+      this.driver,
+      `INSERT INTO month_closes (month, closed_at, workflow_id, customers, total_credit_minor)
+       VALUES ($1, $2, $3, $4, $5) ON CONFLICT (month) DO NOTHING RETURNING month`,
+      [c.month, c.closedAt, c.workflowId, c.customers, c.totalCreditMinor],
+    );
+  }
+
+  async monthClose(month: string): Promise<MonthClose | null> {
+    const [row] = await this.driver.query('SELECT * FROM month_closes WHERE month = $1', [month]);
+    return row ? toMonthClose(row) : null;
+  }
+
+  recordTicketOutcome(o: TicketOutcome): Promise<WriteResult> {
+    return writeOnce(
+      this.driver,
+      `INSERT INTO ticket_outcomes (ticket_id, resolution, customer_id, level, rule_id, policy_version,
+         opened_at, clock_start, due, first_response_at, coverage_minutes_to_first_response, met, sla_state,
+         suspended_reason, resolved_at, steps_fired)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+       ON CONFLICT (ticket_id, resolution) DO NOTHING RETURNING ticket_id`,
+      [
+        o.ticketId,
+        o.resolution,
+        o.customerId,
+        o.level,
+        o.ruleId,
+        o.policyVersion,
+        o.openedAt,
+        o.clockStart,
+        o.due,
+        o.firstResponseAt,
+        o.coverageMinutesToFirstResponse,
+        o.met,
+        o.slaState,
+        o.suspendedReason,
+        o.resolvedAt,
+        o.stepsFired,
+      ],
+    );
+  }
+
+  /** Outcomes resolved in [from, to), or all of them. */
+  async ticketOutcomes(range?: { from: string; to: string }): Promise<TicketOutcome[]> {
+    return (
+      await this.driver.query(
+        `SELECT * FROM ticket_outcomes
+         WHERE ($1::timestamptz IS NULL OR resolved_at >= $1) AND ($2::timestamptz IS NULL OR resolved_at < $2)
+         ORDER BY resolved_at, ticket_id, resolution`,
+        [range?.from ?? null, range?.to ?? null],
+      )
+    ).map(toOutcome);
+  }
+}

@@ -29,6 +29,7 @@ import { fastPolicy } from '../test/helpers/fast-policy';
 import { TestPager } from '../test/helpers/pager';
 import { newTicket } from '../test/helpers/tickets';
 import { formatRate, type BenchResult } from './util';
+import { MemoryLedger } from '../src/ledger/memory';
 
 const dir = mkdtempSync(join(tmpdir(), 'sla-bench-'));
 const benchPolicy = fastPolicy([
@@ -101,6 +102,7 @@ export async function ticketsBench(): Promise<BenchResult[]> {
       emailFrom: 'bench@localhost',
       paging: httpPagingSink(pagerUrl),
       outcomes: fileOutcomeStore(join(dir, 'outcomes.jsonl')),
+      ledger: new MemoryLedger(), // TEMPORARY until the SQL ledger lands (branch ledger)
     }),
     maxConcurrentActivityTaskExecutions: 200,
     maxConcurrentWorkflowTaskExecutions: 100,

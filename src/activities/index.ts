@@ -4,9 +4,11 @@
  * theirs (a real SMTP server, a real HTTP receiver, a temporary directory).
  */
 import type { CustomerDirectory } from '../customers/directory';
+import type { Ledger } from '../ledger/types';
 import type { LoadedPolicy } from '../policy/load';
 import type { Roster } from '../roster/schema';
 import { createEmailActivities, type Mailer } from './email';
+import { createMaintenanceActivities } from './maintenance';
 import { createOutcomeActivities, type OutcomeStore } from './outcomes';
 import { createPagingActivities, type PagingSink } from './paging';
 import { createSessionActivities } from './sessions';
@@ -20,6 +22,9 @@ export interface ActivityDeps {
   emailFrom: string;
   paging: PagingSink;
   outcomes: OutcomeStore;
+  ledger: Ledger;
+  /** The engine's clock for facts activities record (tests on the time-skipping server pass its clock). */
+  now?: () => number | Promise<number>;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -30,6 +35,11 @@ export function createActivities(deps: ActivityDeps) {
     ...createPagingActivities({ sink: deps.paging }),
     ...createOutcomeActivities(deps),
     ...createSessionActivities({ ...deps, sendEmail: (message) => email.sendEmail(message) }),
+    ...createMaintenanceActivities({
+      ...deps,
+      sendEmail: (message) => email.sendEmail(message),
+      now: deps.now ?? Date.now,
+    }),
   };
 }
 

@@ -12,11 +12,14 @@ import { smtpMailer } from '../../src/activities/email';
 import { fileOutcomeStore, type OutcomeStore } from '../../src/activities/outcomes';
 import { httpPagingSink } from '../../src/activities/paging';
 import { BusinessCalendar } from '../../src/calendar';
-import { SlaClient } from '../../src/client';
+import { SlaClient, type SlaClientOptions } from '../../src/client';
+import type { Ledger } from '../../src/ledger/types';
+import { MaintenanceClient } from '../../src/maintenance-client';
 import { staticDirectory, type CustomerResidency } from '../../src/customers/directory';
 import { loadPolicy, type LoadedPolicy } from '../../src/policy';
 import { loadRoster } from '../../src/roster/load';
 import type { Roster } from '../../src/roster/schema';
+import { createTestLedger } from './ledger';
 import { TestPager } from './pager';
 import { TestSmtpServer } from './smtp';
 import { startDevServer, startTimeSkipping, workflowBundle } from './temporal';
@@ -26,6 +29,8 @@ export const WORKFLOWS = join(__dirname, '..', '..', 'src', 'workflows', 'index.
 export interface Engine {
   env: TestWorkflowEnvironment;
   client: SlaClient;
+  maintenance: MaintenanceClient;
+  ledger: Ledger;
   smtp: TestSmtpServer;
   pager: TestPager;
   outcomes: OutcomeStore;
@@ -63,6 +68,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
   const roster = options.roster ?? loadRoster(undefined);
   const outcomesFile = join(mkdtempSync(join(tmpdir(), 'sla-outcomes-')), 'ticket-outcomes.jsonl');
   const outcomes = fileOutcomeStore(outcomesFile);
+  const ledger = await createTestLedger();
   const taskQueue = 'engine-test';
   const worker =
     options.inProcessWorker === false
@@ -79,20 +85,26 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
             emailFrom: 'SLA engine <sla-engine@test.example>',
             paging: httpPagingSink(pagerUrl),
             outcomes,
+            ledger,
+            // The test server's clock, which skips ahead: what activities record as "now".
+            now: () => env.currentTimeMs(),
           }),
         });
   const running = worker?.run();
 
   let current = await env.currentTimeMs();
   // The time-skipping server may skip time past a workflow task in progress: give tasks room.
-  const client = new SlaClient(env.client, taskQueue, {
+  const clientOptions: SlaClientOptions = {
     now: () => current,
     ...(timeSkipping ? { workflowTaskTimeout: '1 hour' } : {}),
-  });
+  };
+  const client = new SlaClient(env.client, taskQueue, clientOptions);
 
   return {
     env,
     client,
+    maintenance: new MaintenanceClient(env.client, taskQueue, clientOptions),
+    ledger,
     smtp,
     pager,
     outcomes,

@@ -5,33 +5,22 @@
  * errors.
  */
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { parse, translate, type SlaClientOptions } from './client';
 import { ConflictError, InvalidInputError } from './errors';
 import {
   CancelMaintenance,
   EndMaintenance,
-  MaintenanceState,
+  ListMaintenance,
+  type MaintenanceState,
   maintenanceWorkflowId,
   RescheduleMaintenance,
   ScheduleMaintenance,
   StartMaintenance,
 } from './model/maintenance';
-import { Id, Instant } from './model/ticket';
+import { Id } from './model/ticket';
 import { SlaState, SlaWindowStart } from './search-attributes';
 import type { MaintenanceStatus, NoticeResult } from './workflows/maintenance';
-
-export const ListMaintenance = z
-  .object({
-    state: MaintenanceState.optional(),
-    /** Windows whose announced start is in [from, to). */
-    from: Instant.optional(),
-    to: Instant.optional(),
-  })
-  .refine((f) => !f.from || !f.to || Date.parse(f.to) > Date.parse(f.from), {
-    message: 'must be after from',
-    path: ['to'],
-  });
 
 export interface MaintenanceSummary {
   maintenanceId: string;

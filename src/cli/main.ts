@@ -5,9 +5,11 @@
  */
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config';
+import { ConflictError, InvalidInputError, NotFoundError, UnavailableError } from '../errors';
 import { PolicyError } from '../policy/load';
 import { calendarCommand } from './calendar';
 import { EXIT, UsageError } from './io';
+import { maintenanceCommand } from './maintenance';
 import { policyCommand } from './policy';
 import { processCommands } from './processes';
 
@@ -18,7 +20,8 @@ export function program(): Command {
     )
     .showHelpAfterError('(add --help for usage)')
     .exitOverride();
-  for (const cmd of [...processCommands(), calendarCommand(), policyCommand()]) root.addCommand(cmd);
+  for (const cmd of [...processCommands(), calendarCommand(), policyCommand(), maintenanceCommand()])
+    root.addCommand(cmd);
   // Subcommands share the root's error handling and exit codes.
   const inherit = (cmd: Command) => {
     cmd.exitOverride().showHelpAfterError('(add --help for usage)');
@@ -37,9 +40,23 @@ export async function run(argv: string[]): Promise<number> {
       // Help and version are not errors; commander already printed its message.
       return err.exitCode === 0 ? EXIT.ok : EXIT.badInput;
     }
-    if (err instanceof UsageError || err instanceof PolicyError || err instanceof ConfigError) {
+    if (
+      err instanceof UsageError ||
+      err instanceof PolicyError ||
+      err instanceof ConfigError ||
+      err instanceof InvalidInputError
+    ) {
       process.stderr.write(`sla: ${err.message}\n`);
       return EXIT.badInput;
+    }
+    // The client's typed errors (src/errors.ts): a message, not a stack.
+    if (err instanceof NotFoundError || err instanceof UnavailableError || err instanceof ConflictError) {
+      process.stderr.write(`sla: ${err.message}\n`);
+      return err instanceof NotFoundError
+        ? EXIT.notFound
+        : err instanceof UnavailableError
+          ? EXIT.unavailable
+          : EXIT.failure;
     }
     process.stderr.write(`sla: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     return EXIT.failure;

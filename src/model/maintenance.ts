@@ -20,9 +20,11 @@ const Regions = z
 
 const Description = z.string().trim().min(1).max(2000);
 
-/** An announced window ends after it starts (the message names `end`). */
-const endAfterStart = <T extends { start: string; end: string }>(w: T) =>
-  Date.parse(w.end) > Date.parse(w.start);
+/** An announced window ends after it starts (the message names `end`; a bad instant is named alone). */
+const endAfterStart = <T extends { start: string; end: string }>(w: T) => {
+  const [start, end] = [Date.parse(w.start), Date.parse(w.end)];
+  return Number.isNaN(start) || Number.isNaN(end) || end > start;
+};
 const END_AFTER_START = { message: 'must be after start', path: ['end'] };
 
 /**
@@ -70,5 +72,13 @@ export const MAINTENANCE_STATES = [
 ] as const;
 export const MaintenanceState = z.enum(MAINTENANCE_STATES);
 export type MaintenanceState = z.infer<typeof MaintenanceState>;
+
+/** Which windows to list: by state, and announced start in [from, to). */
+export const ListMaintenance = z
+  .object({ state: MaintenanceState.optional(), from: Instant.optional(), to: Instant.optional() })
+  .refine((f) => !f.from || !f.to || Date.parse(f.to) > Date.parse(f.from), {
+    message: 'must be after from',
+    path: ['to'],
+  });
 
 export const maintenanceWorkflowId = (maintenanceId: string) => `maintenance-${maintenanceId}`;

@@ -299,14 +299,21 @@ export async function maintenanceWorkflow(input: ScheduleMaintenance): Promise<M
     }
   }
 
+  /**
+   * Waits until no notice round is in flight, so that a reschedule or cancel acts on a settled
+   * picture of who holds a notice. A loop: two messages released together must not both go on.
+   */
+  const settled = async () => {
+    while (roundsInFlight > 0) await condition(() => roundsInFlight === 0);
+  };
+
   setHandler(maintenanceStatus, () => s);
 
   setHandler(
     reschedule,
     (m) =>
       once(m.requestId, async () => {
-        // Judge against a settled picture of who holds a notice.
-        await condition(() => roundsInFlight === 0);
+        await settled();
         if (s.state !== 'scheduled')
           throw conflict(`the window is ${s.state}: only a window not yet started can be rescheduled`);
         s.start = iso(m.start);
@@ -328,7 +335,7 @@ export async function maintenanceWorkflow(input: ScheduleMaintenance): Promise<M
     cancel,
     (m) =>
       once(m.requestId, async () => {
-        await condition(() => roundsInFlight === 0);
+        await settled();
         if (s.state !== 'scheduled')
           throw conflict(`the window is ${s.state}: only a window not yet started can be cancelled`);
         s.state = 'cancelled';

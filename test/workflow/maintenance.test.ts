@@ -168,15 +168,38 @@ describe('planned maintenance', () => {
   });
 
   describe('a notice 23 h 59 min ahead', () => {
+    const id = 'M-SHORT';
+    let start: number;
+
     it('does not qualify, and says why (C1)', async () => {
-      const id = 'M-SHORT';
-      const start = (await serverNow()) + hours(24) - minutes(1);
+      start = (await serverNow()) + hours(24) - minutes(1);
       await schedule(id, start, start + hours(1), ['eu-west']);
       const status = await noticed(id, 1);
       expect(mailsOf(id).map((m) => m.to)).toEqual([['sysadmin@globex.example']]);
       expect(status.qualifies).toBe(false);
       expect(status.noticeLeadMinutes).toBeLessThan(24 * 60);
       expect(status.qualification).toMatch(/^notice went out 23 h 5\d min before the start, less than/);
+    });
+
+    it('started as announced and ended early by the operator: only the end is recorded as told', async () => {
+      await e.advanceTo(start + minutes(10));
+      await e.waitFor(
+        async () => (await e.maintenance.maintenanceStatus(id)).state === 'in-progress',
+        'the start on its timer',
+      );
+      expect(
+        await e.maintenance.endMaintenance(id, { requestId: 'early', at: iso(start + minutes(8)) }),
+      ).toEqual({ endedAt: iso(start + minutes(8)), overrunMs: 0 });
+      const done = await finished(id);
+      expect(done).toMatchObject({ state: 'completed', startedAt: iso(start), actualStart: null });
+      expect(await recordOf(id)).toEqual([
+        expect.objectContaining({
+          qualifies: false,
+          actualStart: null,
+          actualEnd: iso(start + minutes(8)),
+          status: 'completed',
+        }),
+      ]);
     });
   });
 
@@ -308,6 +331,46 @@ describe('planned maintenance', () => {
           actualEnd: null,
         }),
       ]);
+    });
+  });
+
+  describe('two reschedules at once', () => {
+    it('are applied one after the other; the last one is judged', async () => {
+      const id = 'M-RACE';
+      const now = await serverNow();
+      await schedule(id, now + hours(48), now + hours(49), ['ca-east']);
+      await noticed(id, 1);
+      const [a, b] = await Promise.all([
+        e.maintenance.rescheduleMaintenance(id, {
+          requestId: 'a',
+          start: iso(now + hours(30)),
+          end: iso(now + hours(31)),
+        }),
+        e.maintenance.rescheduleMaintenance(id, {
+          requestId: 'b',
+          start: iso(now + hours(10)),
+          end: iso(now + hours(11)),
+          regions: ['us-west'],
+        }),
+      ]);
+      expect([a.version, b.version].sort()).toEqual([2, 3]);
+      const last = a.version === 3 ? a : b;
+      const status = await e.maintenance.maintenanceStatus(id);
+      expect(status).toMatchObject({ version: 3, qualifies: last.qualifies, announcedAt: last.announcedAt });
+      expect(status.notices.map((n) => [n.version, n.done])).toEqual([
+        [1, true],
+        [2, true],
+        [3, true],
+      ]);
+      // Every message once; whoever lost the window last was told so once.
+      const ids = mailsOf(id).map((m) => m.messageId);
+      expect(new Set(ids).size).toBe(ids.length);
+      const holders = mailsOf(id)
+        .filter((m) => m.messageId.includes('.v3.') && !m.subject.startsWith('[Maintenance cancelled]'))
+        .map((m) => m.to[0]);
+      expect(holders).toEqual(
+        last === b ? ['root@hooli.example'] : ['it@acme.example', 'admin@initech.example'],
+      );
     });
   });
 

@@ -10,5 +10,7 @@ export const SlaCustomer = defineSearchAttributeKey('SlaCustomer', SearchAttribu
 export const SlaLevel = defineSearchAttributeKey('SlaLevel', SearchAttributeType.KEYWORD);
 export const SlaState = defineSearchAttributeKey('SlaState', SearchAttributeType.KEYWORD);
 export const SlaDueAt = defineSearchAttributeKey('SlaDueAt', SearchAttributeType.DATETIME);
+/** A maintenance window's announced start (its state is in SlaState: scheduled, in-progress, …). */
+export const SlaWindowStart = defineSearchAttributeKey('SlaWindowStart', SearchAttributeType.DATETIME);
 
-export const SEARCH_ATTRIBUTES = [SlaCustomer, SlaLevel, SlaState, SlaDueAt];
+export const SEARCH_ATTRIBUTES = [SlaCustomer, SlaLevel, SlaState, SlaDueAt, SlaWindowStart];

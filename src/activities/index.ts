@@ -9,6 +9,7 @@ import type { LoadedPolicy } from '../policy/load';
 import type { Roster } from '../roster/schema';
 import { createEmailActivities, type Mailer } from './email';
 import { createOutcomeActivities } from './outcomes';
+import { createMaintenanceActivities } from './maintenance';
 import { createPagingActivities, type PagingSink } from './paging';
 import { createSessionActivities } from './sessions';
 import { createTicketActivities } from './tickets';
@@ -22,6 +23,8 @@ export interface ActivityDeps {
   paging: PagingSink;
   /** The SQL ledger (migrated): customers, outages, maintenance, credits, ticket outcomes. */
   ledger: Ledger;
+  /** The engine's clock for facts activities record (tests on the time-skipping server pass its clock). */
+  now?: () => number | Promise<number>;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -32,6 +35,11 @@ export function createActivities(deps: ActivityDeps) {
     ...createPagingActivities({ sink: deps.paging }),
     ...createOutcomeActivities({ outcomes: deps.ledger }),
     ...createSessionActivities({ ...deps, sendEmail: (message) => email.sendEmail(message) }),
+    ...createMaintenanceActivities({
+      ...deps,
+      sendEmail: (message) => email.sendEmail(message),
+      now: deps.now ?? Date.now,
+    }),
   };
 }
 

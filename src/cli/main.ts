@@ -6,6 +6,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config';
+import { ConflictError, InvalidInputError, NotFoundError, UnavailableError } from '../errors';
 import { PolicyError } from '../policy/load';
 import { LedgerConflictError } from '../ledger/sql-ledger';
 import { LedgerUnavailableError } from '../ledger/driver';
@@ -15,6 +16,7 @@ import { creditsCommand } from './credits';
 import { customersCommand } from './customers';
 import { EXIT, UsageError } from './io';
 import { ledgerCommand } from './ledger';
+import { maintenanceCommand } from './maintenance';
 import { policyCommand } from './policy';
 import { processCommands } from './processes';
 
@@ -57,7 +59,8 @@ export async function run(argv: string[]): Promise<number> {
       err instanceof PolicyError ||
       err instanceof ConfigError ||
       err instanceof LedgerInputError ||
-      err instanceof LedgerConflictError
+      err instanceof LedgerConflictError ||
+      err instanceof InvalidInputError
     ) {
       process.stderr.write(`sla: ${err.message}\n`);
       return EXIT.badInput;
@@ -65,6 +68,15 @@ export async function run(argv: string[]): Promise<number> {
     if (err instanceof LedgerUnavailableError) {
       process.stderr.write(`sla: ${err.message}\n`);
       return EXIT.unavailable;
+    }
+    // The client's typed errors (src/errors.ts): a message, not a stack.
+    if (err instanceof NotFoundError || err instanceof UnavailableError || err instanceof ConflictError) {
+      process.stderr.write(`sla: ${err.message}\n`);
+      return err instanceof NotFoundError
+        ? EXIT.notFound
+        : err instanceof UnavailableError
+          ? EXIT.unavailable
+          : EXIT.failure;
     }
     process.stderr.write(`sla: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     return EXIT.failure;

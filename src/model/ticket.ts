@@ -11,7 +11,7 @@ export const CHANNELS = ['chat', 'meeting', 'email', 'phone'] as const;
 export const Channel = z.enum(CHANNELS);
 export type Channel = z.infer<typeof Channel>;
 
-const Id = z
+export const Id = z
   .string()
   .min(1)
   .max(100)

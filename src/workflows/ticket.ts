@@ -106,7 +106,7 @@ export const reclassify = defineUpdate<{ level: Level; due: string; state: SlaSt
 );
 
 /** Parses an update's argument with its schema; a bad field rejects the update before it is recorded. */
-function validator<T>(schema: {
+export function validator<T>(schema: {
   safeParse(
     v: unknown,
   ):

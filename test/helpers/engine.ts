@@ -10,7 +10,8 @@ import { smtpMailer } from '../../src/activities/email';
 import type { OutcomeStore } from '../../src/activities/outcomes';
 import { httpPagingSink } from '../../src/activities/paging';
 import { BusinessCalendar } from '../../src/calendar';
-import { SlaClient } from '../../src/client';
+import { SlaClient, type SlaClientOptions } from '../../src/client';
+import { MaintenanceClient } from '../../src/maintenance-client';
 import { ledgerDirectory } from '../../src/customers/directory';
 import type { CustomerRecord } from '../../src/ledger';
 import { loadPolicy, type LoadedPolicy } from '../../src/policy';
@@ -26,6 +27,7 @@ export const WORKFLOWS = join(__dirname, '..', '..', 'src', 'workflows', 'index.
 export interface Engine {
   env: TestWorkflowEnvironment;
   client: SlaClient;
+  maintenance: MaintenanceClient;
   smtp: TestSmtpServer;
   pager: TestPager;
   /** The engine's ledger (migrated, with the customers of the options). */
@@ -93,20 +95,24 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
             emailFrom: 'SLA engine <sla-engine@test.example>',
             paging: httpPagingSink(pagerUrl),
             ledger,
+            // The test server's clock, which skips ahead: what activities record as "now".
+            now: () => env.currentTimeMs(),
           }),
         });
   const running = worker?.run();
 
   let current = await env.currentTimeMs();
   // The time-skipping server may skip time past a workflow task in progress: give tasks room.
-  const client = new SlaClient(env.client, taskQueue, {
+  const clientOptions: SlaClientOptions = {
     now: () => current,
     ...(timeSkipping ? { workflowTaskTimeout: '1 hour' } : {}),
-  });
+  };
+  const client = new SlaClient(env.client, taskQueue, clientOptions);
 
   return {
     env,
     client,
+    maintenance: new MaintenanceClient(env.client, taskQueue, clientOptions),
     smtp,
     pager,
     ledger,

@@ -1,0 +1,121 @@
+/**
+ * Facts and side effects of planned maintenance (C1, I9): who a window affects (customers of its
+ * regions, from the ledger), one notice per customer to its administrators, and the window's
+ * record in the ledger, written once.
+ */
+import { ApplicationFailure, log } from '@temporalio/activity';
+import { DateTime } from 'luxon';
+import type { Ledger, MaintenanceRecord, WriteResult } from '../ledger/types';
+import type { LoadedPolicy } from '../policy/load';
+import type { EmailMessage } from './email';
+
+export interface MaintenanceDeps {
+  policy: () => LoadedPolicy;
+  ledger: Ledger;
+  sendEmail: (message: EmailMessage) => Promise<unknown>;
+  /** The engine's clock (epoch ms): when a notice really went out. */
+  now: () => number | Promise<number>;
+}
+
+export interface MaintenanceNotice {
+  messageId: string;
+  customerId: string;
+  kind: 'scheduled' | 'rescheduled' | 'cancelled';
+  maintenanceId: string;
+  version: number;
+  start: string;
+  end: string;
+  regions: string[];
+  description: string;
+  /** For a cancellation (or a customer no longer affected): why. */
+  reason?: string;
+}
+
+export interface NoticeSent {
+  customerId: string;
+  messageId: string;
+  recipients: number;
+  /** When the SMTP server (or outbox) accepted the message. */
+  sentAt: string;
+}
+
+export function createMaintenanceActivities(deps: MaintenanceDeps) {
+  const zone = () => deps.policy().policy.timeZone;
+  const local = (iso: string) =>
+    DateTime.fromISO(iso, { zone: zone() }).toFormat('cccc d LLLL yyyy, HH:mm (ZZZZ)');
+
+  return {
+    async maintenanceRules() {
+      const loaded = deps.policy();
+      return { noticeHours: loaded.policy.maintenanceNoticeHours, policyVersion: loaded.version };
+    },
+
+    /** Customers whose deployment region is among the window's, by id (no addresses in history). */
+    async maintenanceAudience(input: { regions: string[] }): Promise<string[]> {
+      const customers = await deps.ledger.customers();
+      return customers
+        .filter((c) => input.regions.includes(c.region))
+        .map((c) => c.customerId)
+        .sort();
+    },
+
+    /**
+     * One customer's notice, to its administrators as the ledger has them now. One activity per
+     * customer, so that a retry resends only the message that failed.
+     */
+    async sendMaintenanceNotice(n: MaintenanceNotice): Promise<NoticeSent> {
+      const customer = await deps.ledger.customer(n.customerId);
+      if (!customer)
+        throw ApplicationFailure.nonRetryable(
+          `customer ${n.customerId} is not in the ledger`,
+          'UnknownCustomer',
+        );
+      if (customer.administrators.length === 0)
+        throw ApplicationFailure.nonRetryable(
+          `customer ${n.customerId} has no administrator to notify`,
+          'NoAdministrator',
+        );
+      const window = `${local(n.start)} → ${local(n.end)}\n(UTC ${n.start} → ${n.end})`;
+      const subject =
+        n.kind === 'cancelled'
+          ? `[Maintenance cancelled] ${n.maintenanceId}`
+          : `[Planned maintenance${n.kind === 'rescheduled' ? ', rescheduled' : ''}] ${n.maintenanceId}: ${local(n.start)}`;
+      const text =
+        n.kind === 'cancelled'
+          ? [
+              `The planned maintenance ${n.maintenanceId} announced for ${customer.name} will not take place in this window:`,
+              window,
+              `Reason: ${n.reason ?? 'cancelled'}`,
+            ].join('\n')
+          : [
+              `Planned maintenance ${n.maintenanceId} for ${customer.name} (region ${customer.region}):`,
+              window,
+              '',
+              n.description,
+              '',
+              n.kind === 'rescheduled'
+                ? 'This notice replaces the earlier one for this maintenance.'
+                : 'The service may be unavailable during this window.',
+            ].join('\n');
+      await deps.sendEmail({ messageId: n.messageId, to: customer.administrators, subject, text });
+      const sentAt = new Date(await deps.now()).toISOString();
+      log.info('maintenance notice sent', {
+        maintenanceId: n.maintenanceId,
+        version: n.version,
+        customerId: n.customerId,
+        kind: n.kind,
+      });
+      return {
+        customerId: n.customerId,
+        messageId: n.messageId,
+        recipients: customer.administrators.length,
+        sentAt,
+      };
+    },
+
+    /** Written once per maintenanceId: a retry or a replayed workflow finds it there. */
+    async recordMaintenance(record: MaintenanceRecord): Promise<WriteResult> {
+      return deps.ledger.recordMaintenance(record);
+    },
+  };
+}

@@ -1,0 +1,313 @@
+/**
+ * `sla maintenance …`: planned maintenance windows (C1, I9) for operators — schedule (notices go
+ * out at once), reschedule, cancel, say when the work really started and ended, list, status.
+ * Options go through the client's schemas, so a bad value is refused before anything starts and
+ * the message names the flag. Exit codes: 2 bad input, 3 unknown window, 4 Temporal unavailable,
+ * 1 a message the window refuses (e.g. rescheduling a window already started).
+ */
+import { randomUUID } from 'node:crypto';
+import { Command } from 'commander';
+import { DateTime } from 'luxon';
+import { z } from 'zod';
+import { InvalidInputError, UnavailableError } from '../errors';
+import { loadPolicy } from '../policy/load';
+import type { MaintenanceClient, MaintenanceSummary } from '../maintenance-client';
+import {
+  CancelMaintenance,
+  EndMaintenance,
+  ListMaintenance,
+  RescheduleMaintenance,
+  ScheduleMaintenance,
+  StartMaintenance,
+} from '../model/maintenance';
+import { Id } from '../model/ticket';
+import type { MaintenanceStatus } from '../workflows/maintenance';
+import { parseOptions, printJson, printTable, UsageError } from './io';
+
+/** How long a command waits for Temporal before answering "unavailable" (exit 4). */
+const CONNECT_TIMEOUT_MS = 5_000;
+
+/**
+ * Parses a command's input with the schema the client and the workflow use, before connecting to
+ * anything: a bad value exits 2 and starts nothing. The schema names fields ("start"); on the
+ * command line they are flags ("--start").
+ */
+function validate<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
+  const parsed = schema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const { issues } = InvalidInputError.fromZod(parsed.error);
+  throw new UsageError(
+    issues
+      .map((i) => {
+        const field = /^[A-Za-z]+/.exec(i.path)?.[0] ?? i.path;
+        const flag = FLAGS[field] ?? field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+        return `--${flag}: ${i.message}`;
+      })
+      .join('\n'),
+  );
+}
+const FLAGS: Record<string, string> = { maintenanceId: 'id' };
+const WindowId = z.object({ maintenanceId: Id });
+const windowId = (id: string) => validate(WindowId, { maintenanceId: id }).maintenanceId;
+
+/** The client, loaded only when a maintenance command runs (the Temporal SDK takes time to load). */
+async function withClient<T>(use: (client: MaintenanceClient) => Promise<T>): Promise<T> {
+  const [{ loadConfig }, { connectClient }, { MaintenanceClient }] = await Promise.all([
+    import('../config'),
+    import('../connection'),
+    import('../maintenance-client'),
+  ]);
+  const config = loadConfig();
+  let client;
+  try {
+    client = await connectClient(config, CONNECT_TIMEOUT_MS);
+  } catch (err) {
+    throw new UnavailableError((err as Error).message);
+  }
+  try {
+    return await use(new MaintenanceClient(client, config.taskQueue));
+  } finally {
+    await client.connection.close();
+  }
+}
+
+const Json = { json: z.boolean().optional() };
+const Ident = { id: z.string() };
+/** "ca-east,eu-west" → ["ca-east", "eu-west"]; the client's schema checks each region. */
+const RegionList = z.string().transform((s) => s.split(',').map((r) => r.trim()));
+const RequestId = z.string().optional();
+
+/** Where a message's request id comes from: given (a script retrying safely), else a fresh one. */
+const requestIdOf = (given: string | undefined) => given ?? `cli-${randomUUID()}`;
+
+let policyZone: string | undefined;
+/** Wall-clock times in the policy's zone (I1), as operators read them. */
+const zone = () => (policyZone ??= loadPolicy().policy.timeZone);
+
+function local(iso: string | null): string {
+  return iso ? DateTime.fromISO(iso, { zone: zone() }).toFormat('ccc yyyy-LL-dd HH:mm ZZZZ') : '—';
+}
+
+function printStatus(s: MaintenanceStatus): void {
+  const lines = [
+    `maintenance ${s.maintenanceId}  ${s.state}  (version ${s.version}, policy ${s.policyVersion})`,
+    `  window     ${local(s.start)} → ${local(s.end)}  (${s.start} → ${s.end})`,
+    `  regions    ${s.regions.join(', ')}`,
+    `  notice     ${s.announcedAt ? `went out ${local(s.announcedAt)}` : 'not out yet'}`,
+    `  qualifies  ${s.qualifies ? 'yes' : 'no'}: ${s.qualification}`,
+  ];
+  if (s.startedAt) lines.push(`  started    ${local(s.startedAt)}${s.actualStart ? '' : ' (as announced)'}`);
+  if (s.endedAt) lines.push(`  ended      ${local(s.endedAt)}${s.actualEnd ? '' : ' (as announced)'}`);
+  if (s.overrunMs > 0)
+    lines.push(`  overrun    ${Math.round(s.overrunMs / 60_000)} min, counted as downtime (I9)`);
+  if (s.cancellation) lines.push(`  cancelled  ${local(s.cancellation.at)}: ${s.cancellation.reason}`);
+  for (const n of s.notices) {
+    const ok = n.deliveries.filter((d) => d.ok).length;
+    const failed = n.deliveries.filter((d) => !d.ok);
+    lines.push(
+      `  notice v${n.version} ${n.kind}: ${n.done ? `${ok}/${n.deliveries.length} customers` : 'sending'}` +
+        (n.withdrawals.length ? `, withdrawn from ${n.withdrawals.length}` : '') +
+        (failed.length ? `; failed: ${failed.map((d) => `${d.customerId} (${d.detail})`).join(', ')}` : ''),
+    );
+  }
+  if (s.record) lines.push(`  ledger     ${s.record}`);
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+export function maintenanceCommand(): Command {
+  const cmd = new Command('maintenance').description(
+    'Planned maintenance windows: notices at least 24 h ahead (C1), actual start and end (I9)',
+  );
+
+  cmd
+    .command('schedule')
+    .description('Announce a window: each affected customer’s administrators get a notice at once')
+    .requiredOption('--id <maintenanceId>', 'a stable id of the window, e.g. M-2026-12-db')
+    .requiredOption('--start <instant>', 'announced start, ISO-8601 with offset')
+    .requiredOption('--end <instant>', 'announced end, ISO-8601 with offset')
+    .requiredOption('--regions <list>', 'affected deployment regions, comma-separated')
+    .requiredOption('--description <text>', 'what will be done (goes into the notice)')
+    .option('--json', 'print JSON')
+    .addHelpText(
+      'after',
+      '\nExample:\n  sla maintenance schedule --id M-42 --start 2026-12-05T03:00:00-05:00 --end 2026-12-05T05:00:00-05:00 \\\n    --regions ca-east --description "Database upgrade"',
+    )
+    .action(async (raw: unknown) => {
+      const o = parseOptions(
+        z.object({
+          ...Ident,
+          start: z.string(),
+          end: z.string(),
+          regions: RegionList,
+          description: z.string(),
+          ...Json,
+        }),
+        raw,
+      );
+      const window = validate(ScheduleMaintenance, {
+        maintenanceId: o.id,
+        start: o.start,
+        end: o.end,
+        regions: o.regions,
+        description: o.description,
+      });
+      const out = await withClient((c) => c.scheduleMaintenance(window));
+      if (o.json) return printJson(out);
+      process.stdout.write(
+        out.created
+          ? `scheduled ${o.id} (${out.workflowId}); notices are going out — see: sla maintenance status --id ${o.id}\n`
+          : `${o.id} already exists (${out.workflowId}); nothing changed\n`,
+      );
+    });
+
+  cmd
+    .command('reschedule')
+    .description(
+      'Move a window not yet started (and change its regions): notices go out again, C1 is re-checked',
+    )
+    .requiredOption('--id <maintenanceId>', 'the window')
+    .requiredOption('--start <instant>', 'new announced start')
+    .requiredOption('--end <instant>', 'new announced end')
+    .option('--regions <list>', 'new regions, comma-separated (default: unchanged)')
+    .option('--description <text>', 'new description (default: unchanged)')
+    .option('--request-id <id>', 'idempotency key: the same key is applied once')
+    .option('--json', 'print JSON')
+    .action(async (raw: unknown) => {
+      const o = parseOptions(
+        z.object({
+          ...Ident,
+          start: z.string(),
+          end: z.string(),
+          regions: RegionList.optional(),
+          description: z.string().optional(),
+          requestId: RequestId,
+          ...Json,
+        }),
+        raw,
+      );
+      const id = windowId(o.id);
+      const message = validate(RescheduleMaintenance, {
+        requestId: requestIdOf(o.requestId),
+        start: o.start,
+        end: o.end,
+        ...(o.regions ? { regions: o.regions } : {}),
+        ...(o.description ? { description: o.description } : {}),
+      });
+      const out = await withClient((c) => c.rescheduleMaintenance(id, message));
+      if (o.json) return printJson(out);
+      process.stdout.write(
+        `rescheduled ${o.id} (version ${out.version}); notice ${out.announcedAt ? `went out ${local(out.announcedAt)}` : 'did not go out'}\n` +
+          `qualifies: ${out.qualifies ? 'yes' : 'no'} — ${out.qualification}\n`,
+      );
+    });
+
+  cmd
+    .command('cancel')
+    .description('Cancel a window not yet started: customers who were told get a cancellation notice')
+    .requiredOption('--id <maintenanceId>', 'the window')
+    .requiredOption('--reason <text>', 'why (goes into the cancellation notice)')
+    .option('--request-id <id>', 'idempotency key: the same key is applied once')
+    .option('--json', 'print JSON')
+    .action(async (raw: unknown) => {
+      const o = parseOptions(z.object({ ...Ident, reason: z.string(), requestId: RequestId, ...Json }), raw);
+      const id = windowId(o.id);
+      const message = validate(CancelMaintenance, { requestId: requestIdOf(o.requestId), reason: o.reason });
+      const out = await withClient((c) => c.cancelMaintenance(id, message));
+      if (o.json) return printJson(out);
+      process.stdout.write(`cancelled ${o.id}; ${out.notified} customer(s) notified\n`);
+    });
+
+  for (const [name, verb] of [
+    ['start', 'started'],
+    ['end', 'ended'],
+  ] as const) {
+    cmd
+      .command(name)
+      .description(
+        name === 'start'
+          ? 'Record that the work really started (default: now); without it, the window starts as announced'
+          : 'Record that the work really ended (default: now); after the announced end it is an overrun (I9)',
+      )
+      .requiredOption('--id <maintenanceId>', 'the window')
+      .option('--at <instant>', `when it ${verb}, ISO-8601 with offset (default: now)`)
+      .option('--request-id <id>', 'idempotency key: the same key is applied once')
+      .option('--json', 'print JSON')
+      .action(async (raw: unknown) => {
+        const o = parseOptions(
+          z.object({ ...Ident, at: z.string().optional(), requestId: RequestId, ...Json }),
+          raw,
+        );
+        const id = windowId(o.id);
+        const message = validate(name === 'start' ? StartMaintenance : EndMaintenance, {
+          requestId: requestIdOf(o.requestId),
+          ...(o.at ? { at: o.at } : {}),
+        });
+        if (name === 'start') {
+          const out = await withClient((c) => c.startMaintenance(id, message));
+          if (o.json) return printJson(out);
+          process.stdout.write(`${o.id} started ${local(out.startedAt)} (${out.state})\n`);
+        } else {
+          const out = await withClient((c) => c.endMaintenance(id, message));
+          if (o.json) return printJson(out);
+          process.stdout.write(
+            `${o.id} ended ${local(out.endedAt)}` +
+              (out.overrunMs > 0
+                ? `, ${Math.round(out.overrunMs / 60_000)} min past the announced end (counted as downtime, I9)\n`
+                : ', within the announced window\n'),
+          );
+        }
+      });
+  }
+
+  cmd
+    .command('status')
+    .description('A window: its notices, whether it qualifies (C1), what really happened')
+    .requiredOption('--id <maintenanceId>', 'the window')
+    .option('--json', 'print JSON')
+    .action(async (raw: unknown) => {
+      const o = parseOptions(z.object({ ...Ident, ...Json }), raw);
+      const id = windowId(o.id);
+      const status = await withClient((c) => c.maintenanceStatus(id));
+      if (o.json) return printJson(status);
+      printStatus(status);
+    });
+
+  cmd
+    .command('list')
+    .description('Windows, by announced start')
+    .option('--state <state>', 'scheduled, in-progress, overrunning, completed or cancelled')
+    .option('--from <instant>', 'announced start at or after')
+    .option('--to <instant>', 'announced start before')
+    .option('--json', 'print JSON')
+    .action(async (raw: unknown) => {
+      const o = parseOptions(
+        z.object({
+          state: z.string().optional(),
+          from: z.string().optional(),
+          to: z.string().optional(),
+          ...Json,
+        }),
+        raw,
+      );
+      const filter = validate(ListMaintenance, {
+        ...(o.state ? { state: o.state } : {}),
+        ...(o.from ? { from: o.from } : {}),
+        ...(o.to ? { to: o.to } : {}),
+      });
+      const windows: MaintenanceSummary[] = await withClient((c) => c.listMaintenance(filter));
+      if (o.json) return printJson(windows);
+      printTable(
+        ['ID', 'STATE', `START (${zone()})`, 'END', 'REGIONS', 'QUALIFIES'],
+        windows.map((w) => [
+          w.maintenanceId,
+          w.state,
+          local(w.start),
+          local(w.end),
+          w.regions.join(','),
+          w.qualifies ? 'yes' : 'no',
+        ]),
+      );
+    });
+
+  return cmd;
+}

@@ -1,0 +1,84 @@
+/**
+ * The shapes operators send for planned maintenance (C1, I9). The client, the CLI and the
+ * workflow's update validators all parse with these schemas, so a bad field is named the same way
+ * wherever it comes in, and nothing starts with it.
+ */
+import { z } from 'zod';
+import { Id, Instant } from './ticket';
+
+/** A deployment region, as customers' `region` in the ledger names it. */
+export const Region = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'expected letters, digits, ".", "_" or "-"');
+
+const Regions = z
+  .array(Region)
+  .min(1, 'at least one region')
+  .refine((r) => new Set(r).size === r.length, 'regions must not repeat');
+
+const Description = z.string().trim().min(1).max(2000);
+
+/** An announced window ends after it starts (the message names `end`; a bad instant is named alone). */
+const endAfterStart = <T extends { start: string; end: string }>(w: T) => {
+  const [start, end] = [Date.parse(w.start), Date.parse(w.end)];
+  return Number.isNaN(start) || Number.isNaN(end) || end > start;
+};
+const END_AFTER_START = { message: 'must be after start', path: ['end'] };
+
+/**
+ * A window to announce. The start need not be 24 h away (C1): a late notice is allowed, the
+ * window then simply does not qualify for exclusion.
+ */
+export const ScheduleMaintenance = z
+  .object({
+    maintenanceId: Id,
+    start: Instant,
+    end: Instant,
+    regions: Regions,
+    description: Description,
+  })
+  .refine(endAfterStart, END_AFTER_START);
+export type ScheduleMaintenance = z.infer<typeof ScheduleMaintenance>;
+
+/** Every message carries a request id: a retried or duplicated message is applied once. */
+const Message = z.object({ requestId: Id });
+
+/** A new window (and optionally regions and description): notices go out again (C1). */
+export const RescheduleMaintenance = Message.extend({
+  start: Instant,
+  end: Instant,
+  regions: Regions.optional(),
+  description: Description.optional(),
+}).refine(endAfterStart, END_AFTER_START);
+export const CancelMaintenance = Message.extend({ reason: z.string().trim().min(1).max(500) });
+/** The operator says the work really started or ended; `at` defaults to now. */
+export const StartMaintenance = Message.extend({ at: Instant.optional() });
+export const EndMaintenance = Message.extend({ at: Instant.optional() });
+
+export type RescheduleMaintenance = z.infer<typeof RescheduleMaintenance>;
+export type CancelMaintenance = z.infer<typeof CancelMaintenance>;
+export type StartMaintenance = z.infer<typeof StartMaintenance>;
+export type EndMaintenance = z.infer<typeof EndMaintenance>;
+
+/** Where a window is in its life; also its `SlaState` search attribute. */
+export const MAINTENANCE_STATES = [
+  'scheduled',
+  'in-progress',
+  'overrunning',
+  'completed',
+  'cancelled',
+] as const;
+export const MaintenanceState = z.enum(MAINTENANCE_STATES);
+export type MaintenanceState = z.infer<typeof MaintenanceState>;
+
+/** Which windows to list: by state, and announced start in [from, to). */
+export const ListMaintenance = z
+  .object({ state: MaintenanceState.optional(), from: Instant.optional(), to: Instant.optional() })
+  .refine((f) => !f.from || !f.to || Date.parse(f.to) > Date.parse(f.from), {
+    message: 'must be after from',
+    path: ['to'],
+  });
+
+export const maintenanceWorkflowId = (maintenanceId: string) => `maintenance-${maintenanceId}`;

@@ -1,0 +1,477 @@
+/**
+ * One workflow per planned maintenance window (C1, I9), id `maintenance-<maintenanceId>`. It
+ * emails the notice at once to the administrators of every customer in the window's regions,
+ * records when the notice really went out and whether that was at least the policy's hours before
+ * the start (only then is the window excluded from uptime), follows the window on durable timers
+ * at its announced start and end unless the operator says when it really started and ended, and
+ * writes the window's record to the ledger once, when it ends or is cancelled.
+ */
+import {
+  allHandlersFinished,
+  ApplicationFailure,
+  condition,
+  defineQuery,
+  defineUpdate,
+  log,
+  proxyActivities,
+  proxyLocalActivities,
+  setHandler,
+  upsertMemo,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import type { MaintenanceNotice } from '../activities/maintenance';
+import type { MaintenanceRecord, WriteResult } from '../ledger/types';
+import {
+  CancelMaintenance,
+  EndMaintenance,
+  RescheduleMaintenance,
+  StartMaintenance,
+  type MaintenanceState,
+  type ScheduleMaintenance,
+} from '../model/maintenance';
+import { noticeMessageId, noticeQualification, overrunMs } from '../rules/maintenance';
+import { SlaState, SlaWindowStart } from '../search-attributes';
+import { validator } from './ticket';
+
+/** Policy and audience lookups: local activities, recorded in history as markers. */
+const lookups = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+const notify = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  // 4xx and connection trouble are retried for about an hour; a late notice is recorded as late.
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '5 minutes',
+    maximumAttempts: 20,
+  },
+});
+const store = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+
+export interface NoticeDelivery {
+  customerId: string;
+  messageId: string;
+  ok: boolean;
+  /** When the message was accepted (the activity's answer), null if it never was. */
+  sentAt: string | null;
+  recipients: number;
+  detail: string;
+}
+
+export interface NoticeRound {
+  version: number;
+  kind: 'scheduled' | 'rescheduled' | 'cancelled';
+  /** The window this round announced (or withdrew). */
+  start: string;
+  end: string;
+  regions: string[];
+  requestedAt: string;
+  /** When the last successful message of the round went out. */
+  sentAt: string | null;
+  deliveries: NoticeDelivery[];
+  /** Customers told by a reschedule that the window no longer affects them. */
+  withdrawals: NoticeDelivery[];
+  done: boolean;
+}
+
+export interface MaintenanceStatus {
+  maintenanceId: string;
+  workflowId: string;
+  description: string;
+  /** The window as currently announced. */
+  start: string;
+  end: string;
+  regions: string[];
+  /** 1 at scheduling, one more per reschedule and for a cancellation. */
+  version: number;
+  state: MaintenanceState;
+  noticeHours: number;
+  policyVersion: string;
+  /** When the notice of the current version went out; null until it has. */
+  announcedAt: string | null;
+  /** C1: only a qualifying window is excluded from uptime (I9). */
+  qualifies: boolean;
+  qualification: string;
+  noticeLeadMinutes: number | null;
+  notices: NoticeRound[];
+  /** When the window began: the operator's `started`, else its announced start. */
+  startedAt: string | null;
+  /** What the operator said; null means as announced. */
+  actualStart: string | null;
+  actualEnd: string | null;
+  endedAt: string | null;
+  /** I9: past the announced end, counted as downtime. */
+  overrunMs: number;
+  cancellation: { at: string; reason: string } | null;
+  /** The ledger's answer when the record was written. */
+  record: WriteResult | null;
+}
+
+export interface NoticeResult {
+  version: number;
+  announcedAt: string | null;
+  qualifies: boolean;
+  qualification: string;
+}
+
+export const maintenanceStatus = defineQuery<MaintenanceStatus>('status');
+export const reschedule = defineUpdate<NoticeResult, [RescheduleMaintenance]>('reschedule');
+export const cancel = defineUpdate<{ version: number; notified: number }, [CancelMaintenance]>('cancel');
+export const started = defineUpdate<{ state: MaintenanceState; startedAt: string }, [StartMaintenance]>(
+  'started',
+);
+export const ended = defineUpdate<{ endedAt: string; overrunMs: number }, [EndMaintenance]>('ended');
+
+/** How far in the future an operator's `at` may be (clocks drift a little). */
+const MAX_SKEW_MS = 60_000;
+
+const conflict = (message: string) => ApplicationFailure.nonRetryable(message, 'Conflict');
+const invalid = (message: string) => ApplicationFailure.nonRetryable(message, 'Invalid');
+const iso = (t: number | string) => new Date(t).toISOString();
+
+export async function maintenanceWorkflow(input: ScheduleMaintenance): Promise<MaintenanceStatus> {
+  const workflowId = workflowInfo().workflowId;
+  const rules = await lookups.maintenanceRules();
+  const s: MaintenanceStatus = {
+    maintenanceId: input.maintenanceId,
+    workflowId,
+    description: input.description,
+    start: iso(input.start),
+    end: iso(input.end),
+    regions: [...input.regions],
+    version: 1,
+    state: 'scheduled',
+    noticeHours: rules.noticeHours,
+    policyVersion: rules.policyVersion,
+    announcedAt: null,
+    qualifies: false,
+    qualification: 'the notice has not gone out yet',
+    noticeLeadMinutes: null,
+    notices: [],
+    startedAt: null,
+    actualStart: null,
+    actualEnd: null,
+    endedAt: null,
+    overrunMs: 0,
+    cancellation: null,
+    record: null,
+  };
+
+  let changed = false;
+  let roundsInFlight = 0;
+  /** Customers holding a notice of this window that nothing has withdrawn yet. */
+  const informed = new Set<string>();
+  const results = new Map<string, unknown>();
+
+  const publish = () => {
+    upsertSearchAttributes([
+      { key: SlaState, value: s.state },
+      { key: SlaWindowStart, value: new Date(s.start) },
+    ]);
+    // What `sla maintenance list` shows without querying every window (no addresses, no text).
+    upsertMemo({
+      window: { start: s.start, end: s.end, regions: s.regions, version: s.version, qualifies: s.qualifies },
+    });
+    changed = true;
+  };
+
+  /** Runs a message once per request id; a duplicate gets the first answer. */
+  const once = async <R>(requestId: string, apply: () => Promise<R> | R): Promise<R> => {
+    if (results.has(requestId)) return results.get(requestId) as R;
+    const result = await apply();
+    results.set(requestId, result);
+    changed = true;
+    return result;
+  };
+
+  /** One message per customer, each its own activity: a retry resends only what failed. */
+  async function send(
+    round: NoticeRound,
+    customerIds: string[],
+    kind: MaintenanceNotice['kind'],
+    reason?: string,
+  ): Promise<NoticeDelivery[]> {
+    const deliveries = await Promise.all(
+      customerIds.map(async (customerId): Promise<NoticeDelivery> => {
+        const messageId = noticeMessageId(workflowId, round.version, customerId);
+        try {
+          const sent = await notify.sendMaintenanceNotice({
+            messageId,
+            customerId,
+            kind,
+            maintenanceId: s.maintenanceId,
+            version: round.version,
+            start: round.start,
+            end: round.end,
+            regions: round.regions,
+            description: s.description,
+            ...(reason ? { reason } : {}),
+          });
+          if (kind === 'cancelled') informed.delete(customerId);
+          else informed.add(customerId);
+          return {
+            customerId,
+            messageId,
+            ok: true,
+            sentAt: sent.sentAt,
+            recipients: sent.recipients,
+            detail: 'sent',
+          };
+        } catch (err) {
+          log.error('maintenance notice failed', { maintenanceId: s.maintenanceId, customerId, kind });
+          const detail = String((err as Error).cause ?? err);
+          return { customerId, messageId, ok: false, sentAt: null, recipients: 0, detail };
+        }
+      }),
+    );
+    changed = true;
+    return deliveries;
+  }
+
+  /**
+   * Sends the notice of the window as it now stands (and withdraws it from customers a reschedule
+   * no longer affects), then judges it (C1). A round superseded meanwhile by a later version
+   * does not overwrite that version's judgement.
+   */
+  async function announce(kind: 'scheduled' | 'rescheduled'): Promise<NoticeResult> {
+    roundsInFlight++;
+    try {
+      const round: NoticeRound = {
+        version: s.version,
+        kind,
+        start: s.start,
+        end: s.end,
+        regions: [...s.regions],
+        requestedAt: iso(Date.now()),
+        sentAt: null,
+        deliveries: [],
+        withdrawals: [],
+        done: false,
+      };
+      s.notices.push(round);
+      const audience = await lookups.maintenanceAudience({ regions: round.regions });
+      const dropped = [...informed].filter((c) => !audience.includes(c)).sort();
+      const [deliveries, withdrawals] = await Promise.all([
+        send(round, audience, kind),
+        send(round, dropped, 'cancelled', `the rescheduled window no longer affects your region`),
+      ]);
+      round.deliveries = deliveries;
+      round.withdrawals = withdrawals;
+      const times = deliveries.filter((d) => d.sentAt).map((d) => Date.parse(d.sentAt!));
+      round.sentAt = times.length ? iso(Math.max(...times)) : null;
+      round.done = true;
+      const q = noticeQualification({
+        noticeAt: round.sentAt ? Date.parse(round.sentAt) : null,
+        start: Date.parse(round.start),
+        noticeHours: s.noticeHours,
+        affected: deliveries.length,
+        failed: deliveries.filter((d) => !d.ok).length,
+      });
+      if (round.version === s.version) {
+        s.announcedAt = round.sentAt;
+        s.qualifies = q.qualifies;
+        s.qualification = q.reason;
+        s.noticeLeadMinutes = q.leadMinutes;
+        publish();
+      }
+      log.info('maintenance notice judged', {
+        maintenanceId: s.maintenanceId,
+        version: round.version,
+        qualifies: q.qualifies,
+        leadMinutes: q.leadMinutes,
+      });
+      return {
+        version: round.version,
+        announcedAt: round.sentAt,
+        qualifies: q.qualifies,
+        qualification: q.reason,
+      };
+    } finally {
+      roundsInFlight--;
+      changed = true;
+    }
+  }
+
+  /**
+   * Waits until no notice round is in flight, so that a reschedule or cancel acts on a settled
+   * picture of who holds a notice. A loop: two messages released together must not both go on.
+   */
+  const settled = async () => {
+    while (roundsInFlight > 0) await condition(() => roundsInFlight === 0);
+  };
+
+  setHandler(maintenanceStatus, () => s);
+
+  setHandler(
+    reschedule,
+    (m) =>
+      once(m.requestId, async () => {
+        await settled();
+        if (s.state !== 'scheduled')
+          throw conflict(`the window is ${s.state}: only a window not yet started can be rescheduled`);
+        s.start = iso(m.start);
+        s.end = iso(m.end);
+        if (m.regions) s.regions = [...m.regions];
+        if (m.description) s.description = m.description;
+        s.version += 1;
+        s.announcedAt = null;
+        s.qualifies = false;
+        s.qualification = 'the notice of the new window has not gone out yet';
+        s.noticeLeadMinutes = null;
+        publish();
+        return announce('rescheduled');
+      }),
+    { validator: validator(RescheduleMaintenance) },
+  );
+
+  setHandler(
+    cancel,
+    (m) =>
+      once(m.requestId, async () => {
+        await settled();
+        if (s.state !== 'scheduled')
+          throw conflict(`the window is ${s.state}: only a window not yet started can be cancelled`);
+        s.state = 'cancelled';
+        s.version += 1;
+        s.cancellation = { at: iso(Date.now()), reason: m.reason };
+        // Nothing happens, so nothing is excluded from uptime.
+        s.qualifies = false;
+        s.qualification = 'cancelled: no window to exclude';
+        publish();
+        roundsInFlight++;
+        try {
+          const round: NoticeRound = {
+            version: s.version,
+            kind: 'cancelled',
+            start: s.start,
+            end: s.end,
+            regions: [...s.regions],
+            requestedAt: s.cancellation.at,
+            sentAt: null,
+            deliveries: [],
+            withdrawals: [],
+            done: false,
+          };
+          s.notices.push(round);
+          round.deliveries = await send(round, [...informed].sort(), 'cancelled', m.reason);
+          const times = round.deliveries.filter((d) => d.sentAt).map((d) => Date.parse(d.sentAt!));
+          round.sentAt = times.length ? iso(Math.max(...times)) : null;
+          round.done = true;
+          return { version: round.version, notified: round.deliveries.filter((d) => d.ok).length };
+        } finally {
+          roundsInFlight--;
+          changed = true;
+        }
+      }),
+    { validator: validator(CancelMaintenance) },
+  );
+
+  /** An operator's instant: defaults to now, never in the future. */
+  const operatorTime = (at: string | undefined): string => {
+    const t = at ? Date.parse(at) : Date.now();
+    if (t > Date.now() + MAX_SKEW_MS) throw invalid('at: must not be in the future');
+    return iso(t);
+  };
+
+  setHandler(
+    started,
+    (m) =>
+      once(m.requestId, () => {
+        if (s.state === 'completed' || s.state === 'cancelled') throw conflict(`the window is ${s.state}`);
+        if (s.actualStart) throw conflict(`the window is already recorded as started at ${s.actualStart}`);
+        const at = operatorTime(m.at);
+        s.actualStart = at;
+        s.startedAt = at;
+        s.state = Date.now() >= Date.parse(s.end) ? 'overrunning' : 'in-progress';
+        publish();
+        return { state: s.state, startedAt: at };
+      }),
+    { validator: validator(StartMaintenance) },
+  );
+
+  setHandler(
+    ended,
+    (m) =>
+      once(m.requestId, () => {
+        if (s.state === 'completed' || s.state === 'cancelled') throw conflict(`the window is ${s.state}`);
+        if (s.state === 'scheduled')
+          throw conflict('the window has not started: record `started` first, or cancel it');
+        const at = operatorTime(m.at);
+        if (Date.parse(at) < Date.parse(s.startedAt!))
+          throw invalid(`at: must not be before the window started (${s.startedAt})`);
+        s.actualEnd = at;
+        s.endedAt = at;
+        s.overrunMs = overrunMs(Date.parse(s.end), Date.parse(at));
+        s.state = 'completed';
+        publish();
+        return { endedAt: at, overrunMs: s.overrunMs };
+      }),
+    { validator: validator(EndMaintenance) },
+  );
+
+  publish();
+  await announce('scheduled');
+
+  // The window on durable timers: its announced start, then its announced end.
+  while (s.state !== 'completed' && s.state !== 'cancelled') {
+    changed = false;
+    const nextAt =
+      s.state === 'scheduled'
+        ? Date.parse(s.start)
+        : s.state === 'in-progress'
+          ? Date.parse(s.end)
+          : Infinity;
+    // Overrunning: only the operator knows when the work is over.
+    const woken =
+      nextAt === Infinity
+        ? await condition(() => changed)
+        : await condition(() => changed, Math.max(0, nextAt - Date.now()));
+    if (woken) continue;
+    if (s.state === 'scheduled' && Date.now() >= Date.parse(s.start)) {
+      // Nobody said otherwise: it started as announced.
+      s.state = 'in-progress';
+      s.startedAt = s.start;
+      publish();
+    } else if (s.state === 'in-progress' && Date.now() >= Date.parse(s.end)) {
+      if (s.actualStart === null) {
+        // Nobody said it started: it ran as announced.
+        s.state = 'completed';
+        s.endedAt = s.end;
+      } else {
+        s.state = 'overrunning';
+        log.warn('maintenance overrunning its announced end', { maintenanceId: s.maintenanceId, end: s.end });
+      }
+      publish();
+    }
+  }
+
+  // The record needs the final notice and every message answered.
+  await condition(() => roundsInFlight === 0 && allHandlersFinished());
+  const record: MaintenanceRecord = {
+    maintenanceId: s.maintenanceId,
+    start: s.start,
+    end: s.end,
+    regions: s.regions,
+    announcedAt: s.announcedAt,
+    qualifies: s.qualifies,
+    actualStart: s.actualStart,
+    actualEnd: s.actualEnd,
+    status: s.state === 'cancelled' ? 'cancelled' : 'completed',
+    policyVersion: s.policyVersion,
+    workflowId,
+  };
+  s.record = await store.recordMaintenance(record);
+  log.info('maintenance recorded', {
+    maintenanceId: s.maintenanceId,
+    status: record.status,
+    record: s.record,
+  });
+  return s;
+}

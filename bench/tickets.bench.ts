@@ -20,6 +20,7 @@ import { outboxMailer } from '../src/activities/email';
 import { fileOutcomeStore } from '../src/activities/outcomes';
 import { httpPagingSink } from '../src/activities/paging';
 import { SlaClient } from '../src/client';
+import { outageFileLedger } from '../src/ledger/outage-file';
 import { staticDirectory } from '../src/customers/directory';
 import { parsePolicy } from '../src/policy';
 import { loadRoster } from '../src/roster/load';
@@ -101,6 +102,7 @@ export async function ticketsBench(): Promise<BenchResult[]> {
       emailFrom: 'bench@localhost',
       paging: httpPagingSink(pagerUrl),
       outcomes: fileOutcomeStore(join(dir, 'outcomes.jsonl')),
+      ledger: outageFileLedger(join(dir, 'outages.jsonl')),
     }),
     maxConcurrentActivityTaskExecutions: 200,
     maxConcurrentWorkflowTaskExecutions: 100,

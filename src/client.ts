@@ -32,14 +32,14 @@ import type { TicketStatus } from './workflows/ticket';
 /** How far ahead of the engine's clock an openedAt may be (helpdesk clocks drift a little). */
 const MAX_CLOCK_SKEW_MS = 5 * 60_000;
 
-function parse<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
+export function parse<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
   const parsed = schema.safeParse(input);
   if (!parsed.success) throw InvalidInputError.fromZod(parsed.error);
   return parsed.data;
 }
 
 /** Maps Temporal's failures to the engine's typed errors. */
-function translate(err: unknown): never {
+export function translate(err: unknown): never {
   if (err instanceof WorkflowNotFoundError) throw new NotFoundError(err.message);
   if (err instanceof WorkflowUpdateFailedError) {
     const cause = err.cause;

@@ -10,6 +10,7 @@ import { outboxMailer, smtpMailer } from './activities/email';
 import { fileOutcomeStore } from './activities/outcomes';
 import { filePagingSink, httpPagingSink } from './activities/paging';
 import { loadCustomerDirectory } from './customers/directory';
+import { outageFileLedger } from './ledger/outage-file';
 import { loadRoster } from './roster/load';
 import { WORKFLOW_BUNDLE } from './build/bundle-workflows';
 import type { Config } from './config';
@@ -27,6 +28,7 @@ export function realDeps(config: Config, policy: LoadedPolicy): ActivityDeps {
     emailFrom: config.emailFrom,
     paging: config.pagingUrl ? httpPagingSink(config.pagingUrl) : filePagingSink(config.pagingLog),
     outcomes: fileOutcomeStore(config.outcomesFile),
+    ledger: outageFileLedger(join(config.dataDir, 'outages.jsonl')),
   };
 }
 

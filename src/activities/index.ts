@@ -4,9 +4,11 @@
  * theirs (a real SMTP server, a real HTTP receiver, a temporary directory).
  */
 import type { CustomerDirectory } from '../customers/directory';
+import type { Ledger } from '../ledger/types';
 import type { LoadedPolicy } from '../policy/load';
 import type { Roster } from '../roster/schema';
 import { createEmailActivities, type Mailer } from './email';
+import { createOutageActivities } from './outages';
 import { createOutcomeActivities, type OutcomeStore } from './outcomes';
 import { createPagingActivities, type PagingSink } from './paging';
 import { createSessionActivities } from './sessions';
@@ -20,6 +22,7 @@ export interface ActivityDeps {
   emailFrom: string;
   paging: PagingSink;
   outcomes: OutcomeStore;
+  ledger: Ledger;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -29,6 +32,7 @@ export function createActivities(deps: ActivityDeps) {
     ...email,
     ...createPagingActivities({ sink: deps.paging }),
     ...createOutcomeActivities(deps),
+    ...createOutageActivities(deps),
     ...createSessionActivities({ ...deps, sendEmail: (message) => email.sendEmail(message) }),
   };
 }

@@ -12,11 +12,14 @@ import { smtpMailer } from '../../src/activities/email';
 import { fileOutcomeStore, type OutcomeStore } from '../../src/activities/outcomes';
 import { httpPagingSink } from '../../src/activities/paging';
 import { BusinessCalendar } from '../../src/calendar';
-import { SlaClient } from '../../src/client';
+import { SlaClient, type SlaClientOptions } from '../../src/client';
+import { OutageClient } from '../../src/client-outages';
 import { staticDirectory, type CustomerResidency } from '../../src/customers/directory';
 import { loadPolicy, type LoadedPolicy } from '../../src/policy';
 import { loadRoster } from '../../src/roster/load';
+import type { Ledger } from '../../src/ledger/types';
 import type { Roster } from '../../src/roster/schema';
+import { createTestLedger } from './ledger';
 import { TestPager } from './pager';
 import { TestSmtpServer } from './smtp';
 import { startDevServer, startTimeSkipping, workflowBundle } from './temporal';
@@ -26,6 +29,8 @@ export const WORKFLOWS = join(__dirname, '..', '..', 'src', 'workflows', 'index.
 export interface Engine {
   env: TestWorkflowEnvironment;
   client: SlaClient;
+  outages: OutageClient;
+  ledger: Ledger;
   smtp: TestSmtpServer;
   pager: TestPager;
   outcomes: OutcomeStore;
@@ -51,6 +56,8 @@ export interface EngineOptions {
   inProcessWorker?: boolean;
   /** The time-skipping test server (default), or the real dev server where time is real. */
   server?: 'time-skipping' | 'dev';
+  /** The ledger the activities write to (default: a fresh test ledger). */
+  ledger?: Ledger;
 }
 
 export async function startEngine(options: EngineOptions = {}): Promise<Engine> {
@@ -63,6 +70,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
   const roster = options.roster ?? loadRoster(undefined);
   const outcomesFile = join(mkdtempSync(join(tmpdir(), 'sla-outcomes-')), 'ticket-outcomes.jsonl');
   const outcomes = fileOutcomeStore(outcomesFile);
+  const ledger = options.ledger ?? (await createTestLedger());
   const taskQueue = 'engine-test';
   const worker =
     options.inProcessWorker === false
@@ -79,20 +87,25 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
             emailFrom: 'SLA engine <sla-engine@test.example>',
             paging: httpPagingSink(pagerUrl),
             outcomes,
+            ledger,
           }),
         });
   const running = worker?.run();
 
   let current = await env.currentTimeMs();
   // The time-skipping server may skip time past a workflow task in progress: give tasks room.
-  const client = new SlaClient(env.client, taskQueue, {
-    now: () => current,
-    ...(timeSkipping ? { workflowTaskTimeout: '1 hour' } : {}),
-  });
+  const clientOptions: SlaClientOptions = {
+    // On the dev server time is real: the client stamps what it receives with the real clock.
+    now: timeSkipping ? () => current : () => Date.now(),
+    ...(timeSkipping ? { workflowTaskTimeout: '1 hour' as const } : {}),
+  };
+  const client = new SlaClient(env.client, taskQueue, clientOptions);
 
   return {
     env,
     client,
+    outages: new OutageClient(env.client, taskQueue, clientOptions),
+    ledger,
     smtp,
     pager,
     outcomes,

@@ -195,7 +195,8 @@ export class OutageClient {
     try {
       const description = await handle.describe();
       if (description.status.name === 'RUNNING') return null;
-      return description.status.name === 'COMPLETED' ? await handle.result() : null;
+      // A query, not result(): the final state is the same, and a query never waits on the run.
+      return description.status.name === 'COMPLETED' ? await handle.query<OutageStatus>('status') : null;
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) return null;
       throw err;

@@ -54,6 +54,33 @@ export function stepOccurrence(
   };
 }
 
+/**
+ * The occurrences due at `now`, from occurrence `from` on, and the next one to wait for. A chain
+ * that fell behind (a detection long before the report, a worker down for a while) fires only
+ * the latest round that is due: one page per person, never a page for every round it missed.
+ */
+export function dueOccurrences(
+  ordered: readonly OutageStep[],
+  repeatMinutes: number,
+  detectedAt: number,
+  from: number,
+  now: number,
+): { due: number[]; next: number } {
+  const roundMs = (ordered[ordered.length - 1]!.afterMinutes + repeatMinutes) * MINUTE;
+  const startedRounds = Math.floor((now - detectedAt) / roundMs);
+  // Rounds before the one before the current one can have nothing left worth firing.
+  let n = Math.max(from, (startedRounds - 1) * ordered.length);
+  const due: StepOccurrence[] = [];
+  const indexes: number[] = [];
+  for (let occ = stepOccurrence(ordered, repeatMinutes, detectedAt, n); occ.at <= now;) {
+    due.push(occ);
+    indexes.push(n++);
+    occ = stepOccurrence(ordered, repeatMinutes, detectedAt, n);
+  }
+  const latest = due.length ? due[due.length - 1]!.round : 0;
+  return { due: indexes.filter((_, i) => due[i]!.round === latest), next: due.length ? n : from };
+}
+
 /** C9 / I7: the engagement target, `minutes` of wall-clock time from detection. */
 export function engagementDue(detectedAt: number, minutes: number): number {
   return detectedAt + minutes * MINUTE;

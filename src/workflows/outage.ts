@@ -32,7 +32,7 @@ import {
   type EngagementState,
   type OutageState,
 } from '../model/outage';
-import { engagementDue, engagementMet, stepOccurrence } from '../rules/outage-plan';
+import { dueOccurrences, engagementDue, engagementMet, stepOccurrence } from '../rules/outage-plan';
 import { SlaDueAt, SlaKind, SlaPhase, SlaState } from '../search-attributes';
 import { validator } from './validator';
 
@@ -483,10 +483,9 @@ export async function outageWorkflow(first: ReceivedReport): Promise<OutageStatu
       publish();
     }
     // Every step due by now fires together: the first page waits for nothing else.
-    const dueSteps: number[] = [];
-    while (stepOccurrence(facts.steps, facts.repeatMinutes, detectedAt, next).at <= Date.now())
-      dueSteps.push(next++);
-    await Promise.all(dueSteps.map(deliver));
+    const firing = dueOccurrences(facts.steps, facts.repeatMinutes, detectedAt, next, Date.now());
+    next = firing.next;
+    await Promise.all(firing.due.map(deliver));
   }
 
   if (s.state === 'engaged') {

@@ -30,6 +30,7 @@ const Env = z.object({
   SLA_PAGING_URL: z.url({ protocol: /^https?$/, message: 'expected an http(s) URL' }).optional(),
   SLA_PAGING_LOG: z.string().min(1).optional(),
   SLA_OUTCOMES_FILE: z.string().min(1).optional(),
+  SLA_WEBHOOK_TOKEN: z.string().min(16, 'expected a secret of at least 16 characters').optional(),
 });
 
 export interface Config {
@@ -52,6 +53,8 @@ export interface Config {
   pagingUrl: string | undefined;
   pagingLog: string;
   outcomesFile: string;
+  /** Bearer token the webhooks require (a secret); unset → the webhooks answer 503. */
+  webhookToken: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -84,5 +87,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pagingUrl: e.SLA_PAGING_URL,
     pagingLog: resolve(e.SLA_PAGING_LOG ?? join(dataDir, 'paging.jsonl')),
     outcomesFile: resolve(e.SLA_OUTCOMES_FILE ?? join(dataDir, 'ticket-outcomes.jsonl')),
+    webhookToken: e.SLA_WEBHOOK_TOKEN,
   };
 }

@@ -8,6 +8,7 @@ import { ConfigError } from '../config';
 import { PolicyError } from '../policy/load';
 import { calendarCommand } from './calendar';
 import { EXIT, UsageError } from './io';
+import { outageCommand } from './outages';
 import { policyCommand } from './policy';
 import { processCommands } from './processes';
 
@@ -18,7 +19,8 @@ export function program(): Command {
     )
     .showHelpAfterError('(add --help for usage)')
     .exitOverride();
-  for (const cmd of [...processCommands(), calendarCommand(), policyCommand()]) root.addCommand(cmd);
+  for (const cmd of [...processCommands(), calendarCommand(), policyCommand(), outageCommand()])
+    root.addCommand(cmd);
   // Subcommands share the root's error handling and exit codes.
   const inherit = (cmd: Command) => {
     cmd.exitOverride().showHelpAfterError('(add --help for usage)');

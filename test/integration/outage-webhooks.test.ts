@@ -7,31 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiServer } from '../../src/api/server';
 import { loadConfig } from '../../src/config';
 import { NotFoundError } from '../../src/errors';
-import { loadRoster } from '../../src/roster/load';
 import { startEngine, type Engine } from '../helpers/engine';
+import { roundTheClockRoster } from '../helpers/roster';
 
 const TOKEN = 'test-webhook-token-0123456789';
-
-/** The example roster, its L3 primary on duty around the clock so that the test runs any day. */
-function roundTheClockRoster() {
-  const roster = loadRoster(undefined);
-  return {
-    ...roster,
-    responders: roster.responders.map((r) =>
-      r.roles.includes('l3-primary')
-        ? {
-            ...r,
-            duty: [
-              {
-                from: { day: 'monday' as const, time: '00:00' },
-                to: { day: 'sunday' as const, time: '24:00' },
-              },
-            ],
-          }
-        : r,
-    ),
-  };
-}
 
 function alertmanager(status: 'firing' | 'resolved', overrides: Record<string, unknown> = {}) {
   const startsAt = new Date(Date.now() - 90_000).toISOString();

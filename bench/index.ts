@@ -1,14 +1,16 @@
 /**
  * `npm run bench [-- part …]`: the speed targets of the issues, measured side by side in one run
- * and printed with their ratios. Parts: calendar, tickets (needs `npm run build` for its worker process).
+ * and printed with their ratios. Parts: calendar, tickets (needs `npm run build` for its worker process), outages.
  */
 import { calendarBench } from './calendar.bench';
 import { ticketsBench } from './tickets.bench';
+import { outagesBench } from './outages.bench';
 import { formatRate, type BenchResult } from './util';
 
 const parts: Record<string, () => Promise<BenchResult[]>> = {
   calendar: calendarBench,
   tickets: ticketsBench,
+  outages: outagesBench,
 };
 
 async function main(): Promise<void> {

@@ -56,8 +56,6 @@ export interface EngineOptions {
   inProcessWorker?: boolean;
   /** The time-skipping test server (default), or the real dev server where time is real. */
   server?: 'time-skipping' | 'dev';
-  /** The ledger the activities write to (default: a fresh test ledger). */
-  ledger?: Ledger;
 }
 
 export async function startEngine(options: EngineOptions = {}): Promise<Engine> {
@@ -70,7 +68,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
   const roster = options.roster ?? loadRoster(undefined);
   const outcomesFile = join(mkdtempSync(join(tmpdir(), 'sla-outcomes-')), 'ticket-outcomes.jsonl');
   const outcomes = fileOutcomeStore(outcomesFile);
-  const ledger = options.ledger ?? (await createTestLedger());
+  const ledger = await createTestLedger();
   const taskQueue = 'engine-test';
   const worker =
     options.inProcessWorker === false

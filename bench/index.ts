@@ -1,12 +1,14 @@
 /**
  * `npm run bench [-- part …]`: the speed targets of the issues, measured side by side in one run
  * and printed with their ratios. Parts: calendar, uptime, tickets (needs `npm run build` for its worker
- * process), ledger (PGlite and a local PostgreSQL cluster: scripts/provision-postgres.sh).
+ * process), ledger (PGlite and a local PostgreSQL cluster: scripts/provision-postgres.sh), outages
+ * (the dev server).
  */
 import { calendarBench } from './calendar.bench';
 import { ledgerBench } from './ledger.bench';
 import { ticketsBench } from './tickets.bench';
 import { uptimeBench } from './uptime.bench';
+import { outagesBench } from './outages.bench';
 import { formatRate, type BenchResult } from './util';
 
 const parts: Record<string, () => Promise<BenchResult[]>> = {
@@ -14,6 +16,7 @@ const parts: Record<string, () => Promise<BenchResult[]>> = {
   uptime: uptimeBench,
   tickets: ticketsBench,
   ledger: ledgerBench,
+  outages: outagesBench,
 };
 
 async function main(): Promise<void> {

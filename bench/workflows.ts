@@ -1,5 +1,7 @@
-// The engine's workflows plus the bare baseline the ticket benchmark compares against.
-import { sleep } from '@temporalio/workflow';
+// The engine's workflows plus the bare baselines the benchmarks compare against.
+import { proxyActivities, sleep } from '@temporalio/workflow';
+import type { Activities } from '../src/activities';
+import type { PageEvent } from '../src/activities/paging';
 
 export * from '../src/workflows';
 
@@ -12,4 +14,11 @@ export async function oneTimer(): Promise<void> {
 export async function wakeAt(targetMs: number): Promise<number> {
   await sleep(Math.max(1, targetMs - Date.now()));
   return Date.now() - targetMs;
+}
+
+const { sendPage } = proxyActivities<Activities>({ startToCloseTimeout: '30 seconds' });
+
+/** The least a workflow that pages can be: one activity sending one page. */
+export async function pageOnce(event: PageEvent): Promise<void> {
+  await sendPage(event);
 }

@@ -29,6 +29,7 @@ const Env = z.object({
   SLA_OUTBOX_DIR: z.string().min(1).optional(),
   SLA_PAGING_URL: z.url({ protocol: /^https?$/, message: 'expected an http(s) URL' }).optional(),
   SLA_PAGING_LOG: z.string().min(1).optional(),
+  SLA_WEBHOOK_TOKEN: z.string().min(16, 'expected a secret of at least 16 characters').optional(),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\/\S+$/, 'expected postgres://user:password@host:port/database')
@@ -57,6 +58,8 @@ export interface Config {
   pagingLog: string;
   /** PostgreSQL URL of the ledger (secret: it may carry a password); unset → embedded PGlite. */
   databaseUrl: string | undefined;
+  /** Bearer token the webhooks require (a secret); unset → the webhooks answer 503. */
+  webhookToken: string | undefined;
   /** The embedded ledger's data directory (PGlite), used without databaseUrl. */
   ledgerDir: string;
 }
@@ -91,6 +94,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pagingUrl: e.SLA_PAGING_URL,
     pagingLog: resolve(e.SLA_PAGING_LOG ?? join(dataDir, 'paging.jsonl')),
     databaseUrl: e.DATABASE_URL,
+    webhookToken: e.SLA_WEBHOOK_TOKEN,
     ledgerDir: resolve(e.SLA_LEDGER_DIR ?? join(dataDir, 'ledger')),
   };
 }

@@ -1,6 +1,6 @@
 /**
  * Custom search attributes, so that on-call can ask Temporal (CLI or Web UI) for breached or
- * at-risk work: `SlaState = 'breached'`. They carry no personal data (customer ids only).
+ * at-risk work: `SlaState = 'breached'`, or open outages: `SlaKind = 'outage' AND SlaPhase = 'open'`. They carry no personal data (customer ids only).
  * Registered by `sla up` on the embedded dev server and by the test harness; on a cluster, with
  * `temporal operator search-attribute create` (README, Operations).
  */
@@ -10,7 +10,20 @@ export const SlaCustomer = defineSearchAttributeKey('SlaCustomer', SearchAttribu
 export const SlaLevel = defineSearchAttributeKey('SlaLevel', SearchAttributeType.KEYWORD);
 export const SlaState = defineSearchAttributeKey('SlaState', SearchAttributeType.KEYWORD);
 export const SlaDueAt = defineSearchAttributeKey('SlaDueAt', SearchAttributeType.DATETIME);
+/** What a workflow is about ("outage"), so that `SlaKind = 'outage'` lists outages. */
+export const SlaKind = defineSearchAttributeKey('SlaKind', SearchAttributeType.KEYWORD);
+/** Where an outage stands: open, engaged (a Level 3 acknowledged) or resolved. */
+export const SlaPhase = defineSearchAttributeKey('SlaPhase', SearchAttributeType.KEYWORD);
+
 /** A maintenance window's announced start (its state is in SlaState: scheduled, in-progress, …). */
 export const SlaWindowStart = defineSearchAttributeKey('SlaWindowStart', SearchAttributeType.DATETIME);
 
-export const SEARCH_ATTRIBUTES = [SlaCustomer, SlaLevel, SlaState, SlaDueAt, SlaWindowStart];
+export const SEARCH_ATTRIBUTES = [
+  SlaCustomer,
+  SlaLevel,
+  SlaState,
+  SlaDueAt,
+  SlaKind,
+  SlaPhase,
+  SlaWindowStart,
+];

@@ -8,6 +8,7 @@ import type { Ledger } from '../ledger/types';
 import type { LoadedPolicy } from '../policy/load';
 import type { Roster } from '../roster/schema';
 import { createEmailActivities, type Mailer } from './email';
+import { createOutageActivities } from './outages';
 import { createOutcomeActivities } from './outcomes';
 import { createMaintenanceActivities } from './maintenance';
 import { createPagingActivities, type PagingSink } from './paging';
@@ -34,6 +35,7 @@ export function createActivities(deps: ActivityDeps) {
     ...email,
     ...createPagingActivities({ sink: deps.paging }),
     ...createOutcomeActivities({ outcomes: deps.ledger }),
+    ...createOutageActivities(deps),
     ...createSessionActivities({ ...deps, sendEmail: (message) => email.sendEmail(message) }),
     ...createMaintenanceActivities({
       ...deps,

@@ -1,11 +1,12 @@
 /**
- * The HTTP API process. For now it answers health checks; the operations of support tooling,
- * on-call and finance come on the same server (see the issues).
+ * The HTTP API process: health checks and the outage webhooks (api/outages.ts); the operations
+ * of support tooling, on-call and finance come on the same server (see the issues).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Client } from '@temporalio/client';
 import type { Config } from '../config';
 import type { LoadedPolicy } from '../policy/load';
+import { handleOutageWebhooks } from './outages';
 
 const HEALTH_TIMEOUT_MS = 2000;
 
@@ -54,6 +55,7 @@ export function createApiServer(deps: ApiDeps): Server {
       health(deps, res).catch((err: unknown) => sendJson(res, 500, { error: String(err) }));
       return;
     }
+    if (path.startsWith('/webhooks/')) return handleOutageWebhooks(deps, req, res, path, sendJson);
     sendJson(res, 404, { error: 'not found', path });
   });
 }
@@ -64,7 +66,9 @@ export async function runApi(deps: ApiDeps): Promise<void> {
     server.once('error', reject);
     server.listen(deps.config.apiPort, deps.config.apiHost, resolve);
   });
-  console.log(`api: listening on http://${deps.config.apiHost}:${deps.config.apiPort} (GET /health)`);
+  console.log(
+    `api: listening on http://${deps.config.apiHost}:${deps.config.apiPort} (GET /health, POST /webhooks/*)`,
+  );
   await new Promise<void>((resolve) => {
     const stop = () => server.close(() => resolve());
     process.once('SIGINT', stop);

@@ -17,6 +17,7 @@ import { customersCommand } from './customers';
 import { EXIT, UsageError } from './io';
 import { ledgerCommand } from './ledger';
 import { maintenanceCommand } from './maintenance';
+import { outageCommand } from './outages';
 import { policyCommand } from './policy';
 import { processCommands } from './processes';
 
@@ -34,6 +35,8 @@ export function program(): Command {
     customersCommand(),
     ledgerCommand(),
     creditsCommand(),
+    maintenanceCommand(),
+    outageCommand(),
   ])
     root.addCommand(cmd);
   // Subcommands share the root's error handling and exit codes.

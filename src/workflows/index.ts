@@ -1,3 +1,4 @@
 export { ticketWorkflow } from './ticket';
 export { sessionWorkflow } from './session';
 export { maintenanceWorkflow } from './maintenance';
+export { outageWorkflow } from './outage';

@@ -33,7 +33,7 @@ import {
 } from '../model/maintenance';
 import { noticeMessageId, noticeQualification, overrunMs } from '../rules/maintenance';
 import { SlaState, SlaWindowStart } from '../search-attributes';
-import { validator } from './ticket';
+import { validator } from './validator';
 
 /** Policy and audience lookups: local activities, recorded in history as markers. */
 const lookups = proxyLocalActivities<Activities>({

@@ -33,6 +33,7 @@ import {
 } from '../model/ticket';
 import type { Level } from '../policy/schema';
 import { SlaCustomer, SlaDueAt, SlaLevel, SlaState as SlaStateKey } from '../search-attributes';
+import { validator } from './validator';
 
 /**
  * Facts (classification, clocks, routing, audiences, coverage minutes) are quick lookups in the
@@ -104,26 +105,6 @@ export const escalate = defineUpdate<{ stepId: string }, [Escalate]>('escalate')
 export const reclassify = defineUpdate<{ level: Level; due: string; state: SlaState }, [Reclassify]>(
   'reclassify',
 );
-
-/** Parses an update's argument with its schema; a bad field rejects the update before it is recorded. */
-export function validator<T>(schema: {
-  safeParse(
-    v: unknown,
-  ):
-    | { success: true; data: T }
-    | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } };
-}) {
-  return (input: unknown) => {
-    const parsed = schema.safeParse(input);
-    if (!parsed.success) {
-      throw new Error(
-        parsed.error.issues
-          .map((i) => `${i.path.map(String).join('.') || '(input)'}: ${i.message}`)
-          .join('; '),
-      );
-    }
-  };
-}
 
 const REOPEN_WINDOW = '14 days';
 

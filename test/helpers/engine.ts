@@ -14,6 +14,7 @@ import { SlaClient, type SlaClientOptions } from '../../src/client';
 import { MaintenanceClient } from '../../src/maintenance-client';
 import { ledgerDirectory } from '../../src/customers/directory';
 import type { CustomerRecord } from '../../src/ledger';
+import { OutageClient } from '../../src/client-outages';
 import { loadPolicy, type LoadedPolicy } from '../../src/policy';
 import { loadRoster } from '../../src/roster/load';
 import type { Roster } from '../../src/roster/schema';
@@ -28,6 +29,7 @@ export interface Engine {
   env: TestWorkflowEnvironment;
   client: SlaClient;
   maintenance: MaintenanceClient;
+  outages: OutageClient;
   smtp: TestSmtpServer;
   pager: TestPager;
   /** The engine's ledger (migrated, with the customers of the options). */
@@ -104,8 +106,9 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
   let current = await env.currentTimeMs();
   // The time-skipping server may skip time past a workflow task in progress: give tasks room.
   const clientOptions: SlaClientOptions = {
-    now: () => current,
-    ...(timeSkipping ? { workflowTaskTimeout: '1 hour' } : {}),
+    // On the dev server time is real: the client stamps what it receives with the real clock.
+    now: timeSkipping ? () => current : () => Date.now(),
+    ...(timeSkipping ? { workflowTaskTimeout: '1 hour' as const } : {}),
   };
   const client = new SlaClient(env.client, taskQueue, clientOptions);
 
@@ -113,6 +116,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
     env,
     client,
     maintenance: new MaintenanceClient(env.client, taskQueue, clientOptions),
+    outages: new OutageClient(env.client, taskQueue, clientOptions),
     smtp,
     pager,
     ledger,

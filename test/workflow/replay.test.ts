@@ -1,5 +1,5 @@
 // Every golden history under test/histories/ replays against the current workflow code: a change
-// that would break running tickets, sessions or maintenance windows (non-determinism) fails here, in CI.
+// that would break running tickets, sessions, outages or maintenance windows (non-determinism) fails here, in CI.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from '@temporalio/worker';
@@ -16,7 +16,12 @@ const files = readdirSync(HISTORIES_DIR)
 describe('golden histories', () => {
   it('cover every workflow type', () => {
     const types = new Set(files.map((f) => f.split('-')[0]));
-    expect([...types].sort()).toEqual(['maintenanceWorkflow', 'sessionWorkflow', 'ticketWorkflow']);
+    expect([...types].sort()).toEqual([
+      'maintenanceWorkflow',
+      'outageWorkflow',
+      'sessionWorkflow',
+      'ticketWorkflow',
+    ]);
   });
 
   it.each(files)('%s replays without non-determinism', async (file) => {

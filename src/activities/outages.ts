@@ -1,0 +1,62 @@
+/**
+ * The facts and side effects of an outage workflow (C9, I7, I9): the escalation chain and the
+ * engagement target from the policy (recorded in history with its version), who may acknowledge
+ * (a Level 3 responder of the roster), and the one write of the resolved outage to the ledger.
+ */
+import { ApplicationFailure, log } from '@temporalio/activity';
+import type { Ledger, OutageRecord, WriteResult } from '../ledger/types';
+import type { LoadedPolicy } from '../policy/load';
+import { orderSteps, type OutageStep } from '../rules/outage-plan';
+import type { Roster } from '../roster/schema';
+
+export interface OutageFacts {
+  policyVersion: string;
+  engagementMinutes: number;
+  /** In firing order. */
+  steps: OutageStep[];
+  repeatMinutes: number;
+}
+
+export interface OutageDeps {
+  policy: () => LoadedPolicy;
+  roster: () => Roster;
+  ledger: Ledger;
+}
+
+export function createOutageActivities(deps: OutageDeps) {
+  return {
+    /** C9 / I7: the target and the chain, as the policy says at detection. */
+    async outageFacts(): Promise<OutageFacts> {
+      const loaded = deps.policy();
+      return {
+        policyVersion: loaded.version,
+        engagementMinutes: loaded.policy.engagementMinutes,
+        steps: orderSteps(loaded.policy.escalation.outage),
+        repeatMinutes: loaded.policy.escalation.outageRepeatMinutes,
+      };
+    },
+
+    /** I7: "engaged" means a Level 3 responder acknowledged; anyone else is refused, by field. */
+    async checkOutageResponder(input: { responderId: string }): Promise<{ name: string }> {
+      const responder = deps.roster().responders.find((r) => r.id === input.responderId);
+      if (!responder)
+        throw ApplicationFailure.nonRetryable(
+          `responderId: ${input.responderId} is not in the roster`,
+          'InvalidAssignee',
+        );
+      if (!responder.levels.includes('L3'))
+        throw ApplicationFailure.nonRetryable(
+          `responderId: ${input.responderId} is not a Level 3 responder; only Level 3 engages an outage (C9)`,
+          'InvalidAssignee',
+        );
+      return { name: responder.name };
+    },
+
+    /** Written once per outage id: a retry after a lost answer finds the row and writes nothing. */
+    async recordOutage(record: OutageRecord): Promise<WriteResult> {
+      const result = await deps.ledger.recordOutage(record);
+      log.info('outage recorded', { outageId: record.outageId, result });
+      return result;
+    },
+  };
+}

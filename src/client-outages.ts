@@ -1,0 +1,205 @@
+/**
+ * The typed client for outages (C3, C4, C9; I7, I9), beside the ticket client of client.ts and
+ * built the same way: inputs parsed by the schemas the workflow validates with, Temporal's
+ * failures mapped to the engine's typed errors. The CLI and the webhooks are built on it.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  WithStartWorkflowOperation,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  type Client,
+} from '@temporalio/client';
+import type { z } from 'zod';
+import { parse, translate, type SlaClientOptions } from './client';
+import { ConflictError, InvalidInputError, NotFoundError } from './errors';
+import {
+  AcknowledgeOutage,
+  ClassifyOutage,
+  OutageKey,
+  ReportOutage,
+  ResolveOutage,
+  outageWorkflowId,
+  type EngagementState,
+  type OutageState,
+  type ReceivedReport,
+} from './model/outage';
+import { SlaDueAt, SlaKind, SlaPhase, SlaState } from './search-attributes';
+import type {
+  AcknowledgeAnswer,
+  ClassifyAnswer,
+  OutageStatus,
+  ReportAnswer,
+  ResolveAnswer,
+  outageWorkflow,
+} from './workflows/outage';
+
+type OutageWorkflow = typeof outageWorkflow;
+
+/** How far ahead of the engine's clock a monitor's startedAt may be (monitor clocks drift). */
+const MAX_CLOCK_SKEW_MS = 5 * 60_000;
+
+export interface OutageListItem {
+  outageId: string;
+  workflowId: string;
+  /** Temporal's execution status: RUNNING while the outage is open or engaged. */
+  status: string;
+  phase: OutageState | null;
+  engagement: EngagementState | null;
+  engagementDue: string | null;
+  reportedAt: string;
+  closedAt: string | null;
+}
+
+export class OutageClient {
+  private readonly now: () => number;
+
+  constructor(
+    private readonly client: Client,
+    private readonly taskQueue: string,
+    private readonly options: SlaClientOptions = {},
+  ) {
+    this.now = options.now ?? Date.now;
+  }
+
+  /**
+   * Reports an outage. Every report of the same key joins one workflow (update-with-start, so the
+   * answer says whether this report opened it); a report of an outage already resolved starts
+   * nothing and says so.
+   */
+  async reportOutage(input: unknown): Promise<ReportAnswer> {
+    const report = parse(ReportOutage, input);
+    const now = this.now();
+    if (report.startedAt && Date.parse(report.startedAt) > now + MAX_CLOCK_SKEW_MS)
+      throw new InvalidInputError([{ path: 'startedAt', message: 'must not be in the future' }]);
+    const received: ReceivedReport = {
+      ...report,
+      ...(report.startedAt ? { startedAt: new Date(report.startedAt).toISOString() } : {}),
+      reportId: randomUUID(),
+      receivedAt: new Date(now).toISOString(),
+    };
+    const workflowId = outageWorkflowId(report.key);
+    const start = new WithStartWorkflowOperation<OutageWorkflow>('outageWorkflow', {
+      taskQueue: this.taskQueue,
+      workflowId,
+      args: [received],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      // A resolved (completed) outage is never reopened under its key; a failed or terminated
+      // run can be started again, since it wrote no record.
+      workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
+      ...(this.options.workflowTaskTimeout ? { workflowTaskTimeout: this.options.workflowTaskTimeout } : {}),
+      typedSearchAttributes: [
+        { key: SlaKind, value: 'outage' },
+        { key: SlaPhase, value: 'open' },
+        { key: SlaState, value: 'on-track' },
+      ],
+    });
+    try {
+      return await this.client.workflow.executeUpdateWithStart<
+        OutageWorkflow,
+        ReportAnswer,
+        [ReceivedReport]
+      >('report', { args: [received], updateId: received.reportId, startWorkflowOperation: start });
+    } catch (err) {
+      if (err instanceof WorkflowExecutionAlreadyStartedError) {
+        const closed = await this.closedOutage(report.key);
+        return {
+          outageId: report.key,
+          workflowId,
+          created: false,
+          state: 'resolved',
+          reports: closed?.reports ?? 0,
+          message: `outage ${report.key} is already resolved${closed?.end ? ` (ended ${closed.end})` : ''}; nothing new was started`,
+        };
+      }
+      return translate(err);
+    }
+  }
+
+  /** C9 / I7: a Level 3 responder acknowledged; anyone else is refused naming responderId. */
+  acknowledgeOutage(key: string, message: unknown): Promise<AcknowledgeAnswer> {
+    return this.update(key, 'acknowledge', AcknowledgeOutage, message);
+  }
+
+  /** C3 / C4: unexpected, external or partial, with the affected regions, who and why. */
+  classifyOutage(key: string, message: unknown): Promise<ClassifyAnswer> {
+    return this.update(key, 'classify', ClassifyOutage, message);
+  }
+
+  /** Ends the outage; its record is written to the ledger once. */
+  resolveOutage(key: string, message: unknown): Promise<ResolveAnswer> {
+    return this.update(key, 'resolve', ResolveOutage, message);
+  }
+
+  async outageStatus(key: string): Promise<OutageStatus> {
+    const k = parse(OutageKey, key);
+    try {
+      return await this.client.workflow.getHandle(outageWorkflowId(k)).query<OutageStatus>('status');
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) throw new NotFoundError(`no outage with key ${k}`);
+      return translate(err);
+    }
+  }
+
+  /** Outages from Temporal's visibility store, newest first; `open` keeps the running ones. */
+  async listOutages(filter: { open?: boolean; limit?: number } = {}): Promise<OutageListItem[]> {
+    const query = `SlaKind = 'outage'${filter.open ? ` AND ExecutionStatus = 'Running'` : ''}`;
+    const limit = filter.limit ?? 100;
+    const items: OutageListItem[] = [];
+    try {
+      for await (const info of this.client.workflow.list({ query, pageSize: Math.min(limit, 100) })) {
+        const due = info.typedSearchAttributes.get(SlaDueAt);
+        items.push({
+          outageId: info.workflowId.slice('outage-'.length),
+          workflowId: info.workflowId,
+          status: info.status.name,
+          phase: (info.typedSearchAttributes.get(SlaPhase) as OutageState | undefined) ?? null,
+          engagement: (info.typedSearchAttributes.get(SlaState) as EngagementState | undefined) ?? null,
+          engagementDue: due ? due.toISOString() : null,
+          reportedAt: info.startTime.toISOString(),
+          closedAt: info.closeTime?.toISOString() ?? null,
+        });
+        if (items.length >= limit) break;
+      }
+    } catch (err) {
+      return translate(err);
+    }
+    return items;
+  }
+
+  private async update<R>(
+    key: string,
+    name: string,
+    schema: z.ZodType<{ requestId: string }>,
+    message: unknown,
+  ): Promise<R> {
+    const k = parse(OutageKey, key);
+    const parsed = parse(schema, message);
+    try {
+      return await this.client.workflow
+        .getHandle(outageWorkflowId(k))
+        .executeUpdate<R, [typeof parsed]>(name, { args: [parsed], updateId: parsed.requestId });
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) {
+        // The workflow ends once the outage is resolved and recorded: a closed one is a conflict.
+        if (await this.closedOutage(k)) throw new ConflictError(`outage ${k} is already resolved`);
+        throw new NotFoundError(`no outage with key ${k}`);
+      }
+      return translate(err);
+    }
+  }
+
+  /** The final status of a closed outage workflow, or null when there is none. */
+  private async closedOutage(key: string): Promise<OutageStatus | null> {
+    const handle = this.client.workflow.getHandle(outageWorkflowId(key));
+    try {
+      const description = await handle.describe();
+      if (description.status.name === 'RUNNING') return null;
+      // A query, not result(): the final state is the same, and a query never waits on the run.
+      return description.status.name === 'COMPLETED' ? await handle.query<OutageStatus>('status') : null;
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return null;
+      throw err;
+    }
+  }
+}

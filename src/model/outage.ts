@@ -1,0 +1,105 @@
+/**
+ * The shapes of outages (C3, C4, C9; I7, I9): a monitor's report, an acknowledgement, a
+ * classification change and a resolution. The client, the CLI, the webhooks and the outage
+ * workflow's update validators parse with these schemas, so a bad field is named the same way
+ * wherever it comes in, and nothing starts with it. Kept free of Node built-ins: the workflow
+ * bundle loads this module.
+ */
+import { z } from 'zod';
+import type { OutageClassification } from '../ledger/types';
+import { Instant } from './ticket';
+
+const Id = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, 'expected letters, digits, ".", "_", ":" or "-"');
+
+/** The monitor's incident key: one outage per key, however many times it is reported. */
+export const OutageKey = Id;
+
+/** A deployment region, e.g. "ca-central" (I9: an outage counts where it hits every member). */
+export const Region = z
+  .string()
+  .min(1)
+  .max(50)
+  .regex(/^[a-z0-9][a-z0-9-]*$/, 'expected a region id of lowercase letters, digits and dashes');
+const Regions = z
+  .array(Region)
+  .min(1, 'expected at least one affected region')
+  .max(50)
+  .transform((regions) => [...new Set(regions)].sort());
+
+/** C3 / C4 / I9: only unexpected outages count as downtime; the others are recorded. */
+export const OUTAGE_CLASSIFICATIONS = [
+  'unexpected',
+  'external',
+  'partial',
+] as const satisfies readonly OutageClassification[];
+export const Classification = z.enum(OUTAGE_CLASSIFICATIONS);
+
+/** What a monitor reports (the generic JSON webhook, the CLI, the client). */
+export const ReportOutage = z.object({
+  key: OutageKey,
+  summary: z.string().min(1).max(500),
+  regions: Regions,
+  /** When the monitor saw it start; defaults to when the engine hears of it. Detection (I7). */
+  startedAt: Instant.optional(),
+  /** Which monitor or person reported it, e.g. "alertmanager", "cli". */
+  source: z.string().min(1).max(100),
+});
+export type ReportOutage = z.infer<typeof ReportOutage>;
+
+/** A report as the outage workflow receives it: stamped by the client with an id and a time. */
+export const ReceivedReport = ReportOutage.extend({ reportId: Id, receivedAt: Instant });
+export type ReceivedReport = z.infer<typeof ReceivedReport>;
+
+/** Every message carries a request id: a retried or duplicated message is applied once. */
+const Message = z.object({ requestId: Id });
+
+/** C9 / I7: a Level 3 responder acknowledged the page; `at` defaults to now. */
+export const AcknowledgeOutage = Message.extend({ responderId: Id, at: Instant.optional() });
+export type AcknowledgeOutage = z.infer<typeof AcknowledgeOutage>;
+
+/** C3 / C4: a change of classification (and of the affected regions), with who and why. */
+export const ClassifyOutage = Message.extend({
+  classification: Classification,
+  regions: Regions.optional(),
+  by: Id,
+  reason: z.string().min(1).max(500),
+});
+export type ClassifyOutage = z.infer<typeof ClassifyOutage>;
+
+/** The outage ended at `end` (defaults to now). */
+export const ResolveOutage = Message.extend({
+  by: Id,
+  end: Instant.optional(),
+  reason: z.string().min(1).max(500).optional(),
+});
+export type ResolveOutage = z.infer<typeof ResolveOutage>;
+
+/** What `status` says about the outage as a whole. */
+export const OUTAGE_STATES = ['open', 'engaged', 'resolved'] as const;
+export type OutageState = (typeof OUTAGE_STATES)[number];
+
+/** The C9 clock, also the SlaState search attribute of outage workflows. */
+export type EngagementState = 'on-track' | 'breached' | 'met';
+
+export const outageWorkflowId = (key: string) => `outage-${key}`;
+
+/**
+ * A page's dedup key is `<workflowId>:<step>:<responderId>` (step and responder ids never contain
+ * ":"), so a provider's acknowledgement carrying it names the outage and the responder.
+ */
+export function parseOutageDedupKey(
+  dedupKey: string,
+): { key: string; stepId: string; responderId: string } | null {
+  const parts = dedupKey.split(':');
+  if (parts.length < 3) return null;
+  const responderId = parts.pop()!;
+  const stepId = parts.pop()!;
+  const workflowId = parts.join(':');
+  if (!workflowId.startsWith('outage-')) return null;
+  const key = workflowId.slice('outage-'.length);
+  return OutageKey.safeParse(key).success && responderId && stepId ? { key, stepId, responderId } : null;
+}

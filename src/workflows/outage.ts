@@ -1,0 +1,543 @@
+/**
+ * One workflow per outage (C3, C4, C9; I7, I9), id `outage-<key>`: every report of the same
+ * incident joins it (update-with-start). At once it pages the Level 3 primary on duty and emails
+ * the status audience; the policy's chain (secondary, engineering manager, …) fires on durable
+ * timers from detection and repeats until a Level 3 responder acknowledges. The acknowledgement
+ * records the engagement and whether C9 was met, and resolves every page the outage raised.
+ * Classification may change while it runs, each change kept with who, when and why. The
+ * resolution writes the OutageRecord to the ledger once, and the workflow ends.
+ */
+import {
+  ActivityFailure,
+  allHandlersFinished,
+  ApplicationFailure,
+  condition,
+  defineQuery,
+  defineUpdate,
+  log,
+  proxyActivities,
+  proxyLocalActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import type { Recipient } from '../activities/tickets';
+import type { ClassificationChange, OutageClassification, OutageRecord, WriteResult } from '../ledger/types';
+import {
+  AcknowledgeOutage,
+  ClassifyOutage,
+  ReceivedReport,
+  ResolveOutage,
+  type EngagementState,
+  type OutageState,
+} from '../model/outage';
+import { dueOccurrences, engagementDue, engagementMet, stepOccurrence } from '../rules/outage-plan';
+import { SlaDueAt, SlaKind, SlaPhase, SlaState } from '../search-attributes';
+import { validator } from './validator';
+
+/** Policy and roster lookups: local activities, recorded in history as markers. */
+const lookups = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+const store = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+/** A page that cannot get through within a few minutes is recorded as failed; the chain goes on. */
+const notify = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '1 minute',
+    maximumAttempts: 8,
+  },
+});
+
+export interface OutageDelivery {
+  channel: 'email' | 'page';
+  to: string;
+  ok: boolean;
+  /** The page's dedup key or the email's Message-ID, or why it failed. */
+  detail: string;
+}
+
+export interface OutageStepFired {
+  /** `<step>` in the first round, `<step>-r<n>` after; part of every page key it raised. */
+  id: string;
+  stepId: string;
+  round: number;
+  audience: string;
+  plannedAt: string;
+  at: string;
+  reason: string;
+  deliveries: OutageDelivery[];
+}
+
+export interface OutageStatus {
+  outageId: string;
+  key: string;
+  workflowId: string;
+  summary: string;
+  source: string;
+  state: OutageState;
+  /** I7: detection, from the first report (its startedAt, else when it arrived). */
+  detectedAt: string;
+  reports: number;
+  lastReportAt: string;
+  engagementDue: string;
+  /** C9: on-track until due; met or breached once known. */
+  engagement: EngagementState;
+  engagedAt: string | null;
+  engagedBy: string | null;
+  /** Wall-clock minutes from detection to the acknowledgement. */
+  engagementMinutes: number | null;
+  met: boolean | null;
+  classification: OutageClassification;
+  regions: string[];
+  classificationHistory: ClassificationChange[];
+  stepsFired: OutageStepFired[];
+  /** Every page raised: its key, whom, and when it was resolved (null while open). */
+  pages: { dedupKey: string; responderId: string; triggeredAt: string; resolvedAt: string | null }[];
+  emails: { messageId: string; audience: string; at: string }[];
+  end: string | null;
+  resolvedBy: string | null;
+  /** The ledger's answer to the one write of the record. */
+  recorded: WriteResult | null;
+  policyVersion: string;
+}
+
+export interface ReportAnswer {
+  outageId: string;
+  workflowId: string;
+  /** True for the report that started the workflow. */
+  created: boolean;
+  state: OutageState;
+  reports: number;
+  message: string;
+}
+
+export interface AcknowledgeAnswer {
+  engagedAt: string;
+  engagedBy: string;
+  met: boolean;
+  engagementMinutes: number;
+  /** True when someone had already acknowledged: the first acknowledgement stands. */
+  alreadyEngaged: boolean;
+}
+
+export interface ClassifyAnswer {
+  classification: OutageClassification;
+  regions: string[];
+  changes: number;
+}
+
+export interface ResolveAnswer {
+  outageId: string;
+  end: string;
+  met: boolean;
+}
+
+export const outageStatus = defineQuery<OutageStatus>('status');
+export const reportOutage = defineUpdate<ReportAnswer, [ReceivedReport]>('report');
+export const acknowledgeOutage = defineUpdate<AcknowledgeAnswer, [AcknowledgeOutage]>('acknowledge');
+export const classifyOutage = defineUpdate<ClassifyAnswer, [ClassifyOutage]>('classify');
+export const resolveOutage = defineUpdate<ResolveAnswer, [ResolveOutage]>('resolve');
+
+/** How far ahead of the workflow's clock a given instant may be (other machines' clocks drift). */
+const CLOCK_SKEW_MS = 60_000;
+const iso = (t: number) => new Date(t).toISOString();
+
+export async function outageWorkflow(first: ReceivedReport): Promise<OutageStatus> {
+  const workflowId = workflowInfo().workflowId;
+  const detectedAt = Date.parse(first.startedAt ?? first.receivedAt);
+  const s: OutageStatus = {
+    outageId: first.key,
+    key: first.key,
+    workflowId,
+    summary: first.summary,
+    source: first.source,
+    state: 'open',
+    detectedAt: iso(detectedAt),
+    reports: 0,
+    lastReportAt: first.receivedAt,
+    engagementDue: '',
+    engagement: 'on-track',
+    engagedAt: null,
+    engagedBy: null,
+    engagementMinutes: null,
+    met: null,
+    classification: 'unexpected',
+    regions: first.regions,
+    classificationHistory: [
+      {
+        at: iso(detectedAt),
+        by: first.source,
+        classification: 'unexpected',
+        regions: first.regions,
+        reason: `reported by ${first.source}; unexpected until classified otherwise (C9)`,
+      },
+    ],
+    stepsFired: [],
+    pages: [],
+    emails: [],
+    end: null,
+    resolvedBy: null,
+    recorded: null,
+    policyVersion: '',
+  };
+  /** Pages triggered and not yet resolved, by dedup key → routing key. */
+  const openPages = new Map<string, string>();
+  const results = new Map<string, unknown>();
+  let changed = false;
+  let resolveReason = '';
+
+  const publish = () => {
+    upsertSearchAttributes([
+      { key: SlaKind, value: 'outage' },
+      { key: SlaPhase, value: s.state },
+      { key: SlaState, value: s.engagement },
+      ...(s.engagementDue ? [{ key: SlaDueAt, value: new Date(s.engagementDue) }] : []),
+    ]);
+    changed = true;
+  };
+
+  /** Runs a message once per request id; a duplicate gets the first answer. */
+  const once = async <R>(requestId: string, apply: () => Promise<R> | R): Promise<R> => {
+    if (results.has(requestId)) return results.get(requestId) as R;
+    const result = await apply();
+    results.set(requestId, result);
+    changed = true;
+    return result;
+  };
+
+  const conflict = (message: string) => ApplicationFailure.nonRetryable(message, 'Conflict');
+  const checkInstant = (field: string, at: string) => {
+    const t = Date.parse(at);
+    if (t < detectedAt || t > Date.now() + CLOCK_SKEW_MS)
+      throw ApplicationFailure.nonRetryable(
+        `${field}: must be between the detection (${s.detectedAt}) and now`,
+        'Invalid',
+      );
+    return t;
+  };
+
+  // Handlers first: the report that starts the workflow arrives with it (update-with-start).
+  setHandler(outageStatus, () => s);
+
+  setHandler(
+    reportOutage,
+    (m) => {
+      if (s.state === 'resolved')
+        return {
+          outageId: s.outageId,
+          workflowId,
+          created: false,
+          state: s.state,
+          reports: s.reports,
+          message: `outage ${s.key} is already resolved (ended ${s.end}); nothing new was started`,
+        };
+      const created = m.reportId === first.reportId;
+      if (!results.has(`report:${m.reportId}`)) {
+        results.set(`report:${m.reportId}`, true);
+        s.reports += 1;
+        s.lastReportAt = m.receivedAt;
+        const added = m.regions.filter((r) => !s.regions.includes(r));
+        if (added.length) {
+          s.regions = [...s.regions, ...added].sort();
+          s.classificationHistory.push({
+            at: m.receivedAt,
+            by: m.source,
+            classification: s.classification,
+            regions: s.regions,
+            reason: `a further report added region(s) ${added.join(', ')}`,
+          });
+        }
+        changed = true;
+      }
+      return {
+        outageId: s.outageId,
+        workflowId,
+        created,
+        state: s.state,
+        reports: s.reports,
+        message: created ? `outage ${s.key} opened` : `joined the open outage ${s.key}`,
+      };
+    },
+    { validator: validator(ReceivedReport) },
+  );
+
+  const facts = await lookups.outageFacts();
+  const due = engagementDue(detectedAt, facts.engagementMinutes);
+  s.policyVersion = facts.policyVersion;
+  s.engagementDue = iso(due);
+  publish();
+  log.info('outage opened', { outageId: s.outageId, detectedAt: s.detectedAt, due: s.engagementDue });
+
+  async function deliver(n: number) {
+    const occ = stepOccurrence(facts.steps, facts.repeatMinutes, detectedAt, n);
+    const fired: OutageStepFired = {
+      id: occ.id,
+      stepId: occ.stepId,
+      round: occ.round,
+      audience: occ.audience,
+      plannedAt: iso(occ.at),
+      at: iso(Date.now()),
+      reason: occ.reason,
+      deliveries: [],
+    };
+    s.stepsFired.push(fired);
+    const recipients: Recipient[] = await lookups.resolveAudience({
+      audience: occ.audience,
+      level: 'L3',
+      canadaOnly: false,
+      assigneeId: null,
+      at: fired.at,
+    });
+    // An acknowledgement or the end arrived while the roster answered: page nobody any more.
+    if (s.state !== 'open') return;
+    if (recipients.length === 0)
+      fired.deliveries.push({
+        channel: occ.channels[0]!,
+        to: occ.audience,
+        ok: false,
+        detail: `nobody in the roster for ${occ.audience} is on duty`,
+      });
+    const failed = (channel: 'email' | 'page', to: string, err: unknown) => {
+      fired.deliveries.push({ channel, to, ok: false, detail: String((err as Error).cause ?? err) });
+      log.error('outage delivery failed', { outageId: s.outageId, step: occ.id, channel });
+    };
+    const sends: Promise<void>[] = [];
+    if (occ.channels.includes('email') && recipients.length) {
+      const messageId = `<${workflowId}.${occ.id}@sla-engine>`;
+      sends.push(
+        notify
+          .sendEmail({
+            messageId,
+            to: recipients.map((r) => r.email),
+            subject: `[SLA outage] ${s.key}: ${s.summary}`,
+            text: [
+              `Outage ${s.key} (${s.classification}), regions ${s.regions.join(', ')}.`,
+              `Detected ${s.detectedAt}; Level 3 engagement due ${s.engagementDue} (C9).`,
+              `Step ${occ.id}: ${occ.reason}.`,
+            ].join('\n'),
+          })
+          .then(
+            () => {
+              s.emails.push({ messageId, audience: occ.audience, at: iso(Date.now()) });
+              fired.deliveries.push({ channel: 'email', to: occ.audience, ok: true, detail: messageId });
+            },
+            (err: unknown) => failed('email', occ.audience, err),
+          ),
+      );
+    }
+    if (occ.channels.includes('page')) {
+      for (const r of recipients) {
+        const dedupKey = `${workflowId}:${occ.id}:${r.id}`;
+        sends.push(
+          notify
+            .sendPage({
+              routingKey: r.pagingKey,
+              action: 'trigger',
+              dedupKey,
+              severity: 'critical',
+              summary: `Outage ${s.key}: ${s.summary} (engagement due ${s.engagementDue})`,
+              source: 'sla-engine',
+              customDetails: {
+                outageId: s.outageId,
+                regions: s.regions.join(','),
+                engagementDue: s.engagementDue,
+                step: occ.id,
+              },
+            })
+            .then(
+              () => {
+                openPages.set(dedupKey, r.pagingKey);
+                s.pages.push({ dedupKey, responderId: r.id, triggeredAt: iso(Date.now()), resolvedAt: null });
+                fired.deliveries.push({ channel: 'page', to: r.id, ok: true, detail: dedupKey });
+              },
+              (err: unknown) => failed('page', r.id, err),
+            ),
+        );
+      }
+    }
+    await Promise.all(sends);
+    changed = true;
+  }
+
+  /**
+   * Engagement or the end stops the paging: every page raised is resolved. The map is emptied
+   * before the first await, so concurrent callers resolve nothing twice, and no trigger follows
+   * (the chain only fires while nobody is engaged and the outage is open).
+   */
+  async function resolvePages() {
+    const pages = [...openPages];
+    openPages.clear();
+    await Promise.all(
+      pages.map(async ([dedupKey, routingKey]) => {
+        await notify.sendPage({ routingKey, action: 'resolve', dedupKey });
+        const page = s.pages.find((p) => p.dedupKey === dedupKey);
+        if (page) page.resolvedAt = iso(Date.now());
+      }),
+    );
+  }
+
+  setHandler(
+    acknowledgeOutage,
+    (m) =>
+      once(m.requestId, async (): Promise<AcknowledgeAnswer> => {
+        if (s.state === 'resolved') throw conflict(`outage ${s.key} is already resolved`);
+        const at = checkInstant('at', m.at ?? iso(Date.now()));
+        try {
+          await lookups.checkOutageResponder({ responderId: m.responderId });
+        } catch (err) {
+          // The roster's refusal is the update's answer, not an activity's failure.
+          if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure) throw err.cause;
+          throw err;
+        }
+        if (s.engagedAt === null) {
+          s.engagedAt = iso(at);
+          s.engagedBy = m.responderId;
+          s.engagementMinutes = (at - detectedAt) / 60_000;
+          s.met = engagementMet({ due, engagedAt: at, endedAt: null });
+          s.engagement = s.met ? 'met' : 'breached';
+          s.state = 'engaged';
+          log.info('outage engaged', { outageId: s.outageId, met: s.met });
+          publish();
+          await resolvePages();
+          return {
+            engagedAt: s.engagedAt,
+            engagedBy: s.engagedBy,
+            met: s.met,
+            engagementMinutes: s.engagementMinutes,
+            alreadyEngaged: false,
+          };
+        }
+        return {
+          engagedAt: s.engagedAt,
+          engagedBy: s.engagedBy!,
+          met: s.met!,
+          engagementMinutes: s.engagementMinutes!,
+          alreadyEngaged: true,
+        };
+      }),
+    { validator: validator(AcknowledgeOutage) },
+  );
+
+  setHandler(
+    classifyOutage,
+    (m) =>
+      once(m.requestId, (): ClassifyAnswer => {
+        if (s.state === 'resolved') throw conflict(`outage ${s.key} is already resolved`);
+        s.classification = m.classification;
+        if (m.regions) s.regions = m.regions;
+        s.classificationHistory.push({
+          at: iso(Date.now()),
+          by: m.by,
+          classification: m.classification,
+          regions: s.regions,
+          reason: m.reason,
+        });
+        return {
+          classification: s.classification,
+          regions: s.regions,
+          changes: s.classificationHistory.length - 1,
+        };
+      }),
+    { validator: validator(ClassifyOutage) },
+  );
+
+  setHandler(
+    resolveOutage,
+    (m) =>
+      once(m.requestId, (): ResolveAnswer => {
+        if (s.state === 'resolved') throw conflict(`outage ${s.key} is already resolved (ended ${s.end})`);
+        const end = checkInstant('end', m.end ?? iso(Date.now()));
+        s.end = iso(end);
+        s.resolvedBy = m.by;
+        s.state = 'resolved';
+        resolveReason = m.reason ?? '';
+        s.met = engagementMet({ due, engagedAt: s.engagedAt ? Date.parse(s.engagedAt) : null, endedAt: end });
+        s.engagement = s.met ? 'met' : 'breached';
+        publish();
+        return { outageId: s.outageId, end: s.end, met: s.met };
+      }),
+    { validator: validator(ResolveOutage) },
+  );
+
+  // The chain: sleep until the next step or the engagement due instant, or until a message.
+  let next = 0;
+  while (s.state === 'open') {
+    const nextAt = stepOccurrence(facts.steps, facts.repeatMinutes, detectedAt, next).at;
+    const breachMark = s.engagement === 'on-track' ? due : Infinity;
+    changed = false;
+    const wakeAt = Math.min(nextAt, breachMark);
+    if (wakeAt > Date.now() && (await condition(() => changed, wakeAt - Date.now()))) continue;
+    if (s.state !== 'open') break;
+    if (s.engagement === 'on-track' && Date.now() >= due) {
+      s.engagement = 'breached';
+      s.met = false;
+      log.warn('outage engagement breached', { outageId: s.outageId, due: s.engagementDue });
+      publish();
+    }
+    // Every step due by now fires together: the first page waits for nothing else.
+    const firing = dueOccurrences(facts.steps, facts.repeatMinutes, detectedAt, next, Date.now());
+    next = firing.next;
+    await Promise.all(firing.due.map(deliver));
+  }
+
+  if (s.state === 'engaged') {
+    // Pages a step raised while the acknowledgement was being recorded are resolved too.
+    await resolvePages();
+    await condition(() => s.state === 'resolved');
+  }
+  // Acknowledged or not, the outage is over: nothing stays paging.
+  await resolvePages();
+  const record: OutageRecord = {
+    outageId: s.outageId,
+    start: s.detectedAt,
+    end: s.end!,
+    classification: s.classification,
+    regions: s.regions,
+    engagedAt: s.engagedAt,
+    engagedBy: s.engagedBy,
+    engagementMet: s.met ?? false,
+    classificationHistory: s.classificationHistory,
+    policyVersion: s.policyVersion,
+    workflowId,
+  };
+  s.recorded = await store.recordOutage(record);
+  const messageId = `<${workflowId}.resolved@sla-engine>`;
+  const audience = await lookups.resolveAudience({
+    audience: 'status-audience',
+    level: 'L3',
+    canadaOnly: false,
+    assigneeId: null,
+    at: iso(Date.now()),
+  });
+  if (audience.length) {
+    try {
+      await notify.sendEmail({
+        messageId,
+        to: audience.map((r) => r.email),
+        subject: `[SLA outage] ${s.key} resolved`,
+        text: [
+          `Outage ${s.key} (${s.classification}), regions ${s.regions.join(', ')}: ${s.detectedAt} → ${s.end}.`,
+          s.engagedAt
+            ? `Level 3 engaged at ${s.engagedAt} by ${s.engagedBy} (C9 ${s.met ? 'met' : 'breached'}).`
+            : `No Level 3 acknowledgement (C9 ${s.met ? 'met: it ended before engagement was due' : 'breached'}).`,
+          resolveReason,
+        ]
+          .filter(Boolean)
+          .join('\n'),
+      });
+      s.emails.push({ messageId, audience: 'status-audience', at: iso(Date.now()) });
+    } catch (err) {
+      log.error('outage resolution email failed', { outageId: s.outageId, error: String(err) });
+    }
+  }
+  await condition(allHandlersFinished);
+  return s;
+}

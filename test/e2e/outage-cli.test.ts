@@ -1,0 +1,110 @@
+// `sla outage …` as on-call runs it (the built command), against the real dev server with the
+// engine's worker: report, join, a refused and an accepted acknowledgement, classification,
+// the visibility list, resolution, and the exit codes of bad input, conflicts and unknown keys.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { slaAsync } from '../helpers/cli';
+import { startEngine, type Engine } from '../helpers/engine';
+import { roundTheClockRoster } from '../helpers/roster';
+
+describe('sla outage', () => {
+  let e: Engine;
+  let env: Record<string, string>;
+  beforeAll(async () => {
+    e = await startEngine({ server: 'dev', roster: roundTheClockRoster() });
+    env = { TEMPORAL_ADDRESS: e.env.address, SLA_TASK_QUEUE: e.taskQueue };
+  });
+  afterAll(async () => e?.stop());
+
+  const sla = (...args: string[]) => slaAsync(['outage', ...args], env);
+
+  it('report opens an outage (JSON), and a second report joins it (text)', async () => {
+    const first = await sla(
+      'report',
+      '--key',
+      'CLI-1',
+      '--summary',
+      'Sign-in fails',
+      '--region',
+      'ca-central',
+      '--json',
+    );
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    expect(JSON.parse(first.stdout)).toMatchObject({
+      outageId: 'CLI-1',
+      created: true,
+      state: 'open',
+      reports: 1,
+    });
+    const again = await sla('report', '--key', 'CLI-1', '--summary', 'Sign-in fails', '--region', 'us-east');
+    expect(again.code).toBe(0);
+    expect(again.stdout).toBe('joined the open outage CLI-1 (workflow outage-CLI-1, 2 report(s))\n');
+  });
+
+  it('refuses bad input with exit code 2, naming the field', async () => {
+    const noRegion = await sla('report', '--key', 'CLI-2', '--summary', 'x');
+    expect(noRegion.code).toBe(2);
+    const badRegion = await sla('report', '--key', 'CLI-2', '--summary', 'x', '--region', 'Not A Region');
+    expect(badRegion.code).toBe(2);
+    expect(badRegion.stderr).toMatch(/regions\[0\]: expected a region id/);
+    const badClass = await sla('classify', 'CLI-1', '--as', 'planned', '--by', 'x', '--reason', 'y');
+    expect(badClass.code).toBe(2);
+    const notL3 = await sla('ack', 'CLI-1', '--responder', 'agent.toronto');
+    expect(notL3.code).toBe(2);
+    expect(notL3.stderr).toMatch(/responderId: agent\.toronto is not a Level 3 responder/);
+  });
+
+  it('ack by a Level 3 responder engages the outage in time', async () => {
+    const ack = await sla('ack', 'CLI-1', '--responder', 'specialist.ottawa', '--json');
+    expect(ack.code).toBe(0);
+    expect(JSON.parse(ack.stdout)).toMatchObject({
+      engagedBy: 'specialist.ottawa',
+      met: true,
+      alreadyEngaged: false,
+    });
+  });
+
+  it('classify records the change, and list finds the open outage through visibility', async () => {
+    const partial = await sla(
+      'classify',
+      'CLI-1',
+      '--as',
+      'partial',
+      '--region',
+      'ca-central',
+      '--by',
+      'eng.manager',
+      '--reason',
+      'members elsewhere can sign in',
+    );
+    expect(partial.code).toBe(0);
+    expect(partial.stdout).toBe('CLI-1 is now partial (ca-central); 2 change(s) recorded\n');
+    const listed = await e.waitFor(async () => {
+      const r = await sla('list', '--open', '--json');
+      const items = JSON.parse(r.stdout) as { outageId: string; phase: string; engagement: string }[];
+      return items.find((i) => i.outageId === 'CLI-1' && i.phase === 'engaged');
+    }, 'the outage in the visibility list');
+    expect(listed).toMatchObject({ engagement: 'met' });
+  });
+
+  it('resolve ends it once; a second resolve is a conflict (exit 1); an unknown key exits 3', async () => {
+    const resolved = await sla('resolve', 'CLI-1', '--by', 'specialist.ottawa');
+    expect(resolved.code).toBe(0);
+    expect(resolved.stdout).toMatch(/^CLI-1 resolved, ended \S+: C9 met\n$/);
+    await e.waitFor(async () => (await e.outages.outageStatus('CLI-1')).recorded, 'the record');
+    const twice = await sla('resolve', 'CLI-1', '--by', 'specialist.ottawa');
+    expect(twice.code).toBe(1);
+    expect(twice.stderr).toMatch(/already resolved/);
+    const status = await sla('status', 'CLI-1');
+    expect(status.code).toBe(0);
+    expect(status.stdout).toMatch(/^outage CLI-1: resolved — Sign-in fails/);
+    expect(status.stdout).toMatch(/partial\s+by eng\.manager: members elsewhere can sign in/);
+    const missing = await sla('status', 'NO-SUCH-OUTAGE');
+    expect(missing.code).toBe(3);
+    const table = await e.waitFor(async () => {
+      const r = await sla('list');
+      return /CLI-1\s+resolved\s+met/.test(r.stdout) ? r.stdout : undefined;
+    }, 'the resolved outage in the list');
+    expect(table).toMatch(/^KEY\s+PHASE\s+C9\s+ENGAGEMENT DUE/);
+  });
+});

@@ -1,0 +1,210 @@
+// The outage webhooks on the real dev server with the engine's worker, a real paging receiver
+// and SMTP server (C9, I7): a monitor's generic report and Alertmanager's payload open and join
+// outages, the paging provider's acknowledgement engages one, Alertmanager's resolution ends
+// one; a bad body is answered 400 naming the field and starts nothing; no token, 401.
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiServer } from '../../src/api/server';
+import { loadConfig } from '../../src/config';
+import { NotFoundError } from '../../src/errors';
+import { startEngine, type Engine } from '../helpers/engine';
+import { roundTheClockRoster } from '../helpers/roster';
+
+const TOKEN = 'test-webhook-token-0123456789';
+
+function alertmanager(status: 'firing' | 'resolved', overrides: Record<string, unknown> = {}) {
+  const startsAt = new Date(Date.now() - 90_000).toISOString();
+  return {
+    version: '4',
+    groupKey: '{}/{severity="page"}:{alertname="ApiDown"}',
+    status,
+    receiver: 'sla-engine',
+    groupLabels: { alertname: 'ApiDown' },
+    commonLabels: { alertname: 'ApiDown', severity: 'page' },
+    commonAnnotations: { summary: 'API down in eu-west' },
+    externalURL: 'http://alertmanager:9093',
+    alerts: [
+      {
+        status,
+        labels: { alertname: 'ApiDown', region: 'eu-west', instance: 'api-1' },
+        annotations: {},
+        startsAt,
+        endsAt: status === 'resolved' ? new Date().toISOString() : '0001-01-01T00:00:00Z',
+        generatorURL: 'http://prometheus:9090/graph',
+        fingerprint: 'c2d1f0e9a8b7c6d5',
+      },
+    ],
+    ...overrides,
+  };
+}
+
+describe('outage webhooks', () => {
+  let e: Engine;
+  let base: string;
+  let close: () => Promise<void>;
+  beforeAll(async () => {
+    e = await startEngine({ server: 'dev', roster: roundTheClockRoster() });
+    const config = loadConfig({
+      TEMPORAL_ADDRESS: e.env.address,
+      SLA_TASK_QUEUE: e.taskQueue,
+      SLA_WEBHOOK_TOKEN: TOKEN,
+    });
+    const server = createApiServer({ config, policy: e.policy, client: e.env.client });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    close = () => new Promise((r) => server.close(() => r()));
+  });
+  afterAll(async () => {
+    await close?.();
+    await e?.stop();
+  });
+
+  const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+    fetch(`${base}${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', ...headers },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+
+  it('refuses a request without the bearer token, or with a wrong one, and starts nothing', async () => {
+    const report = { key: 'WH-NOAUTH', summary: 'down', regions: ['eu-west'], source: 'monitor' };
+    const none = await fetch(`${base}/webhooks/alerts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(report),
+    });
+    expect(none.status).toBe(401);
+    expect(none.headers.get('www-authenticate')).toBe('Bearer');
+    expect(await none.json()).toEqual({ error: 'a valid bearer token is required' });
+    const wrong = await post('/webhooks/alerts', report, { authorization: 'Bearer not-the-token-at-all!!' });
+    expect(wrong.status).toBe(401);
+    await expect(e.outages.outageStatus('WH-NOAUTH')).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it('a generic report opens an outage (201), a repeat joins it (200), and the primary is paged', async () => {
+    const report = { key: 'WH-1', summary: 'Sign-in fails', regions: ['ca-central'], source: 'uptime-robot' };
+    const first = await post('/webhooks/alerts', report);
+    expect(first.status).toBe(201);
+    expect(await first.json()).toMatchObject({ outageId: 'WH-1', created: true, state: 'open' });
+    const again = await post('/webhooks/alerts', report);
+    expect(again.status).toBe(200);
+    expect(await again.json()).toMatchObject({ outageId: 'WH-1', created: false, reports: 2 });
+    await e.waitFor(
+      () => e.pager.triggers().some((t) => t.dedup_key === 'outage-WH-1:outage-primary:specialist.ottawa'),
+      'the page',
+    );
+  });
+
+  it('a bad body is answered 400 naming each field, and starts nothing', async () => {
+    const res = await post('/webhooks/alerts', { key: 'WH-BAD', summary: '', regions: ['EU West'] });
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { error: string; issues: { path: string }[] };
+    expect(body.error).toBe('invalid body');
+    expect(body.issues.map((i) => i.path).sort()).toEqual(['regions[0]', 'source', 'summary']);
+    await expect(e.outages.outageStatus('WH-BAD')).rejects.toBeInstanceOf(NotFoundError);
+
+    expect((await post('/webhooks/alerts', '{"key":')).status).toBe(400);
+    expect((await post('/webhooks/alerts', 'key=x', { 'content-type': 'text/plain' })).status).toBe(415);
+    const huge = await post('/webhooks/alerts', { key: 'WH-HUGE', summary: 'x'.repeat(300_000) });
+    expect(huge.status).toBe(413);
+    const bad = await post(
+      '/webhooks/alertmanager',
+      alertmanager('firing', { alerts: [{ status: 'firing' }] }),
+    );
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { issues: { path: string }[] }).issues.map((i) => i.path)).toContain(
+      'alerts[0].labels',
+    );
+  });
+
+  let amKey = '';
+  it("Alertmanager's firing group opens one outage, detected when its first alert started", async () => {
+    const payload = alertmanager('firing');
+    const res = await post('/webhooks/alertmanager', payload);
+    expect(res.status).toBe(201);
+    const answer = (await res.json()) as { outageId: string; created: boolean };
+    amKey = answer.outageId;
+    expect(amKey).toMatch(/^am-[0-9a-f]{24}$/);
+    // Alertmanager repeats the notification: the same group, the same outage.
+    const repeat = await post('/webhooks/alertmanager', payload);
+    expect(await repeat.json()).toMatchObject({ outageId: amKey, created: false });
+    const status = await e.outages.outageStatus(amKey);
+    expect(status).toMatchObject({
+      summary: 'API down in eu-west',
+      regions: ['eu-west'],
+      detectedAt: payload.alerts[0]!.startsAt,
+      source: 'alertmanager',
+    });
+  });
+
+  it("the paging provider's acknowledgement engages the outage, once per event", async () => {
+    const dedupKey = `outage-${amKey}:outage-primary:specialist.ottawa`;
+    await e.waitFor(() => e.pager.triggers().some((t) => t.dedup_key === dedupKey), 'the page');
+    const event = {
+      event: {
+        id: '01DEN4HPBQAAAG05V5QQYBRZMF',
+        event_type: 'incident.acknowledged',
+        resource_type: 'incident',
+        occurred_at: new Date().toISOString(),
+        agent: { id: 'PLH1HKV', type: 'user_reference', summary: 'Ottawa L3 specialist' },
+        data: { id: 'PGR0VU2', type: 'incident', incident_key: dedupKey, status: 'acknowledged' },
+      },
+    };
+    const res = await post('/webhooks/paging', event);
+    expect(res.status).toBe(200);
+    const ack = await res.json();
+    expect(ack).toMatchObject({
+      outageId: amKey,
+      engagedBy: 'specialist.ottawa',
+      met: true,
+      alreadyEngaged: false,
+    });
+    // The provider redelivers: the same answer, applied once.
+    expect(await (await post('/webhooks/paging', event)).json()).toEqual(ack);
+    await e.waitFor(
+      () => e.pager.events.some((ev) => ev.event_action === 'resolve' && ev.dedup_key === dedupKey),
+      'the page resolved',
+    );
+
+    const other = await post('/webhooks/paging', {
+      event: { ...event.event, event_type: 'incident.resolved' },
+    });
+    expect(other.status).toBe(202);
+    const ticketPage = await post('/webhooks/paging', {
+      event: {
+        ...event.event,
+        id: 'x2',
+        data: { incident_key: 'ticket-T-1:l1-breach-team-lead:lead.toronto' },
+      },
+    });
+    expect(await ticketPage.json()).toEqual({ ignored: 'the incident is not an outage page' });
+    const bad = await post('/webhooks/paging', { event: { id: 'x3', event_type: 'incident.acknowledged' } });
+    expect(bad.status).toBe(400);
+  });
+
+  it("Alertmanager's resolved notification ends the outage and writes its record once", async () => {
+    const payload = alertmanager('resolved');
+    const res = await post('/webhooks/alertmanager', payload);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ outageId: amKey, state: 'resolved', met: true });
+    const record = await e.waitFor(
+      async () =>
+        (
+          await e.ledger.outages({
+            from: payload.alerts[0]!.startsAt,
+            to: new Date(Date.now() + 60_000).toISOString(),
+          })
+        ).find((o) => o.outageId === amKey),
+      'the record',
+    );
+    expect(record).toMatchObject({
+      end: payload.alerts[0]!.endsAt,
+      engagedBy: 'specialist.ottawa',
+      engagementMet: true,
+    });
+    // A repeated resolved notification changes nothing.
+    const again = await post('/webhooks/alertmanager', payload);
+    expect(again.status).toBe(200);
+    expect(await again.json()).toMatchObject({ state: 'resolved' });
+  });
+});

@@ -19,6 +19,7 @@ import { ledgerCommand } from './ledger';
 import { maintenanceCommand } from './maintenance';
 import { outageCommand } from './outages';
 import { policyCommand } from './policy';
+import { uptimeCommand } from './uptime';
 import { processCommands } from './processes';
 
 export function program(): Command {
@@ -37,6 +38,7 @@ export function program(): Command {
     creditsCommand(),
     maintenanceCommand(),
     outageCommand(),
+    uptimeCommand(),
   ])
     root.addCommand(cmd);
   // Subcommands share the root's error handling and exit codes.

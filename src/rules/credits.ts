@@ -25,7 +25,7 @@ export function parseDecimal(text: string): Ratio {
 }
 
 /** Whether 100 × uptime < threshold (a percentage), exactly: cross-multiplied, denominators > 0. */
-function percentBelow(uptime: Ratio, threshold: Ratio): boolean {
+export function percentBelow(uptime: Ratio, threshold: Ratio): boolean {
   return 100n * uptime.numerator * threshold.denominator < threshold.numerator * uptime.denominator;
 }
 

@@ -1,0 +1,111 @@
+/**
+ * `sla uptime --month YYYY-MM [--region R]`: a month's availability (C1, C14; I8, I9) from what the
+ * ledger recorded — resolved outages and ended or cancelled maintenance windows — with each
+ * incident and a per-day chart, so on-call and finance read the same figure the credits use.
+ * Outages still open are not in the ledger yet; the month close splits them at the boundary (I14).
+ */
+import { Command } from 'commander';
+import { z } from 'zod';
+import { loadPolicy } from '../policy/load';
+import { parseDecimal, percentBelow } from '../rules/credits';
+import { accountingMonth, dailyUptime, monthUptime, type DayUptime } from '../rules/uptime';
+import { uptimeInputFromRecords } from '../rules/uptime-records';
+import { iso, parseOptions, printJson, printTable } from './io';
+import { withLedger } from './ledger';
+
+const Options = z.object({
+  month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'expected a month "YYYY-MM"'),
+  region: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]*$/, 'expected a deployment region id, e.g. ca-central')
+    .optional(),
+  json: z.boolean().optional(),
+});
+
+export function uptimeCommand(): Command {
+  return new Command('uptime')
+    .description("A month's uptime from the ledger: downtime, excluded maintenance, incidents (C1; I8, I9)")
+    .requiredOption('--month <YYYY-MM>', 'calendar month in the policy month time zone')
+    .option('--region <region>', 'only what affected this deployment region')
+    .option('--json', 'print JSON (with the per-day figures)')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  sla uptime --month 2026-10\n  sla uptime --month 2026-10 --region ca-central --json',
+    )
+    .action(async (raw: unknown) => {
+      const opts = parseOptions(Options, raw);
+      const { policy, version } = loadPolicy();
+      const zone = policy.month.timeZone;
+      const bounds = accountingMonth(opts.month, zone);
+      const range = { from: iso(bounds.start), to: iso(bounds.end) };
+      const [outages, maintenance] = await withLedger((ledger) =>
+        Promise.all([ledger.outages(range), ledger.maintenance(range)]),
+      );
+      const input = uptimeInputFromRecords({
+        month: opts.month,
+        zone,
+        noticeHours: policy.maintenanceNoticeHours,
+        region: opts.region,
+        outages,
+        maintenance,
+      });
+      const month = monthUptime(input);
+      const days = dailyUptime(input);
+      const metTarget = !percentBelow(month.uptime, parseDecimal(policy.uptime.targetPercent));
+      if (opts.json) {
+        return printJson({
+          month: month.month,
+          timeZone: zone,
+          region: opts.region ?? null,
+          policyVersion: version,
+          totalMs: month.totalMs,
+          excludedMs: month.excludedMs,
+          downtimeMs: month.downtimeMs,
+          uptimePercent: month.uptimePercent,
+          targetPercent: policy.uptime.targetPercent,
+          metTarget,
+          recordedOutages: outages.length,
+          countedOutageIds: month.countedOutageIds,
+          qualifyingMaintenanceIds: month.qualifyingMaintenanceIds,
+          incidents: month.incidents.map((i) => ({ ...i, start: iso(i.start), end: iso(i.end) })),
+          days,
+        });
+      }
+      const minutes = (ms: number) => (ms / 60_000).toFixed(1);
+      process.stdout.write(
+        `${month.month} (${zone}${opts.region ? `, region ${opts.region}` : ''}, policy ${version})\n` +
+          `  uptime       ${month.uptimePercent} %  (target ${policy.uptime.targetPercent} %: ${metTarget ? 'met' : 'MISSED'})\n` +
+          `  downtime     ${minutes(month.downtimeMs)} min from ${month.countedOutageIds.length} counted of ${outages.length} recorded outage(s)\n` +
+          `  excluded     ${minutes(month.excludedMs)} min of qualifying maintenance (${month.qualifyingMaintenanceIds.length} window(s))\n` +
+          `  month length ${minutes(month.totalMs)} min\n\n`,
+      );
+      if (month.incidents.length) {
+        printTable(
+          ['start', 'end', 'downtime min', 'outages', 'maintenance'],
+          month.incidents.map((i) => [
+            iso(i.start),
+            iso(i.end),
+            minutes(i.downtimeMs),
+            i.outageIds.join(' '),
+            i.maintenanceIds.join(' '),
+          ]),
+        );
+        process.stdout.write('\n');
+      }
+      process.stdout.write(`${dayChart(days)}\n`);
+    });
+}
+
+/** One bar per day, its length the minutes down: the month at a glance in a terminal. */
+export function dayChart(days: readonly DayUptime[]): string {
+  const worst = Math.max(...days.map((d) => d.downtimeMs));
+  const width = 40;
+  return [
+    'downtime per day',
+    ...days.map((d) => {
+      const bar = worst === 0 ? 0 : Math.ceil((d.downtimeMs / worst) * width);
+      const label = d.downtimeMs ? ` ${(d.downtimeMs / 60_000).toFixed(1)} min` : '';
+      return `  ${d.date.slice(5)} ${'█'.repeat(bar)}${label}`;
+    }),
+  ].join('\n');
+}

@@ -12,6 +12,7 @@ import { filePagingSink, httpPagingSink } from './activities/paging';
 import { loadCustomerDirectory } from './customers/directory';
 import { loadRoster } from './roster/load';
 import { WORKFLOW_BUNDLE } from './build/bundle-workflows';
+import { codecDataConverter, codecKeys } from './codec';
 import type { Config } from './config';
 import { connectWorker } from './connection';
 import type { LoadedPolicy } from './policy/load';
@@ -32,16 +33,19 @@ export function realDeps(config: Config, policy: LoadedPolicy): ActivityDeps {
 
 export async function createWorker(config: Config, policy: LoadedPolicy): Promise<Worker> {
   const deps = realDeps(config, policy); // bad roster or customers files stop here, before connecting
+  const dataConverter = codecDataConverter(codecKeys(config));
   const connection = await connectWorker(config);
   return Worker.create({
     connection,
     namespace: config.namespace,
     taskQueue: config.taskQueue,
-    // The bundle made at build time when there is one; else webpack runs now (development).
+    // The bundle made at build time when there is one (with the failure converter in it); else
+    // webpack runs now (development) and takes the failure converter from dataConverter.
     ...(existsSync(WORKFLOW_BUNDLE)
       ? { workflowBundle: { codePath: WORKFLOW_BUNDLE } }
       : { workflowsPath: join(__dirname, 'workflows') }),
     activities: createActivities(deps),
+    dataConverter,
   });
 }
 

@@ -4,6 +4,7 @@
  * Exit codes: 0 ok, 1 failure, 2 bad input, 3 not found, 4 unavailable.
  */
 import { Command, CommanderError } from 'commander';
+import { CodecKeyError } from '../codec/keys';
 import { ConfigError } from '../config';
 import { PolicyError } from '../policy/load';
 import { calendarCommand } from './calendar';
@@ -37,7 +38,12 @@ export async function run(argv: string[]): Promise<number> {
       // Help and version are not errors; commander already printed its message.
       return err.exitCode === 0 ? EXIT.ok : EXIT.badInput;
     }
-    if (err instanceof UsageError || err instanceof PolicyError || err instanceof ConfigError) {
+    if (
+      err instanceof UsageError ||
+      err instanceof PolicyError ||
+      err instanceof ConfigError ||
+      err instanceof CodecKeyError
+    ) {
       process.stderr.write(`sla: ${err.message}\n`);
       return EXIT.badInput;
     }

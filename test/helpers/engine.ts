@@ -17,6 +17,7 @@ import { staticDirectory, type CustomerResidency } from '../../src/customers/dir
 import { loadPolicy, type LoadedPolicy } from '../../src/policy';
 import { loadRoster } from '../../src/roster/load';
 import type { Roster } from '../../src/roster/schema';
+import { TEST_CODEC_KEYS, testDataConverter } from './codec';
 import { TestPager } from './pager';
 import { TestSmtpServer } from './smtp';
 import { startDevServer, startTimeSkipping, workflowBundle } from './temporal';
@@ -55,7 +56,9 @@ export interface EngineOptions {
 
 export async function startEngine(options: EngineOptions = {}): Promise<Engine> {
   const timeSkipping = options.server !== 'dev';
-  const env = timeSkipping ? await startTimeSkipping() : await startDevServer();
+  // Payloads are encrypted as in production, so every engine test goes through the codec.
+  const dataConverter = testDataConverter();
+  const env = timeSkipping ? await startTimeSkipping(dataConverter) : await startDevServer(dataConverter);
   const smtp = new TestSmtpServer();
   const pager = new TestPager();
   const [smtpUrl, pagerUrl] = await Promise.all([smtp.start(), pager.start()]);
@@ -80,6 +83,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
             paging: httpPagingSink(pagerUrl),
             outcomes,
           }),
+          dataConverter,
         });
   const running = worker?.run();
 
@@ -125,6 +129,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
       SLA_PAGING_URL: pagerUrl,
       SLA_OUTCOMES_FILE: outcomesFile,
       SLA_EMAIL_FROM: 'SLA engine <sla-engine@test.example>',
+      SLA_CODEC_KEYS: TEST_CODEC_KEYS,
     },
     async stop() {
       worker?.shutdown();

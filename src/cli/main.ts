@@ -6,7 +6,9 @@
 import { Command, CommanderError } from 'commander';
 import { CodecKeyError } from '../codec/keys';
 import { ConfigError } from '../config';
+import { NotFoundError } from '../errors';
 import { PolicyError } from '../policy/load';
+import { auditCommand } from './audit';
 import { calendarCommand } from './calendar';
 import { EXIT, UsageError } from './io';
 import { policyCommand } from './policy';
@@ -19,7 +21,8 @@ export function program(): Command {
     )
     .showHelpAfterError('(add --help for usage)')
     .exitOverride();
-  for (const cmd of [...processCommands(), calendarCommand(), policyCommand()]) root.addCommand(cmd);
+  for (const cmd of [...processCommands(), calendarCommand(), policyCommand(), auditCommand()])
+    root.addCommand(cmd);
   // Subcommands share the root's error handling and exit codes.
   const inherit = (cmd: Command) => {
     cmd.exitOverride().showHelpAfterError('(add --help for usage)');
@@ -46,6 +49,10 @@ export async function run(argv: string[]): Promise<number> {
     ) {
       process.stderr.write(`sla: ${err.message}\n`);
       return EXIT.badInput;
+    }
+    if (err instanceof NotFoundError) {
+      process.stderr.write(`sla: not found: ${err.message}\n`);
+      return EXIT.notFound;
     }
     process.stderr.write(`sla: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     return EXIT.failure;

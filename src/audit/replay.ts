@@ -1,0 +1,96 @@
+/**
+ * Replay of workflow histories against the current workflow code (the bundle the worker runs),
+ * with the engine's codec: a history that no longer replays means the code changed in a way that
+ * would break the workflows running on it, or that the history was not produced by this code.
+ * For each failure: the reason and the first event where the code and the history diverge.
+ */
+import type { DataConverter } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
+import { Worker, type ReplayWorkerOptions } from '@temporalio/worker';
+
+export interface HistoryToReplay {
+  workflowId: string;
+  history: temporal.api.history.v1.IHistory;
+}
+
+export interface ReplayOutcome {
+  workflowId: string;
+  ok: boolean;
+  /** For a failure: the error's class (DeterminismViolationError, ReplayError…) and message. */
+  error?: { name: string; message: string };
+  /** The first diverging event, when the error names it: its id and type in the history. */
+  divergedAt?: { eventId: number; eventType: string };
+}
+
+export interface ReplaySummary {
+  replayed: number;
+  passed: number;
+  failed: number;
+  outcomes: ReplayOutcome[];
+}
+
+/** Finds the event id the SDK's non-determinism message names, in its several phrasings. */
+export function divergingEventId(message: string): number | undefined {
+  const m =
+    /HistoryEvent\(id: (\d+)/.exec(message) ??
+    /event[_ ]id[:= ]+(\d+)/i.exec(message) ??
+    /\bevent (\d+)\b/i.exec(message);
+  return m ? Number(m[1]) : undefined;
+}
+
+function eventTypeOf(history: temporal.api.history.v1.IHistory, id: number): string {
+  const e = history.events?.find((ev) => Number(ev.eventId) === id);
+  return e ? eventTypeName(e.eventType) : '(not in this history)';
+}
+
+function eventTypeName(t: unknown): string {
+  const name = typeof t === 'string' ? t : (temporal.api.enums.v1.EventType[Number(t)] ?? String(t));
+  return name
+    .replace(/^EVENT_TYPE_/, '')
+    .toLowerCase()
+    .split('_')
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join('');
+}
+
+export interface ReplayOptions {
+  /** The workflow code: a bundle's path or code (what the worker runs). */
+  workflowBundle: ReplayWorkerOptions['workflowBundle'];
+  dataConverter: DataConverter;
+  onOutcome?: (o: ReplayOutcome, index: number) => void;
+}
+
+export async function replayHistories(
+  histories: AsyncIterable<HistoryToReplay> | Iterable<HistoryToReplay>,
+  options: ReplayOptions,
+): Promise<ReplaySummary> {
+  // Kept by workflow id so a failure can name the event type at the diverging id.
+  const seen = new Map<string, temporal.api.history.v1.IHistory>();
+  async function* tracked() {
+    for await (const h of histories) {
+      seen.set(h.workflowId, h.history);
+      yield h;
+    }
+  }
+  const outcomes: ReplayOutcome[] = [];
+  const results = Worker.runReplayHistories(
+    { workflowBundle: options.workflowBundle, dataConverter: options.dataConverter, replayName: 'sla-audit' },
+    tracked(),
+  );
+  for await (const r of results) {
+    const outcome: ReplayOutcome = { workflowId: r.workflowId, ok: r.error === undefined };
+    if (r.error) {
+      const err = r.error;
+      outcome.error = { name: err.name, message: err.message };
+      const id = divergingEventId(err.message);
+      const history = seen.get(r.workflowId);
+      if (id !== undefined && history)
+        outcome.divergedAt = { eventId: id, eventType: eventTypeOf(history, id) };
+    }
+    seen.delete(r.workflowId);
+    outcomes.push(outcome);
+    options.onOutcome?.(outcome, outcomes.length);
+  }
+  const failed = outcomes.filter((o) => !o.ok).length;
+  return { replayed: outcomes.length, passed: outcomes.length - failed, failed, outcomes };
+}

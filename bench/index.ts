@@ -1,14 +1,16 @@
 /**
  * `npm run bench [-- part …]`: the speed targets of the issues, measured side by side in one run
- * and printed with their ratios. Parts: calendar, tickets (needs `npm run build` for its worker process).
+ * and printed with their ratios. Parts: calendar, tickets (needs `npm run build` for its worker process), replay.
  */
 import { calendarBench } from './calendar.bench';
+import { replayBench } from './replay.bench';
 import { ticketsBench } from './tickets.bench';
 import { formatRate, type BenchResult } from './util';
 
 const parts: Record<string, () => Promise<BenchResult[]>> = {
   calendar: calendarBench,
   tickets: ticketsBench,
+  replay: replayBench,
 };
 
 async function main(): Promise<void> {

@@ -57,6 +57,8 @@ export interface ReplayOptions {
   /** The workflow code: a bundle's path or code (what the worker runs). */
   workflowBundle: ReplayWorkerOptions['workflowBundle'];
   dataConverter: DataConverter;
+  /** Workflow threads of the replay worker (the SDK's default when unset). */
+  workflowThreadPoolSize?: number;
   onOutcome?: (o: ReplayOutcome, index: number) => void;
 }
 
@@ -74,7 +76,12 @@ export async function replayHistories(
   }
   const outcomes: ReplayOutcome[] = [];
   const results = Worker.runReplayHistories(
-    { workflowBundle: options.workflowBundle, dataConverter: options.dataConverter, replayName: 'sla-audit' },
+    {
+      workflowBundle: options.workflowBundle,
+      dataConverter: options.dataConverter,
+      replayName: 'sla-audit',
+      ...(options.workflowThreadPoolSize ? { workflowThreadPoolSize: options.workflowThreadPoolSize } : {}),
+    },
     tracked(),
   );
   for await (const r of results) {

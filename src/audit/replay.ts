@@ -4,7 +4,7 @@
  * would break the workflows running on it, or that the history was not produced by this code.
  * For each failure: the reason and the first event where the code and the history diverge.
  */
-import type { DataConverter } from '@temporalio/common';
+import { defaultPayloadConverter, type DataConverter } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { Worker, type ReplayWorkerOptions } from '@temporalio/worker';
 
@@ -29,18 +29,46 @@ export interface ReplaySummary {
   outcomes: ReplayOutcome[];
 }
 
-/** Finds the event id the SDK's non-determinism message names, in its several phrasings. */
-export function divergingEventId(message: string): number | undefined {
-  const m =
-    /HistoryEvent\(id: (\d+)/.exec(message) ??
-    /event[_ ]id[:= ]+(\d+)/i.exec(message) ??
-    /\bevent (\d+)\b/i.exec(message);
-  return m ? Number(m[1]) : undefined;
+/**
+ * The first diverging event of a non-determinism error. The SDK's messages name it in one of
+ * several ways: an event id (`HistoryEvent(id: 9, …)`), or the command's machine and sequence
+ * number (`LocalActivity(1)`, `Timer(2)`, `Activity(3)`), which is looked up in the history:
+ * the local activity marker with that seq, the timer or activity with that id.
+ */
+export function divergingEvent(
+  message: string,
+  history: temporal.api.history.v1.IHistory,
+): { eventId: number; eventType: string } | undefined {
+  const events = history.events ?? [];
+  const found = (e: temporal.api.history.v1.IHistoryEvent | undefined) =>
+    e ? { eventId: Number(e.eventId), eventType: eventTypeName(e.eventType) } : undefined;
+  const byId = /HistoryEvent\(id: (\d+)/.exec(message) ?? /event[_ ]id[:= ]+(\d+)/i.exec(message);
+  if (byId) return found(events.find((e) => Number(e.eventId) === Number(byId[1])));
+  const machine = /\b(LocalActivity|Timer|Activity)\((\d+)\)/.exec(message);
+  if (!machine) return undefined;
+  const seq = machine[2]!;
+  switch (machine[1]) {
+    case 'LocalActivity':
+      return found(events.find((e) => markerSeq(e) === Number(seq)));
+    case 'Timer':
+      return found(events.find((e) => e.timerStartedEventAttributes?.timerId === seq));
+    default:
+      return found(events.find((e) => e.activityTaskScheduledEventAttributes?.activityId === seq));
+  }
 }
 
-function eventTypeOf(history: temporal.api.history.v1.IHistory, id: number): string {
-  const e = history.events?.find((ev) => Number(ev.eventId) === id);
-  return e ? eventTypeName(e.eventType) : '(not in this history)';
+/** The seq of a local activity marker: in its data, which the SDK writes as plain JSON. */
+function markerSeq(e: temporal.api.history.v1.IHistoryEvent): number | undefined {
+  const data = e.markerRecordedEventAttributes?.details?.data?.payloads?.[0];
+  if (!data?.data) return undefined;
+  try {
+    return defaultPayloadConverter.fromPayload<{ seq?: number }>({
+      metadata: data.metadata ?? {},
+      data: data.data,
+    }).seq;
+  } catch {
+    return undefined; // not the SDK's marker format
+  }
 }
 
 function eventTypeName(t: unknown): string {
@@ -89,10 +117,9 @@ export async function replayHistories(
     if (r.error) {
       const err = r.error;
       outcome.error = { name: err.name, message: err.message };
-      const id = divergingEventId(err.message);
       const history = seen.get(r.workflowId);
-      if (id !== undefined && history)
-        outcome.divergedAt = { eventId: id, eventType: eventTypeOf(history, id) };
+      const diverged = history && divergingEvent(err.message, history);
+      if (diverged) outcome.divergedAt = diverged;
     }
     seen.delete(r.workflowId);
     outcomes.push(outcome);

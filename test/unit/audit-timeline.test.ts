@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { INTERPRETERS, timelineOf, type Timeline } from '../../src/audit';
 import { decodeHistory, parseHistoryJson } from '../../src/audit/history';
 import { buildTimeline, genericInterpreter } from '../../src/audit/timeline';
-import { divergingEventId } from '../../src/audit/replay';
+import { divergingEvent } from '../../src/audit/replay';
 import { AesGcmCodec, parseCodecKeys } from '../../src/codec';
 import { testKeys } from '../helpers/codec';
 import { HISTORIES_DIR } from '../helpers/histories';
@@ -123,8 +123,20 @@ describe('any workflow type', () => {
     );
   });
 
-  it('finds the first diverging event id in the SDK’s non-determinism messages', () => {
-    expect(divergingEventId('Nondeterminism error: ... HistoryEvent(id: 5, MarkerRecorded) ...')).toBe(5);
-    expect(divergingEventId('no event here')).toBeUndefined();
+  it('finds the first diverging event from the SDK’s non-determinism messages', () => {
+    const h = read('ticketWorkflow-escalate-reopen');
+    expect(
+      divergingEvent('Nondeterminism error: ... HistoryEvent(id: 21, ActivityTaskScheduled)', h),
+    ).toEqual({
+      eventId: 21,
+      eventType: 'ActivityTaskScheduled',
+    });
+    // Local activity seq 4 is the roster lookup of the manual escalation, marker event 20.
+    expect(divergingEvent('Missing associated machine for LocalActivity(4)', h)).toEqual({
+      eventId: 20,
+      eventType: 'MarkerRecorded',
+    });
+    expect(divergingEvent('Timer(1) does not match', h)).toEqual({ eventId: 9, eventType: 'TimerStarted' });
+    expect(divergingEvent('no event here', h)).toBeUndefined();
   });
 });

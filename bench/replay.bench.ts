@@ -13,14 +13,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Payload } from '@temporalio/common';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, Runtime } from '@temporalio/worker';
 import { parseHistoryJson } from '../src/audit/history';
 import { replayHistories, type HistoryToReplay } from '../src/audit/replay';
-import { AesGcmCodec } from '../src/codec';
+import { AesGcmCodec, FAILURE_CONVERTER_PATH } from '../src/codec';
 import { testDataConverter, testKeys } from '../test/helpers/codec';
-import { WORKFLOWS } from '../test/helpers/engine';
 import { HISTORIES_DIR } from '../test/helpers/histories';
-import { workflowBundle } from '../test/helpers/temporal';
 import type { BenchResult } from './util';
 
 const COUNT = 1000;
@@ -58,8 +56,7 @@ function generate(encrypt: boolean): HistoryToReplay[] {
   }));
 }
 
-async function run(name: string, histories: HistoryToReplay[]) {
-  const workflowBundleCode = await workflowBundle(WORKFLOWS);
+async function run(name: string, workflowBundleCode: { code: string }, histories: HistoryToReplay[]) {
   const cpu = process.cpuUsage();
   const start = performance.now();
   const summary = await replayHistories(histories, {
@@ -73,23 +70,42 @@ async function run(name: string, histories: HistoryToReplay[]) {
   if (summary.failed) throw new Error(`${name}: ${summary.failed} histories failed to replay`);
   const rate = summary.replayed / seconds;
   console.log(
-    `  ${name.padEnd(44)} ${summary.replayed} histories in ${seconds.toFixed(1)} s: ${rate.toFixed(0)}/s, ${cores.toFixed(2)} cores busy`,
+    `  ${name.padEnd(44)} ${summary.replayed} histories in ${seconds.toFixed(1)} s: ${rate.toFixed(0)}/s wall, ${(summary.replayed / ((used.user + used.system) / 1e6)).toFixed(0)}/CPU-s, ${cores.toFixed(2)} cores busy`,
   );
-  return { rate, cores };
+  // On a shared machine the wall clock measures the neighbours too: histories per CPU-second of
+  // this process (all its threads) is the rate one core of our own would give.
+  return { rate, cores, perCpuSecond: summary.replayed / ((used.user + used.system) / 1e6) };
 }
 
 export async function replayBench(): Promise<BenchResult[]> {
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+  } catch {
+    // Another bench part of this run installed the runtime (with the same quiet logger).
+  }
+  const bundle = await bundleWorkflowCode({
+    workflowsPath: join(__dirname, '..', 'src', 'workflows', 'index.ts'),
+    failureConverterPath: FAILURE_CONVERTER_PATH,
+    logger: {
+      trace() {},
+      debug() {},
+      info() {},
+      log() {},
+      warn() {},
+      error: (m: string) => console.error(m),
+    },
+  });
   console.log(`\nreplay: ${COUNT} ticket histories (clones of the committed ones), one workflow thread`);
   const encrypted = generate(true);
   const plain = generate(false);
   // Warm-up: the bundle's V8 context and the JIT, on a few histories of each kind.
   await run(
     'warm-up',
+    bundle,
     [...encrypted.slice(0, 20), ...plain.slice(0, 20)].map((h, i) => ({ ...h, workflowId: `warm-${i}` })),
   );
-  const baseline = await run('baseline: plaintext, no decryption', plain);
-  const coded = await run('AES-256-GCM payloads, decrypted by the codec', encrypted);
+  const baseline = await run('baseline: plaintext, no decryption', bundle, plain);
+  const coded = await run('AES-256-GCM payloads, decrypted by the codec', bundle, encrypted);
   return [
     { name: 'replay, plaintext (baseline)', opsPerSecond: baseline.rate, unit: 'histories/s' },
     {
@@ -100,6 +116,18 @@ export async function replayBench(): Promise<BenchResult[]> {
       met: coded.rate >= TARGET,
     },
     { name: 'replay, encrypted ÷ plaintext', opsPerSecond: coded.rate / baseline.rate, unit: 'ratio' },
+    {
+      name: 'replay, plaintext, per CPU-second (baseline)',
+      opsPerSecond: baseline.perCpuSecond,
+      unit: 'histories/s',
+    },
+    {
+      name: 'replay, encrypted, per CPU-second (one core)',
+      opsPerSecond: coded.perCpuSecond,
+      unit: 'histories/s',
+      target: `≥ ${TARGET}/s`,
+      met: coded.perCpuSecond >= TARGET,
+    },
     { name: 'replay, CPU cores busy (encrypted run)', opsPerSecond: coded.cores, unit: 'ratio' },
   ];
 }

@@ -2,10 +2,11 @@
  * `npm run bench [-- part …]`: the speed targets of the issues, measured side by side in one run
  * and printed with their ratios. Parts: calendar, uptime, tickets (needs `npm run build` for its worker
  * process), ledger (PGlite and a local PostgreSQL cluster: scripts/provision-postgres.sh), outages
- * (the dev server).
+ * (the dev server), replay (1,000 ticket histories, codec on).
  */
 import { calendarBench } from './calendar.bench';
 import { ledgerBench } from './ledger.bench';
+import { replayBench } from './replay.bench';
 import { ticketsBench } from './tickets.bench';
 import { uptimeBench } from './uptime.bench';
 import { outagesBench } from './outages.bench';
@@ -17,6 +18,7 @@ const parts: Record<string, () => Promise<BenchResult[]>> = {
   tickets: ticketsBench,
   ledger: ledgerBench,
   outages: outagesBench,
+  replay: replayBench,
 };
 
 async function main(): Promise<void> {

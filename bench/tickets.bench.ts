@@ -24,6 +24,7 @@ import { parsePolicy } from '../src/policy';
 import { loadRoster } from '../src/roster/load';
 import { SEARCH_ATTRIBUTES } from '../src/search-attributes';
 import { devServerExecutable } from '../src/temporal-servers';
+import { TEST_CODEC_KEYS } from '../test/helpers/codec';
 import { fastPolicy } from '../test/helpers/fast-policy';
 import { createTestLedger } from '../test/helpers/ledger';
 import { TestPager } from '../test/helpers/pager';
@@ -206,6 +207,7 @@ export async function ticketsBench(): Promise<BenchResult[]> {
       SLA_DATA_DIR: dir,
       SLA_POLICY_FILE: policyFile,
       SLA_PAGING_URL: pagerUrl,
+      SLA_CODEC_KEYS: TEST_CODEC_KEYS,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

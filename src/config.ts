@@ -6,6 +6,7 @@
  */
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { CodecKeyError, parseCodecKeys, type CodecKey } from './codec/keys';
 
 const Port = z.coerce.number().int().min(1).max(65535);
 
@@ -35,6 +36,35 @@ const Env = z.object({
     .regex(/^postgres(ql)?:\/\/\S+$/, 'expected postgres://user:password@host:port/database')
     .optional(),
   SLA_LEDGER_DIR: z.string().min(1).optional(),
+  SLA_CODEC_KEYS: z
+    .string()
+    .transform((text, ctx) => {
+      try {
+        return parseCodecKeys(text, '');
+      } catch (err) {
+        if (!(err instanceof CodecKeyError)) throw err;
+        ctx.addIssue({ code: 'custom', message: err.message });
+        return z.NEVER;
+      }
+    })
+    .optional(),
+  SLA_CODEC_KEY_FILE: z.string().min(1).optional(),
+  /** Bearer token(s) of the codec endpoint, comma-separated so one can be rotated in. */
+  SLA_CODEC_TOKEN: z
+    .string()
+    .transform((t) => t.split(',').map((s) => s.trim()))
+    .pipe(z.array(z.string().min(16, 'each token must be at least 16 characters')))
+    .optional(),
+  SLA_CODEC_CORS_ORIGINS: z
+    .string()
+    .transform((t) =>
+      t
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.url({ protocol: /^https?$/, message: 'expected origins like http://127.0.0.1:8233' })))
+    .optional(),
 });
 
 export interface Config {
@@ -62,6 +92,13 @@ export interface Config {
   webhookToken: string | undefined;
   /** The embedded ledger's data directory (PGlite), used without databaseUrl. */
   ledgerDir: string;
+  /** Payload encryption keys from SLA_CODEC_KEYS (secret); unset → the key file (src/codec). */
+  codecKeys: CodecKey[] | undefined;
+  codecKeyFile: string;
+  /** Tokens the codec endpoint accepts; unset → the endpoint answers 503 (disabled). */
+  codecTokens: string[] | undefined;
+  /** Browser origins allowed to call the codec endpoint (the Temporal Web UI's). */
+  codecCorsOrigins: string[];
 }
 
 export class ConfigError extends Error {
@@ -96,5 +133,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: e.DATABASE_URL,
     webhookToken: e.SLA_WEBHOOK_TOKEN,
     ledgerDir: resolve(e.SLA_LEDGER_DIR ?? join(dataDir, 'ledger')),
+    codecKeys: e.SLA_CODEC_KEYS,
+    codecKeyFile: resolve(e.SLA_CODEC_KEY_FILE ?? join(dataDir, 'codec-keys')),
+    codecTokens: e.SLA_CODEC_TOKEN,
+    codecCorsOrigins: (
+      e.SLA_CODEC_CORS_ORIGINS ?? [
+        `http://127.0.0.1:${e.TEMPORAL_UI_PORT}`,
+        `http://localhost:${e.TEMPORAL_UI_PORT}`,
+      ]
+    ).map((o) => new URL(o).origin),
   };
 }

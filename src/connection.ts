@@ -1,6 +1,7 @@
 /** Connections to Temporal from the configuration, waiting for a server that is still starting. */
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
+import { codecDataConverter, codecKeys } from './codec';
 import type { Config } from './config';
 
 const RETRY_MS = 500;
@@ -17,11 +18,13 @@ async function retrying<T>(what: string, timeoutMs: number, connect: () => Promi
   }
 }
 
+/** A client whose payloads go through the engine's codec (src/codec): it reads and writes ciphertext. */
 export async function connectClient(config: Config, timeoutMs = 30_000): Promise<Client> {
+  const dataConverter = codecDataConverter(codecKeys(config)); // no key: stop before connecting
   const connection = await retrying(`cannot reach Temporal at ${config.temporalAddress}`, timeoutMs, () =>
     Connection.connect({ address: config.temporalAddress }),
   );
-  return new Client({ connection, namespace: config.namespace });
+  return new Client({ connection, namespace: config.namespace, dataConverter });
 }
 
 export async function connectWorker(config: Config, timeoutMs = 30_000): Promise<NativeConnection> {

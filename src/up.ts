@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { TypedSearchAttributes } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { codecKeys } from './codec';
 import type { Config } from './config';
 import { connectClient } from './connection';
 import { SEARCH_ATTRIBUTES } from './search-attributes';
@@ -109,6 +110,9 @@ function stopChild(child: ChildProcess): Promise<void> {
 
 export async function up(config: Config): Promise<number> {
   mkdirSync(config.dataDir, { recursive: true });
+  // Without SLA_CODEC_KEYS, a key generated once into the data directory (0600, printed nowhere)
+  // encrypts payloads; the worker and the API read the same file.
+  codecKeys(config, { create: config.embeddedTemporal });
   let server: RunningServer | undefined;
   if (config.embeddedTemporal) {
     console.log(`up: starting the Temporal dev server (data in ${join(config.dataDir, 'temporal.db')})…`);

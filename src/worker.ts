@@ -13,6 +13,7 @@ import { describeLedger, openLedger } from './ledger';
 import type { Ledger } from './ledger/types';
 import { loadRoster } from './roster/load';
 import { WORKFLOW_BUNDLE } from './build/bundle-workflows';
+import { codecDataConverter, codecKeys } from './codec';
 import type { Config } from './config';
 import { connectWorker } from './connection';
 import type { LoadedPolicy } from './policy/load';
@@ -40,16 +41,19 @@ export async function createWorker(
   try {
     await ledger.migrate();
     const deps = realDeps(config, policy, ledger); // a bad roster file stops here, before connecting
+    const dataConverter = codecDataConverter(codecKeys(config));
     const connection = await connectWorker(config);
     const worker = await Worker.create({
       connection,
       namespace: config.namespace,
       taskQueue: config.taskQueue,
-      // The bundle made at build time when there is one; else webpack runs now (development).
+      // The bundle made at build time when there is one (with the failure converter in it); else
+      // webpack runs now (development) and takes the failure converter from dataConverter.
       ...(existsSync(WORKFLOW_BUNDLE)
         ? { workflowBundle: { codePath: WORKFLOW_BUNDLE } }
         : { workflowsPath: join(__dirname, 'workflows') }),
       activities: createActivities(deps),
+      dataConverter,
     });
     return { worker, ledger };
   } catch (err) {

@@ -4,9 +4,11 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Client } from '@temporalio/client';
+import { AesGcmCodec, codecKeys } from '../codec';
 import type { Config } from '../config';
 import type { LoadedPolicy } from '../policy/load';
 import { handleOutageWebhooks } from './outages';
+import { codecRoutes } from './codec';
 
 const HEALTH_TIMEOUT_MS = 2000;
 
@@ -47,8 +49,14 @@ async function health(deps: ApiDeps, res: ServerResponse): Promise<void> {
 }
 
 export function createApiServer(deps: ApiDeps): Server {
+  const codec = codecRoutes({
+    codec: new AesGcmCodec(codecKeys(deps.config)),
+    tokens: deps.config.codecTokens,
+    origins: deps.config.codecCorsOrigins,
+  });
   return createServer((req: IncomingMessage, res: ServerResponse) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (codec(req, res, path)) return;
     if (path === '/health') {
       if (req.method !== 'GET' && req.method !== 'HEAD')
         return sendJson(res, 405, { error: 'method not allowed', allowed: ['GET'] });

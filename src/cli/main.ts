@@ -5,12 +5,14 @@
  * Exit codes: 0 ok, 1 failure, 2 bad input, 3 not found, 4 unavailable.
  */
 import { Command, CommanderError } from 'commander';
+import { CodecKeyError } from '../codec/keys';
 import { ConfigError } from '../config';
 import { ConflictError, InvalidInputError, NotFoundError, UnavailableError } from '../errors';
 import { PolicyError } from '../policy/load';
 import { LedgerConflictError } from '../ledger/sql-ledger';
 import { LedgerUnavailableError } from '../ledger/driver';
 import { LedgerInputError } from '../ledger/schema';
+import { auditCommand } from './audit';
 import { calendarCommand } from './calendar';
 import { creditsCommand } from './credits';
 import { customersCommand } from './customers';
@@ -39,6 +41,7 @@ export function program(): Command {
     maintenanceCommand(),
     outageCommand(),
     uptimeCommand(),
+    auditCommand(),
   ])
     root.addCommand(cmd);
   // Subcommands share the root's error handling and exit codes.
@@ -65,7 +68,8 @@ export async function run(argv: string[]): Promise<number> {
       err instanceof ConfigError ||
       err instanceof LedgerInputError ||
       err instanceof LedgerConflictError ||
-      err instanceof InvalidInputError
+      err instanceof InvalidInputError ||
+      err instanceof CodecKeyError
     ) {
       process.stderr.write(`sla: ${err.message}\n`);
       return EXIT.badInput;

@@ -9,7 +9,7 @@ const root = join(__dirname, '..', '..');
 const [command, ...prefix] = dockerCompose();
 
 function composeConfig(env: NodeJS.ProcessEnv) {
-  const { POSTGRES_PASSWORD: _password, ...base } = process.env;
+  const { POSTGRES_PASSWORD: _password, SLA_CODEC_KEYS: _keys, ...base } = process.env;
   return spawnSync(
     command!,
     [...prefix, '-f', join(root, 'docker-compose.yml'), 'config', '--format', 'json'],
@@ -37,7 +37,10 @@ interface ComposeModel {
 
 describe('docker-compose.yml', () => {
   it('is valid and has the production shape: Temporal on PostgreSQL, Web UI, worker and API from this repo', () => {
-    const result = composeConfig({ POSTGRES_PASSWORD: 'from-the-environment' });
+    const result = composeConfig({
+      POSTGRES_PASSWORD: 'from-the-environment',
+      SLA_CODEC_KEYS: 'k1:from-env',
+    });
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     const { services } = JSON.parse(result.stdout) as ComposeModel;
@@ -67,6 +70,7 @@ describe('docker-compose.yml', () => {
         TEMPORAL_ADDRESS: 'temporal:7233',
         SLA_TASK_QUEUE: 'sla-engine',
         DATABASE_URL: 'postgres://temporal:from-the-environment@postgresql:5432/sla',
+        SLA_CODEC_KEYS: 'k1:from-env',
       });
     }
     // The ledger's database exists before the worker starts (the API starts after the worker).
@@ -80,12 +84,21 @@ describe('docker-compose.yml', () => {
       PGHOST: 'postgresql',
       PGPASSWORD: 'from-the-environment',
     });
+    expect(services['temporal-ui']!.environment).toMatchObject({
+      TEMPORAL_CODEC_ENDPOINT: 'http://localhost:8080/codec',
+    });
     expect(services.api!.ports).toEqual([expect.objectContaining({ published: '8080', target: 8080 })]);
   });
 
   it('refuses to resolve without the database password from the environment', () => {
-    const result = composeConfig({});
+    const result = composeConfig({ SLA_CODEC_KEYS: 'k1:from-env' });
     expect(result.status).not.toBe(0);
     expect(result.stderr).toContain('POSTGRES_PASSWORD');
+  });
+
+  it('refuses to resolve without the payload encryption keys from the environment', () => {
+    const result = composeConfig({ POSTGRES_PASSWORD: 'from-the-environment' });
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain('SLA_CODEC_KEYS');
   });
 });

@@ -19,6 +19,7 @@ import { loadPolicy, type LoadedPolicy } from '../../src/policy';
 import { loadRoster } from '../../src/roster/load';
 import type { Roster } from '../../src/roster/schema';
 import { createTestLedger, type LedgerKind, type TestLedger } from './ledger';
+import { TEST_CODEC_KEYS, testDataConverter } from './codec';
 import { TestPager } from './pager';
 import { TestSmtpServer } from './smtp';
 import { startDevServer, startTimeSkipping, workflowBundle } from './temporal';
@@ -68,7 +69,9 @@ export interface EngineOptions {
 
 export async function startEngine(options: EngineOptions = {}): Promise<Engine> {
   const timeSkipping = options.server !== 'dev';
-  const env = timeSkipping ? await startTimeSkipping() : await startDevServer();
+  // Payloads are encrypted as in production, so every engine test goes through the codec.
+  const dataConverter = testDataConverter();
+  const env = timeSkipping ? await startTimeSkipping(dataConverter) : await startDevServer(dataConverter);
   const smtp = new TestSmtpServer();
   const pager = new TestPager();
   const [smtpUrl, pagerUrl] = await Promise.all([smtp.start(), pager.start()]);
@@ -100,6 +103,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
             // The test server's clock, which skips ahead: what activities record as "now".
             now: () => env.currentTimeMs(),
           }),
+          dataConverter,
         });
   const running = worker?.run();
 
@@ -150,6 +154,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
       SLA_PAGING_URL: pagerUrl,
       ...ledger.settings,
       SLA_EMAIL_FROM: 'SLA engine <sla-engine@test.example>',
+      SLA_CODEC_KEYS: TEST_CODEC_KEYS,
     },
     async stop() {
       worker?.shutdown();

@@ -4,6 +4,7 @@
  *  - time-skipping: the Java test server; durable timers fire as soon as the workflow is idle;
  *  - dev server: the Temporal CLI's server, with visibility and our search attributes.
  */
+import type { DataConverter } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import {
@@ -12,15 +13,18 @@ import {
   Runtime,
   type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
+import { FAILURE_CONVERTER_PATH } from '../../src/codec';
 import { SEARCH_ATTRIBUTES } from '../../src/search-attributes';
 import { devServerExecutable, testServerExecutable } from '../../src/temporal-servers';
 
 // Workers log their state changes at INFO; tests only want warnings and errors.
 Runtime.install({ logger: new DefaultLogger('WARN') });
 
-export async function startTimeSkipping(): Promise<TestWorkflowEnvironment> {
+/** `dataConverter`: the client's (the engine passes its payload codec; harness tests none). */
+export async function startTimeSkipping(dataConverter?: DataConverter): Promise<TestWorkflowEnvironment> {
   const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: testServerExecutable() },
+    ...(dataConverter ? { client: { dataConverter } } : {}),
   });
   // The engine's workflows keep these current; the test server must know them like a cluster.
   await env.connection.operatorService.addSearchAttributes({
@@ -38,8 +42,9 @@ const INDEXED_VALUE_TYPE: Record<
   DATETIME: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,
 };
 
-export async function startDevServer(): Promise<TestWorkflowEnvironment> {
+export async function startDevServer(dataConverter?: DataConverter): Promise<TestWorkflowEnvironment> {
   return TestWorkflowEnvironment.createLocal({
+    ...(dataConverter ? { client: { dataConverter } } : {}),
     server: {
       executable: devServerExecutable(),
       searchAttributes: SEARCH_ATTRIBUTES,
@@ -54,7 +59,12 @@ const bundles = new Map<string, Promise<WorkflowBundleWithSourceMap>>();
 export function workflowBundle(workflowsPath: string): Promise<WorkflowBundleWithSourceMap> {
   let bundle = bundles.get(workflowsPath);
   if (!bundle) {
-    bundle = bundleWorkflowCode({ workflowsPath, logger: quietLogger });
+    // The engine's failure converter, as in the built bundle (src/build/bundle-workflows.ts).
+    bundle = bundleWorkflowCode({
+      workflowsPath,
+      failureConverterPath: FAILURE_CONVERTER_PATH,
+      logger: quietLogger,
+    });
     bundles.set(workflowsPath, bundle);
   }
   return bundle;

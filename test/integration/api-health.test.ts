@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiServer } from '../../src/api/server';
 import { loadConfig } from '../../src/config';
 import { loadPolicy } from '../../src/policy';
+import { TEST_CODEC_KEYS } from '../helpers/codec';
 import { freePort } from '../helpers/ports';
 
 describe('API /health without Temporal', () => {
@@ -13,7 +14,10 @@ describe('API /health without Temporal', () => {
   let close: () => Promise<void>;
   beforeAll(async () => {
     const deadPort = await freePort();
-    const config = loadConfig({ TEMPORAL_ADDRESS: `127.0.0.1:${deadPort}` });
+    const config = loadConfig({
+      TEMPORAL_ADDRESS: `127.0.0.1:${deadPort}`,
+      SLA_CODEC_KEYS: TEST_CODEC_KEYS,
+    });
     const connection = Connection.lazy({ address: config.temporalAddress, connectTimeout: '1s' });
     const server = createApiServer({ config, policy: loadPolicy({}), client: new Client({ connection }) });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

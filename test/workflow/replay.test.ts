@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Worker } from '@temporalio/worker';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { describe, expect, it } from 'vitest';
+import { testDataConverter } from '../helpers/codec';
 import { WORKFLOWS } from '../helpers/engine';
 import { HISTORIES_DIR } from '../helpers/histories';
 import { workflowBundle } from '../helpers/temporal';
@@ -27,6 +28,10 @@ describe('golden histories', () => {
   it.each(files)('%s replays without non-determinism', async (file) => {
     const history = historyFromJSON(JSON.parse(readFileSync(join(HISTORIES_DIR, file), 'utf8')));
     expect(history.events?.length).toBeGreaterThan(10);
-    await Worker.runReplayHistory({ workflowBundle: await workflowBundle(WORKFLOWS) }, history, file);
+    await Worker.runReplayHistory(
+      { workflowBundle: await workflowBundle(WORKFLOWS), dataConverter: testDataConverter() },
+      history,
+      file,
+    );
   });
 });

@@ -1,0 +1,207 @@
+/**
+ * A workflow history as an auditor reads it: every event with its instant, and its payloads
+ * decrypted with the codec and converted back to values (workflow input, activity inputs and
+ * results, local activity markers, update arguments and outcomes, failures with their encoded
+ * messages). Only the history is read: not the ledger, not a running worker.
+ */
+import type { Payload, PayloadCodec } from '@temporalio/common';
+import { defaultPayloadConverter } from '@temporalio/common';
+import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
+import { temporal } from '@temporalio/proto';
+
+type History = temporal.api.history.v1.IHistory;
+type ProtoPayload = temporal.api.common.v1.IPayload;
+type ProtoFailure = temporal.api.failure.v1.IFailure;
+
+export interface AuditFailure {
+  message: string;
+  /** The application failure type, when there is one (e.g. Conflict, InvalidAssignee). */
+  type?: string;
+}
+
+export interface AuditEvent {
+  id: number;
+  at: string;
+  /** The event type without its prefix, e.g. ActivityTaskScheduled, MarkerRecorded. */
+  type: string;
+  workflowType?: string;
+  /** Arguments: of the workflow (started), an activity (scheduled), an update (accepted). */
+  args?: unknown[];
+  /** Result: of an activity or local activity, an update, the workflow. */
+  result?: unknown;
+  failure?: AuditFailure;
+  activityType?: string;
+  /** For activity task completed/failed/timed out: the event that scheduled it. */
+  scheduledEventId?: number;
+  /** Local activity markers are recorded as completed; their payload says which activity. */
+  localActivity?: boolean;
+  updateName?: string;
+  updateId?: string;
+  timerId?: string;
+  timerFiresAt?: string;
+  searchAttributes?: Record<string, unknown>;
+}
+
+export interface DecodedHistory {
+  workflowId: string;
+  runId: string | undefined;
+  workflowType: string;
+  events: AuditEvent[];
+}
+
+const EventType = temporal.api.enums.v1.EventType;
+
+/** Seconds of a Timestamp or Duration: a Long from the server, a number or string from JSON. */
+function toMs(t: { seconds?: unknown; nanos?: number | null } | null | undefined): number {
+  const s = t?.seconds;
+  const seconds =
+    s && typeof s === 'object' && 'toNumber' in s ? (s as { toNumber(): number }).toNumber() : Number(s ?? 0);
+  return seconds * 1000 + (t?.nanos ?? 0) / 1e6;
+}
+const PREFIX = 'EVENT_TYPE_';
+const utf8 = new TextDecoder();
+
+/** Reads an exported history (`temporal workflow show --output json`, or fetchHistory's JSON). */
+export function parseHistoryJson(text: string): History {
+  return historyFromJSON(JSON.parse(text));
+}
+
+function asPayload(p: ProtoPayload): Payload {
+  return { metadata: p.metadata ?? {}, data: p.data ?? new Uint8Array() };
+}
+
+/** Decodes values of one event: the codec first (decryption), then the payload converter. */
+class Decoder {
+  constructor(private readonly codecs: PayloadCodec[]) {}
+
+  async payloads(list: ProtoPayload[] | null | undefined): Promise<unknown[]> {
+    let payloads = (list ?? []).map(asPayload);
+    for (const codec of [...this.codecs].reverse()) payloads = await codec.decode(payloads);
+    return payloads.map((p) => {
+      const encoding = p.metadata?.encoding ? utf8.decode(p.metadata.encoding) : '';
+      // A binary/null value has no JSON; anything else the default converter reads.
+      return encoding === 'binary/null' ? null : defaultPayloadConverter.fromPayload(p);
+    });
+  }
+
+  async one(list: ProtoPayload[] | null | undefined): Promise<unknown> {
+    return (await this.payloads(list))[0];
+  }
+
+  /** A failure's message and type; encoded messages (encodeCommonAttributes) are decrypted. */
+  async failure(f: ProtoFailure | null | undefined): Promise<AuditFailure | undefined> {
+    if (!f) return undefined;
+    let message = f.message ?? '';
+    if (f.encodedAttributes) {
+      const attrs = (await this.one([f.encodedAttributes])) as { message?: string } | undefined;
+      message = attrs?.message ?? message;
+    }
+    const type = f.applicationFailureInfo?.type ?? undefined;
+    const cause = await this.failure(f.cause);
+    // An activity failure wraps the activity's own error: the cause says what happened.
+    const text = cause ? (message ? `${message}: ${cause.message}` : cause.message) : message;
+    return { message: text, ...((type ?? cause?.type) ? { type: type ?? cause?.type } : {}) };
+  }
+}
+
+export async function decodeHistory(
+  history: History,
+  codecs: PayloadCodec[],
+  workflowId = '(unknown)',
+): Promise<DecodedHistory> {
+  const d = new Decoder(codecs);
+  const events: AuditEvent[] = [];
+  let workflowType = '';
+  let runId: string | undefined;
+  for (const e of history.events ?? []) {
+    const type = (EventType[e.eventType ?? 0] ?? 'EVENT_TYPE_UNSPECIFIED').slice(PREFIX.length);
+    const ev: AuditEvent = {
+      id: Number(e.eventId),
+      at: new Date(toMs(e.eventTime)).toISOString(),
+      type: type
+        .toLowerCase()
+        .split('_')
+        .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+        .join(''),
+    };
+    const started = e.workflowExecutionStartedEventAttributes;
+    if (started) {
+      workflowType = started.workflowType?.name ?? '';
+      runId = started.originalExecutionRunId ?? undefined;
+      ev.workflowType = workflowType;
+      ev.args = await d.payloads(started.input?.payloads);
+      ev.searchAttributes = await searchAttributes(d, started.searchAttributes?.indexedFields);
+    }
+    const scheduled = e.activityTaskScheduledEventAttributes;
+    if (scheduled) {
+      ev.activityType = scheduled.activityType?.name ?? '';
+      ev.args = await d.payloads(scheduled.input?.payloads);
+    }
+    const completed = e.activityTaskCompletedEventAttributes;
+    if (completed) {
+      ev.scheduledEventId = Number(completed.scheduledEventId);
+      ev.result = await d.one(completed.result?.payloads);
+    }
+    const failed = e.activityTaskFailedEventAttributes;
+    if (failed) {
+      ev.scheduledEventId = Number(failed.scheduledEventId);
+      ev.failure = await d.failure(failed.failure);
+    }
+    const timedOut = e.activityTaskTimedOutEventAttributes;
+    if (timedOut) {
+      ev.scheduledEventId = Number(timedOut.scheduledEventId);
+      ev.failure = (await d.failure(timedOut.failure)) ?? { message: 'timed out' };
+    }
+    const marker = e.markerRecordedEventAttributes;
+    if (marker?.markerName === 'core_local_activity') {
+      const data = (await d.one(marker.details?.data?.payloads)) as { activity_type?: string } | undefined;
+      ev.localActivity = true;
+      ev.activityType = data?.activity_type ?? '';
+      if (marker.failure) ev.failure = await d.failure(marker.failure);
+      else ev.result = await d.one(marker.details?.result?.payloads);
+    }
+    const accepted = e.workflowExecutionUpdateAcceptedEventAttributes;
+    if (accepted) {
+      ev.updateId = accepted.acceptedRequest?.meta?.updateId ?? accepted.protocolInstanceId ?? '';
+      ev.updateName = accepted.acceptedRequest?.input?.name ?? '';
+      ev.args = await d.payloads(accepted.acceptedRequest?.input?.args?.payloads);
+    }
+    const updateDone = e.workflowExecutionUpdateCompletedEventAttributes;
+    if (updateDone) {
+      ev.updateId = updateDone.meta?.updateId ?? '';
+      if (updateDone.outcome?.failure) ev.failure = await d.failure(updateDone.outcome.failure);
+      else ev.result = await d.one(updateDone.outcome?.success?.payloads);
+    }
+    const timer = e.timerStartedEventAttributes;
+    if (timer) {
+      ev.timerId = timer.timerId ?? '';
+      const ms =
+        Number(timer.startToFireTimeout?.seconds ?? 0) * 1000 + (timer.startToFireTimeout?.nanos ?? 0) / 1e6;
+      ev.timerFiresAt = new Date(Date.parse(ev.at) + ms).toISOString();
+    }
+    if (e.timerFiredEventAttributes) ev.timerId = e.timerFiredEventAttributes.timerId ?? '';
+    if (e.timerCanceledEventAttributes) ev.timerId = e.timerCanceledEventAttributes.timerId ?? '';
+    const upsert = e.upsertWorkflowSearchAttributesEventAttributes;
+    if (upsert) ev.searchAttributes = await searchAttributes(d, upsert.searchAttributes?.indexedFields);
+    const done = e.workflowExecutionCompletedEventAttributes;
+    if (done) ev.result = await d.one(done.result?.payloads);
+    const wfFailed = e.workflowExecutionFailedEventAttributes;
+    if (wfFailed) ev.failure = await d.failure(wfFailed.failure);
+    const terminated = e.workflowExecutionTerminatedEventAttributes;
+    if (terminated) ev.failure = { message: `terminated: ${terminated.reason ?? ''}`.trim() };
+    const continued = e.workflowExecutionContinuedAsNewEventAttributes;
+    if (continued) ev.args = await d.payloads(continued.input?.payloads);
+    events.push(ev);
+  }
+  return { workflowId, runId, workflowType, events };
+}
+
+/** Search attributes are not encrypted by the codec (the server indexes them): plain JSON. */
+async function searchAttributes(
+  d: Decoder,
+  fields: Record<string, ProtoPayload> | null | undefined,
+): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = {};
+  for (const [key, payload] of Object.entries(fields ?? {})) out[key] = await d.one([payload]);
+  return out;
+}

@@ -1,0 +1,42 @@
+/**
+ * The data converter every Temporal client, worker and replay of the engine uses: the AES-256-GCM
+ * payload codec with the configured key ring, and a failure converter that encodes failure
+ * messages so that the codec covers them too.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { DataConverter } from '@temporalio/common';
+import type { Config } from '../config';
+import { AesGcmCodec } from './aes-gcm';
+import { CodecKeyError, ensureKeyFile, KEYS_VARIABLE, readKeyFile, type CodecKey } from './keys';
+
+export { AesGcmCodec } from './aes-gcm';
+export { parseCodecKeys, type CodecKey } from './keys';
+
+/** For the SDK, which require()s it in the worker and bundles it into the workflow sandbox. */
+export const FAILURE_CONVERTER_PATH = join(__dirname, 'failure-converter.js');
+
+/**
+ * The key ring: SLA_CODEC_KEYS when set (production), else the key file (default
+ * `$SLA_DATA_DIR/codec-keys`). `create` (only `sla up` with its own dev server) writes a new
+ * key file with mode 0600 when there is none; any other process without a key stops with a
+ * message naming the variable, rather than writing history nobody else can read.
+ */
+export function codecKeys(config: Config, options: { create?: boolean } = {}): CodecKey[] {
+  if (config.codecKeys) return config.codecKeys;
+  const file = config.codecKeyFile;
+  if (!existsSync(file)) {
+    if (!options.create) {
+      throw new CodecKeyError(
+        `no payload encryption key: set ${KEYS_VARIABLE} (e.g. "k1:$(openssl rand -base64 32)") or run \`sla up\` once to create ${file}`,
+      );
+    }
+    mkdirSync(dirname(file), { recursive: true });
+    ensureKeyFile(file);
+  }
+  return readKeyFile(file);
+}
+
+export function codecDataConverter(keys: CodecKey[]): DataConverter {
+  return { payloadCodecs: [new AesGcmCodec(keys)], failureConverterPath: FAILURE_CONVERTER_PATH };
+}

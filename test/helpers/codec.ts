@@ -1,0 +1,12 @@
+/**
+ * The payload encryption keys of the tests: committed on purpose (they protect nothing but test
+ * data), so that the golden histories under test/histories/, recorded encrypted, decrypt and
+ * replay anywhere. Two keys, the newer first, as after a rotation (src/codec/keys.ts).
+ */
+import { codecDataConverter, parseCodecKeys } from '../../src/codec';
+
+export const TEST_CODEC_KEYS =
+  'test-2:eEZufOqTf9KGBul0DVPj6eQXWmOKS5zYPk8Z0986IDM=,test-1:36YIMG0Yk7CcqQVuWwUiWKug73Q8F20bxaj9xdkXrqQ=';
+
+export const testKeys = () => parseCodecKeys(TEST_CODEC_KEYS);
+export const testDataConverter = () => codecDataConverter(testKeys());

@@ -1,0 +1,83 @@
+// A deliberately non-deterministic change to a workflow is caught by replay (issue 8): the ticket
+// workflow is copied, patched to sleep before classifying (a timer where history recorded the
+// classification), bundled, and every committed ticket history replayed against it fails with
+// DeterminismViolationError at the first diverging event, while the unchanged code passes.
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseHistoryJson } from '../../src/audit/history';
+import { replayHistories, type HistoryToReplay } from '../../src/audit/replay';
+import { FAILURE_CONVERTER_PATH } from '../../src/codec';
+import { testDataConverter } from '../helpers/codec';
+import { WORKFLOWS } from '../helpers/engine';
+import { HISTORIES_DIR } from '../helpers/histories';
+import { workflowBundle } from '../helpers/temporal';
+
+const SRC = join(__dirname, '..', '..', 'src');
+// Beside the sources, so that webpack resolves the workflow's packages from this repository.
+const dir = mkdtempSync(join(SRC, 'workflows', '.patched-'));
+
+const ticketHistories = (): HistoryToReplay[] =>
+  readdirSync(HISTORIES_DIR)
+    .filter((f) => f.startsWith('ticketWorkflow-') && f.endsWith('.json'))
+    .sort()
+    .map((f) => ({ workflowId: f, history: parseHistoryJson(readFileSync(join(HISTORIES_DIR, f), 'utf8')) }));
+
+/** Where each history's classification marker is: the event the patched code no longer matches. */
+const classificationEventId = (h: HistoryToReplay) =>
+  Number(h.history.events!.find((e) => e.markerRecordedEventAttributes)!.eventId);
+
+describe('replay catches a non-deterministic change (DeterminismViolationError)', () => {
+  let patched: { code: string };
+  beforeAll(async () => {
+    const source = readFileSync(join(SRC, 'workflows', 'ticket.ts'), 'utf8');
+    const anchor = '  const classification = await lookups.classifyTicket({';
+    expect(source).toContain(anchor);
+    const changed = source
+      .replace('  upsertSearchAttributes,\n', '  sleep,\n  upsertSearchAttributes,\n')
+      .replace(anchor, `  await sleep('1 second'); // the deliberate change\n${anchor}`)
+      .replaceAll("from '../", `from '${SRC}/`);
+    writeFileSync(join(dir, 'ticket.ts'), changed);
+    writeFileSync(join(dir, 'index.ts'), "export { ticketWorkflow } from './ticket';\n");
+    patched = await bundleWorkflowCode({
+      workflowsPath: join(dir, 'index.ts'),
+      failureConverterPath: FAILURE_CONVERTER_PATH,
+      logger: {
+        trace() {},
+        debug() {},
+        info() {},
+        log() {},
+        warn() {},
+        error: (m: string) => console.error(m),
+      },
+    });
+  }, 120_000);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('every committed ticket history fails against the patched code, at its classification marker', async () => {
+    const histories = ticketHistories();
+    expect(histories.length).toBeGreaterThanOrEqual(4);
+    const summary = await replayHistories(histories, {
+      workflowBundle: patched,
+      dataConverter: testDataConverter(),
+    });
+    expect(summary).toMatchObject({ replayed: histories.length, passed: 0, failed: histories.length });
+    for (const [i, o] of summary.outcomes.entries()) {
+      expect(o.error?.name, o.workflowId).toBe('DeterminismViolationError');
+      expect(o.divergedAt, `${o.workflowId}: ${o.error?.message}`).toEqual({
+        eventId: classificationEventId(histories[i]!),
+        eventType: 'MarkerRecorded',
+      });
+    }
+  });
+
+  it('the unchanged code replays the same histories', async () => {
+    const histories = ticketHistories();
+    const summary = await replayHistories(histories, {
+      workflowBundle: await workflowBundle(WORKFLOWS),
+      dataConverter: testDataConverter(),
+    });
+    expect(summary).toMatchObject({ replayed: histories.length, passed: histories.length, failed: 0 });
+  });
+});

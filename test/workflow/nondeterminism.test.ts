@@ -37,7 +37,9 @@ describe('replay catches a non-deterministic change (DeterminismViolationError)'
     const changed = source
       .replace('  upsertSearchAttributes,\n', '  sleep,\n  upsertSearchAttributes,\n')
       .replace(anchor, `  await sleep('1 second'); // the deliberate change\n${anchor}`)
-      .replaceAll("from '../", `from '${SRC}/`);
+      .replaceAll("from '../", `from '${SRC}/`)
+      // Sibling modules (the update validator) stay where they are.
+      .replaceAll("from './", `from '${SRC}/workflows/`);
     writeFileSync(join(dir, 'ticket.ts'), changed);
     writeFileSync(join(dir, 'index.ts'), "export { ticketWorkflow } from './ticket';\n");
     patched = await bundleWorkflowCode({

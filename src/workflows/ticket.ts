@@ -20,16 +20,18 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { ClockFacts, Recipient } from '../activities/tickets';
-import {
+// The validators are zod-free (see ../model/message-checks): zod would be ~1 MB per cached workflow.
+import { messageChecks } from '../model/message-checks';
+import type {
   Assign,
   Escalate,
   FirstResponse,
+  OpenTicket,
   Reclassify,
   Reopen,
   Reply,
   Resolve,
-  type OpenTicket,
-  type SlaState,
+  SlaState,
 } from '../model/ticket';
 import type { Level } from '../policy/schema';
 import { SlaCustomer, SlaDueAt, SlaLevel, SlaState as SlaStateKey } from '../search-attributes';
@@ -104,26 +106,6 @@ export const escalate = defineUpdate<{ stepId: string }, [Escalate]>('escalate')
 export const reclassify = defineUpdate<{ level: Level; due: string; state: SlaState }, [Reclassify]>(
   'reclassify',
 );
-
-/** Parses an update's argument with its schema; a bad field rejects the update before it is recorded. */
-function validator<T>(schema: {
-  safeParse(
-    v: unknown,
-  ):
-    | { success: true; data: T }
-    | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } };
-}) {
-  return (input: unknown) => {
-    const parsed = schema.safeParse(input);
-    if (!parsed.success) {
-      throw new Error(
-        parsed.error.issues
-          .map((i) => `${i.path.map(String).join('.') || '(input)'}: ${i.message}`)
-          .join('; '),
-      );
-    }
-  };
-}
 
 const REOPEN_WINDOW = '14 days';
 
@@ -322,7 +304,7 @@ export async function ticketWorkflow(input: OpenTicket & { openedAt: string }): 
         s.assigneeId = m.responderId;
         return { assigneeId: m.responderId };
       }),
-    { validator: validator(Assign) },
+    { validator: messageChecks.assign },
   );
 
   setHandler(
@@ -350,12 +332,12 @@ export async function ticketWorkflow(input: OpenTicket & { openedAt: string }): 
           state: s.state,
         };
       }),
-    { validator: validator(FirstResponse) },
+    { validator: messageChecks.firstResponse },
   );
 
   let replies = 0;
   setHandler(reply, (m) => once(m.requestId, () => ({ replies: ++replies })), {
-    validator: validator(Reply),
+    validator: messageChecks.reply,
   });
 
   setHandler(
@@ -369,7 +351,7 @@ export async function ticketWorkflow(input: OpenTicket & { openedAt: string }): 
         resolvedAt = m.at ?? new Date().toISOString();
         return { resolution: s.resolutions };
       }),
-    { validator: validator(Resolve) },
+    { validator: messageChecks.resolve },
   );
 
   setHandler(
@@ -381,7 +363,7 @@ export async function ticketWorkflow(input: OpenTicket & { openedAt: string }): 
         s.status = 'open';
         return { status: 'open' as const };
       }),
-    { validator: validator(Reopen) },
+    { validator: messageChecks.reopen },
   );
 
   setHandler(
@@ -397,7 +379,7 @@ export async function ticketWorkflow(input: OpenTicket & { openedAt: string }): 
         ]);
         return { stepId };
       }),
-    { validator: validator(Escalate) },
+    { validator: messageChecks.escalate },
   );
 
   setHandler(
@@ -434,7 +416,7 @@ export async function ticketWorkflow(input: OpenTicket & { openedAt: string }): 
         publish();
         return { level: s.level, due: s.due, state: s.state };
       }),
-    { validator: validator(Reclassify) },
+    { validator: messageChecks.reclassify },
   );
 
   if (s.suspendedReason) {

@@ -13,7 +13,7 @@ import {
   type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
 import { SEARCH_ATTRIBUTES } from '../../src/search-attributes';
-import { devServerExecutable, testServerExecutable } from '../../src/temporal-servers';
+import { devServerArgs, devServerExecutable, testServerExecutable } from '../../src/temporal-servers';
 
 // Workers log their state changes at INFO; tests only want warnings and errors.
 Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -44,6 +44,8 @@ export async function startDevServer(): Promise<TestWorkflowEnvironment> {
       executable: devServerExecutable(),
       searchAttributes: SEARCH_ATTRIBUTES,
       log: { format: 'pretty', level: 'error' },
+      // The same dynamic config as `sla up`, so that tests run what production-on-one-machine runs.
+      extraArgs: devServerArgs(),
     },
   });
 }

@@ -38,6 +38,13 @@ export default tseslint.config(
               message: 'Import activities as types only (proxyActivities).',
               allowTypeImports: true,
             },
+            {
+              // Every cached workflow evaluates its own copy of what it imports: zod would cost
+              // ~1 MB of worker memory per open ticket. Validators use ../model/message-checks.
+              group: ['zod', 'zod/*', '../model/ticket', '../model/level', '../policy', '../policy/*'],
+              message: 'No zod in workflow code (types only): use ../model/message-checks.',
+              allowTypeImports: true,
+            },
           ],
         },
       ],

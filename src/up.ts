@@ -14,7 +14,7 @@ import { codecKeys } from './codec';
 import type { Config } from './config';
 import { connectClient } from './connection';
 import { SEARCH_ATTRIBUTES } from './search-attributes';
-import { devServerExecutable } from './temporal-servers';
+import { devServerArgs, devServerExecutable } from './temporal-servers';
 
 const STOP_GRACE_MS = 20_000;
 
@@ -42,6 +42,7 @@ async function startDevServer(config: Config): Promise<RunningServer> {
         namespace: config.namespace,
         dbFilename,
         searchAttributes: SEARCH_ATTRIBUTES,
+        extraArgs: devServerArgs(),
       },
     });
     return { stop: () => env.teardown() };
@@ -65,6 +66,7 @@ async function startDevServer(config: Config): Promise<RunningServer> {
       '--search-attribute',
       `${a.name}=${TypedSearchAttributes.toMetadataType(a.type)}`,
     ]),
+    ...devServerArgs(),
   ];
   const child = spawn(executable.path, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   prefixOutput(child, 'temporal');

@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Worker } from '@temporalio/worker';
+import { Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from './activities';
 import { outboxMailer, smtpMailer } from './activities/email';
 import { filePagingSink, httpPagingSink } from './activities/paging';
@@ -32,6 +32,19 @@ export function realDeps(config: Config, policy: LoadedPolicy, ledger: Ledger): 
   };
 }
 
+/**
+ * How the worker holds open tickets, shared with the benchmark so that what it measures is what
+ * runs. Measured with `npm run bench tickets` (README, Performance).
+ */
+export const WORKER_TUNING = {
+  // A cached ticket costs the worker ~160 KiB (measured: 210 MiB with one ticket, 1.5 GiB with
+  // 8,400); one evicted from the cache is replayed from its history (a few dozen events) on its
+  // next task, which is cheap now that zod is out of the bundle. 4,000 keeps the worker within
+  // about 1 GiB however many tickets are open. (The SDK's default is 600 per GiB of heap, ~2,300
+  // here, at ~1.3 MiB each while zod was in the bundle: 3.1 GiB.)
+  maxCachedWorkflows: 4_000,
+} satisfies Partial<WorkerOptions>;
+
 /** The worker and the ledger it opened (migrated); the caller closes the ledger after the run. */
 export async function createWorker(
   config: Config,
@@ -54,6 +67,7 @@ export async function createWorker(
         : { workflowsPath: join(__dirname, 'workflows') }),
       activities: createActivities(deps),
       dataConverter,
+      ...WORKER_TUNING,
     });
     return { worker, ledger };
   } catch (err) {

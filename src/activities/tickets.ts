@@ -80,47 +80,63 @@ export function createTicketActivities(deps: TicketDeps) {
     };
   };
 
+  /** C10 / I11: the level, from the agent or the policy's rules, and the rule that decided. */
+  const classification = (input: { subject: string; body: string; level?: Level }): Classification => {
+    const loaded = deps.policy();
+    return input.level ? { level: input.level, ruleId: 'given' } : classify(loaded.policy, input);
+  };
+
+  /** I13: whether the ticket may only go to Canada-based staff, and whether any is on duty. */
+  const route = async (input: { customerId: string; level: Level; needsDataAccess: boolean; at: string }) => {
+    const residency = await deps.customers.residency(input.customerId);
+    const canadaOnly = input.needsDataAccess && residency === 'canada-only';
+    const responders = select(deps.roster(), {
+      role: 'agent',
+      level: input.level,
+      canadaOnly,
+      at: Date.parse(input.at),
+    });
+    return {
+      canadaOnly,
+      responderIds: responders.map((r) => r.id),
+      suspendedReason:
+        canadaOnly && responders.length === 0
+          ? `data access restricted to Canada-based staff (C12/I13) and no Canada-based ${input.level} responder is on duty`
+          : null,
+    };
+  };
+
   return {
-    /** C10 / I11: the level, from the agent or the policy's rules, and the rule that decided. */
-    async classifyTicket(input: {
+    /**
+     * Everything a ticket needs at its opening — its classification, its clock and plan, its
+     * routing — in one lookup: each local activity is a hop between the workflow and the worker
+     * inside the opening's workflow task, and timers start only when that task completes, so a
+     * longer opening task makes every step of the ticket fire that much later.
+     */
+    async openTicketFacts(input: {
       subject: string;
       body: string;
       level?: Level;
-    }): Promise<Classification & { policyVersion: string }> {
-      const loaded = deps.policy();
-      const decided: Classification = input.level
-        ? { level: input.level, ruleId: 'given' }
-        : classify(loaded.policy, input);
-      return { ...decided, policyVersion: loaded.version };
+      customerId: string;
+      needsDataAccess: boolean;
+      opened: string;
+      at: string;
+    }) {
+      const decided = classification(input);
+      return {
+        classification: decided,
+        clock: clockFacts(decided.level, Date.parse(input.opened), Date.parse(input.opened)),
+        route: await route({ ...input, level: decided.level }),
+      };
     },
 
-    /** I5/I6 and the escalation chain: clock start, deadline and each step's instant. */
+    /** I5/I6 and the escalation chain: clock start, deadline and each step's instant (I11 reclassification). */
     async computeTicketClock(input: {
       level: Level;
       opened: string;
       notBefore: string;
     }): Promise<ClockFacts> {
       return clockFacts(input.level, Date.parse(input.opened), Date.parse(input.notBefore));
-    },
-
-    /** I13: whether the ticket may only go to Canada-based staff, and whether any is on duty. */
-    async routeTicket(input: { customerId: string; level: Level; needsDataAccess: boolean; at: string }) {
-      const residency = await deps.customers.residency(input.customerId);
-      const canadaOnly = input.needsDataAccess && residency === 'canada-only';
-      const responders = select(deps.roster(), {
-        role: 'agent',
-        level: input.level,
-        canadaOnly,
-        at: Date.parse(input.at),
-      });
-      return {
-        canadaOnly,
-        responderIds: responders.map((r) => r.id),
-        suspendedReason:
-          canadaOnly && responders.length === 0
-            ? `data access restricted to Canada-based staff (C12/I13) and no Canada-based ${input.level} responder is on duty`
-            : null,
-      };
     },
 
     /** The people an escalation step addresses, on duty at that instant. */

@@ -1,10 +1,7 @@
-/**
- * The support levels of C10. Their own module, free of luxon and the rest of the policy schema,
- * because the ticket workflow's validators use it and workflow code should carry as little as
- * possible (every cached workflow holds its own copy of the modules it loads).
- */
+/** The support levels of C10 (the list itself is zod-free, for the workflow's validators). */
 import { z } from 'zod';
+import { LEVELS } from './message-checks';
 
-export const LEVELS = ['L1', 'L2', 'L3'] as const;
+export { LEVELS };
 export const Level = z.enum(LEVELS);
 export type Level = z.infer<typeof Level>;

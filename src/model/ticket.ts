@@ -5,23 +5,17 @@
  */
 import { z } from 'zod';
 import { Level } from './level';
+import { ID_HINT, ID_MAX, ID_PATTERN, INSTANT_HINT, REASON_MAX } from './message-checks';
 
 /** C11: the support channels. */
 export const CHANNELS = ['chat', 'meeting', 'email', 'phone'] as const;
 export const Channel = z.enum(CHANNELS);
 export type Channel = z.infer<typeof Channel>;
 
-export const Id = z
-  .string()
-  .min(1)
-  .max(100)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, 'expected letters, digits, ".", "_", ":" or "-"');
+export const Id = z.string().min(1).max(ID_MAX).regex(ID_PATTERN, ID_HINT);
 
 /** An instant with an explicit offset or Z: the one shape every input of time has. */
-export const Instant = z.iso.datetime({
-  offset: true,
-  message: 'expected an ISO-8601 instant with an offset, e.g. 2026-11-30T14:05:00Z',
-});
+export const Instant = z.iso.datetime({ offset: true, message: INSTANT_HINT });
 
 export const OpenTicket = z.object({
   ticketId: Id,
@@ -46,9 +40,9 @@ export const Assign = Message.extend({ responderId: Id });
 export const FirstResponse = Message.extend({ responderId: Id, at: Instant.optional() });
 export const Reply = Message.extend({ from: z.enum(['agent', 'customer']), at: Instant.optional() });
 export const Resolve = Message.extend({ responderId: Id, at: Instant.optional() });
-export const Reopen = Message.extend({ reason: z.string().min(1).max(500) });
-export const Escalate = Message.extend({ by: Id, reason: z.string().min(1).max(500) });
-export const Reclassify = Message.extend({ level: Level, by: Id, reason: z.string().min(1).max(500) });
+export const Reopen = Message.extend({ reason: z.string().min(1).max(REASON_MAX) });
+export const Escalate = Message.extend({ by: Id, reason: z.string().min(1).max(REASON_MAX) });
+export const Reclassify = Message.extend({ level: Level, by: Id, reason: z.string().min(1).max(REASON_MAX) });
 
 export type Assign = z.infer<typeof Assign>;
 export type FirstResponse = z.infer<typeof FirstResponse>;

@@ -15,7 +15,7 @@ import {
 } from '@temporalio/worker';
 import { FAILURE_CONVERTER_PATH } from '../../src/codec';
 import { SEARCH_ATTRIBUTES } from '../../src/search-attributes';
-import { devServerExecutable, testServerExecutable } from '../../src/temporal-servers';
+import { devServerArgs, devServerExecutable, testServerExecutable } from '../../src/temporal-servers';
 
 // Workers log their state changes at INFO; tests only want warnings and errors.
 Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -49,6 +49,8 @@ export async function startDevServer(dataConverter?: DataConverter): Promise<Tes
       executable: devServerExecutable(),
       searchAttributes: SEARCH_ATTRIBUTES,
       log: { format: 'pretty', level: 'error' },
+      // The same dynamic config as `sla up`, so that tests run what production-on-one-machine runs.
+      extraArgs: devServerArgs(),
     },
   });
 }

@@ -1,31 +1,36 @@
 /**
- * The shapes operators send for planned maintenance (C1, I9). The client, the CLI and the
- * workflow's update validators all parse with these schemas, so a bad field is named the same way
- * wherever it comes in, and nothing starts with it.
+ * The shapes operators send for planned maintenance (C1, I9). The client and the CLI parse with
+ * these schemas, and the workflow's update validators check the same rules without zod
+ * (./maintenance-checks), so a bad field is named the same way wherever it comes in, and nothing
+ * starts with it.
  */
 import { z } from 'zod';
+import {
+  CANCEL_REASON_MAX,
+  DESCRIPTION_MAX,
+  END_AFTER_START,
+  endsAfterStart,
+  REGION_HINT,
+  REGION_MAX,
+  REGION_PATTERN,
+  REGIONS_HINT,
+  REGIONS_REPEAT,
+  regionsRepeat,
+} from './maintenance-checks';
 import { Id, Instant } from './ticket';
 
+/** The window rule names `end` (a bad instant is named alone, by its own check). */
+const WINDOW = { message: END_AFTER_START, path: ['end'] };
+
 /** A deployment region, as customers' `region` in the ledger names it. */
-export const Region = z
-  .string()
-  .min(1)
-  .max(64)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'expected letters, digits, ".", "_" or "-"');
+export const Region = z.string().min(1).max(REGION_MAX).regex(REGION_PATTERN, REGION_HINT);
 
 const Regions = z
   .array(Region)
-  .min(1, 'at least one region')
-  .refine((r) => new Set(r).size === r.length, 'regions must not repeat');
+  .min(1, REGIONS_HINT)
+  .refine((r) => !regionsRepeat(r), REGIONS_REPEAT);
 
-const Description = z.string().trim().min(1).max(2000);
-
-/** An announced window ends after it starts (the message names `end`; a bad instant is named alone). */
-const endAfterStart = <T extends { start: string; end: string }>(w: T) => {
-  const [start, end] = [Date.parse(w.start), Date.parse(w.end)];
-  return Number.isNaN(start) || Number.isNaN(end) || end > start;
-};
-const END_AFTER_START = { message: 'must be after start', path: ['end'] };
+const Description = z.string().trim().min(1).max(DESCRIPTION_MAX);
 
 /**
  * A window to announce. The start need not be 24 h away (C1): a late notice is allowed, the
@@ -39,7 +44,7 @@ export const ScheduleMaintenance = z
     regions: Regions,
     description: Description,
   })
-  .refine(endAfterStart, END_AFTER_START);
+  .refine(endsAfterStart, WINDOW);
 export type ScheduleMaintenance = z.infer<typeof ScheduleMaintenance>;
 
 /** Every message carries a request id: a retried or duplicated message is applied once. */
@@ -51,8 +56,8 @@ export const RescheduleMaintenance = Message.extend({
   end: Instant,
   regions: Regions.optional(),
   description: Description.optional(),
-}).refine(endAfterStart, END_AFTER_START);
-export const CancelMaintenance = Message.extend({ reason: z.string().trim().min(1).max(500) });
+}).refine(endsAfterStart, WINDOW);
+export const CancelMaintenance = Message.extend({ reason: z.string().trim().min(1).max(CANCEL_REASON_MAX) });
 /** The operator says the work really started or ended; `at` defaults to now. */
 export const StartMaintenance = Message.extend({ at: Instant.optional() });
 export const EndMaintenance = Message.extend({ at: Instant.optional() });

@@ -1,5 +1,6 @@
 /**
- * The rules of the ticket messages without zod, for the ticket workflow's update validators.
+ * The rules of the ticket messages without zod, for the ticket workflow's update validators, and
+ * the checks they are built from, which ./outage-checks and ./maintenance-checks share.
  *
  * Why not the zod schemas of ./ticket: every cached workflow evaluates its own copy of the modules
  * it imports, and zod was 1.0 MB of the 1.6 MB workflow bundle — about 1 MB of worker memory per
@@ -7,6 +8,8 @@
  * API still parse with zod (./ticket) before anything reaches a workflow; these checks are the
  * workflow's own guard for a message sent around them (e.g. `temporal workflow update`), and
  * name the field the same way. test/unit/message-checks.test.ts holds the two to the same verdicts.
+ * The checks follow zod 4's rules where they matter to the verdict or the field named: lengths in
+ * code points, which problems stop a whole-message rule, a list over its cap read no further.
  */
 export const LEVELS = ['L1', 'L2', 'L3'] as const;
 
@@ -29,47 +32,102 @@ const INSTANT_PATTERN = new RegExp(
     'T(?:(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:Z|([+-](?:[01]\\d|2[0-3]):[0-5]\\d)))$',
 );
 
-/** A field's check: null when fine, else what is wrong with it. */
-type Field = (value: unknown) => string | null;
+/**
+ * What is wrong with a value: where below it ('' for the value itself), what, and whether it is
+ * fatal as zod counts it (a wrong type or option, a list over its size cap). After a fatal
+ * problem zod skips the rules over the whole list or message (`.refine` on them), so these do too.
+ */
+export interface Problem {
+  path: string;
+  message: string;
+  fatal: boolean;
+}
+/** A value's check: every problem with it, none when fine. */
+export type Check = (value: unknown) => Problem[];
+
+const fine: Problem[] = [];
+const problem = (message: string, fatal = false): Problem[] => [{ path: '', message, fatal }];
 
 const describe = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
 
-const string =
-  (min: number, max: number, more?: (s: string) => string | null): Field =>
-  (v) =>
-    typeof v !== 'string'
-      ? `expected a string, received ${describe(v)}`
-      : v.length < min
-        ? `expected at least ${min} character(s)`
-        : v.length > max
-          ? `expected at most ${max} characters`
-          : (more?.(v) ?? null);
+/** zod 4 measures strings in code points, not UTF-16 units: an emoji is one character. */
+const codePoints = (s: string) => [...s].length;
 
-const id: Field = string(1, ID_MAX, (s) => (ID_PATTERN.test(s) ? null : ID_HINT));
-const reason: Field = string(1, REASON_MAX);
-const instant: Field = string(0, Infinity, (s) => (INSTANT_PATTERN.test(s) ? null : INSTANT_HINT));
-const oneOf =
-  (values: readonly string[]): Field =>
+/** A string of min..max characters, `trim`med first if asked (as zod's `.trim()`), then `more`. */
+export const string =
+  (min: number, max: number, more?: (s: string) => string | null, opts?: { trim?: boolean }): Check =>
+  (v) => {
+    if (typeof v !== 'string') return problem(`expected a string, received ${describe(v)}`, true);
+    const s = opts?.trim ? v.trim() : v;
+    const length = codePoints(s);
+    if (length < min) return problem(`expected at least ${min} character(s)`);
+    if (length > max) return problem(`expected at most ${max} characters`);
+    const wrong = more?.(s);
+    return wrong ? problem(wrong) : fine;
+  };
+
+export const id: Check = string(1, ID_MAX, (s) => (ID_PATTERN.test(s) ? null : ID_HINT));
+export const reason: Check = string(1, REASON_MAX);
+export const instant: Check = (v) =>
+  typeof v !== 'string'
+    ? problem(INSTANT_HINT, true)
+    : INSTANT_PATTERN.test(v)
+      ? fine
+      : problem(INSTANT_HINT);
+export const oneOf =
+  (values: readonly string[]): Check =>
   (v) =>
-    typeof v === 'string' && values.includes(v) ? null : `expected one of ${values.join(', ')}`;
-const optional =
-  (f: Field): Field =>
+    typeof v === 'string' && values.includes(v)
+      ? fine
+      : problem(`expected one of ${values.join(', ')}`, true);
+export const optional =
+  (check: Check): Check =>
   (v) =>
-    v === undefined ? null : f(v);
+    v === undefined ? fine : check(v);
+
+/**
+ * A list (zod's `z.array(…).min().max()`, then an optional rule over the whole list). Over its
+ * size cap zod reports only that, without reading the items; an item's problem is named by its
+ * index (`regions.2`); the whole-list rule runs only when no item had a fatal problem.
+ */
+export const list =
+  (
+    item: Check,
+    opts: { min: number; minHint: string; max?: number; whole?: (items: unknown[]) => string | null },
+  ): Check =>
+  (v) => {
+    if (!Array.isArray(v)) return problem(`expected an array, received ${describe(v)}`, true);
+    if (opts.max !== undefined && v.length > opts.max)
+      return problem(`expected at most ${opts.max} items`, true);
+    const problems = v.flatMap((x, i) =>
+      item(x).map((p) => ({ ...p, path: p.path ? `${i}.${p.path}` : String(i) })),
+    );
+    if (v.length < opts.min) problems.push(...problem(opts.minHint));
+    const wrong = problems.some((p) => p.fatal) ? null : opts.whole?.(v);
+    if (wrong) problems.push(...problem(wrong));
+    return problems;
+  };
 
 /**
  * A validator for an update: throws `field: what is wrong; …` for every bad field, as the zod
- * schemas report it (unknown fields are ignored, as zod's objects strip them).
+ * schemas report it (unknown fields are ignored, as zod's objects strip them). `whole` is a rule
+ * over the whole message (zod's `.refine` on the object): like zod, it runs only when no field had
+ * a fatal problem, and names the field it blames.
  */
-function message(shape: Record<string, Field>): (input: unknown) => void {
+export function message(
+  shape: Record<string, Check>,
+  whole?: (input: Record<string, unknown>) => { path: string; message: string } | null,
+): (input: unknown) => void {
   return (input) => {
     if (typeof input !== 'object' || input === null || Array.isArray(input))
       throw new Error(`(input): expected an object, received ${describe(input)}`);
-    const issues = Object.entries(shape).flatMap(([key, check]) => {
-      const problem = check((input as Record<string, unknown>)[key]);
-      return problem ? [`${key}: ${problem}`] : [];
-    });
-    if (issues.length) throw new Error(issues.join('; '));
+    const fields = input as Record<string, unknown>;
+    const problems = Object.entries(shape).flatMap(([key, check]) =>
+      check(fields[key]).map((p) => ({ ...p, path: p.path ? `${key}.${p.path}` : key })),
+    );
+    const wrong = problems.some((p) => p.fatal) ? null : whole?.(fields);
+    if (wrong) problems.push({ ...wrong, fatal: false });
+    if (problems.length) throw new Error(problems.map((p) => `${p.path}: ${p.message}`).join('; '));
   };
 }
 

@@ -1,52 +1,47 @@
 /**
  * The shapes of outages (C3, C4, C9; I7, I9): a monitor's report, an acknowledgement, a
- * classification change and a resolution. The client, the CLI, the webhooks and the outage
- * workflow's update validators parse with these schemas, so a bad field is named the same way
- * wherever it comes in, and nothing starts with it. Kept free of Node built-ins: the workflow
- * bundle loads this module.
+ * classification change and a resolution. The client, the CLI and the webhooks parse with these
+ * schemas, and the outage workflow's update validators check the same rules without zod
+ * (./outage-checks), so a bad field is named the same way wherever it comes in, and nothing
+ * starts with it.
  */
 import { z } from 'zod';
-import type { OutageClassification } from '../ledger/types';
-import { Instant } from './ticket';
+import {
+  OUTAGE_CLASSIFICATIONS,
+  REGION_HINT,
+  REGION_MAX,
+  REGION_PATTERN,
+  REGIONS_HINT,
+  REGIONS_MAX,
+  SOURCE_MAX,
+  SUMMARY_MAX,
+} from './outage-checks';
+import { Id, Instant } from './ticket';
 
-const Id = z
-  .string()
-  .min(1)
-  .max(100)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, 'expected letters, digits, ".", "_", ":" or "-"');
+export { OUTAGE_CLASSIFICATIONS };
 
 /** The monitor's incident key: one outage per key, however many times it is reported. */
 export const OutageKey = Id;
 
 /** A deployment region, e.g. "ca-central" (I9: an outage counts where it hits every member). */
-export const Region = z
-  .string()
-  .min(1)
-  .max(50)
-  .regex(/^[a-z0-9][a-z0-9-]*$/, 'expected a region id of lowercase letters, digits and dashes');
+export const Region = z.string().min(1).max(REGION_MAX).regex(REGION_PATTERN, REGION_HINT);
 const Regions = z
   .array(Region)
-  .min(1, 'expected at least one affected region')
-  .max(50)
+  .min(1, REGIONS_HINT)
+  .max(REGIONS_MAX)
   .transform((regions) => [...new Set(regions)].sort());
 
-/** C3 / C4 / I9: only unexpected outages count as downtime; the others are recorded. */
-export const OUTAGE_CLASSIFICATIONS = [
-  'unexpected',
-  'external',
-  'partial',
-] as const satisfies readonly OutageClassification[];
 export const Classification = z.enum(OUTAGE_CLASSIFICATIONS);
 
 /** What a monitor reports (the generic JSON webhook, the CLI, the client). */
 export const ReportOutage = z.object({
   key: OutageKey,
-  summary: z.string().min(1).max(500),
+  summary: z.string().min(1).max(SUMMARY_MAX),
   regions: Regions,
   /** When the monitor saw it start; defaults to when the engine hears of it. Detection (I7). */
   startedAt: Instant.optional(),
   /** Which monitor or person reported it, e.g. "alertmanager", "cli". */
-  source: z.string().min(1).max(100),
+  source: z.string().min(1).max(SOURCE_MAX),
 });
 export type ReportOutage = z.infer<typeof ReportOutage>;
 

@@ -23,17 +23,18 @@ import {
 import type { Activities } from '../activities';
 import type { MaintenanceNotice } from '../activities/maintenance';
 import type { MaintenanceRecord, WriteResult } from '../ledger/types';
-import {
+import type {
   CancelMaintenance,
   EndMaintenance,
+  MaintenanceState,
   RescheduleMaintenance,
+  ScheduleMaintenance,
   StartMaintenance,
-  type MaintenanceState,
-  type ScheduleMaintenance,
 } from '../model/maintenance';
+// The validators are zod-free (see ../model/maintenance-checks): zod would be ~1 MB per cached workflow.
+import { maintenanceChecks } from '../model/maintenance-checks';
 import { noticeMessageId, noticeQualification, overrunMs } from '../rules/maintenance';
 import { SlaState, SlaWindowStart } from '../search-attributes';
-import { validator } from './validator';
 
 /** Policy and audience lookups: local activities, recorded in history as markers. */
 const lookups = proxyLocalActivities<Activities>({
@@ -328,7 +329,7 @@ export async function maintenanceWorkflow(input: ScheduleMaintenance): Promise<M
         publish();
         return announce('rescheduled');
       }),
-    { validator: validator(RescheduleMaintenance) },
+    { validator: maintenanceChecks.reschedule },
   );
 
   setHandler(
@@ -370,7 +371,7 @@ export async function maintenanceWorkflow(input: ScheduleMaintenance): Promise<M
           changed = true;
         }
       }),
-    { validator: validator(CancelMaintenance) },
+    { validator: maintenanceChecks.cancel },
   );
 
   /** An operator's instant: defaults to now, never in the future. */
@@ -393,7 +394,7 @@ export async function maintenanceWorkflow(input: ScheduleMaintenance): Promise<M
         publish();
         return { state: s.state, startedAt: at };
       }),
-    { validator: validator(StartMaintenance) },
+    { validator: maintenanceChecks.start },
   );
 
   setHandler(
@@ -413,7 +414,7 @@ export async function maintenanceWorkflow(input: ScheduleMaintenance): Promise<M
         publish();
         return { endedAt: at, overrunMs: s.overrunMs };
       }),
-    { validator: validator(EndMaintenance) },
+    { validator: maintenanceChecks.end },
   );
 
   publish();

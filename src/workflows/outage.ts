@@ -24,17 +24,18 @@ import {
 import type { Activities } from '../activities';
 import type { Recipient } from '../activities/tickets';
 import type { ClassificationChange, OutageClassification, OutageRecord, WriteResult } from '../ledger/types';
-import {
+import type {
   AcknowledgeOutage,
   ClassifyOutage,
+  EngagementState,
+  OutageState,
   ReceivedReport,
   ResolveOutage,
-  type EngagementState,
-  type OutageState,
 } from '../model/outage';
+// The validators are zod-free (see ../model/outage-checks): zod would be ~1 MB per cached workflow.
+import { outageChecks } from '../model/outage-checks';
 import { dueOccurrences, engagementDue, engagementMet, stepOccurrence } from '../rules/outage-plan';
 import { SlaDueAt, SlaKind, SlaPhase, SlaState } from '../search-attributes';
-import { validator } from './validator';
 
 /** Policy and roster lookups: local activities, recorded in history as markers. */
 const lookups = proxyLocalActivities<Activities>({
@@ -266,7 +267,7 @@ export async function outageWorkflow(first: ReceivedReport): Promise<OutageStatu
         message: created ? `outage ${s.key} opened` : `joined the open outage ${s.key}`,
       };
     },
-    { validator: validator(ReceivedReport) },
+    { validator: outageChecks.report },
   );
 
   const facts = await lookups.outageFacts();
@@ -423,7 +424,7 @@ export async function outageWorkflow(first: ReceivedReport): Promise<OutageStatu
           alreadyEngaged: true,
         };
       }),
-    { validator: validator(AcknowledgeOutage) },
+    { validator: outageChecks.acknowledge },
   );
 
   setHandler(
@@ -446,7 +447,7 @@ export async function outageWorkflow(first: ReceivedReport): Promise<OutageStatu
           changes: s.classificationHistory.length - 1,
         };
       }),
-    { validator: validator(ClassifyOutage) },
+    { validator: outageChecks.classify },
   );
 
   setHandler(
@@ -464,7 +465,7 @@ export async function outageWorkflow(first: ReceivedReport): Promise<OutageStatu
         publish();
         return { outageId: s.outageId, end: s.end, met: s.met };
       }),
-    { validator: validator(ResolveOutage) },
+    { validator: outageChecks.resolve },
   );
 
   // The chain: sleep until the next step or the engagement due instant, or until a message.

@@ -1,0 +1,50 @@
+/**
+ * The rules of the outage messages (./outage) without zod, for the outage workflow's update
+ * validators: zod in the workflow bundle costs ~1 MB per cached workflow (see ./message-checks).
+ * The zod schemas take their limits from here; test/unit/outage-checks.test.ts holds the two to
+ * the same verdicts and the same fields named.
+ */
+import { id, instant, list, message, oneOf, optional, reason, string } from './message-checks';
+import type { OutageClassification } from '../ledger/types';
+
+/** A deployment region, e.g. "ca-central" (I9). */
+export const REGION_MAX = 50;
+export const REGION_PATTERN = /^[a-z0-9][a-z0-9-]*$/;
+export const REGION_HINT = 'expected a region id of lowercase letters, digits and dashes';
+/** The regions an outage hits: at least one, at most REGIONS_MAX. */
+export const REGIONS_MAX = 50;
+export const REGIONS_HINT = 'expected at least one affected region';
+export const SUMMARY_MAX = 500;
+export const SOURCE_MAX = 100;
+
+/** C3 / C4 / I9: only unexpected outages count as downtime; the others are recorded. */
+export const OUTAGE_CLASSIFICATIONS = [
+  'unexpected',
+  'external',
+  'partial',
+] as const satisfies readonly OutageClassification[];
+
+const region = string(1, REGION_MAX, (s) => (REGION_PATTERN.test(s) ? null : REGION_HINT));
+const regions = list(region, { min: 1, minHint: REGIONS_HINT, max: REGIONS_MAX });
+
+/** One per message of ./outage (ReceivedReport, AcknowledgeOutage, …), field for field. */
+export const outageChecks = {
+  report: message({
+    key: id,
+    summary: string(1, SUMMARY_MAX),
+    regions,
+    startedAt: optional(instant),
+    source: string(1, SOURCE_MAX),
+    reportId: id,
+    receivedAt: instant,
+  }),
+  acknowledge: message({ requestId: id, responderId: id, at: optional(instant) }),
+  classify: message({
+    requestId: id,
+    classification: oneOf(OUTAGE_CLASSIFICATIONS),
+    regions: optional(regions),
+    by: id,
+    reason,
+  }),
+  resolve: message({ requestId: id, by: id, end: optional(instant), reason: optional(reason) }),
+};

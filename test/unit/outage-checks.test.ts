@@ -1,0 +1,126 @@
+// The outage workflow's zod-free update checks against the zod schemas the client, CLI and
+// webhooks parse with (C3, C4, C9; I7, I9): the same verdict on every input, the same fields named.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { outageChecks } from '../../src/model/outage-checks';
+import { AcknowledgeOutage, ClassifyOutage, ReceivedReport, ResolveOutage } from '../../src/model/outage';
+import { anyValue, field, fieldsNamed, idLike, instantLike, listOf, textLike } from '../helpers/checks';
+
+const pairs = {
+  report: ReceivedReport,
+  acknowledge: AcknowledgeOutage,
+  classify: ClassifyOutage,
+  resolve: ResolveOutage,
+} as const;
+
+const regionLike = fc.oneof(
+  fc.constantFrom(
+    'ca-central',
+    'us-west-2',
+    'a',
+    'A',
+    'us_west',
+    'us.east',
+    '',
+    '-x',
+    'a'.repeat(50),
+    'a'.repeat(51),
+  ),
+  fc.string({ maxLength: 6 }),
+);
+
+const message = fc.record(
+  {
+    key: field(idLike),
+    summary: field(textLike(500)),
+    regions: field(listOf(field(regionLike), 50)),
+    startedAt: field(instantLike),
+    source: field(textLike(100)),
+    reportId: field(idLike),
+    receivedAt: field(instantLike),
+    requestId: field(idLike),
+    responderId: field(idLike),
+    at: field(instantLike),
+    classification: field(fc.constantFrom('unexpected', 'external', 'partial', 'planned', 'Partial')),
+    by: field(idLike),
+    reason: field(textLike(500)),
+    end: field(instantLike),
+    extra: fc.string(),
+  },
+  { requiredKeys: [] },
+);
+
+describe('outage workflow checks (zod-free) agree with the zod schemas', () => {
+  for (const name of Object.keys(pairs) as (keyof typeof pairs)[]) {
+    it(`${name}: same verdict and same fields named, on generated messages`, () => {
+      fc.assert(
+        fc.property(
+          fc.oneof({ weight: 20, arbitrary: message }, { weight: 1, arbitrary: anyValue }),
+          (input) => {
+            const { zodFields, checkFields } = fieldsNamed(pairs[name], outageChecks[name], input);
+            expect(checkFields).toEqual(zodFields);
+          },
+        ),
+        { numRuns: 1000 },
+      );
+    });
+  }
+
+  it('accepts a well-formed report and classification (I9: regions may repeat, the workflow dedups)', () => {
+    const report = {
+      key: 'db-primary',
+      summary: 'primary database unreachable',
+      regions: ['ca-central', 'ca-central'],
+      source: 'alertmanager',
+      reportId: 'rep-1',
+      receivedAt: '2026-11-30T14:05:00Z',
+    };
+    expect(ReceivedReport.safeParse(report).success).toBe(true);
+    expect(() => outageChecks.report(report)).not.toThrow();
+    expect(() =>
+      outageChecks.classify({
+        requestId: 'c-1',
+        classification: 'external',
+        by: 'lead',
+        reason: 'upstream DNS',
+      }),
+    ).not.toThrow();
+  });
+
+  it('names the field, the item of a list, and what is wrong with it', () => {
+    expect(() =>
+      outageChecks.classify({
+        requestId: 'c-1',
+        classification: 'planned',
+        by: 'lead',
+        reason: 'x',
+        regions: ['ok', 'US'],
+      }),
+    ).toThrow(
+      /^classification: expected one of unexpected, external, partial; regions\.1: expected a region id/,
+    );
+    expect(() =>
+      outageChecks.classify({
+        requestId: 'c-1',
+        classification: 'partial',
+        by: 'l',
+        reason: 'x',
+        regions: [],
+      }),
+    ).toThrow(/^regions: expected at least one affected region$/);
+    // Over the cap, the list is refused whole, its items unread (as zod does).
+    expect(() =>
+      outageChecks.classify({
+        requestId: 'c',
+        classification: 'partial',
+        by: 'l',
+        reason: 'x',
+        regions: Array(51).fill('X'),
+      }),
+    ).toThrow(/^regions: expected at most 50 items$/);
+    expect(() => outageChecks.acknowledge({ requestId: 'a-1', responderId: 'l3', at: '2026-11-30' })).toThrow(
+      /^at: expected an ISO-8601 instant with an offset/,
+    );
+    expect(() => outageChecks.resolve([])).toThrow(/^\(input\): expected an object, received array$/);
+  });
+});

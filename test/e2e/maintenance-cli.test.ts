@@ -34,7 +34,11 @@ describe('sla maintenance', () => {
 
   beforeAll(async () => {
     e = await startEngine({ server: 'dev' });
-    env = { TEMPORAL_ADDRESS: e.workerEnv.TEMPORAL_ADDRESS!, SLA_TASK_QUEUE: e.taskQueue };
+    env = {
+      TEMPORAL_ADDRESS: e.workerEnv.TEMPORAL_ADDRESS!,
+      SLA_TASK_QUEUE: e.taskQueue,
+      SLA_CODEC_KEYS: e.workerEnv.SLA_CODEC_KEYS!,
+    };
     await e.ledger.importCustomers([
       {
         customerId: 'acme',

@@ -11,7 +11,11 @@ describe('sla outage', () => {
   let env: Record<string, string>;
   beforeAll(async () => {
     e = await startEngine({ server: 'dev', roster: roundTheClockRoster() });
-    env = { TEMPORAL_ADDRESS: e.env.address, SLA_TASK_QUEUE: e.taskQueue };
+    env = {
+      TEMPORAL_ADDRESS: e.env.address,
+      SLA_TASK_QUEUE: e.taskQueue,
+      SLA_CODEC_KEYS: e.workerEnv.SLA_CODEC_KEYS!,
+    };
   });
   afterAll(async () => e?.stop());
 

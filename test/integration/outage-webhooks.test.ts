@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiServer } from '../../src/api/server';
 import { loadConfig } from '../../src/config';
 import { NotFoundError } from '../../src/errors';
+import { TEST_CODEC_KEYS } from '../helpers/codec';
 import { startEngine, type Engine } from '../helpers/engine';
 import { roundTheClockRoster } from '../helpers/roster';
 
@@ -48,6 +49,7 @@ describe('outage webhooks', () => {
       TEMPORAL_ADDRESS: e.env.address,
       SLA_TASK_QUEUE: e.taskQueue,
       SLA_WEBHOOK_TOKEN: TOKEN,
+      SLA_CODEC_KEYS: TEST_CODEC_KEYS,
     });
     const server = createApiServer({ config, policy: e.policy, client: e.env.client });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

@@ -12,7 +12,14 @@ import type { PageEvent } from '../activities/paging';
 import type { TicketOutcome } from '../activities/outcomes';
 import type { OpenTicket } from '../model/ticket';
 import type { TicketStatus } from '../workflows/ticket';
-import { activityEntry, updateEntry, type Interpreter, type TimelineEntry } from './timeline';
+import type { Classification } from '../rules/classify';
+import {
+  activityEntry,
+  updateEntry,
+  type ActivityStep,
+  type Interpreter,
+  type TimelineEntry,
+} from './timeline';
 
 type Plan = ClockFacts['plan'];
 
@@ -24,8 +31,7 @@ const short = (iso: string | null | undefined) => (iso ? iso.replace(/\.\d{3}Z$/
 
 export function ticketInterpreter(): Interpreter {
   let ticket: (OpenTicket & { openedAt: string }) | undefined;
-  let classification:
-    { level: string; ruleId: string; phrase?: string | null; policyVersion: string } | undefined;
+  let classification: (Classification & { policyVersion: string }) | undefined;
   let clock: ClockFacts | undefined;
   let routing: { canadaOnly: boolean; responderIds: string[]; suspendedReason: string | null } | undefined;
   const policyVersions = new Set<string>();
@@ -59,6 +65,22 @@ export function ticketInterpreter(): Interpreter {
     return { id: '(unplanned)', kind: 'escalation', plannedAt: null, audience: '(unknown)' };
   }
 
+  /** The clock and plan in force from now on, with the holiday windows behind them (I5, I6). */
+  function clockEntry(s: ActivityStep, c: ClockFacts): TimelineEntry {
+    clock = c;
+    fired.clear(); // a reclassified ticket follows its new plan
+    policyVersions.add(c.policyVersion);
+    const holidays = c.holidayWindows.length
+      ? `; holiday windows: ${c.holidayWindows.map((w) => `${w.country} ${w.name} ${w.date}`).join(', ')}`
+      : '';
+    return activityEntry(
+      s,
+      'deadline',
+      `${c.level} clock starts ${short(c.clockStart)}, first response due ${short(c.due)} (policy ${c.policyVersion}); plan: ${c.plan.map((p) => `${p.id} at ${short(p.fireAt)}`).join(', ') || 'none'}${holidays}`,
+      c,
+    );
+  }
+
   return {
     started(args, ev) {
       ticket = args[0] as OpenTicket & { openedAt: string };
@@ -75,10 +97,22 @@ export function ticketInterpreter(): Interpreter {
 
     activity(s) {
       switch (s.name) {
-        case 'classifyTicket': {
-          classification = s.result as typeof classification;
-          if (!classification) return [activityEntry(s, 'classification', 'classification')];
+        case 'openTicketFacts': {
+          // The opening decides classification, clock and routing in one lookup (one marker):
+          // the auditor still sees each as its own entry, all three at that marker's event.
+          const o = s.result as
+            | { classification: Classification; clock: ClockFacts; route: NonNullable<typeof routing> }
+            | undefined;
+          if (!o)
+            return [
+              activityEntry(s, 'classification', 'classification'),
+              activityEntry(s, 'deadline', 'clock'),
+              activityEntry(s, 'routing', 'routing'),
+            ];
+          // The classification's policy version is the clock's: both come from the same lookup.
+          classification = { ...o.classification, policyVersion: o.clock.policyVersion };
           policyVersions.add(classification.policyVersion);
+          routing = o.route;
           return [
             activityEntry(
               s,
@@ -86,30 +120,7 @@ export function ticketInterpreter(): Interpreter {
               `classified ${classification.level} by rule ${classification.ruleId}${classification.phrase ? ` (matched "${classification.phrase}")` : ''}, policy ${classification.policyVersion}`,
               classification,
             ),
-          ];
-        }
-        case 'computeTicketClock': {
-          const c = s.result as ClockFacts | undefined;
-          if (!c) return [activityEntry(s, 'deadline', 'clock')];
-          clock = c;
-          fired.clear(); // a reclassified ticket follows its new plan
-          policyVersions.add(c.policyVersion);
-          const holidays = c.holidayWindows.length
-            ? `; holiday windows: ${c.holidayWindows.map((w) => `${w.country} ${w.name} ${w.date}`).join(', ')}`
-            : '';
-          return [
-            activityEntry(
-              s,
-              'deadline',
-              `${c.level} clock starts ${short(c.clockStart)}, first response due ${short(c.due)} (policy ${c.policyVersion}); plan: ${c.plan.map((p) => `${p.id} at ${short(p.fireAt)}`).join(', ') || 'none'}${holidays}`,
-              c,
-            ),
-          ];
-        }
-        case 'routeTicket': {
-          routing = s.result as typeof routing;
-          if (!routing) return [activityEntry(s, 'routing', 'routing')];
-          return [
+            clockEntry(s, o.clock),
             activityEntry(
               s,
               'routing',
@@ -119,6 +130,11 @@ export function ticketInterpreter(): Interpreter {
               routing,
             ),
           ];
+        }
+        case 'computeTicketClock': {
+          // A reclassification (I11) recomputes the clock alone.
+          const c = s.result as ClockFacts | undefined;
+          return [c ? clockEntry(s, c) : activityEntry(s, 'deadline', 'clock')];
         }
         case 'resolveAudience': {
           const step = stepAt(s.at);

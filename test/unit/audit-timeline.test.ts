@@ -119,24 +119,25 @@ describe('any workflow type', () => {
     const decoded = await decodeHistory(read('ticketWorkflow-escalate-reopen'), codecs, 'x');
     const generic = buildTimeline({ ...decoded, workflowType: 'someFutureWorkflow' }, genericInterpreter);
     expect(kinds(generic)).toEqual(
-      expect.arrayContaining(['classifyTicket', 'sendEmail', 'sendPage', 'message']),
+      expect.arrayContaining(['openTicketFacts', 'sendEmail', 'sendPage', 'message']),
     );
   });
 
   it('finds the first diverging event from the SDK’s non-determinism messages', () => {
     const h = read('ticketWorkflow-escalate-reopen');
     expect(
-      divergingEvent('Nondeterminism error: ... HistoryEvent(id: 21, ActivityTaskScheduled)', h),
+      divergingEvent('Nondeterminism error: ... HistoryEvent(id: 19, ActivityTaskScheduled)', h),
     ).toEqual({
-      eventId: 21,
+      eventId: 19,
       eventType: 'ActivityTaskScheduled',
     });
-    // Local activity seq 4 is the roster lookup of the manual escalation, marker event 20.
-    expect(divergingEvent('Missing associated machine for LocalActivity(4)', h)).toEqual({
-      eventId: 20,
+    // Local activity seq 1 is the opening (openTicketFacts), seq 2 the roster lookup of the
+    // manual escalation, marker event 18.
+    expect(divergingEvent('Missing associated machine for LocalActivity(2)', h)).toEqual({
+      eventId: 18,
       eventType: 'MarkerRecorded',
     });
-    expect(divergingEvent('Timer(1) does not match', h)).toEqual({ eventId: 9, eventType: 'TimerStarted' });
+    expect(divergingEvent('Timer(1) does not match', h)).toEqual({ eventId: 7, eventType: 'TimerStarted' });
     expect(divergingEvent('no event here', h)).toBeUndefined();
   });
 });

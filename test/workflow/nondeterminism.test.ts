@@ -1,6 +1,6 @@
 // A deliberately non-deterministic change to a workflow is caught by replay (issue 8): the ticket
-// workflow is copied, patched to sleep before classifying (a timer where history recorded the
-// classification), bundled, and every committed ticket history replayed against it fails with
+// workflow is copied, patched to sleep before its opening lookup (a timer where history recorded the
+// opening's local activity marker: classification, clock and routing), bundled, and every committed ticket history replayed against it fails with
 // DeterminismViolationError at the first diverging event, while the unchanged code passes.
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,15 +24,15 @@ const ticketHistories = (): HistoryToReplay[] =>
     .sort()
     .map((f) => ({ workflowId: f, history: parseHistoryJson(readFileSync(join(HISTORIES_DIR, f), 'utf8')) }));
 
-/** Where each history's classification marker is: the event the patched code no longer matches. */
-const classificationEventId = (h: HistoryToReplay) =>
+/** Where each history's opening marker is: the event the patched code no longer matches. */
+const openingEventId = (h: HistoryToReplay) =>
   Number(h.history.events!.find((e) => e.markerRecordedEventAttributes)!.eventId);
 
 describe('replay catches a non-deterministic change (DeterminismViolationError)', () => {
   let patched: { code: string };
   beforeAll(async () => {
     const source = readFileSync(join(SRC, 'workflows', 'ticket.ts'), 'utf8');
-    const anchor = '  const classification = await lookups.classifyTicket({';
+    const anchor = '  const opening = await lookups.openTicketFacts({';
     expect(source).toContain(anchor);
     const changed = source
       .replace('  upsertSearchAttributes,\n', '  sleep,\n  upsertSearchAttributes,\n')
@@ -57,7 +57,7 @@ describe('replay catches a non-deterministic change (DeterminismViolationError)'
   }, 120_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('every committed ticket history fails against the patched code, at its classification marker', async () => {
+  it('every committed ticket history fails against the patched code, at its opening marker', async () => {
     const histories = ticketHistories();
     expect(histories.length).toBeGreaterThanOrEqual(4);
     const summary = await replayHistories(histories, {
@@ -68,7 +68,7 @@ describe('replay catches a non-deterministic change (DeterminismViolationError)'
     for (const [i, o] of summary.outcomes.entries()) {
       expect(o.error?.name, o.workflowId).toBe('DeterminismViolationError');
       expect(o.divergedAt, `${o.workflowId}: ${o.error?.message}`).toEqual({
-        eventId: classificationEventId(histories[i]!),
+        eventId: openingEventId(histories[i]!),
         eventType: 'MarkerRecorded',
       });
     }

@@ -7,6 +7,7 @@ import type { CustomerDirectory } from '../customers/directory';
 import type { Ledger } from '../ledger/types';
 import type { LoadedPolicy } from '../policy/load';
 import type { Roster } from '../roster/schema';
+import { createBillingActivities } from './billing';
 import { createEmailActivities, type Mailer } from './email';
 import { createOutcomeActivities } from './outcomes';
 import { createPagingActivities, type PagingSink } from './paging';
@@ -32,6 +33,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createPagingActivities({ sink: deps.paging }),
     ...createOutcomeActivities({ outcomes: deps.ledger }),
     ...createSessionActivities({ ...deps, sendEmail: (message) => email.sendEmail(message) }),
+    ...createBillingActivities({ ...deps, sendEmail: (message) => email.sendEmail(message) }),
   };
 }
 

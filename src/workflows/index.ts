@@ -1,2 +1,3 @@
 export { ticketWorkflow } from './ticket';
 export { sessionWorkflow } from './session';
+export { billingMonthWorkflow, billingScheduleWorkflow } from './billing-month';

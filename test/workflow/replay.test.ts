@@ -1,5 +1,5 @@
 // Every golden history under test/histories/ replays against the current workflow code: a change
-// that would break running tickets or sessions (non-determinism) fails here, in CI.
+// that would break running tickets, sessions or billing months (non-determinism) fails here, in CI.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from '@temporalio/worker';
@@ -16,7 +16,7 @@ const files = readdirSync(HISTORIES_DIR)
 describe('golden histories', () => {
   it('cover every workflow type', () => {
     const types = new Set(files.map((f) => f.split('-')[0]));
-    expect([...types].sort()).toEqual(['sessionWorkflow', 'ticketWorkflow']);
+    expect([...types].sort()).toEqual(['billingMonthWorkflow', 'sessionWorkflow', 'ticketWorkflow']);
   });
 
   it.each(files)('%s replays without non-determinism', async (file) => {

@@ -15,6 +15,7 @@ import { DateTime } from 'luxon';
 import type { CreditEntry, CustomerRecord, Ledger, MaintenanceRecord, OutageRecord } from '../ledger/types';
 import type { LoadedPolicy } from '../policy/load';
 import { computeCredit } from '../rules/credits';
+import { maintenanceInputs, outageInputs } from '../rules/ledger-inputs';
 import { accountingMonth, monthUptime, type MonthUptime } from '../rules/uptime';
 import type { EmailMessage } from './email';
 
@@ -64,27 +65,8 @@ function uptimeByRegion(
   outages: OutageRecord[],
   maintenance: MaintenanceRecord[],
 ): (region: string) => MonthUptime {
-  const outageInputs = outages.map((o) => ({
-    id: o.outageId,
-    start: Date.parse(o.start),
-    end: Date.parse(o.end),
-    classification: o.classification,
-    regions: o.regions,
-  }));
-  const maintenanceInputs = maintenance
-    // A cancelled window never ran: neither excluded nor downtime.
-    .filter((m) => m.status !== 'cancelled')
-    .map((m) => ({
-      id: m.maintenanceId,
-      start: Date.parse(m.start),
-      end: Date.parse(m.end),
-      // The maintenance workflow decided whether its notice reached the administrators in time
-      // (C1); a window it did not qualify is treated as unannounced, whatever its timestamp says.
-      announcedAt: m.qualifies && m.announcedAt ? Date.parse(m.announcedAt) : null,
-      actualStart: m.actualStart ? Date.parse(m.actualStart) : null,
-      actualEnd: m.actualEnd ? Date.parse(m.actualEnd) : null,
-      regions: m.regions,
-    }));
+  const outs = outageInputs(outages);
+  const windows = maintenanceInputs(maintenance);
   const cache = new Map<string, MonthUptime>();
   return (region) => {
     let u = cache.get(region);
@@ -94,8 +76,8 @@ function uptimeByRegion(
         zone: policy.month.timeZone,
         noticeHours: policy.maintenanceNoticeHours,
         region,
-        outages: outageInputs,
-        maintenance: maintenanceInputs,
+        outages: outs,
+        maintenance: windows,
       });
       cache.set(region, u);
     }

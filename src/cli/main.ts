@@ -17,6 +17,7 @@ import { EXIT, UsageError } from './io';
 import { ledgerCommand } from './ledger';
 import { policyCommand } from './policy';
 import { processCommands } from './processes';
+import { reportCommand } from './report';
 
 export function program(): Command {
   const root = new Command('sla')
@@ -32,6 +33,7 @@ export function program(): Command {
     customersCommand(),
     ledgerCommand(),
     creditsCommand(),
+    reportCommand(),
   ])
     root.addCommand(cmd);
   // Subcommands share the root's error handling and exit codes.

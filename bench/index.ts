@@ -1,8 +1,10 @@
 /**
  * `npm run bench [-- part …]`: the speed targets of the issues, measured side by side in one run
  * and printed with their ratios. Parts: calendar, uptime, tickets (needs `npm run build` for its worker
- * process), ledger (PGlite and a local PostgreSQL cluster: scripts/provision-postgres.sh).
+ * process), ledger (PGlite and a local PostgreSQL cluster: scripts/provision-postgres.sh), billing (a month
+ * close for 10,000 customers on the dev server).
  */
+import { billingBench } from './billing.bench';
 import { calendarBench } from './calendar.bench';
 import { ledgerBench } from './ledger.bench';
 import { ticketsBench } from './tickets.bench';
@@ -14,6 +16,7 @@ const parts: Record<string, () => Promise<BenchResult[]>> = {
   uptime: uptimeBench,
   tickets: ticketsBench,
   ledger: ledgerBench,
+  billing: billingBench,
 };
 
 async function main(): Promise<void> {

@@ -19,6 +19,9 @@ import { maintenanceInputs, outageInputs } from '../rules/ledger-inputs';
 import { accountingMonth, monthUptime, type MonthUptime } from '../rules/uptime';
 import type { EmailMessage } from './email';
 
+/** Notices sent at once by one batch's notice step. */
+const NOTICES_IN_FLIGHT = 8;
+
 export interface BillingDeps {
   ledger: Ledger;
   policy: () => LoadedPolicy;
@@ -249,16 +252,36 @@ export function createBillingActivities(deps: BillingDeps) {
     async sendCreditNotices(input: BillingBatchInput & { through: string }): Promise<{ sent: number }> {
       const { policy } = deps.policy();
       const due = (await batchEntries(deps.ledger, input, input.through)).filter((e) => e.creditMinor !== 0);
-      const resumeAfter = Context.current().info.heartbeatDetails as number | undefined;
+      // The batch's customers in one read, not one per notice.
+      const customers = new Map(
+        (await deps.ledger.customersPage({ after: input.after, limit: input.limit })).map((c) => [
+          c.customerId,
+          c,
+        ]),
+      );
+      // Heartbeat: how many notices, from the first, are known sent; a retry starts there.
+      const resumeAt = (Context.current().info.heartbeatDetails as number | undefined) ?? 0;
+      const done = new Array<boolean>(due.length).fill(false);
+      let prefix = resumeAt;
+      let next = resumeAt;
       let sent = 0;
-      for (let i = resumeAfter === undefined ? 0 : resumeAfter + 1; i < due.length; i++) {
-        const e = due[i]!;
-        const customer = await deps.ledger.customer(e.customerId);
-        if (!customer?.administrators.length) continue;
-        await deps.sendEmail(noticeFor(customer, e, policy.month.timeZone));
-        sent++;
-        Context.current().heartbeat(i);
-      }
+      // A few messages in flight: an SMTP round trip (or an outbox file) each, not a CPU cost.
+      await Promise.all(
+        Array.from({ length: NOTICES_IN_FLIGHT }, async () => {
+          while (next < due.length) {
+            const i = next++;
+            const e = due[i]!;
+            const customer = customers.get(e.customerId) ?? (await deps.ledger.customer(e.customerId));
+            if (customer?.administrators.length) {
+              await deps.sendEmail(noticeFor(customer, e, policy.month.timeZone));
+              sent++;
+            }
+            done[i] = true;
+            while (prefix < due.length && done[prefix]) prefix++;
+            Context.current().heartbeat(prefix);
+          }
+        }),
+      );
       return { sent };
     },
 

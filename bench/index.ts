@@ -2,8 +2,10 @@
  * `npm run bench [-- part …]`: the speed targets of the issues, measured side by side in one run
  * and printed with their ratios. Parts: calendar, uptime, tickets (needs `npm run build` for its worker
  * process), ledger (PGlite and a local PostgreSQL cluster: scripts/provision-postgres.sh), outages
- * (the dev server), replay (1,000 ticket histories, codec on).
+ * (the dev server), replay (1,000 ticket histories, codec on), billing (a month close for 10,000
+ * customers on the dev server).
  */
+import { billingBench } from './billing.bench';
 import { calendarBench } from './calendar.bench';
 import { ledgerBench } from './ledger.bench';
 import { replayBench } from './replay.bench';
@@ -19,6 +21,7 @@ const parts: Record<string, () => Promise<BenchResult[]>> = {
   ledger: ledgerBench,
   outages: outagesBench,
   replay: replayBench,
+  billing: billingBench,
 };
 
 async function main(): Promise<void> {

@@ -15,7 +15,8 @@ import { loadRoster } from './roster/load';
 import { WORKFLOW_BUNDLE } from './build/bundle-workflows';
 import { codecDataConverter, codecKeys } from './codec';
 import type { Config } from './config';
-import { connectWorker } from './connection';
+import { ensureBillingSchedule } from './billing-schedule';
+import { connectClient, connectWorker } from './connection';
 import type { LoadedPolicy } from './policy/load';
 
 /** The real world the activities talk to, from the configuration and the opened ledger. */
@@ -78,6 +79,7 @@ export async function createWorker(
 
 export async function runWorker(config: Config, policy: LoadedPolicy): Promise<void> {
   const { worker, ledger } = await createWorker(config, policy);
+  await ensureScheduleOrWarn(config, policy);
   console.log(
     `worker: polling task queue ${config.taskQueue} on ${config.temporalAddress} (policy ${policy.version}, ${describeLedger(config)})`,
   );
@@ -87,4 +89,26 @@ export async function runWorker(config: Config, policy: LoadedPolicy): Promise<v
     await ledger.close();
   }
   console.log('worker: stopped');
+}
+
+/**
+ * The month-close Schedule (I14), created or updated at every worker start so a deployment needs
+ * no extra step. A failure here is logged, not fatal: tickets and outages must not wait on it,
+ * and `sla credits schedule ensure` or `sla credits run` remain.
+ */
+async function ensureScheduleOrWarn(config: Config, policy: LoadedPolicy): Promise<void> {
+  try {
+    const client = await connectClient(config);
+    try {
+      const what = await ensureBillingSchedule(client, {
+        taskQueue: config.taskQueue,
+        zone: policy.policy.month.timeZone,
+      });
+      console.log(`worker: billing schedule ${what}`);
+    } finally {
+      await client.connection.close();
+    }
+  } catch (err) {
+    console.error(`worker: billing schedule not ensured: ${(err as Error).message}`);
+  }
 }

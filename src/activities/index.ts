@@ -7,6 +7,7 @@ import type { CustomerDirectory } from '../customers/directory';
 import type { Ledger } from '../ledger/types';
 import type { LoadedPolicy } from '../policy/load';
 import type { Roster } from '../roster/schema';
+import { createBillingActivities } from './billing';
 import { createEmailActivities, type Mailer } from './email';
 import { createOutageActivities } from './outages';
 import { createOutcomeActivities } from './outcomes';
@@ -42,6 +43,7 @@ export function createActivities(deps: ActivityDeps) {
       sendEmail: (message) => email.sendEmail(message),
       now: deps.now ?? Date.now,
     }),
+    ...createBillingActivities({ ...deps, sendEmail: (message) => email.sendEmail(message) }),
   };
 }
 

@@ -10,6 +10,7 @@ import type { LoadedPolicy } from '../policy/load';
 import { issuesOf, loadPolicy } from '../policy/load';
 import { computeCredit } from '../rules/credits';
 import { monthUptime, type MonthUptime } from '../rules/uptime';
+import { runCommand, scheduleCommand } from './billing';
 import { Instant, parseOptions, printJson, UsageError } from './io';
 
 const Id = z.string().min(1).max(200);
@@ -60,6 +61,7 @@ const ComputeOptions = z.object({
 export function creditsCommand(): Command {
   const cmd = new Command('credits').description('Monthly uptime and service credits (C1, C2, C14; I8–I10)');
   cmd.addCommand(computeCommand());
+  cmd.addCommand(runCommand()).addCommand(scheduleCommand());
   return cmd;
 }
 

@@ -23,6 +23,7 @@ import { outageCommand } from './outages';
 import { policyCommand } from './policy';
 import { uptimeCommand } from './uptime';
 import { processCommands } from './processes';
+import { reportCommand } from './report';
 
 export function program(): Command {
   const root = new Command('sla')
@@ -42,6 +43,7 @@ export function program(): Command {
     outageCommand(),
     uptimeCommand(),
     auditCommand(),
+    reportCommand(),
   ])
     root.addCommand(cmd);
   // Subcommands share the root's error handling and exit codes.

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { loadPolicy } from '../policy/load';
 import { parseDecimal, percentBelow } from '../rules/credits';
 import { accountingMonth, dailyUptime, monthUptime, type DayUptime } from '../rules/uptime';
-import { uptimeInputFromRecords } from '../rules/uptime-records';
+import { maintenanceInputs, outageInputs } from '../rules/ledger-inputs';
 import { iso, parseOptions, printJson, printTable } from './io';
 import { withLedger } from './ledger';
 
@@ -41,14 +41,14 @@ export function uptimeCommand(): Command {
       const [outages, maintenance] = await withLedger((ledger) =>
         Promise.all([ledger.outages(range), ledger.maintenance(range)]),
       );
-      const input = uptimeInputFromRecords({
+      const input = {
         month: opts.month,
         zone,
         noticeHours: policy.maintenanceNoticeHours,
-        region: opts.region,
-        outages,
-        maintenance,
-      });
+        ...(opts.region ? { region: opts.region } : {}),
+        outages: outageInputs(outages),
+        maintenance: maintenanceInputs(maintenance),
+      };
       const month = monthUptime(input);
       const days = dailyUptime(input);
       const metTarget = !percentBelow(month.uptime, parseDecimal(policy.uptime.targetPercent));

@@ -13,6 +13,8 @@ import { CreditEntrySchema, parseCustomers, parseRows } from './schema';
 import type {
   ClassificationChange,
   CreditEntry,
+  CreditFilter,
+  CreditedTotal,
   CustomerRecord,
   Ledger,
   MaintenanceRecord,
@@ -21,17 +23,7 @@ import type {
   WriteResult,
 } from './types';
 
-/** What has been credited so far for one customer and month: the base of an adjustment (I10). */
-export interface CreditedTotal {
-  customerId: string;
-  month: string;
-  currency: string;
-  /** The sum of every entry's creditMinor (credit and adjustments). */
-  creditedMinor: number;
-  entries: number;
-  /** The sequence the next adjustment takes (1 for the first). */
-  nextAdjustmentSequence: number;
-}
+export type { CreditedTotal } from './types';
 
 /** A write whose business key exists with different figures: a bug upstream, never overwritten. */
 export class LedgerConflictError extends Error {
@@ -187,6 +179,21 @@ function toOutcome(r: Row): TicketOutcome {
   };
 }
 
+/** The WHERE clause of a CreditFilter; its parameters come from creditParams, in this order. */
+const CREDIT_WHERE = `($1::text IS NULL OR month = $1) AND ($2::text IS NULL OR customer_id = $2)
+  AND ($3::text IS NULL OR customer_id > $3) AND ($4::text IS NULL OR customer_id <= $4)
+  AND ($5::timestamptz IS NULL OR created_at = $5::timestamptz)`;
+
+function creditParams(f: CreditFilter): unknown[] {
+  return [
+    f.month ?? null,
+    f.customerId ?? null,
+    f.customerRange?.after ?? null,
+    f.customerRange?.through ?? null,
+    f.createdAt ?? null,
+  ];
+}
+
 /** SQLSTATE classes 22 (data exception) and 23 (integrity constraint violation). */
 function isBadData(err: unknown): boolean {
   const code = (err as { code?: unknown }).code;
@@ -264,6 +271,21 @@ export class SqlLedger implements Ledger {
       [customerId],
     );
     return row ? toCustomer(row) : null;
+  }
+
+  async customersPage(page: { after: string | null; limit: number }): Promise<CustomerRecord[]> {
+    return (
+      await this.driver.query(
+        `SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE ($1::text IS NULL OR customer_id > $1)
+         ORDER BY customer_id LIMIT $2`,
+        [page.after, page.limit],
+      )
+    ).map(toCustomer);
+  }
+
+  async customerCount(): Promise<number> {
+    const [row] = await this.driver.query<Row>('SELECT count(*) AS n FROM customers');
+    return int(row?.n);
   }
 
   recordOutage(o: OutageRecord): Promise<WriteResult> {
@@ -389,13 +411,12 @@ export class SqlLedger implements Ledger {
     return { written, existing: entries.length - written };
   }
 
-  async creditEntries(filter: { month?: string; customerId?: string }): Promise<CreditEntry[]> {
+  async creditEntries(filter: CreditFilter): Promise<CreditEntry[]> {
     return (
       await this.driver.query(
-        `SELECT ${CREDIT_SELECT} FROM credit_entries
-         WHERE ($1::text IS NULL OR month = $1) AND ($2::text IS NULL OR customer_id = $2)
+        `SELECT ${CREDIT_SELECT} FROM credit_entries WHERE ${CREDIT_WHERE}
          ORDER BY month, customer_id, kind = 'adjustment', sequence`,
-        [filter.month ?? null, filter.customerId ?? null],
+        creditParams(filter),
       )
     ).map(toCredit);
   }
@@ -404,15 +425,14 @@ export class SqlLedger implements Ledger {
    * What has been credited per customer and month (credit plus adjustments), for the billing
    * workflow to compute an adjustment after close as the difference from this (I10).
    */
-  async creditedTotals(filter: { month?: string; customerId?: string } = {}): Promise<CreditedTotal[]> {
+  async creditedTotals(filter: CreditFilter = {}): Promise<CreditedTotal[]> {
     const rows = await this.driver.query<Row>(
       `SELECT customer_id, month, currency, sum(credit_minor) AS credited, count(*) AS entries,
               COALESCE(max(sequence) FILTER (WHERE kind = 'adjustment'), 0) AS last_adjustment
-       FROM credit_entries
-       WHERE ($1::text IS NULL OR month = $1) AND ($2::text IS NULL OR customer_id = $2)
+       FROM credit_entries WHERE ${CREDIT_WHERE}
        GROUP BY customer_id, month, currency
        ORDER BY month, customer_id, currency`,
-      [filter.month ?? null, filter.customerId ?? null],
+      creditParams(filter),
     );
     return rows.map((r) => ({
       customerId: str(r.customer_id),

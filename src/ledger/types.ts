@@ -108,6 +108,28 @@ export interface MonthClose {
 
 export type WriteResult = 'written' | 'exists';
 
+/** Which credit entries a read wants; every field narrows. */
+export interface CreditFilter {
+  month?: string;
+  customerId?: string;
+  /** Customers with ids in (after, through], in the ledger's id order: one billing batch. */
+  customerRange?: { after: string | null; through: string };
+  /** Entries written by one billing batch call (its deterministic write instant, ISO). */
+  createdAt?: string;
+}
+
+/** What has been credited so far for one customer and month: the base of an adjustment (I10). */
+export interface CreditedTotal {
+  customerId: string;
+  month: string;
+  currency: string;
+  /** The sum of every entry's creditMinor (credit and adjustments). */
+  creditedMinor: number;
+  entries: number;
+  /** The sequence the next adjustment takes (1 for the first). */
+  nextAdjustmentSequence: number;
+}
+
 export interface Ledger {
   /** Applies the schema migrations not yet applied (idempotent; safe from several processes). */
   migrate(): Promise<void>;
@@ -117,6 +139,9 @@ export interface Ledger {
   importCustomers(rows: CustomerRecord[]): Promise<{ inserted: number; updated: number }>;
   customers(): Promise<CustomerRecord[]>;
   customer(customerId: string): Promise<CustomerRecord | null>;
+  /** Customers in id order after `after` (null: from the first), at most `limit`: a billing batch. */
+  customersPage(page: { after: string | null; limit: number }): Promise<CustomerRecord[]>;
+  customerCount(): Promise<number>;
 
   recordOutage(outage: OutageRecord): Promise<WriteResult>;
   recordMaintenance(window: MaintenanceRecord): Promise<WriteResult>;
@@ -126,7 +151,9 @@ export interface Ledger {
 
   /** Writes each entry once (by business key) in one transaction. */
   appendCreditEntries(entries: CreditEntry[]): Promise<{ written: number; existing: number }>;
-  creditEntries(filter: { month?: string; customerId?: string }): Promise<CreditEntry[]>;
+  creditEntries(filter: CreditFilter): Promise<CreditEntry[]>;
+  /** Credited so far per customer and month (credit plus adjustments), for adjustments (I10). */
+  creditedTotals(filter?: CreditFilter): Promise<CreditedTotal[]>;
   recordMonthClose(close: MonthClose): Promise<WriteResult>;
   monthClose(month: string): Promise<MonthClose | null>;
 

@@ -1,0 +1,323 @@
+/**
+ * The billing month's facts and side effects (C2, C14; I8–I10, I14), for billingMonthWorkflow.
+ * A batch of customers is computed and written in one call and one transaction, and answers with
+ * a few counts only, so that 10,000 customers keep the workflow's history small.
+ *
+ * Idempotency: every entry has its business key (customer, month, kind, sequence); what a
+ * customer is owed is compared with what the ledger already credited (creditedTotals), so a
+ * retry after the write, or a re-run of a closed month, writes nothing, and only a changed figure
+ * (late outage data, I10) writes an adjustment of the difference. Entries carry the calling
+ * batch's write instant, fixed by the workflow, which is how a retried notice step finds the
+ * entries its batch wrote even when the retry itself wrote none.
+ */
+import { Context, log } from '@temporalio/activity';
+import { DateTime } from 'luxon';
+import type { CreditEntry, CustomerRecord, Ledger, MaintenanceRecord, OutageRecord } from '../ledger/types';
+import type { LoadedPolicy } from '../policy/load';
+import { computeCredit } from '../rules/credits';
+import { maintenanceInputs, outageInputs } from '../rules/ledger-inputs';
+import { accountingMonth, monthUptime, type MonthUptime } from '../rules/uptime';
+import type { EmailMessage } from './email';
+
+/** Notices sent at once by one batch's notice step. */
+const NOTICES_IN_FLIGHT = 8;
+
+export interface BillingDeps {
+  ledger: Ledger;
+  policy: () => LoadedPolicy;
+  sendEmail: (message: EmailMessage) => Promise<unknown>;
+}
+
+export interface BillingBatchInput {
+  month: string;
+  /** The last customer id of the previous batch; null for the first. */
+  after: string | null;
+  limit: number;
+  workflowId: string;
+  /** The workflow's instant for this batch (ISO): the entries' createdAt, the same on every retry. */
+  writtenAt: string;
+}
+
+export interface BillingBatchResult {
+  /** The batch's last customer id; null when there was nobody left. */
+  through: string | null;
+  customers: number;
+  /** Entries this batch call wrote, on this attempt or on one that failed after its commit. */
+  written: number;
+  adjustments: number;
+  /** Customers whose month (this call's entries) carry a credit, and the money by currency. */
+  credited: number;
+  creditMinorByCurrency: Record<string, number>;
+}
+
+/** The month's instants as the ledger's range: records overlapping them matter (I8). */
+function monthRange(month: string, zone: string): { from: string; to: string } {
+  const { start, end } = accountingMonth(month, zone);
+  return { from: new Date(start).toISOString(), to: new Date(end).toISOString() };
+}
+
+/** "YYYY-MM": exactly the months the policy's month zone defines (checked before any read). */
+function checkMonth(month: string): void {
+  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw new RangeError(`month: expected "YYYY-MM", got ${month}`);
+}
+
+/** Uptime per deployment region: every customer of a region has the same month (I9). */
+function uptimeByRegion(
+  month: string,
+  policy: LoadedPolicy['policy'],
+  outages: OutageRecord[],
+  maintenance: MaintenanceRecord[],
+): (region: string) => MonthUptime {
+  const outs = outageInputs(outages);
+  const windows = maintenanceInputs(maintenance);
+  const cache = new Map<string, MonthUptime>();
+  return (region) => {
+    let u = cache.get(region);
+    if (!u) {
+      u = monthUptime({
+        month,
+        zone: policy.month.timeZone,
+        noticeHours: policy.maintenanceNoticeHours,
+        region,
+        outages: outs,
+        maintenance: windows,
+      });
+      cache.set(region, u);
+    }
+    return u;
+  };
+}
+
+/** Deterministic per customer, month and entry, so a resent notice is recognisably the same. */
+export function creditNoticeMessageId(
+  e: Pick<CreditEntry, 'customerId' | 'month' | 'kind' | 'sequence'>,
+): string {
+  const id = e.customerId.replace(/[^A-Za-z0-9._-]/g, (c) => `=${c.charCodeAt(0).toString(16)}`);
+  return `<credit-${e.month}.${id}.${e.kind}-${e.sequence}@sla-engine>`;
+}
+
+/** Minor units in the currency's own precision, exactly (no floating point). */
+function money(minor: number, currency: string): string {
+  let digits = 2;
+  try {
+    digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions()
+      .maximumFractionDigits!;
+  } catch {
+    // An ISO code this Node does not know: two decimals, the common case.
+  }
+  const abs = String(Math.abs(minor)).padStart(digits + 1, '0');
+  const whole = abs.slice(0, abs.length - digits);
+  return `${minor < 0 ? '-' : ''}${whole}${digits ? `.${abs.slice(abs.length - digits)}` : ''} ${currency}`;
+}
+
+function noticeFor(customer: CustomerRecord, e: CreditEntry, zone: string): EmailMessage {
+  const label = DateTime.fromISO(`${e.month}-01`, { zone }).toFormat('LLLL yyyy');
+  const figures = [
+    `Month: ${label} (${zone})`,
+    `Measured uptime: ${e.uptimePercent} %`,
+    `Credit tier: ${e.creditPercent} % of the monthly fee (${money(e.monthlyFeeMinor, e.currency)})`,
+  ];
+  if (e.kind === 'credit') {
+    return {
+      messageId: creditNoticeMessageId(e),
+      to: customer.administrators,
+      subject: `Service credit for ${label}: ${money(e.creditMinor, e.currency)}`,
+      text: [
+        `Hello ${customer.name},`,
+        '',
+        `Your service's uptime for ${label} was below the level of our agreement, so a service credit`,
+        'is applied to your account automatically (no claim is needed).',
+        '',
+        ...figures,
+        `Credit: ${money(e.creditMinor, e.currency)}`,
+        '',
+        `Reference: ${e.customerId} ${e.month} credit #${e.sequence}`,
+      ].join('\n'),
+    };
+  }
+  return {
+    messageId: creditNoticeMessageId(e),
+    to: customer.administrators,
+    subject: `Service credit adjustment for ${label}: ${money(e.creditMinor, e.currency)}`,
+    text: [
+      `Hello ${customer.name},`,
+      '',
+      `Outage records for ${label} were completed after the month was closed; your service credit`,
+      'for that month is adjusted by the amount below.',
+      '',
+      ...figures,
+      `Adjustment: ${money(e.creditMinor, e.currency)}`,
+      '',
+      `Reference: ${e.customerId} ${e.month} adjustment #${e.sequence}`,
+    ].join('\n'),
+  };
+}
+
+export function createBillingActivities(deps: BillingDeps) {
+  return {
+    /** How many customers the month closes over (the progress total), and whether it is closed. */
+    async billingMonthStart(input: { month: string }): Promise<{ customers: number; closed: boolean }> {
+      checkMonth(input.month);
+      const [customers, close] = await Promise.all([
+        deps.ledger.customerCount(),
+        deps.ledger.monthClose(input.month),
+      ]);
+      return { customers, closed: close !== null };
+    },
+
+    /**
+     * One batch: each customer's uptime (their region, I9), tier and credit (I10), compared with
+     * what the ledger holds: nothing yet → the month's `credit` entry (sequence 1), written even
+     * at 0 so the month's figures are on record; a different credit → an `adjustment` of the
+     * difference at the next sequence; the same → nothing. All of the batch in one transaction.
+     */
+    async closeBillingBatch(input: BillingBatchInput): Promise<BillingBatchResult> {
+      checkMonth(input.month);
+      const { policy, version } = deps.policy();
+      const customers = await deps.ledger.customersPage({ after: input.after, limit: input.limit });
+      const empty = { customers: 0, written: 0, adjustments: 0, credited: 0, creditMinorByCurrency: {} };
+      if (!customers.length) return { through: null, ...empty };
+      const through = customers[customers.length - 1]!.customerId;
+      const range = monthRange(input.month, policy.month.timeZone);
+      const [outages, maintenance, totals] = await Promise.all([
+        deps.ledger.outages(range),
+        deps.ledger.maintenance(range),
+        deps.ledger.creditedTotals({ month: input.month, customerRange: { after: input.after, through } }),
+      ]);
+      const credited = new Map(totals.map((t) => [t.customerId, t]));
+      const uptimeOf = uptimeByRegion(input.month, policy, outages, maintenance);
+
+      const entries: CreditEntry[] = [];
+      for (const c of customers) {
+        const u = uptimeOf(c.region);
+        const credit = computeCredit(u.uptime, c.annualFeeMinor, policy.uptime.creditTiers);
+        const before = credited.get(c.customerId);
+        if (before && before.currency !== c.currency) {
+          // A change of currency after close is finance's to settle; an adjustment in another
+          // currency would add up amounts that cannot be added.
+          log.warn('customer currency changed after the month was credited; no adjustment written', {
+            customerId: c.customerId,
+            month: input.month,
+          });
+          continue;
+        }
+        const difference = credit.creditMinor - (before?.creditedMinor ?? 0);
+        if (before && difference === 0) continue;
+        entries.push({
+          customerId: c.customerId,
+          month: input.month,
+          kind: before ? 'adjustment' : 'credit',
+          sequence: before ? before.nextAdjustmentSequence : 1,
+          currency: c.currency,
+          uptimePercent: u.uptimePercent,
+          creditPercent: credit.creditPercent,
+          monthlyFeeMinor: credit.monthlyFeeMinor,
+          creditMinor: before ? difference : credit.creditMinor,
+          totalMs: u.totalMs,
+          excludedMs: u.excludedMs,
+          downtimeMs: u.downtimeMs,
+          outageIds: u.countedOutageIds,
+          maintenanceIds: u.qualifyingMaintenanceIds,
+          policyVersion: version,
+          workflowId: input.workflowId,
+          createdAt: input.writtenAt,
+        });
+      }
+      const { written } = await deps.ledger.appendCreditEntries(entries);
+
+      // The summary counts this batch call's entries, whether this attempt or an earlier one
+      // (crashed after its commit) wrote them: read back by the batch's write instant.
+      const mine =
+        written > 0 && written === entries.length ? entries : await batchEntries(deps.ledger, input, through);
+      const creditMinorByCurrency: Record<string, number> = {};
+      for (const e of mine) {
+        if (e.creditMinor === 0) continue;
+        creditMinorByCurrency[e.currency] = (creditMinorByCurrency[e.currency] ?? 0) + e.creditMinor;
+      }
+      return {
+        through,
+        customers: customers.length,
+        written: mine.length,
+        adjustments: mine.filter((e) => e.kind === 'adjustment').length,
+        credited: mine.filter((e) => e.creditMinor !== 0).length,
+        creditMinorByCurrency,
+      };
+    },
+
+    /**
+     * Emails a notice to the administrators of each customer whose entry from this batch carries
+     * money (a credit, or an adjustment of one). Progress is heartbeated, so a retry resumes after
+     * the last notice sent; a notice resent after a crash has the same Message-ID.
+     */
+    async sendCreditNotices(input: BillingBatchInput & { through: string }): Promise<{ sent: number }> {
+      const { policy } = deps.policy();
+      const due = (await batchEntries(deps.ledger, input, input.through)).filter((e) => e.creditMinor !== 0);
+      // The batch's customers in one read, not one per notice.
+      const customers = new Map(
+        (await deps.ledger.customersPage({ after: input.after, limit: input.limit })).map((c) => [
+          c.customerId,
+          c,
+        ]),
+      );
+      // Heartbeat: how many notices, from the first, are known sent; a retry starts there.
+      const resumeAt = (Context.current().info.heartbeatDetails as number | undefined) ?? 0;
+      const done = new Array<boolean>(due.length).fill(false);
+      let prefix = resumeAt;
+      let next = resumeAt;
+      let sent = 0;
+      // A few messages in flight: an SMTP round trip (or an outbox file) each, not a CPU cost.
+      await Promise.all(
+        Array.from({ length: NOTICES_IN_FLIGHT }, async () => {
+          while (next < due.length) {
+            const i = next++;
+            const e = due[i]!;
+            const customer = customers.get(e.customerId) ?? (await deps.ledger.customer(e.customerId));
+            if (customer?.administrators.length) {
+              await deps.sendEmail(noticeFor(customer, e, policy.month.timeZone));
+              sent++;
+            }
+            done[i] = true;
+            while (prefix < due.length && done[prefix]) prefix++;
+            Context.current().heartbeat(prefix);
+          }
+        }),
+      );
+      return { sent };
+    },
+
+    /** The month's close, once (I14): a re-run finds it and leaves it as it was. */
+    async recordBillingMonthClose(input: {
+      month: string;
+      workflowId: string;
+      closedAt: string;
+      customers: number;
+      totalCreditMinor: number;
+    }): Promise<'written' | 'exists'> {
+      return deps.ledger.recordMonthClose(input);
+    },
+
+    /**
+     * Which month a scheduled run closes and when it may (I14): the month before the one the
+     * schedule fired in (the policy's month zone), after the policy's grace period from its end.
+     * An activity, so the answer — policy, zone rules — is a fact in history.
+     */
+    async billingMonthToClose(input: { scheduledAt: string }): Promise<{ month: string; closeAt: string }> {
+      const { policy } = deps.policy();
+      const fired = DateTime.fromISO(input.scheduledAt, { zone: policy.month.timeZone });
+      const month = fired.startOf('month').minus({ months: 1 }).toFormat('yyyy-MM');
+      const { end } = accountingMonth(month, policy.month.timeZone);
+      return { month, closeAt: new Date(end + policy.month.closeGraceHours * 3_600_000).toISOString() };
+    },
+  };
+}
+
+/** The entries one batch call wrote, found by its write instant (the same on every retry). */
+function batchEntries(ledger: Ledger, input: BillingBatchInput, through: string): Promise<CreditEntry[]> {
+  return ledger.creditEntries({
+    month: input.month,
+    customerRange: { after: input.after, through },
+    createdAt: input.writtenAt,
+  });
+}
+
+export type BillingActivities = ReturnType<typeof createBillingActivities>;

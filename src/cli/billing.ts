@@ -1,0 +1,161 @@
+/**
+ * `sla credits run --month YYYY-MM` starts the month's billing workflow (or attaches to the one
+ * running: the workflow id is per month) and follows its `progress` query with a bar until it
+ * completes; `sla credits schedule ensure` creates or updates the monthly Schedule (I14).
+ */
+import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/client';
+import { SingleBar } from 'cli-progress';
+import { Command } from 'commander';
+import { z } from 'zod';
+import { BILLING_SCHEDULE_ID, ensureBillingSchedule } from '../billing-schedule';
+import { loadConfig } from '../config';
+import { connectClient } from '../connection';
+import { loadPolicy } from '../policy/load';
+import { accountingMonth } from '../rules/uptime';
+import {
+  billingMonthWorkflowId,
+  billingProgressQuery,
+  type BillingMonthInput,
+  type BillingProgress,
+} from '../workflows/billing-month';
+import { parseOptions, printJson, UsageError } from './io';
+import { formatMinor } from './ledger';
+
+const RunOptions = z.object({
+  month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'expected a month "YYYY-MM"'),
+  batchSize: z
+    .string()
+    .regex(/^\d+$/, 'expected a whole number of customers')
+    .transform(Number)
+    .refine((n) => n >= 1 && n <= 5_000, 'expected 1 to 5000')
+    .optional(),
+  json: z.boolean().optional(),
+});
+
+const POLL_MS = 500;
+
+export function runCommand(): Command {
+  return new Command('run')
+    .description("Closes a month's credits now (or follows the run in progress), with progress (I10, I14)")
+    .requiredOption('--month <YYYY-MM>', 'a calendar month that has ended, in the policy month time zone')
+    .option('--batch-size <n>', 'customers per batch (default 500)')
+    .option('--json', 'print the summary as JSON')
+    .addHelpText('after', '\nExample:\n  sla credits run --month 2026-10')
+    .action(async (raw: unknown) => {
+      const opts = parseOptions(RunOptions, raw);
+      const { policy } = loadPolicy();
+      const { end } = accountingMonth(opts.month, policy.month.timeZone);
+      if (end > Date.now()) {
+        throw new UsageError(`--month: ${opts.month} has not ended yet in ${policy.month.timeZone}`);
+      }
+      const config = loadConfig();
+      const client = await connectClient(config);
+      try {
+        const input: BillingMonthInput = {
+          month: opts.month,
+          ...(opts.batchSize ? { batchSize: opts.batchSize } : {}),
+        };
+        const handle = await client.workflow.start('billingMonthWorkflow', {
+          workflowId: billingMonthWorkflowId(opts.month),
+          taskQueue: config.taskQueue,
+          args: [input],
+          // Running: follow it. Closed: run it again, which writes only adjustments (I10).
+          workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+          workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+        });
+        const result = await follow(opts.month, handle.workflowId, client, opts.json === true);
+        if (opts.json) return printJson(result);
+        printSummary(result);
+      } finally {
+        await client.connection.close();
+      }
+    });
+}
+
+/** Polls the progress query (on stderr, so --json's stdout stays one document) until the result. */
+async function follow(
+  month: string,
+  workflowId: string,
+  client: Awaited<ReturnType<typeof connectClient>>,
+  quiet: boolean,
+): Promise<BillingProgress> {
+  // Without a run id the handle follows the chain across continue-as-new to its last run.
+  const handle = client.workflow.getHandle(workflowId);
+  const bar = new SingleBar({
+    format: `${month} [{bar}] {value}/{total} customers | {credited} credited | {notices} notices`,
+    stream: process.stderr,
+    noTTYOutput: !quiet,
+    notTTYSchedule: 2_000,
+    hideCursor: true,
+  });
+  let started = false;
+  const result = handle.result() as Promise<BillingProgress>;
+  let done = false;
+  void result.finally(() => (done = true)).catch(() => undefined);
+  try {
+    while (!done) {
+      try {
+        const p = await handle.query(billingProgressQuery);
+        const payload = { credited: p.credited, notices: p.noticesSent };
+        if (!started && !quiet) {
+          bar.start(Math.max(p.total, 1), p.done, payload);
+          started = true;
+        }
+        if (started) {
+          bar.setTotal(Math.max(p.total, 1));
+          bar.update(p.done, payload);
+        }
+      } catch {
+        // Between two runs of the chain, or before the first task: the next poll answers.
+      }
+      await Promise.race([result.catch(() => undefined), new Promise((r) => setTimeout(r, POLL_MS))]);
+    }
+    const final = await result;
+    if (started) bar.update(final.done, { credited: final.credited, notices: final.noticesSent });
+    return final;
+  } finally {
+    if (started) bar.stop();
+  }
+}
+
+function printSummary(p: BillingProgress): void {
+  const money = Object.entries(p.creditMinorByCurrency)
+    .map(([currency, minor]) => formatMinor(minor, currency))
+    .join(', ');
+  const lines = [
+    `${p.month}: ${p.done} customer(s) in ${p.batches} batch(es)`,
+    `  entries written   ${p.written}${p.adjustments ? ` (${p.adjustments} adjustment(s))` : ''}`,
+    `  credited          ${p.credited} customer(s)${money ? `: ${money}` : ''}`,
+    `  notices emailed   ${p.noticesSent}`,
+    `  month close       ${p.monthClose === 'written' ? 'recorded now' : 'already recorded by an earlier run'}`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+export function scheduleCommand(): Command {
+  const cmd = new Command('schedule').description('The Temporal Schedule that closes each month (I14)');
+  cmd.addCommand(
+    new Command('ensure')
+      .description(
+        'Creates or updates the schedule: 00:00 on the 1st (policy month zone), then the grace period',
+      )
+      .action(async () => {
+        const { policy } = loadPolicy();
+        const config = loadConfig();
+        const client = await connectClient(config);
+        try {
+          const what = await ensureBillingSchedule(client, {
+            taskQueue: config.taskQueue,
+            zone: policy.month.timeZone,
+          });
+          process.stdout.write(
+            `schedule ${BILLING_SCHEDULE_ID} ${what}: 00:00 on the 1st in ${policy.month.timeZone}, ` +
+              `closing the month before after ${policy.month.closeGraceHours} h\n`,
+          );
+        } finally {
+          await client.connection.close();
+        }
+      }),
+  );
+  return cmd;
+}

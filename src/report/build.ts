@@ -1,0 +1,258 @@
+/**
+ * The monthly SLA report (C14, I14) as data, built from ledger rows by a pure function: per
+ * customer and overall — uptime, downtime and excluded minutes, incidents (I9), credits (I10, from
+ * the credit entries: what was actually credited, adjustments included), L1 mean first response
+ * in coverage minutes (C6, I5) and L2/L3 on-time rates (C7, C8). The JSON of `sla report --json`
+ * and the input of the HTML renderer.
+ *
+ * Choices: uptime is recomputed from the records as they are now, so late outage data shows even
+ * before its adjustment is written; the credit columns are the ledger's. The overall uptime counts
+ * every record whatever its regions (the service as a whole). Support figures count tickets
+ * opened in the month, one measure per (ticket, resolution); a suspended SLA (I13) is counted
+ * apart, neither on time nor late.
+ */
+import type {
+  CreditEntry,
+  CustomerRecord,
+  MaintenanceRecord,
+  MonthClose,
+  OutageRecord,
+} from '../ledger/types';
+import type { TicketOutcome } from '../activities/outcomes';
+import { maintenanceInputs, outageInputs } from '../rules/ledger-inputs';
+import { dailyUptime, monthUptime, type DayUptime, type Incident, type UptimeInput } from '../rules/uptime';
+
+export interface ReportInput {
+  month: string;
+  /** policy.month.timeZone (I8) and policy.maintenanceNoticeHours (C1). */
+  zone: string;
+  noticeHours: number;
+  policyVersion: string;
+  customers: CustomerRecord[];
+  outages: OutageRecord[];
+  maintenance: MaintenanceRecord[];
+  credits: CreditEntry[];
+  outcomes: TicketOutcome[];
+  close: MonthClose | null;
+  /** Only this customer (its region's figures and its own). */
+  customerId?: string;
+}
+
+export interface ReportIncident {
+  start: string;
+  end: string;
+  downtimeMinutes: number;
+  outageIds: string[];
+  maintenanceIds: string[];
+}
+
+export interface UptimeFigures {
+  uptimePercent: string;
+  totalMinutes: number;
+  downtimeMinutes: number;
+  excludedMinutes: number;
+  incidents: ReportIncident[];
+}
+
+export interface SupportFigures {
+  l1: { measured: number; meanFirstResponseCoverageMinutes: number | null };
+  l2: OnTime;
+  l3: OnTime;
+  /** Tickets whose SLA was suspended (I13): not in the rates. */
+  suspended: number;
+}
+
+export interface OnTime {
+  measured: number;
+  onTime: number;
+  /** Percentage with one decimal, or null when nothing was measured. */
+  ratePercent: string | null;
+}
+
+export interface CustomerCredit {
+  /** Sum of the month's entries (credit and adjustments), in minor units. */
+  creditMinor: number;
+  currency: string;
+  creditPercent: number;
+  entries: number;
+  adjustments: number;
+}
+
+export interface CustomerReport extends UptimeFigures {
+  customerId: string;
+  name: string;
+  region: string;
+  /** null when no entry exists yet (the month is not closed for this customer). */
+  credit: CustomerCredit | null;
+  support: SupportFigures;
+}
+
+export interface RegionReport extends UptimeFigures {
+  region: string;
+  customers: number;
+  daily: DayUptime[];
+}
+
+export interface MonthReport {
+  month: string;
+  zone: string;
+  start: string;
+  end: string;
+  policyVersion: string;
+  closed: { closedAt: string; workflowId: string } | null;
+  overall: UptimeFigures & {
+    customers: number;
+    creditedCustomers: number;
+    creditMinorByCurrency: Record<string, number>;
+    support: SupportFigures;
+    daily: DayUptime[];
+  };
+  regions: RegionReport[];
+  customers: CustomerReport[];
+}
+
+const minutes = (ms: number) => Math.round(ms / 600) / 100;
+const iso = (t: number) => new Date(t).toISOString();
+
+function figures(input: UptimeInput): UptimeFigures & { start: number; end: number } {
+  const u = monthUptime(input);
+  return {
+    start: u.start,
+    end: u.end,
+    uptimePercent: u.uptimePercent,
+    totalMinutes: minutes(u.totalMs),
+    downtimeMinutes: minutes(u.downtimeMs),
+    excludedMinutes: minutes(u.excludedMs),
+    incidents: u.incidents.map((i: Incident) => ({
+      start: iso(i.start),
+      end: iso(i.end),
+      downtimeMinutes: minutes(i.downtimeMs),
+      outageIds: i.outageIds,
+      maintenanceIds: i.maintenanceIds,
+    })),
+  };
+}
+
+function onTime(outcomes: TicketOutcome[], level: 'L2' | 'L3'): OnTime {
+  const measured = outcomes.filter((o) => o.level === level && o.met !== null);
+  const met = measured.filter((o) => o.met).length;
+  return {
+    measured: measured.length,
+    onTime: met,
+    ratePercent: measured.length ? (Math.round((1000 * met) / measured.length) / 10).toFixed(1) : null,
+  };
+}
+
+function support(outcomes: TicketOutcome[]): SupportFigures {
+  const l1 = outcomes.filter((o) => o.level === 'L1' && o.coverageMinutesToFirstResponse !== null);
+  const sum = l1.reduce((s, o) => s + o.coverageMinutesToFirstResponse!, 0);
+  return {
+    l1: {
+      measured: l1.length,
+      meanFirstResponseCoverageMinutes: l1.length ? Math.round((100 * sum) / l1.length) / 100 : null,
+    },
+    l2: onTime(outcomes, 'L2'),
+    l3: onTime(outcomes, 'L3'),
+    suspended: outcomes.filter((o) => o.met === null).length,
+  };
+}
+
+function groupBy<T extends { customerId: string }>(rows: T[]): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const row of rows) {
+    const group = groups.get(row.customerId);
+    if (group) group.push(row);
+    else groups.set(row.customerId, [row]);
+  }
+  return groups;
+}
+
+export function buildMonthReport(input: ReportInput): MonthReport {
+  const base = {
+    month: input.month,
+    zone: input.zone,
+    noticeHours: input.noticeHours,
+    outages: outageInputs(input.outages),
+    maintenance: maintenanceInputs(input.maintenance),
+  };
+  const overall = figures(base);
+  const inMonth = (t: string) => {
+    const at = Date.parse(t);
+    return at >= overall.start && at < overall.end;
+  };
+  const customers = input.customerId
+    ? input.customers.filter((c) => c.customerId === input.customerId)
+    : input.customers;
+  const outcomes = input.outcomes.filter((o) => inMonth(o.openedAt));
+  const byCustomer = groupBy(outcomes);
+  const entries = groupBy(input.credits.filter((e) => e.month === input.month));
+
+  const regionNames = [...new Set(customers.map((c) => c.region))].sort();
+  const regions = new Map(
+    regionNames.map((region) => {
+      const f = figures({ ...base, region });
+      const { start: _s, end: _e, ...rest } = f;
+      return [
+        region,
+        {
+          region,
+          customers: customers.filter((c) => c.region === region).length,
+          ...rest,
+          daily: dailyUptime({ ...base, region }),
+        } satisfies RegionReport,
+      ];
+    }),
+  );
+
+  const creditMinorByCurrency: Record<string, number> = {};
+  let creditedCustomers = 0;
+  const customerReports = customers.map((c): CustomerReport => {
+    const { daily: _d, customers: _n, region: _r, ...uptime } = regions.get(c.region)!;
+    const mine = entries.get(c.customerId) ?? [];
+    let credit: CustomerCredit | null = null;
+    if (mine.length) {
+      const creditMinor = mine.reduce((s, e) => s + e.creditMinor, 0);
+      const last = mine[mine.length - 1]!;
+      credit = {
+        creditMinor,
+        currency: last.currency,
+        creditPercent: last.creditPercent,
+        entries: mine.length,
+        adjustments: mine.filter((e) => e.kind === 'adjustment').length,
+      };
+      if (creditMinor !== 0) {
+        creditedCustomers++;
+        creditMinorByCurrency[last.currency] = (creditMinorByCurrency[last.currency] ?? 0) + creditMinor;
+      }
+    }
+    return {
+      customerId: c.customerId,
+      name: c.name,
+      region: c.region,
+      ...uptime,
+      credit,
+      support: support(byCustomer.get(c.customerId) ?? []),
+    };
+  });
+
+  const { start, end, ...overallFigures } = overall;
+  const wanted = new Set(customers.map((c) => c.customerId));
+  return {
+    month: input.month,
+    zone: input.zone,
+    start: iso(start),
+    end: iso(end),
+    policyVersion: input.policyVersion,
+    closed: input.close ? { closedAt: input.close.closedAt, workflowId: input.close.workflowId } : null,
+    overall: {
+      ...overallFigures,
+      customers: customers.length,
+      creditedCustomers,
+      creditMinorByCurrency,
+      support: support(input.customerId ? outcomes.filter((o) => wanted.has(o.customerId)) : outcomes),
+      daily: dailyUptime(base),
+    },
+    regions: [...regions.values()],
+    customers: customerReports,
+  };
+}

@@ -1,0 +1,202 @@
+// `sla report` over a seeded ledger (C14, I14): the JSON figures per customer and overall, the
+// self-contained HTML page, and — where Debian's chromium is installed — that it renders.
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TicketOutcome } from '../../src/activities/outcomes';
+import { createBillingActivities } from '../../src/activities/billing';
+import { openLedger } from '../../src/ledger';
+import { loadPolicy } from '../../src/policy';
+import type { MonthReport } from '../../src/report/build';
+import { maintenanceRecord, outageRecord } from '../helpers/billing';
+import { seedLedgerDir, testCustomer } from '../helpers/ledger';
+
+const ROOT = join(__dirname, '..', '..');
+const dir = mkdtempSync(join(tmpdir(), 'sla-report-'));
+
+function sla(args: string[]) {
+  const r = spawnSync(
+    join(ROOT, 'node_modules', '.bin', 'vite-node'),
+    [join(ROOT, 'test', 'fixtures', 'sla-cli.ts'), ...args],
+    { env: { ...process.env, SLA_DATA_DIR: dir, DATABASE_URL: '' }, encoding: 'utf8' },
+  );
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+const outcome = (ticketId: string, over: Partial<TicketOutcome>): TicketOutcome => ({
+  ticketId,
+  resolution: 1,
+  customerId: 'acme',
+  level: 'L1',
+  ruleId: 'rule',
+  policyVersion: 'test',
+  openedAt: '2026-10-14T14:00:00Z',
+  clockStart: '2026-10-14T14:00:00Z',
+  due: '2026-10-14T14:15:00Z',
+  firstResponseAt: '2026-10-14T14:10:00Z',
+  coverageMinutesToFirstResponse: 10,
+  met: true,
+  slaState: 'met',
+  suspendedReason: null,
+  resolvedAt: '2026-10-15T14:00:00Z',
+  stepsFired: [],
+  ...over,
+});
+
+beforeAll(async () => {
+  const ledgerDir = await seedLedgerDir(dir);
+  const ledger = await openLedger({ databaseUrl: undefined, ledgerDir });
+  try {
+    await ledger.migrate();
+    await ledger.importCustomers([
+      testCustomer('acme', { name: 'Acme <Inc>', region: 'ca-central' }),
+      testCustomer('globex', { region: 'eu-west', currency: 'EUR' }),
+    ]);
+    await ledger.recordOutage(outageRecord('o-1', '2026-10-06T14:00:00Z', 30, ['ca-central']));
+    await ledger.recordOutage(outageRecord('o-2', '2026-10-20T02:00:00Z', 500, ['eu-west']));
+    await ledger.recordMaintenance(maintenanceRecord('m-1', '2026-10-12T06:00:00Z', 90, ['ca-central']));
+    for (const o of [
+      outcome('t-1', {}),
+      outcome('t-2', { coverageMinutesToFirstResponse: 20, met: false }),
+      outcome('t-3', { level: 'L2', met: true }),
+      outcome('t-4', { level: 'L2', met: false }),
+      outcome('t-5', { level: 'L3', met: true, customerId: 'globex' }),
+      outcome('t-6', { level: 'L2', met: null, slaState: 'suspended', suspendedReason: 'I13' }),
+      // Opened in September: another month's figure.
+      outcome('t-7', { openedAt: '2026-09-30T12:00:00Z', coverageMinutesToFirstResponse: 500 }),
+    ])
+      await ledger.recordTicketOutcome(o);
+    // The month closed by the billing activities themselves (outside Temporal: no notice step).
+    const acts = createBillingActivities({
+      ledger,
+      policy: () => loadPolicy({}),
+      sendEmail: () => Promise.resolve(),
+    });
+    await acts.closeBillingBatch({
+      month: '2026-10',
+      after: null,
+      limit: 10,
+      workflowId: 'billing-month-2026-10',
+      writtenAt: '2026-11-04T04:00:00.000Z',
+    });
+    await acts.recordBillingMonthClose({
+      month: '2026-10',
+      workflowId: 'billing-month-2026-10',
+      closedAt: '2026-11-04T04:00:01.000Z',
+      customers: 2,
+      totalCreditMinor: 125_000,
+    });
+  } finally {
+    await ledger.close();
+  }
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('sla report', () => {
+  it('--json gives per-customer and overall uptime, incidents, credits and support figures', () => {
+    const r = sla(['report', '--month', '2026-10', '--json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout) as MonthReport;
+    expect(report).toMatchObject({
+      month: '2026-10',
+      zone: 'America/Toronto',
+      start: '2026-10-01T04:00:00.000Z',
+      end: '2026-11-01T04:00:00.000Z',
+      closed: { closedAt: '2026-11-04T04:00:01.000Z', workflowId: 'billing-month-2026-10' },
+      overall: {
+        customers: 2,
+        creditedCustomers: 2,
+        creditMinorByCurrency: { CAD: 25_000, EUR: 100_000 },
+        downtimeMinutes: 530,
+        excludedMinutes: 90,
+        support: {
+          l1: { measured: 2, meanFirstResponseCoverageMinutes: 15 },
+          l2: { measured: 2, onTime: 1, ratePercent: '50.0' },
+          l3: { measured: 1, onTime: 1, ratePercent: '100.0' },
+          suspended: 1,
+        },
+      },
+    });
+    expect(report.overall.incidents).toHaveLength(2);
+    expect(report.overall.daily).toHaveLength(31);
+    const acme = report.customers.find((c) => c.customerId === 'acme')!;
+    expect(acme).toMatchObject({
+      region: 'ca-central',
+      uptimePercent: '99.9327', // (T − 90 min − 30 min) / (T − 90 min)
+      downtimeMinutes: 30,
+      excludedMinutes: 90,
+      credit: { creditMinor: 25_000, currency: 'CAD', creditPercent: 25, entries: 1, adjustments: 0 },
+      support: { l1: { measured: 2, meanFirstResponseCoverageMinutes: 15 }, l2: { ratePercent: '50.0' } },
+    });
+    expect(acme.incidents).toEqual([
+      {
+        start: '2026-10-06T14:00:00.000Z',
+        end: '2026-10-06T14:30:00.000Z',
+        downtimeMinutes: 30,
+        outageIds: ['o-1'],
+        maintenanceIds: [],
+      },
+    ]);
+    const day6 = report.regions.find((g) => g.region === 'ca-central')!.daily[5]!;
+    expect(day6).toMatchObject({ date: '2026-10-06', downtimeMs: 30 * 60_000, uptimePercent: '97.9167' });
+  });
+
+  it('--customer narrows the report to one customer and its region', () => {
+    const r = sla(['report', '--month', '2026-10', '--customer', 'globex', '--json']);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout) as MonthReport;
+    expect(report.customers.map((c) => c.customerId)).toEqual(['globex']);
+    expect(report.regions.map((g) => g.region)).toEqual(['eu-west']);
+    expect(report.overall).toMatchObject({ creditMinorByCurrency: { EUR: 100_000 } });
+    expect(report.overall.support.l3).toMatchObject({ measured: 1 });
+    expect(sla(['report', '--month', '2026-10', '--customer', 'nobody'])).toMatchObject({
+      code: 2,
+      stderr: 'sla: --customer: no customer nobody\n',
+    });
+  });
+
+  it('--html writes a self-contained page with the charts, and it renders in headless Chromium', () => {
+    const html = join(dir, 'report.html');
+    const r = sla(['report', '--month', '2026-10', '--html', html]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('2026-10 (America/Toronto) — closed 2026-11-04T04:00:01.000Z');
+    const page = readFileSync(html, 'utf8');
+    // Self-contained: no script, no external resource of any kind.
+    expect(page).not.toMatch(/<script|<link|src=|url\(|https?:\/\//i);
+    expect(page).toContain('Acme &lt;Inc&gt;');
+    expect(page).not.toContain('Acme <Inc>');
+    expect(page.match(/<svg class="chart"/g)).toHaveLength(4); // overall, 2 regions, timeline
+    expect(page).toContain('<title>2026-10-06: 97.9167 % (down 30.0 min, excluded 0.0 min)</title>');
+    expect(page).toContain('250.00 CAD');
+    expect(page).toContain('1,000.00 EUR');
+
+    const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find(existsSync);
+    if (!chromium) return;
+    const png = join(dir, 'report.png');
+    const shot = spawnSync(
+      chromium,
+      [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        `--screenshot=${png}`,
+        '--window-size=1280,1600',
+        `file://${html}`,
+      ],
+      { encoding: 'utf8', timeout: 60_000 },
+    );
+    expect(shot.status).toBe(0);
+    const bytes = readFileSync(png);
+    expect(bytes.subarray(1, 4).toString()).toBe('PNG');
+    // A blank page compresses to a few KB; the charts and tables make it far larger.
+    expect(statSync(png).size).toBeGreaterThan(40_000);
+    // To look at it: SLA_REPORT_SCREENSHOT=/tmp/report.png npx vitest run test/e2e/report-cli.test.ts
+    if (process.env.SLA_REPORT_SCREENSHOT) {
+      copyFileSync(png, process.env.SLA_REPORT_SCREENSHOT);
+      copyFileSync(html, process.env.SLA_REPORT_SCREENSHOT.replace(/\.png$/, '.html'));
+    }
+  });
+});

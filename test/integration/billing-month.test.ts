@@ -1,0 +1,294 @@
+// The billing month on the real dev server (I14): the Schedule ensured idempotently and
+// triggered, closing the month just ended exactly once (asserted in SQL) even when triggered
+// again; `sla credits run` re-running it writes nothing; and the worker killed mid-month-close
+// and restarted → exactly one entry per customer and month, on PGlite and on PostgreSQL.
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { promisify } from 'node:util';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { DateTime } from 'luxon';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createActivities } from '../../src/activities';
+import { outboxMailer } from '../../src/activities/email';
+import { BILLING_SCHEDULE_ID, ensureBillingSchedule } from '../../src/billing-schedule';
+import { ledgerDirectory } from '../../src/customers/directory';
+import { openLedger, type SqlLedger } from '../../src/ledger';
+import { loadPolicy, parsePolicy } from '../../src/policy';
+import { loadRoster } from '../../src/roster/load';
+import {
+  billingMonthWorkflow,
+  billingMonthWorkflowId,
+  billingProgressQuery,
+  type BillingProgress,
+  type BillingScheduleResult,
+} from '../../src/workflows/billing-month';
+import { outageRecord } from '../helpers/billing';
+import { WORKFLOWS } from '../helpers/engine';
+import { createTestLedger, testCustomer, type LedgerKind, type TestLedger } from '../helpers/ledger';
+import { startDevServer, workflowBundle } from '../helpers/temporal';
+
+const ROOT = join(__dirname, '..', '..');
+const ZONE = 'America/Toronto';
+const dir = mkdtempSync(join(tmpdir(), 'sla-billing-it-'));
+// No grace: a trigger today closes last month at once, whatever day of the month the test runs.
+const policyFile = join(dir, 'policy.json');
+const noGrace = { ...loadPolicy({}).policy, month: { timeZone: ZONE, closeGraceHours: 0 } };
+writeFileSync(policyFile, JSON.stringify(noGrace));
+const policy = parsePolicy(noGrace, policyFile);
+
+async function waitFor<T>(
+  check: () => Promise<T> | T,
+  what: string,
+  timeoutMs = 60_000,
+): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v) return v;
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Entries per customer and closes of a month, straight from SQL. */
+async function counts(ledger: SqlLedger, month: string) {
+  const [row] = await ledger.driver.query<{
+    customers: unknown;
+    entries: unknown;
+    most: unknown;
+    closes: unknown;
+  }>(
+    `SELECT count(DISTINCT customer_id) AS customers, count(*) AS entries,
+            COALESCE(max(n), 0) AS most, (SELECT count(*) FROM month_closes WHERE month = $1) AS closes
+     FROM (SELECT customer_id, count(*) OVER (PARTITION BY customer_id) AS n FROM credit_entries WHERE month = $1) e`,
+    [month],
+  );
+  return {
+    customers: Number(row!.customers),
+    entries: Number(row!.entries),
+    most: Number(row!.most),
+    closes: Number(row!.closes),
+  };
+}
+
+let env: TestWorkflowEnvironment;
+beforeAll(async () => {
+  env = await startDevServer();
+});
+afterAll(async () => {
+  await env?.teardown();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the billing Schedule (dev server)', () => {
+  const taskQueue = 'billing-schedule';
+  const lastMonth = DateTime.now().setZone(ZONE).startOf('month').minus({ months: 1 }).toFormat('yyyy-MM');
+  let ledger: TestLedger;
+  let worker: Worker;
+  let running: Promise<void>;
+
+  beforeAll(async () => {
+    ledger = await createTestLedger('pglite');
+    await ledger.importCustomers(Array.from({ length: 30 }, (_, i) => testCustomer(`s-${i}`)));
+    const start = DateTime.fromFormat(`${lastMonth}-10 12:00`, 'yyyy-MM-dd HH:mm', { zone: ZONE });
+    await ledger.recordOutage(outageRecord('o-sched', start.toUTC().toISO()!, 60, ['ca-central']));
+    worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowBundle: await workflowBundle(WORKFLOWS),
+      activities: createActivities({
+        policy: () => policy,
+        roster: () => loadRoster(undefined),
+        customers: ledgerDirectory(ledger),
+        mailer: outboxMailer(join(dir, 'outbox')),
+        emailFrom: 'SLA engine <sla-engine@test.example>',
+        paging: { send: () => Promise.resolve() },
+        ledger,
+      }),
+    });
+    running = worker.run();
+  });
+  afterAll(async () => {
+    worker?.shutdown();
+    await running;
+    await ledger?.cleanup();
+  });
+
+  it('is created once and updated after: 00:00 on the 1st in the month zone', async () => {
+    const options = { taskQueue, zone: ZONE };
+    expect(await ensureBillingSchedule(env.client, options)).toBe('created');
+    expect(await ensureBillingSchedule(env.client, options)).toBe('updated');
+    const description = await env.client.schedule.getHandle(BILLING_SCHEDULE_ID).describe();
+    expect(description.spec.timezone).toBe(ZONE);
+    expect(description.spec.calendars?.[0]).toMatchObject({
+      dayOfMonth: [{ start: 1, end: 1, step: 1 }],
+      hour: [{ start: 0, end: 0, step: 1 }],
+    });
+    expect(description.action).toMatchObject({ workflowType: 'billingScheduleWorkflow', taskQueue });
+  });
+
+  it('triggered twice, closes the month just ended once', async () => {
+    const handle = env.client.schedule.getHandle(BILLING_SCHEDULE_ID);
+    await handle.trigger();
+    await waitFor(async () => (await counts(ledger, lastMonth)).closes === 1, 'the month close');
+    await handle.trigger();
+    const results = await waitFor(async () => {
+      const runs: BillingScheduleResult[] = [];
+      for await (const w of env.client.workflow.list({ query: `WorkflowType = 'billingScheduleWorkflow'` })) {
+        if (w.status.name !== 'COMPLETED') return null;
+        runs.push((await env.client.workflow.getHandle(w.workflowId).result()) as BillingScheduleResult);
+      }
+      return runs.length === 2 ? runs : null;
+    }, 'both scheduled runs');
+    expect(results.map((r) => [r.month, r.started]).sort()).toEqual([
+      [lastMonth, false],
+      [lastMonth, true],
+    ]);
+    expect(await counts(ledger, lastMonth)).toEqual({ customers: 30, entries: 30, most: 1, closes: 1 });
+    const [entry] = await ledger.creditEntries({ month: lastMonth, customerId: 's-0' });
+    expect(entry).toMatchObject({ workflowId: billingMonthWorkflowId(lastMonth), creditPercent: 50 }); // 60 min of a 30/31-day month
+  });
+
+  it('`sla credits run` re-runs the closed month with a progress bar and writes nothing', async () => {
+    // Asynchronously: the worker serving the run lives in this process.
+    const r = await promisify(execFile)(
+      join(ROOT, 'node_modules', '.bin', 'vite-node'),
+      [join(ROOT, 'test', 'fixtures', 'sla-cli.ts'), 'credits', 'run', '--month', lastMonth, '--json'],
+      {
+        env: {
+          ...process.env,
+          TEMPORAL_ADDRESS: env.address,
+          SLA_TASK_QUEUE: taskQueue,
+          SLA_POLICY_FILE: policyFile,
+        },
+        encoding: 'utf8',
+      },
+    );
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      month: lastMonth,
+      phase: 'closed',
+      done: 30,
+      total: 30,
+      written: 0,
+      alreadyClosed: true,
+      monthClose: 'exists',
+    });
+  });
+});
+
+describe.each<LedgerKind>(['pglite', 'postgres'])('the worker killed mid-month-close (%s)', (kind) => {
+  const taskQueue = `billing-kill-${kind}`;
+  // One month per ledger: both drills share the dev server, and the workflow id is per month.
+  const month = kind === 'pglite' ? '2026-09' : '2026-10';
+  const CUSTOMERS = 3_000;
+  let ledger: TestLedger;
+  const workers: ChildProcess[] = [];
+
+  function startWorker(): Promise<ChildProcess> {
+    const child = spawn(
+      join(ROOT, 'node_modules', '.bin', 'vite-node'),
+      [join(ROOT, 'test', 'fixtures', 'worker-process.ts')],
+      {
+        env: {
+          ...process.env,
+          ...ledger.settings,
+          TEMPORAL_ADDRESS: env.address,
+          SLA_TASK_QUEUE: taskQueue,
+          SLA_DATA_DIR: join(dir, kind),
+          SLA_POLICY_FILE: policyFile,
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    workers.push(child);
+    const lines: string[] = [];
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`worker did not start:\n${lines.join('\n')}`)), 90_000);
+      for (const stream of [child.stdout, child.stderr]) {
+        createInterface({ input: stream }).on('line', (line) => {
+          lines.push(line);
+          if (line.includes('worker: polling task queue')) {
+            clearTimeout(timer);
+            resolve(child);
+          }
+        });
+      }
+    });
+  }
+  const kill = async (child: ChildProcess) => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+  };
+
+  beforeAll(async () => {
+    ledger = await createTestLedger(kind);
+    await ledger.importCustomers(
+      Array.from({ length: CUSTOMERS }, (_, i) =>
+        testCustomer(`k-${String(i).padStart(5, '0')}`, { region: i % 2 ? 'ca-central' : 'eu-west' }),
+      ),
+    );
+    await ledger.recordOutage(outageRecord('o-kill', `${month}-06T14:00:00Z`, 30, ['ca-central']));
+    // The embedded ledger belongs to one process at a time: the worker's, until the drill ends.
+    if (kind === 'pglite') await ledger.close();
+  });
+  afterAll(async () => {
+    for (const w of workers) await kill(w);
+    await ledger?.cleanup();
+  });
+
+  // Two worker processes start (each bundles the workflows): minutes on a loaded machine.
+  it(
+    'gives exactly one entry per customer and one close, asserted in SQL',
+    { timeout: 300_000 },
+    async () => {
+      let worker = await startWorker();
+      const handle = await env.client.workflow.start(billingMonthWorkflow, {
+        workflowId: billingMonthWorkflowId(month),
+        taskQueue,
+        args: [{ month, batchSize: 100 }],
+      });
+      // Killed while batches are being written: some done, most not.
+      const atKill = await waitFor(async () => {
+        const p = await handle.query(billingProgressQuery);
+        return p.done >= 200 ? p : null;
+      }, 'the first batches');
+      await kill(worker);
+      expect(atKill.done).toBeLessThan(CUSTOMERS);
+
+      worker = await startWorker();
+      const result: BillingProgress = await handle.result();
+      await kill(worker);
+      expect(result).toMatchObject({
+        done: CUSTOMERS,
+        total: CUSTOMERS,
+        written: CUSTOMERS,
+        monthClose: 'written',
+      });
+      expect(result.credited).toBe(CUSTOMERS / 2);
+
+      const check =
+        kind === 'pglite'
+          ? await openLedger({ databaseUrl: undefined, ledgerDir: ledger.settings.SLA_LEDGER_DIR! })
+          : ledger;
+      try {
+        expect(await counts(check, month)).toEqual({
+          customers: CUSTOMERS,
+          entries: CUSTOMERS,
+          most: 1,
+          closes: 1,
+        });
+      } finally {
+        if (check !== ledger) await check.close();
+      }
+    },
+  );
+});

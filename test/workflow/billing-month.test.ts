@@ -1,0 +1,253 @@
+// The billing month (C2, C14; I8–I10, I14) on the time-skipping server over a PGlite ledger with a
+// real SMTP server: credits at each tier, notices by email, a re-run that writes nothing, late
+// outage data as adjustments, and an activity that fails after its commit and is retried.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createActivities } from '../../src/activities';
+import { smtpMailer } from '../../src/activities/email';
+import { creditNoticeMessageId } from '../../src/activities/billing';
+import { ledgerDirectory } from '../../src/customers/directory';
+import type { Ledger } from '../../src/ledger';
+import { loadPolicy } from '../../src/policy';
+import { loadRoster } from '../../src/roster/load';
+import {
+  billingMonthWorkflow,
+  billingMonthWorkflowId,
+  billingProgressQuery,
+  type BillingProgress,
+} from '../../src/workflows/billing-month';
+import { maintenanceRecord, outageRecord } from '../helpers/billing';
+import { WORKFLOWS } from '../helpers/engine';
+import { HISTORIES_DIR } from '../helpers/histories';
+import { createTestLedger, testCustomer, type TestLedger } from '../helpers/ledger';
+import { TestSmtpServer } from '../helpers/smtp';
+import { startTimeSkipping, workflowBundle } from '../helpers/temporal';
+
+const TASK_QUEUE = 'billing-test';
+// Annual 1,200,000 → monthly 100,000: the tiers pay 25,000 / 50,000 / 100,000.
+const customers = [
+  testCustomer('a-central', { region: 'ca-central' }),
+  testCustomer('b-west', {
+    region: 'eu-west',
+    currency: 'EUR',
+    administrators: ['x@b.example', 'y@b.example'],
+  }),
+  testCustomer('c-au', { region: 'au-east' }),
+  testCustomer('d-us', { region: 'us-east' }),
+  testCustomer('e-central', { region: 'ca-central', annualFeeMinor: 1_000_001 }),
+  // Enough customers in batches of 2 for the run to continue as new (10 batches a run).
+  ...Array.from({ length: 20 }, (_, i) =>
+    testCustomer(`f-${String(i).padStart(2, '0')}`, { region: 'us-east' }),
+  ),
+];
+
+describe('billing month workflow', () => {
+  let env: TestWorkflowEnvironment;
+  let ledger: TestLedger;
+  let smtp: TestSmtpServer;
+  let worker: Worker;
+  let running: Promise<void>;
+  /** Months whose first batch write "crashes" once after its commit (the retry drill). */
+  const crashAfterCommit = new Set<string>();
+
+  beforeAll(async () => {
+    [env, ledger] = await Promise.all([startTimeSkipping(), createTestLedger('pglite')]);
+    smtp = new TestSmtpServer();
+    const smtpUrl = await smtp.start();
+    await ledger.importCustomers(customers);
+    // The ledger as the activities see it, except for a write that commits and then fails.
+    const flaky: Ledger = Object.create(ledger) as Ledger;
+    flaky.appendCreditEntries = async (entries) => {
+      const result = await ledger.appendCreditEntries(entries);
+      const month = entries[0]?.month;
+      if (month && crashAfterCommit.delete(month)) throw new Error('worker lost after the commit');
+      return result;
+    };
+    const policy = loadPolicy({});
+    const roster = loadRoster(undefined);
+    worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue: TASK_QUEUE,
+      workflowBundle: await workflowBundle(WORKFLOWS),
+      activities: createActivities({
+        policy: () => policy,
+        roster: () => roster,
+        customers: ledgerDirectory(ledger),
+        mailer: smtpMailer(smtpUrl),
+        emailFrom: 'SLA engine <sla-engine@test.example>',
+        paging: { send: () => Promise.resolve() },
+        ledger: flaky,
+      }),
+    });
+    running = worker.run();
+  });
+  afterAll(async () => {
+    worker?.shutdown();
+    await running;
+    await env?.teardown();
+    await Promise.all([smtp?.stop(), ledger?.cleanup()]);
+  });
+
+  /** First run ids, for the golden history of a chain that continues as new. */
+  const firstRuns: string[] = [];
+  const runMonth = async (month: string): Promise<BillingProgress> => {
+    const handle = await env.client.workflow.start(billingMonthWorkflow, {
+      workflowId: billingMonthWorkflowId(month),
+      taskQueue: TASK_QUEUE,
+      args: [{ month, batchSize: 2 }],
+      workflowTaskTimeout: '1 hour',
+    });
+    firstRuns.push(handle.firstExecutionRunId);
+    return handle.result();
+  };
+
+  const credits = async (month: string) =>
+    Object.fromEntries(
+      (await ledger.creditEntries({ month })).map((e) => [
+        `${e.customerId} ${e.kind} #${e.sequence}`,
+        e.creditMinor,
+      ]),
+    );
+
+  it('I9/I10: closes October 2026 with one credit entry per customer, at each tier, and notices by email', async () => {
+    // October 2026 in Toronto is 744 h: 99.95 % allows 22.32 min of downtime, 99.9 % 44.64, 99 % 446.4.
+    for (const record of [
+      outageRecord('o-central', '2026-10-06T14:00:00Z', 30, ['ca-central']), // 99.9328 % → 25 %
+      outageRecord('o-west', '2026-10-07T10:00:00Z', 60, ['eu-west']), // 99.8656 % → 50 %
+      outageRecord('o-au', '2026-10-08T02:00:00Z', 480, ['au-east']), // 98.9247 % → 100 %
+      // C3 / C4: recorded but not counted.
+      outageRecord('o-external', '2026-10-09T02:00:00Z', 600, ['ca-central'], 'external'),
+      outageRecord('o-partial', '2026-10-10T02:00:00Z', 600, ['us-east'], 'partial'),
+      // I14: open across the month end (23:50 → 00:20 Toronto): only its 10 October minutes count.
+      outageRecord('o-boundary', '2026-11-01T03:50:00Z', 30, ['us-east']),
+    ])
+      await ledger.recordOutage(record);
+    // A cancelled window never ran; an announced one that ran as planned is excluded.
+    await ledger.recordMaintenance(
+      maintenanceRecord('m-cancelled', '2026-10-20T06:00:00Z', 600, ['ca-central'], { status: 'cancelled' }),
+    );
+    await ledger.recordMaintenance(maintenanceRecord('m-au', '2026-10-21T06:00:00Z', 120, ['au-east']));
+
+    const progress = await runMonth('2026-10');
+    expect(progress).toMatchObject({
+      month: '2026-10',
+      phase: 'closed',
+      total: 25,
+      done: 25,
+      batches: 13,
+      written: 25,
+      adjustments: 0,
+      credited: 4,
+      creditMinorByCurrency: { CAD: 25_000 + 100_000 + 20_833, EUR: 50_000 },
+      noticesSent: 4,
+      alreadyClosed: false,
+      monthClose: 'written',
+    });
+    expect(await credits('2026-10')).toMatchObject({
+      'a-central credit #1': 25_000,
+      'b-west credit #1': 50_000,
+      'c-au credit #1': 100_000,
+      'd-us credit #1': 0,
+      // 25 % × 1,000,001 / 12 = 20,833.3958… → 20,833 (rounded once, half-up).
+      'e-central credit #1': 20_833,
+      'f-19 credit #1': 0,
+    });
+    const [d] = await ledger.creditEntries({ month: '2026-10', customerId: 'd-us' });
+    expect(d).toMatchObject({ downtimeMs: 10 * 60_000, uptimePercent: '99.9776', outageIds: ['o-boundary'] });
+    const [c] = await ledger.creditEntries({ month: '2026-10', customerId: 'c-au' });
+    expect(c).toMatchObject({ excludedMs: 120 * 60_000, maintenanceIds: ['m-au'], creditPercent: 100 });
+    expect(await ledger.monthClose('2026-10')).toMatchObject({
+      month: '2026-10',
+      workflowId: 'billing-month-2026-10',
+      customers: 25,
+    });
+
+    // The notices: one per credited customer, to its administrators, with a fixed Message-ID.
+    const notice = smtp.byMessageId(
+      creditNoticeMessageId({ customerId: 'b-west', month: '2026-10', kind: 'credit', sequence: 1 }),
+    );
+    expect(notice).toHaveLength(1);
+    expect(notice[0]!.to.sort()).toEqual(['x@b.example', 'y@b.example']);
+    expect(notice[0]!.subject).toBe('Service credit for October 2026: 500.00 EUR');
+    expect(notice[0]!.text).toContain('Measured uptime: 99.8656 %');
+    expect(smtp.received.map((m) => m.messageId).sort()).toEqual(
+      ['a-central', 'b-west', 'c-au', 'e-central'].map((customerId) =>
+        creditNoticeMessageId({ customerId, month: '2026-10', kind: 'credit', sequence: 1 }),
+      ),
+    );
+
+    // The progress query answers on the closed month too (the last run of the chain).
+    const queried = await env.client.workflow
+      .getHandle(billingMonthWorkflowId('2026-10'))
+      .query(billingProgressQuery);
+    expect(queried).toMatchObject({ done: 25, total: 25, phase: 'closed' });
+
+    if (process.env.SLA_WRITE_HISTORIES === '1') {
+      // The first run of the chain: batches, notices and the continue-as-new.
+      const history = await env.client.workflow
+        .getHandle(billingMonthWorkflowId('2026-10'), firstRuns[0])
+        .fetchHistory();
+      writeFileSync(join(HISTORIES_DIR, 'billingMonthWorkflow-october.json'), `${historyToJSON(history)}\n`);
+    }
+  });
+
+  it('I14: re-running a closed month writes nothing and sends nothing', async () => {
+    const before = await credits('2026-10');
+    const mails = smtp.received.length;
+    const progress = await runMonth('2026-10');
+    expect(progress).toMatchObject({
+      done: 25,
+      written: 0,
+      adjustments: 0,
+      credited: 0,
+      noticesSent: 0,
+      alreadyClosed: true,
+      monthClose: 'exists',
+    });
+    expect(await credits('2026-10')).toEqual(before);
+    expect(smtp.received).toHaveLength(mails);
+  });
+
+  it('I10: outage data that arrives after the close gives adjustments of the difference, never edits', async () => {
+    // 20 more minutes in ca-central: 50 min → 99.8880 % → 50 %.
+    await ledger.recordOutage(outageRecord('o-late', '2026-10-15T14:00:00Z', 20, ['ca-central']));
+    const progress = await runMonth('2026-10');
+    expect(progress).toMatchObject({ written: 2, adjustments: 2, credited: 2, noticesSent: 2 });
+    expect(await credits('2026-10')).toMatchObject({
+      'a-central credit #1': 25_000,
+      'a-central adjustment #1': 25_000,
+      'e-central credit #1': 20_833,
+      // 50 % × 1,000,001 / 12 = 41,666.79… → 41,667, less the 20,833 already credited.
+      'e-central adjustment #1': 20_834,
+    });
+    expect((await ledger.creditEntries({ month: '2026-10' })).length).toBe(27);
+    const adjustment = smtp.byMessageId(
+      creditNoticeMessageId({ customerId: 'a-central', month: '2026-10', kind: 'adjustment', sequence: 1 }),
+    );
+    expect(adjustment[0]?.subject).toBe('Service credit adjustment for October 2026: 250.00 CAD');
+    // The close is the first run's, untouched.
+    expect(await ledger.monthClose('2026-10')).toMatchObject({ customers: 25 });
+  });
+
+  it('an activity that fails after its commit is retried: one entry per customer, and its notices still go out', async () => {
+    await ledger.recordOutage(outageRecord('o-sept', '2026-09-10T14:00:00Z', 60, ['ca-central']));
+    crashAfterCommit.add('2026-09');
+    const progress = await runMonth('2026-09');
+    expect(crashAfterCommit.has('2026-09')).toBe(false); // the crash happened
+    expect(progress).toMatchObject({ done: 25, written: 25, credited: 2, noticesSent: 2 });
+    const rows = await ledger.driver.query<{ customer_id: string; n: number }>(
+      `SELECT customer_id, count(*)::int AS n FROM credit_entries WHERE month = '2026-09' GROUP BY customer_id`,
+    );
+    expect(rows).toHaveLength(25);
+    expect(rows.every((r) => Number(r.n) === 1)).toBe(true);
+    expect(
+      smtp.byMessageId(
+        creditNoticeMessageId({ customerId: 'a-central', month: '2026-09', kind: 'credit', sequence: 1 }),
+      ),
+    ).toHaveLength(1);
+  });
+});

@@ -136,8 +136,8 @@ export async function billingBench(): Promise<BenchResult[]> {
       console.log(
         `billing month: ${CUSTOMERS} customers, ${OUTAGES} outages in ${seconds.toFixed(1)} s end to end ` +
           `(${formatRate(CUSTOMERS / seconds)} customers/s; ${result.batches} batches, ${result.credited} credited, ` +
-          `${result.noticesSent} notices); credit writes ${formatRate(ledgerRate)} rows/s beside a bare INSERT … ` +
-          `SELECT of the same rows ${formatRate(bareRate)} rows/s (ratio ${ratio.toFixed(2)})`,
+          `${result.noticesSent} notices); credit writes ${formatRate(ledgerRate)} rows/s beside a bare bulk ` +
+          `INSERT of the same rows ${formatRate(bareRate)} rows/s (ratio ${ratio.toFixed(2)})`,
       );
       return [
         {

@@ -35,26 +35,13 @@ import type {
 import { maintenanceChecks } from '../model/maintenance-checks';
 import { noticeMessageId, noticeQualification, overrunMs } from '../rules/maintenance';
 import { SlaState, SlaWindowStart } from '../search-attributes';
+import { DELIVERY, LEDGER_WRITE, LOOKUP } from './activity-options';
 
 /** Policy and audience lookups: local activities, recorded in history as markers. */
-const lookups = proxyLocalActivities<Activities>({
-  startToCloseTimeout: '10 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
-});
-const notify = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  // 4xx and connection trouble are retried for about an hour; a late notice is recorded as late.
-  retry: {
-    initialInterval: '1 second',
-    backoffCoefficient: 2,
-    maximumInterval: '5 minutes',
-    maximumAttempts: 20,
-  },
-});
-const store = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
-});
+const lookups = proxyLocalActivities<Activities>(LOOKUP);
+// A notice retried for up to an hour goes out late, and is recorded as late.
+const notify = proxyActivities<Activities>(DELIVERY);
+const store = proxyActivities<Activities>(LEDGER_WRITE);
 
 export interface NoticeDelivery {
   customerId: string;

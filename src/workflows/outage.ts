@@ -36,16 +36,11 @@ import type {
 import { outageChecks } from '../model/outage-checks';
 import { dueOccurrences, engagementDue, engagementMet, stepOccurrence } from '../rules/outage-plan';
 import { SlaDueAt, SlaKind, SlaPhase, SlaState } from '../search-attributes';
+import { LEDGER_WRITE, LOOKUP } from './activity-options';
 
 /** Policy and roster lookups: local activities, recorded in history as markers. */
-const lookups = proxyLocalActivities<Activities>({
-  startToCloseTimeout: '10 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
-});
-const store = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
-});
+const lookups = proxyLocalActivities<Activities>(LOOKUP);
+const store = proxyActivities<Activities>(LEDGER_WRITE);
 /** A page that cannot get through within a few minutes is recorded as failed; the chain goes on. */
 const notify = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',

@@ -35,30 +35,17 @@ import type {
 } from '../model/ticket';
 import type { Level } from '../policy/schema';
 import { SlaCustomer, SlaDueAt, SlaLevel, SlaState as SlaStateKey } from '../search-attributes';
+import { DELIVERY, LEDGER_WRITE, LOOKUP } from './activity-options';
 
 /**
  * Facts (classification, clocks, routing, audiences, coverage minutes) are quick lookups in the
  * policy, calendar and roster: local activities, recorded in history as markers without a
  * round trip through the server. Side effects (email, pages, the outcome) are real activities.
  */
-const lookups = proxyLocalActivities<Activities>({
-  startToCloseTimeout: '10 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
-});
-const store = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
-});
-const notify = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  // 4xx and connection trouble are retried for about an hour; then the step records the failure.
-  retry: {
-    initialInterval: '1 second',
-    backoffCoefficient: 2,
-    maximumInterval: '5 minutes',
-    maximumAttempts: 20,
-  },
-});
+const lookups = proxyLocalActivities<Activities>(LOOKUP);
+const store = proxyActivities<Activities>(LEDGER_WRITE);
+// A delivery that still fails after about an hour is recorded as failed in its step.
+const notify = proxyActivities<Activities>(DELIVERY);
 
 export interface FiredStep {
   id: string;

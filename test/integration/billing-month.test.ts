@@ -29,6 +29,7 @@ import {
 import { outageRecord } from '../helpers/billing';
 import { WORKFLOWS } from '../helpers/engine';
 import { createTestLedger, testCustomer, type LedgerKind, type TestLedger } from '../helpers/ledger';
+import { TEST_CODEC_KEYS, testDataConverter } from '../helpers/codec';
 import { startDevServer, workflowBundle } from '../helpers/temporal';
 
 const ROOT = join(__dirname, '..', '..');
@@ -81,7 +82,8 @@ async function counts(ledger: SqlLedger, month: string) {
 
 let env: TestWorkflowEnvironment;
 beforeAll(async () => {
-  env = await startDevServer();
+  // Encrypted like production: the worker processes below carry the same test keys.
+  env = await startDevServer(testDataConverter());
 });
 afterAll(async () => {
   await env?.teardown();
@@ -113,6 +115,7 @@ describe('the billing Schedule (dev server)', () => {
         paging: { send: () => Promise.resolve() },
         ledger,
       }),
+      dataConverter: testDataConverter(),
     });
     running = worker.run();
   });
@@ -167,6 +170,7 @@ describe('the billing Schedule (dev server)', () => {
           ...process.env,
           TEMPORAL_ADDRESS: env.address,
           SLA_TASK_QUEUE: taskQueue,
+          SLA_CODEC_KEYS: TEST_CODEC_KEYS,
           SLA_POLICY_FILE: policyFile,
         },
         encoding: 'utf8',
@@ -202,6 +206,7 @@ describe.each<LedgerKind>(['pglite', 'postgres'])('the worker killed mid-month-c
           ...ledger.settings,
           TEMPORAL_ADDRESS: env.address,
           SLA_TASK_QUEUE: taskQueue,
+          SLA_CODEC_KEYS: TEST_CODEC_KEYS,
           SLA_DATA_DIR: join(dir, kind),
           SLA_POLICY_FILE: policyFile,
         },

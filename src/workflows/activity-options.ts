@@ -1,0 +1,28 @@
+/**
+ * Activity options the workflows share, so that a lookup, a ledger write or a delivery to people
+ * is retried the same way in each of them.
+ */
+import type { ActivityOptions, LocalActivityOptions } from '@temporalio/workflow';
+
+/** Facts from the policy, calendar and roster: local activities, recorded in history as markers. */
+export const LOOKUP: LocalActivityOptions = {
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+};
+
+/** Ledger writes: idempotent by their key, so retried until they land. */
+export const LEDGER_WRITE: ActivityOptions = {
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+};
+
+/** Email to people: 4xx and connection trouble are retried for about an hour, then recorded. */
+export const DELIVERY: ActivityOptions = {
+  startToCloseTimeout: '30 seconds',
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '5 minutes',
+    maximumAttempts: 20,
+  },
+};

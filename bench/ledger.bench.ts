@@ -7,6 +7,7 @@
  * Target: the ledger at least 0.5 of the bare rate. Also: a retry of the same 10,000 (all exist).
  */
 import type { CreditEntry } from '../src/ledger';
+import { CHUNK, CREDIT_RECORD, creditJson } from '../src/ledger/sql-ledger';
 import { createTestLedger, type LedgerKind, type TestLedger } from '../test/helpers/ledger';
 import { formatRate, type BenchResult } from './util';
 
@@ -43,33 +44,10 @@ const BARE_TABLE = `CREATE TABLE bare_credit_entries (customer_id text, month te
 /** The bare side: the same JSON-document bulk INSERT the ledger uses, in one transaction. */
 async function bareInsert(ledger: TestLedger, rows: CreditEntry[]): Promise<void> {
   await ledger.driver.transaction(async (tx) => {
-    for (let at = 0; at < rows.length; at += 5_000) {
-      const doc = JSON.stringify(
-        rows.slice(at, at + 5_000).map((e) => ({
-          customer_id: e.customerId,
-          month: e.month,
-          kind: e.kind,
-          sequence: e.sequence,
-          currency: e.currency,
-          uptime_percent: e.uptimePercent,
-          credit_percent: e.creditPercent,
-          monthly_fee_minor: e.monthlyFeeMinor,
-          credit_minor: e.creditMinor,
-          total_ms: e.totalMs,
-          excluded_ms: e.excludedMs,
-          downtime_ms: e.downtimeMs,
-          outage_ids: e.outageIds,
-          maintenance_ids: e.maintenanceIds,
-          policy_version: e.policyVersion,
-          workflow_id: e.workflowId,
-          created_at: e.createdAt,
-        })),
-      );
+    for (let at = 0; at < rows.length; at += CHUNK) {
+      const doc = JSON.stringify(rows.slice(at, at + CHUNK).map(creditJson));
       await tx.query(
-        `INSERT INTO bare_credit_entries SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(customer_id text,
-           month text, kind text, sequence integer, currency text, uptime_percent numeric, credit_percent numeric,
-           monthly_fee_minor bigint, credit_minor bigint, total_ms bigint, excluded_ms bigint, downtime_ms bigint,
-           outage_ids text[], maintenance_ids text[], policy_version text, workflow_id text, created_at timestamptz)`,
+        `INSERT INTO bare_credit_entries SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(${CREDIT_RECORD})`,
         [doc],
       );
     }

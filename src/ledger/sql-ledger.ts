@@ -31,7 +31,7 @@ export class LedgerConflictError extends Error {
 }
 
 /** Credit entries per statement: one JSON document of a few MB at most. */
-const CHUNK = 5_000;
+export const CHUNK = 5_000;
 
 type Row = Record<string, unknown>;
 
@@ -98,12 +98,12 @@ const CREDIT_COLUMNS = `customer_id, month, kind, sequence, currency, uptime_per
 /** Read back with the exact decimal as text, whatever a driver makes of numeric. */
 const CREDIT_SELECT = CREDIT_COLUMNS.replace('uptime_percent', 'uptime_percent::text AS uptime_percent');
 /** The record type of a credit entry in a JSON document (jsonb_to_recordset). */
-const CREDIT_RECORD = `customer_id text, month text, kind text, sequence integer, currency text,
+export const CREDIT_RECORD = `customer_id text, month text, kind text, sequence integer, currency text,
   uptime_percent numeric, credit_percent numeric, monthly_fee_minor bigint, credit_minor bigint,
   total_ms bigint, excluded_ms bigint, downtime_ms bigint, outage_ids text[], maintenance_ids text[],
   policy_version text, workflow_id text, created_at timestamptz`;
 
-function creditJson(e: CreditEntry): Row {
+export function creditJson(e: CreditEntry): Row {
   return {
     customer_id: e.customerId,
     month: e.month,

@@ -1,6 +1,7 @@
 // Shared by the property tests that hold the workflows' zod-free message checks to the zod schemas
 // the client, CLI and API parse with: the fields each names, and values near every rule's edges.
 import fc from 'fast-check';
+import { expect, it } from 'vitest';
 
 interface Schema {
   safeParse(v: unknown): { success: true } | { success: false; error: { issues: { path: PropertyKey[] }[] } };
@@ -100,3 +101,29 @@ export const listOf = (items: fc.Arbitrary<unknown>, max: number) =>
     { weight: 1, arbitrary: fc.array(items, { minLength: max - 1, maxLength: max + 1 }) },
     { weight: 1, arbitrary: items.chain((x) => fc.constant([x, x])) },
   );
+
+/**
+ * One property per message: on generated messages (mostly well-shaped, sometimes any value), the
+ * zod-free check and the zod schema give the same verdict and name the same fields.
+ */
+export function itAgreesWithZod<K extends string>(
+  schemas: Record<K, Schema>,
+  checks: Record<K, (input: unknown) => void>,
+  message: fc.Arbitrary<unknown>,
+  numRuns: number,
+): void {
+  for (const name of Object.keys(schemas) as K[]) {
+    it(`${name}: same verdict and same fields named, on generated messages`, () => {
+      fc.assert(
+        fc.property(
+          fc.oneof({ weight: 20, arbitrary: message }, { weight: 1, arbitrary: anyValue }),
+          (input) => {
+            const { zodFields, checkFields } = fieldsNamed(schemas[name], checks[name], input);
+            expect(checkFields).toEqual(zodFields);
+          },
+        ),
+        { numRuns },
+      );
+    });
+  }
+}

@@ -11,7 +11,7 @@ import {
   RescheduleMaintenance,
   StartMaintenance,
 } from '../../src/model/maintenance';
-import { anyValue, field, fieldsNamed, idLike, instantLike, listOf, textLike } from '../helpers/checks';
+import { field, idLike, itAgreesWithZod, instantLike, listOf, textLike } from '../helpers/checks';
 
 const pairs = {
   reschedule: RescheduleMaintenance,
@@ -59,20 +59,7 @@ const message = fc
   .map(([m, w]) => ({ ...m, ...w }));
 
 describe('maintenance workflow checks (zod-free) agree with the zod schemas', () => {
-  for (const name of Object.keys(pairs) as (keyof typeof pairs)[]) {
-    it(`${name}: same verdict and same fields named, on generated messages`, () => {
-      fc.assert(
-        fc.property(
-          fc.oneof({ weight: 20, arbitrary: message }, { weight: 1, arbitrary: anyValue }),
-          (input) => {
-            const { zodFields, checkFields } = fieldsNamed(pairs[name], maintenanceChecks[name], input);
-            expect(checkFields).toEqual(zodFields);
-          },
-        ),
-        { numRuns: 1000 },
-      );
-    });
-  }
+  itAgreesWithZod(pairs, maintenanceChecks, message, 1000);
 
   const window = { requestId: 'r-1', start: '2026-11-30T14:05:00Z', end: '2026-11-30T12:00:00Z' };
 

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { messageChecks } from '../../src/model/message-checks';
 import { Assign, Escalate, FirstResponse, Reclassify, Reopen, Reply, Resolve } from '../../src/model/ticket';
-import { anyValue, field, fieldsNamed, idLike, instantLike, textLike } from '../helpers/checks';
+import { field, idLike, itAgreesWithZod, instantLike, textLike } from '../helpers/checks';
 
 const pairs = {
   assign: Assign,
@@ -31,20 +31,7 @@ const message = fc.record(
 );
 
 describe('workflow message checks (zod-free) agree with the zod schemas', () => {
-  for (const name of Object.keys(pairs) as (keyof typeof pairs)[]) {
-    it(`${name}: same verdict and same fields named, on generated messages`, () => {
-      fc.assert(
-        fc.property(
-          fc.oneof({ weight: 20, arbitrary: message }, { weight: 1, arbitrary: anyValue }),
-          (input) => {
-            const { zodFields, checkFields } = fieldsNamed(pairs[name], messageChecks[name], input);
-            expect(checkFields).toEqual(zodFields);
-          },
-        ),
-        { numRuns: 500 },
-      );
-    });
-  }
+  itAgreesWithZod(pairs, messageChecks, message, 500);
 
   it('names the field and what is wrong with it', () => {
     expect(() =>

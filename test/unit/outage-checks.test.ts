@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { outageChecks } from '../../src/model/outage-checks';
 import { AcknowledgeOutage, ClassifyOutage, ReceivedReport, ResolveOutage } from '../../src/model/outage';
-import { anyValue, field, fieldsNamed, idLike, instantLike, listOf, textLike } from '../helpers/checks';
+import { field, idLike, itAgreesWithZod, instantLike, listOf, textLike } from '../helpers/checks';
 
 const pairs = {
   report: ReceivedReport,
@@ -51,20 +51,7 @@ const message = fc.record(
 );
 
 describe('outage workflow checks (zod-free) agree with the zod schemas', () => {
-  for (const name of Object.keys(pairs) as (keyof typeof pairs)[]) {
-    it(`${name}: same verdict and same fields named, on generated messages`, () => {
-      fc.assert(
-        fc.property(
-          fc.oneof({ weight: 20, arbitrary: message }, { weight: 1, arbitrary: anyValue }),
-          (input) => {
-            const { zodFields, checkFields } = fieldsNamed(pairs[name], outageChecks[name], input);
-            expect(checkFields).toEqual(zodFields);
-          },
-        ),
-        { numRuns: 1000 },
-      );
-    });
-  }
+  itAgreesWithZod(pairs, outageChecks, message, 1000);
 
   it('accepts a well-formed report and classification (I9: regions may repeat, the workflow dedups)', () => {
     const report = {

@@ -355,9 +355,7 @@ export function createBillingActivities(deps: BillingDeps) {
      * schedule fired in (the policy's month zone), after the policy's grace period from its end.
      * An activity, so the answer — policy, zone rules — is a fact in history.
      */
-    async billingMonthToClose(input: {
-      scheduledAt: string;
-    }): Promise<{
+    async billingMonthToClose(input: { scheduledAt: string }): Promise<{
       month: string;
       closeAt: string;
       timeZone: string;

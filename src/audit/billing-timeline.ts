@@ -275,14 +275,15 @@ export function billingScheduleInterpreter(): Interpreter {
   return {
     started(_args, ev) {
       const at = ev.searchAttributes?.TemporalScheduledStartTime;
-      const scheduled = Array.isArray(at) ? at[0] : at;
+      // Search attributes decode as lists (one ISO instant here).
+      const scheduled = (Array.isArray(at) ? (at as unknown[])[0] : at) as string | undefined;
       return [
         {
           at: ev.at,
           eventId: ev.id,
           kind: 'triggered',
           summary: scheduled
-            ? `started by the month-close Schedule, action due ${short(String(scheduled))}`
+            ? `started by the month-close Schedule, action due ${short(scheduled)}`
             : 'started by hand (no Schedule instant: the start time decides the month)',
         },
       ];

@@ -64,4 +64,30 @@ export async function historyChain(
   return chain;
 }
 
+/** A history's own run id (its first event says it). */
+function runIdOf(history: History): string | null {
+  return history.events?.[0]?.workflowExecutionStartedEventAttributes?.originalExecutionRunId || null;
+}
+
+/**
+ * Runs given in any order (exported files), put in chain order by their "continued from" links;
+ * a set that is not one chain (a gap, another workflow's run) is refused with what is wrong.
+ */
+export function orderChain(histories: History[]): History[] {
+  if (histories.length < 2) return histories;
+  const byPrevious = new Map(histories.map((h) => [previousRunOf(h), h]));
+  const ids = new Set(histories.map(runIdOf));
+  const firsts = histories.filter((h) => !ids.has(previousRunOf(h)));
+  if (firsts.length !== 1)
+    throw new Error(`the histories are not one continue-as-new chain: ${firsts.length} of them start it`);
+  const chain = [firsts[0]!];
+  for (let next = byPrevious.get(runIdOf(firsts[0]!)); next; next = byPrevious.get(runIdOf(next)))
+    chain.push(next);
+  if (chain.length !== histories.length)
+    throw new Error(
+      `the histories are not one continue-as-new chain: ${chain.length} of ${histories.length} follow each other`,
+    );
+  return chain;
+}
+
 export type { Timeline, TimelineEntry } from './timeline';

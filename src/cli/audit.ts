@@ -15,7 +15,7 @@ import { loadConfig } from '../config';
 import { loadPolicy } from '../policy';
 import { Instant as ModelInstant } from '../model/ticket';
 import type { HistoryToReplay, ReplaySummary } from '../audit/replay';
-import { NotFoundError } from '../errors';
+import { InvalidInputError, NotFoundError } from '../errors';
 import type { Timeline } from '../audit/timeline';
 import { EXIT, parseOptions, printJson } from './io';
 
@@ -88,6 +88,17 @@ async function currentBundle() {
     },
   });
   return { code };
+}
+
+/** An exported history; a file that cannot be read or parsed is a bad `--file`, named. */
+function readHistoryFile<H>(file: string, parse: (text: string) => H): H {
+  try {
+    return parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new InvalidInputError([
+      { path: 'file', message: `${file}: not a readable history (${(err as Error).message.split('\n')[0]})` },
+    ]);
+  }
 }
 
 /** The zone of the policy in force, for histories that do not record theirs (display only). */
@@ -169,11 +180,16 @@ export function auditCommand(): Command {
     .option('--json', 'machine-readable output')
     .action(async (workflowId: string, raw: unknown) => {
       const opts = parseOptions(TimelineOptions, raw);
-      const [{ config, dataConverter }, { timelineOf, historyChain }, { parseHistoryJson }] =
+      const [{ config, dataConverter }, { timelineOf, historyChain, orderChain }, { parseHistoryJson }] =
         await Promise.all([codecs(), import('../audit'), import('../audit/history')]);
       let histories;
       if (opts.file) {
-        histories = opts.file.map((f) => parseHistoryJson(readFileSync(f, 'utf8')));
+        try {
+          histories = orderChain(opts.file.map((f) => readHistoryFile(f, parseHistoryJson)));
+        } catch (err) {
+          if (err instanceof InvalidInputError) throw err;
+          throw new InvalidInputError([{ path: 'file', message: (err as Error).message }]);
+        }
       } else {
         const { connectClient } = await import('../connection');
         const client = await connectClient(config);

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { historyChain, INTERPRETERS, timelineOf, type Timeline } from '../../src/audit';
+import { historyChain, INTERPRETERS, orderChain, timelineOf, type Timeline } from '../../src/audit';
 import type { CustomerMonth } from '../../src/audit/billing-timeline';
 import { formatTimeline } from '../../src/cli/audit';
 import { decodeHistory, parseHistoryJson } from '../../src/audit/history';
@@ -334,6 +334,14 @@ describe('billing month timeline (C2, C14; I8–I10, I14)', () => {
     });
     expect(runs).toEqual([read(october[0]!), latest]);
     expect(fetched).toEqual([undefined, [...byRun.keys()][0]]);
+  });
+
+  it('exported runs given in any order are put in chain order; runs of different workflows are refused', () => {
+    const [first, second] = october.map(read);
+    expect(orderChain([second!, first!])).toEqual([first, second]);
+    expect(() => orderChain([second!, read('outageWorkflow-late-ack')])).toThrow(
+      'the histories are not one continue-as-new chain: 2 of them start it',
+    );
   });
 
   it("the Schedule's trigger: the month, the grace timer (I14), the month's workflow started and finished", async () => {

@@ -25,7 +25,10 @@ import {
   type BillingProgress,
 } from '../../src/workflows/billing-month';
 import { maintenanceRecord, outageRecord } from '../helpers/billing';
-import { testDataConverter } from '../helpers/codec';
+import { historyChain, timelineOf } from '../../src/audit';
+import type { CustomerMonth } from '../../src/audit/billing-timeline';
+import { AesGcmCodec } from '../../src/codec';
+import { testDataConverter, testKeys } from '../helpers/codec';
 import { WORKFLOWS } from '../helpers/engine';
 import { HISTORIES_DIR, saveHistory } from '../helpers/histories';
 import { createTestLedger, testCustomer, type TestLedger } from '../helpers/ledger';
@@ -110,6 +113,15 @@ describe('billing month workflow', () => {
     firstRuns.push(handle.firstExecutionRunId);
     return handle.result();
   };
+
+  /** The month's timeline as `sla audit timeline` builds it: every run of its latest chain. */
+  const auditMonth = async (month: string) =>
+    timelineOf(
+      await historyChain((runId) =>
+        env.client.workflow.getHandle(billingMonthWorkflowId(month), runId).fetchHistory(),
+      ),
+      [new AesGcmCodec(testKeys())],
+    );
 
   const credits = async (month: string) =>
     Object.fromEntries(
@@ -223,6 +235,10 @@ describe('billing month workflow', () => {
     });
     expect(await credits('2026-10')).toEqual(before);
     expect(smtp.received).toHaveLength(mails);
+    // The audit reads the same from history: every customer's figures, nothing written.
+    const customers = (await auditMonth('2026-10')).facts.customers as CustomerMonth[];
+    expect(customers).toHaveLength(25);
+    expect(customers.every((c) => c.written === null)).toBe(true);
   });
 
   it('I10: outage data that arrives after the close gives adjustments of the difference, never edits', async () => {
@@ -244,6 +260,19 @@ describe('billing month workflow', () => {
     expect(adjustment[0]?.subject).toBe('Service credit adjustment for October 2026: 250.00 CAD');
     // The close is the first run's, untouched.
     expect(await ledger.monthClose('2026-10')).toMatchObject({ customers: 25 });
+    // From history alone: the new tier and credit, and the adjustment of the difference written.
+    const customers = (await auditMonth('2026-10')).facts.customers as CustomerMonth[];
+    expect(customers.find((c) => c.customerId === 'e-central')).toMatchObject({
+      uptimePercent: '99.8880',
+      outageIds: ['o-central', 'o-late'],
+      creditPercent: 50,
+      creditMinor: 41_667,
+      written: { kind: 'adjustment', sequence: 1, amountMinor: 20_834 },
+    });
+    expect(customers.filter((c) => c.written !== null).map((c) => c.customerId)).toEqual([
+      'a-central',
+      'e-central',
+    ]);
   });
 
   it('an activity that fails after its commit is retried: one entry per customer, and its notices still go out', async () => {

@@ -14,7 +14,7 @@ import { Context, log } from '@temporalio/activity';
 import { DateTime } from 'luxon';
 import type { CreditEntry, CustomerRecord, Ledger, MaintenanceRecord, OutageRecord } from '../ledger/types';
 import type { LoadedPolicy } from '../policy/load';
-import { computeCredit } from '../rules/credits';
+import { computeCredit, formatMinor as money } from '../rules/credits';
 import { maintenanceInputs, outageInputs } from '../rules/ledger-inputs';
 import { accountingMonth, monthUptime, type MonthUptime } from '../rules/uptime';
 import type { EmailMessage } from './email';
@@ -48,6 +48,47 @@ export interface BillingBatchResult {
   /** Customers whose month (this call's entries) carry a credit, and the money by currency. */
   credited: number;
   creditMinorByCurrency: Record<string, number>;
+  /**
+   * The figures behind every customer of the batch, for the audit (issue 8: a month's timeline is
+   * read from history alone). Compact: the uptime inputs once per region, then one row per
+   * customer. Absent from histories recorded before they were added.
+   */
+  figures?: BatchFigures;
+}
+
+/** The month's uptime inputs of one deployment region (I9): the same for all its customers. */
+export interface RegionUptime {
+  uptimePercent: string;
+  /** T, E and D of I9, in milliseconds. */
+  totalMs: number;
+  excludedMs: number;
+  downtimeMs: number;
+  outageIds: string[];
+  maintenanceIds: string[];
+}
+
+/**
+ * One customer of a batch: [customerId, region, currency, monthly fee, credit tier %, the
+ * month's credit (minor units), what this batch wrote]. `written` is [kind, sequence, amount] of
+ * the entry this batch call wrote, or null when the ledger already held that credit (a re-run),
+ * or a reason when nothing could be written (a currency changed after the month was credited).
+ */
+export type CustomerFigures = [
+  customerId: string,
+  region: string,
+  currency: string,
+  monthlyFeeMinor: number,
+  creditPercent: number,
+  creditMinor: number,
+  written: [kind: CreditEntry['kind'], sequence: number, amountMinor: number] | null | string,
+];
+
+export interface BatchFigures {
+  policyVersion: string;
+  /** The policy's month zone (I8): where the month starts and ends. */
+  timeZone: string;
+  regions: Record<string, RegionUptime>;
+  customers: CustomerFigures[];
 }
 
 /** The month's instants as the ledger's range: records overlapping them matter (I8). */
@@ -94,20 +135,6 @@ export function creditNoticeMessageId(
 ): string {
   const id = e.customerId.replace(/[^A-Za-z0-9._-]/g, (c) => `=${c.charCodeAt(0).toString(16)}`);
   return `<credit-${e.month}.${id}.${e.kind}-${e.sequence}@sla-engine>`;
-}
-
-/** Minor units in the currency's own precision, exactly (no floating point). */
-function money(minor: number, currency: string): string {
-  let digits = 2;
-  try {
-    digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions()
-      .maximumFractionDigits!;
-  } catch {
-    // An ISO code this Node does not know: two decimals, the common case.
-  }
-  const abs = String(Math.abs(minor)).padStart(digits + 1, '0');
-  const whole = abs.slice(0, abs.length - digits);
-  return `${minor < 0 ? '-' : ''}${whole}${digits ? `.${abs.slice(abs.length - digits)}` : ''} ${currency}`;
 }
 
 function noticeFor(customer: CustomerRecord, e: CreditEntry, zone: string): EmailMessage {
@@ -188,9 +215,29 @@ export function createBillingActivities(deps: BillingDeps) {
       const uptimeOf = uptimeByRegion(input.month, policy, outages, maintenance);
 
       const entries: CreditEntry[] = [];
+      const regions: Record<string, RegionUptime> = {};
+      const rows: CustomerFigures[] = [];
       for (const c of customers) {
         const u = uptimeOf(c.region);
+        regions[c.region] ??= {
+          uptimePercent: u.uptimePercent,
+          totalMs: u.totalMs,
+          excludedMs: u.excludedMs,
+          downtimeMs: u.downtimeMs,
+          outageIds: u.countedOutageIds,
+          maintenanceIds: u.qualifyingMaintenanceIds,
+        };
         const credit = computeCredit(u.uptime, c.annualFeeMinor, policy.uptime.creditTiers);
+        const row: CustomerFigures = [
+          c.customerId,
+          c.region,
+          c.currency,
+          credit.monthlyFeeMinor,
+          credit.creditPercent,
+          credit.creditMinor,
+          null,
+        ];
+        rows.push(row);
         const before = credited.get(c.customerId);
         if (before && before.currency !== c.currency) {
           // A change of currency after close is finance's to settle; an adjustment in another
@@ -199,6 +246,7 @@ export function createBillingActivities(deps: BillingDeps) {
             customerId: c.customerId,
             month: input.month,
           });
+          row[6] = `currency changed from ${before.currency} after the month was credited: nothing written`;
           continue;
         }
         const difference = credit.creditMinor - (before?.creditedMinor ?? 0);
@@ -229,6 +277,11 @@ export function createBillingActivities(deps: BillingDeps) {
       // (crashed after its commit) wrote them: read back by the batch's write instant.
       const mine =
         written > 0 && written === entries.length ? entries : await batchEntries(deps.ledger, input, through);
+      const wrote = new Map(mine.map((e) => [e.customerId, e]));
+      for (const row of rows) {
+        const e = wrote.get(row[0]);
+        if (e) row[6] = [e.kind, e.sequence, e.creditMinor];
+      }
       const creditMinorByCurrency: Record<string, number> = {};
       for (const e of mine) {
         if (e.creditMinor === 0) continue;
@@ -241,6 +294,7 @@ export function createBillingActivities(deps: BillingDeps) {
         adjustments: mine.filter((e) => e.kind === 'adjustment').length,
         credited: mine.filter((e) => e.creditMinor !== 0).length,
         creditMinorByCurrency,
+        figures: { policyVersion: version, timeZone: policy.month.timeZone, regions, customers: rows },
       };
     },
 
@@ -301,12 +355,25 @@ export function createBillingActivities(deps: BillingDeps) {
      * schedule fired in (the policy's month zone), after the policy's grace period from its end.
      * An activity, so the answer — policy, zone rules — is a fact in history.
      */
-    async billingMonthToClose(input: { scheduledAt: string }): Promise<{ month: string; closeAt: string }> {
-      const { policy } = deps.policy();
+    async billingMonthToClose(input: { scheduledAt: string }): Promise<{
+      month: string;
+      closeAt: string;
+      timeZone: string;
+      graceHours: number;
+      policyVersion: string;
+    }> {
+      const { policy, version } = deps.policy();
       const fired = DateTime.fromISO(input.scheduledAt, { zone: policy.month.timeZone });
       const month = fired.startOf('month').minus({ months: 1 }).toFormat('yyyy-MM');
       const { end } = accountingMonth(month, policy.month.timeZone);
-      return { month, closeAt: new Date(end + policy.month.closeGraceHours * 3_600_000).toISOString() };
+      return {
+        month,
+        closeAt: new Date(end + policy.month.closeGraceHours * 3_600_000).toISOString(),
+        // Why that month and that instant, for the audit: the zone, the grace and the policy.
+        timeZone: policy.month.timeZone,
+        graceHours: policy.month.closeGraceHours,
+        policyVersion: version,
+      };
     },
   };
 }

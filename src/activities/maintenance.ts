@@ -47,7 +47,12 @@ export function createMaintenanceActivities(deps: MaintenanceDeps) {
   return {
     async maintenanceRules() {
       const loaded = deps.policy();
-      return { noticeHours: loaded.policy.maintenanceNoticeHours, policyVersion: loaded.version };
+      return {
+        noticeHours: loaded.policy.maintenanceNoticeHours,
+        policyVersion: loaded.version,
+        // For the audit: the policy's zone (I1), in which the notice's window is told.
+        timeZone: loaded.policy.timeZone,
+      };
     },
 
     /** Customers whose deployment region is among the window's, by id (no addresses in history). */

@@ -15,6 +15,8 @@ export interface OutageFacts {
   /** In firing order. */
   steps: OutageStep[];
   repeatMinutes: number;
+  /** The policy's zone (I1), so that an auditor reads the instants as the policy does. */
+  timeZone: string;
 }
 
 export interface OutageDeps {
@@ -33,6 +35,7 @@ export function createOutageActivities(deps: OutageDeps) {
         engagementMinutes: loaded.policy.engagementMinutes,
         steps: orderSteps(loaded.policy.escalation.outage),
         repeatMinutes: loaded.policy.escalation.outageRepeatMinutes,
+        timeZone: loaded.policy.timeZone,
       };
     },
 

@@ -40,6 +40,8 @@ export interface AuditEvent {
   timerId?: string;
   timerFiresAt?: string;
   searchAttributes?: Record<string, unknown>;
+  /** A child workflow (started, its start refused, its outcome): its id, type and run. */
+  child?: { workflowId: string; workflowType?: string; runId?: string; cause?: string };
 }
 
 export interface DecodedHistory {
@@ -47,6 +49,9 @@ export interface DecodedHistory {
   runId: string | undefined;
   workflowType: string;
   events: AuditEvent[];
+  /** Continue-as-new chain: the run this one continues (null for the first) and the run after it. */
+  previousRunId?: string | null;
+  nextRunId?: string | null;
 }
 
 const EventType = temporal.api.enums.v1.EventType;
@@ -113,6 +118,8 @@ export async function decodeHistory(
   const events: AuditEvent[] = [];
   let workflowType = '';
   let runId: string | undefined;
+  let previousRunId: string | null = null;
+  let nextRunId: string | null = null;
   for (const e of history.events ?? []) {
     const type = (EventType[e.eventType ?? 0] ?? 'EVENT_TYPE_UNSPECIFIED').slice(PREFIX.length);
     const ev: AuditEvent = {
@@ -128,6 +135,7 @@ export async function decodeHistory(
     if (started) {
       workflowType = started.workflowType?.name ?? '';
       runId = started.originalExecutionRunId ?? undefined;
+      previousRunId = started.continuedExecutionRunId || null;
       ev.workflowType = workflowType;
       ev.args = await d.payloads(started.input?.payloads);
       ev.searchAttributes = await searchAttributes(d, started.searchAttributes?.indexedFields);
@@ -190,10 +198,54 @@ export async function decodeHistory(
     const terminated = e.workflowExecutionTerminatedEventAttributes;
     if (terminated) ev.failure = { message: `terminated: ${terminated.reason ?? ''}`.trim() };
     const continued = e.workflowExecutionContinuedAsNewEventAttributes;
-    if (continued) ev.args = await d.payloads(continued.input?.payloads);
+    if (continued) {
+      ev.args = await d.payloads(continued.input?.payloads);
+      nextRunId = continued.newExecutionRunId || null;
+    }
+    await childEvent(d, e, ev);
     events.push(ev);
   }
-  return { workflowId, runId, workflowType, events };
+  return { workflowId, runId, workflowType, events, previousRunId, nextRunId };
+}
+
+/** A child workflow's start (with its input), its refusal, its start and its outcome. */
+async function childEvent(
+  d: Decoder,
+  e: temporal.api.history.v1.IHistoryEvent,
+  ev: AuditEvent,
+): Promise<void> {
+  const initiated = e.startChildWorkflowExecutionInitiatedEventAttributes;
+  if (initiated) {
+    ev.child = { workflowId: initiated.workflowId ?? '', workflowType: initiated.workflowType?.name ?? '' };
+    ev.args = await d.payloads(initiated.input?.payloads);
+  }
+  const refused = e.startChildWorkflowExecutionFailedEventAttributes;
+  if (refused) {
+    const cause = temporal.api.enums.v1.StartChildWorkflowExecutionFailedCause[refused.cause ?? 0] ?? '';
+    ev.child = {
+      workflowId: refused.workflowId ?? '',
+      workflowType: refused.workflowType?.name ?? '',
+      cause: cause.replace(/^START_CHILD_WORKFLOW_EXECUTION_FAILED_CAUSE_/, '').toLowerCase(),
+    };
+  }
+  const outcome =
+    e.childWorkflowExecutionStartedEventAttributes ??
+    e.childWorkflowExecutionCompletedEventAttributes ??
+    e.childWorkflowExecutionFailedEventAttributes ??
+    e.childWorkflowExecutionCanceledEventAttributes ??
+    e.childWorkflowExecutionTimedOutEventAttributes ??
+    e.childWorkflowExecutionTerminatedEventAttributes;
+  if (outcome) {
+    ev.child = {
+      workflowId: outcome.workflowExecution?.workflowId ?? '',
+      workflowType: outcome.workflowType?.name ?? '',
+      runId: outcome.workflowExecution?.runId ?? '',
+    };
+  }
+  const completed = e.childWorkflowExecutionCompletedEventAttributes;
+  if (completed) ev.result = await d.one(completed.result?.payloads);
+  const failed = e.childWorkflowExecutionFailedEventAttributes;
+  if (failed) ev.failure = await d.failure(failed.failure);
 }
 
 /** Search attributes are not encrypted by the codec (the server indexes them): plain JSON. */

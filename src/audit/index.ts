@@ -6,23 +6,88 @@
  */
 import type { PayloadCodec } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
+import { billingMonthInterpreter, billingScheduleInterpreter } from './billing-timeline';
 import { decodeHistory } from './history';
+import { maintenanceInterpreter } from './maintenance-timeline';
+import { outageInterpreter } from './outage-timeline';
 import { sessionInterpreter } from './session-timeline';
 import { ticketInterpreter } from './ticket-timeline';
 import { buildTimeline, genericInterpreter, type InterpreterFactory, type Timeline } from './timeline';
 
+type History = temporal.api.history.v1.IHistory;
+
 export const INTERPRETERS: Record<string, InterpreterFactory> = {
   ticketWorkflow: ticketInterpreter,
   sessionWorkflow: sessionInterpreter,
+  outageWorkflow: outageInterpreter,
+  maintenanceWorkflow: maintenanceInterpreter,
+  billingMonthWorkflow: billingMonthInterpreter,
+  billingScheduleWorkflow: billingScheduleInterpreter,
 };
 
+/**
+ * The timeline of one run, or of every run of a continue-as-new chain given in order (first
+ * run first): a billing month of 10,000 customers is several runs, and its timeline is all of them.
+ */
 export async function timelineOf(
-  history: temporal.api.history.v1.IHistory,
+  history: History | History[],
   codecs: PayloadCodec[],
   workflowId?: string,
 ): Promise<Timeline> {
-  const decoded = await decodeHistory(history, codecs, workflowId);
-  return buildTimeline(decoded, INTERPRETERS[decoded.workflowType] ?? genericInterpreter);
+  const histories = Array.isArray(history) ? history : [history];
+  const decoded = [];
+  for (const h of histories) decoded.push(await decodeHistory(h, codecs, workflowId));
+  const type = decoded[0]?.workflowType ?? '';
+  return buildTimeline(decoded, INTERPRETERS[type] ?? genericInterpreter);
+}
+
+/** The run a history continues (continue-as-new), read from its first event: no decoding needed. */
+export function previousRunOf(history: History): string | null {
+  return history.events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId || null;
+}
+
+/**
+ * Every run of the chain that ends with `runId` (the latest run when undefined), first run first,
+ * walking back through each run's "continued from" link. `fetch` reads one run's history.
+ */
+export async function historyChain(
+  fetch: (runId: string | undefined) => Promise<History>,
+  runId?: string,
+  maxRuns = 10_000,
+): Promise<History[]> {
+  const chain = [await fetch(runId)];
+  for (let previous = previousRunOf(chain[0]!); previous; previous = previousRunOf(chain[0]!)) {
+    if (chain.length >= maxRuns)
+      throw new Error(`more than ${maxRuns} runs in the chain of ${runId ?? 'this workflow'}`);
+    chain.unshift(await fetch(previous));
+  }
+  return chain;
+}
+
+/** A history's own run id (its first event says it). */
+function runIdOf(history: History): string | null {
+  return history.events?.[0]?.workflowExecutionStartedEventAttributes?.originalExecutionRunId || null;
+}
+
+/**
+ * Runs given in any order (exported files), put in chain order by their "continued from" links;
+ * a set that is not one chain (a gap, another workflow's run) is refused with what is wrong.
+ */
+export function orderChain(histories: History[]): History[] {
+  if (histories.length < 2) return histories;
+  const byPrevious = new Map(histories.map((h) => [previousRunOf(h), h]));
+  const ids = new Set(histories.map(runIdOf));
+  const firsts = histories.filter((h) => !ids.has(previousRunOf(h)));
+  if (firsts.length !== 1)
+    throw new Error(`the histories are not one continue-as-new chain: ${firsts.length} of them start it`);
+  const chain = [firsts[0]!];
+  for (let next = byPrevious.get(runIdOf(firsts[0]!)); next; next = byPrevious.get(runIdOf(next)))
+    chain.push(next);
+  if (chain.length !== histories.length)
+    throw new Error(
+      `the histories are not one continue-as-new chain: ${chain.length} of ${histories.length} follow each other`,
+    );
+  return chain;
 }
 
 export type { Timeline, TimelineEntry } from './timeline';

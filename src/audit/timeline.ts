@@ -9,6 +9,8 @@ import type { AuditEvent, AuditFailure, DecodedHistory } from './history';
 
 export interface TimelineEntry {
   at: string;
+  /** Which run of a continue-as-new chain (1 = the first); absent when the timeline has one run. */
+  run?: number;
   eventId: number;
   kind: string;
   summary: string;
@@ -26,6 +28,13 @@ export interface Timeline {
   facts: Record<string, unknown>;
   entries: TimelineEntry[];
   result: unknown;
+  /** Every run of a continue-as-new chain, in order (one for most workflows). */
+  runs: {
+    runId: string | undefined;
+    startedAt: string;
+    closedAt: string | null;
+    status: Timeline['status'];
+  }[];
 }
 
 /** What one activity, local or not, did: its arguments (not recorded for local ones) and outcome. */
@@ -62,6 +71,8 @@ export interface Interpreter {
   accepted?(step: UpdateStep): void;
   update?(step: UpdateStep): TimelineEntry[];
   searchAttributes?(changed: Record<string, unknown>, ev: AuditEvent): TimelineEntry[];
+  /** Every event as it comes, before the hooks above (timers, child workflows, workflow tasks). */
+  event?(ev: AuditEvent): TimelineEntry[];
   closed?(ev: AuditEvent, result: unknown): TimelineEntry[];
   facts(): Record<string, unknown>;
 }
@@ -116,123 +127,148 @@ const CLOSED: Record<string, Timeline['status']> = {
   WorkflowExecutionContinuedAsNew: 'continued-as-new',
 };
 
-export function buildTimeline(h: DecodedHistory, factory: InterpreterFactory = genericInterpreter): Timeline {
+/**
+ * One workflow's timeline; `runs` in order when it continued as new (a billing month is several
+ * runs): one interpreter reads them all, so what a run carried over is understood in the next.
+ */
+export function buildTimeline(
+  runs: DecodedHistory | DecodedHistory[],
+  factory: InterpreterFactory = genericInterpreter,
+): Timeline {
+  const list = Array.isArray(runs) ? runs : [runs];
   const it = factory();
   const entries: TimelineEntry[] = [];
-  const scheduled = new Map<number, AuditEvent>();
-  const updates = new Map<string, UpdateStep>();
   const attributes: Record<string, unknown> = {};
-  let status: Timeline['status'] = 'running';
-  let closedAt: string | null = null;
+  const summaries: Timeline['runs'] = [];
   let result: unknown = null;
-  const first = h.events[0];
 
-  for (const ev of h.events) {
-    switch (ev.type) {
-      case 'WorkflowExecutionStarted':
-        Object.assign(attributes, ev.searchAttributes);
-        entries.push(...(it.started?.(ev.args ?? [], ev) ?? []));
-        break;
-      case 'ActivityTaskScheduled':
-        scheduled.set(ev.id, ev);
-        break;
-      case 'ActivityTaskCompleted':
-      case 'ActivityTaskFailed':
-      case 'ActivityTaskTimedOut': {
-        const s = scheduled.get(ev.scheduledEventId ?? -1);
-        entries.push(
-          ...(it.activity?.({
-            name: s?.activityType ?? '(unknown)',
-            local: false,
-            args: s?.args,
-            scheduledAt: s?.at ?? ev.at,
-            at: ev.at,
-            eventId: ev.id,
-            result: ev.result,
-            ...(ev.failure ? { failure: ev.failure } : {}),
-          }) ?? []),
-        );
-        break;
-      }
-      case 'MarkerRecorded':
-        if (ev.localActivity) {
-          entries.push(
-            ...(it.activity?.({
-              name: ev.activityType ?? '(unknown)',
-              local: true,
-              args: undefined,
-              scheduledAt: ev.at,
+  list.forEach((h, index) => {
+    const run = list.length > 1 ? index + 1 : undefined;
+    const summary: Timeline['runs'][number] = {
+      runId: h.runId,
+      startedAt: h.events[0]?.at ?? '',
+      closedAt: null,
+      status: 'running',
+    };
+    summaries.push(summary);
+    const add = (more: TimelineEntry[] | undefined) => {
+      for (const e of more ?? []) entries.push(run ? { ...e, run } : e);
+    };
+    const scheduled = new Map<number, AuditEvent>();
+    const updates = new Map<string, UpdateStep>();
+
+    for (const ev of h.events) {
+      add(it.event?.(ev));
+      switch (ev.type) {
+        case 'WorkflowExecutionStarted':
+          Object.assign(attributes, ev.searchAttributes);
+          add(it.started?.(ev.args ?? [], ev));
+          break;
+        case 'ActivityTaskScheduled':
+          scheduled.set(ev.id, ev);
+          break;
+        case 'ActivityTaskCompleted':
+        case 'ActivityTaskFailed':
+        case 'ActivityTaskTimedOut': {
+          const s = scheduled.get(ev.scheduledEventId ?? -1);
+          add(
+            it.activity?.({
+              name: s?.activityType ?? '(unknown)',
+              local: false,
+              args: s?.args,
+              scheduledAt: s?.at ?? ev.at,
               at: ev.at,
               eventId: ev.id,
               result: ev.result,
               ...(ev.failure ? { failure: ev.failure } : {}),
-            }) ?? []),
+            }),
           );
+          break;
         }
-        break;
-      case 'WorkflowExecutionUpdateAccepted': {
-        const u: UpdateStep = {
-          name: ev.updateName ?? '',
-          updateId: ev.updateId ?? '',
-          args: ev.args ?? [],
-          acceptedAt: ev.at,
-          eventId: ev.id,
-          at: null,
-        };
-        updates.set(u.updateId, u);
-        it.accepted?.(u);
-        break;
-      }
-      case 'WorkflowExecutionUpdateCompleted': {
-        const u = updates.get(ev.updateId ?? '');
-        if (!u) break;
-        u.at = ev.at;
-        if (ev.failure) u.failure = ev.failure;
-        else u.result = ev.result;
-        entries.push(...(it.update?.(u) ?? []));
-        updates.delete(u.updateId);
-        break;
-      }
-      case 'UpsertWorkflowSearchAttributes': {
-        const changed = Object.fromEntries(
-          Object.entries(ev.searchAttributes ?? {}).filter(([k, v]) => plain(attributes[k]) !== plain(v)),
-        );
-        Object.assign(attributes, ev.searchAttributes);
-        if (Object.keys(changed).length) entries.push(...(it.searchAttributes?.(changed, ev) ?? []));
-        break;
-      }
-      default:
-        if (ev.type in CLOSED) {
-          status = CLOSED[ev.type]!;
-          closedAt = ev.at;
-          result = ev.result ?? null;
-          entries.push(
-            ...(it.closed?.(ev, result) ?? [
-              {
+        case 'MarkerRecorded':
+          if (ev.localActivity) {
+            add(
+              it.activity?.({
+                name: ev.activityType ?? '(unknown)',
+                local: true,
+                args: undefined,
+                scheduledAt: ev.at,
                 at: ev.at,
                 eventId: ev.id,
-                kind: status,
-                summary: ev.failure ? `${status}: ${ev.failure.message}` : status,
-                outcome: ev.failure ? 'failed' : 'ok',
-              },
-            ]),
-          );
+                result: ev.result,
+                ...(ev.failure ? { failure: ev.failure } : {}),
+              }),
+            );
+          }
+          break;
+        case 'WorkflowExecutionUpdateAccepted': {
+          const u: UpdateStep = {
+            name: ev.updateName ?? '',
+            updateId: ev.updateId ?? '',
+            args: ev.args ?? [],
+            acceptedAt: ev.at,
+            eventId: ev.id,
+            at: null,
+          };
+          updates.set(u.updateId, u);
+          it.accepted?.(u);
+          break;
         }
+        case 'WorkflowExecutionUpdateCompleted': {
+          const u = updates.get(ev.updateId ?? '');
+          if (!u) break;
+          u.at = ev.at;
+          if (ev.failure) u.failure = ev.failure;
+          else u.result = ev.result;
+          add(it.update?.(u));
+          updates.delete(u.updateId);
+          break;
+        }
+        case 'UpsertWorkflowSearchAttributes': {
+          const changed = Object.fromEntries(
+            Object.entries(ev.searchAttributes ?? {}).filter(([k, v]) => plain(attributes[k]) !== plain(v)),
+          );
+          Object.assign(attributes, ev.searchAttributes);
+          if (Object.keys(changed).length) add(it.searchAttributes?.(changed, ev));
+          break;
+        }
+        default:
+          if (ev.type in CLOSED) {
+            summary.status = CLOSED[ev.type]!;
+            summary.closedAt = ev.at;
+            result = ev.result ?? null;
+            add(
+              it.closed?.(ev, result) ?? [
+                {
+                  at: ev.at,
+                  eventId: ev.id,
+                  kind: summary.status,
+                  summary: ev.failure ? `${summary.status}: ${ev.failure.message}` : summary.status,
+                  outcome: ev.failure ? 'failed' : 'ok',
+                },
+              ],
+            );
+          }
+      }
     }
-  }
-  // Messages accepted and not answered yet (the history ends while one runs).
-  for (const u of updates.values()) entries.push(...(it.update?.(u) ?? []));
+    // Messages accepted and not answered yet (the history ends while one runs).
+    for (const u of updates.values()) add(it.update?.(u));
+  });
 
+  const first = list[0];
+  const last = summaries[summaries.length - 1];
   return {
-    workflowId: h.workflowId,
-    runId: h.runId,
-    workflowType: h.workflowType,
-    status,
-    startedAt: first?.at ?? '',
-    closedAt,
+    workflowId: first?.workflowId ?? '',
+    runId: list[list.length - 1]?.runId,
+    workflowType: first?.workflowType ?? '',
+    status: last?.status ?? 'running',
+    startedAt: summaries[0]?.startedAt ?? '',
+    closedAt: last?.closedAt ?? null,
     facts: { ...it.facts(), searchAttributes: attributes },
-    // In history order: a message comes before the steps it caused, though answered after them.
-    entries: entries.sort((a, b) => a.eventId - b.eventId),
+    // In history order (run by run): a message comes before the steps it caused, though
+    // answered after them.
+    entries: entries.sort((a, b) => (a.run ?? 0) - (b.run ?? 0) || a.eventId - b.eventId),
     result,
+    runs: summaries,
   };
 }

@@ -9,11 +9,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
+import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { loadConfig } from '../config';
+import { loadPolicy } from '../policy';
 import { Instant as ModelInstant } from '../model/ticket';
 import type { HistoryToReplay, ReplaySummary } from '../audit/replay';
-import { NotFoundError } from '../errors';
+import { InvalidInputError, NotFoundError } from '../errors';
 import type { Timeline } from '../audit/timeline';
 import { EXIT, parseOptions, printJson } from './io';
 
@@ -49,7 +51,8 @@ const ReplayOptions = z
 
 const TimelineOptions = z.object({
   runId: z.string().min(1).optional(),
-  file: z.string().min(1).optional(),
+  /** One history, or every run of a continue-as-new chain in order (first run first). */
+  file: z.array(z.string().min(1)).min(1).optional(),
   json: z.boolean().optional(),
 });
 
@@ -87,25 +90,66 @@ async function currentBundle() {
   return { code };
 }
 
+/** An exported history; a file that cannot be read or parsed is a bad `--file`, named. */
+function readHistoryFile<H>(file: string, parse: (text: string) => H): H {
+  try {
+    return parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new InvalidInputError([
+      { path: 'file', message: `${file}: not a readable history (${(err as Error).message.split('\n')[0]})` },
+    ]);
+  }
+}
+
+/** The zone of the policy in force, for histories that do not record theirs (display only). */
+function policyZone(): string | undefined {
+  try {
+    return loadPolicy().policy.timeZone;
+  } catch {
+    // A broken policy file must not keep an auditor from the history: UTC alone then.
+    return undefined;
+  }
+}
+
 function notFound(err: unknown): never {
   if ((err as Error).name === 'WorkflowNotFoundError' || (err as { code?: number }).code === 5)
     throw new NotFoundError((err as Error).message);
   throw err;
 }
 
-export function formatTimeline(t: Timeline): string {
+/**
+ * The timeline for an auditor: one line per entry, aligned columns, each instant in UTC and in the
+ * policy's zone (I1) — the zone the history recorded, else `fallbackZone` (the current policy's),
+ * said as such. A chain of runs (continue-as-new) numbers events per run: `2#14`.
+ */
+export function formatTimeline(t: Timeline, fallbackZone?: string): string {
+  const recorded = t.facts.timeZone as string | undefined;
+  const zone = recorded ?? fallbackZone;
   const lines = [
     `${t.workflowType} ${t.workflowId}${t.runId ? ` (run ${t.runId})` : ''}: ${t.status}`,
     `  started ${t.startedAt}${t.closedAt ? `, closed ${t.closedAt}` : ''}`,
   ];
+  if (t.runs.length > 1)
+    lines.push(`  ${t.runs.length} runs (continue-as-new): ${t.runs.map((r) => r.runId ?? '?').join(' → ')}`);
   const versions = t.facts.policyVersions as string[] | undefined;
   if (versions?.length) lines.push(`  policy version(s): ${versions.join(', ')}`);
+  if (zone)
+    lines.push(
+      `  times: UTC and ${zone}${recorded ? '' : " (the current policy's zone: this history does not record one)"}`,
+    );
+  if (typeof t.facts.missingFigures === 'string') lines.push(`  note: ${t.facts.missingFigures}`);
   lines.push('');
-  const width = Math.max(4, ...t.entries.map((e) => e.kind.length));
-  for (const e of t.entries) {
+  const local = (at: string) =>
+    zone ? DateTime.fromISO(at, { zone }).toFormat('yyyy-MM-dd HH:mm:ss ZZZZ') : '';
+  const ids = t.entries.map((e) => `${e.run ? `${e.run}` : ''}#${e.eventId}`);
+  const idWidth = Math.max(...ids.map((i) => i.length), 4);
+  const localWidth = Math.max(0, ...t.entries.map((e) => local(e.at).length));
+  const kindWidth = Math.max(4, ...t.entries.map((e) => e.kind.length));
+  t.entries.forEach((e, i) => {
     const mark = e.outcome === 'failed' || e.outcome === 'rejected' ? '✗' : ' ';
-    lines.push(`${e.at}  #${String(e.eventId).padEnd(4)} ${mark} ${e.kind.padEnd(width)}  ${e.summary}`);
-  }
+    const when = zone ? `${e.at}  ${local(e.at).padEnd(localWidth)}` : e.at;
+    lines.push(`${when}  ${ids[i]!.padEnd(idWidth)} ${mark} ${e.kind.padEnd(kindWidth)}  ${e.summary}`);
+  });
   return `${lines.join('\n')}\n`;
 }
 
@@ -129,30 +173,39 @@ export function auditCommand(): Command {
     .description("A workflow's trail of decisions, read from its history (decrypted with the codec keys)")
     .argument('<workflow-id>', 'e.g. ticket-T-1042')
     .option('--run-id <id>', 'a specific run (default: the latest)')
-    .option('--file <history.json>', 'read an exported history instead of asking Temporal')
+    .option(
+      '--file <history.json...>',
+      'read exported histories instead of asking Temporal (every run of a chain, first run first)',
+    )
     .option('--json', 'machine-readable output')
     .action(async (workflowId: string, raw: unknown) => {
       const opts = parseOptions(TimelineOptions, raw);
-      const [{ config, dataConverter }, { timelineOf }, { parseHistoryJson }] = await Promise.all([
-        codecs(),
-        import('../audit'),
-        import('../audit/history'),
-      ]);
-      let history;
+      const [{ config, dataConverter }, { timelineOf, historyChain, orderChain }, { parseHistoryJson }] =
+        await Promise.all([codecs(), import('../audit'), import('../audit/history')]);
+      let histories;
       if (opts.file) {
-        history = parseHistoryJson(readFileSync(opts.file, 'utf8'));
+        try {
+          histories = orderChain(opts.file.map((f) => readHistoryFile(f, parseHistoryJson)));
+        } catch (err) {
+          if (err instanceof InvalidInputError) throw err;
+          throw new InvalidInputError([{ path: 'file', message: (err as Error).message }]);
+        }
       } else {
         const { connectClient } = await import('../connection');
         const client = await connectClient(config);
         try {
-          history = await client.workflow.getHandle(workflowId, opts.runId).fetchHistory().catch(notFound);
+          // A month that continued as new is several runs: the timeline follows them all.
+          histories = await historyChain(
+            (runId) => client.workflow.getHandle(workflowId, runId).fetchHistory().catch(notFound),
+            opts.runId,
+          );
         } finally {
           await client.connection.close();
         }
       }
-      const timeline = await timelineOf(history, dataConverter.payloadCodecs ?? [], workflowId);
+      const timeline = await timelineOf(histories, dataConverter.payloadCodecs ?? [], workflowId);
       if (opts.json) printJson(timeline);
-      else process.stdout.write(formatTimeline(timeline));
+      else process.stdout.write(formatTimeline(timeline, timeline.facts.timeZone ? undefined : policyZone()));
     });
 
   audit

@@ -92,3 +92,20 @@ export function computeCredit(uptime: Ratio, annualFeeMinor: number, tiers: read
     creditMinor: creditMinor(creditPercent, annualFeeMinor),
   };
 }
+
+/**
+ * Minor units in the currency's own precision, exactly (no floating point): "250.00 CAD",
+ * "1500 JPY". Shared by the credit notices and the audit's month timeline.
+ */
+export function formatMinor(minor: number, currency: string): string {
+  let digits = 2;
+  try {
+    digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions()
+      .maximumFractionDigits!;
+  } catch {
+    // An ISO code this Node does not know: two decimals, the common case.
+  }
+  const abs = String(Math.abs(minor)).padStart(digits + 1, '0');
+  const whole = abs.slice(0, abs.length - digits);
+  return `${minor < 0 ? '-' : ''}${whole}${digits ? `.${abs.slice(abs.length - digits)}` : ''} ${currency}`;
+}

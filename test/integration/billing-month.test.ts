@@ -1,7 +1,8 @@
 // The billing month on the real dev server (I14): the Schedule ensured idempotently and
 // triggered, closing the month just ended exactly once (asserted in SQL) even when triggered
 // again; `sla credits run` re-running it writes nothing; and the worker killed mid-month-close
-// and restarted → exactly one entry per customer and month, on PGlite and on PostgreSQL.
+// and restarted → exactly one entry per customer and month, on PGlite and on PostgreSQL; and
+// `sla audit timeline` reading both back from Temporal's history alone (issue 8).
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,6 +27,8 @@ import {
   type BillingProgress,
   type BillingScheduleResult,
 } from '../../src/workflows/billing-month';
+import type { Timeline } from '../../src/audit';
+import type { CustomerMonth } from '../../src/audit/billing-timeline';
 import { outageRecord } from '../helpers/billing';
 import { WORKFLOWS } from '../helpers/engine';
 import { createTestLedger, testCustomer, type LedgerKind, type TestLedger } from '../helpers/ledger';
@@ -78,6 +81,20 @@ async function counts(ledger: SqlLedger, month: string) {
     most: Number(row!.most),
     closes: Number(row!.closes),
   };
+}
+
+/** `sla audit timeline <id> --json` from source, against this dev server, with the test keys. */
+async function auditTimeline(workflowId: string): Promise<Timeline> {
+  const r = await promisify(execFile)(
+    join(ROOT, 'node_modules', '.bin', 'vite-node'),
+    [join(ROOT, 'test', 'fixtures', 'sla-cli.ts'), 'audit', 'timeline', workflowId, '--json'],
+    {
+      env: { ...process.env, TEMPORAL_ADDRESS: env.address, SLA_CODEC_KEYS: TEST_CODEC_KEYS },
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
+  return JSON.parse(r.stdout) as Timeline;
 }
 
 let env: TestWorkflowEnvironment;
@@ -158,6 +175,28 @@ describe('the billing Schedule (dev server)', () => {
     expect(await counts(ledger, lastMonth)).toEqual({ customers: 30, entries: 30, most: 1, closes: 1 });
     const [entry] = await ledger.creditEntries({ month: lastMonth, customerId: 's-0' });
     expect(entry).toMatchObject({ workflowId: billingMonthWorkflowId(lastMonth), creditPercent: 50 }); // 60 min of a 30/31-day month
+  });
+
+  it('`sla audit timeline` reads the trigger and the month back from history alone', async () => {
+    const triggers: string[] = [];
+    for await (const w of env.client.workflow.list({ query: `WorkflowType = 'billingScheduleWorkflow'` }))
+      triggers.push(w.workflowId);
+    const timelines = await Promise.all(triggers.map(auditTimeline));
+    expect(timelines.map((t) => t.facts.started).sort()).toEqual([false, true]);
+    for (const t of timelines) {
+      expect(t.facts).toMatchObject({ month: lastMonth, graceHours: 0, timeZone: ZONE });
+      expect(t.entries[0]!.summary).toMatch(/^started by the month-close Schedule, action due /);
+    }
+    const month = await auditTimeline(billingMonthWorkflowId(lastMonth));
+    const customers = month.facts.customers as CustomerMonth[];
+    expect(customers).toHaveLength(30);
+    expect(customers[0]).toMatchObject({
+      customerId: 's-0',
+      outageIds: ['o-sched'],
+      downtimeMs: 60 * 60_000,
+      creditPercent: 50,
+      written: { kind: 'credit', sequence: 1 },
+    });
   });
 
   it('`sla credits run` re-runs the closed month with a progress bar and writes nothing', async () => {
@@ -294,6 +333,20 @@ describe.each<LedgerKind>(['pglite', 'postgres'])('the worker killed mid-month-c
       } finally {
         if (check !== ledger) await check.close();
       }
+
+      // The auditor's view from history alone: every run of the chain, and each customer's one
+      // credit entry written exactly once across the kill and the retries.
+      const timeline = await auditTimeline(billingMonthWorkflowId(month));
+      expect(timeline.runs.length).toBeGreaterThanOrEqual(3);
+      expect(timeline.status).toBe('completed');
+      const customers = timeline.facts.customers as CustomerMonth[];
+      expect(new Set(customers.map((c) => c.customerId)).size).toBe(CUSTOMERS);
+      expect(customers.filter((c) => c.written !== null && typeof c.written === 'object')).toHaveLength(
+        CUSTOMERS,
+      );
+      expect(customers.filter((c) => c.creditPercent > 0).map((c) => c.region)).toEqual(
+        Array.from({ length: CUSTOMERS / 2 }, () => 'ca-central'),
+      );
     },
   );
 });

@@ -1,11 +1,14 @@
 // The billing month (C2, C14; I8–I10, I14) on the time-skipping server over a PGlite ledger with a
 // real SMTP server: credits at each tier, notices by email, a re-run that writes nothing, late
-// outage data as adjustments, and an activity that fails after its commit and is retried.
+// outage data as adjustments, and an activity that fails after its commit and is retried; then
+// the Schedule's trigger a month later, which waits out the grace period and closes that month.
+// Payloads are encrypted with the test keys, as in production, so the golden histories are too.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../src/activities';
 import { smtpMailer } from '../../src/activities/email';
@@ -18,11 +21,16 @@ import {
   billingMonthWorkflow,
   billingMonthWorkflowId,
   billingProgressQuery,
+  billingScheduleWorkflow,
   type BillingProgress,
 } from '../../src/workflows/billing-month';
 import { maintenanceRecord, outageRecord } from '../helpers/billing';
+import { historyChain, timelineOf } from '../../src/audit';
+import type { CustomerMonth } from '../../src/audit/billing-timeline';
+import { AesGcmCodec } from '../../src/codec';
+import { testDataConverter, testKeys } from '../helpers/codec';
 import { WORKFLOWS } from '../helpers/engine';
-import { HISTORIES_DIR } from '../helpers/histories';
+import { HISTORIES_DIR, saveHistory } from '../helpers/histories';
 import { createTestLedger, testCustomer, type TestLedger } from '../helpers/ledger';
 import { TestSmtpServer } from '../helpers/smtp';
 import { startTimeSkipping, workflowBundle } from '../helpers/temporal';
@@ -55,7 +63,7 @@ describe('billing month workflow', () => {
   const crashAfterCommit = new Set<string>();
 
   beforeAll(async () => {
-    [env, ledger] = await Promise.all([startTimeSkipping(), createTestLedger('pglite')]);
+    [env, ledger] = await Promise.all([startTimeSkipping(testDataConverter()), createTestLedger('pglite')]);
     smtp = new TestSmtpServer();
     const smtpUrl = await smtp.start();
     await ledger.importCustomers(customers);
@@ -73,6 +81,7 @@ describe('billing month workflow', () => {
       connection: env.nativeConnection,
       taskQueue: TASK_QUEUE,
       workflowBundle: await workflowBundle(WORKFLOWS),
+      dataConverter: testDataConverter(),
       activities: createActivities({
         policy: () => policy,
         roster: () => roster,
@@ -104,6 +113,15 @@ describe('billing month workflow', () => {
     firstRuns.push(handle.firstExecutionRunId);
     return handle.result();
   };
+
+  /** The month's timeline as `sla audit timeline` builds it: every run of its latest chain. */
+  const auditMonth = async (month: string) =>
+    timelineOf(
+      await historyChain((runId) =>
+        env.client.workflow.getHandle(billingMonthWorkflowId(month), runId).fetchHistory(),
+      ),
+      [new AesGcmCodec(testKeys())],
+    );
 
   const credits = async (month: string) =>
     Object.fromEntries(
@@ -187,11 +205,18 @@ describe('billing month workflow', () => {
     expect(queried).toMatchObject({ done: 25, total: 25, phase: 'closed' });
 
     if (process.env.SLA_WRITE_HISTORIES === '1') {
-      // The first run of the chain: batches, notices and the continue-as-new.
-      const history = await env.client.workflow
-        .getHandle(billingMonthWorkflowId('2026-10'), firstRuns[0])
-        .fetchHistory();
-      writeFileSync(join(HISTORIES_DIR, 'billingMonthWorkflow-october.json'), `${historyToJSON(history)}\n`);
+      // Every run of the chain (batches, notices, the continue-as-new, the close), first run
+      // first: the audit's month timeline reads them together.
+      let runId: string | undefined = firstRuns[0];
+      for (let run = 1; runId; run++) {
+        const history = await env.client.workflow
+          .getHandle(billingMonthWorkflowId('2026-10'), runId)
+          .fetchHistory();
+        const name = run === 1 ? 'billingMonthWorkflow-october' : `billingMonthWorkflow-october-run${run}`;
+        writeFileSync(join(HISTORIES_DIR, `${name}.json`), `${historyToJSON(history)}\n`);
+        const last = history.events?.[history.events.length - 1];
+        runId = last?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
+      }
     }
   });
 
@@ -210,6 +235,10 @@ describe('billing month workflow', () => {
     });
     expect(await credits('2026-10')).toEqual(before);
     expect(smtp.received).toHaveLength(mails);
+    // The audit reads the same from history: every customer's figures, nothing written.
+    const customers = (await auditMonth('2026-10')).facts.customers as CustomerMonth[];
+    expect(customers).toHaveLength(25);
+    expect(customers.every((c) => c.written === null)).toBe(true);
   });
 
   it('I10: outage data that arrives after the close gives adjustments of the difference, never edits', async () => {
@@ -231,6 +260,19 @@ describe('billing month workflow', () => {
     expect(adjustment[0]?.subject).toBe('Service credit adjustment for October 2026: 250.00 CAD');
     // The close is the first run's, untouched.
     expect(await ledger.monthClose('2026-10')).toMatchObject({ customers: 25 });
+    // From history alone: the new tier and credit, and the adjustment of the difference written.
+    const customers = (await auditMonth('2026-10')).facts.customers as CustomerMonth[];
+    expect(customers.find((c) => c.customerId === 'e-central')).toMatchObject({
+      uptimePercent: '99.8880',
+      outageIds: ['o-central', 'o-late'],
+      creditPercent: 50,
+      creditMinor: 41_667,
+      written: { kind: 'adjustment', sequence: 1, amountMinor: 20_834 },
+    });
+    expect(customers.filter((c) => c.written !== null).map((c) => c.customerId)).toEqual([
+      'a-central',
+      'e-central',
+    ]);
   });
 
   it('an activity that fails after its commit is retried: one entry per customer, and its notices still go out', async () => {
@@ -249,5 +291,28 @@ describe('billing month workflow', () => {
         creditNoticeMessageId({ customerId: 'a-central', month: '2026-09', kind: 'credit', sequence: 1 }),
       ),
     ).toHaveLength(1);
+  });
+
+  it("I14: the Schedule's trigger closes the month before the one it fires in, after the grace period", async () => {
+    // The test server's clock to 00:30 on the 1st of next month (Toronto), as the Schedule fires.
+    const now = DateTime.fromMillis(await env.currentTimeMs(), { zone: 'America/Toronto' });
+    const fireAt = now.startOf('month').plus({ months: 1, minutes: 30 });
+    await env.sleep(fireAt.toMillis() - now.toMillis());
+    const month = now.toFormat('yyyy-MM');
+    const policy = loadPolicy({});
+    const handle = await env.client.workflow.start(billingScheduleWorkflow, {
+      workflowId: `billing-schedule-${month}`,
+      taskQueue: TASK_QUEUE,
+      workflowTaskTimeout: '1 hour',
+    });
+    const result = await handle.result();
+    expect(result).toMatchObject({ month, started: true, progress: { month, phase: 'closed', done: 25 } });
+    // It waited out the grace period (I14): the month's close is at least that long after its end.
+    const close = await ledger.monthClose(month);
+    const monthEnd = fireAt.startOf('month').toMillis();
+    expect(Date.parse(close!.closedAt)).toBeGreaterThanOrEqual(
+      monthEnd + policy.policy.month.closeGraceHours * 3_600_000,
+    );
+    await saveHistory(env.client, handle.workflowId, 'billingScheduleWorkflow-grace-then-close');
   });
 });

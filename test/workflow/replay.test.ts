@@ -1,5 +1,6 @@
 // Every golden history under test/histories/ replays against the current workflow code: a change
-// that would break running tickets, sessions, outages, maintenance windows or billing months (non-determinism) fails here, in CI.
+// that would break running tickets, sessions, outages, maintenance windows, billing months or
+// the month-close trigger (non-determinism) fails here, in CI.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from '@temporalio/worker';
@@ -19,6 +20,7 @@ describe('golden histories', () => {
     const types = new Set(files.map((f) => f.split('-')[0]));
     expect([...types].sort()).toEqual([
       'billingMonthWorkflow',
+      'billingScheduleWorkflow',
       'maintenanceWorkflow',
       'outageWorkflow',
       'sessionWorkflow',

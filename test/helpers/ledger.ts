@@ -75,11 +75,12 @@ async function pgliteTemplate(migrated: boolean): Promise<string> {
 
 /**
  * Puts a migrated embedded ledger at `<dataDir>/ledger`, where `sla` finds it by default
- * (SLA_DATA_DIR), so a CLI test does not pay a fresh initdb per command.
+ * (SLA_DATA_DIR), so a CLI test does not pay a fresh initdb per command; `{ migrated: false }`
+ * leaves the migrations to the code under test.
  */
-export async function seedLedgerDir(dataDir: string): Promise<string> {
+export async function seedLedgerDir(dataDir: string, { migrated = true } = {}): Promise<string> {
   const ledgerDir = join(dataDir, 'ledger');
-  cpSync(await pgliteTemplate(true), ledgerDir, { recursive: true });
+  cpSync(await pgliteTemplate(migrated), ledgerDir, { recursive: true });
   return ledgerDir;
 }
 

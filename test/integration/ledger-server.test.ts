@@ -2,14 +2,19 @@
 // worker, its API and CLI commands: several pg clients at once on the one PGlite backend get their
 // own answers and transactions, a client that leaves or stalls mid-transaction is rolled back and
 // does not block the others, a wrong password is refused, and the URL beside the lock is used
-// only while the process that wrote it holds the ledger.
-import { writeFileSync } from 'node:fs';
+// (by the built `sla`, in another process) only while the process that wrote it holds the ledger.
+import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, Pool } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openLedger } from '../../src/ledger';
-import { findServedLedger, openEmbedded, type EmbeddedLedger } from '../../src/ledger/driver';
+import {
+  findServedLedger,
+  openEmbedded,
+  publishServedLedger,
+  type EmbeddedLedger,
+} from '../../src/ledger/driver';
 import { serveLedger, type LedgerServer } from '../../src/ledger/server';
+import { slaAsync } from '../helpers/cli';
 import { createTestLedger, type TestLedger } from '../helpers/ledger';
 
 describe('the served embedded ledger', () => {
@@ -115,25 +120,33 @@ describe('the served embedded ledger', () => {
     await expect(intruder.connect()).rejects.toMatchObject({ code: '28P01' });
   });
 
-  it('is found beside the lock while its holder serves it, and never from a stale URL', async () => {
+  it('is found beside the lock by another process while its holder serves it, never from a stale URL', async () => {
     const urlFile = join(ledgerDir, 'sla-ledger.url');
-    // Nothing published: a command opens the embedded ledger itself (and finds it held, in
-    // another process: test/e2e/up.test.ts).
-    expect(findServedLedger(ledgerDir)).toBeUndefined();
+    // This process holds the ledger; `sla` in another process is the second terminal.
+    const terminal = { SLA_LEDGER_DIR: ledgerDir, DATABASE_URL: '' };
+    const held = await slaAsync(['customers', 'list', '--json'], terminal);
+    expect(held.code).toBe(4);
+    expect(held.stderr).toMatch(/open in another process \(pid \d+\) that does not serve it/);
 
     // A URL from a process that is not the lock's holder (a previous `sla up` killed -9).
     writeFileSync(urlFile, JSON.stringify({ pid: process.pid + 1_000_000, url: server.url }));
     expect(findServedLedger(ledgerDir)).toBeUndefined();
 
-    // The holder's own URL: a command connects to it and sees what the holder wrote.
-    writeFileSync(urlFile, JSON.stringify({ pid: process.pid, url: server.url }));
-    expect(findServedLedger(ledgerDir)).toBe(server.url);
-    const served = await openLedger({ databaseUrl: undefined, ledgerDir });
+    // The holder's own URL: the command connects to it and sees what the holder wrote.
+    const unpublish = publishServedLedger(ledgerDir, server.url);
     try {
-      expect(served.driver.kind).toBe('postgres');
-      expect(await served.driver.query(`SELECT k FROM probe WHERE k = '0-0'`)).toEqual([{ k: '0-0' }]);
+      expect(statSync(urlFile).mode & 0o777).toBe(0o600);
+      expect(findServedLedger(ledgerDir)).toBe(server.url);
+      await embedded.driver.query(
+        `INSERT INTO customers (customer_id, name, annual_fee_minor, currency, region, administrators,
+           canada_only_data_access) VALUES ('acme', 'Acme', 1200000, 'CAD', 'ca-central', '{a@acme.example}', false)`,
+      );
+      const listed = await slaAsync(['customers', 'list', '--json'], terminal);
+      expect(listed.stderr).toBe('');
+      expect(JSON.parse(listed.stdout)).toMatchObject([{ customerId: 'acme', annualFeeMinor: 1_200_000 }]);
     } finally {
-      await served.close();
+      unpublish();
     }
+    expect(existsSync(urlFile)).toBe(false);
   });
 });

@@ -79,7 +79,7 @@ class Turns {
  * Reads the backend's reply stream, which PGlite may cut anywhere, for ReadyForQuery's
  * transaction status: 'I' idle, 'T' in a transaction, 'E' in a failed one.
  */
-class ReadyScanner {
+export class ReadyScanner {
   private header: Buffer = Buffer.alloc(0);
   private remaining = 0;
   private inReady = false;
@@ -306,6 +306,8 @@ export async function serveLedger(db: PGlite, options: LedgerServerOptions = {})
       resolve();
     });
   });
+  // An accept that fails (out of file descriptors) loses that client only, not `sla up`.
+  server.on('error', (err) => console.error(`ledger server: ${err.message}`));
   const address = server.address();
   if (!address || typeof address === 'string') throw new Error('the ledger server has no TCP address');
   const port = address.port;

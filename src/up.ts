@@ -1,8 +1,10 @@
 /**
- * `sla up`: the whole system on one machine. Starts (unless TEMPORAL_ADDRESS points elsewhere) a
- * Temporal dev server that persists to SLA_DATA_DIR/temporal.db with the Web UI and our search
- * attributes, then the worker and the API as child processes; prints where everything listens;
- * on Ctrl-C stops the children first, then the server. A second start keeps the first one's data.
+ * `sla up`: the whole system on one machine. Opens the embedded ledger (unless DATABASE_URL names
+ * a PostgreSQL) and serves it on 127.0.0.1 to the other processes; starts (unless
+ * TEMPORAL_ADDRESS points elsewhere) a Temporal dev server that persists to
+ * SLA_DATA_DIR/temporal.db with the Web UI and our search attributes, then the worker and the API
+ * as child processes; prints where everything listens; on Ctrl-C stops the children first, then
+ * the server, then the ledger. A second start keeps the first one's data.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
@@ -13,6 +15,10 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { codecKeys } from './codec';
 import type { Config } from './config';
 import { connectClient } from './connection';
+import { describeLedger } from './ledger';
+import { openEmbedded, publishServedLedger } from './ledger/driver';
+import { migrate } from './ledger/migrations';
+import { serveLedger } from './ledger/server';
 import { SEARCH_ATTRIBUTES } from './search-attributes';
 import { devServerArgs, devServerExecutable } from './temporal-servers';
 
@@ -87,10 +93,39 @@ function prefixOutput(child: ChildProcess, role: string): void {
   }
 }
 
+/**
+ * PGlite is one process's: this one opens it, migrates it once, and serves it over the
+ * PostgreSQL protocol on loopback to the worker, the API and CLI commands in other terminals,
+ * which find its URL beside the lock (src/ledger/driver.ts).
+ */
+async function serveEmbeddedLedger(config: Config): Promise<{ url: string; stop(): Promise<void> }> {
+  const { driver, db } = await openEmbedded(config.ledgerDir);
+  try {
+    await migrate(driver);
+    const server = await serveLedger(db);
+    const unpublish = publishServedLedger(config.ledgerDir, server.url);
+    return {
+      url: server.url,
+      async stop() {
+        unpublish();
+        await server.stop();
+        await driver.close();
+      },
+    };
+  } catch (err) {
+    await driver.close();
+    throw err;
+  }
+}
+
 /** Runs `sla <role>` as a child process, its output prefixed with the role. */
-function startChild(role: 'worker' | 'api', config: Config): ChildProcess {
+function startChild(role: 'worker' | 'api', config: Config, ledgerUrl: string | undefined): ChildProcess {
   const child = spawn(process.execPath, [require.resolve('./cli/main'), role], {
-    env: { ...process.env, TEMPORAL_ADDRESS: config.temporalAddress },
+    env: {
+      ...process.env,
+      TEMPORAL_ADDRESS: config.temporalAddress,
+      ...(ledgerUrl ? { DATABASE_URL: ledgerUrl } : {}),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
@@ -115,12 +150,22 @@ export async function up(config: Config): Promise<number> {
   // Without SLA_CODEC_KEYS, a key generated once into the data directory (0600, printed nowhere)
   // encrypts payloads; the worker and the API read the same file.
   codecKeys(config, { create: config.embeddedTemporal });
+  // First, so that a ledger another process holds stops `sla up` before anything has started.
+  const ledger = config.databaseUrl ? undefined : await serveEmbeddedLedger(config);
   let server: RunningServer | undefined;
-  if (config.embeddedTemporal) {
-    console.log(`up: starting the Temporal dev server (data in ${join(config.dataDir, 'temporal.db')})…`);
-    server = await startDevServer(config);
+  try {
+    if (config.embeddedTemporal) {
+      console.log(`up: starting the Temporal dev server (data in ${join(config.dataDir, 'temporal.db')})…`);
+      server = await startDevServer(config);
+    }
+  } catch (err) {
+    await ledger?.stop();
+    throw err;
   }
-  const children = { worker: startChild('worker', config), api: startChild('api', config) };
+  const children = {
+    worker: startChild('worker', config, ledger?.url),
+    api: startChild('api', config, ledger?.url),
+  };
 
   console.log(
     [
@@ -132,6 +177,7 @@ export async function up(config: Config): Promise<number> {
         : []),
       `  HTTP API            http://${config.apiHost}:${config.apiPort}/health`,
       `  Worker              task queue ${config.taskQueue}`,
+      `  Ledger              ${describeLedger(config)}${ledger ? `, served on ${new URL(ledger.url).host} to the other processes` : ''}`,
       `  Data directory      ${config.dataDir}`,
       'Press Ctrl-C to stop.',
       '',
@@ -155,6 +201,7 @@ export async function up(config: Config): Promise<number> {
   Object.values(children).forEach((c) => c.removeAllListeners('exit'));
   await Promise.all(Object.values(children).map(stopChild));
   await server?.stop();
+  await ledger?.stop();
   console.log('up: stopped');
   return code;
 }

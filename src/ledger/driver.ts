@@ -3,8 +3,18 @@
  * PGlite (a WASM PostgreSQL in a data directory, for a laptop and for tests) and on a PostgreSQL
  * server through `pg` (production, and several processes sharing one ledger).
  */
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
+import type { PGlite } from '@electric-sql/pglite';
 
 export interface Queryable {
   /** One statement with $1… parameters; returns its rows. */
@@ -25,6 +35,8 @@ export class LedgerUnavailableError extends Error {
   override name = 'LedgerUnavailableError';
 }
 
+const LOCK_FILE = 'sla-ledger.lock';
+
 /**
  * PGlite is one PostgreSQL backend inside this process: a second process opening the same data
  * directory would corrupt it. A lock file holding our pid keeps it to one process; a lock left by
@@ -32,7 +44,7 @@ export class LedgerUnavailableError extends Error {
  */
 function lockDataDir(dataDir: string): () => void {
   mkdirSync(dataDir, { recursive: true });
-  const file = join(dataDir, 'sla-ledger.lock');
+  const file = join(dataDir, LOCK_FILE);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(file, 'wx');
@@ -44,8 +56,9 @@ function lockDataDir(dataDir: string): () => void {
       const holder = Number(readFileSync(file, 'utf8').trim());
       if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isAlive(holder)) {
         throw new LedgerUnavailableError(
-          `the embedded ledger in ${dataDir} is open in another process (pid ${holder}); stop it, ` +
-            'or set DATABASE_URL so that several processes share a PostgreSQL ledger',
+          `the embedded ledger in ${dataDir} is open in another process (pid ${holder}) that does ` +
+            'not serve it; stop it, run `sla up` (which serves it), or set DATABASE_URL so that ' +
+            'several processes share a PostgreSQL ledger',
         );
       }
       rmSync(file, { force: true });
@@ -63,7 +76,13 @@ function isAlive(pid: number): boolean {
   }
 }
 
-export async function pgliteDriver(dataDir: string): Promise<Driver> {
+/** The embedded ledger opened in this process: its driver, and the PGlite for serving it. */
+export interface EmbeddedLedger {
+  driver: Driver;
+  db: PGlite;
+}
+
+export async function openEmbedded(dataDir: string): Promise<EmbeddedLedger> {
   const unlock = lockDataDir(dataDir);
   try {
     // Loaded on demand: the WASM module is large and only the embedded ledger needs it.
@@ -75,7 +94,7 @@ export async function pgliteDriver(dataDir: string): Promise<Driver> {
         await q.exec(sql);
       },
     });
-    return {
+    const driver: Driver = {
       kind: 'pglite',
       ...on(db),
       transaction: (fn) => db.transaction((tx) => fn(on(tx))),
@@ -87,10 +106,47 @@ export async function pgliteDriver(dataDir: string): Promise<Driver> {
         }
       },
     };
+    return { driver, db };
   } catch (err) {
     unlock();
     throw err;
   }
+}
+
+export async function pgliteDriver(dataDir: string): Promise<Driver> {
+  return (await openEmbedded(dataDir)).driver;
+}
+
+/**
+ * `sla up` serves the embedded ledger it holds (src/ledger/server.ts) and writes its URL here,
+ * beside the lock: a process that finds the lock held by that same live process connects to the
+ * URL instead of giving up. The file holds a password: 0600, and never printed.
+ */
+const servedFile = (dataDir: string) => join(dataDir, 'sla-ledger.url');
+
+export function publishServedLedger(dataDir: string, url: string): () => void {
+  const file = servedFile(dataDir);
+  const draft = `${file}.${process.pid}`;
+  // Written aside and renamed: a reader sees no file or the whole one, always created 0600.
+  rmSync(draft, { force: true });
+  writeFileSync(draft, `${JSON.stringify({ pid: process.pid, url })}\n`, { mode: 0o600 });
+  renameSync(draft, file);
+  return () => rmSync(file, { force: true });
+}
+
+/** The URL of the embedded ledger as served by the live process holding its lock, if any. */
+export function findServedLedger(dataDir: string): string | undefined {
+  let holder: number;
+  let served: { pid?: unknown; url?: unknown };
+  try {
+    holder = Number(readFileSync(join(dataDir, LOCK_FILE), 'utf8').trim());
+    served = JSON.parse(readFileSync(servedFile(dataDir), 'utf8')) as typeof served;
+  } catch {
+    return undefined; // no lock, no URL, or a half-written file: open the ledger directly
+  }
+  // A URL left by a process that died (kill -9) or by a previous holder is never used.
+  if (served.pid !== holder || typeof served.url !== 'string' || !isAlive(holder)) return undefined;
+  return served.url;
 }
 
 export async function postgresDriver(url: string): Promise<Driver> {

@@ -1,8 +1,9 @@
 /**
  * Opens the ledger the configuration names: PostgreSQL when DATABASE_URL is set (production,
- * several processes), else the embedded PGlite in SLA_LEDGER_DIR (one process at a time).
+ * several processes), else the embedded PGlite in SLA_LEDGER_DIR — served by `sla up` when it
+ * runs, opened in this process when nothing holds it.
  */
-import { pgliteDriver, postgresDriver } from './driver';
+import { findServedLedger, pgliteDriver, postgresDriver } from './driver';
 import { SqlLedger } from './sql-ledger';
 
 export interface LedgerConfig {
@@ -14,10 +15,9 @@ export interface LedgerConfig {
 
 /** Opens (does not migrate) the ledger; call migrate() once before use. */
 export async function openLedger(config: LedgerConfig): Promise<SqlLedger> {
-  const driver = config.databaseUrl
-    ? await postgresDriver(config.databaseUrl)
-    : await pgliteDriver(config.ledgerDir);
-  return new SqlLedger(driver);
+  if (config.databaseUrl) return new SqlLedger(await postgresDriver(config.databaseUrl));
+  const served = findServedLedger(config.ledgerDir);
+  return new SqlLedger(served ? await postgresDriver(served) : await pgliteDriver(config.ledgerDir));
 }
 
 /** Where a ledger lives, for messages: never the URL itself (it may hold a password). */

@@ -1,14 +1,18 @@
 // The README's first command, `sla up`, as a user runs it: the whole system comes up on embedded
-// defaults, the Temporal CLI answers against it, /health answers, Ctrl-C stops it cleanly, and a
-// second start keeps the data of the first.
+// defaults, the Temporal CLI answers against it, /health answers, CLI commands in another
+// terminal share the embedded ledger with the worker while it runs and open it themselves once it
+// stopped, Ctrl-C stops it cleanly, and a second start keeps the data of the first.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { CreditEntry, CustomerRecord } from '../../src/ledger';
+import { MIGRATIONS } from '../../src/ledger/migrations';
 import { devServerExecutable } from '../../src/temporal-servers';
-import { SLA } from '../helpers/cli';
+import { SLA, slaAsync } from '../helpers/cli';
+import { seedLedgerDir, testCustomer } from '../helpers/ledger';
 import { freePort } from '../helpers/ports';
 
 const temporalCli = (() => {
@@ -49,6 +53,14 @@ function startUp(env: NodeJS.ProcessEnv): Promise<Running> {
   });
 }
 
+/** `sla …` from a second terminal: a process of its own, beside the running `sla up`. */
+async function cli(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
+  const result = await slaAsync(args, env);
+  expect(result.stderr, `sla ${args.join(' ')}`).toBe('');
+  expect(result.code, `sla ${args.join(' ')}`).toBe(0);
+  return result.stdout;
+}
+
 function temporal(args: string[], address: string) {
   return spawnSync(temporalCli, [...args, '--address', address], { encoding: 'utf8' });
 }
@@ -65,12 +77,16 @@ describe('sla up', () => {
   it('brings the system up, answers, stops on Ctrl-C and keeps its data on the next start', async () => {
     const [temporalPort, uiPort, apiPort] = [await freePort(), await freePort(), await freePort()];
     const dataDir = mkdtempSync(join(tmpdir(), 'sla-up-'));
+    // An initdb'ed ledger not yet migrated (a fresh initdb is 10–30 s of WASM): `sla up` migrates.
+    const ledgerDir = await seedLedgerDir(dataDir, { migrated: false });
     const env = {
       SLA_DATA_DIR: dataDir,
       TEMPORAL_PORT: String(temporalPort),
       TEMPORAL_UI_PORT: String(uiPort),
       SLA_API_PORT: String(apiPort),
       SLA_TASK_QUEUE: 'e2e-up',
+      DATABASE_URL: '',
+      SLA_LEDGER_DIR: '',
     };
     const address = `127.0.0.1:${temporalPort}`;
 
@@ -79,6 +95,60 @@ describe('sla up', () => {
     expect(banner).toContain(`Temporal frontend   ${address}`);
     expect(banner).toContain(`Temporal Web UI     http://127.0.0.1:${uiPort}`);
     expect(banner).toContain(`HTTP API            http://127.0.0.1:${apiPort}/health`);
+    expect(banner).toMatch(
+      /Ledger {14}embedded ledger in .*, served on 127\.0\.0\.1:\d+ to the other processes/,
+    );
+    // The URL carries the password of this run: for this user's processes only.
+    const urlFile = join(ledgerDir, 'sla-ledger.url');
+    expect(statSync(urlFile).mode & 0o777).toBe(0o600);
+    const { url } = JSON.parse(readFileSync(urlFile, 'utf8')) as { url: string };
+    expect(banner).not.toContain(new URL(url).password);
+
+    // A second terminal, as the README's walk-through: customers in, a month closed by the worker,
+    // the ledger read back — while the worker holds the ledger through `sla up`.
+    const terminal = {
+      SLA_DATA_DIR: dataDir,
+      DATABASE_URL: '',
+      SLA_LEDGER_DIR: '',
+      TEMPORAL_ADDRESS: address,
+      SLA_TASK_QUEUE: 'e2e-up',
+    };
+    const customers = [
+      testCustomer('acme'),
+      testCustomer('northwind', { currency: 'GBP', region: 'eu-west' }),
+    ];
+    const customersFile = join(dataDir, 'customers.json');
+    writeFileSync(customersFile, JSON.stringify(customers));
+    expect(await cli(['customers', 'import', customersFile], terminal)).toBe(
+      'imported 2 customers: 2 new, 0 updated, 0 unchanged\n',
+    );
+    // The worker closes January (reading the customers the CLI imported, writing their entries)
+    // while two more CLI processes import and read: worker + 2 CLIs on the one PGlite backend.
+    const [closed, reimported, listedDuring] = await Promise.all([
+      cli(['credits', 'run', '--month', '2026-01', '--json'], terminal),
+      cli(['customers', 'import', customersFile], terminal),
+      cli(['ledger', 'list', '--json'], terminal),
+    ]);
+    expect(JSON.parse(closed)).toMatchObject({
+      month: '2026-01',
+      done: 2,
+      written: 2,
+      monthClose: 'written',
+    });
+    expect(reimported).toBe('imported 2 customers: 0 new, 0 updated, 2 unchanged\n');
+    // Before, during or after the close's one transaction per batch: never a part of it.
+    expect([0, 2]).toContain((JSON.parse(listedDuring) as CreditEntry[]).length);
+    const entries = JSON.parse(
+      await cli(['ledger', 'list', '--month', '2026-01', '--json'], terminal),
+    ) as CreditEntry[];
+    expect(entries.map((e) => [e.customerId, e.currency, e.workflowId])).toEqual([
+      ['acme', 'CAD', 'billing-month-2026-01'],
+      ['northwind', 'GBP', 'billing-month-2026-01'],
+    ]);
+    const listedCustomers = JSON.parse(
+      await cli(['customers', 'list', '--json'], terminal),
+    ) as CustomerRecord[];
+    expect(listedCustomers).toEqual(customers);
 
     // The Temporal CLI, as a plain client, answers against the embedded server.
     const described = temporal(['operator', 'namespace', 'describe', '-n', 'default'], address);
@@ -116,6 +186,23 @@ describe('sla up', () => {
       temporal(['operator', 'namespace', 'describe', '-n', 'default', '--command-timeout', '2s'], address)
         .status,
     ).not.toBe(0);
+
+    // Stopped: no URL left behind; the CLI opens the embedded ledger itself and finds it all
+    // (each direct open loads PGlite's WASM: one command here, the rest read in this process),
+    // migrated once (by `sla up`, every later migrate a no-op).
+    expect(existsSync(urlFile)).toBe(false);
+    expect(JSON.parse(await cli(['customers', 'list', '--json'], terminal))).toEqual(customers);
+    const { openLedger } = await import('../../src/ledger');
+    const direct = await openLedger({ databaseUrl: undefined, ledgerDir });
+    try {
+      expect(JSON.parse(JSON.stringify(await direct.creditEntries({})))).toEqual(entries);
+      const applied = await direct.driver.query<{ version: number }>(
+        'SELECT version FROM schema_migrations ORDER BY version',
+      );
+      expect(applied.map((r) => Number(r.version))).toEqual(MIGRATIONS.map((m) => m.version));
+    } finally {
+      await direct.close();
+    }
 
     running = await startUp(env);
     const again = temporal(['workflow', 'describe', '--workflow-id', 'persisted-probe'], address);

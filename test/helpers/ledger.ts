@@ -1,7 +1,8 @@
 /**
  * A migrated ledger for one test: the embedded PGlite in a fresh temporary directory (default),
- * or a fresh database on the process's throwaway PostgreSQL cluster. cleanup() closes it and
- * removes its directory or database.
+ * the same served over the wire as `sla up` serves it (src/ledger/server.ts) and reached with
+ * `pg`, or a fresh database on the process's throwaway PostgreSQL cluster. cleanup() closes it
+ * and removes its directory or database.
  *
  * A new PGlite data directory costs an initdb (10–30 s of WASM on a busy machine) and the
  * migrations a few more seconds, so templates are made once per machine, PGlite version and
@@ -12,10 +13,12 @@ import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { openLedger, type CustomerRecord, type SqlLedger } from '../../src/ledger';
+import { openEmbedded, publishServedLedger } from '../../src/ledger/driver';
 import { MIGRATIONS } from '../../src/ledger/migrations';
+import { serveLedger } from '../../src/ledger/server';
 import { acquirePostgresCluster } from './postgres';
 
-export type LedgerKind = 'pglite' | 'postgres';
+export type LedgerKind = 'pglite' | 'served' | 'postgres';
 
 /** A valid customer row for tests; override what the test is about. */
 export const testCustomer = (customerId: string, over: Partial<CustomerRecord> = {}): CustomerRecord => ({
@@ -72,11 +75,12 @@ async function pgliteTemplate(migrated: boolean): Promise<string> {
 
 /**
  * Puts a migrated embedded ledger at `<dataDir>/ledger`, where `sla` finds it by default
- * (SLA_DATA_DIR), so a CLI test does not pay a fresh initdb per command.
+ * (SLA_DATA_DIR), so a CLI test does not pay a fresh initdb per command; `{ migrated: false }`
+ * leaves the migrations to the code under test.
  */
-export async function seedLedgerDir(dataDir: string): Promise<string> {
+export async function seedLedgerDir(dataDir: string, { migrated = true } = {}): Promise<string> {
   const ledgerDir = join(dataDir, 'ledger');
-  cpSync(await pgliteTemplate(true), ledgerDir, { recursive: true });
+  cpSync(await pgliteTemplate(migrated), ledgerDir, { recursive: true });
   return ledgerDir;
 }
 
@@ -88,6 +92,27 @@ export async function createTestLedger(
   options: { migrate?: boolean } = {},
 ): Promise<TestLedger> {
   const migrate = options.migrate ?? true;
+  if (kind === 'served') {
+    const dir = mkdtempSync(join(tmpdir(), 'sla-ledger-'));
+    const ledgerDir = join(dir, 'ledger');
+    cpSync(await pgliteTemplate(migrate), ledgerDir, { recursive: true });
+    const embedded = await openEmbedded(ledgerDir);
+    const server = await serveLedger(embedded.db);
+    const unpublish = publishServedLedger(ledgerDir, server.url);
+    // Found through the URL beside the lock, as a CLI command run beside `sla up` finds it.
+    const ledger = await openLedger({ databaseUrl: undefined, ledgerDir });
+    if (migrate) await ledger.migrate();
+    return Object.assign(ledger, {
+      settings: { SLA_LEDGER_DIR: ledgerDir },
+      async cleanup() {
+        await ledger.close();
+        unpublish();
+        await server.stop();
+        await embedded.driver.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    });
+  }
   if (kind === 'pglite') {
     const dir = mkdtempSync(join(tmpdir(), 'sla-ledger-'));
     const ledgerDir = join(dir, 'ledger');

@@ -1,5 +1,6 @@
-// The ledger's contract (C14, I8–I10, I14), one suite run on both stores: the embedded PGlite and
-// a real PostgreSQL cluster. What the database must guarantee is asserted in SQL.
+// The ledger's contract (C14, I8–I10, I14), one suite run on every store: the embedded PGlite, the
+// same served over the wire by `sla up` (src/ledger/server.ts), and a real PostgreSQL cluster.
+// What the database must guarantee is asserted in SQL.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TicketOutcome } from '../../src/activities/outcomes';
 import {
@@ -108,7 +109,7 @@ async function sqlError(promise: Promise<unknown>): Promise<{ code?: string; mes
   throw new Error('expected the statement to be refused');
 }
 
-describe.each<LedgerKind>(['pglite', 'postgres'])('ledger on %s', (kind) => {
+describe.each<LedgerKind>(['pglite', 'served', 'postgres'])('ledger on %s', (kind) => {
   let ledger: TestLedger;
   const count = async (sql: string, params: unknown[] = []) =>
     Number((await ledger.driver.query<{ n: unknown }>(sql, params))[0]!.n);
@@ -121,8 +122,9 @@ describe.each<LedgerKind>(['pglite', 'postgres'])('ledger on %s', (kind) => {
   describe('migrations', () => {
     it('apply from empty, are idempotent, and are safe when run concurrently', async () => {
       const fresh = await createTestLedger(kind, { migrate: false });
-      // A second connection to the same database (PostgreSQL); PGlite is one process's only.
-      const other = kind === 'postgres' ? await createSecondHandle(fresh) : fresh;
+      // A second connection pool to the same database (PostgreSQL, or the served PGlite: the
+      // advisory lock through the server); the embedded PGlite is one process's only.
+      const other = kind === 'pglite' ? fresh : await createSecondHandle(fresh);
       try {
         await Promise.all([fresh.migrate(), other.migrate(), fresh.migrate()]);
         const rows = await fresh.driver.query<{ version: number; name: string }>(
@@ -453,8 +455,11 @@ describe.each<LedgerKind>(['pglite', 'postgres'])('ledger on %s', (kind) => {
   });
 });
 
-/** Another connection pool on the same PostgreSQL database, as a second process would have. */
+/** Another connection pool on the same database, as a second process would have. */
 async function createSecondHandle(ledger: TestLedger) {
   const { openLedger } = await import('../../src/ledger');
-  return openLedger({ databaseUrl: ledger.settings.DATABASE_URL, ledgerDir: '' });
+  return openLedger({
+    databaseUrl: ledger.settings.DATABASE_URL,
+    ledgerDir: ledger.settings.SLA_LEDGER_DIR ?? '',
+  });
 }

@@ -1,0 +1,325 @@
+/**
+ * Serves the embedded ledger (one PGlite) over the PostgreSQL wire protocol on 127.0.0.1, so that
+ * `sla up` can own it while its worker, its API and CLI commands in other terminals connect with
+ * `pg` as to any PostgreSQL.
+ *
+ * PGlite is one backend: one session, one unnamed statement, one transaction at a time. Clients
+ * therefore take turns at the granularity PostgreSQL itself defines, the cycle that ends with a
+ * ReadyForQuery: a connection owns the backend from its first message until the backend reports
+ * it idle again (status 'I'). An extended-protocol query (Parse, Bind, Describe, Execute, Sync)
+ * and a whole transaction (BEGIN … COMMIT) thus run without another client's messages between
+ * them — what pgbouncer calls transaction pooling. @electric-sql/pglite-socket 0.2.17 takes turns
+ * per message instead and, measured with three pg pools on one server, answered one client's
+ * Bind with another's statement ("unnamed prepared statement does not exist", wrong rows, a
+ * hang); it also pins PGlite 0.5.14 exactly. Hence this server.
+ *
+ * What PostgreSQL would keep per session is shared here: session SETs, named prepared statements,
+ * temporary tables and session advisory locks. The ledger uses none of them (its advisory lock is
+ * transaction-scoped, and transactions are serialised by the turns above).
+ *
+ * Access needs a password generated per start (the URL is written 0600 for the same user's
+ * processes, src/ledger/driver.ts): the port is on loopback, but other local users must not read
+ * customers' data. It travels as a cleartext password message, which never leaves the machine.
+ */
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createServer, type Server, type Socket } from 'node:net';
+import type { PGlite } from '@electric-sql/pglite';
+
+const PROTOCOL_3 = 196608;
+const SSL_REQUEST = 80877103;
+const GSSENC_REQUEST = 80877104;
+const CANCEL_REQUEST = 80877102;
+/** PostgreSQL refuses messages above 1 GB; a larger length is a confused or hostile client. */
+const MAX_MESSAGE = 1 << 30;
+/** A connection holding a transaction open this long without a message is dropped (rolled back). */
+export const IDLE_IN_TRANSACTION_MS = 60_000;
+const SYNC = Uint8Array.from([0x53, 0, 0, 0, 4]);
+
+export interface LedgerServer {
+  /** postgres://postgres:<password>@127.0.0.1:<port>/postgres — a secret (the password). */
+  readonly url: string;
+  readonly port: number;
+  /** Stops accepting, rolls back what connections left open, closes them. Not the PGlite. */
+  stop(): Promise<void>;
+}
+
+export interface LedgerServerOptions {
+  /** 0 (default): a free port chosen by the system. */
+  port?: number;
+  idleInTransactionMs?: number;
+}
+
+/** Hands the single backend to one connection at a time, in arrival order. */
+class Turns {
+  private owner: Connection | undefined;
+  private readonly waiting: { conn: Connection; go: () => void }[] = [];
+
+  async acquire(conn: Connection): Promise<void> {
+    if (this.owner === conn) return;
+    if (!this.owner) {
+      this.owner = conn;
+      return;
+    }
+    await new Promise<void>((go) => this.waiting.push({ conn, go }));
+  }
+
+  owns(conn: Connection): boolean {
+    return this.owner === conn;
+  }
+
+  release(conn: Connection): void {
+    if (this.owner !== conn) return;
+    const next = this.waiting.shift();
+    this.owner = next?.conn;
+    next?.go();
+  }
+}
+
+/**
+ * Reads the backend's reply stream, which PGlite may cut anywhere, for ReadyForQuery's
+ * transaction status: 'I' idle, 'T' in a transaction, 'E' in a failed one.
+ */
+export class ReadyScanner {
+  private header: Buffer = Buffer.alloc(0);
+  private remaining = 0;
+  private inReady = false;
+  status: string | undefined;
+
+  push(chunk: Uint8Array): void {
+    let i = 0;
+    while (i < chunk.length) {
+      if (this.remaining > 0) {
+        if (this.inReady) this.status = String.fromCharCode(chunk[i]!);
+        const take = Math.min(this.remaining, chunk.length - i);
+        this.inReady = false;
+        this.remaining -= take;
+        i += take;
+        continue;
+      }
+      const need = 5 - this.header.length;
+      const part = chunk.subarray(i, i + need);
+      this.header = Buffer.concat([this.header, part]);
+      i += part.length;
+      if (this.header.length < 5) return;
+      this.inReady = this.header[0] === 0x5a; // 'Z'
+      this.remaining = this.header.readInt32BE(1) - 4;
+      this.header = Buffer.alloc(0);
+    }
+  }
+}
+
+type Phase = 'startup' | 'password' | 'ready';
+
+class Connection {
+  private buffer: Buffer = Buffer.alloc(0);
+  private phase: Phase = 'startup';
+  private startup: Buffer | undefined;
+  private work: Promise<void> = Promise.resolve();
+  private closed = false;
+  private idleTimer: NodeJS.Timeout | undefined;
+  private readonly scanner = new ReadyScanner();
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly db: PGlite,
+    private readonly turns: Turns,
+    private readonly password: Buffer,
+    private readonly idleInTransactionMs: number,
+  ) {
+    socket.setNoDelay(true);
+    socket.on('data', (data: Buffer) => this.receive(data));
+    // A reset peer is an ordinary end of a connection; either way the turn is given back.
+    socket.on('error', () => this.close());
+    socket.on('close', () => this.close());
+  }
+
+  /** Called by stop(): ends the connection as if the client had gone. */
+  drop(): void {
+    this.socket.destroy();
+    this.close();
+  }
+
+  /** Resolves once every message received so far is answered and the cleanup has run. */
+  settled(): Promise<void> {
+    return this.work;
+  }
+
+  private close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    clearTimeout(this.idleTimer);
+    this.buffer = Buffer.alloc(0);
+    this.then(() => this.giveBack());
+  }
+
+  private then(step: () => Promise<void>): void {
+    this.work = this.work.then(step).catch(() => {
+      // The backend failed outside the protocol (PGlite itself): nothing sane can follow on
+      // this connection; its turn is given back by close().
+      this.socket.destroy();
+      this.close();
+    });
+  }
+
+  private receive(data: Buffer): void {
+    if (this.closed) return;
+    this.buffer = this.buffer.length ? Buffer.concat([this.buffer, data]) : data;
+    for (;;) {
+      const message = this.phase === 'startup' ? this.untypedMessage() : this.typedMessage();
+      if (!message) return;
+      if (this.phase === 'startup') this.onStartup(message);
+      else if (this.phase === 'password') this.onPassword(message);
+      else if (message[0] === 0x58)
+        this.drop(); // Terminate
+      else this.then(() => this.run(message));
+      if (this.closed) return;
+    }
+  }
+
+  private untypedMessage(): Buffer | undefined {
+    if (this.buffer.length < 4) return undefined;
+    const length = this.buffer.readInt32BE(0);
+    if (length < 8 || length > 10_000) return this.refuse('08P01', 'invalid startup packet');
+    return this.take(length);
+  }
+
+  private typedMessage(): Buffer | undefined {
+    if (this.buffer.length < 5) return undefined;
+    const length = this.buffer.readInt32BE(1);
+    if (length < 4 || length > MAX_MESSAGE) return this.refuse('08P01', 'invalid message length');
+    return this.take(1 + length);
+  }
+
+  private take(length: number): Buffer | undefined {
+    if (this.buffer.length < length) return undefined;
+    const message = Buffer.from(this.buffer.subarray(0, length));
+    this.buffer = this.buffer.subarray(length);
+    return message;
+  }
+
+  private onStartup(message: Buffer): void {
+    const code = message.readInt32BE(4);
+    if (code === SSL_REQUEST || code === GSSENC_REQUEST) {
+      // Loopback only: no TLS; the client goes on in plain text or gives up as it is configured.
+      this.socket.write('N');
+    } else if (code === CANCEL_REQUEST) {
+      // PGlite has no backend process to interrupt; the protocol expects no answer.
+      this.drop();
+    } else if (code === PROTOCOL_3) {
+      this.startup = message;
+      this.phase = 'password';
+      this.socket.write(Buffer.from([0x52, 0, 0, 0, 8, 0, 0, 0, 3])); // AuthenticationCleartextPassword
+    } else {
+      this.refuse('0A000', 'unsupported frontend protocol');
+    }
+  }
+
+  private onPassword(message: Buffer): void {
+    // PasswordMessage: 'p', length, the password NUL-terminated.
+    const given = message[0] === 0x70 ? message.subarray(5, message.length - 1) : Buffer.alloc(0);
+    if (given.length !== this.password.length || !timingSafeEqual(given, this.password)) {
+      this.refuse('28P01', 'password authentication failed');
+      return;
+    }
+    this.phase = 'ready';
+    const startup = this.startup!;
+    // The backend answers the startup with AuthenticationOk, its parameters and ReadyForQuery.
+    this.then(() => this.run(startup));
+  }
+
+  /** Sends an ErrorResponse and ends the connection (before it ever owned the backend). */
+  private refuse(sqlstate: string, text: string): undefined {
+    const fields = Buffer.from(`SFATAL\0VFATAL\0C${sqlstate}\0M${text}\0\0`, 'utf8');
+    const header = Buffer.alloc(5);
+    header.write('E', 0);
+    header.writeInt32BE(4 + fields.length, 1);
+    this.socket.end(Buffer.concat([header, fields]));
+    this.close();
+    return undefined;
+  }
+
+  private async run(message: Buffer): Promise<void> {
+    if (this.closed) return;
+    clearTimeout(this.idleTimer);
+    await this.turns.acquire(this);
+    if (this.closed) return; // gone while waiting: close() queued the give-back after us
+    this.scanner.status = undefined;
+    await this.exchange(message, (reply) => {
+      if (this.socket.writable) this.socket.write(Buffer.from(reply));
+    });
+    if (this.scanner.status === 'I') {
+      this.turns.release(this);
+    } else {
+      // Mid-cycle or inside a transaction, waiting for the client: others wait, not forever.
+      this.idleTimer = setTimeout(() => this.drop(), this.idleInTransactionMs);
+      this.idleTimer.unref();
+    }
+  }
+
+  private async exchange(message: Uint8Array, onReply: (reply: Uint8Array) => void): Promise<void> {
+    await this.db.runExclusive(() =>
+      this.db.execProtocolRawStream(message, {
+        onRawData: (reply) => {
+          this.scanner.push(reply);
+          onReply(reply);
+        },
+      }),
+    );
+  }
+
+  /**
+   * The client left while owning the backend: finish an extended-protocol cycle it left half
+   * sent (a Sync), roll back a transaction it left open, then hand the backend on.
+   */
+  private async giveBack(): Promise<void> {
+    if (!this.turns.owns(this)) return;
+    try {
+      await this.exchange(SYNC, () => undefined);
+      if (this.db.isInTransaction()) await this.db.exec('ROLLBACK');
+    } finally {
+      this.turns.release(this);
+    }
+  }
+}
+
+export async function serveLedger(db: PGlite, options: LedgerServerOptions = {}): Promise<LedgerServer> {
+  const password = randomBytes(24).toString('hex');
+  const turns = new Turns();
+  const connections = new Set<Connection>();
+  const server: Server = createServer((socket) => {
+    const conn = new Connection(
+      socket,
+      db,
+      turns,
+      Buffer.from(password, 'utf8'),
+      options.idleInTransactionMs ?? IDLE_IN_TRANSACTION_MS,
+    );
+    connections.add(conn);
+    socket.once('close', () => {
+      void conn.settled().then(() => connections.delete(conn));
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  // An accept that fails (out of file descriptors) loses that client only, not `sla up`.
+  server.on('error', (err) => console.error(`ledger server: ${err.message}`));
+  const address = server.address();
+  if (!address || typeof address === 'string') throw new Error('the ledger server has no TCP address');
+  const port = address.port;
+  return {
+    url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,
+    port,
+    async stop() {
+      const closing = new Promise<void>((resolve) => server.close(() => resolve()));
+      const open = [...connections];
+      open.forEach((c) => c.drop());
+      await Promise.all(open.map((c) => c.settled()));
+      await closing;
+    },
+  };
+}

@@ -42,7 +42,8 @@ export interface ReplaySummary {
  * The first diverging event of a non-determinism error. The SDK's messages name it in one of
  * several ways: an event id (`HistoryEvent(id: 9, …)`), or the command's machine and sequence
  * number (`LocalActivity(1)`, `Timer(2)`, `Activity(3)`), which is looked up in the history:
- * the local activity marker with that seq, the timer or activity with that id.
+ * the local activity marker with that seq, the timer or activity with that id; or, for a local
+ * activity renamed in code, the recorded marker's activity type (its first marker).
  */
 export function divergingEvent(
   message: string,
@@ -53,12 +54,15 @@ export function divergingEvent(
     e ? { eventId: Number(e.eventId), eventType: eventTypeName(e.eventType) } : undefined;
   const byId = /HistoryEvent\(id: (\d+)/.exec(message) ?? /event[_ ]id[:= ]+(\d+)/i.exec(message);
   if (byId) return found(events.find((e) => Number(e.eventId) === Number(byId[1])));
+  // A local activity renamed in code: the first marker recorded for the old name.
+  const marker = /recorded marker '([^']+)' does not match/.exec(message);
+  if (marker) return found(events.find((e) => markerData(e)?.activity_type === marker[1]));
   const machine = /\b(LocalActivity|Timer|Activity)\((\d+)\)/.exec(message);
   if (!machine) return undefined;
   const seq = machine[2]!;
   switch (machine[1]) {
     case 'LocalActivity':
-      return found(events.find((e) => markerSeq(e) === Number(seq)));
+      return found(events.find((e) => markerData(e)?.seq === Number(seq)));
     case 'Timer':
       return found(events.find((e) => e.timerStartedEventAttributes?.timerId === seq));
     default:
@@ -66,15 +70,17 @@ export function divergingEvent(
   }
 }
 
-/** The seq of a local activity marker: in its data, which the SDK writes as plain JSON. */
-function markerSeq(e: temporal.api.history.v1.IHistoryEvent): number | undefined {
+/** A local activity marker's own bookkeeping (seq, activity type…), plain JSON as the SDK writes it. */
+function markerData(
+  e: temporal.api.history.v1.IHistoryEvent,
+): { seq?: number; activity_type?: string } | undefined {
   const data = e.markerRecordedEventAttributes?.details?.data?.payloads?.[0];
   if (!data?.data) return undefined;
   try {
-    return defaultPayloadConverter.fromPayload<{ seq?: number }>({
+    return defaultPayloadConverter.fromPayload<{ seq?: number; activity_type?: string }>({
       metadata: data.metadata ?? {},
       data: data.data,
-    }).seq;
+    });
   } catch {
     return undefined; // not the SDK's marker format
   }
@@ -132,7 +138,7 @@ function decodeOnly(codecs: PayloadCodec[] | undefined): PayloadCodec[] | undefi
   }));
 }
 
-/** Replay workers fed from the one queue when the caller does not say (see the bench's figures). */
+/** Replay workers fed from the one queue at most, when the caller does not say (bench figures). */
 export const DEFAULT_REPLAY_CONCURRENCY = 4;
 
 export interface ReplayOptions {
@@ -140,54 +146,94 @@ export interface ReplayOptions {
   workflowBundle: ReplayWorkerOptions['workflowBundle'];
   dataConverter: DataConverter;
   /**
-   * Replay workers taking histories from the one queue. Each replays one history at a time and
-   * waits on the SDK's core between workflow activations; a few of them keep one core busy.
+   * Replay workers taking histories from the one queue, at most. Each replays one history at a
+   * time and waits on the SDK's core between workflow activations; a few of them keep one core
+   * busy. Another one starts only when there is a history for it (each costs ~50 ms of CPU).
    */
   concurrency?: number;
   /** Called as each history's outcome is known (in completion order; index counts from 1). */
   onOutcome?: (o: ReplayOutcome, index: number) => void;
 }
 
+interface Queued {
+  item: HistoryToReplay;
+  index: number;
+}
+
 /**
  * Replays every history and returns the outcomes in the order the histories came in. The
- * histories are read lazily (a fetch from Temporal per history is fine), by one worker at a time.
+ * histories are read lazily, one at a time (a fetch from Temporal per history is fine).
  */
 export async function replayHistories(
   histories: AsyncIterable<HistoryToReplay> | Iterable<HistoryToReplay>,
   options: ReplayOptions,
 ): Promise<ReplaySummary> {
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? DEFAULT_REPLAY_CONCURRENCY));
+  const dataConverter = {
+    ...options.dataConverter,
+    payloadCodecs: decodeOnly(options.dataConverter.payloadCodecs),
+  };
   // One queue for all lanes (an async generator serves concurrent next() calls in turn), each
   // history numbered as it is read so that the summary keeps the input order.
   const source = (async function* () {
     let index = 0;
     for await (const item of histories) yield { item, index: index++ };
   })();
+  let stopped = false;
+  const take = async (): Promise<Queued | undefined> => {
+    const next = stopped ? undefined : await source.next();
+    return next && !next.done ? next.value : undefined;
+  };
+
   const outcomes: ReplayOutcome[] = [];
   let done = 0;
-  let stopped = false;
+  const tasks: Promise<void>[] = [];
+  let lanes = 0;
+  let growing = false;
+  // The first error (a history that cannot be read, a worker that fails) ends the replay: the
+  // other lanes finish the history in hand and take no more.
+  let failure: { error: unknown } | undefined;
+  const track = (task: Promise<void>) =>
+    tasks.push(
+      task.catch((error: unknown) => {
+        stopped = true;
+        failure ??= { error };
+      }),
+    );
+  /** While a lane replays, the next history is read for a new lane (while there may be more). */
+  const grow = () => {
+    if (growing || lanes >= concurrency) return;
+    growing = true;
+    track(
+      take().then((next) => {
+        growing = false;
+        if (next) track(lane(next));
+      }),
+    );
+  };
 
-  async function lane(): Promise<void> {
+  async function lane(first: Queued): Promise<void> {
+    lanes++;
     // The SDK replays one history at a time and yields its result before taking the next, so the
     // result in hand is that of the history this lane took last (workflow ids may repeat: runs).
-    let current: { item: HistoryToReplay; index: number } | undefined;
+    let current: Queued | undefined;
+    let pending: Queued | undefined = first;
     const feed: AsyncIterable<HistoryToReplay> = {
       [Symbol.asyncIterator]: () => ({
         next: async (): Promise<IteratorResult<HistoryToReplay>> => {
-          const next = stopped ? undefined : await source.next();
-          if (!next || next.done) return { done: true, value: undefined };
-          current = next.value;
-          return { done: false, value: next.value.item };
+          const next = pending ?? (await take());
+          pending = undefined;
+          if (!next) return { done: true, value: undefined };
+          current = next;
+          grow();
+          return { done: false, value: next.item };
         },
       }),
     };
     const results: AsyncIterable<ReplayResult> = AuditReplayWorker.runReplayHistories(
       {
         workflowBundle: options.workflowBundle,
-        dataConverter: {
-          ...options.dataConverter,
-          payloadCodecs: decodeOnly(options.dataConverter.payloadCodecs),
-        },
+        dataConverter,
         replayName: 'sla-audit',
         // One V8 context for every history (the SDK's default, said here because the other
         // choice builds a context and evaluates the whole bundle per history).
@@ -208,16 +254,11 @@ export async function replayHistories(
     }
   }
 
-  const settled = await Promise.allSettled(
-    Array.from({ length: concurrency }, () =>
-      lane().catch((err: unknown) => {
-        stopped = true; // the other lanes finish the history in hand and take no more
-        throw err;
-      }),
-    ),
-  );
-  const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-  if (failure) throw failure.reason;
+  const first = await take();
+  if (first) track(lane(first));
+  // Lanes start while others run: each is waited for, those started meanwhile too.
+  for (let i = 0; i < tasks.length; i++) await tasks[i];
+  if (failure) throw failure.error;
   const failed = outcomes.filter((o) => !o.ok).length;
   return { replayed: outcomes.length, passed: outcomes.length - failed, failed, outcomes };
 }

@@ -138,8 +138,12 @@ function decodeOnly(codecs: PayloadCodec[] | undefined): PayloadCodec[] | undefi
   }));
 }
 
-/** Replay workers fed from the one queue at most, when the caller does not say (bench figures). */
-export const DEFAULT_REPLAY_CONCURRENCY = 4;
+/**
+ * Replay workers on the one queue at most, when the caller does not say. Measured (bench/replay,
+ * one core): 2 cost the least CPU per history; each worker has its own V8 context, and at 8 the
+ * workflow code running in many contexts costs ~50% more CPU per history than at 2.
+ */
+export const DEFAULT_REPLAY_CONCURRENCY = 2;
 
 export interface ReplayOptions {
   /** The workflow code: a bundle's path or code (what the worker runs). */

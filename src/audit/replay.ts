@@ -140,8 +140,8 @@ function decodeOnly(codecs: PayloadCodec[] | undefined): PayloadCodec[] | undefi
 
 /**
  * Replay workers on the one queue at most, when the caller does not say. Measured (bench/replay,
- * one core): 2 cost the least CPU per history; each worker has its own V8 context, and at 8 the
- * workflow code running in many contexts costs ~50% more CPU per history than at 2.
+ * one core): 1 and 2 cost about the same CPU per history, 4 a little more, 8 about 50% more (each
+ * worker has its own V8 context); 2 hide some of the waits on the core between activations.
  */
 export const DEFAULT_REPLAY_CONCURRENCY = 2;
 

@@ -425,6 +425,13 @@ describe('any workflow type', () => {
       eventType: 'MarkerRecorded',
     });
     expect(divergingEvent('Timer(1) does not match', h)).toEqual({ eventId: 7, eventType: 'TimerStarted' });
+    // A local activity renamed in code: the SDK names the recorded type, whose first marker is 5.
+    expect(
+      divergingEvent(
+        "Activity type of recorded marker 'openTicketFacts' does not match activity type of local activity command 'renamed'",
+        h,
+      ),
+    ).toEqual({ eventId: 5, eventType: 'MarkerRecorded' });
     expect(divergingEvent('no event here', h)).toBeUndefined();
   });
 });

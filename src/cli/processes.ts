@@ -28,11 +28,20 @@ export function processCommands(): Command[] {
     new Command('api').description('Run the HTTP API process').action(async () => {
       const config = loadConfig();
       const policy = loadPolicy();
-      const [{ runApi }, { connectClient }] = await Promise.all([
+      const [{ runApi }, { connectClient }, { lazyLedger }, { openLedger }] = await Promise.all([
         import('../api/server'),
         import('../connection'),
+        import('../api/lazy-ledger'),
+        import('../ledger'),
       ]);
-      await runApi({ config, policy, client: await connectClient(config) });
+      await runApi({
+        config,
+        policy,
+        client: await connectClient(config),
+        ledger: lazyLedger(() => openLedger(config)),
+        // One JSON line per request: route id, status, role, milliseconds — nothing sent by the caller.
+        log: (entry) => console.log(JSON.stringify({ api: entry })),
+      });
     }),
   ];
 }

@@ -2,6 +2,7 @@
  * The HTTP API on port 0 over the engine of test/helpers/engine.ts (dev server, real worker,
  * PGlite ledger), with one token per role and a request helper.
  */
+import { Agent, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AccessLogEntry } from '../../src/api/dispatch';
 import { createApiServer } from '../../src/api/server';
@@ -47,6 +48,16 @@ export interface TestApi {
     body?: unknown,
     headers?: Record<string, string>,
   ): Promise<Reply>;
+  /**
+   * A request over node:http with kept-alive sockets: about half the client cost of fetch, for
+   * the fuzz's thousands of requests.
+   */
+  send(
+    method: string,
+    path: string,
+    headers: Record<string, string>,
+    body?: string,
+  ): Promise<{ status: number; text: string }>;
   close(): Promise<void>;
 }
 
@@ -78,6 +89,7 @@ export async function startApi(options: {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const agent = new Agent({ keepAlive: true, maxSockets: 16 });
   return {
     base,
     logs,
@@ -101,8 +113,22 @@ export async function startApi(options: {
       const error = (json as { error?: ApiErrorBody } | undefined)?.error;
       return { status: res.status, headers: res.headers, json, error, text };
     },
+    send: (method, path, headers, body) =>
+      new Promise((resolve, reject) => {
+        const req = request(`${base}${path}`, { method, headers, agent }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () =>
+            resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }),
+          );
+          res.on('error', reject);
+        });
+        req.on('error', reject);
+        req.end(body);
+      }),
     close: () =>
       new Promise((r) => {
+        agent.destroy();
         server.closeAllConnections();
         server.close(() => r());
       }),

@@ -28,7 +28,7 @@ export function lazyLedger(open: () => Promise<Ledger>): Ledger {
       if (name === 'then') return undefined;
       if (name === 'close')
         return async () => (opening ? (await opening.catch(() => null))?.close() : undefined);
-       
+
       return async (...args: unknown[]) => ((await ledger())[name] as (...a: unknown[]) => unknown)(...args);
     },
   });

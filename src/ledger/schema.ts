@@ -23,7 +23,11 @@ const Instant = z.iso.datetime({ offset: true, message: 'expected an ISO-8601 in
 
 export const CustomerRecordSchema = z.strictObject({
   customerId: Id,
-  name: z.string().trim().min(1, 'must not be empty').refine(...NO_NUL),
+  name: z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .refine(...NO_NUL),
   annualFeeMinor: Minor,
   currency: Currency,
   region: Id,

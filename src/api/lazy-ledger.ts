@@ -1,9 +1,7 @@
 /**
- * The API process's ledger, opened (and migrated) at its first use rather than at start. The
- * embedded PGlite ledger is one process's at a time: under `sla up` the worker holds it, and the
- * API must still start and serve everything that does not need it; the operations that do answer
- * 503 (LedgerUnavailableError) naming why, and a later call tries again. With DATABASE_URL every
- * process shares the PostgreSQL ledger and the first call simply connects.
+ * The API process's ledger, opened (and migrated) at its first use rather than at start, so that
+ * the API starts and serves everything else while the ledger is down; the operations that need
+ * it answer 503 (LedgerUnavailableError) naming why, and a later call tries again.
  */
 import type { Ledger } from '../ledger/types';
 
@@ -28,7 +26,6 @@ export function lazyLedger(open: () => Promise<Ledger>): Ledger {
       if (name === 'then') return undefined;
       if (name === 'close')
         return async () => (opening ? (await opening.catch(() => null))?.close() : undefined);
-
       return async (...args: unknown[]) => ((await ledger())[name] as (...a: unknown[]) => unknown)(...args);
     },
   });

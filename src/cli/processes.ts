@@ -28,17 +28,26 @@ export function processCommands(): Command[] {
     new Command('api').description('Run the HTTP API process').action(async () => {
       const config = loadConfig();
       const policy = loadPolicy();
-      const [{ runApi }, { connectClient }, { lazyLedger }, { openLedger }] = await Promise.all([
-        import('../api/server'),
-        import('../connection'),
-        import('../api/lazy-ledger'),
-        import('../ledger'),
-      ]);
+      const [{ runApi }, { connectClient }, { lazyLedger }, { openLedger, LedgerUnavailableError }] =
+        await Promise.all([
+          import('../api/server'),
+          import('../connection'),
+          import('../api/lazy-ledger'),
+          import('../ledger'),
+        ]);
+      // The embedded PGlite ledger is one process's, and that process is the worker: were the API
+      // to take it first, the worker could not start. It is shared only through PostgreSQL.
+      const embedded = () =>
+        Promise.reject(
+          new LedgerUnavailableError(
+            'the embedded ledger belongs to the worker process; set DATABASE_URL so that the API shares a PostgreSQL ledger',
+          ),
+        );
       await runApi({
         config,
         policy,
         client: await connectClient(config),
-        ledger: lazyLedger(() => openLedger(config)),
+        ledger: lazyLedger(config.databaseUrl ? () => openLedger(config) : embedded),
         // One JSON line per request: route id, status, role, milliseconds — nothing sent by the caller.
         log: (entry) => console.log(JSON.stringify({ api: entry })),
       });

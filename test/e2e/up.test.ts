@@ -71,6 +71,7 @@ describe('sla up', () => {
       TEMPORAL_UI_PORT: String(uiPort),
       SLA_API_PORT: String(apiPort),
       SLA_TASK_QUEUE: 'e2e-up',
+      SLA_API_TOKENS: 'auditor:e2e-auditor-token-0123',
     };
     const address = `127.0.0.1:${temporalPort}`;
 
@@ -92,6 +93,19 @@ describe('sla up', () => {
     expect(health.status).toBe(200);
     expect(await health.json()).toMatchObject({ status: 'ok', temporal: { reachable: true, address } });
     expect((await fetch(`http://127.0.0.1:${uiPort}/`)).status).toBe(200);
+
+    // The API's operations answer with a role token; the ledger-backed ones say the embedded
+    // ledger is the worker's (503), and the OpenAPI document needs no token.
+    const api = (path: string, token = 'e2e-auditor-token-0123') =>
+      fetch(`http://127.0.0.1:${apiPort}${path}`, { headers: { authorization: `Bearer ${token}` } });
+    expect((await api('/v1/outages')).status).toBe(200);
+    expect((await api('/v1/outages', 'not-a-token-of-ours!!')).status).toBe(401);
+    const customers = await api('/v1/customers');
+    expect(customers.status).toBe(503);
+    expect(await customers.json()).toMatchObject({
+      error: { code: 'unavailable', message: expect.stringMatching(/DATABASE_URL/) },
+    });
+    expect((await fetch(`http://127.0.0.1:${apiPort}/openapi.json`)).status).toBe(200);
 
     // Something to find after a restart.
     const started = temporal(

@@ -414,6 +414,15 @@ describe('HTTP API', () => {
     expect(dup.status).toBe(400);
     expect(dup.error?.issues?.[0]?.path).toBe('body[1].customerId');
     expect(await e.ledger.customer('umbrella')).toBeNull();
+    // PostgreSQL text cannot hold NUL: refused naming the field (the fuzz found it answered 500).
+    const nul = await api.call('finance', 'POST', '/v1/customers', [
+      testCustomer('acme', { name: 'Acme\u0000' }),
+    ]);
+    expect(nul).toMatchObject({
+      status: 400,
+      error: { issues: [{ path: 'body[0].name', message: 'must not contain NUL characters' }] },
+    });
+    expect((await api.call('auditor', 'GET', '/v1/customers/%00')).status).toBe(400);
     const list = await api.call('agent', 'GET', '/v1/customers');
     expect((list.json as { customerId: string }[]).map((c) => c.customerId).sort()).toEqual([
       'globex',

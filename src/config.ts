@@ -10,6 +10,38 @@ import { CodecKeyError, parseCodecKeys, type CodecKey } from './codec/keys';
 
 const Port = z.coerce.number().int().min(1).max(65535);
 
+/** The API's roles (src/api/roles.ts says what each may call). */
+export const API_ROLES = ['agent', 'oncall', 'finance', 'auditor'] as const;
+export type ApiRole = (typeof API_ROLES)[number];
+
+/**
+ * SLA_API_TOKENS: "role:secret" pairs, comma-separated; a role may have several tokens (one
+ * being rotated in). A secret is at least 16 characters and belongs to one role only.
+ */
+const ApiTokens = z.string().transform((text, ctx) => {
+  const tokens: { role: ApiRole; token: string }[] = [];
+  for (const [i, pair] of text.split(',').entries()) {
+    const at = pair.indexOf(':');
+    const role = pair.slice(0, at).trim();
+    const token = pair.slice(at + 1).trim();
+    // The message names the entry by position, never by its secret.
+    if (at < 0 || !(API_ROLES as readonly string[]).includes(role))
+      ctx.addIssue({
+        code: 'custom',
+        message: `entry ${i + 1}: expected role:secret, role one of ${API_ROLES.join(', ')}`,
+      });
+    else if (token.length < 16)
+      ctx.addIssue({
+        code: 'custom',
+        message: `entry ${i + 1} (${role}): the secret must be at least 16 characters`,
+      });
+    else if (tokens.some((t) => t.token === token))
+      ctx.addIssue({ code: 'custom', message: `entry ${i + 1} (${role}): the same secret is given twice` });
+    else tokens.push({ role: role as ApiRole, token });
+  }
+  return tokens;
+});
+
 const Env = z.object({
   TEMPORAL_ADDRESS: z
     .string()
@@ -30,6 +62,10 @@ const Env = z.object({
   SLA_OUTBOX_DIR: z.string().min(1).optional(),
   SLA_PAGING_URL: z.url({ protocol: /^https?$/, message: 'expected an http(s) URL' }).optional(),
   SLA_PAGING_LOG: z.string().min(1).optional(),
+  SLA_API_TOKENS: ApiTokens.optional(),
+  /** Token bucket per caller: sustained requests per second, and the burst allowed above it. */
+  SLA_API_RATE: z.coerce.number().positive().max(1_000_000).default(20),
+  SLA_API_BURST: z.coerce.number().int().min(1).max(1_000_000).default(60),
   SLA_WEBHOOK_TOKEN: z.string().min(16, 'expected a secret of at least 16 characters').optional(),
   DATABASE_URL: z
     .string()
@@ -88,6 +124,10 @@ export interface Config {
   pagingLog: string;
   /** PostgreSQL URL of the ledger (secret: it may carry a password); unset → embedded PGlite. */
   databaseUrl: string | undefined;
+  /** The API's bearer tokens and their roles (secrets); unset → every operation answers 401. */
+  apiTokens: { role: ApiRole; token: string }[];
+  /** Rate limit per token (and per address without one): requests per second, and burst. */
+  apiRate: { perSecond: number; burst: number };
   /** Bearer token the webhooks require (a secret); unset → the webhooks answer 503. */
   webhookToken: string | undefined;
   /** The embedded ledger's data directory (PGlite), used without databaseUrl. */
@@ -131,6 +171,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pagingUrl: e.SLA_PAGING_URL,
     pagingLog: resolve(e.SLA_PAGING_LOG ?? join(dataDir, 'paging.jsonl')),
     databaseUrl: e.DATABASE_URL,
+    apiTokens: e.SLA_API_TOKENS ?? [],
+    apiRate: { perSecond: e.SLA_API_RATE, burst: e.SLA_API_BURST },
     webhookToken: e.SLA_WEBHOOK_TOKEN,
     ledgerDir: resolve(e.SLA_LEDGER_DIR ?? join(dataDir, 'ledger')),
     codecKeys: e.SLA_CODEC_KEYS,

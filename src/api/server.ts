@@ -1,14 +1,26 @@
 /**
- * The HTTP API process: health checks and the outage webhooks (api/outages.ts); the operations
- * of support tooling, on-call and finance come on the same server (see the issues).
+ * The HTTP API process: the operations of support tooling, on-call, finance and auditors
+ * (the route table in api/routes, served by api/dispatch.ts behind role tokens, a rate limit and
+ * body limits), GET /openapi.json generated from that table, GET /health, the outage webhooks
+ * (api/outages.ts) and the codec endpoint (api/codec.ts).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Client } from '@temporalio/client';
-import { AesGcmCodec, codecKeys } from '../codec';
+import { SlaClient } from '../client';
+import { OutageClient } from '../client-outages';
+import { AesGcmCodec, codecDataConverter, codecKeys } from '../codec';
 import type { Config } from '../config';
+import type { Ledger } from '../ledger/types';
+import { MaintenanceClient } from '../maintenance-client';
 import type { LoadedPolicy } from '../policy/load';
-import { handleOutageWebhooks } from './outages';
+import { Authenticator } from './auth';
 import { codecRoutes } from './codec';
+import { createDispatcher, type AccessLogEntry } from './dispatch';
+import { sendJson } from './http';
+import { openApiDocument } from './openapi';
+import { handleOutageWebhooks } from './outages';
+import { RateLimiter } from './rate-limit';
+import { ROUTES } from './routes';
 
 const HEALTH_TIMEOUT_MS = 2000;
 
@@ -16,15 +28,9 @@ export interface ApiDeps {
   client: Client;
   config: Config;
   policy: LoadedPolicy;
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(text),
-  });
-  res.end(text);
+  ledger: Ledger;
+  /** One entry per table request (route id, status, role, time: nothing the caller sent). */
+  log?: (entry: AccessLogEntry) => void;
 }
 
 /** GET /health: 200 when Temporal answers, 503 when it does not (a load balancer takes it out). */
@@ -49,13 +55,33 @@ async function health(deps: ApiDeps, res: ServerResponse): Promise<void> {
 }
 
 export function createApiServer(deps: ApiDeps): Server {
+  const keys = codecKeys(deps.config);
   const codec = codecRoutes({
-    codec: new AesGcmCodec(codecKeys(deps.config)),
+    codec: new AesGcmCodec(keys),
     tokens: deps.config.codecTokens,
     origins: deps.config.codecCorsOrigins,
   });
+  const { taskQueue } = deps.config;
+  const dispatch = createDispatcher({
+    routes: ROUTES,
+    services: {
+      client: deps.client,
+      config: deps.config,
+      policy: deps.policy,
+      ledger: deps.ledger,
+      tickets: new SlaClient(deps.client, taskQueue),
+      outages: new OutageClient(deps.client, taskQueue),
+      maintenance: new MaintenanceClient(deps.client, taskQueue),
+      payloadCodecs: codecDataConverter(keys).payloadCodecs ?? [],
+    },
+    auth: new Authenticator(deps.config.apiTokens),
+    limiter: new RateLimiter(deps.config.apiRate),
+    ...(deps.log ? { log: deps.log } : {}),
+  });
+  const openapi = JSON.stringify(openApiDocument(ROUTES, deps.policy.version));
   return createServer((req: IncomingMessage, res: ServerResponse) => {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const path = url.pathname;
     if (codec(req, res, path)) return;
     if (path === '/health') {
       if (req.method !== 'GET' && req.method !== 'HEAD')
@@ -63,8 +89,14 @@ export function createApiServer(deps: ApiDeps): Server {
       health(deps, res).catch((err: unknown) => sendJson(res, 500, { error: String(err) }));
       return;
     }
+    if (path === '/openapi.json' && req.method === 'GET') {
+      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+      return void res.end(openapi);
+    }
     if (path.startsWith('/webhooks/')) return handleOutageWebhooks(deps, req, res, path, sendJson);
-    sendJson(res, 404, { error: 'not found', path });
+    if (dispatch(req, res, url)) return;
+    req.resume();
+    sendJson(res, 404, { error: { code: 'not_found', message: `no route ${path}` } });
   });
 }
 
@@ -75,7 +107,8 @@ export async function runApi(deps: ApiDeps): Promise<void> {
     server.listen(deps.config.apiPort, deps.config.apiHost, resolve);
   });
   console.log(
-    `api: listening on http://${deps.config.apiHost}:${deps.config.apiPort} (GET /health, POST /webhooks/*)`,
+    `api: listening on http://${deps.config.apiHost}:${deps.config.apiPort} ` +
+      `(/v1/* for ${deps.config.apiTokens.length} role token(s), GET /openapi.json, GET /health, POST /webhooks/*)`,
   );
   await new Promise<void>((resolve) => {
     const stop = () => server.close(() => resolve());
@@ -83,5 +116,6 @@ export async function runApi(deps: ApiDeps): Promise<void> {
     process.once('SIGTERM', stop);
   });
   await deps.client.connection.close();
+  await deps.ledger.close();
   console.log('api: stopped');
 }

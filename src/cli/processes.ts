@@ -28,11 +28,40 @@ export function processCommands(): Command[] {
     new Command('api').description('Run the HTTP API process').action(async () => {
       const config = loadConfig();
       const policy = loadPolicy();
-      const [{ runApi }, { connectClient }] = await Promise.all([
+      const [
+        { runApi },
+        { connectClient },
+        { lazyLedger },
+        { openLedger, LedgerUnavailableError },
+        { findServedLedger },
+      ] = await Promise.all([
         import('../api/server'),
         import('../connection'),
+        import('../api/lazy-ledger'),
+        import('../ledger'),
+        import('../ledger/driver'),
       ]);
-      await runApi({ config, policy, client: await connectClient(config) });
+      // The embedded PGlite ledger is one process's: `sla up` holds it and serves it (DATABASE_URL
+      // for its children; the URL file for an API started by hand). The API never takes the lock
+      // itself, or a worker started after it could not.
+      const served = () => {
+        const url = findServedLedger(config.ledgerDir);
+        return url
+          ? openLedger({ ...config, databaseUrl: url })
+          : Promise.reject(
+              new LedgerUnavailableError(
+                'the embedded ledger is not served: run the API under `sla up`, or set DATABASE_URL to a PostgreSQL ledger',
+              ),
+            );
+      };
+      await runApi({
+        config,
+        policy,
+        client: await connectClient(config),
+        ledger: lazyLedger(config.databaseUrl ? () => openLedger(config) : served),
+        // One JSON line per request: route id, status, role, milliseconds — nothing sent by the caller.
+        log: (entry) => console.log(JSON.stringify({ api: entry })),
+      });
     }),
   ];
 }

@@ -7,7 +7,14 @@
 import { z } from 'zod';
 import type { CreditEntry, CustomerRecord } from './types';
 
-const Id = z.string().trim().min(1, 'must not be empty').max(200, 'at most 200 characters');
+/** PostgreSQL text cannot hold NUL: refused here, naming the field, rather than failing the write. */
+const NO_NUL = [(s: string) => !s.includes('\u0000'), 'must not contain NUL characters'] as const;
+const Id = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(200, 'at most 200 characters')
+  .refine(...NO_NUL);
 const WHOLE_MINOR = 'expected whole minor units (cents)';
 const Minor = z.number({ error: WHOLE_MINOR }).int(WHOLE_MINOR).min(0).max(Number.MAX_SAFE_INTEGER);
 const Currency = z.string().regex(/^[A-Z]{3}$/, 'expected an ISO 4217 code such as CAD');
@@ -16,7 +23,11 @@ const Instant = z.iso.datetime({ offset: true, message: 'expected an ISO-8601 in
 
 export const CustomerRecordSchema = z.strictObject({
   customerId: Id,
-  name: z.string().trim().min(1, 'must not be empty'),
+  name: z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .refine(...NO_NUL),
   annualFeeMinor: Minor,
   currency: Currency,
   region: Id,

@@ -87,6 +87,7 @@ describe('sla up', () => {
       SLA_TASK_QUEUE: 'e2e-up',
       DATABASE_URL: '',
       SLA_LEDGER_DIR: '',
+      SLA_API_TOKENS: 'auditor:e2e-auditor-token-0123',
     };
     const address = `127.0.0.1:${temporalPort}`;
 
@@ -162,6 +163,17 @@ describe('sla up', () => {
     expect(health.status).toBe(200);
     expect(await health.json()).toMatchObject({ status: 'ok', temporal: { reachable: true, address } });
     expect((await fetch(`http://127.0.0.1:${uiPort}/`)).status).toBe(200);
+
+    // The API's operations answer with a role token, the ledger-backed ones from the ledger `sla up`
+    // serves (the customers imported above), and the OpenAPI document needs no token.
+    const api = (path: string, token = 'e2e-auditor-token-0123') =>
+      fetch(`http://127.0.0.1:${apiPort}${path}`, { headers: { authorization: `Bearer ${token}` } });
+    expect((await api('/v1/outages')).status).toBe(200);
+    expect((await api('/v1/outages', 'not-a-token-of-ours!!')).status).toBe(401);
+    const listed = await api('/v1/customers');
+    expect(listed.status).toBe(200);
+    expect(JSON.stringify(await listed.json())).toContain('"northwind"');
+    expect((await fetch(`http://127.0.0.1:${apiPort}/openapi.json`)).status).toBe(200);
 
     // Something to find after a restart.
     const started = temporal(

@@ -12,7 +12,14 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync } fro
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { openLedger, type CustomerRecord, type SqlLedger } from '../../src/ledger';
+import { lazyLedger } from '../../src/api/lazy-ledger';
+import {
+  LedgerUnavailableError,
+  openLedger,
+  type CustomerRecord,
+  type Ledger,
+  type SqlLedger,
+} from '../../src/ledger';
 import { openEmbedded, publishServedLedger } from '../../src/ledger/driver';
 import { MIGRATIONS } from '../../src/ledger/migrations';
 import { serveLedger } from '../../src/ledger/server';
@@ -148,4 +155,9 @@ export async function createTestLedger(
     release();
     throw err;
   }
+}
+
+/** For API tests that never reach the ledger: every call answers unavailable (503). */
+export function noLedger(): Ledger {
+  return lazyLedger(() => Promise.reject(new LedgerUnavailableError('this test has no ledger')));
 }

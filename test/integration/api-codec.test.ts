@@ -10,6 +10,7 @@ import { AesGcmCodec } from '../../src/codec';
 import { loadConfig } from '../../src/config';
 import { loadPolicy } from '../../src/policy';
 import { TEST_CODEC_KEYS, testKeys } from '../helpers/codec';
+import { noLedger } from '../helpers/ledger';
 import { freePort } from '../helpers/ports';
 
 const TOKEN = 'auditor-token-0123456789';
@@ -27,7 +28,7 @@ describe('API /codec', () => {
       SLA_CODEC_CORS_ORIGINS: UI,
     });
     const client = new Client({ connection: Connection.lazy({ address: config.temporalAddress }) });
-    const server = createApiServer({ config, policy: loadPolicy({}), client });
+    const server = createApiServer({ config, policy: loadPolicy({}), client, ledger: noLedger() });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     close = () => new Promise((r) => server.close(() => r()));
@@ -138,7 +139,7 @@ describe('API /codec', () => {
   it('is off (503) without SLA_CODEC_TOKEN, and only POST is allowed', async () => {
     const config = loadConfig({ TEMPORAL_ADDRESS: '127.0.0.1:1', SLA_CODEC_KEYS: TEST_CODEC_KEYS });
     const client = new Client({ connection: Connection.lazy({ address: config.temporalAddress }) });
-    const server = createApiServer({ config, policy: loadPolicy({}), client });
+    const server = createApiServer({ config, policy: loadPolicy({}), client, ledger: noLedger() });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/codec/decode`;
     try {

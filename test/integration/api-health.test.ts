@@ -7,6 +7,7 @@ import { createApiServer } from '../../src/api/server';
 import { loadConfig } from '../../src/config';
 import { loadPolicy } from '../../src/policy';
 import { TEST_CODEC_KEYS } from '../helpers/codec';
+import { noLedger } from '../helpers/ledger';
 import { freePort } from '../helpers/ports';
 
 describe('API /health without Temporal', () => {
@@ -19,7 +20,12 @@ describe('API /health without Temporal', () => {
       SLA_CODEC_KEYS: TEST_CODEC_KEYS,
     });
     const connection = Connection.lazy({ address: config.temporalAddress, connectTimeout: '1s' });
-    const server = createApiServer({ config, policy: loadPolicy({}), client: new Client({ connection }) });
+    const server = createApiServer({
+      config,
+      policy: loadPolicy({}),
+      client: new Client({ connection }),
+      ledger: noLedger(),
+    });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     close = () => new Promise((r) => server.close(() => r()));
@@ -35,7 +41,7 @@ describe('API /health without Temporal', () => {
   it('answers 404 and 405 as JSON', async () => {
     const missing = await fetch(`${base}/nope`);
     expect(missing.status).toBe(404);
-    expect(await missing.json()).toEqual({ error: 'not found', path: '/nope' });
+    expect(await missing.json()).toEqual({ error: { code: 'not_found', message: 'no route /nope' } });
     const post = await fetch(`${base}/health`, { method: 'POST' });
     expect(post.status).toBe(405);
   });

@@ -231,7 +231,12 @@ describe('audit on the dev server (real time, codec on)', () => {
         SLA_CODEC_KEYS: TEST_CODEC_KEYS,
         SLA_CODEC_TOKEN: 'cli-auditor-token-0123',
       });
-      const server: Server = createApiServer({ config, policy: e.policy, client: e.env.client });
+      const server: Server = createApiServer({
+        config,
+        policy: e.policy,
+        client: e.env.client,
+        ledger: e.ledger,
+      });
       await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
       const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}/codec`;
       try {

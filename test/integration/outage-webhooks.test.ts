@@ -51,7 +51,7 @@ describe('outage webhooks', () => {
       SLA_WEBHOOK_TOKEN: TOKEN,
       SLA_CODEC_KEYS: TEST_CODEC_KEYS,
     });
-    const server = createApiServer({ config, policy: e.policy, client: e.env.client });
+    const server = createApiServer({ config, policy: e.policy, client: e.env.client, ledger: e.ledger });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     close = () => new Promise((r) => server.close(() => r()));

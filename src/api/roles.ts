@@ -1,0 +1,17 @@
+/**
+ * The role matrix as the README shows it, generated from the route table the dispatcher
+ * enforces (a test holds the README's copy to it).
+ */
+import { API_ROLES } from '../config';
+import type { Route } from './routes/route';
+
+export function roleMatrixMarkdown(routes: readonly Route[]): string {
+  const header = ['operation', 'method and path', ...API_ROLES];
+  const rows = routes.map((r) => [
+    `\`${r.id}\``,
+    `\`${r.method} ${r.path}\``,
+    ...API_ROLES.map((role) => (r.roles.includes(role) ? '✓' : '')),
+  ]);
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}

@@ -1,0 +1,163 @@
+/** Outages (C3, C4, C9; I7, I9) and planned maintenance (C1) through their typed clients. */
+import { z } from 'zod';
+import {
+  CancelMaintenance,
+  EndMaintenance,
+  ListMaintenance,
+  RescheduleMaintenance,
+  ScheduleMaintenance,
+  StartMaintenance,
+} from '../../model/maintenance';
+import {
+  AcknowledgeOutage,
+  ClassifyOutage,
+  OutageKey,
+  ReportOutage,
+  ResolveOutage,
+} from '../../model/outage';
+import { Id } from '../../model/ticket';
+import { ONCALL_WRITES, OPERATIONS_READ } from './roles';
+import { createdOr200, QueryBoolean, route, type Route } from './route';
+
+const OutageParams = z.object({ key: OutageKey });
+const MaintenanceParams = z.object({ maintenanceId: Id });
+
+const OutageList = z.object({
+  open: QueryBoolean.optional(),
+  limit: z
+    .string()
+    .regex(/^\d{1,4}$/, 'expected a whole number from 1 to 1000')
+    .transform(Number)
+    .refine((n) => n >= 1 && n <= 1000, 'expected a whole number from 1 to 1000')
+    .optional(),
+});
+
+const OUTAGE_MESSAGES = [
+  ['acknowledge', 'acknowledgeOutage', AcknowledgeOutage, 'A Level 3 responder acknowledged (C9, I7)'],
+  ['classify', 'classifyOutage', ClassifyOutage, 'Change the classification and regions (C3, C4)'],
+  ['resolve', 'resolveOutage', ResolveOutage, 'End the outage: its record is written to the ledger once'],
+] as const;
+
+const MAINTENANCE_MESSAGES = [
+  [
+    'reschedule',
+    'rescheduleMaintenance',
+    RescheduleMaintenance,
+    'Move the window: notices go out again (C1)',
+  ],
+  ['cancel', 'cancelMaintenance', CancelMaintenance, 'Withdraw the window; those told are told'],
+  ['start', 'startMaintenance', StartMaintenance, 'The work started'],
+  ['end', 'endMaintenance', EndMaintenance, 'The work ended (past the announced end is an overrun, I9)'],
+] as const;
+
+export const outageRoutes: Route[] = [
+  route({
+    id: 'reportOutage',
+    method: 'POST',
+    path: '/v1/outages',
+    summary: 'Report an outage (every report of the same key joins one outage)',
+    tag: 'outages',
+    roles: ONCALL_WRITES,
+    body: ReportOutage,
+    success: { 201: 'opened', 200: 'joined, or already resolved (nothing started)' },
+    handler: async ({ body }, s) => createdOr200(await s.outages.reportOutage(body)),
+  }),
+  route({
+    id: 'listOutages',
+    method: 'GET',
+    path: '/v1/outages',
+    summary: 'Outages, newest first (open=true: the running ones)',
+    tag: 'outages',
+    roles: OPERATIONS_READ,
+    query: OutageList,
+    success: { 200: 'the outages' },
+    handler: async ({ query }, s) => ({
+      status: 200,
+      body: await s.outages.listOutages({
+        ...(query.open !== undefined ? { open: query.open } : {}),
+        ...(query.limit !== undefined ? { limit: query.limit } : {}),
+      }),
+    }),
+  }),
+  route({
+    id: 'outageStatus',
+    method: 'GET',
+    path: '/v1/outages/{key}',
+    summary: "An outage's state, engagement (C9) and classification history",
+    tag: 'outages',
+    roles: OPERATIONS_READ,
+    params: OutageParams,
+    success: { 200: 'the status' },
+    handler: async ({ params }, s) => ({ status: 200, body: await s.outages.outageStatus(params.key) }),
+  }),
+  ...OUTAGE_MESSAGES.map(([segment, method, schema, summary]) =>
+    route({
+      id: method,
+      method: 'POST',
+      path: `/v1/outages/{key}/${segment}`,
+      summary,
+      tag: 'outages',
+      roles: ONCALL_WRITES,
+      params: OutageParams,
+      body: schema,
+      success: { 200: 'applied (a repeated requestId answers the first result)' },
+      handler: async ({ params, body }, s) => ({
+        status: 200,
+        body: await s.outages[method](params.key, body),
+      }),
+    }),
+  ),
+  route({
+    id: 'scheduleMaintenance',
+    method: 'POST',
+    path: '/v1/maintenance',
+    summary: 'Announce a maintenance window: notices go out at once (C1)',
+    tag: 'maintenance',
+    roles: ONCALL_WRITES,
+    body: ScheduleMaintenance,
+    success: { 201: 'scheduled', 200: 'this maintenanceId exists (ids are used once)' },
+    handler: async ({ body }, s) => createdOr200(await s.maintenance.scheduleMaintenance(body)),
+  }),
+  route({
+    id: 'listMaintenance',
+    method: 'GET',
+    path: '/v1/maintenance',
+    summary: 'Maintenance windows by state and announced start in [from, to)',
+    tag: 'maintenance',
+    roles: OPERATIONS_READ,
+    query: ListMaintenance,
+    success: { 200: 'the windows' },
+    handler: async ({ query }, s) => ({ status: 200, body: await s.maintenance.listMaintenance(query) }),
+  }),
+  route({
+    id: 'maintenanceStatus',
+    method: 'GET',
+    path: '/v1/maintenance/{maintenanceId}',
+    summary: "A window's state, notices and whether it qualifies for exclusion (C1)",
+    tag: 'maintenance',
+    roles: OPERATIONS_READ,
+    params: MaintenanceParams,
+    success: { 200: 'the status' },
+    handler: async ({ params }, s) => ({
+      status: 200,
+      body: await s.maintenance.maintenanceStatus(params.maintenanceId),
+    }),
+  }),
+  ...MAINTENANCE_MESSAGES.map(([segment, method, schema, summary]) =>
+    route({
+      id: method,
+      method: 'POST',
+      path: `/v1/maintenance/{maintenanceId}/${segment}`,
+      summary,
+      tag: 'maintenance',
+      roles: ONCALL_WRITES,
+      params: MaintenanceParams,
+      body: schema,
+      success: { 200: 'applied (a repeated requestId answers the first result)' },
+      handler: async ({ params, body }, s) => ({
+        status: 200,
+        body: await s.maintenance[method](params.maintenanceId, body),
+      }),
+    }),
+  ),
+];

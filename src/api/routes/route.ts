@@ -1,0 +1,83 @@
+/**
+ * One row of the API's route table: method, path pattern, who may call it, the zod schemas of
+ * its path parameters, query and body, and its handler. The dispatcher (../dispatch.ts), the
+ * OpenAPI document (../openapi.ts) and the README's role matrix (../roles.ts) are all read from
+ * these rows, so what is documented is what is enforced.
+ */
+import type { Client } from '@temporalio/client';
+import type { PayloadCodec } from '@temporalio/common';
+import { z } from 'zod';
+import type { SlaClient } from '../../client';
+import type { OutageClient } from '../../client-outages';
+import type { ApiRole, Config } from '../../config';
+import type { Ledger } from '../../ledger/types';
+import type { MaintenanceClient } from '../../maintenance-client';
+import type { LoadedPolicy } from '../../policy/load';
+
+export type Method = 'GET' | 'POST';
+
+/** What a handler works with: the typed clients, the ledger and the settings. */
+export interface Services {
+  client: Client;
+  config: Config;
+  policy: LoadedPolicy;
+  ledger: Ledger;
+  tickets: SlaClient;
+  outages: OutageClient;
+  maintenance: MaintenanceClient;
+  /** The payload codec chain (decryption), for audit timelines. */
+  payloadCodecs: PayloadCodec[];
+}
+
+export interface Answer {
+  status: number;
+  body: unknown;
+  /** Other than JSON (the report's HTML page): the body is sent as is, with this content type. */
+  contentType?: string;
+}
+
+type Shape = z.ZodType<Record<string, unknown>>;
+
+export interface Route<P extends Shape = Shape, Q extends Shape = Shape, B extends z.ZodType = z.ZodType> {
+  /** The OpenAPI operationId, also the route's name in the role matrix. */
+  id: string;
+  method: Method;
+  /** e.g. "/v1/tickets/{ticketId}/assign". */
+  path: string;
+  /** One line for the OpenAPI document. */
+  summary: string;
+  /** The area the OpenAPI document groups it under. */
+  tag: string;
+  roles: readonly ApiRole[];
+  params?: P;
+  query?: Q;
+  body?: B;
+  /** Largest body accepted, in bytes (default DEFAULT_BODY_LIMIT). */
+  bodyLimit?: number;
+  /** The statuses it answers on success, for the OpenAPI document. */
+  success: Record<number, string>;
+  handler(
+    input: { params: z.infer<P>; query: z.infer<Q>; body: z.infer<B> },
+    services: Services,
+  ): Promise<Answer>;
+}
+
+/** A ticket's text may be 100,000 characters of 4-byte UTF-8; anything larger is not ours. */
+export const DEFAULT_BODY_LIMIT = 512 * 1024;
+
+/** Types one route (its handler sees the parsed shapes) and erases it for the table. */
+export function route<P extends Shape, Q extends Shape, B extends z.ZodType>(r: Route<P, Q, B>): Route {
+  return r;
+}
+
+/** A query flag as it comes in a URL: "true" / "false". */
+export const QueryBoolean = z.enum(['true', 'false']).transform((v) => v === 'true');
+
+/** A calendar month "YYYY-MM" in the policy's month time zone (I8). */
+export const Month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'expected a month "YYYY-MM"');
+
+/** Created or joined: 201 when this call started it, 200 when it existed. */
+export const createdOr200 = <T extends { created: boolean }>(answer: T): Answer => ({
+  status: answer.created ? 201 : 200,
+  body: answer,
+});

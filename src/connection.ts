@@ -1,10 +1,15 @@
 /** Connections to Temporal from the configuration, waiting for a server that is still starting. */
-import { Client, Connection } from '@temporalio/client';
+import { readFileSync } from 'node:fs';
+import { Client, Connection, type TLSConfig } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { codecDataConverter, codecKeys } from './codec';
-import type { Config } from './config';
+import { ConfigError, type Config, type TemporalTls } from './config';
+import { UnavailableError } from './errors';
 
 const RETRY_MS = 500;
+
+/** How long a command waits for Temporal before it answers "unavailable" (CLI exit code 4). */
+export const COMMAND_CONNECT_TIMEOUT_MS = 5_000;
 
 async function retrying<T>(what: string, timeoutMs: number, connect: () => Promise<T>): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -12,23 +17,56 @@ async function retrying<T>(what: string, timeoutMs: number, connect: () => Promi
     try {
       return await connect();
     } catch (err) {
-      if (Date.now() >= deadline) throw new Error(`${what}: ${(err as Error).message}`);
+      if (Date.now() >= deadline) throw new UnavailableError(`${what}: ${(err as Error).message}`);
       await new Promise((r) => setTimeout(r, RETRY_MS));
     }
   }
 }
 
+/**
+ * Reads the TLS files named by the configuration. A missing or unreadable file is a settings
+ * error naming its variable, raised before any connection is tried.
+ */
+export function readTls(tls: TemporalTls | undefined): TLSConfig | undefined {
+  if (!tls) return undefined;
+  const read = (variable: string, path: string | undefined) => {
+    if (path === undefined) return undefined;
+    try {
+      return readFileSync(path);
+    } catch (err) {
+      const reason =
+        (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
+      throw new ConfigError(`invalid settings:\n  - ${variable}: cannot read ${path}: ${reason}`);
+    }
+  };
+  const ca = read('TEMPORAL_TLS_CA', tls.caFile);
+  const crt = read('TEMPORAL_TLS_CERT', tls.certFile);
+  const key = read('TEMPORAL_TLS_KEY', tls.keyFile);
+  return {
+    ...(tls.serverName ? { serverNameOverride: tls.serverName } : {}),
+    ...(ca ? { serverRootCACertificate: ca } : {}),
+    ...(crt && key ? { clientCertPair: { crt, key } } : {}),
+  };
+}
+
 /** A client whose payloads go through the engine's codec (src/codec): it reads and writes ciphertext. */
 export async function connectClient(config: Config, timeoutMs = 30_000): Promise<Client> {
   const dataConverter = codecDataConverter(codecKeys(config)); // no key: stop before connecting
+  const tls = readTls(config.temporalTls);
   const connection = await retrying(`cannot reach Temporal at ${config.temporalAddress}`, timeoutMs, () =>
-    Connection.connect({ address: config.temporalAddress }),
+    Connection.connect({
+      address: config.temporalAddress,
+      ...(tls ? { tls } : {}),
+      // A server that accepts the TCP connection but never answers must not hold a command.
+      connectTimeout: Math.min(timeoutMs, 10_000),
+    }),
   );
   return new Client({ connection, namespace: config.namespace, dataConverter });
 }
 
 export async function connectWorker(config: Config, timeoutMs = 30_000): Promise<NativeConnection> {
+  const tls = readTls(config.temporalTls);
   return retrying(`cannot reach Temporal at ${config.temporalAddress}`, timeoutMs, () =>
-    NativeConnection.connect({ address: config.temporalAddress }),
+    NativeConnection.connect({ address: config.temporalAddress, ...(tls ? { tls } : {}) }),
   );
 }

@@ -9,7 +9,13 @@ import { UnavailableError } from './errors';
 const RETRY_MS = 500;
 
 /** How long a command waits for Temporal before it answers "unavailable" (CLI exit code 4). */
-export const COMMAND_CONNECT_TIMEOUT_MS = 5_000;
+export const COMMAND_CONNECT_TIMEOUT_MS = 4_000;
+
+/**
+ * One connection attempt's limit: gRPC keeps retrying a refused connection until it, so without it
+ * an attempt on a closed port waits out the whole budget.
+ */
+const ATTEMPT_TIMEOUT_MS = 4_000;
 
 async function retrying<T>(what: string, timeoutMs: number, connect: () => Promise<T>): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -57,8 +63,7 @@ export async function connectClient(config: Config, timeoutMs = 30_000): Promise
     Connection.connect({
       address: config.temporalAddress,
       ...(tls ? { tls } : {}),
-      // A server that accepts the TCP connection but never answers must not hold a command.
-      connectTimeout: Math.min(timeoutMs, 10_000),
+      connectTimeout: Math.min(timeoutMs, ATTEMPT_TIMEOUT_MS),
     }),
   );
   return new Client({ connection, namespace: config.namespace, dataConverter });

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { z } from 'zod';
 import { loadConfig } from '../config';
+import { COMMAND_CONNECT_TIMEOUT_MS } from '../connection';
 import { Instant as ModelInstant } from '../model/ticket';
 import type { HistoryToReplay, ReplaySummary } from '../audit/replay';
 import { NotFoundError } from '../errors';
@@ -143,7 +144,7 @@ export function auditCommand(): Command {
         history = parseHistoryJson(readFileSync(opts.file, 'utf8'));
       } else {
         const { connectClient } = await import('../connection');
-        const client = await connectClient(config);
+        const client = await connectClient(config, COMMAND_CONNECT_TIMEOUT_MS);
         try {
           history = await client.workflow.getHandle(workflowId, opts.runId).fetchHistory().catch(notFound);
         } finally {
@@ -171,7 +172,9 @@ export function auditCommand(): Command {
         import('../audit/history'),
       ]);
       const workflowBundle = await currentBundle();
-      const client = opts.file ? undefined : await (await import('../connection')).connectClient(config);
+      const client = opts.file
+        ? undefined
+        : await (await import('../connection')).connectClient(config, COMMAND_CONNECT_TIMEOUT_MS);
       async function* histories() {
         if (opts.file) {
           for (const f of opts.file)

@@ -7,9 +7,10 @@ import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/cli
 import { SingleBar } from 'cli-progress';
 import { Command } from 'commander';
 import { z } from 'zod';
+import { Month } from '../model/month';
 import { BILLING_SCHEDULE_ID, ensureBillingSchedule } from '../billing-schedule';
 import { loadConfig } from '../config';
-import { connectClient } from '../connection';
+import { COMMAND_CONNECT_TIMEOUT_MS, connectClient } from '../connection';
 import { loadPolicy } from '../policy/load';
 import { accountingMonth } from '../rules/uptime';
 import {
@@ -22,7 +23,7 @@ import { parseOptions, printJson, UsageError } from './io';
 import { formatMinor } from './ledger';
 
 const RunOptions = z.object({
-  month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'expected a month "YYYY-MM"'),
+  month: Month,
   batchSize: z
     .string()
     .regex(/^\d+$/, 'expected a whole number of customers')
@@ -49,7 +50,7 @@ export function runCommand(): Command {
         throw new UsageError(`--month: ${opts.month} has not ended yet in ${policy.month.timeZone}`);
       }
       const config = loadConfig();
-      const client = await connectClient(config);
+      const client = await connectClient(config, COMMAND_CONNECT_TIMEOUT_MS);
       try {
         const input: BillingMonthInput = {
           month: opts.month,
@@ -142,7 +143,7 @@ export function scheduleCommand(): Command {
       .action(async () => {
         const { policy } = loadPolicy();
         const config = loadConfig();
-        const client = await connectClient(config);
+        const client = await connectClient(config, COMMAND_CONNECT_TIMEOUT_MS);
         try {
           const what = await ensureBillingSchedule(client, {
             taskQueue: config.taskQueue,

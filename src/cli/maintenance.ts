@@ -5,13 +5,12 @@
  * the message names the flag. Exit codes: 2 bad input, 3 unknown window, 4 Temporal unavailable,
  * 1 a message the window refuses (e.g. rescheduling a window already started).
  */
-import { randomUUID } from 'node:crypto';
 import { Command } from 'commander';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { InvalidInputError, UnavailableError } from '../errors';
+import { InvalidInputError } from '../errors';
 import { loadPolicy } from '../policy/load';
-import type { MaintenanceClient, MaintenanceSummary } from '../maintenance-client';
+import type { MaintenanceSummary } from '../maintenance-client';
 import {
   CancelMaintenance,
   EndMaintenance,
@@ -21,11 +20,10 @@ import {
   StartMaintenance,
 } from '../model/maintenance';
 import { Id } from '../model/ticket';
+import type { Sla } from '../sla-client';
 import type { MaintenanceStatus } from '../workflows/maintenance';
 import { parseOptions, printJson, printTable, UsageError } from './io';
-
-/** How long a command waits for Temporal before answering "unavailable" (exit 4). */
-const CONNECT_TIMEOUT_MS = 5_000;
+import { requestIdOf, withSla } from './sla';
 
 /**
  * Parses a command's input with the schema the client and the workflow use, before connecting to
@@ -50,35 +48,15 @@ const FLAGS: Record<string, string> = { maintenanceId: 'id' };
 const WindowId = z.object({ maintenanceId: Id });
 const windowId = (id: string) => validate(WindowId, { maintenanceId: id }).maintenanceId;
 
-/** The client, loaded only when a maintenance command runs (the Temporal SDK takes time to load). */
-async function withClient<T>(use: (client: MaintenanceClient) => Promise<T>): Promise<T> {
-  const [{ loadConfig }, { connectClient }, { MaintenanceClient }] = await Promise.all([
-    import('../config'),
-    import('../connection'),
-    import('../maintenance-client'),
-  ]);
-  const config = loadConfig();
-  let client;
-  try {
-    client = await connectClient(config, CONNECT_TIMEOUT_MS);
-  } catch (err) {
-    throw new UnavailableError((err as Error).message);
-  }
-  try {
-    return await use(new MaintenanceClient(client, config.taskQueue));
-  } finally {
-    await client.connection.close();
-  }
-}
+/** The facade's maintenance operations; typed errors become exit codes in main.ts. */
+const withClient = <T>(use: (maintenance: Sla['maintenance']) => Promise<T>) =>
+  withSla((sla) => use(sla.maintenance));
 
 const Json = { json: z.boolean().optional() };
 const Ident = { id: z.string() };
 /** "ca-east,eu-west" → ["ca-east", "eu-west"]; the client's schema checks each region. */
 const RegionList = z.string().transform((s) => s.split(',').map((r) => r.trim()));
 const RequestId = z.string().optional();
-
-/** Where a message's request id comes from: given (a script retrying safely), else a fresh one. */
-const requestIdOf = (given: string | undefined) => given ?? `cli-${randomUUID()}`;
 
 let policyZone: string | undefined;
 /** Wall-clock times in the policy's zone (I1), as operators read them. */
@@ -151,7 +129,7 @@ export function maintenanceCommand(): Command {
         regions: o.regions,
         description: o.description,
       });
-      const out = await withClient((c) => c.scheduleMaintenance(window));
+      const out = await withClient((c) => c.schedule(window));
       if (o.json) return printJson(out);
       process.stdout.write(
         out.created
@@ -193,7 +171,7 @@ export function maintenanceCommand(): Command {
         ...(o.regions ? { regions: o.regions } : {}),
         ...(o.description ? { description: o.description } : {}),
       });
-      const out = await withClient((c) => c.rescheduleMaintenance(id, message));
+      const out = await withClient((c) => c.reschedule(id, message));
       if (o.json) return printJson(out);
       process.stdout.write(
         `rescheduled ${o.id} (version ${out.version}); notice ${out.announcedAt ? `went out ${local(out.announcedAt)}` : 'did not go out'}\n` +
@@ -212,7 +190,7 @@ export function maintenanceCommand(): Command {
       const o = parseOptions(z.object({ ...Ident, reason: z.string(), requestId: RequestId, ...Json }), raw);
       const id = windowId(o.id);
       const message = validate(CancelMaintenance, { requestId: requestIdOf(o.requestId), reason: o.reason });
-      const out = await withClient((c) => c.cancelMaintenance(id, message));
+      const out = await withClient((c) => c.cancel(id, message));
       if (o.json) return printJson(out);
       process.stdout.write(`cancelled ${o.id}; ${out.notified} customer(s) notified\n`);
     });
@@ -243,11 +221,11 @@ export function maintenanceCommand(): Command {
           ...(o.at ? { at: o.at } : {}),
         });
         if (name === 'start') {
-          const out = await withClient((c) => c.startMaintenance(id, message));
+          const out = await withClient((c) => c.start(id, message));
           if (o.json) return printJson(out);
           process.stdout.write(`${o.id} started ${local(out.startedAt)} (${out.state})\n`);
         } else {
-          const out = await withClient((c) => c.endMaintenance(id, message));
+          const out = await withClient((c) => c.end(id, message));
           if (o.json) return printJson(out);
           process.stdout.write(
             `${o.id} ended ${local(out.endedAt)}` +
@@ -267,7 +245,7 @@ export function maintenanceCommand(): Command {
     .action(async (raw: unknown) => {
       const o = parseOptions(z.object({ ...Ident, ...Json }), raw);
       const id = windowId(o.id);
-      const status = await withClient((c) => c.maintenanceStatus(id));
+      const status = await withClient((c) => c.status(id));
       if (o.json) return printJson(status);
       printStatus(status);
     });
@@ -294,7 +272,7 @@ export function maintenanceCommand(): Command {
         ...(o.from ? { from: o.from } : {}),
         ...(o.to ? { to: o.to } : {}),
       });
-      const windows: MaintenanceSummary[] = await withClient((c) => c.listMaintenance(filter));
+      const windows: MaintenanceSummary[] = await withClient((c) => c.list(filter));
       if (o.json) return printJson(windows);
       printTable(
         ['ID', 'STATE', `START (${zone()})`, 'END', 'REGIONS', 'QUALIFIES'],

@@ -132,6 +132,10 @@ export function auditCommand(): Command {
     .option('--run-id <id>', 'a specific run (default: the latest)')
     .option('--file <history.json>', 'read an exported history instead of asking Temporal')
     .option('--json', 'machine-readable output')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  sla audit timeline ticket-T-1042\n  sla audit timeline outage-INC-42 --json',
+    )
     .action(async (workflowId: string, raw: unknown) => {
       const opts = parseOptions(TimelineOptions, raw);
       const [{ config, dataConverter }, { timelineOf }, { parseHistoryJson }] = await Promise.all([
@@ -164,6 +168,10 @@ export function auditCommand(): Command {
     .option('--since <date>', 'YYYY-MM-DD or an ISO-8601 instant')
     .option('--file <history.json...>', 'exported histories (`temporal workflow show --output json`)')
     .option('--json', 'machine-readable summary')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  sla audit replay --type ticketWorkflow --since 2026-11-01\n  sla audit replay --file ./history.json --json',
+    )
     .action(async (raw: unknown) => {
       const opts = parseOptions(ReplayOptions, raw);
       const [{ config, dataConverter }, { replayHistories }, { parseHistoryJson }] = await Promise.all([

@@ -140,7 +140,10 @@ export function scheduleCommand(): Command {
       .description(
         'Creates or updates the schedule: 00:00 on the 1st (policy month zone), then the grace period',
       )
-      .action(async () => {
+      .option('--json', 'print JSON')
+      .addHelpText('after', '\nExample:\n  sla credits schedule ensure --json')
+      .action(async (raw: unknown) => {
+        const opts = parseOptions(z.object({ json: z.boolean().optional() }), raw);
         const { policy } = loadPolicy();
         const config = loadConfig();
         const client = await connectClient(config, COMMAND_CONNECT_TIMEOUT_MS);
@@ -149,6 +152,13 @@ export function scheduleCommand(): Command {
             taskQueue: config.taskQueue,
             zone: policy.month.timeZone,
           });
+          if (opts.json)
+            return printJson({
+              scheduleId: BILLING_SCHEDULE_ID,
+              result: what,
+              zone: policy.month.timeZone,
+              closeGraceHours: policy.month.closeGraceHours,
+            });
           process.stdout.write(
             `schedule ${BILLING_SCHEDULE_ID} ${what}: 00:00 on the 1st in ${policy.month.timeZone}, ` +
               `closing the month before after ${policy.month.closeGraceHours} h\n`,

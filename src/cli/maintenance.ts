@@ -150,6 +150,10 @@ export function maintenanceCommand(): Command {
     .option('--description <text>', 'new description (default: unchanged)')
     .option('--request-id <id>', 'idempotency key: the same key is applied once')
     .option('--json', 'print JSON')
+    .addHelpText(
+      'after',
+      '\nExample:\n  sla maintenance reschedule --id M-42 --start 2026-12-06T03:00:00-05:00 --end 2026-12-06T05:00:00-05:00',
+    )
     .action(async (raw: unknown) => {
       const o = parseOptions(
         z.object({
@@ -186,6 +190,7 @@ export function maintenanceCommand(): Command {
     .requiredOption('--reason <text>', 'why (goes into the cancellation notice)')
     .option('--request-id <id>', 'idempotency key: the same key is applied once')
     .option('--json', 'print JSON')
+    .addHelpText('after', '\nExample:\n  sla maintenance cancel --id M-42 --reason "postponed to January"')
     .action(async (raw: unknown) => {
       const o = parseOptions(z.object({ ...Ident, reason: z.string(), requestId: RequestId, ...Json }), raw);
       const id = windowId(o.id);
@@ -210,6 +215,7 @@ export function maintenanceCommand(): Command {
       .option('--at <instant>', `when it ${verb}, ISO-8601 with offset (default: now)`)
       .option('--request-id <id>', 'idempotency key: the same key is applied once')
       .option('--json', 'print JSON')
+      .addHelpText('after', `\nExample:\n  sla maintenance ${name} --id M-42 --at 2026-12-05T03:05:00-05:00`)
       .action(async (raw: unknown) => {
         const o = parseOptions(
           z.object({ ...Ident, at: z.string().optional(), requestId: RequestId, ...Json }),
@@ -242,6 +248,7 @@ export function maintenanceCommand(): Command {
     .description('A window: its notices, whether it qualifies (C1), what really happened')
     .requiredOption('--id <maintenanceId>', 'the window')
     .option('--json', 'print JSON')
+    .addHelpText('after', '\nExample:\n  sla maintenance status --id M-42 --json')
     .action(async (raw: unknown) => {
       const o = parseOptions(z.object({ ...Ident, ...Json }), raw);
       const id = windowId(o.id);
@@ -257,6 +264,7 @@ export function maintenanceCommand(): Command {
     .option('--from <instant>', 'announced start at or after')
     .option('--to <instant>', 'announced start before')
     .option('--json', 'print JSON')
+    .addHelpText('after', '\nExample:\n  sla maintenance list --state scheduled --from 2026-12-01T00:00:00Z')
     .action(async (raw: unknown) => {
       const o = parseOptions(
         z.object({

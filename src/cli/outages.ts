@@ -97,6 +97,7 @@ export function outageCommand(): Command {
     .option('--at <instant>', 'when they acknowledged; default: now')
     .option('--request-id <id>', 'makes a retried command apply once')
     .option('--json', 'print JSON')
+    .addHelpText('after', '\nExample:\n  sla outage ack INC-42 --responder specialist.ottawa')
     .action(async (key: string, raw: unknown) => {
       const o = parseOptions(
         Json.extend({ responder: z.string(), at: z.string().optional(), requestId: z.string().optional() }),
@@ -130,6 +131,10 @@ export function outageCommand(): Command {
     .requiredOption('--reason <text>', 'why')
     .option('--request-id <id>', 'makes a retried command apply once')
     .option('--json', 'print JSON')
+    .addHelpText(
+      'after',
+      '\nExample:\n  sla outage classify INC-42 --as partial --region ca-central --by eng.manager --reason "EU members can sign in"',
+    )
     .action(async (key: string, raw: unknown) => {
       const o = parseOptions(
         Json.extend({
@@ -165,6 +170,10 @@ export function outageCommand(): Command {
     .option('--reason <text>', 'a note for the record')
     .option('--request-id <id>', 'makes a retried command apply once')
     .option('--json', 'print JSON')
+    .addHelpText(
+      'after',
+      '\nExample:\n  sla outage resolve INC-42 --by specialist.ottawa --end 2026-11-30T15:40:00Z',
+    )
     .action(async (key: string, raw: unknown) => {
       const o = parseOptions(
         Json.extend({
@@ -192,6 +201,7 @@ export function outageCommand(): Command {
     .description("An outage's state, engagement, classification history, pages and emails")
     .argument('<key>', 'the outage key')
     .option('--json', 'print JSON')
+    .addHelpText('after', '\nExample:\n  sla outage status INC-42 --json')
     .action(async (key: string, raw: unknown) => {
       const o = parseOptions(Json, raw);
       await withClient(async (outages) => {
@@ -207,6 +217,7 @@ export function outageCommand(): Command {
     .option('--open', 'only outages still open or engaged')
     .option('--limit <n>', 'at most this many', '50')
     .option('--json', 'print JSON')
+    .addHelpText('after', '\nExample:\n  sla outage list --open')
     .action(async (raw: unknown) => {
       const o = parseOptions(
         Json.extend({ open: z.boolean().optional(), limit: z.coerce.number().int().min(1).max(1000) }),

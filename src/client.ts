@@ -10,7 +10,7 @@ import {
   WorkflowUpdateFailedError,
   type Client,
 } from '@temporalio/client';
-import { ApplicationFailure, type Duration } from '@temporalio/common';
+import { ApplicationFailure, NamespaceNotFoundError, type Duration } from '@temporalio/common';
 import type { z } from 'zod';
 import { ConflictError, InvalidInputError, NotFoundError, UnavailableError } from './errors';
 import {
@@ -46,6 +46,7 @@ export function parse<S extends z.ZodType>(schema: S, input: unknown): z.infer<S
 /** Maps Temporal's failures to the engine's typed errors. */
 export function translate(err: unknown): never {
   if (err instanceof WorkflowNotFoundError) throw new NotFoundError(err.message);
+  if (err instanceof NamespaceNotFoundError) throw new NotFoundError(`no namespace ${err.namespace}`);
   if (err instanceof WorkflowUpdateFailedError) {
     const cause = err.cause;
     if (cause instanceof ApplicationFailure) {
@@ -241,6 +242,14 @@ export class SlaClient {
         if (items.length >= f.limit) break;
       }
     } catch (err) {
+      // The query holds checked values only: a refusal means this cluster lacks the attributes.
+      if (grpcCode(err) === 3 /* INVALID_ARGUMENT */) {
+        const details = (err as { cause?: { details?: unknown } }).cause?.details;
+        throw new UnavailableError(
+          `visibility cannot list tickets here (${typeof details === 'string' ? details : (err as Error).message}); ` +
+            'register the search attributes (README, Operations)',
+        );
+      }
       return translate(err);
     }
     // Visibility's order is by start time; whoever reads a list of tickets wants the next due first.

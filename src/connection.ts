@@ -1,5 +1,6 @@
 /** Connections to Temporal from the configuration, waiting for a server that is still starting. */
 import { readFileSync } from 'node:fs';
+import { connect as tcpConnect } from 'node:net';
 import { Client, Connection, type TLSConfig } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { codecDataConverter, codecKeys } from './codec';
@@ -53,6 +54,28 @@ export function readTls(tls: TemporalTls | undefined): TLSConfig | undefined {
     ...(ca ? { serverRootCACertificate: ca } : {}),
     ...(crt && key ? { clientCertPair: { crt, key } } : {}),
   };
+}
+
+/**
+ * Whether anything accepts TCP connections at host:port, within timeoutMs. A command asks first:
+ * a refused or unresolvable address answers "unavailable" at once, where gRPC would keep retrying
+ * until its deadline. (A server still starting is `sla up`'s concern, which waits instead.)
+ */
+export function probeTcp(address: string, timeoutMs: number): Promise<void> {
+  const at = address.lastIndexOf(':');
+  const host = address.slice(0, at);
+  const port = Number(address.slice(at + 1));
+  return new Promise((resolve, reject) => {
+    const socket = tcpConnect({ host, port });
+    const done = (err?: Error) => {
+      socket.destroy();
+      if (err) reject(new UnavailableError(`cannot reach Temporal at ${address}: ${err.message}`));
+      else resolve();
+    };
+    socket.setTimeout(timeoutMs, () => done(new Error(`no answer in ${timeoutMs} ms`)));
+    socket.once('connect', () => done());
+    socket.once('error', done);
+  });
 }
 
 /** A client whose payloads go through the engine's codec (src/codec): it reads and writes ciphertext. */

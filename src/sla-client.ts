@@ -14,7 +14,7 @@ import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, WorkflowNotFoundError 
 import { parse, SlaClient, translate, type SlaClientOptions } from './client';
 import { OutageClient } from './client-outages';
 import { loadConfig, type Config } from './config';
-import { COMMAND_CONNECT_TIMEOUT_MS, connectClient } from './connection';
+import { COMMAND_CONNECT_TIMEOUT_MS, connectClient, probeTcp } from './connection';
 import { InvalidInputError, NotFoundError } from './errors';
 import type { CustomerRecord, Ledger } from './ledger/types';
 import { MaintenanceClient } from './maintenance-client';
@@ -100,7 +100,10 @@ export class Sla {
   private client(): Promise<Client> {
     if (!this.temporal) {
       this.ownsClient = true;
-      this.temporal = connectClient(this.config, this.options.connectTimeoutMs ?? COMMAND_CONNECT_TIMEOUT_MS);
+      const timeoutMs = this.options.connectTimeoutMs ?? COMMAND_CONNECT_TIMEOUT_MS;
+      this.temporal = probeTcp(this.config.temporalAddress, timeoutMs).then(() =>
+        connectClient(this.config, timeoutMs),
+      );
     }
     return this.temporal;
   }

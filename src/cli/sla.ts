@@ -24,7 +24,8 @@ export const requestIdOf = (given: string | undefined) => given ?? `cli-${random
 
 /**
  * Runs fn; an invalid input comes back with the schema's field names turned into the command's
- * flags (`requester.email` → `--requester-email`), so the user sees what to change.
+ * flags (`requester.email` → `--requester-email`, `openedAt` → `--opened-at`), so the user sees
+ * what to change.
  */
 export async function inFlags<T>(flags: Record<string, string>, fn: () => Promise<T>): Promise<T> {
   try {
@@ -34,7 +35,11 @@ export async function inFlags<T>(flags: Record<string, string>, fn: () => Promis
     throw new UsageError(
       err.issues
         .map((i) => {
-          const flag = flags[i.path] ?? flags[/^[A-Za-z]+/.exec(i.path)?.[0] ?? ''];
+          const field = /^[A-Za-z]+/.exec(i.path)?.[0];
+          // Flags are the fields in kebab case unless the map says otherwise.
+          const flag =
+            flags[i.path] ??
+            (field && (flags[field] ?? field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)));
           // `<ticket-id>` names a positional argument, anything else a flag.
           const name = flag ? (flag.startsWith('<') ? flag : `--${flag}`) : i.path;
           return `${name}: ${i.message}`;

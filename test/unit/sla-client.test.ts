@@ -2,7 +2,7 @@
 // conflict / unavailable, whatever operation met them; every input checked before anything is
 // contacted (here against an address where nothing listens, so a contact would be "unavailable").
 import { ServiceError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, NamespaceNotFoundError } from '@temporalio/common';
 import { afterAll, describe, expect, it } from 'vitest';
 import { translate } from '../../src/client';
 import { loadConfig } from '../../src/config';
@@ -69,6 +69,9 @@ describe('translate: Temporal failures → typed errors', () => {
     expect(
       thrown(() => translate(new ServiceError('x', { cause: grpc(5, 'namespace nope not found') }))),
     ).toBeInstanceOf(NotFoundError);
+    const ns = thrown(() => translate(new NamespaceNotFoundError('billing')));
+    expect(ns).toBeInstanceOf(NotFoundError);
+    expect((ns as Error).message).toBe('no namespace billing');
     const other = new TypeError('a bug');
     expect(thrown(() => translate(other))).toBe(other);
   });

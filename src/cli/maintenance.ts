@@ -54,6 +54,15 @@ const withClient = <T>(use: (maintenance: Sla['maintenance']) => Promise<T>) =>
 
 const Json = { json: z.boolean().optional() };
 const Ident = { id: z.string() };
+/** An existing window is named by the argument, as tickets and outages are, or by --id. */
+const Target = { id: z.string().optional() };
+function targetOf(argument: string | undefined, flag: string | undefined): string {
+  if (argument !== undefined && flag !== undefined && argument !== flag)
+    throw new UsageError(`--id: ${flag} contradicts the argument ${argument}`);
+  const id = argument ?? flag;
+  if (id === undefined) throw new UsageError('<maintenance-id>: required (or --id)');
+  return id;
+}
 /** "ca-east,eu-west" → ["ca-east", "eu-west"]; the client's schema checks each region. */
 const RegionList = z.string().transform((s) => s.split(',').map((r) => r.trim()));
 const RequestId = z.string().optional();
@@ -143,7 +152,8 @@ export function maintenanceCommand(): Command {
     .description(
       'Move a window not yet started (and change its regions): notices go out again, C1 is re-checked',
     )
-    .requiredOption('--id <maintenanceId>', 'the window')
+    .argument('[maintenance-id]', 'the window (or --id)')
+    .option('--id <maintenanceId>', 'the window, as a flag')
     .requiredOption('--start <instant>', 'new announced start')
     .requiredOption('--end <instant>', 'new announced end')
     .option('--regions <list>', 'new regions, comma-separated (default: unchanged)')
@@ -152,12 +162,12 @@ export function maintenanceCommand(): Command {
     .option('--json', 'print JSON')
     .addHelpText(
       'after',
-      '\nExample:\n  sla maintenance reschedule --id M-42 --start 2026-12-06T03:00:00-05:00 --end 2026-12-06T05:00:00-05:00',
+      '\nExample:\n  sla maintenance reschedule M-42 --start 2026-12-06T03:00:00-05:00 --end 2026-12-06T05:00:00-05:00',
     )
-    .action(async (raw: unknown) => {
+    .action(async (given: string | undefined, raw: unknown) => {
       const o = parseOptions(
         z.object({
-          ...Ident,
+          ...Target,
           start: z.string(),
           end: z.string(),
           regions: RegionList.optional(),
@@ -167,7 +177,7 @@ export function maintenanceCommand(): Command {
         }),
         raw,
       );
-      const id = windowId(o.id);
+      const id = windowId(targetOf(given, o.id));
       const message = validate(RescheduleMaintenance, {
         requestId: requestIdOf(o.requestId),
         start: o.start,
@@ -178,7 +188,7 @@ export function maintenanceCommand(): Command {
       const out = await withClient((c) => c.reschedule(id, message));
       if (o.json) return printJson(out);
       process.stdout.write(
-        `rescheduled ${o.id} (version ${out.version}); notice ${out.announcedAt ? `went out ${local(out.announcedAt)}` : 'did not go out'}\n` +
+        `rescheduled ${id} (version ${out.version}); notice ${out.announcedAt ? `went out ${local(out.announcedAt)}` : 'did not go out'}\n` +
           `qualifies: ${out.qualifies ? 'yes' : 'no'} — ${out.qualification}\n`,
       );
     });
@@ -186,18 +196,19 @@ export function maintenanceCommand(): Command {
   cmd
     .command('cancel')
     .description('Cancel a window not yet started: customers who were told get a cancellation notice')
-    .requiredOption('--id <maintenanceId>', 'the window')
+    .argument('[maintenance-id]', 'the window (or --id)')
+    .option('--id <maintenanceId>', 'the window, as a flag')
     .requiredOption('--reason <text>', 'why (goes into the cancellation notice)')
     .option('--request-id <id>', 'idempotency key: the same key is applied once')
     .option('--json', 'print JSON')
-    .addHelpText('after', '\nExample:\n  sla maintenance cancel --id M-42 --reason "postponed to January"')
-    .action(async (raw: unknown) => {
-      const o = parseOptions(z.object({ ...Ident, reason: z.string(), requestId: RequestId, ...Json }), raw);
-      const id = windowId(o.id);
+    .addHelpText('after', '\nExample:\n  sla maintenance cancel M-42 --reason "postponed to January"')
+    .action(async (given: string | undefined, raw: unknown) => {
+      const o = parseOptions(z.object({ ...Target, reason: z.string(), requestId: RequestId, ...Json }), raw);
+      const id = windowId(targetOf(given, o.id));
       const message = validate(CancelMaintenance, { requestId: requestIdOf(o.requestId), reason: o.reason });
       const out = await withClient((c) => c.cancel(id, message));
       if (o.json) return printJson(out);
-      process.stdout.write(`cancelled ${o.id}; ${out.notified} customer(s) notified\n`);
+      process.stdout.write(`cancelled ${id}; ${out.notified} customer(s) notified\n`);
     });
 
   for (const [name, verb] of [
@@ -211,17 +222,18 @@ export function maintenanceCommand(): Command {
           ? 'Record that the work really started (default: now); without it, the window starts as announced'
           : 'Record that the work really ended (default: now); after the announced end it is an overrun (I9)',
       )
-      .requiredOption('--id <maintenanceId>', 'the window')
+      .argument('[maintenance-id]', 'the window (or --id)')
+      .option('--id <maintenanceId>', 'the window, as a flag')
       .option('--at <instant>', `when it ${verb}, ISO-8601 with offset (default: now)`)
       .option('--request-id <id>', 'idempotency key: the same key is applied once')
       .option('--json', 'print JSON')
-      .addHelpText('after', `\nExample:\n  sla maintenance ${name} --id M-42 --at 2026-12-05T03:05:00-05:00`)
-      .action(async (raw: unknown) => {
+      .addHelpText('after', `\nExample:\n  sla maintenance ${name} M-42 --at 2026-12-05T03:05:00-05:00`)
+      .action(async (given: string | undefined, raw: unknown) => {
         const o = parseOptions(
-          z.object({ ...Ident, at: z.string().optional(), requestId: RequestId, ...Json }),
+          z.object({ ...Target, at: z.string().optional(), requestId: RequestId, ...Json }),
           raw,
         );
-        const id = windowId(o.id);
+        const id = windowId(targetOf(given, o.id));
         const message = validate(name === 'start' ? StartMaintenance : EndMaintenance, {
           requestId: requestIdOf(o.requestId),
           ...(o.at ? { at: o.at } : {}),
@@ -229,12 +241,12 @@ export function maintenanceCommand(): Command {
         if (name === 'start') {
           const out = await withClient((c) => c.start(id, message));
           if (o.json) return printJson(out);
-          process.stdout.write(`${o.id} started ${local(out.startedAt)} (${out.state})\n`);
+          process.stdout.write(`${id} started ${local(out.startedAt)} (${out.state})\n`);
         } else {
           const out = await withClient((c) => c.end(id, message));
           if (o.json) return printJson(out);
           process.stdout.write(
-            `${o.id} ended ${local(out.endedAt)}` +
+            `${id} ended ${local(out.endedAt)}` +
               (out.overrunMs > 0
                 ? `, ${Math.round(out.overrunMs / 60_000)} min past the announced end (counted as downtime, I9)\n`
                 : ', within the announced window\n'),
@@ -246,12 +258,13 @@ export function maintenanceCommand(): Command {
   cmd
     .command('status')
     .description('A window: its notices, whether it qualifies (C1), what really happened')
-    .requiredOption('--id <maintenanceId>', 'the window')
+    .argument('[maintenance-id]', 'the window (or --id)')
+    .option('--id <maintenanceId>', 'the window, as a flag')
     .option('--json', 'print JSON')
-    .addHelpText('after', '\nExample:\n  sla maintenance status --id M-42 --json')
-    .action(async (raw: unknown) => {
-      const o = parseOptions(z.object({ ...Ident, ...Json }), raw);
-      const id = windowId(o.id);
+    .addHelpText('after', '\nExample:\n  sla maintenance status M-42 --json')
+    .action(async (given: string | undefined, raw: unknown) => {
+      const o = parseOptions(z.object({ ...Target, ...Json }), raw);
+      const id = windowId(targetOf(given, o.id));
       const status = await withClient((c) => c.status(id));
       if (o.json) return printJson(status);
       printStatus(status);

@@ -17,6 +17,7 @@ import type { HistoryToReplay, ReplaySummary } from '../audit/replay';
 import { NotFoundError } from '../errors';
 import type { Timeline } from '../audit/timeline';
 import { EXIT, parseOptions, printJson } from './io';
+import { withSla } from './sla';
 
 const WorkflowType = z
   .string()
@@ -138,24 +139,20 @@ export function auditCommand(): Command {
     )
     .action(async (workflowId: string, raw: unknown) => {
       const opts = parseOptions(TimelineOptions, raw);
-      const [{ config, dataConverter }, { timelineOf }, { parseHistoryJson }] = await Promise.all([
-        codecs(),
-        import('../audit'),
-        import('../audit/history'),
-      ]);
-      let history;
+      let timeline: Timeline;
       if (opts.file) {
-        history = parseHistoryJson(readFileSync(opts.file, 'utf8'));
+        const [{ dataConverter }, { timelineOf }, { parseHistoryJson }] = await Promise.all([
+          codecs(),
+          import('../audit'),
+          import('../audit/history'),
+        ]);
+        const history = parseHistoryJson(readFileSync(opts.file, 'utf8'));
+        timeline = await timelineOf(history, dataConverter.payloadCodecs ?? [], workflowId);
       } else {
-        const { connectClient } = await import('../connection');
-        const client = await connectClient(config, COMMAND_CONNECT_TIMEOUT_MS);
-        try {
-          history = await client.workflow.getHandle(workflowId, opts.runId).fetchHistory().catch(notFound);
-        } finally {
-          await client.connection.close();
-        }
+        timeline = await withSla((sla) =>
+          sla.audit.timeline({ workflowId, ...(opts.runId ? { runId: opts.runId } : {}) }),
+        );
       }
-      const timeline = await timelineOf(history, dataConverter.payloadCodecs ?? [], workflowId);
       if (opts.json) printJson(timeline);
       else process.stdout.write(formatTimeline(timeline));
     });

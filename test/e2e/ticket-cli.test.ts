@@ -140,6 +140,17 @@ describe('sla ticket / sla session', () => {
     expect((await sla(['ticket', 'status', 'bad id!'])).stderr).toMatch(/^sla: <ticket-id>: /);
   });
 
+  it("audit timeline: the ticket's decisions from its history, through the same facade", async () => {
+    const timeline = await json<{ workflowType: string; entries: unknown[] }>([
+      'audit',
+      'timeline',
+      'ticket-TK-1',
+    ]);
+    expect(timeline.workflowType).toBe('ticketWorkflow');
+    expect(timeline.entries.length).toBeGreaterThan(0);
+    expect((await sla(['audit', 'timeline', 'ticket-TK-unknown'])).code).toBe(3);
+  });
+
   it('list: through visibility, filtered by customer, level and state; a bad state exits 2', async () => {
     const mine = await e.waitFor(async () => {
       const items = await json<TicketListItem[]>(['ticket', 'list', '--customer', 'acme', '--open']);

@@ -223,7 +223,8 @@ export async function ticketWorkflow(input: OpenTicket & { openedAt: string }): 
     };
     s.stepsFired.push(fired);
     // A local activity: the roster answer is recorded in history without a round trip.
-    const recipients: Recipient[] = ahead ?? (await lookups.resolveAudience(audienceQuery(audience, fired.at)));
+    const recipients: Recipient[] =
+      ahead ?? (await lookups.resolveAudience(audienceQuery(audience, fired.at)));
     if (recipients.length === 0) {
       fired.deliveries.push({
         channel: channels[0]!,

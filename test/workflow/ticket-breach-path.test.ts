@@ -95,7 +95,9 @@ describe('breach→page path (issue 4)', () => {
       `audience of l1-breach-team-lead (planned ${status.due.replace('.000Z', 'Z')}) resolved ahead: team-lead: lead.toronto`,
     );
     const escalation = timeline.entries.find((x) => x.kind === 'escalation')!;
-    expect(escalation.summary).toMatch(/^breach l1-breach-team-lead \(planned .*\) to team-lead: lead\.toronto$/);
+    expect(escalation.summary).toMatch(
+      /^breach l1-breach-team-lead \(planned .*\) to team-lead: lead\.toronto$/,
+    );
     expect(Date.parse(escalation.at)).toBeGreaterThanOrEqual(due);
     expect(timeline.facts).toMatchObject({
       stepsFired: [
@@ -125,7 +127,10 @@ describe('breach→page path (issue 4)', () => {
     expect(due - warnAt).toBeGreaterThan(minutes(60));
 
     await e.advanceTo(due + minutes(1));
-    await e.waitFor(() => e.pager.triggers().some((t) => t.dedup_key.startsWith(`ticket-${id}:`)), 'the page');
+    await e.waitFor(
+      () => e.pager.triggers().some((t) => t.dedup_key.startsWith(`ticket-${id}:`)),
+      'the page',
+    );
     const [warningLookup, ahead] = audienceLookups(await events(id));
     expect(Date.parse(warningLookup!.at)).toBeLessThan(due - minutes(60));
     expect(Date.parse(ahead!.at)).toBeGreaterThanOrEqual(due - minutes(10));

@@ -13,9 +13,10 @@
  * built-in warning and breach steps) so that a round takes seconds, whatever day it runs.
  * BENCH_TICKETS=burst,spread,rate,memory picks sections (all by default); BENCH_BURSTS=25 the
  * burst sizes (25,100,400); BENCH_ROUNDS=5 repeats each burst or spread (figures pool the
- * rounds); BENCH_PLAIN_SERVER=1 runs the dev server without the engine's dynamic config, and
- * BENCH_DYNAMIC_CONFIG='{"key": value}' adds settings to try. The machine is shared, so compare
- * figures measured side by side in one run, and repeat runs.
+ * rounds); BENCH_PLAIN_SERVER=1 runs the dev server without the engine's dynamic config;
+ * BENCH_DYNAMIC_CONFIG='{"key": value}' adds server settings to try, BENCH_WORKER_TUNING
+ * '{"option": value}' worker options. The machine is shared, so compare figures measured side by
+ * side in one run, and repeat runs.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -25,7 +26,7 @@ import { createInterface } from 'node:readline';
 import { tsToMs } from '@temporalio/common/lib/time';
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime, Worker, bundleWorkflowCode } from '@temporalio/worker';
+import { DefaultLogger, Runtime, Worker, bundleWorkflowCode, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../src/activities';
 import { outboxMailer } from '../src/activities/email';
 import { httpPagingSink } from '../src/activities/paging';
@@ -178,6 +179,8 @@ async function run(
       ledger,
     }),
     ...WORKER_TUNING,
+    // BENCH_WORKER_TUNING='{"option": value}' tries a worker setting over the engine's.
+    ...(JSON.parse(process.env.BENCH_WORKER_TUNING ?? '{}') as Partial<WorkerOptions>),
   });
   const running = worker.run();
   const client = new SlaClient(env.client, taskQueue);

@@ -18,6 +18,15 @@ export async function wakeAt(targetMs: number): Promise<number> {
 
 const { sendPage } = proxyActivities<Activities>({ startToCloseTimeout: '30 seconds' });
 
+/**
+ * The least a breach can be: a durable timer due at an instant, then one activity sending one
+ * page (how late the server's timer plus one activity round trip make a page).
+ */
+export async function wakeAndPage(targetMs: number, event: PageEvent): Promise<void> {
+  await sleep(Math.max(1, targetMs - Date.now()));
+  await sendPage(event);
+}
+
 /** The least a workflow that pages can be: one activity sending one page. */
 export async function pageOnce(event: PageEvent): Promise<void> {
   await sendPage(event);

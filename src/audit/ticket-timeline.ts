@@ -37,6 +37,8 @@ export function ticketInterpreter(): Interpreter {
   const policyVersions = new Set<string>();
   const fired = new Set<string>();
   const stepsFired: { id: string; kind: string; plannedAt: string | null; at: string }[] = [];
+  /** Steps whose audience was looked up before they were due (issue 4): who, by step id. */
+  const resolvedAhead = new Map<string, Recipient[]>();
   const open: { name: string; args: unknown }[] = []; // messages accepted, not answered yet
   let suspensionNoticed = false;
   let state = 'on-track';
@@ -65,10 +67,42 @@ export function ticketInterpreter(): Interpreter {
     return { id: '(unplanned)', kind: 'escalation', plannedAt: null, audience: '(unknown)' };
   }
 
+  /** A step firing: to whom, at its planned and actual instants. */
+  function stepEntry(s: ActivityStep, at: string, step: ReturnType<typeof stepAt>, who: Recipient[]) {
+    fired.add(step.id);
+    stepsFired.push({ id: step.id, kind: step.kind, plannedAt: step.plannedAt, at });
+    return {
+      ...activityEntry(
+        s,
+        step.kind === 'breach' ? 'escalation' : step.kind,
+        `${step.kind} ${step.id}${step.plannedAt ? ` (planned ${short(step.plannedAt)})` : ''} to ${step.audience}: ${who.length ? who.map((r) => r.id).join(', ') : 'nobody on duty'}`,
+        { step, recipients: who.map((r) => r.id) },
+      ),
+      at,
+    };
+  }
+
+  /** The first delivery of a step resolved ahead is its firing, when that delivery was scheduled. */
+  function firedAhead(s: ActivityStep, isOf: (stepId: string) => boolean): TimelineEntry[] {
+    const step = (clock?.plan ?? []).find((p) => resolvedAhead.has(p.id) && !fired.has(p.id) && isOf(p.id));
+    if (!step) return [];
+    const who = resolvedAhead.get(step.id)!;
+    resolvedAhead.delete(step.id);
+    return [
+      stepEntry(
+        s,
+        s.scheduledAt,
+        { id: step.id, kind: step.kind, plannedAt: step.fireAt, audience: step.audience },
+        who,
+      ),
+    ];
+  }
+
   /** The clock and plan in force from now on, with the holiday windows behind them (I5, I6). */
   function clockEntry(s: ActivityStep, c: ClockFacts): TimelineEntry {
     clock = c;
     fired.clear(); // a reclassified ticket follows its new plan
+    resolvedAhead.clear();
     policyVersions.add(c.policyVersion);
     const holidays = c.holidayWindows.length
       ? `; holiday windows: ${c.holidayWindows.map((w) => `${w.country} ${w.name} ${w.date}`).join(', ')}`
@@ -137,22 +171,29 @@ export function ticketInterpreter(): Interpreter {
           return [c ? clockEntry(s, c) : activityEntry(s, 'deadline', 'clock')];
         }
         case 'resolveAudience': {
-          const step = stepAt(s.at);
-          fired.add(step.id);
-          stepsFired.push({ id: step.id, kind: step.kind, plannedAt: step.plannedAt, at: s.at });
           const who = (s.result as Recipient[] | undefined) ?? [];
-          return [
-            activityEntry(
-              s,
-              step.kind === 'breach' ? 'escalation' : step.kind,
-              `${step.kind} ${step.id}${step.plannedAt ? ` (planned ${short(step.plannedAt)})` : ''} to ${step.audience}: ${who.length ? who.map((r) => r.id).join(', ') : 'nobody on duty'}`,
-              { step, recipients: who.map((r) => r.id) },
-            ),
-          ];
+          const step = stepAt(s.at);
+          // No step due yet: the audience of the next step, one that pages, looked up before it is
+          // due for its planned instant (issue 4); that step fires when its deliveries are scheduled.
+          const upcoming =
+            step.id === '(unplanned)' ? (clock?.plan ?? []).find((p) => !fired.has(p.id)) : undefined;
+          if (upcoming?.channels.includes('page')) {
+            resolvedAhead.set(upcoming.id, who);
+            return [
+              activityEntry(
+                s,
+                'audience',
+                `audience of ${upcoming.id} (planned ${short(upcoming.fireAt)}) resolved ahead: ${upcoming.audience}: ${who.length ? who.map((r) => r.id).join(', ') : 'nobody on duty'}`,
+                { step: upcoming, recipients: who.map((r) => r.id) },
+              ),
+            ];
+          }
+          return [stepEntry(s, s.at, step, who)];
         }
         case 'sendEmail': {
           const m = s.args?.[0] as EmailMessage | undefined;
           return [
+            ...firedAhead(s, (id) => m?.messageId.endsWith(`.${id}@sla-engine>`) === true),
             activityEntry(
               s,
               'email',
@@ -170,6 +211,7 @@ export function ticketInterpreter(): Interpreter {
         case 'sendPage': {
           const p = s.args?.[0] as PageEvent | undefined;
           return [
+            ...firedAhead(s, (id) => p?.action === 'trigger' && p.dedupKey.includes(`:${id}:`)),
             activityEntry(
               s,
               'page',

@@ -12,6 +12,7 @@ import {
   defineQuery,
   defineUpdate,
   log,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
@@ -96,6 +97,14 @@ export const reclassify = defineUpdate<{ level: Level; due: string; state: SlaSt
 
 const REOPEN_WINDOW = '14 days';
 
+/**
+ * Issue 4 (breach→page p99 ≤ 1 s): a step that pages has its audience resolved before it is due,
+ * at most this long before, so that its firing schedules the pages at once instead of first
+ * asking the roster. Ten minutes keeps the answer close to the step (a roster edited and
+ * deployed in between is seen) for one extra timer on the long L2/L3 clocks only.
+ */
+const AUDIENCE_AHEAD_MS = 10 * 60_000;
+
 export async function ticketWorkflow(input: OpenTicket & { openedAt: string }): Promise<TicketStatus> {
   const workflowId = workflowInfo().workflowId;
   // One lookup, not three: the opening's workflow task is shorter, and its timers start sooner.
@@ -110,6 +119,9 @@ export async function ticketWorkflow(input: OpenTicket & { openedAt: string }): 
   });
   const { classification, route } = opening;
   let clock = opening.clock;
+  // Tickets opened before this change keep replaying their recorded commands (golden histories,
+  // running workflows): the audience looked up at the step's firing, the email scheduled first.
+  const audienceAhead = patched('page-audience-ahead');
 
   const s: TicketStatus = {
     ticketId: input.ticketId,
@@ -170,6 +182,28 @@ export async function ticketWorkflow(input: OpenTicket & { openedAt: string }): 
 
   const clockRunning = () => s.firstResponse === null && s.status === 'open';
 
+  /** What a step's audience is asked with; an answer resolved ahead serves only the same question. */
+  const audienceQuery = (audience: string, at: string) => ({
+    audience,
+    level: s.level,
+    canadaOnly: s.canadaOnly,
+    assigneeId: s.assigneeId,
+    at,
+  });
+  type AudienceQuery = ReturnType<typeof audienceQuery>;
+  const sameQuery = (a: AudienceQuery, b: AudienceQuery) =>
+    a.audience === b.audience &&
+    a.level === b.level &&
+    a.canadaOnly === b.canadaOnly &&
+    a.assigneeId === b.assigneeId &&
+    a.at === b.at;
+  /** Audiences resolved ahead, by step id: who is on duty at the step's planned instant. */
+  const resolvedAhead = new Map<string, { query: AudienceQuery; recipients: Recipient[] }>();
+  const aheadFor = (step: ClockFacts['plan'][number]) => {
+    const known = resolvedAhead.get(step.id);
+    return known && sameQuery(known.query, audienceQuery(step.audience, step.fireAt)) ? known : undefined;
+  };
+
   async function deliver(
     stepId: string,
     kind: FiredStep['kind'],
@@ -177,6 +211,7 @@ export async function ticketWorkflow(input: OpenTicket & { openedAt: string }): 
     reason: string,
     audience: string,
     channels: ('email' | 'page')[],
+    ahead?: Recipient[],
   ) {
     const fired: FiredStep = {
       id: stepId,
@@ -188,13 +223,8 @@ export async function ticketWorkflow(input: OpenTicket & { openedAt: string }): 
     };
     s.stepsFired.push(fired);
     // A local activity: the roster answer is recorded in history without a round trip.
-    const recipients: Recipient[] = await lookups.resolveAudience({
-      audience,
-      level: s.level,
-      canadaOnly: s.canadaOnly,
-      assigneeId: s.assigneeId,
-      at: fired.at,
-    });
+    const recipients: Recipient[] =
+      ahead ?? (await lookups.resolveAudience(audienceQuery(audience, fired.at)));
     if (recipients.length === 0) {
       fired.deliveries.push({
         channel: channels[0]!,
@@ -209,7 +239,8 @@ export async function ticketWorkflow(input: OpenTicket & { openedAt: string }): 
     };
     // Every channel and recipient at once: the slowest delivery sets the step's latency.
     const sends: Promise<void>[] = [];
-    if (channels.includes('email') && recipients.length) {
+    const sendEmail = () => {
+      if (!channels.includes('email') || !recipients.length) return;
       const messageId = `<${workflowId}.${stepId}@sla-engine>`;
       const subject = `[SLA ${s.level}] ticket ${s.ticketId}: ${kind === 'warning' ? 'at risk' : kind === 'suspension' ? 'SLA suspended' : 'escalation'}`;
       const text = [
@@ -226,8 +257,9 @@ export async function ticketWorkflow(input: OpenTicket & { openedAt: string }): 
           (err: unknown) => failed('email', audience, err),
         ),
       );
-    }
-    if (channels.includes('page')) {
+    };
+    const sendPages = () => {
+      if (!channels.includes('page')) return;
       for (const r of recipients) {
         const dedupKey = `${workflowId}:${stepId}:${r.id}`;
         if (resolvedPages.has(dedupKey)) continue;
@@ -251,6 +283,14 @@ export async function ticketWorkflow(input: OpenTicket & { openedAt: string }): 
             ),
         );
       }
+    };
+    // Pages first: a breach's page is what the on-call waits for; the email leaves beside it.
+    if (audienceAhead) {
+      sendPages();
+      sendEmail();
+    } else {
+      sendEmail();
+      sendPages();
     }
     await Promise.all(sends);
     changed = true;
@@ -440,10 +480,21 @@ export async function ticketWorkflow(input: OpenTicket & { openedAt: string }): 
     const pendingBreachMark = clockRunning() && s.state !== 'suspended' && s.state !== 'breached';
     const nextStep =
       clockRunning() && s.state !== 'suspended' ? s.plan.find((p) => !firedIds.has(p.id)) : undefined;
-    const nextAt = Math.min(
+    let nextAt = Math.min(
       nextStep ? Date.parse(nextStep.fireAt) : Infinity,
       pendingBreachMark ? breachAt : Infinity,
     );
+    if (audienceAhead && nextStep?.channels.includes('page') && !aheadFor(nextStep)) {
+      // Resolved now, in the task that arms the step's timer, or on a wake-up shortly before it.
+      const aheadAt = Date.parse(nextStep.fireAt) - AUDIENCE_AHEAD_MS;
+      if (Date.now() >= aheadAt) {
+        const query = audienceQuery(nextStep.audience, nextStep.fireAt);
+        resolvedAhead.set(nextStep.id, { query, recipients: await lookups.resolveAudience(query) });
+        // A message may have come in during the lookup: look at the picture again.
+        continue;
+      }
+      nextAt = Math.min(nextAt, aheadAt);
+    }
 
     // A response that arrived while a step was paging: resolve what that step raised.
     if (!clockRunning() && openPages.size) await resolvePages();
@@ -473,6 +524,7 @@ export async function ticketWorkflow(input: OpenTicket & { openedAt: string }): 
         nextStep.reason,
         nextStep.audience,
         nextStep.channels,
+        aheadFor(nextStep)?.recipients,
       );
     }
   }

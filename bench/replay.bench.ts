@@ -19,10 +19,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Payload } from '@temporalio/common';
-import { bundleWorkflowCode, DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { bundleWorkflows } from '../src/build/bundle-workflows';
 import { parseHistoryJson } from '../src/audit/history';
 import { DEFAULT_REPLAY_CONCURRENCY, replayHistories, type HistoryToReplay } from '../src/audit/replay';
-import { AesGcmCodec, FAILURE_CONVERTER_PATH } from '../src/codec';
+import { AesGcmCodec } from '../src/codec';
 import { testDataConverter, testKeys } from '../test/helpers/codec';
 import { HISTORIES_DIR } from '../test/helpers/histories';
 import type { BenchResult } from './util';
@@ -117,17 +118,8 @@ export async function replayBench(): Promise<BenchResult[]> {
   } catch {
     // Another bench part of this run installed the runtime (with the same quiet logger).
   }
-  const bundle = await bundleWorkflowCode({
-    workflowsPath: join(__dirname, '..', 'src', 'workflows', 'index.ts'),
-    failureConverterPath: FAILURE_CONVERTER_PATH,
-    logger: {
-      trace() {},
-      debug() {},
-      info() {},
-      log() {},
-      warn() {},
-      error: (m: string) => console.error(m),
-    },
+  const bundle = await bundleWorkflows(join(__dirname, '..', 'src', 'workflows', 'index.ts'), {
+    quiet: true,
   });
   const lanes = DEFAULT_REPLAY_CONCURRENCY;
   console.log(

@@ -9,12 +9,34 @@ import { FAILURE_CONVERTER_PATH } from '../codec';
 
 export const WORKFLOW_BUNDLE = join(__dirname, '..', 'workflow-bundle.js');
 
-async function main(): Promise<void> {
-  const { code } = await bundleWorkflowCode({
-    workflowsPath: require.resolve('../workflows'),
-    // Failures raised in workflows carry their messages encoded, like the worker's (src/codec).
+/** webpack's progress is noise beside a replay, a test or a bench: warnings and errors only. */
+const QUIET = {
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  log: () => undefined,
+  warn: (message: string) => console.warn(message),
+  error: (message: string) => console.error(message),
+};
+
+/**
+ * The workflows bundled as the worker runs them: with the engine's failure converter, so that
+ * failures raised in workflows carry their messages encoded (src/codec). Every bundle (the build's,
+ * replay's, the tests' and the benches') comes from here, so none differs from production.
+ */
+export function bundleWorkflows(
+  workflowsPath: string,
+  options: { quiet?: boolean } = {},
+): ReturnType<typeof bundleWorkflowCode> {
+  return bundleWorkflowCode({
+    workflowsPath,
     failureConverterPath: FAILURE_CONVERTER_PATH,
+    ...(options.quiet ? { logger: QUIET } : {}),
   });
+}
+
+async function main(): Promise<void> {
+  const { code } = await bundleWorkflows(require.resolve('../workflows'));
   writeFileSync(WORKFLOW_BUNDLE, code);
   console.log(`workflow bundle: ${WORKFLOW_BUNDLE} (${(code.length / 1024).toFixed(0)} KiB)`);
 }

@@ -68,27 +68,15 @@ async function codecs() {
 }
 
 async function currentBundle() {
-  const [{ WORKFLOW_BUNDLE }, { FAILURE_CONVERTER_PATH }, worker] = await Promise.all([
+  const [{ WORKFLOW_BUNDLE, bundleWorkflows }, worker] = await Promise.all([
     import('../build/bundle-workflows'),
-    import('../codec'),
     import('@temporalio/worker'),
   ]);
   // The replay worker's state changes are not the auditor's business: warnings and errors only.
   worker.Runtime.install({ logger: new worker.DefaultLogger('WARN') });
   // The code the worker runs: the build's bundle, else the sources bundled now (development).
   if (existsSync(WORKFLOW_BUNDLE)) return { codePath: WORKFLOW_BUNDLE };
-  const { code } = await worker.bundleWorkflowCode({
-    workflowsPath: join(__dirname, '..', 'workflows'),
-    failureConverterPath: FAILURE_CONVERTER_PATH,
-    logger: {
-      trace() {},
-      debug() {},
-      info() {},
-      log() {},
-      warn() {},
-      error: (m: string) => console.error(m),
-    },
-  });
+  const { code } = await bundleWorkflows(join(__dirname, '..', 'workflows'), { quiet: true });
   return { code };
 }
 

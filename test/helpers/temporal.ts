@@ -7,13 +7,8 @@
 import type { DataConverter } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import {
-  bundleWorkflowCode,
-  DefaultLogger,
-  Runtime,
-  type WorkflowBundleWithSourceMap,
-} from '@temporalio/worker';
-import { FAILURE_CONVERTER_PATH } from '../../src/codec';
+import { DefaultLogger, Runtime, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { bundleWorkflows } from '../../src/build/bundle-workflows';
 import { SEARCH_ATTRIBUTES } from '../../src/search-attributes';
 import { devServerArgs, devServerExecutable, testServerExecutable } from '../../src/temporal-servers';
 
@@ -61,22 +56,9 @@ const bundles = new Map<string, Promise<WorkflowBundleWithSourceMap>>();
 export function workflowBundle(workflowsPath: string): Promise<WorkflowBundleWithSourceMap> {
   let bundle = bundles.get(workflowsPath);
   if (!bundle) {
-    // The engine's failure converter, as in the built bundle (src/build/bundle-workflows.ts).
-    bundle = bundleWorkflowCode({
-      workflowsPath,
-      failureConverterPath: FAILURE_CONVERTER_PATH,
-      logger: quietLogger,
-    });
+    // The same bundling as the build's (the engine's failure converter).
+    bundle = bundleWorkflows(workflowsPath, { quiet: true });
     bundles.set(workflowsPath, bundle);
   }
   return bundle;
 }
-
-const quietLogger = {
-  trace: () => undefined,
-  debug: () => undefined,
-  info: () => undefined,
-  log: () => undefined,
-  warn: (message: string) => console.warn(message),
-  error: (message: string) => console.error(message),
-};

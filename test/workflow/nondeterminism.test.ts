@@ -4,11 +4,10 @@
 // DeterminismViolationError at the first diverging event, while the unchanged code passes.
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { bundleWorkflowCode } from '@temporalio/worker';
+import { bundleWorkflows } from '../../src/build/bundle-workflows';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseHistoryJson } from '../../src/audit/history';
 import { replayHistories, type HistoryToReplay } from '../../src/audit/replay';
-import { FAILURE_CONVERTER_PATH } from '../../src/codec';
 import { testDataConverter } from '../helpers/codec';
 import { WORKFLOWS } from '../helpers/engine';
 import { HISTORIES_DIR } from '../helpers/histories';
@@ -42,18 +41,7 @@ describe('replay catches a non-deterministic change (DeterminismViolationError)'
       .replaceAll("from './", `from '${SRC}/workflows/`);
     writeFileSync(join(dir, 'ticket.ts'), changed);
     writeFileSync(join(dir, 'index.ts'), "export { ticketWorkflow } from './ticket';\n");
-    patched = await bundleWorkflowCode({
-      workflowsPath: join(dir, 'index.ts'),
-      failureConverterPath: FAILURE_CONVERTER_PATH,
-      logger: {
-        trace() {},
-        debug() {},
-        info() {},
-        log() {},
-        warn() {},
-        error: (m: string) => console.error(m),
-      },
-    });
+    patched = await bundleWorkflows(join(dir, 'index.ts'), { quiet: true });
   }, 120_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -11,6 +11,9 @@ import type { Ledger } from '../../src/ledger';
 import type { LoadedPolicy } from '../../src/policy/load';
 import type { Client } from '@temporalio/client';
 import { TEST_CODEC_KEYS } from './codec';
+import { startEngine, type Engine } from './engine';
+import { testCustomer } from './ledger';
+import { roundTheClockRoster } from './roster';
 
 export const ROLE_TOKENS: Record<ApiRole, string> = {
   agent: 'agent-token-0123456789abcdef',
@@ -132,5 +135,32 @@ export async function startApi(options: {
         server.closeAllConnections();
         server.close(() => r());
       }),
+  };
+}
+
+/**
+ * The engine on a dev server (one customer, initech; responders round the clock) with the API in
+ * front of it: what the route tests and the fuzz call.
+ */
+export async function startEngineApi(): Promise<{ e: Engine; api: TestApi; stop: () => Promise<void> }> {
+  const e = await startEngine({
+    server: 'dev',
+    roster: roundTheClockRoster(),
+    customers: [testCustomer('initech')],
+  });
+  const api = await startApi({
+    client: e.env.client,
+    policy: e.policy,
+    ledger: e.ledger,
+    address: e.env.address,
+    taskQueue: e.taskQueue,
+  });
+  return {
+    e,
+    api,
+    stop: async () => {
+      await api.close();
+      await e.stop();
+    },
   };
 }

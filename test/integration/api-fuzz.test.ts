@@ -9,10 +9,8 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES, type Route } from '../../src/api/routes';
 import { API_ROLES, type ApiRole } from '../../src/config';
-import { ROLE_TOKENS, startApi, type Reply, type TestApi } from '../helpers/api';
-import { startEngine, type Engine } from '../helpers/engine';
-import { testCustomer } from '../helpers/ledger';
-import { roundTheClockRoster } from '../helpers/roster';
+import { ROLE_TOKENS, startEngineApi, type Reply, type TestApi } from '../helpers/api';
+import type { Engine } from '../helpers/engine';
 import { garbage, jsonSchemaOf, nearly } from '../helpers/schema-arbitrary';
 
 const RUNS = 10_000;
@@ -124,23 +122,12 @@ async function ledgerRows(e: Engine) {
 describe('HTTP API fuzz', () => {
   let e: Engine;
   let api: TestApi;
+  let stop: (() => Promise<void>) | undefined;
   beforeAll(async () => {
-    e = await startEngine({
-      server: 'dev',
-      roster: roundTheClockRoster(),
-      customers: [testCustomer('initech')],
-    });
-    api = await startApi({
-      client: e.env.client,
-      policy: e.policy,
-      ledger: e.ledger,
-      address: e.env.address,
-      taskQueue: e.taskQueue,
-    });
+    ({ e, api, stop } = await startEngineApi());
   });
   afterAll(async () => {
-    await api?.close();
-    await e?.stop();
+    await stop?.();
   });
 
   it(`${RUNS} generated requests across every route: no 5xx, and nothing started or written for a refused one (seed ${SEED})`, async () => {

@@ -6,10 +6,9 @@ import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES } from '../../src/api/routes';
 import { API_ROLES } from '../../src/config';
-import { issuePaths, startApi, type TestApi } from '../helpers/api';
-import { startEngine, type Engine } from '../helpers/engine';
+import { issuePaths, startApi, startEngineApi, type TestApi } from '../helpers/api';
+import type { Engine } from '../helpers/engine';
 import { noLedger, testCustomer } from '../helpers/ledger';
-import { roundTheClockRoster } from '../helpers/roster';
 import { newTicket } from '../helpers/tickets';
 
 const SECRET_SUBJECT = 'Payroll export for Jane Q. Secretperson';
@@ -162,23 +161,12 @@ const INVALID: Record<string, { method: string; path: string; body?: unknown; is
 describe('HTTP API', () => {
   let e: Engine;
   let api: TestApi;
+  let stop: (() => Promise<void>) | undefined;
   beforeAll(async () => {
-    e = await startEngine({
-      server: 'dev',
-      roster: roundTheClockRoster(),
-      customers: [testCustomer('initech')],
-    });
-    api = await startApi({
-      client: e.env.client,
-      policy: e.policy,
-      ledger: e.ledger,
-      address: e.env.address,
-      taskQueue: e.taskQueue,
-    });
+    ({ e, api, stop } = await startEngineApi());
   });
   afterAll(async () => {
-    await api?.close();
-    await e?.stop();
+    await stop?.();
   });
 
   it('has an invalid case for every route of the table', () => {

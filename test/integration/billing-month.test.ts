@@ -30,6 +30,7 @@ import { WORKFLOWS } from '../helpers/engine';
 import { createTestLedger, testCustomer, type LedgerKind, type TestLedger } from '../helpers/ledger';
 import { TEST_CODEC_KEYS, testDataConverter } from '../helpers/codec';
 import { startDevServer, workflowBundle } from '../helpers/temporal';
+import { waitFor } from '../helpers/wait';
 import { WorkerProcesses } from '../helpers/worker-process';
 
 const ROOT = join(__dirname, '..', '..');
@@ -40,24 +41,6 @@ const policyFile = join(dir, 'policy.json');
 const noGrace = { ...loadPolicy({}).policy, month: { timeZone: ZONE, closeGraceHours: 0 } };
 writeFileSync(policyFile, JSON.stringify(noGrace));
 const policy = parsePolicy(noGrace, policyFile);
-
-async function waitFor<T>(
-  check: () => Promise<T> | T,
-  what: string,
-  timeoutMs = 60_000,
-): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v) return v;
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** Entries per customer and closes of a month, straight from SQL. */
 async function counts(ledger: SqlLedger, month: string) {
@@ -144,19 +127,23 @@ describe('the billing Schedule (dev server)', () => {
     // trigger (billing-schedule-<RFC 3339 second>), so two triggers within one second are two runs
     // of one workflow id, and a result read by workflow id alone is the later run's, for both.
     const completedRuns = (n: number) =>
-      waitFor(async () => {
-        const runs: { runId: string; result: BillingScheduleResult }[] = [];
-        for await (const w of env.client.workflow.list({
-          query: `WorkflowType = 'billingScheduleWorkflow'`,
-        })) {
-          if (w.status.name !== 'COMPLETED') return null;
-          const result = (await env.client.workflow
-            .getHandle(w.workflowId, w.runId)
-            .result()) as BillingScheduleResult;
-          runs.push({ runId: w.runId, result });
-        }
-        return runs.length === n ? runs : null;
-      }, `${n} completed scheduled run(s)`);
+      waitFor(
+        async () => {
+          const runs: { runId: string; result: BillingScheduleResult }[] = [];
+          for await (const w of env.client.workflow.list({
+            query: `WorkflowType = 'billingScheduleWorkflow'`,
+          })) {
+            if (w.status.name !== 'COMPLETED') return null;
+            const result = (await env.client.workflow
+              .getHandle(w.workflowId, w.runId)
+              .result()) as BillingScheduleResult;
+            runs.push({ runId: w.runId, result });
+          }
+          return runs.length === n ? runs : null;
+        },
+        `${n} completed scheduled run(s)`,
+        60_000,
+      );
 
     await handle.trigger();
     // Completed before the second trigger, so that one landing in the same second starts a new run
@@ -263,10 +250,14 @@ describe.concurrent.each<LedgerKind>(['pglite', 'postgres'])(
           args: [{ month, batchSize: BATCH }],
         });
         // Killed while batches are being written: some done, most not.
-        const atKill = await waitFor(async () => {
-          const p = await handle.query(billingProgressQuery);
-          return p.done >= 2 * BATCH ? p : null;
-        }, 'the first batches');
+        const atKill = await waitFor(
+          async () => {
+            const p = await handle.query(billingProgressQuery);
+            return p.done >= 2 * BATCH ? p : null;
+          },
+          'the first batches',
+          60_000,
+        );
         await workers.kill(worker);
         expect(atKill.done).toBeLessThan(CUSTOMERS);
         // …and the close was still under way when the worker died: the restart has work to finish.

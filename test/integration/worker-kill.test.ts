@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePolicy } from '../../src/policy';
 import { startEngine, type Engine } from '../helpers/engine';
-import { fastPolicy } from '../helpers/fast-policy';
+import { fastPolicy, WARN_THEN_BREACH_STEPS } from '../helpers/fast-policy';
 import { newTicket } from '../helpers/tickets';
 import { devServerExecutable } from '../../src/temporal-servers';
 import { iso } from '../helpers/when';
@@ -22,20 +22,7 @@ const temporalCli = () => {
 
 const dir = mkdtempSync(join(tmpdir(), 'sla-kill-'));
 const drillPolicy = fastPolicy([
-  {
-    id: 'l1-warn-assignee',
-    at: { fractionOfTarget: 0.5 },
-    audience: 'assignee',
-    channels: ['email'],
-    onlyInCoverage: true,
-  },
-  {
-    id: 'l1-breach-team-lead',
-    at: { afterBreachMinutes: 0 },
-    audience: 'team-lead',
-    channels: ['email', 'page'],
-    onlyInCoverage: true,
-  },
+  ...WARN_THEN_BREACH_STEPS,
   {
     id: 'l1-breach-manager',
     at: { afterBreachMinutes: 1 },

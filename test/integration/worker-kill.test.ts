@@ -55,10 +55,12 @@ describe('the worker killed mid-escalation (dev server, real time)', () => {
   });
 
   it('loses no step and duplicates no page', async () => {
-    let worker = await workers.start();
-    const kill = () => workers.kill(worker);
+    // The worker starts while the ticket's clock runs: the first step is 30 s away.
+    const starting = workers.start();
     const id = `T-KILLED-${Date.now()}`;
     await e.client.openTicket(newTicket(id, { openedAt: iso(Date.now()) }));
+    let worker = await starting;
+    const kill = () => workers.kill(worker);
     const status = await e.waitFor(() => e.client.ticketStatus(id), 'the ticket', 30_000);
     // A second ticket answered at once, to tell 'met' from 'breached' in visibility below.
     const answered = `${id}-ANSWERED`;

@@ -28,7 +28,9 @@ export async function ensureBillingSchedule(
   const action = {
     type: 'startWorkflow' as const,
     workflowType: 'billingScheduleWorkflow',
-    // Temporal appends the scheduled instant to this id for each run.
+    // Temporal appends the scheduled instant, to the second, to this id for each run: two
+    // triggers within one second (`temporal schedule trigger` twice) become two runs of one id,
+    // so an operator looking at one reads it by run id (`temporal workflow show -r`).
     workflowId: 'billing-schedule',
     taskQueue: options.taskQueue,
     args: [],

@@ -46,12 +46,24 @@ export const WORKER_TUNING = {
   maxCachedWorkflows: 4_000,
 } satisfies Partial<WorkerOptions>;
 
+export interface WorkerStartOptions {
+  /**
+   * A workflow bundle already made (bundleWorkflowCode with the engine's failure converter), in
+   * place of dist/workflow-bundle.js: drills that restart worker processes from source bundle once
+   * instead of running webpack in every process.
+   */
+  workflowBundlePath?: string;
+}
+
 /** The worker and the ledger it opened (migrated); the caller closes the ledger after the run. */
 export async function createWorker(
   config: Config,
   policy: LoadedPolicy,
+  options: WorkerStartOptions = {},
 ): Promise<{ worker: Worker; ledger: Ledger }> {
   const ledger = await openLedger(config);
+  const bundlePath =
+    options.workflowBundlePath ?? (existsSync(WORKFLOW_BUNDLE) ? WORKFLOW_BUNDLE : undefined);
   try {
     await ledger.migrate();
     const deps = realDeps(config, policy, ledger); // a bad roster file stops here, before connecting
@@ -63,8 +75,8 @@ export async function createWorker(
       taskQueue: config.taskQueue,
       // The bundle made at build time when there is one (with the failure converter in it); else
       // webpack runs now (development) and takes the failure converter from dataConverter.
-      ...(existsSync(WORKFLOW_BUNDLE)
-        ? { workflowBundle: { codePath: WORKFLOW_BUNDLE } }
+      ...(bundlePath
+        ? { workflowBundle: { codePath: bundlePath } }
         : { workflowsPath: join(__dirname, 'workflows') }),
       activities: createActivities(deps),
       dataConverter,
@@ -77,8 +89,12 @@ export async function createWorker(
   }
 }
 
-export async function runWorker(config: Config, policy: LoadedPolicy): Promise<void> {
-  const { worker, ledger } = await createWorker(config, policy);
+export async function runWorker(
+  config: Config,
+  policy: LoadedPolicy,
+  options: WorkerStartOptions = {},
+): Promise<void> {
+  const { worker, ledger } = await createWorker(config, policy, options);
   await ensureScheduleOrWarn(config, policy);
   console.log(
     `worker: polling task queue ${config.taskQueue} on ${config.temporalAddress} (policy ${policy.version}, ${describeLedger(config)})`,

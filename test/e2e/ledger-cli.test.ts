@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openLedger, type CreditEntry, type CustomerRecord } from '../../src/ledger';
+import { creditEntry } from '../helpers/billing';
 import { sla } from '../helpers/cli';
 import { createTestLedger, seedLedgerDir, testCustomer } from '../helpers/ledger';
 import { freePort } from '../helpers/ports';
@@ -129,38 +130,17 @@ describe('sla customers import', () => {
 });
 
 describe('sla ledger list', () => {
-  const entry = (customerId: string, month: string, over: Partial<CreditEntry> = {}): CreditEntry => ({
-    customerId,
-    month,
-    kind: 'credit',
-    sequence: 1,
-    currency: 'CAD',
-    uptimePercent: '99.9000',
-    creditPercent: 50,
-    monthlyFeeMinor: 100_000,
-    creditMinor: 50_000,
-    totalMs: 2_678_400_000,
-    excludedMs: 0,
-    downtimeMs: 2_678_400,
-    outageIds: ['o-1'],
-    maintenanceIds: [],
-    policyVersion: 'p1',
-    workflowId: `billing-${month}`,
-    createdAt: '2026-04-02T05:00:00.000Z',
-    ...over,
-  });
-
   it('lists credit entries by month and customer, as a table or JSON', async () => {
     const ledger = await openLedger({ databaseUrl: undefined, ledgerDir: join(dataDir, 'ledger') });
-    const adjustment = entry('acme', '2026-03', {
+    const adjustment = creditEntry('acme', '2026-03', {
       kind: 'adjustment',
       creditMinor: -25_000,
       creditPercent: 25,
     });
     await ledger.appendCreditEntries([
-      entry('acme', '2026-03'),
-      entry('globex', '2026-03'),
-      entry('acme', '2026-04'),
+      creditEntry('acme', '2026-03'),
+      creditEntry('globex', '2026-03'),
+      creditEntry('acme', '2026-04'),
     ]);
     await ledger.appendCreditEntries([adjustment]);
     await ledger.close();
@@ -168,9 +148,9 @@ describe('sla ledger list', () => {
     const march = sla(['ledger', 'list', '--month', '2026-03', '--json'], env());
     expect(march.code).toBe(0);
     expect(JSON.parse(march.stdout)).toEqual([
-      entry('acme', '2026-03'),
+      creditEntry('acme', '2026-03'),
       adjustment,
-      entry('globex', '2026-03'),
+      creditEntry('globex', '2026-03'),
     ]);
     const acme = JSON.parse(
       sla(['ledger', 'list', '--customer', 'acme', '--json'], env()).stdout,

@@ -1,5 +1,8 @@
-/** Outage and maintenance records as the outage and maintenance workflows write them, for seeding. */
-import type { MaintenanceRecord, OutageClassification, OutageRecord } from '../../src/ledger';
+/**
+ * Outage and maintenance records as the outage and maintenance workflows write them, and credit
+ * entries as the billing-month workflow writes them, for seeding.
+ */
+import type { CreditEntry, MaintenanceRecord, OutageClassification, OutageRecord } from '../../src/ledger';
 
 export const MINUTE = 60_000;
 
@@ -50,3 +53,29 @@ export function maintenanceRecord(
     ...rest,
   };
 }
+
+/** A month's first credit entry: 50 % of a 1,000.00 CAD monthly fee for 99.9 % uptime (outage o-1). */
+export const creditEntry = (
+  customerId: string,
+  month: string,
+  over: Partial<CreditEntry> = {},
+): CreditEntry => ({
+  customerId,
+  month,
+  kind: 'credit',
+  sequence: 1,
+  currency: 'CAD',
+  uptimePercent: '99.9000',
+  creditPercent: 50,
+  monthlyFeeMinor: 100_000,
+  creditMinor: 50_000,
+  totalMs: 2_678_400_000,
+  excludedMs: 0,
+  downtimeMs: 2_678_400,
+  outageIds: ['o-1'],
+  maintenanceIds: [],
+  policyVersion: 'p1',
+  workflowId: `billing-${month}`,
+  createdAt: '2026-04-02T05:00:00.000Z',
+  ...over,
+});

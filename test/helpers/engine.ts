@@ -23,6 +23,7 @@ import { TEST_CODEC_KEYS, testDataConverter } from './codec';
 import { TestPager } from './pager';
 import { TestSmtpServer } from './smtp';
 import { startDevServer, startTimeSkipping, workflowBundle } from './temporal';
+import { waitFor } from './wait';
 
 export const WORKFLOWS = join(__dirname, '..', '..', 'src', 'workflows', 'index.ts');
 
@@ -134,19 +135,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
       if (t > current) await env.sleep(t - current);
       current = await env.currentTimeMs();
     },
-    async waitFor(check, what, timeoutMs = 15_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        try {
-          const value = await check();
-          if (value) return value;
-        } catch (err) {
-          if (Date.now() > deadline) throw err;
-        }
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    },
+    waitFor: (check, what, timeoutMs = 15_000) => waitFor(check, what, timeoutMs),
     workerEnv: {
       TEMPORAL_ADDRESS: env.address,
       SLA_TASK_QUEUE: taskQueue,

@@ -32,3 +32,21 @@ export function fastPolicy(l1Steps: Step[]) {
     escalation: { ...defaultPolicy.escalation, ticket: { ...defaultPolicy.escalation.ticket, L1: l1Steps } },
   };
 }
+
+/** The L1 steps the real-time drills watch: a warning email at half the target, and at the breach an email and a page to the team lead. */
+export const WARN_THEN_BREACH_STEPS: Step[] = [
+  {
+    id: 'l1-warn-assignee',
+    at: { fractionOfTarget: 0.5 },
+    audience: 'assignee',
+    channels: ['email'],
+    onlyInCoverage: true,
+  },
+  {
+    id: 'l1-breach-team-lead',
+    at: { afterBreachMinutes: 0 },
+    audience: 'team-lead',
+    channels: ['email', 'page'],
+    onlyInCoverage: true,
+  },
+];

@@ -8,11 +8,11 @@ import {
   LedgerInputError,
   MigrationError,
   WRITTEN_ONCE_SQLSTATE,
-  type CreditEntry,
   type MaintenanceRecord,
   type OutageRecord,
 } from '../../src/ledger';
 import { MIGRATIONS, migrate } from '../../src/ledger/migrations';
+import { creditEntry } from '../helpers/billing';
 import { createTestLedger, testCustomer, type LedgerKind, type TestLedger } from '../helpers/ledger';
 
 const customer = testCustomer;
@@ -57,27 +57,6 @@ const maintenanceWindow = (
   status: 'completed',
   policyVersion: 'p1',
   workflowId: `maintenance-${id}`,
-  ...over,
-});
-
-const credit = (customerId: string, month: string, over: Partial<CreditEntry> = {}): CreditEntry => ({
-  customerId,
-  month,
-  kind: 'credit',
-  sequence: 1,
-  currency: 'CAD',
-  uptimePercent: '99.9000',
-  creditPercent: 50,
-  monthlyFeeMinor: 100_000,
-  creditMinor: 50_000,
-  totalMs: 2_678_400_000,
-  excludedMs: 0,
-  downtimeMs: 2_678_400,
-  outageIds: ['o-1'],
-  maintenanceIds: [],
-  policyVersion: 'p1',
-  workflowId: `billing-${month}`,
-  createdAt: '2026-04-02T05:00:00.000Z',
   ...over,
 });
 
@@ -303,7 +282,7 @@ describe.each<LedgerKind>(['pglite', 'served', 'postgres'])('ledger on %s', (kin
   describe('credit entries and month closes', () => {
     it('appends 2,000 entries in one call; a repeat writes nothing (one row per customer and month)', async () => {
       const entries = Array.from({ length: 2_000 }, (_, i) =>
-        credit(`bulk-${i % 500}`, `2025-0${1 + Math.floor(i / 500)}`),
+        creditEntry(`bulk-${i % 500}`, `2025-0${1 + Math.floor(i / 500)}`),
       );
       // 500 customers × 4 months: every entry has its own business key.
       expect(await ledger.appendCreditEntries(entries)).toEqual({ written: 2_000, existing: 0 });
@@ -316,13 +295,13 @@ describe.each<LedgerKind>(['pglite', 'served', 'postgres'])('ledger on %s', (kin
         ),
       ).toEqual([{ keys: 2_000, most: 1 }]);
       expect(await ledger.creditEntries({ customerId: 'bulk-7', month: '2025-04' })).toEqual([
-        credit('bulk-7', '2025-04'),
+        creditEntry('bulk-7', '2025-04'),
       ]);
       expect(await ledger.creditEntries({ month: '2025-02' })).toHaveLength(500);
     });
 
     it('gives exactly one row when the same entries are appended concurrently', async () => {
-      const entries = Array.from({ length: 50 }, (_, i) => credit(`race-${i}`, '2026-02'));
+      const entries = Array.from({ length: 50 }, (_, i) => creditEntry(`race-${i}`, '2026-02'));
       const results = await Promise.all(Array.from({ length: 5 }, () => ledger.appendCreditEntries(entries)));
       expect(results.reduce((sum, r) => sum + r.written, 0)).toBe(50);
       expect(results.reduce((sum, r) => sum + r.existing, 0)).toBe(200);
@@ -335,17 +314,17 @@ describe.each<LedgerKind>(['pglite', 'served', 'postgres'])('ledger on %s', (kin
     });
 
     it('refuses other figures under an existing key, and bad entries, writing nothing of the call', async () => {
-      await ledger.appendCreditEntries([credit('clash', '2026-01')]);
+      await ledger.appendCreditEntries([creditEntry('clash', '2026-01')]);
       await expect(
         ledger.appendCreditEntries([
-          credit('clash-new', '2026-01'),
-          credit('clash', '2026-01', { creditMinor: 1 }),
+          creditEntry('clash-new', '2026-01'),
+          creditEntry('clash', '2026-01', { creditMinor: 1 }),
         ]),
       ).rejects.toThrow(LedgerConflictError);
       const bad = await sqlError(
         ledger.appendCreditEntries([
-          credit('ok', '2026-01'),
-          credit('bad', '2026-13', { uptimePercent: 'high' }),
+          creditEntry('ok', '2026-01'),
+          creditEntry('bad', '2026-13', { uptimePercent: 'high' }),
         ]),
       );
       expect(bad).toBeInstanceOf(LedgerInputError);
@@ -359,7 +338,7 @@ describe.each<LedgerKind>(['pglite', 'served', 'postgres'])('ledger on %s', (kin
     });
 
     it('closes a month once; a correction after close is an adjustment from the credited total', async () => {
-      await ledger.appendCreditEntries([credit('adj', '2026-03'), credit('adj-other', '2026-03')]);
+      await ledger.appendCreditEntries([creditEntry('adj', '2026-03'), creditEntry('adj-other', '2026-03')]);
       const close = {
         month: '2026-03',
         closedAt: '2026-04-03T05:00:00.000Z',
@@ -382,7 +361,7 @@ describe.each<LedgerKind>(['pglite', 'served', 'postgres'])('ledger on %s', (kin
         entries: 1,
         nextAdjustmentSequence: 1,
       });
-      const adjustment = credit('adj', '2026-03', {
+      const adjustment = creditEntry('adj', '2026-03', {
         kind: 'adjustment',
         sequence: before!.nextAdjustmentSequence,
         uptimePercent: '99.9400',
@@ -413,7 +392,7 @@ describe.each<LedgerKind>(['pglite', 'served', 'postgres'])('ledger on %s', (kin
     });
 
     it('is refused by the database itself: UPDATE, DELETE and TRUNCATE of written-once rows', async () => {
-      await ledger.appendCreditEntries([credit('frozen', '2026-03')]);
+      await ledger.appendCreditEntries([creditEntry('frozen', '2026-03')]);
       await ledger.recordMonthClose({
         month: '2026-05',
         closedAt: '2026-06-03T04:00:00.000Z',

@@ -1,18 +1,18 @@
 // The worker killed mid-escalation and restarted, on the real dev server in real time: no step
 // lost, no page duplicated at the receiver. A drill policy shrinks the clocks to minutes (L1 due
 // in 1 coverage minute, coverage around the clock, no holidays) so the drill takes ~2 minutes.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePolicy } from '../../src/policy';
 import { startEngine, type Engine } from '../helpers/engine';
-import { fastPolicy } from '../helpers/fast-policy';
+import { fastPolicy, WARN_THEN_BREACH_STEPS } from '../helpers/fast-policy';
 import { newTicket } from '../helpers/tickets';
 import { devServerExecutable } from '../../src/temporal-servers';
 import { iso } from '../helpers/when';
+import { WorkerProcesses } from '../helpers/worker-process';
 
 const temporalCli = () => {
   const exe = devServerExecutable();
@@ -22,20 +22,7 @@ const temporalCli = () => {
 
 const dir = mkdtempSync(join(tmpdir(), 'sla-kill-'));
 const drillPolicy = fastPolicy([
-  {
-    id: 'l1-warn-assignee',
-    at: { fractionOfTarget: 0.5 },
-    audience: 'assignee',
-    channels: ['email'],
-    onlyInCoverage: true,
-  },
-  {
-    id: 'l1-breach-team-lead',
-    at: { afterBreachMinutes: 0 },
-    audience: 'team-lead',
-    channels: ['email', 'page'],
-    onlyInCoverage: true,
-  },
+  ...WARN_THEN_BREACH_STEPS,
   {
     id: 'l1-breach-manager',
     at: { afterBreachMinutes: 1 },
@@ -49,32 +36,11 @@ writeFileSync(policyFile, JSON.stringify(drillPolicy));
 
 describe('the worker killed mid-escalation (dev server, real time)', () => {
   let e: Engine;
-  const workers: ChildProcess[] = [];
-
-  function startWorker(): Promise<ChildProcess> {
-    const child = spawn(
-      join(__dirname, '..', '..', 'node_modules', '.bin', 'vite-node'),
-      [join(__dirname, '..', 'fixtures', 'worker-process.ts')],
-      {
-        env: { ...process.env, ...e.workerEnv, SLA_DATA_DIR: dir, SLA_POLICY_FILE: policyFile },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    workers.push(child);
-    const lines: string[] = [];
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`worker did not start:\n${lines.join('\n')}`)), 60_000);
-      for (const stream of [child.stdout, child.stderr]) {
-        createInterface({ input: stream }).on('line', (line) => {
-          lines.push(line);
-          if (line.includes('worker: polling task queue')) {
-            clearTimeout(timer);
-            resolve(child);
-          }
-        });
-      }
-    });
-  }
+  const workers = new WorkerProcesses(() => ({
+    ...e.workerEnv,
+    SLA_DATA_DIR: dir,
+    SLA_POLICY_FILE: policyFile,
+  }));
 
   beforeAll(async () => {
     e = await startEngine({
@@ -84,18 +50,17 @@ describe('the worker killed mid-escalation (dev server, real time)', () => {
     });
   });
   afterAll(async () => {
-    for (const w of workers) w.kill('SIGKILL');
+    await workers.stopAll();
     await e?.stop();
   });
 
   it('loses no step and duplicates no page', async () => {
-    let worker = await startWorker();
-    const kill = async () => {
-      worker.kill('SIGKILL');
-      await new Promise((r) => worker.once('exit', r));
-    };
+    // The worker starts while the ticket's clock runs: the first step is 30 s away.
+    const starting = workers.start();
     const id = `T-KILLED-${Date.now()}`;
     await e.client.openTicket(newTicket(id, { openedAt: iso(Date.now()) }));
+    let worker = await starting;
+    const kill = () => workers.kill(worker);
     const status = await e.waitFor(() => e.client.ticketStatus(id), 'the ticket', 30_000);
     // A second ticket answered at once, to tell 'met' from 'breached' in visibility below.
     const answered = `${id}-ANSWERED`;
@@ -119,14 +84,14 @@ describe('the worker killed mid-escalation (dev server, real time)', () => {
     );
     await kill();
     await e.advanceTo(Date.parse(status.due) + 1000); // the breach timer fires with no worker alive
-    worker = await startWorker();
+    worker = await workers.start();
     await e.waitFor(() => e.pager.pages(leadKey) === 1, 'the breach page after the restart', 60_000);
 
     // 2. Killed mid-page: the provider hangs on the manager's page and the worker dies waiting.
     e.pager.hold(1);
     await e.waitFor(() => e.pager.held === 1, "the manager's page in flight", 90_000);
     await kill();
-    worker = await startWorker();
+    worker = await workers.start();
     // The lost attempt times out (30 s) and the new worker sends it again, with the same dedup key.
     await e.waitFor(
       async () => (await e.client.ticketStatus(id)).stepsFired[2]?.deliveries.length === 1,

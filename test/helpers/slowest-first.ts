@@ -1,0 +1,26 @@
+/**
+ * Orders test files for `vitest run`: the real-time drills first, then vitest's own order (failed
+ * first, then longest first, from its results cache; on a fresh CI checkout, which has no cache,
+ * larger files first). The drills spend most of their minutes waiting on real timers (a 2-minute
+ * session, a 1-coverage-minute L1 clock, a killed worker's activity timing out), so started first
+ * they wait while the other files use the cores, instead of being the last files still running.
+ */
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
+
+/** Slowest first, as measured on their own (README, Tests). */
+export const SLOWEST_FILES = [
+  'test/integration/worker-kill.test.ts',
+  'test/integration/billing-month.test.ts',
+  'test/integration/audit-dev.test.ts',
+];
+
+export default class SlowestFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const rank = (f: TestSpecification) => {
+      const i = SLOWEST_FILES.findIndex((slow) => f.moduleId.endsWith(slow));
+      return i < 0 ? SLOWEST_FILES.length : i;
+    };
+    // Array.prototype.sort is stable: the rest keep vitest's order.
+    return (await super.sort(files)).sort((a, b) => rank(a) - rank(b));
+  }
+}

@@ -1,7 +1,8 @@
 /**
  * The typed client support tooling uses (and the CLI and API are built on): one function per
  * operation, inputs parsed by the same zod schemas the workflows validate with, typed errors.
- * Tickets and sessions for now; outages, maintenance and credits join as they land.
+ * Tickets and sessions here; outages (client-outages.ts) and maintenance (maintenance-client.ts)
+ * beside it, and the facade over all of them, built from configuration, in sla-client.ts.
  */
 import {
   WorkflowExecutionAlreadyStartedError,
@@ -9,13 +10,16 @@ import {
   WorkflowUpdateFailedError,
   type Client,
 } from '@temporalio/client';
-import { ApplicationFailure, type Duration } from '@temporalio/common';
+import { ApplicationFailure, NamespaceNotFoundError, type Duration } from '@temporalio/common';
 import type { z } from 'zod';
 import { ConflictError, InvalidInputError, NotFoundError, UnavailableError } from './errors';
 import {
   Assign,
+  EndSession,
   Escalate,
   FirstResponse,
+  Id,
+  ListTickets,
   OpenSession,
   OpenTicket,
   Reclassify,
@@ -24,8 +28,9 @@ import {
   Resolve,
   sessionWorkflowId,
   ticketWorkflowId,
+  type SlaState,
 } from './model/ticket';
-import { SlaCustomer, SlaLevel, SlaState } from './search-attributes';
+import { SlaCustomer, SlaDueAt, SlaLevel, SlaState as SlaStateKey } from './search-attributes';
 import type { SessionStatus } from './workflows/session';
 import type { TicketStatus } from './workflows/ticket';
 
@@ -41,6 +46,7 @@ export function parse<S extends z.ZodType>(schema: S, input: unknown): z.infer<S
 /** Maps Temporal's failures to the engine's typed errors. */
 export function translate(err: unknown): never {
   if (err instanceof WorkflowNotFoundError) throw new NotFoundError(err.message);
+  if (err instanceof NamespaceNotFoundError) throw new NotFoundError(`no namespace ${err.namespace}`);
   if (err instanceof WorkflowUpdateFailedError) {
     const cause = err.cause;
     if (cause instanceof ApplicationFailure) {
@@ -53,10 +59,40 @@ export function translate(err: unknown): never {
     // A validator's rejection arrives as a plain failure naming the field.
     throw new InvalidInputError([{ path: '(update)', message: cause?.message ?? err.message }]);
   }
-  const code = (err as { code?: unknown }).code;
-  if (code === 14 /* gRPC UNAVAILABLE */ || code === 4 /* DEADLINE_EXCEEDED */)
+  const code = grpcCode(err);
+  if (code === 14 /* UNAVAILABLE */ || code === 4 /* DEADLINE_EXCEEDED */)
     throw new UnavailableError((err as Error).message);
+  // NOT_FOUND outside a workflow handle: the namespace (or a run id) does not exist.
+  if (code === 5) throw new NotFoundError((err as Error).message);
   throw err;
+}
+
+/** The gRPC status of a failure, on the error itself or on the ServiceError's cause. */
+function grpcCode(err: unknown): number | undefined {
+  for (let e = err, depth = 0; e && depth < 3; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'number') return code;
+  }
+  return undefined;
+}
+
+/** translate(), with "not found" saying which thing in the caller's words. */
+function translateAs(what: string, err: unknown): never {
+  if (err instanceof WorkflowNotFoundError) throw new NotFoundError(`no ${what}`);
+  return translate(err);
+}
+
+export interface TicketListItem {
+  ticketId: string;
+  workflowId: string;
+  customerId: string | null;
+  level: string | null;
+  state: SlaState | null;
+  due: string | null;
+  /** Temporal's execution status: RUNNING while open or inside its reopen window. */
+  status: string;
+  openedAt: string;
+  closedAt: string | null;
 }
 
 export interface SlaClientOptions {
@@ -102,7 +138,7 @@ export class SlaClient {
         typedSearchAttributes: [
           { key: SlaCustomer, value: ticket.customerId },
           ...(ticket.level ? [{ key: SlaLevel, value: ticket.level }] : []),
-          { key: SlaState, value: 'on-track' },
+          { key: SlaStateKey, value: 'on-track' },
         ],
       });
       return { workflowId, created: true };
@@ -118,16 +154,17 @@ export class SlaClient {
     schema: z.ZodType<{ requestId: string }>,
     message: unknown,
   ): Promise<R> {
+    const id = parseId('ticketId', ticketId);
     const parsed = parse(schema, message);
     try {
       return await this.client.workflow
-        .getHandle(ticketWorkflowId(ticketId))
+        .getHandle(ticketWorkflowId(id))
         .executeUpdate<R, [typeof parsed]>(name, {
           args: [parsed],
           updateId: parsed.requestId,
         });
     } catch (err) {
-      return translate(err);
+      return translateAs(`ticket ${id}`, err);
     }
   }
 
@@ -164,11 +201,61 @@ export class SlaClient {
   }
 
   async ticketStatus(ticketId: string): Promise<TicketStatus> {
+    const id = parseId('ticketId', ticketId);
     try {
-      return await this.client.workflow.getHandle(ticketWorkflowId(ticketId)).query<TicketStatus>('status');
+      return await this.client.workflow.getHandle(ticketWorkflowId(id)).query<TicketStatus>('status');
     } catch (err) {
+      return translateAs(`ticket ${id}`, err);
+    }
+  }
+
+  /**
+   * Tickets from Temporal's visibility store (search attributes, no worker, no replay), soonest
+   * due first: e.g. every breached ticket of one customer.
+   */
+  async listTickets(filter: ListTickets = {}): Promise<TicketListItem[]> {
+    const f = parse(ListTickets, filter);
+    // Every value below passed the schema (enums, the id pattern, an instant).
+    const query = [
+      `WorkflowType = 'ticketWorkflow'`,
+      ...(f.state ? [`SlaState = '${f.state}'`] : []),
+      ...(f.customerId ? [`SlaCustomer = '${f.customerId}'`] : []),
+      ...(f.level ? [`SlaLevel = '${f.level}'`] : []),
+      ...(f.open ? [`ExecutionStatus = 'Running'`] : []),
+      ...(f.dueBefore ? [`SlaDueAt < '${new Date(f.dueBefore).toISOString()}'`] : []),
+    ].join(' AND ');
+    const items: TicketListItem[] = [];
+    try {
+      for await (const info of this.client.workflow.list({ query, pageSize: Math.min(f.limit, 100) })) {
+        const due = info.typedSearchAttributes.get(SlaDueAt);
+        items.push({
+          ticketId: info.workflowId.slice('ticket-'.length),
+          workflowId: info.workflowId,
+          customerId: info.typedSearchAttributes.get(SlaCustomer) ?? null,
+          level: info.typedSearchAttributes.get(SlaLevel) ?? null,
+          state: (info.typedSearchAttributes.get(SlaStateKey) as SlaState | undefined) ?? null,
+          due: due ? due.toISOString() : null,
+          status: info.status.name,
+          openedAt: info.startTime.toISOString(),
+          closedAt: info.closeTime?.toISOString() ?? null,
+        });
+        if (items.length >= f.limit) break;
+      }
+    } catch (err) {
+      // The query holds checked values only: a refusal means this cluster lacks the attributes.
+      if (grpcCode(err) === 3 /* INVALID_ARGUMENT */) {
+        const details = (err as { cause?: { details?: unknown } }).cause?.details;
+        throw new UnavailableError(
+          `visibility cannot list tickets here (${typeof details === 'string' ? details : (err as Error).message}); ` +
+            'register the search attributes (README, Operations)',
+        );
+      }
       return translate(err);
     }
+    // Visibility's order is by start time; whoever reads a list of tickets wants the next due first.
+    return items.sort(
+      (a, b) => (a.due ?? '~').localeCompare(b.due ?? '~') || a.ticketId.localeCompare(b.ticketId),
+    );
   }
 
   async openSession(input: unknown): Promise<{ workflowId: string; created: boolean }> {
@@ -190,26 +277,35 @@ export class SlaClient {
     }
   }
 
+  /** Ends a session; ending it again answers the same end (the update is idempotent). */
   async endSession(sessionId: string, requestId: string): Promise<{ endedAt: string; minutes: number }> {
+    const id = parseId('sessionId', sessionId);
+    parse(EndSession, { requestId });
     try {
       return await this.client.workflow
-        .getHandle(sessionWorkflowId(sessionId))
-        .executeUpdate<{ endedAt: string; minutes: number }, [{ requestId: string }]>('end', {
+        .getHandle(sessionWorkflowId(id))
+        .executeUpdate<{ endedAt: string; minutes: number }, [EndSession]>('end', {
           args: [{ requestId }],
           updateId: requestId,
         });
     } catch (err) {
-      return translate(err);
+      return translateAs(`session ${id}`, err);
     }
   }
 
   async sessionStatus(sessionId: string): Promise<SessionStatus> {
+    const id = parseId('sessionId', sessionId);
     try {
-      return await this.client.workflow
-        .getHandle(sessionWorkflowId(sessionId))
-        .query<SessionStatus>('status');
+      return await this.client.workflow.getHandle(sessionWorkflowId(id)).query<SessionStatus>('status');
     } catch (err) {
-      return translate(err);
+      return translateAs(`session ${id}`, err);
     }
   }
+}
+
+/** An id given apart from its message (a path segment, a CLI argument), checked like the rest. */
+function parseId(field: string, value: unknown): string {
+  const parsed = Id.safeParse(value);
+  if (parsed.success) return parsed.data;
+  throw new InvalidInputError(parsed.error.issues.map((i) => ({ path: field, message: i.message })));
 }

@@ -48,6 +48,12 @@ const Env = z.object({
     .regex(/^[^\s:]+:\d{1,5}$/, 'expected host:port')
     .optional(),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  /** TLS to the frontend: 'true' with the system's roots, or implied by any TLS file below. */
+  TEMPORAL_TLS: z.enum(['true', 'false'], { message: 'expected true or false' }).optional(),
+  TEMPORAL_TLS_CA: z.string().min(1).optional(),
+  TEMPORAL_TLS_CERT: z.string().min(1).optional(),
+  TEMPORAL_TLS_KEY: z.string().min(1).optional(),
+  TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
   SLA_TASK_QUEUE: z.string().min(1).default('sla-engine'),
   SLA_DATA_DIR: z.string().min(1).default('data'),
   TEMPORAL_PORT: Port.default(7233),
@@ -103,9 +109,25 @@ const Env = z.object({
     .optional(),
 });
 
+/**
+ * TLS to the Temporal frontend. Paths, not contents: the files are read when a connection is made
+ * (src/connection.ts, readTls), so a certificate rotated on disk is picked up by the next process.
+ */
+export interface TemporalTls {
+  /** PEM file of the CA that signed the server's certificate; unset → the system's roots. */
+  caFile: string | undefined;
+  /** mTLS: the client's certificate and key (PEM), always together. */
+  certFile: string | undefined;
+  keyFile: string | undefined;
+  /** The name the server's certificate is checked against, when it differs from the address's host. */
+  serverName: string | undefined;
+}
+
 export interface Config {
   /** host:port of the Temporal frontend. */
   temporalAddress: string;
+  /** TLS settings; undefined → plaintext (the embedded dev server). */
+  temporalTls: TemporalTls | undefined;
   /** True when no TEMPORAL_ADDRESS was given and `sla up` runs its own dev server. */
   embeddedTemporal: boolean;
   namespace: string;
@@ -145,6 +167,33 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
+function temporalTls(e: z.infer<typeof Env>): TemporalTls | undefined {
+  // mTLS needs both halves: one without the other is a mistake, not a wish for plain TLS.
+  if ((e.TEMPORAL_TLS_CERT === undefined) !== (e.TEMPORAL_TLS_KEY === undefined)) {
+    const missing = e.TEMPORAL_TLS_CERT === undefined ? 'TEMPORAL_TLS_CERT' : 'TEMPORAL_TLS_KEY';
+    throw new ConfigError(
+      `invalid settings:\n  - ${missing}: required with ${missing === 'TEMPORAL_TLS_CERT' ? 'TEMPORAL_TLS_KEY' : 'TEMPORAL_TLS_CERT'} (mTLS needs a certificate and its key)`,
+    );
+  }
+  const anyFile = [e.TEMPORAL_TLS_CA, e.TEMPORAL_TLS_CERT, e.TEMPORAL_TLS_SERVER_NAME].some(
+    (v) => v !== undefined,
+  );
+  if (e.TEMPORAL_TLS === 'false') {
+    if (anyFile)
+      throw new ConfigError(
+        'invalid settings:\n  - TEMPORAL_TLS: false, but TLS files or a server name are set',
+      );
+    return undefined;
+  }
+  if (!anyFile && e.TEMPORAL_TLS !== 'true') return undefined;
+  return {
+    caFile: e.TEMPORAL_TLS_CA && resolve(e.TEMPORAL_TLS_CA),
+    certFile: e.TEMPORAL_TLS_CERT && resolve(e.TEMPORAL_TLS_CERT),
+    keyFile: e.TEMPORAL_TLS_KEY && resolve(e.TEMPORAL_TLS_KEY),
+    serverName: e.TEMPORAL_TLS_SERVER_NAME,
+  };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const blankless = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''));
   const parsed = Env.safeParse(blankless);
@@ -157,6 +206,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const dataDir = resolve(e.SLA_DATA_DIR);
   return {
     temporalAddress: e.TEMPORAL_ADDRESS ?? `127.0.0.1:${e.TEMPORAL_PORT}`,
+    temporalTls: temporalTls(e),
     embeddedTemporal: e.TEMPORAL_ADDRESS === undefined,
     namespace: e.TEMPORAL_NAMESPACE,
     taskQueue: e.SLA_TASK_QUEUE,

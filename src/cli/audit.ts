@@ -13,11 +13,13 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { loadConfig } from '../config';
 import { loadPolicy } from '../policy';
+import { COMMAND_CONNECT_TIMEOUT_MS } from '../connection';
 import { Instant as ModelInstant } from '../model/ticket';
 import type { HistoryToReplay, ReplaySummary } from '../audit/replay';
 import { InvalidInputError, NotFoundError } from '../errors';
 import type { Timeline } from '../audit/timeline';
 import { EXIT, parseOptions, printJson } from './io';
+import { withSla } from './sla';
 
 const WorkflowType = z
   .string()
@@ -178,32 +180,32 @@ export function auditCommand(): Command {
       'read exported histories instead of asking Temporal (every run of a chain, first run first)',
     )
     .option('--json', 'machine-readable output')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  sla audit timeline ticket-T-1042\n  sla audit timeline outage-INC-42 --json',
+    )
     .action(async (workflowId: string, raw: unknown) => {
       const opts = parseOptions(TimelineOptions, raw);
-      const [{ config, dataConverter }, { timelineOf, historyChain, orderChain }, { parseHistoryJson }] =
-        await Promise.all([codecs(), import('../audit'), import('../audit/history')]);
-      let histories;
+      let timeline: Timeline;
       if (opts.file) {
+        const [{ dataConverter }, { timelineOf, orderChain }, { parseHistoryJson }] = await Promise.all([
+          codecs(),
+          import('../audit'),
+          import('../audit/history'),
+        ]);
+        let histories;
         try {
           histories = orderChain(opts.file.map((f) => readHistoryFile(f, parseHistoryJson)));
         } catch (err) {
           if (err instanceof InvalidInputError) throw err;
           throw new InvalidInputError([{ path: 'file', message: (err as Error).message }]);
         }
+        timeline = await timelineOf(histories, dataConverter.payloadCodecs ?? [], workflowId);
       } else {
-        const { connectClient } = await import('../connection');
-        const client = await connectClient(config);
-        try {
-          // A month that continued as new is several runs: the timeline follows them all.
-          histories = await historyChain(
-            (runId) => client.workflow.getHandle(workflowId, runId).fetchHistory().catch(notFound),
-            opts.runId,
-          );
-        } finally {
-          await client.connection.close();
-        }
+        timeline = await withSla((sla) =>
+          sla.audit.timeline({ workflowId, ...(opts.runId ? { runId: opts.runId } : {}) }),
+        );
       }
-      const timeline = await timelineOf(histories, dataConverter.payloadCodecs ?? [], workflowId);
       if (opts.json) printJson(timeline);
       else process.stdout.write(formatTimeline(timeline, timeline.facts.timeZone ? undefined : policyZone()));
     });
@@ -216,6 +218,10 @@ export function auditCommand(): Command {
     .option('--since <date>', 'YYYY-MM-DD or an ISO-8601 instant')
     .option('--file <history.json...>', 'exported histories (`temporal workflow show --output json`)')
     .option('--json', 'machine-readable summary')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  sla audit replay --type ticketWorkflow --since 2026-11-01\n  sla audit replay --file ./history.json --json',
+    )
     .action(async (raw: unknown) => {
       const opts = parseOptions(ReplayOptions, raw);
       const [{ config, dataConverter }, { replayHistories }, { parseHistoryJson }] = await Promise.all([
@@ -224,7 +230,9 @@ export function auditCommand(): Command {
         import('../audit/history'),
       ]);
       const workflowBundle = await currentBundle();
-      const client = opts.file ? undefined : await (await import('../connection')).connectClient(config);
+      const client = opts.file
+        ? undefined
+        : await (await import('../connection')).connectClient(config, COMMAND_CONNECT_TIMEOUT_MS);
       async function* histories() {
         if (opts.file) {
           for (const f of opts.file)

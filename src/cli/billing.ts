@@ -3,26 +3,22 @@
  * running: the workflow id is per month) and follows its `progress` query with a bar until it
  * completes; `sla credits schedule ensure` creates or updates the monthly Schedule (I14).
  */
-import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/client';
 import { SingleBar } from 'cli-progress';
 import { Command } from 'commander';
 import { z } from 'zod';
+import { Month } from '../model/month';
 import { BILLING_SCHEDULE_ID, ensureBillingSchedule } from '../billing-schedule';
 import { loadConfig } from '../config';
-import { connectClient } from '../connection';
+import { COMMAND_CONNECT_TIMEOUT_MS, connectClient } from '../connection';
 import { loadPolicy } from '../policy/load';
-import { accountingMonth } from '../rules/uptime';
-import {
-  billingMonthWorkflowId,
-  billingProgressQuery,
-  type BillingMonthInput,
-  type BillingProgress,
-} from '../workflows/billing-month';
-import { parseOptions, printJson, UsageError } from './io';
+import type { BillingProgress } from '../workflows/billing-month';
+import type { Sla } from '../sla-client';
+import { parseOptions, printJson } from './io';
 import { formatMinor } from './ledger';
+import { inFlags, withSla } from './sla';
 
 const RunOptions = z.object({
-  month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'expected a month "YYYY-MM"'),
+  month: Month,
   batchSize: z
     .string()
     .regex(/^\d+$/, 'expected a whole number of customers')
@@ -43,44 +39,23 @@ export function runCommand(): Command {
     .addHelpText('after', '\nExample:\n  sla credits run --month 2026-10')
     .action(async (raw: unknown) => {
       const opts = parseOptions(RunOptions, raw);
-      const { policy } = loadPolicy();
-      const { end } = accountingMonth(opts.month, policy.month.timeZone);
-      if (end > Date.now()) {
-        throw new UsageError(`--month: ${opts.month} has not ended yet in ${policy.month.timeZone}`);
-      }
-      const config = loadConfig();
-      const client = await connectClient(config);
-      try {
-        const input: BillingMonthInput = {
-          month: opts.month,
-          ...(opts.batchSize ? { batchSize: opts.batchSize } : {}),
-        };
-        const handle = await client.workflow.start('billingMonthWorkflow', {
-          workflowId: billingMonthWorkflowId(opts.month),
-          taskQueue: config.taskQueue,
-          args: [input],
+      await inFlags({}, () =>
+        withSla(async (sla) => {
           // Running: follow it. Closed: run it again, which writes only adjustments (I10).
-          workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-          workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
-        });
-        const result = await follow(opts.month, handle.workflowId, client, opts.json === true);
-        if (opts.json) return printJson(result);
-        printSummary(result);
-      } finally {
-        await client.connection.close();
-      }
+          await sla.credits.runMonth({
+            month: opts.month,
+            ...(opts.batchSize ? { batchSize: opts.batchSize } : {}),
+          });
+          const result = await follow(opts.month, sla, opts.json === true);
+          if (opts.json) return printJson(result);
+          printSummary(result);
+        }),
+      );
     });
 }
 
 /** Polls the progress query (on stderr, so --json's stdout stays one document) until the result. */
-async function follow(
-  month: string,
-  workflowId: string,
-  client: Awaited<ReturnType<typeof connectClient>>,
-  quiet: boolean,
-): Promise<BillingProgress> {
-  // Without a run id the handle follows the chain across continue-as-new to its last run.
-  const handle = client.workflow.getHandle(workflowId);
+async function follow(month: string, sla: Sla, quiet: boolean): Promise<BillingProgress> {
   const bar = new SingleBar({
     format: `${month} [{bar}] {value}/{total} customers | {credited} credited | {notices} notices`,
     stream: process.stderr,
@@ -89,13 +64,14 @@ async function follow(
     hideCursor: true,
   });
   let started = false;
-  const result = handle.result() as Promise<BillingProgress>;
+  // The facade follows the month's chain across continue-as-new to its last run.
+  const result = sla.credits.result(month);
   let done = false;
   void result.finally(() => (done = true)).catch(() => undefined);
   try {
     while (!done) {
       try {
-        const p = await handle.query(billingProgressQuery);
+        const p = await sla.credits.progress(month);
         const payload = { credited: p.credited, notices: p.noticesSent };
         if (!started && !quiet) {
           bar.start(Math.max(p.total, 1), p.done, payload);
@@ -139,15 +115,25 @@ export function scheduleCommand(): Command {
       .description(
         'Creates or updates the schedule: 00:00 on the 1st (policy month zone), then the grace period',
       )
-      .action(async () => {
+      .option('--json', 'print JSON')
+      .addHelpText('after', '\nExample:\n  sla credits schedule ensure --json')
+      .action(async (raw: unknown) => {
+        const opts = parseOptions(z.object({ json: z.boolean().optional() }), raw);
         const { policy } = loadPolicy();
         const config = loadConfig();
-        const client = await connectClient(config);
+        const client = await connectClient(config, COMMAND_CONNECT_TIMEOUT_MS);
         try {
           const what = await ensureBillingSchedule(client, {
             taskQueue: config.taskQueue,
             zone: policy.month.timeZone,
           });
+          if (opts.json)
+            return printJson({
+              scheduleId: BILLING_SCHEDULE_ID,
+              result: what,
+              zone: policy.month.timeZone,
+              closeGraceHours: policy.month.closeGraceHours,
+            });
           process.stdout.write(
             `schedule ${BILLING_SCHEDULE_ID} ${what}: 00:00 on the 1st in ${policy.month.timeZone}, ` +
               `closing the month before after ${policy.month.closeGraceHours} h\n`,

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { z } from 'zod';
+import { Month } from '../model/month';
 import type { LoadedPolicy } from '../policy/load';
 import { issuesOf, loadPolicy } from '../policy/load';
 import { computeCredit } from '../rules/credits';
@@ -48,7 +49,7 @@ const EventsFile = z.strictObject({
 type EventsFile = z.infer<typeof EventsFile>;
 
 const ComputeOptions = z.object({
-  month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'expected a month "YYYY-MM"'),
+  month: Month,
   annualFee: z
     .string()
     .regex(/^\d+$/, 'expected the annual fee as a whole number of minor units (cents), e.g. 1250000')

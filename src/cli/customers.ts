@@ -22,7 +22,8 @@ export function customersCommand(): Command {
     .addHelpText(
       'after',
       '\nCSV columns: customerId,name,annualFeeMinor,currency,region,administrators,canadaOnlyDataAccess\n' +
-        'Example row:  acme,Acme Inc.,1200000,CAD,ca-central,ops@acme.example;it@acme.example,false',
+        'Example row:  acme,Acme Inc.,1200000,CAD,ca-central,ops@acme.example;it@acme.example,false\n' +
+        '\nExample:\n  sla customers import ./customers.csv --json',
     )
     .action(async (file: string, raw: unknown) => {
       const opts = parseOptions(z.object({ json: z.boolean().optional() }), raw);
@@ -38,6 +39,7 @@ export function customersCommand(): Command {
     .command('list')
     .description('List the customers in the ledger')
     .option('--json', 'print JSON')
+    .addHelpText('after', '\nExample:\n  sla customers list --json')
     .action(async (raw: unknown) => {
       const opts = parseOptions(z.object({ json: z.boolean().optional() }), raw);
       const customers = await withLedger((ledger) => ledger.customers());

@@ -4,6 +4,7 @@
  */
 import { Command } from 'commander';
 import { z } from 'zod';
+import { Month } from '../model/month';
 import { loadConfig } from '../config';
 import type { SqlLedger } from '../ledger';
 import { parseOptions, printJson, printTable } from './io';
@@ -52,10 +53,7 @@ export function ledgerCommand(): Command {
     .action(async (raw: unknown) => {
       const opts = parseOptions(
         z.object({
-          month: z
-            .string()
-            .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'expected YYYY-MM')
-            .optional(),
+          month: Month.optional(),
           customer: z.string().min(1).optional(),
           json: z.boolean().optional(),
         }),

@@ -1,7 +1,7 @@
 /**
  * The `sla` command: one entry point for the processes (`up`, `worker`, `api`) and for support
- * tooling, on-call and finance (calendar, policy, customers, the ledger, credits; tickets and outages as
- * they land).
+ * tooling, on-call, finance and auditors (tickets, sessions, outages, maintenance, calendar, policy,
+ * customers, the ledger, credits, uptime, report, audit), on the `Sla` facade (src/sla-client.ts).
  * Exit codes: 0 ok, 1 failure, 2 bad input, 3 not found, 4 unavailable.
  */
 import { Command, CommanderError } from 'commander';
@@ -24,6 +24,7 @@ import { policyCommand } from './policy';
 import { uptimeCommand } from './uptime';
 import { processCommands } from './processes';
 import { reportCommand } from './report';
+import { sessionCommand, ticketCommand } from './tickets';
 
 export function program(): Command {
   const root = new Command('sla')
@@ -31,9 +32,21 @@ export function program(): Command {
       'The SLA escalation engine: response clocks, outage engagement, maintenance notice, uptime and credits',
     )
     .showHelpAfterError('(add --help for usage)')
+    .option('--address <host:port>', 'Temporal frontend (overrides TEMPORAL_ADDRESS)')
+    .option('--namespace <name>', 'Temporal namespace (overrides TEMPORAL_NAMESPACE)')
+    .addHelpText(
+      'after',
+      '\nConnection: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_TLS_CA, TEMPORAL_TLS_CERT, TEMPORAL_TLS_KEY,\n' +
+        'TEMPORAL_TLS_SERVER_NAME (README, Configuration); --address and --namespace override them.\n' +
+        'Every command takes --json; exit codes: 0 ok, 1 refused or failed, 2 bad input, 3 not found, 4 unavailable.\n' +
+        '\nExamples:\n  sla ticket list --state breached\n  sla --address temporal.internal:7233 outage list --open --json',
+    )
+    .hook('preAction', (root) => applyConnectionFlags(root.opts()))
     .exitOverride();
   for (const cmd of [
     ...processCommands(),
+    ticketCommand(),
+    sessionCommand(),
     calendarCommand(),
     policyCommand(),
     customersCommand(),
@@ -53,6 +66,22 @@ export function program(): Command {
   };
   root.commands.forEach(inherit);
   return root;
+}
+
+/**
+ * The global flags win over the environment: every command reads its settings through
+ * loadConfig(), so they are applied there, checked like the variables they replace.
+ */
+function applyConnectionFlags(opts: { address?: string; namespace?: string }): void {
+  if (opts.address !== undefined) {
+    if (!/^[^\s:]+:\d{1,5}$/.test(opts.address))
+      throw new UsageError(`--address: expected host:port, got ${JSON.stringify(opts.address)}`);
+    process.env.TEMPORAL_ADDRESS = opts.address;
+  }
+  if (opts.namespace !== undefined) {
+    if (!opts.namespace.trim()) throw new UsageError('--namespace: must not be empty');
+    process.env.TEMPORAL_NAMESPACE = opts.namespace;
+  }
 }
 
 export async function run(argv: string[]): Promise<number> {

@@ -5,13 +5,12 @@
  * the message names the flag. Exit codes: 2 bad input, 3 unknown window, 4 Temporal unavailable,
  * 1 a message the window refuses (e.g. rescheduling a window already started).
  */
-import { randomUUID } from 'node:crypto';
 import { Command } from 'commander';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { InvalidInputError, UnavailableError } from '../errors';
+import { InvalidInputError } from '../errors';
 import { loadPolicy } from '../policy/load';
-import type { MaintenanceClient, MaintenanceSummary } from '../maintenance-client';
+import type { MaintenanceSummary } from '../maintenance-client';
 import {
   CancelMaintenance,
   EndMaintenance,
@@ -21,11 +20,10 @@ import {
   StartMaintenance,
 } from '../model/maintenance';
 import { Id } from '../model/ticket';
+import type { Sla } from '../sla-client';
 import type { MaintenanceStatus } from '../workflows/maintenance';
 import { parseOptions, printJson, printTable, UsageError } from './io';
-
-/** How long a command waits for Temporal before answering "unavailable" (exit 4). */
-const CONNECT_TIMEOUT_MS = 5_000;
+import { requestIdOf, withSla } from './sla';
 
 /**
  * Parses a command's input with the schema the client and the workflow use, before connecting to
@@ -50,35 +48,24 @@ const FLAGS: Record<string, string> = { maintenanceId: 'id' };
 const WindowId = z.object({ maintenanceId: Id });
 const windowId = (id: string) => validate(WindowId, { maintenanceId: id }).maintenanceId;
 
-/** The client, loaded only when a maintenance command runs (the Temporal SDK takes time to load). */
-async function withClient<T>(use: (client: MaintenanceClient) => Promise<T>): Promise<T> {
-  const [{ loadConfig }, { connectClient }, { MaintenanceClient }] = await Promise.all([
-    import('../config'),
-    import('../connection'),
-    import('../maintenance-client'),
-  ]);
-  const config = loadConfig();
-  let client;
-  try {
-    client = await connectClient(config, CONNECT_TIMEOUT_MS);
-  } catch (err) {
-    throw new UnavailableError((err as Error).message);
-  }
-  try {
-    return await use(new MaintenanceClient(client, config.taskQueue));
-  } finally {
-    await client.connection.close();
-  }
-}
+/** The facade's maintenance operations; typed errors become exit codes in main.ts. */
+const withClient = <T>(use: (maintenance: Sla['maintenance']) => Promise<T>) =>
+  withSla((sla) => use(sla.maintenance));
 
 const Json = { json: z.boolean().optional() };
 const Ident = { id: z.string() };
+/** An existing window is named by the argument, as tickets and outages are, or by --id. */
+const Target = { id: z.string().optional() };
+function targetOf(argument: string | undefined, flag: string | undefined): string {
+  if (argument !== undefined && flag !== undefined && argument !== flag)
+    throw new UsageError(`--id: ${flag} contradicts the argument ${argument}`);
+  const id = argument ?? flag;
+  if (id === undefined) throw new UsageError('<maintenance-id>: required (or --id)');
+  return id;
+}
 /** "ca-east,eu-west" → ["ca-east", "eu-west"]; the client's schema checks each region. */
 const RegionList = z.string().transform((s) => s.split(',').map((r) => r.trim()));
 const RequestId = z.string().optional();
-
-/** Where a message's request id comes from: given (a script retrying safely), else a fresh one. */
-const requestIdOf = (given: string | undefined) => given ?? `cli-${randomUUID()}`;
 
 let policyZone: string | undefined;
 /** Wall-clock times in the policy's zone (I1), as operators read them. */
@@ -151,7 +138,7 @@ export function maintenanceCommand(): Command {
         regions: o.regions,
         description: o.description,
       });
-      const out = await withClient((c) => c.scheduleMaintenance(window));
+      const out = await withClient((c) => c.schedule(window));
       if (o.json) return printJson(out);
       process.stdout.write(
         out.created
@@ -165,17 +152,22 @@ export function maintenanceCommand(): Command {
     .description(
       'Move a window not yet started (and change its regions): notices go out again, C1 is re-checked',
     )
-    .requiredOption('--id <maintenanceId>', 'the window')
+    .argument('[maintenance-id]', 'the window (or --id)')
+    .option('--id <maintenanceId>', 'the window, as a flag')
     .requiredOption('--start <instant>', 'new announced start')
     .requiredOption('--end <instant>', 'new announced end')
     .option('--regions <list>', 'new regions, comma-separated (default: unchanged)')
     .option('--description <text>', 'new description (default: unchanged)')
     .option('--request-id <id>', 'idempotency key: the same key is applied once')
     .option('--json', 'print JSON')
-    .action(async (raw: unknown) => {
+    .addHelpText(
+      'after',
+      '\nExample:\n  sla maintenance reschedule M-42 --start 2026-12-06T03:00:00-05:00 --end 2026-12-06T05:00:00-05:00',
+    )
+    .action(async (given: string | undefined, raw: unknown) => {
       const o = parseOptions(
         z.object({
-          ...Ident,
+          ...Target,
           start: z.string(),
           end: z.string(),
           regions: RegionList.optional(),
@@ -185,7 +177,7 @@ export function maintenanceCommand(): Command {
         }),
         raw,
       );
-      const id = windowId(o.id);
+      const id = windowId(targetOf(given, o.id));
       const message = validate(RescheduleMaintenance, {
         requestId: requestIdOf(o.requestId),
         start: o.start,
@@ -193,10 +185,10 @@ export function maintenanceCommand(): Command {
         ...(o.regions ? { regions: o.regions } : {}),
         ...(o.description ? { description: o.description } : {}),
       });
-      const out = await withClient((c) => c.rescheduleMaintenance(id, message));
+      const out = await withClient((c) => c.reschedule(id, message));
       if (o.json) return printJson(out);
       process.stdout.write(
-        `rescheduled ${o.id} (version ${out.version}); notice ${out.announcedAt ? `went out ${local(out.announcedAt)}` : 'did not go out'}\n` +
+        `rescheduled ${id} (version ${out.version}); notice ${out.announcedAt ? `went out ${local(out.announcedAt)}` : 'did not go out'}\n` +
           `qualifies: ${out.qualifies ? 'yes' : 'no'} — ${out.qualification}\n`,
       );
     });
@@ -204,17 +196,19 @@ export function maintenanceCommand(): Command {
   cmd
     .command('cancel')
     .description('Cancel a window not yet started: customers who were told get a cancellation notice')
-    .requiredOption('--id <maintenanceId>', 'the window')
+    .argument('[maintenance-id]', 'the window (or --id)')
+    .option('--id <maintenanceId>', 'the window, as a flag')
     .requiredOption('--reason <text>', 'why (goes into the cancellation notice)')
     .option('--request-id <id>', 'idempotency key: the same key is applied once')
     .option('--json', 'print JSON')
-    .action(async (raw: unknown) => {
-      const o = parseOptions(z.object({ ...Ident, reason: z.string(), requestId: RequestId, ...Json }), raw);
-      const id = windowId(o.id);
+    .addHelpText('after', '\nExample:\n  sla maintenance cancel M-42 --reason "postponed to January"')
+    .action(async (given: string | undefined, raw: unknown) => {
+      const o = parseOptions(z.object({ ...Target, reason: z.string(), requestId: RequestId, ...Json }), raw);
+      const id = windowId(targetOf(given, o.id));
       const message = validate(CancelMaintenance, { requestId: requestIdOf(o.requestId), reason: o.reason });
-      const out = await withClient((c) => c.cancelMaintenance(id, message));
+      const out = await withClient((c) => c.cancel(id, message));
       if (o.json) return printJson(out);
-      process.stdout.write(`cancelled ${o.id}; ${out.notified} customer(s) notified\n`);
+      process.stdout.write(`cancelled ${id}; ${out.notified} customer(s) notified\n`);
     });
 
   for (const [name, verb] of [
@@ -228,29 +222,31 @@ export function maintenanceCommand(): Command {
           ? 'Record that the work really started (default: now); without it, the window starts as announced'
           : 'Record that the work really ended (default: now); after the announced end it is an overrun (I9)',
       )
-      .requiredOption('--id <maintenanceId>', 'the window')
+      .argument('[maintenance-id]', 'the window (or --id)')
+      .option('--id <maintenanceId>', 'the window, as a flag')
       .option('--at <instant>', `when it ${verb}, ISO-8601 with offset (default: now)`)
       .option('--request-id <id>', 'idempotency key: the same key is applied once')
       .option('--json', 'print JSON')
-      .action(async (raw: unknown) => {
+      .addHelpText('after', `\nExample:\n  sla maintenance ${name} M-42 --at 2026-12-05T03:05:00-05:00`)
+      .action(async (given: string | undefined, raw: unknown) => {
         const o = parseOptions(
-          z.object({ ...Ident, at: z.string().optional(), requestId: RequestId, ...Json }),
+          z.object({ ...Target, at: z.string().optional(), requestId: RequestId, ...Json }),
           raw,
         );
-        const id = windowId(o.id);
+        const id = windowId(targetOf(given, o.id));
         const message = validate(name === 'start' ? StartMaintenance : EndMaintenance, {
           requestId: requestIdOf(o.requestId),
           ...(o.at ? { at: o.at } : {}),
         });
         if (name === 'start') {
-          const out = await withClient((c) => c.startMaintenance(id, message));
+          const out = await withClient((c) => c.start(id, message));
           if (o.json) return printJson(out);
-          process.stdout.write(`${o.id} started ${local(out.startedAt)} (${out.state})\n`);
+          process.stdout.write(`${id} started ${local(out.startedAt)} (${out.state})\n`);
         } else {
-          const out = await withClient((c) => c.endMaintenance(id, message));
+          const out = await withClient((c) => c.end(id, message));
           if (o.json) return printJson(out);
           process.stdout.write(
-            `${o.id} ended ${local(out.endedAt)}` +
+            `${id} ended ${local(out.endedAt)}` +
               (out.overrunMs > 0
                 ? `, ${Math.round(out.overrunMs / 60_000)} min past the announced end (counted as downtime, I9)\n`
                 : ', within the announced window\n'),
@@ -262,12 +258,14 @@ export function maintenanceCommand(): Command {
   cmd
     .command('status')
     .description('A window: its notices, whether it qualifies (C1), what really happened')
-    .requiredOption('--id <maintenanceId>', 'the window')
+    .argument('[maintenance-id]', 'the window (or --id)')
+    .option('--id <maintenanceId>', 'the window, as a flag')
     .option('--json', 'print JSON')
-    .action(async (raw: unknown) => {
-      const o = parseOptions(z.object({ ...Ident, ...Json }), raw);
-      const id = windowId(o.id);
-      const status = await withClient((c) => c.maintenanceStatus(id));
+    .addHelpText('after', '\nExample:\n  sla maintenance status M-42 --json')
+    .action(async (given: string | undefined, raw: unknown) => {
+      const o = parseOptions(z.object({ ...Target, ...Json }), raw);
+      const id = windowId(targetOf(given, o.id));
+      const status = await withClient((c) => c.status(id));
       if (o.json) return printJson(status);
       printStatus(status);
     });
@@ -279,6 +277,7 @@ export function maintenanceCommand(): Command {
     .option('--from <instant>', 'announced start at or after')
     .option('--to <instant>', 'announced start before')
     .option('--json', 'print JSON')
+    .addHelpText('after', '\nExample:\n  sla maintenance list --state scheduled --from 2026-12-01T00:00:00Z')
     .action(async (raw: unknown) => {
       const o = parseOptions(
         z.object({
@@ -294,7 +293,7 @@ export function maintenanceCommand(): Command {
         ...(o.from ? { from: o.from } : {}),
         ...(o.to ? { to: o.to } : {}),
       });
-      const windows: MaintenanceSummary[] = await withClient((c) => c.listMaintenance(filter));
+      const windows: MaintenanceSummary[] = await withClient((c) => c.list(filter));
       if (o.json) return printJson(windows);
       printTable(
         ['ID', 'STATE', `START (${zone()})`, 'END', 'REGIONS', 'QUALIFIES'],

@@ -3,55 +3,21 @@
  * I7, I9) through the typed client. Readable text by default, `--json` for scripts. Exit codes:
  * 0 ok, 1 conflict or failure, 2 bad input, 3 no such outage, 4 Temporal unreachable.
  */
-import { randomUUID } from 'node:crypto';
 import { Command, Option } from 'commander';
 import { z } from 'zod';
-import type { OutageClient } from '../client-outages';
-import { loadConfig } from '../config';
-import { ConflictError, InvalidInputError, NotFoundError, UnavailableError } from '../errors';
+import type { Sla } from '../sla-client';
 import { OUTAGE_CLASSIFICATIONS } from '../model/outage';
 import type { OutageStatus } from '../workflows/outage';
-import { EXIT, parseOptions, printJson, printTable } from './io';
+import { parseOptions, printJson, printTable } from './io';
+import { requestIdOf, withSla } from './sla';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
-const requestId = () => `cli-${randomUUID()}`;
+const requestId = () => requestIdOf(undefined);
 const Json = z.object({ json: z.boolean().optional() });
 
-/** Runs an action with a connected client; typed errors become messages and exit codes. */
-async function withClient(action: (outages: OutageClient) => Promise<void>): Promise<void> {
-  const config = loadConfig();
-  // The SDK loads only when an outage command runs, so that other commands start fast.
-  const [{ connectClient }, { OutageClient }] = await Promise.all([
-    import('../connection'),
-    import('../client-outages'),
-  ]);
-  let client;
-  try {
-    client = await connectClient(config, 5_000);
-  } catch (err) {
-    return fail(new UnavailableError((err as Error).message));
-  }
-  try {
-    await action(new OutageClient(client, config.taskQueue));
-  } catch (err) {
-    fail(err);
-  } finally {
-    await client.connection.close();
-  }
-}
-
-function fail(err: unknown): void {
-  const codes: [new (...args: never[]) => Error, number][] = [
-    [InvalidInputError, EXIT.badInput],
-    [NotFoundError, EXIT.notFound],
-    [ConflictError, EXIT.failure],
-    [UnavailableError, EXIT.unavailable],
-  ];
-  const known = codes.find(([type]) => err instanceof type);
-  if (!known) throw err;
-  process.stderr.write(`sla: ${(err as Error).message}\n`);
-  process.exitCode = known[1];
-}
+/** Runs an action on the facade's outages; typed errors become exit codes in main.ts. */
+const withClient = <T>(action: (outages: Sla['outages']) => Promise<T>) =>
+  withSla((sla) => action(sla.outages));
 
 const verdict = (met: boolean | null) => (met === null ? 'pending' : met ? 'met' : 'breached');
 
@@ -109,7 +75,7 @@ export function outageCommand(): Command {
         raw,
       );
       await withClient(async (outages) => {
-        const answer = await outages.reportOutage({
+        const answer = await outages.report({
           key: o.key,
           summary: o.summary,
           regions: o.region,
@@ -131,13 +97,14 @@ export function outageCommand(): Command {
     .option('--at <instant>', 'when they acknowledged; default: now')
     .option('--request-id <id>', 'makes a retried command apply once')
     .option('--json', 'print JSON')
+    .addHelpText('after', '\nExample:\n  sla outage ack INC-42 --responder specialist.ottawa')
     .action(async (key: string, raw: unknown) => {
       const o = parseOptions(
         Json.extend({ responder: z.string(), at: z.string().optional(), requestId: z.string().optional() }),
         raw,
       );
       await withClient(async (outages) => {
-        const answer = await outages.acknowledgeOutage(key, {
+        const answer = await outages.acknowledge(key, {
           requestId: o.requestId ?? requestId(),
           responderId: o.responder,
           ...(o.at ? { at: o.at } : {}),
@@ -164,6 +131,10 @@ export function outageCommand(): Command {
     .requiredOption('--reason <text>', 'why')
     .option('--request-id <id>', 'makes a retried command apply once')
     .option('--json', 'print JSON')
+    .addHelpText(
+      'after',
+      '\nExample:\n  sla outage classify INC-42 --as partial --region ca-central --by eng.manager --reason "EU members can sign in"',
+    )
     .action(async (key: string, raw: unknown) => {
       const o = parseOptions(
         Json.extend({
@@ -176,7 +147,7 @@ export function outageCommand(): Command {
         raw,
       );
       await withClient(async (outages) => {
-        const answer = await outages.classifyOutage(key, {
+        const answer = await outages.classify(key, {
           requestId: o.requestId ?? requestId(),
           classification: o.as,
           by: o.by,
@@ -199,6 +170,10 @@ export function outageCommand(): Command {
     .option('--reason <text>', 'a note for the record')
     .option('--request-id <id>', 'makes a retried command apply once')
     .option('--json', 'print JSON')
+    .addHelpText(
+      'after',
+      '\nExample:\n  sla outage resolve INC-42 --by specialist.ottawa --end 2026-11-30T15:40:00Z',
+    )
     .action(async (key: string, raw: unknown) => {
       const o = parseOptions(
         Json.extend({
@@ -210,7 +185,7 @@ export function outageCommand(): Command {
         raw,
       );
       await withClient(async (outages) => {
-        const answer = await outages.resolveOutage(key, {
+        const answer = await outages.resolve(key, {
           requestId: o.requestId ?? requestId(),
           by: o.by,
           ...(o.end ? { end: o.end } : {}),
@@ -226,10 +201,11 @@ export function outageCommand(): Command {
     .description("An outage's state, engagement, classification history, pages and emails")
     .argument('<key>', 'the outage key')
     .option('--json', 'print JSON')
+    .addHelpText('after', '\nExample:\n  sla outage status INC-42 --json')
     .action(async (key: string, raw: unknown) => {
       const o = parseOptions(Json, raw);
       await withClient(async (outages) => {
-        const status = await outages.outageStatus(key);
+        const status = await outages.status(key);
         if (o.json) return printJson(status);
         printStatus(status);
       });
@@ -241,13 +217,14 @@ export function outageCommand(): Command {
     .option('--open', 'only outages still open or engaged')
     .option('--limit <n>', 'at most this many', '50')
     .option('--json', 'print JSON')
+    .addHelpText('after', '\nExample:\n  sla outage list --open')
     .action(async (raw: unknown) => {
       const o = parseOptions(
         Json.extend({ open: z.boolean().optional(), limit: z.coerce.number().int().min(1).max(1000) }),
         raw,
       );
       await withClient(async (outages) => {
-        const items = await outages.listOutages({ open: o.open ?? false, limit: o.limit });
+        const items = await outages.list({ open: o.open ?? false, limit: o.limit });
         if (o.json) return printJson(items);
         printTable(
           ['KEY', 'PHASE', 'C9', 'ENGAGEMENT DUE', 'REPORTED', 'CLOSED'],

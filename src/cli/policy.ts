@@ -33,7 +33,9 @@ export function policyCommand(): Command {
     });
   cmd
     .command('show')
-    .description('Print the effective policy as JSON')
+    .description('Print the effective policy (a JSON document, with or without --json)')
+    .option('--json', 'print JSON (the default for this document)')
+    .addHelpText('after', '\nExample:\n  sla policy show --json | jq .policy.levels')
     .action(() => {
       const loaded = loadPolicy();
       printJson({ version: loaded.version, source: loaded.source, policy: loaded.policy });

@@ -6,15 +6,15 @@
 import { writeFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { z } from 'zod';
-import { loadPolicy } from '../policy/load';
-import { buildMonthReport, type MonthReport } from '../report/build';
+import { Month } from '../model/month';
+import type { MonthReport } from '../report/build';
 import { renderReportHtml } from '../report/html';
-import { accountingMonth } from '../rules/uptime';
-import { parseOptions, printJson, printTable, UsageError } from './io';
-import { formatMinor, withLedger } from './ledger';
+import { parseOptions, printJson, printTable } from './io';
+import { formatMinor } from './ledger';
+import { withSla } from './sla';
 
 const ReportOptions = z.object({
-  month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'expected a month "YYYY-MM"'),
+  month: Month,
   customer: z.string().min(1).max(200).optional(),
   json: z.boolean().optional(),
   html: z.string().min(1).optional(),
@@ -27,44 +27,16 @@ export function reportCommand(): Command {
     .option('--customer <id>', 'one customer only')
     .option('--json', 'print the report as JSON')
     .option('--html <file>', 'write a self-contained HTML page with charts')
-    .addHelpText('after', '\nExample:\n  sla report --month 2026-10 --html report-2026-10.html')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  sla report --month 2026-10 --html report-2026-10.html\n  sla report --month 2026-10 --customer acme --json',
+    )
     .action(async (raw: unknown) => {
       const opts = parseOptions(ReportOptions, raw);
-      const loaded = loadPolicy();
-      const { timeZone } = loaded.policy.month;
-      const { start, end } = accountingMonth(opts.month, timeZone);
-      const range = { from: new Date(start).toISOString(), to: new Date(end).toISOString() };
-      const report = await withLedger(async (ledger) => {
-        const customers = opts.customer
-          ? [await ledger.customer(opts.customer)].filter((c) => c !== null)
-          : await ledger.customers();
-        if (opts.customer && !customers.length)
-          throw new UsageError(`--customer: no customer ${opts.customer}`);
-        const [outages, maintenance, credits, close, outcomes] = await Promise.all([
-          ledger.outages(range),
-          ledger.maintenance(range),
-          ledger.creditEntries({
-            month: opts.month,
-            ...(opts.customer ? { customerId: opts.customer } : {}),
-          }),
-          ledger.monthClose(opts.month),
-          // Tickets opened in the month are resolved in it or after: the builder keeps those.
-          ledger.ticketOutcomes({ from: range.from, to: '9999-12-31T00:00:00Z' }),
-        ]);
-        return buildMonthReport({
-          month: opts.month,
-          zone: timeZone,
-          noticeHours: loaded.policy.maintenanceNoticeHours,
-          policyVersion: loaded.version,
-          customers,
-          outages,
-          maintenance,
-          credits,
-          outcomes,
-          close,
-          ...(opts.customer ? { customerId: opts.customer } : {}),
-        });
-      });
+      // From the ledger alone (no Temporal); an unknown customer is "not found", exit 3.
+      const report = await withSla((sla) =>
+        sla.reports.month({ month: opts.month, ...(opts.customer ? { customerId: opts.customer } : {}) }),
+      );
       if (opts.html) {
         writeFileSync(opts.html, renderReportHtml(report));
         if (!opts.json) process.stderr.write(`report written to ${opts.html}\n`);

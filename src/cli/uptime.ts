@@ -6,6 +6,7 @@
  */
 import { Command } from 'commander';
 import { z } from 'zod';
+import { Month } from '../model/month';
 import { loadPolicy } from '../policy/load';
 import { parseDecimal, percentBelow } from '../rules/credits';
 import { accountingMonth, dailyUptime, monthUptime, type DayUptime } from '../rules/uptime';
@@ -14,7 +15,7 @@ import { iso, parseOptions, printJson, printTable } from './io';
 import { withLedger } from './ledger';
 
 const Options = z.object({
-  month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'expected a month "YYYY-MM"'),
+  month: Month,
   region: z
     .string()
     .regex(/^[a-z0-9][a-z0-9-]*$/, 'expected a deployment region id, e.g. ca-central')

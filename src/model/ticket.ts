@@ -59,10 +59,28 @@ export const OpenSession = z.object({
   responderId: Id,
 });
 export type OpenSession = z.infer<typeof OpenSession>;
+export const EndSession = Message;
+export type EndSession = z.infer<typeof EndSession>;
 
 /** The state of a ticket's SLA, also the SlaState search attribute. */
 export const SLA_STATES = ['on-track', 'at-risk', 'breached', 'met', 'suspended'] as const;
 export type SlaState = (typeof SLA_STATES)[number];
+
+/**
+ * A ticket listing from Temporal's visibility store. Every value here is checked (an enum, an id
+ * pattern, an instant) before it is put into a visibility query: nothing unchecked is spliced in.
+ */
+export const ListTickets = z.object({
+  state: z.enum(SLA_STATES).optional(),
+  customerId: Id.optional(),
+  level: Level.optional(),
+  /** Only tickets whose workflow still runs (open, or resolved within the reopen window). */
+  open: z.boolean().optional(),
+  /** Only tickets due before this instant. */
+  dueBefore: Instant.optional(),
+  limit: z.number().int().min(1).max(1000).default(100),
+});
+export type ListTickets = z.input<typeof ListTickets>;
 
 export const ticketWorkflowId = (ticketId: string) => `ticket-${ticketId}`;
 export const sessionWorkflowId = (sessionId: string) => `session-${sessionId}`;

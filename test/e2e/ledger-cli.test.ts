@@ -193,7 +193,7 @@ describe('sla ledger list', () => {
     expect(sla(['ledger', 'list', '--month', '2027-01'], env()).stdout).toBe('no credit entries\n');
     const bad = sla(['ledger', 'list', '--month', '2026-3'], env());
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('--month: expected YYYY-MM');
+    expect(bad.stderr).toContain('--month: expected a month "YYYY-MM"');
   });
 });
 

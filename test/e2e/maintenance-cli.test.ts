@@ -106,8 +106,10 @@ describe('sla maintenance', () => {
     expect(e.smtp.byMessageId(`<maintenance-${id}.v1.acme@sla-engine>`).map((m) => m.to)).toEqual([
       ['it@acme.example'],
     ]);
-    const readable = await sla(['status', '--id', id]);
+    // The window named as an argument, as tickets and outages are, reads the same.
+    const readable = await sla(['status', id]);
     expect(readable.code).toBe(0);
+    expect(await sla(['status', id, '--id', 'M-other'])).toMatchObject({ code: 2 });
     expect(readable.stdout).toMatch(new RegExp(`^maintenance ${id}  scheduled  \\(version 1, policy `));
     expect(readable.stdout).toMatch(/qualifies {2}yes: notice went out (47|48) h \d\d min before the start/);
     expect(readable.stdout).toContain('notice v1 scheduled: 1/1 customers');

@@ -153,8 +153,8 @@ describe('sla report', () => {
     expect(report.overall).toMatchObject({ creditMinorByCurrency: { EUR: 100_000 } });
     expect(report.overall.support.l3).toMatchObject({ measured: 1 });
     expect(sla(['report', '--month', '2026-10', '--customer', 'nobody'])).toMatchObject({
-      code: 2,
-      stderr: 'sla: --customer: no customer nobody\n',
+      code: 3,
+      stderr: 'sla: no customer nobody\n',
     });
   });
 

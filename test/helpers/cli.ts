@@ -15,12 +15,17 @@ export function sla(
   return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
 }
 
-/** The same, without blocking this process: for tests whose worker runs in this process. */
+/**
+ * The same, without blocking this process: for tests whose worker runs in this process. `input`
+ * goes to the command's standard input (e.g. `--from-file -`).
+ */
 export function slaAsync(
   args: string[],
   env: NodeJS.ProcessEnv = {},
+  input?: string,
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, [SLA, ...args], { env: { ...process.env, ...env } });
+  child.stdin.end(input ?? '');
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));

@@ -62,6 +62,11 @@ export function translate(err: unknown): never {
   const code = grpcCode(err);
   if (code === 14 /* UNAVAILABLE */ || code === 4 /* DEADLINE_EXCEEDED */)
     throw new UnavailableError((err as Error).message);
+  // UNIMPLEMENTED: something answers at the address, but not Temporal (an HTTP proxy's 404).
+  if (code === 12)
+    throw new UnavailableError(
+      `no Temporal frontend answers there: ${causeDetails(err) ?? (err as Error).message}`,
+    );
   // NOT_FOUND outside a workflow handle: the namespace (or a run id) does not exist.
   if (code === 5) throw new NotFoundError((err as Error).message);
   throw err;
@@ -74,6 +79,11 @@ function grpcCode(err: unknown): number | undefined {
     if (typeof code === 'number') return code;
   }
   return undefined;
+}
+
+function causeDetails(err: unknown): string | undefined {
+  const details = (err as { cause?: { details?: unknown } }).cause?.details;
+  return typeof details === 'string' ? details : undefined;
 }
 
 /** translate(), with "not found" saying which thing in the caller's words. */
@@ -244,9 +254,8 @@ export class SlaClient {
     } catch (err) {
       // The query holds checked values only: a refusal means this cluster lacks the attributes.
       if (grpcCode(err) === 3 /* INVALID_ARGUMENT */) {
-        const details = (err as { cause?: { details?: unknown } }).cause?.details;
         throw new UnavailableError(
-          `visibility cannot list tickets here (${typeof details === 'string' ? details : (err as Error).message}); ` +
+          `visibility cannot list tickets here (${causeDetails(err) ?? (err as Error).message}); ` +
             'register the search attributes (README, Operations)',
         );
       }

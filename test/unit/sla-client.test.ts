@@ -56,11 +56,15 @@ describe('translate: Temporal failures → typed errors', () => {
     expect((plain as Error).message).toContain('requestId: too long');
   });
 
-  it('gRPC UNAVAILABLE and DEADLINE_EXCEEDED, bare or inside a ServiceError, are UnavailableError', () => {
+  it('gRPC UNAVAILABLE, DEADLINE_EXCEEDED and UNIMPLEMENTED (not Temporal), bare or in a ServiceError, are UnavailableError', () => {
     for (const err of [
       grpc(14, 'connection refused'),
       grpc(4, 'deadline exceeded'),
       new ServiceError('start failed', { cause: grpc(14, 'no connection') }),
+      // Something that is not Temporal answered (an HTTP proxy's 404).
+      new ServiceError('Failed to query Workflow', {
+        cause: Object.assign(grpc(12, 'UNIMPLEMENTED'), { details: 'Received HTTP status code 404' }),
+      }),
     ])
       expect(thrown(() => translate(err))).toBeInstanceOf(UnavailableError);
   });

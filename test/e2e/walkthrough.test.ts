@@ -10,7 +10,6 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { TicketStatus } from '../../src/workflows/ticket';
-import { seedLedgerDir } from '../helpers/ledger';
 import { freePort } from '../helpers/ports';
 
 const ROOT = join(__dirname, '..', '..');
@@ -99,8 +98,8 @@ describe('README walk-through', () => {
     // data/) resolve as in the repository, and data/ is this run's own.
     const cwd = mkdtempSync(join(tmpdir(), 'sla-walk-'));
     for (const entry of ['bin', 'scripts', 'examples']) symlinkSync(join(ROOT, entry), join(cwd, entry));
-    // An initdb'ed ledger, not migrated (a fresh initdb is 10–30 s of WASM): `sla up` migrates it.
-    await seedLedgerDir(join(cwd, 'data'), { migrated: false });
+    // No data/ yet, as on a new user's machine: `sla up` creates the embedded ledger (its initdb is
+    // seconds of WASM, up to 30 on a busy machine: the price of starting exactly as a user does).
     const base = { ...freshEnv(), TEMPORAL_PORT: String(temporalPort) };
     // SLA_PREPARED: scripts/test.sh prepared the checkout; the build must not run again under the
     // other test files that use dist/.

@@ -6,6 +6,11 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
+# Already prepared by the caller (scripts/test.sh exports it for the tests it runs, so that the
+# walk-through test's `bash scripts/up.sh` does not rebuild dist/ under the other tests' feet).
+if [[ "${SLA_PREPARED:-}" == 1 ]]; then
+  return 0 2>/dev/null || exit 0
+fi
 
 stamp="node_modules/.package-lock.sha256"
 want="$(sha256sum package-lock.json | cut -d' ' -f1)"
@@ -20,3 +25,4 @@ bash scripts/provision-servers.sh
 bash scripts/provision-postgres.sh
 echo "[prepare] build…"
 npm run --silent build >/dev/null
+export SLA_PREPARED=1

@@ -87,7 +87,11 @@ async function follow(month: string, sla: Sla, quiet: boolean): Promise<BillingP
       await Promise.race([result.catch(() => undefined), new Promise((r) => setTimeout(r, POLL_MS))]);
     }
     const final = await result;
-    if (started) bar.update(final.done, { credited: final.credited, notices: final.noticesSent });
+    if (started) {
+      // The first poll may have seen no customers yet (total 0): the bar ends at the real total.
+      bar.setTotal(Math.max(final.total, 1));
+      bar.update(final.done, { credited: final.credited, notices: final.noticesSent });
+    }
     return final;
   } finally {
     if (started) bar.stop();

@@ -280,6 +280,8 @@ describe('audit on the dev server (real time, codec on)', () => {
       ['ok', 'ok'],
     );
     expect(t.entries.find((x) => x.kind === 'ended')?.summary).toMatch(/within the announced window$/);
+    // Started by the operator before its announced start: no timer moved it.
+    expect(t.entries.filter((x) => x.kind === 'state')).toEqual([]);
     expect(t.entries.map((x) => x.kind)).toContain('ledger-write');
   }, 60_000);
 

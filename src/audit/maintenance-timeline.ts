@@ -59,6 +59,10 @@ export function maintenanceInterpreter(): Interpreter {
   let announces = 0;
   let state = 'scheduled';
   let operatorStarted = false;
+  // The operator's `started` changes SlaState inside its handler: history records that change
+  // between the message's acceptance and its answer, so the answer comes too late to say who
+  // moved the window (a dev-server run showed it: an early start read as "started as announced").
+  let operatorStarting = false;
   let record: { record: MaintenanceRecord | undefined; result: unknown } | undefined;
   let final: MaintenanceStatus | undefined;
 
@@ -231,6 +235,10 @@ export function maintenanceInterpreter(): Interpreter {
       }
     },
 
+    accepted(u) {
+      if (u.name === 'started') operatorStarting = true;
+    },
+
     update(u) {
       const answer = (text: string) => (u.at === null ? `${text} (not answered yet)` : text);
       switch (u.name) {
@@ -268,6 +276,7 @@ export function maintenanceInterpreter(): Interpreter {
         }
         case 'started': {
           const r = u.result as { startedAt: string; state: string } | undefined;
+          operatorStarting = false;
           if (r) operatorStarted = true;
           return [
             updateEntry(
@@ -302,9 +311,10 @@ export function maintenanceInterpreter(): Interpreter {
       state = next;
       // Operator messages and cancellation say their own; the timers' moves are told here.
       const told: Record<string, string> = {
-        'scheduled→in-progress': operatorStarted
-          ? ''
-          : 'the announced start passed: the window started as announced',
+        'scheduled→in-progress':
+          operatorStarted || operatorStarting
+            ? ''
+            : 'the announced start passed: the window started as announced',
         'in-progress→overrunning':
           'the announced end passed with the work not over: overrunning (I9: counted as downtime)',
         'in-progress→completed': operatorStarted

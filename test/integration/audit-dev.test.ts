@@ -1,5 +1,6 @@
-// Audit on the real dev server, in real time (issue 8): real runs of a ticket and a session whose
-// histories become golden histories (`npm run histories:dev` writes them to test/histories/),
+// Audit on the real dev server, in real time (issue 8): real runs of a ticket, a maintenance
+// window and a session whose histories become golden histories (`npm run histories:dev` writes
+// them to test/histories/),
 // their decision timelines read back from history alone, and the proof that with the codec on no
 // ticket subject, body, requester name or email is stored in plaintext — as
 // `temporal workflow show --output json` prints the history — while `sla audit timeline` with the
@@ -23,6 +24,7 @@ import { TEST_CODEC_KEYS, testKeys } from '../helpers/codec';
 import { startEngine, type Engine } from '../helpers/engine';
 import { fastPolicy, WARN_THEN_BREACH_STEPS } from '../helpers/fast-policy';
 import { saveHistory } from '../helpers/histories';
+import { testCustomer } from '../helpers/ledger';
 import { newTicket } from '../helpers/tickets';
 
 const policy = {
@@ -42,6 +44,12 @@ const SECRET = {
 };
 const TICKET = 'DEV-L1';
 const SESSION = 'DEV-S1';
+const WINDOW = 'DEV-M1';
+/** The maintenance window's audience: one customer in its region, one elsewhere. */
+const CUSTOMERS = [
+  testCustomer('northwind', { region: 'ca-east', administrators: ['it@northwind.example'] }),
+  testCustomer('contoso', { region: 'eu-west' }),
+];
 const cli = () => {
   const exe = devServerExecutable();
   if (exe.type !== 'existing-path') throw new Error('run scripts/provision-servers.sh first');
@@ -59,6 +67,7 @@ describe('audit on the dev server (real time, codec on)', () => {
       server: 'dev',
       policy: parsePolicy(policy, 'audit policy'),
       roster: rosterAllWeek,
+      customers: CUSTOMERS,
     });
     // The session runs beside the ticket: its 2-minute limit passes while the ticket breaches.
     await e.client.openSession({ sessionId: SESSION, channel: 'chat', responderId: 'agent.toronto' });
@@ -223,6 +232,58 @@ describe('audit on the dev server (real time, codec on)', () => {
       }
     });
   });
+
+  it('a maintenance window run for real (C1, I9): notice too late to qualify, the operator’s start and end, the record', async () => {
+    // Announced to start in seconds: far less than the policy's notice (24 h), so the window
+    // does not qualify for exclusion — the decision the history records. The operator's start and
+    // end messages drive it, not its timers, so no wait.
+    const now = Date.now();
+    const { workflowId } = await e.maintenance.scheduleMaintenance({
+      maintenanceId: WINDOW,
+      start: new Date(now + 20_000).toISOString(),
+      end: new Date(now + 30 * 60_000).toISOString(),
+      regions: ['ca-east'],
+      description: 'Certificate rotation on the edge proxies.',
+    });
+    const noticed = await e.waitFor(async () => {
+      const s = await e.maintenance.maintenanceStatus(WINDOW);
+      return s.notices[0]?.done ? s : undefined;
+    }, 'the notice');
+    expect(noticed).toMatchObject({ qualifies: false, noticeHours: 24 });
+    expect(
+      e.smtp.received.filter((m) => m.messageId.startsWith(`<maintenance-${WINDOW}.`)).map((m) => m.to),
+    ).toEqual([['it@northwind.example']]);
+
+    await e.maintenance.startMaintenance(WINDOW, { requestId: 'start-1' });
+    const ended = await e.maintenance.endMaintenance(WINDOW, { requestId: 'end-1' });
+    expect(ended.overrunMs).toBe(0);
+    expect(await e.env.client.workflow.getHandle(workflowId).result()).toMatchObject({
+      state: 'completed',
+      qualifies: false,
+      record: 'written',
+    });
+    const [record] = (
+      await e.ledger.maintenance({
+        from: new Date(now - 60_000).toISOString(),
+        to: new Date(now + 3_600_000).toISOString(),
+      })
+    ).filter((r) => r.maintenanceId === WINDOW);
+    expect(record).toMatchObject({ regions: ['ca-east'], qualifies: false });
+
+    await saveHistory(e.env.client, workflowId, 'maintenanceWorkflow-dev-operator-unqualified');
+    const t = await timelineFor(workflowId);
+    expect(t.status).toBe('completed');
+    expect(t.entries.find((x) => x.kind === 'qualification')?.summary).toMatch(
+      /^notice v1 does not qualify the window for exclusion: .*less than the 24 h 00 min required \(C1\)/,
+    );
+    expect(t.entries.filter((x) => x.kind === 'started' || x.kind === 'ended').map((x) => x.outcome)).toEqual(
+      ['ok', 'ok'],
+    );
+    expect(t.entries.find((x) => x.kind === 'ended')?.summary).toMatch(/within the announced window$/);
+    // Started by the operator before its announced start: no timer moved it.
+    expect(t.entries.filter((x) => x.kind === 'state')).toEqual([]);
+    expect(t.entries.map((x) => x.kind)).toContain('ledger-write');
+  }, 60_000);
 
   // Last: the session's 2-minute limit is this file's long pole; the ticket's proofs above run
   // while it passes.

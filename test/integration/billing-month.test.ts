@@ -2,7 +2,8 @@
 // triggered, closing the month just ended exactly once (asserted in SQL) even when triggered
 // again; `sla credits run` re-running it writes nothing; and the worker killed mid-month-close
 // and restarted → exactly one entry per customer and month, on PGlite and on PostgreSQL; and
-// `sla audit timeline` reading both back from Temporal's history alone (issue 8).
+// `sla audit timeline` reading both back from Temporal's history alone (issue 8). Their runs are
+// dev-server golden histories (`npm run histories:dev`).
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,6 +32,7 @@ import type { Timeline } from '../../src/audit';
 import type { CustomerMonth } from '../../src/audit/billing-timeline';
 import { outageRecord } from '../helpers/billing';
 import { WORKFLOWS } from '../helpers/engine';
+import { saveHistory, saveHistoryChain, writingHistories } from '../helpers/histories';
 import { createTestLedger, testCustomer, type LedgerKind, type TestLedger } from '../helpers/ledger';
 import { TEST_CODEC_KEYS, testDataConverter } from '../helpers/codec';
 import { startDevServer, workflowBundle } from '../helpers/temporal';
@@ -154,7 +156,7 @@ describe('the billing Schedule (dev server)', () => {
     const completedRuns = (n: number) =>
       waitFor(
         async () => {
-          const runs: { runId: string; result: BillingScheduleResult }[] = [];
+          const runs: { workflowId: string; runId: string; result: BillingScheduleResult }[] = [];
           for await (const w of env.client.workflow.list({
             query: `WorkflowType = 'billingScheduleWorkflow'`,
           })) {
@@ -162,7 +164,7 @@ describe('the billing Schedule (dev server)', () => {
             const result = (await env.client.workflow
               .getHandle(w.workflowId, w.runId)
               .result()) as BillingScheduleResult;
-            runs.push({ runId: w.runId, result });
+            runs.push({ workflowId: w.workflowId, runId: w.runId, result });
           }
           return runs.length === n ? runs : null;
         },
@@ -193,6 +195,27 @@ describe('the billing Schedule (dev server)', () => {
     expect(await counts(ledger, lastMonth)).toEqual({ customers: 30, entries: 30, most: 1, closes: 1 });
     const [entry] = await ledger.creditEntries({ month: lastMonth, customerId: 's-0' });
     expect(entry).toMatchObject({ workflowId: billingMonthWorkflowId(lastMonth), creditPercent: 50 }); // 60 min of a 30/31-day month
+
+    // Dev-server golden histories (`npm run histories:dev`): the trigger that started the close,
+    // the one that found it started, and the month the Schedule closed.
+    await saveHistory(
+      env.client,
+      first!.workflowId,
+      'billingScheduleWorkflow-dev-trigger-closes',
+      first!.runId,
+    );
+    await saveHistory(
+      env.client,
+      second!.workflowId,
+      'billingScheduleWorkflow-dev-trigger-again-starts-nothing',
+      second!.runId,
+    );
+    await saveHistoryChain(
+      env.client,
+      billingMonthWorkflowId(lastMonth),
+      monthRuns[0]!,
+      'billingMonthWorkflow-dev-scheduled-30-customers',
+    );
   });
 
   it('`sla audit timeline` reads the trigger and the month back from history alone', async () => {
@@ -367,6 +390,18 @@ describe.concurrent.each<LedgerKind>(['pglite', 'postgres'])(
         expect(customers.filter((c) => c.creditPercent > 0).map((c) => c.region)).toEqual(
           Array.from({ length: CUSTOMERS / 2 }, () => 'ca-central'),
         );
+
+        // Every run of the chain across the kill is a dev-server golden history (`npm run
+        // histories:dev`); one drill's is enough: the other differs only in the ledger's store.
+        if (kind === 'pglite')
+          expect(
+            await saveHistoryChain(
+              env.client,
+              handle.workflowId,
+              handle.firstExecutionRunId,
+              'billingMonthWorkflow-dev-worker-killed',
+            ),
+          ).toBe(writingHistories() ? timeline.runs.length : 0);
       },
     );
   },

@@ -1,14 +1,17 @@
 // The outage webhooks on the real dev server with the engine's worker, a real paging receiver
 // and SMTP server (C9, I7): a monitor's generic report and Alertmanager's payload open and join
 // outages, the paging provider's acknowledgement engages one, Alertmanager's resolution ends
-// one; a bad body is answered 400 naming the field and starts nothing; no token, 401.
+// one; a bad body is answered 400 naming the field and starts nothing; no token, 401. The
+// Alertmanager outage's run becomes a golden history (`npm run histories:dev`).
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiServer } from '../../src/api/server';
 import { loadConfig } from '../../src/config';
 import { NotFoundError } from '../../src/errors';
+import { outageWorkflowId } from '../../src/model/outage';
 import { TEST_CODEC_KEYS } from '../helpers/codec';
 import { startEngine, type Engine } from '../helpers/engine';
+import { saveHistory } from '../helpers/histories';
 import { roundTheClockRoster } from '../helpers/roster';
 
 const TOKEN = 'test-webhook-token-0123456789';
@@ -208,5 +211,18 @@ describe('outage webhooks', () => {
     const again = await post('/webhooks/alertmanager', payload);
     expect(again.status).toBe(200);
     expect(await again.json()).toMatchObject({ state: 'resolved' });
+
+    // The run, reported by webhook, paged, acknowledged through the paging webhook and resolved,
+    // is the outage's dev-server golden history (`npm run histories:dev`).
+    expect(await e.env.client.workflow.getHandle(outageWorkflowId(amKey)).result()).toMatchObject({
+      state: 'resolved',
+      engagedBy: 'specialist.ottawa',
+      met: true,
+    });
+    await saveHistory(
+      e.env.client,
+      outageWorkflowId(amKey),
+      'outageWorkflow-dev-webhooks-paged-acked-resolved',
+    );
   });
 });

@@ -119,6 +119,26 @@ describe('session timeline (C13, I12)', () => {
 const all = (t: Timeline, kind: string) => t.entries.filter((e) => e.kind === kind);
 
 describe('outage timeline (C9, I7, C3/C4)', () => {
+  it('a dev-server run through the webhooks: paged, acknowledged by the paging provider (C9 met), resolved', async () => {
+    const t = await timeline('outageWorkflow-dev-webhooks-paged-acked-resolved');
+    expect(t.status).toBe('completed');
+    expect(kinds(t).filter((k) => k !== 'email' && k !== 'escalation')).toEqual([
+      'detected',
+      'report',
+      'rules',
+      'page',
+      'report',
+      'acknowledgement',
+      'page-resolve',
+      'resolution',
+      'ledger-write',
+      'resolution notice',
+      'final',
+    ]);
+    expect(entry(t, 'acknowledgement').summary).toMatch(/^acknowledged by specialist\.ottawa .*: C9 met$/);
+    expect(entry(t, 'resolution').summary).toMatch(/^resolved by alertmanager: .*C9 met/);
+  });
+
   it('late acknowledgement: each page with its instant, the C9 breach at due, who engaged, the record', async () => {
     const t = await timeline('outageWorkflow-late-ack');
     expect(entry(t, 'detected').summary).toMatch(
@@ -238,6 +258,23 @@ describe('maintenance timeline (C1, I9)', () => {
     expect(t.facts.notices).toHaveLength(4);
   });
 
+  it('a dev-server window started early by the operator: too late a notice (C1), no "started as announced"', async () => {
+    const t = await timeline('maintenanceWorkflow-dev-operator-unqualified');
+    expect(entry(t, 'qualification').summary).toMatch(
+      /^notice v1 does not qualify the window for exclusion: notice went out 0 h 00 min before the start/,
+    );
+    // The operator's start moved the window before its announced start: that is no timer's doing.
+    expect(all(t, 'state')).toEqual([]);
+    expect(kinds(t).filter((k) => ['started', 'ended', 'ledger-write', 'final'].includes(k))).toEqual([
+      'started',
+      'ended',
+      'ledger-write',
+      'final',
+    ]);
+    expect(entry(t, 'ended').summary).toMatch(/within the announced window$/);
+    expect(t.facts.qualifies).toBe(false);
+  });
+
   it('overrun: the operator’s start and end, the overrun counted as downtime, refused messages', async () => {
     const t = await timeline('maintenanceWorkflow-overrun');
     expect(entry(t, 'qualification').summary).toMatch(/^notice v1 qualifies .*24 h 59 min before the start/);
@@ -300,6 +337,28 @@ describe('billing month timeline (C2, C14; I8–I10, I14)', () => {
     expect(t.facts).toMatchObject({ month: '2026-10', runs: 2, timeZone: 'America/Toronto' });
   });
 
+  it('the dev-server chain across a killed worker (I14): four runs, 600 customers each written once', async () => {
+    const names = ['', '-run2', '-run3', '-run4'].map((r) => `billingMonthWorkflow-dev-worker-killed${r}`);
+    // Given out of order, as files may be: orderChain follows each run's "continued from" link.
+    const t = await timelineOf(orderChain([...names].reverse().map(read)), codecs, 'billing-month-2026-09');
+    expect(t.runs.map((r) => r.status)).toEqual([
+      'continued-as-new',
+      'continued-as-new',
+      'continued-as-new',
+      'completed',
+    ]);
+    const customers = t.facts.customers as CustomerMonth[];
+    expect(new Set(customers.map((c) => c.customerId)).size).toBe(600);
+    expect(customers.every((c) => typeof c.written === 'object' && c.written !== null)).toBe(true);
+    // The 30-minute outage hit ca-central only: half the customers credited, all of them there.
+    expect(new Set(customers.filter((c) => c.creditPercent > 0).map((c) => c.region))).toEqual(
+      new Set(['ca-central']),
+    );
+    expect(customers.filter((c) => c.creditPercent > 0)).toHaveLength(300);
+    expect(entry(t, 'ledger-write').summary).toMatch(/^month close written: 600 customer\(s\)/);
+    expect(t.facts).toMatchObject({ month: '2026-09', runs: 4 });
+  });
+
   it('one run alone says what it has: its batches numbered as the month does, and the carried progress', async () => {
     const t = await timelineOf(read(october[1]!), codecs);
     expect(entry(t, 'continued').summary).toMatch(
@@ -342,6 +401,18 @@ describe('billing month timeline (C2, C14; I8–I10, I14)', () => {
     expect(() => orderChain([second!, read('outageWorkflow-late-ack')])).toThrow(
       'the histories are not one continue-as-new chain: 2 of them start it',
     );
+  });
+
+  it('the Schedule triggered twice on the dev server: the first closes the month, the second starts nothing (I14)', async () => {
+    const [closes, again] = await Promise.all([
+      timeline('billingScheduleWorkflow-dev-trigger-closes'),
+      timeline('billingScheduleWorkflow-dev-trigger-again-starts-nothing'),
+    ]);
+    expect([closes.facts.started, again.facts.started]).toEqual([true, false]);
+    expect(closes.facts.month).toBe(again.facts.month);
+    expect(entry(closes, 'month-closed').summary).toMatch(/finished: 30 customer\(s\)/);
+    expect(all(again, 'start-month').at(-1)!.summary).toMatch(/not started: the month has already run/);
+    expect(entry(again, 'final').summary).toMatch(/not started again \(already run\)$/);
   });
 
   it("the Schedule's trigger: the month, the grace timer (I14), the month's workflow started and finished", async () => {

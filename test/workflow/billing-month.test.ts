@@ -3,11 +3,8 @@
 // outage data as adjustments, and an activity that fails after its commit and is retried; then
 // the Schedule's trigger a month later, which waits out the grace period and closes that month.
 // Payloads are encrypted with the test keys, as in production, so the golden histories are too.
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../src/activities';
@@ -30,7 +27,7 @@ import type { CustomerMonth } from '../../src/audit/billing-timeline';
 import { AesGcmCodec } from '../../src/codec';
 import { testDataConverter, testKeys } from '../helpers/codec';
 import { WORKFLOWS } from '../helpers/engine';
-import { HISTORIES_DIR, saveHistory } from '../helpers/histories';
+import { saveHistory, saveHistoryChain } from '../helpers/histories';
 import { createTestLedger, testCustomer, type TestLedger } from '../helpers/ledger';
 import { TestSmtpServer } from '../helpers/smtp';
 import { startTimeSkipping, workflowBundle } from '../helpers/temporal';
@@ -204,20 +201,14 @@ describe('billing month workflow', () => {
       .query(billingProgressQuery);
     expect(queried).toMatchObject({ done: 25, total: 25, phase: 'closed' });
 
-    if (process.env.SLA_WRITE_HISTORIES === '1') {
-      // Every run of the chain (batches, notices, the continue-as-new, the close), first run
-      // first: the audit's month timeline reads them together.
-      let runId: string | undefined = firstRuns[0];
-      for (let run = 1; runId; run++) {
-        const history = await env.client.workflow
-          .getHandle(billingMonthWorkflowId('2026-10'), runId)
-          .fetchHistory();
-        const name = run === 1 ? 'billingMonthWorkflow-october' : `billingMonthWorkflow-october-run${run}`;
-        writeFileSync(join(HISTORIES_DIR, `${name}.json`), `${historyToJSON(history)}\n`);
-        const last = history.events?.[history.events.length - 1];
-        runId = last?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
-      }
-    }
+    // Every run of the chain (batches, notices, the continue-as-new, the close), first run
+    // first: the audit's month timeline reads them together.
+    await saveHistoryChain(
+      env.client,
+      billingMonthWorkflowId('2026-10'),
+      firstRuns[0]!,
+      'billingMonthWorkflow-october',
+    );
   });
 
   it('I14: re-running a closed month writes nothing and sends nothing', async () => {

@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { temporal } from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePolicy } from '../../src/policy';
 import { startEngine, type Engine } from '../helpers/engine';
@@ -54,6 +55,25 @@ describe('the worker killed mid-escalation (dev server, real time)', () => {
     await e?.stop();
   });
 
+  /** A wait after a restart that times out says what Temporal saw: the last events, the pending work. */
+  async function explained<T>(ticketId: string, wait: Promise<T>): Promise<T> {
+    try {
+      return await wait;
+    } catch (err) {
+      const handle = e.env.client.workflow.getHandle(`ticket-${ticketId}`);
+      const events = ((await handle.fetchHistory()).events ?? []).slice(-30).map((ev) => {
+        const at = new Date(Number(ev.eventTime?.seconds ?? 0) * 1000).toISOString();
+        return `${String(ev.eventId)} ${at} ${temporal.api.enums.v1.EventType[ev.eventType ?? 0]}`;
+      });
+      const { raw } = await handle.describe();
+      throw new Error(
+        `${(err as Error).message}\nlast events:\n${events.join('\n')}\npending activities: ${JSON.stringify(
+          raw.pendingActivities,
+        )}\npending workflow task: ${JSON.stringify(raw.pendingWorkflowTask)}`,
+      );
+    }
+  }
+
   it('loses no step and duplicates no page', async () => {
     // The worker starts while the ticket's clock runs: the first step is 30 s away.
     const starting = workers.start();
@@ -85,7 +105,11 @@ describe('the worker killed mid-escalation (dev server, real time)', () => {
     await kill();
     await e.advanceTo(Date.parse(status.due) + 1000); // the breach timer fires with no worker alive
     worker = await workers.start();
-    await e.waitFor(() => e.pager.pages(leadKey) === 1, 'the breach page after the restart', 60_000);
+    // The timer fired with no worker alive; its task first waits out the dead worker's sticky queue.
+    await explained(
+      id,
+      e.waitFor(() => e.pager.pages(leadKey) === 1, 'the breach page after the restart', 120_000),
+    );
 
     // 2. Killed mid-page: the provider hangs on the manager's page and the worker dies waiting.
     e.pager.hold(1);
@@ -93,10 +117,13 @@ describe('the worker killed mid-escalation (dev server, real time)', () => {
     await kill();
     worker = await workers.start();
     // The lost attempt times out (30 s) and the new worker sends it again, with the same dedup key.
-    await e.waitFor(
-      async () => (await e.client.ticketStatus(id)).stepsFired[2]?.deliveries.length === 1,
-      'the manager step',
-      90_000,
+    await explained(
+      id,
+      e.waitFor(
+        async () => (await e.client.ticketStatus(id)).stepsFired[2]?.deliveries.length === 1,
+        'the manager step',
+        90_000,
+      ),
     );
 
     const after = await e.client.ticketStatus(id);

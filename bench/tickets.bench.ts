@@ -12,7 +12,7 @@
  * The clocks use a bench policy (coverage around the clock, no holidays, L1 due in 1 minute, the
  * built-in warning and breach steps) so that a round takes seconds, whatever day it runs.
  * BENCH_TICKETS=burst,spread,rate,memory picks sections (all by default); BENCH_BURSTS=25 the
- * burst sizes (25,100,400); BENCH_ROUNDS=5 repeats each burst or spread (figures pool the
+ * burst sizes (25,100,400); BENCH_SPREADS=25,50,100 the spread sizes (100,400); BENCH_ROUNDS=5 repeats each burst or spread (figures pool the
  * rounds); BENCH_PLAIN_SERVER=1 runs the dev server without the engine's dynamic config;
  * BENCH_DYNAMIC_CONFIG='{"key": value}' adds server settings to try, BENCH_WORKER_TUNING
  * '{"option": value}' worker options. The machine is shared, so compare figures measured side by
@@ -302,8 +302,10 @@ async function run(
     const reps = Number(process.env.BENCH_ROUNDS ?? 1);
     const bursts = (process.env.BENCH_BURSTS ?? '25,100,400').split(',').map(Number);
     if (sections.has('burst')) for (const n of bursts) await breachRounds(`${n} at once`, n, 0, reps);
+    // BENCH_SPREADS=25,50,100,200,400,800 grows N up to where the dev server saturates (the issue).
+    const spreads = (process.env.BENCH_SPREADS ?? '100,400').split(',').map(Number);
     if (sections.has('spread'))
-      for (const n of [100, 400]) await breachRounds(`${n} in one minute`, n, 60_000, reps);
+      for (const n of spreads) await breachRounds(`${n} in one minute`, n, 60_000, reps);
 
     if (sections.has('rate')) {
       // Start rate, tickets against the bare workflow, same concurrency, in rounds whose order

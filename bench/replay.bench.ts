@@ -36,14 +36,19 @@ const TARGET = 50;
 
 type Json = Record<string, unknown>;
 
-/** A deep copy with every `payloads` list run through `map`, except the markers' `data`. */
+const CORE_MARKER_FIELDS = new Set(['data', 'patch-data']);
+
+/**
+ * A deep copy with every `payloads` list run through `map`, except the core's own marker fields
+ * (a local activity's `data`, a patch's `patch-data`), which never go through the codec.
+ */
 function mapPayloads(node: unknown, map: (p: Payload) => Payload, key = ''): unknown {
   if (Array.isArray(node)) return node.map((n) => mapPayloads(n, map));
   if (!node || typeof node !== 'object' || node instanceof Uint8Array) return node;
   const out: Json = {};
   for (const [k, v] of Object.entries(node as Json)) {
     out[k] =
-      k === 'payloads' && key !== 'data' && Array.isArray(v)
+      k === 'payloads' && !CORE_MARKER_FIELDS.has(key) && Array.isArray(v)
         ? (v as Payload[]).map(map)
         : mapPayloads(v, map, k);
   }

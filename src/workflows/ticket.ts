@@ -107,6 +107,12 @@ const AUDIENCE_AHEAD_MS = 10 * 60_000;
 
 export async function ticketWorkflow(input: OpenTicket & { openedAt: string }): Promise<TicketStatus> {
   const workflowId = workflowInfo().workflowId;
+  // Tickets opened before this change keep replaying their recorded commands (golden histories,
+  // running workflows): the audience looked up at the step's firing, the email scheduled first.
+  // Asked before the first await: after the opening's local activity, a workflow task the
+  // activity outlasted is split, the marker lands in the second one, and a replay from scratch
+  // (a new worker) answers the question in the first one — without the marker, so `false`.
+  const audienceAhead = patched('page-audience-ahead');
   // One lookup, not three: the opening's workflow task is shorter, and its timers start sooner.
   const opening = await lookups.openTicketFacts({
     subject: input.subject,
@@ -119,10 +125,6 @@ export async function ticketWorkflow(input: OpenTicket & { openedAt: string }): 
   });
   const { classification, route } = opening;
   let clock = opening.clock;
-  // Tickets opened before this change keep replaying their recorded commands (golden histories,
-  // running workflows): the audience looked up at the step's firing, the email scheduled first.
-  const audienceAhead = patched('page-audience-ahead');
-
   const s: TicketStatus = {
     ticketId: input.ticketId,
     customerId: input.customerId,

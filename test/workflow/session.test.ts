@@ -42,7 +42,11 @@ describe('support session with the limit on', () => {
       'the wrap-up notice',
     );
     expect(wrapUp.text).toContain('reached its 15-minute limit');
-    const status = await e.client.sessionStatus('S-1');
+    // The mail server has the notice a moment before the workflow records the send's completion.
+    const status = await e.waitFor(async () => {
+      const now = await e.client.sessionStatus('S-1');
+      return now.notices.length === 2 ? now : null;
+    }, 'the wrap-up notice recorded');
     expect(status).toMatchObject({ limitMinutes: 15, overLimit: true, policyVersion: e.policy.version });
     expect(status.notices.map((n) => n.kind)).toEqual(['warning', 'wrap-up']);
 

@@ -8,10 +8,9 @@ import { Command } from 'commander';
 import { z } from 'zod';
 import { Month } from '../model/month';
 import { loadPolicy } from '../policy/load';
-import { parseDecimal, percentBelow } from '../rules/credits';
-import { accountingMonth, dailyUptime, monthUptime, type DayUptime } from '../rules/uptime';
-import { maintenanceInputs, outageInputs } from '../rules/ledger-inputs';
-import { iso, parseOptions, printJson, printTable } from './io';
+import { ledgerUptime } from '../report/uptime';
+import type { DayUptime } from '../rules/uptime';
+import { parseOptions, printJson, printTable } from './io';
 import { withLedger } from './ledger';
 
 const Options = z.object({
@@ -35,48 +34,14 @@ export function uptimeCommand(): Command {
     )
     .action(async (raw: unknown) => {
       const opts = parseOptions(Options, raw);
-      const { policy, version } = loadPolicy();
-      const zone = policy.month.timeZone;
-      const bounds = accountingMonth(opts.month, zone);
-      const range = { from: iso(bounds.start), to: iso(bounds.end) };
-      const [outages, maintenance] = await withLedger((ledger) =>
-        Promise.all([ledger.outages(range), ledger.maintenance(range)]),
-      );
-      const input = {
-        month: opts.month,
-        zone,
-        noticeHours: policy.maintenanceNoticeHours,
-        ...(opts.region ? { region: opts.region } : {}),
-        outages: outageInputs(outages),
-        maintenance: maintenanceInputs(maintenance),
-      };
-      const month = monthUptime(input);
-      const days = dailyUptime(input);
-      const metTarget = !percentBelow(month.uptime, parseDecimal(policy.uptime.targetPercent));
-      if (opts.json) {
-        return printJson({
-          month: month.month,
-          timeZone: zone,
-          region: opts.region ?? null,
-          policyVersion: version,
-          totalMs: month.totalMs,
-          excludedMs: month.excludedMs,
-          downtimeMs: month.downtimeMs,
-          uptimePercent: month.uptimePercent,
-          targetPercent: policy.uptime.targetPercent,
-          metTarget,
-          recordedOutages: outages.length,
-          countedOutageIds: month.countedOutageIds,
-          qualifyingMaintenanceIds: month.qualifyingMaintenanceIds,
-          incidents: month.incidents.map((i) => ({ ...i, start: iso(i.start), end: iso(i.end) })),
-          days,
-        });
-      }
+      const loaded = loadPolicy();
+      const month = await withLedger((ledger) => ledgerUptime(ledger, loaded, opts.month, opts.region));
+      if (opts.json) return printJson(month);
       const minutes = (ms: number) => (ms / 60_000).toFixed(1);
       process.stdout.write(
-        `${month.month} (${zone}${opts.region ? `, region ${opts.region}` : ''}, policy ${version})\n` +
-          `  uptime       ${month.uptimePercent} %  (target ${policy.uptime.targetPercent} %: ${metTarget ? 'met' : 'MISSED'})\n` +
-          `  downtime     ${minutes(month.downtimeMs)} min from ${month.countedOutageIds.length} counted of ${outages.length} recorded outage(s)\n` +
+        `${month.month} (${month.timeZone}${opts.region ? `, region ${opts.region}` : ''}, policy ${month.policyVersion})\n` +
+          `  uptime       ${month.uptimePercent} %  (target ${month.targetPercent} %: ${month.metTarget ? 'met' : 'MISSED'})\n` +
+          `  downtime     ${minutes(month.downtimeMs)} min from ${month.countedOutageIds.length} counted of ${month.recordedOutages} recorded outage(s)\n` +
           `  excluded     ${minutes(month.excludedMs)} min of qualifying maintenance (${month.qualifyingMaintenanceIds.length} window(s))\n` +
           `  month length ${minutes(month.totalMs)} min\n\n`,
       );
@@ -84,8 +49,8 @@ export function uptimeCommand(): Command {
         printTable(
           ['start', 'end', 'downtime min', 'outages', 'maintenance'],
           month.incidents.map((i) => [
-            iso(i.start),
-            iso(i.end),
+            i.start,
+            i.end,
             minutes(i.downtimeMs),
             i.outageIds.join(' '),
             i.maintenanceIds.join(' '),
@@ -93,7 +58,7 @@ export function uptimeCommand(): Command {
         );
         process.stdout.write('\n');
       }
-      process.stdout.write(`${dayChart(days)}\n`);
+      process.stdout.write(`${dayChart(month.days)}\n`);
     });
 }
 

@@ -10,9 +10,8 @@ import { NotFoundError } from '../../errors';
 import { CustomerRecordSchema, parseCustomers } from '../../ledger/schema';
 import { buildMonthReport } from '../../report/build';
 import { renderReportHtml } from '../../report/html';
-import { parseDecimal, percentBelow } from '../../rules/credits';
-import { maintenanceInputs, outageInputs } from '../../rules/ledger-inputs';
-import { accountingMonth, dailyUptime, monthUptime } from '../../rules/uptime';
+import { ledgerUptime } from '../../report/uptime';
+import { accountingMonth } from '../../rules/uptime';
 import {
   billingMonthWorkflowId,
   billingProgressQuery,
@@ -93,44 +92,10 @@ export const financeRoutes: Route[] = [
     roles: MONEY_READ,
     query: z.object({ month: Month, region: Region.optional() }),
     success: { 200: 'the figures' },
-    handler: async ({ query }, s) => {
-      const { policy, version } = s.policy;
-      const range = monthRange(s, query.month);
-      const [outages, maintenance] = await Promise.all([
-        s.ledger.outages(range),
-        s.ledger.maintenance(range),
-      ]);
-      const input = {
-        month: query.month,
-        zone: policy.month.timeZone,
-        noticeHours: policy.maintenanceNoticeHours,
-        ...(query.region ? { region: query.region } : {}),
-        outages: outageInputs(outages),
-        maintenance: maintenanceInputs(maintenance),
-      };
-      const month = monthUptime(input);
-      const iso = (ms: number) => new Date(ms).toISOString();
-      return {
-        status: 200,
-        body: {
-          month: month.month,
-          timeZone: policy.month.timeZone,
-          region: query.region ?? null,
-          policyVersion: version,
-          totalMs: month.totalMs,
-          excludedMs: month.excludedMs,
-          downtimeMs: month.downtimeMs,
-          uptimePercent: month.uptimePercent,
-          targetPercent: policy.uptime.targetPercent,
-          metTarget: !percentBelow(month.uptime, parseDecimal(policy.uptime.targetPercent)),
-          recordedOutages: outages.length,
-          countedOutageIds: month.countedOutageIds,
-          qualifyingMaintenanceIds: month.qualifyingMaintenanceIds,
-          incidents: month.incidents.map((i) => ({ ...i, start: iso(i.start), end: iso(i.end) })),
-          days: dailyUptime(input),
-        },
-      };
-    },
+    handler: async ({ query }, s) => ({
+      status: 200,
+      body: await ledgerUptime(s.ledger, s.policy, query.month, query.region),
+    }),
   }),
   route({
     id: 'listCredits',

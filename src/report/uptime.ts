@@ -1,0 +1,50 @@
+/**
+ * A month's uptime from what the ledger recorded (C1; I8, I9): the figures `sla uptime --json`
+ * prints and GET /v1/uptime answers, gathered and computed in one place.
+ */
+import type { Ledger } from '../ledger/types';
+import type { LoadedPolicy } from '../policy/load';
+import { parseDecimal, percentBelow } from '../rules/credits';
+import { maintenanceInputs, outageInputs } from '../rules/ledger-inputs';
+import { accountingMonth, dailyUptime, monthUptime } from '../rules/uptime';
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export async function ledgerUptime(
+  ledger: Pick<Ledger, 'outages' | 'maintenance'>,
+  loaded: LoadedPolicy,
+  month: string,
+  region?: string,
+) {
+  const { policy, version } = loaded;
+  const zone = policy.month.timeZone;
+  const bounds = accountingMonth(month, zone);
+  const range = { from: iso(bounds.start), to: iso(bounds.end) };
+  const [outages, maintenance] = await Promise.all([ledger.outages(range), ledger.maintenance(range)]);
+  const input = {
+    month,
+    zone,
+    noticeHours: policy.maintenanceNoticeHours,
+    ...(region ? { region } : {}),
+    outages: outageInputs(outages),
+    maintenance: maintenanceInputs(maintenance),
+  };
+  const figures = monthUptime(input);
+  return {
+    month: figures.month,
+    timeZone: zone,
+    region: region ?? null,
+    policyVersion: version,
+    totalMs: figures.totalMs,
+    excludedMs: figures.excludedMs,
+    downtimeMs: figures.downtimeMs,
+    uptimePercent: figures.uptimePercent,
+    targetPercent: policy.uptime.targetPercent,
+    metTarget: !percentBelow(figures.uptime, parseDecimal(policy.uptime.targetPercent)),
+    recordedOutages: outages.length,
+    countedOutageIds: figures.countedOutageIds,
+    qualifyingMaintenanceIds: figures.qualifyingMaintenanceIds,
+    incidents: figures.incidents.map((i) => ({ ...i, start: iso(i.start), end: iso(i.end) })),
+    days: dailyUptime(input),
+  };
+}

@@ -42,7 +42,8 @@ import {
   Resolve,
 } from './model/ticket';
 import { loadPolicy, type LoadedPolicy } from './policy/load';
-import { buildMonthReport, type MonthReport } from './report/build';
+import type { MonthReport } from './report/build';
+import { ledgerMonthReport } from './report/month';
 import { accountingMonth } from './rules/uptime';
 import {
   billingMonthWorkflowId,
@@ -331,36 +332,9 @@ export class Sla {
   readonly reports = {
     month: async (query: { month: string; customerId?: string }): Promise<MonthReport> => {
       const q = parse(ReportQuery, query);
+      // A bad policy file stops the command before the ledger is opened.
       const loaded = this.policy();
-      const { timeZone } = loaded.policy.month;
-      const { start, end } = accountingMonth(q.month, timeZone);
-      const range = { from: new Date(start).toISOString(), to: new Date(end).toISOString() };
-      const ledger = await this.ledger();
-      const customers = q.customerId
-        ? [await ledger.customer(q.customerId)].filter((c) => c !== null)
-        : await ledger.customers();
-      if (q.customerId && !customers.length) throw new NotFoundError(`no customer ${q.customerId}`);
-      const [outages, maintenance, credits, close, outcomes] = await Promise.all([
-        ledger.outages(range),
-        ledger.maintenance(range),
-        ledger.creditEntries({ month: q.month, ...(q.customerId ? { customerId: q.customerId } : {}) }),
-        ledger.monthClose(q.month),
-        // Tickets opened in the month are resolved in it or after: the builder keeps those.
-        ledger.ticketOutcomes({ from: range.from, to: '9999-12-31T00:00:00Z' }),
-      ]);
-      return buildMonthReport({
-        month: q.month,
-        zone: timeZone,
-        noticeHours: loaded.policy.maintenanceNoticeHours,
-        policyVersion: loaded.version,
-        customers,
-        outages,
-        maintenance,
-        credits,
-        outcomes,
-        close,
-        ...(q.customerId ? { customerId: q.customerId } : {}),
-      });
+      return ledgerMonthReport(await this.ledger(), loaded, q.month, q.customerId);
     },
   };
 

@@ -8,8 +8,8 @@ import { z } from 'zod';
 import { translate } from '../../client';
 import { NotFoundError } from '../../errors';
 import { CustomerRecordSchema, parseCustomers } from '../../ledger/schema';
-import { buildMonthReport } from '../../report/build';
 import { renderReportHtml } from '../../report/html';
+import { ledgerMonthReport } from '../../report/month';
 import { ledgerUptime } from '../../report/uptime';
 import { accountingMonth } from '../../rules/uptime';
 import {
@@ -184,35 +184,7 @@ export const financeRoutes: Route[] = [
     query: z.object({ customerId: CustomerId.optional(), format: z.enum(['json', 'html']).optional() }),
     success: { 200: 'the report (JSON, or a self-contained HTML page)' },
     handler: async ({ params, query }, s) => {
-      const range = monthRange(s, params.month);
-      const customers = query.customerId
-        ? [await s.ledger.customer(query.customerId)].filter((c) => c !== null)
-        : await s.ledger.customers();
-      if (query.customerId && !customers.length) throw new NotFoundError(`no customer ${query.customerId}`);
-      const [outages, maintenance, credits, close, outcomes] = await Promise.all([
-        s.ledger.outages(range),
-        s.ledger.maintenance(range),
-        s.ledger.creditEntries({
-          month: params.month,
-          ...(query.customerId ? { customerId: query.customerId } : {}),
-        }),
-        s.ledger.monthClose(params.month),
-        // Tickets opened in the month are resolved in it or after: the builder keeps those.
-        s.ledger.ticketOutcomes({ from: range.from, to: '9999-12-31T00:00:00Z' }),
-      ]);
-      const report = buildMonthReport({
-        month: params.month,
-        zone: s.policy.policy.month.timeZone,
-        noticeHours: s.policy.policy.maintenanceNoticeHours,
-        policyVersion: s.policy.version,
-        customers,
-        outages,
-        maintenance,
-        credits,
-        outcomes,
-        close,
-        ...(query.customerId ? { customerId: query.customerId } : {}),
-      });
+      const report = await ledgerMonthReport(s.ledger, s.policy, params.month, query.customerId);
       return query.format === 'html'
         ? { status: 200, body: renderReportHtml(report), contentType: 'text/html; charset=utf-8' }
         : { status: 200, body: report };

@@ -10,7 +10,7 @@
  * status needs Temporal and never the ledger. close() releases whatever was opened.
  */
 import type { Client } from '@temporalio/client';
-import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, WorkflowNotFoundError } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { parse, SlaClient, translate, type SlaClientOptions } from './client';
 import { OutageClient } from './client-outages';
 import { loadConfig, type Config } from './config';
@@ -44,13 +44,8 @@ import {
 import { loadPolicy, type LoadedPolicy } from './policy/load';
 import type { MonthReport } from './report/build';
 import { ledgerMonthReport } from './report/month';
-import { accountingMonth } from './rules/uptime';
-import {
-  billingMonthWorkflowId,
-  billingProgressQuery,
-  type BillingMonthInput,
-  type BillingProgress,
-} from './workflows/billing-month';
+import { MonthCloseRequest, monthCloseProgress, startMonthClose } from './month-close';
+import { billingMonthWorkflowId, type BillingProgress } from './workflows/billing-month';
 import { z } from 'zod';
 
 export interface SlaOptions extends SlaClientOptions {
@@ -64,7 +59,6 @@ export interface SlaOptions extends SlaClientOptions {
   policy?: LoadedPolicy;
 }
 
-const RunMonth = z.object({ month: Month, batchSize: z.number().int().min(1).max(5_000).optional() });
 const ReportQuery = z.object({ month: Month, customerId: Id.optional() });
 const TimelineQuery = z.object({
   workflowId: z.string().min(1).max(400),
@@ -279,39 +273,19 @@ export class Sla {
      * closed again, which writes only adjustments, I10). Answers the workflow id to follow.
      */
     runMonth: async (input: { month: string; batchSize?: number }): Promise<{ workflowId: string }> => {
-      const { month, batchSize } = parse(RunMonth, input);
-      const zone = this.policy().policy.month.timeZone;
-      if (accountingMonth(month, zone).end > Date.now())
-        throw new InvalidInputError([{ path: 'month', message: `${month} has not ended yet in ${zone}` }]);
-      const args: BillingMonthInput = { month, ...(batchSize ? { batchSize } : {}) };
-      const client = await this.client();
-      try {
-        const handle = await client.workflow.start('billingMonthWorkflow', {
-          workflowId: billingMonthWorkflowId(month),
+      const request = parse(MonthCloseRequest, input);
+      return startMonthClose(
+        {
+          client: () => this.client(),
           taskQueue: this.config.taskQueue,
-          args: [args],
-          workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-          workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
-        });
-        return { workflowId: handle.workflowId };
-      } catch (err) {
-        return translate(err);
-      }
+          zone: this.policy().policy.month.timeZone,
+        },
+        request,
+      );
     },
     /** Where the month's close stands (across continue-as-new: the handle follows the chain). */
-    progress: async (month: string): Promise<BillingProgress> => {
-      const m = parse(Month, month);
-      try {
-        return await (
-          await this.client()
-        ).workflow
-          .getHandle(billingMonthWorkflowId(m))
-          .query(billingProgressQuery);
-      } catch (err) {
-        if (err instanceof WorkflowNotFoundError) throw new NotFoundError(`no month close for ${m}`);
-        return translate(err);
-      }
-    },
+    progress: async (month: string): Promise<BillingProgress> =>
+      monthCloseProgress(() => this.client(), parse(Month, month)),
     /** Waits for the month's close to finish and answers its summary. */
     result: async (month: string): Promise<BillingProgress> => {
       const m = parse(Month, month);

@@ -45,7 +45,7 @@ export function policyCommand(): Command {
         });
       process.stdout.write(`valid policy ${loaded.version} (${loaded.source})\n`);
       process.stdout.write(
-        `valid roster, ${roster.responders.length} responders (${rosterSource(rosterFile)})\n`,
+        `valid roster, ${roster.responders.length} responder(s) (${rosterSource(rosterFile)})\n`,
       );
       for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`);
     });

@@ -16,11 +16,11 @@ import { httpPagingSink } from '../src/activities/paging';
 import { OutageClient } from '../src/client-outages';
 import { ledgerDirectory } from '../src/customers/directory';
 import { loadPolicy } from '../src/policy';
+import { loadRoster } from '../src/roster/load';
 import { SEARCH_ATTRIBUTES } from '../src/search-attributes';
 import { devServerExecutable } from '../src/temporal-servers';
 import { createTestLedger } from '../test/helpers/ledger';
 import { TestPager } from '../test/helpers/pager';
-import { roundTheClockRoster } from '../test/helpers/roster';
 import type { BenchResult } from './util';
 
 const ROUNDS = 60;
@@ -51,7 +51,7 @@ export async function outagesBench(): Promise<BenchResult[]> {
     return origin(...events);
   };
   const policy = loadPolicy({});
-  const roster = roundTheClockRoster();
+  const roster = loadRoster(undefined);
   const ledger = await createTestLedger('pglite');
   const taskQueue = 'bench-outages';
   const worker = await Worker.create({
@@ -88,7 +88,7 @@ export async function outagesBench(): Promise<BenchResult[]> {
       regions: ['ca-central'],
       source: 'bench',
     });
-    return (await arrival(`outage-bench-${i}:outage-primary:specialist.ottawa`)) - start;
+    return (await arrival(`outage-bench-${i}:outage-primary:oncall.toronto`)) - start;
   };
   const bareLatency = async (i: number) => {
     const dedupKey = `bare-${i}`;
@@ -98,7 +98,7 @@ export async function outagesBench(): Promise<BenchResult[]> {
       workflowId: dedupKey,
       args: [
         {
-          routingKey: 'routing-l3-ottawa',
+          routingKey: 'routing-l3-oncall',
           action: 'trigger',
           dedupKey,
           summary: 'bench page',

@@ -11,7 +11,7 @@ import { filePagingSink, httpPagingSink } from './activities/paging';
 import { ledgerDirectory } from './customers/directory';
 import { describeLedger, openLedger } from './ledger';
 import type { Ledger } from './ledger/types';
-import { loadRoster } from './roster/load';
+import { loadRoster, rosterWarnings } from './roster/load';
 import { WORKFLOW_BUNDLE } from './build/bundle-workflows';
 import { codecDataConverter, codecKeys } from './codec';
 import type { Config } from './config';
@@ -22,6 +22,8 @@ import type { LoadedPolicy } from './policy/load';
 /** The real world the activities talk to, from the configuration and the opened ledger. */
 export function realDeps(config: Config, policy: LoadedPolicy, ledger: Ledger): ActivityDeps {
   const roster = loadRoster();
+  // Said once at start, where the operator of `sla up` looks; the worker runs on (see rosterWarnings).
+  for (const warning of rosterWarnings(roster)) console.warn(`worker: warning: ${warning}`);
   return {
     policy: () => policy,
     roster: () => roster,

@@ -97,7 +97,7 @@ export function outageCommand(): Command {
     .option('--at <instant>', 'when they acknowledged; default: now')
     .option('--request-id <id>', 'makes a retried command apply once')
     .option('--json', 'print JSON')
-    .addHelpText('after', '\nExample:\n  sla outage ack INC-42 --responder specialist.ottawa')
+    .addHelpText('after', '\nExample:\n  sla outage ack INC-42 --responder oncall.toronto')
     .action(async (key: string, raw: unknown) => {
       const o = parseOptions(
         Json.extend({ responder: z.string(), at: z.string().optional(), requestId: z.string().optional() }),
@@ -172,7 +172,7 @@ export function outageCommand(): Command {
     .option('--json', 'print JSON')
     .addHelpText(
       'after',
-      '\nExample:\n  sla outage resolve INC-42 --by specialist.ottawa --end 2026-11-30T15:40:00Z',
+      '\nExample:\n  sla outage resolve INC-42 --by oncall.toronto --end 2026-11-30T15:40:00Z',
     )
     .action(async (key: string, raw: unknown) => {
       const o = parseOptions(

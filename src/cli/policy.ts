@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { z } from 'zod';
 import { loadPolicy } from '../policy/load';
+import { loadRoster, rosterSource, rosterWarnings } from '../roster/load';
 import { parseOptions, printJson } from './io';
 
 export function policyCommand(): Command {
@@ -9,17 +10,20 @@ export function policyCommand(): Command {
   cmd
     .command('check')
     .description(
-      'Validate a policy file (default: SLA_POLICY_FILE, else the built-in policy) and print its version',
+      'Validate a policy file (default: SLA_POLICY_FILE, else the built-in policy) and print its version; ' +
+        'validate the roster (default: SLA_ROSTER_FILE, else the built-in roster) and warn of hours without a Level 3 primary',
     )
     .option('--file <path>', 'policy JSON file')
     .option('--overrides <path>', 'holiday overrides JSON file')
+    .option('--roster <path>', 'roster JSON file')
     .option('--json', 'print JSON')
-    .addHelpText('after', '\nExample:\n  sla policy check --file ./my-policy.json')
+    .addHelpText('after', '\nExample:\n  sla policy check --file ./my-policy.json --roster ./my-roster.json')
     .action((raw: unknown) => {
       const opts = parseOptions(
         z.object({
           file: z.string().optional(),
           overrides: z.string().optional(),
+          roster: z.string().optional(),
           json: z.boolean().optional(),
         }),
         raw,
@@ -28,8 +32,22 @@ export function policyCommand(): Command {
         policyFile: opts.file ?? (process.env.SLA_POLICY_FILE || undefined),
         overridesFile: opts.overrides ?? (process.env.SLA_HOLIDAY_OVERRIDES_FILE || undefined),
       });
-      if (opts.json) return printJson({ valid: true, version: loaded.version, source: loaded.source });
+      const rosterFile = opts.roster ?? (process.env.SLA_ROSTER_FILE || undefined);
+      const roster = loadRoster(rosterFile);
+      // Warnings do not fail the check (exit 0): the worker starts with such a roster too.
+      const warnings = rosterWarnings(roster);
+      if (opts.json)
+        return printJson({
+          valid: true,
+          version: loaded.version,
+          source: loaded.source,
+          roster: { source: rosterSource(rosterFile), responders: roster.responders.length, warnings },
+        });
       process.stdout.write(`valid policy ${loaded.version} (${loaded.source})\n`);
+      process.stdout.write(
+        `valid roster, ${roster.responders.length} responder(s) (${rosterSource(rosterFile)})\n`,
+      );
+      for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`);
     });
   cmd
     .command('show')

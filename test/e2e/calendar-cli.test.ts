@@ -1,4 +1,5 @@
-// `sla calendar …` and `sla policy check` as a user runs them: JSON shapes, text, exit codes.
+// `sla calendar …` and `sla policy check` as a user runs them: JSON shapes, text, exit codes,
+// and the check's warning of a roster that leaves hours without a Level 3 primary (C9, I7).
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -170,5 +171,53 @@ describe('policy files from the environment', () => {
       valid: true,
       version: expect.stringMatching(/^[0-9a-f]{16}$/),
     });
+  });
+  it('`sla policy check` validates the roster and warns, exit 0, of hours without an l3-primary (C9, I7)', () => {
+    const builtIn = sla(['policy', 'check', '--json']);
+    expect(builtIn.code).toBe(0);
+    expect(JSON.parse(builtIn.stdout)).toMatchObject({
+      valid: true,
+      roster: { source: 'built-in roster', responders: 9, warnings: [] },
+    });
+    // The old built-in roster's shape: its only l3-primary on duty Monday 08:00 → Friday 16:00.
+    const weekdays = join(dir, 'weekday-roster.json');
+    writeFileSync(
+      weekdays,
+      JSON.stringify({
+        timeZone: 'America/Toronto',
+        responders: [
+          {
+            id: 'specialist.ottawa',
+            name: 'Ottawa L3 specialist',
+            email: 'specialist.ottawa@support.example',
+            pagingKey: 'routing-l3-ottawa',
+            country: 'CA',
+            roles: ['agent', 'l3-primary'],
+            levels: ['L2', 'L3'],
+            duty: [{ from: { day: 'monday', time: '08:00' }, to: { day: 'friday', time: '16:00' } }],
+          },
+        ],
+      }),
+    );
+    const warning =
+      'no l3-primary on duty friday 16:00 → monday 08:00 (America/Toronto): an outage then ' +
+      '(C9/I7: Level 3 engaged within 10 minutes, 24/7) pages nobody first';
+    const text = sla(['policy', 'check'], { SLA_ROSTER_FILE: weekdays });
+    expect(text).toMatchObject({ code: 0, stderr: `warning: ${warning}\n` });
+    expect(text.stdout).toMatch(
+      /^valid policy [0-9a-f]{16} \(built-in default policy\)\nvalid roster, 1 responder\(s\) \(.*weekday-roster\.json\)\n$/,
+    );
+    const json = sla(['policy', 'check', '--roster', weekdays, '--json']);
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      roster: { source: weekdays, responders: 1, warnings: [warning] },
+    });
+
+    // A roster that is not valid fails the check, naming the field.
+    const bad = join(dir, 'bad-roster.json');
+    writeFileSync(bad, JSON.stringify({ timeZone: 'America/Toronto', responders: [{ id: 'X' }] }));
+    const refused = sla(['policy', 'check', '--roster', bad]);
+    expect(refused).toMatchObject({ code: 2, stdout: '' });
+    expect(refused.stderr).toMatch(/- responders\[0\]\.id: expected a stable id/);
   });
 });

@@ -4,13 +4,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { slaAsync } from '../helpers/cli';
 import { startEngine, type Engine } from '../helpers/engine';
-import { roundTheClockRoster } from '../helpers/roster';
 
 describe('sla outage', () => {
   let e: Engine;
   let env: Record<string, string>;
   beforeAll(async () => {
-    e = await startEngine({ server: 'dev', roster: roundTheClockRoster() });
+    e = await startEngine({ server: 'dev' });
     env = {
       TEMPORAL_ADDRESS: e.env.address,
       SLA_TASK_QUEUE: e.taskQueue,
@@ -59,10 +58,10 @@ describe('sla outage', () => {
   });
 
   it('ack by a Level 3 responder engages the outage in time', async () => {
-    const ack = await sla('ack', 'CLI-1', '--responder', 'specialist.ottawa', '--json');
+    const ack = await sla('ack', 'CLI-1', '--responder', 'oncall.toronto', '--json');
     expect(ack.code).toBe(0);
     expect(JSON.parse(ack.stdout)).toMatchObject({
-      engagedBy: 'specialist.ottawa',
+      engagedBy: 'oncall.toronto',
       met: true,
       alreadyEngaged: false,
     });
@@ -92,11 +91,11 @@ describe('sla outage', () => {
   });
 
   it('resolve ends it once; a second resolve is a conflict (exit 1); an unknown key exits 3', async () => {
-    const resolved = await sla('resolve', 'CLI-1', '--by', 'specialist.ottawa');
+    const resolved = await sla('resolve', 'CLI-1', '--by', 'oncall.toronto');
     expect(resolved.code).toBe(0);
     expect(resolved.stdout).toMatch(/^CLI-1 resolved, ended \S+: C9 met\n$/);
     await e.waitFor(async () => (await e.outages.outageStatus('CLI-1')).recorded, 'the record');
-    const twice = await sla('resolve', 'CLI-1', '--by', 'specialist.ottawa');
+    const twice = await sla('resolve', 'CLI-1', '--by', 'oncall.toronto');
     expect(twice.code).toBe(1);
     expect(twice.stderr).toMatch(/already resolved/);
     const status = await sla('status', 'CLI-1');

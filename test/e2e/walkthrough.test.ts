@@ -186,7 +186,7 @@ describe('README walk-through', () => {
         ok(r);
         expect(r.stdout).toContain('detected        2026-10-14T13:20:00.000Z');
         expect(r.stdout).toContain('engagement due  2026-10-14T13:30:00.000Z — C9 breached');
-        // The first page has gone out (to the around-the-clock on-call of examples/roster.json).
+        // The first page has gone out (to the built-in roster's around-the-clock L3 on-call).
         expect(r.stdout).toMatch(/outage-primary-r\d+\s+page→oncall\.toronto$/m);
       },
       'ack-outage': (r) => {

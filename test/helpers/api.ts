@@ -13,7 +13,6 @@ import type { Client } from '@temporalio/client';
 import { TEST_CODEC_KEYS } from './codec';
 import { startEngine, type Engine } from './engine';
 import { testCustomer } from './ledger';
-import { roundTheClockRoster } from './roster';
 
 export const ROLE_TOKENS: Record<ApiRole, string> = {
   agent: 'agent-token-0123456789abcdef',
@@ -139,15 +138,11 @@ export async function startApi(options: {
 }
 
 /**
- * The engine on a dev server (one customer, initech; responders round the clock) with the API in
+ * The engine on a dev server (one customer, initech; the built-in roster) with the API in
  * front of it: what the route tests and the fuzz call.
  */
 export async function startEngineApi(): Promise<{ e: Engine; api: TestApi; stop: () => Promise<void> }> {
-  const e = await startEngine({
-    server: 'dev',
-    roster: roundTheClockRoster(),
-    customers: [testCustomer('initech')],
-  });
+  const e = await startEngine({ server: 'dev', customers: [testCustomer('initech')] });
   const api = await startApi({
     client: e.env.client,
     policy: e.policy,

@@ -12,7 +12,6 @@ import { outageWorkflowId } from '../../src/model/outage';
 import { TEST_CODEC_KEYS } from '../helpers/codec';
 import { startEngine, type Engine } from '../helpers/engine';
 import { saveHistory } from '../helpers/histories';
-import { roundTheClockRoster } from '../helpers/roster';
 
 const TOKEN = 'test-webhook-token-0123456789';
 
@@ -47,7 +46,7 @@ describe('outage webhooks', () => {
   let base: string;
   let close: () => Promise<void>;
   beforeAll(async () => {
-    e = await startEngine({ server: 'dev', roster: roundTheClockRoster() });
+    e = await startEngine({ server: 'dev' });
     const config = loadConfig({
       TEMPORAL_ADDRESS: e.env.address,
       SLA_TASK_QUEUE: e.taskQueue,
@@ -95,7 +94,7 @@ describe('outage webhooks', () => {
     expect(again.status).toBe(200);
     expect(await again.json()).toMatchObject({ outageId: 'WH-1', created: false, reports: 2 });
     await e.waitFor(
-      () => e.pager.triggers().some((t) => t.dedup_key === 'outage-WH-1:outage-primary:specialist.ottawa'),
+      () => e.pager.triggers().some((t) => t.dedup_key === 'outage-WH-1:outage-primary:oncall.toronto'),
       'the page',
     );
   });
@@ -143,7 +142,7 @@ describe('outage webhooks', () => {
   });
 
   it("the paging provider's acknowledgement engages the outage, once per event", async () => {
-    const dedupKey = `outage-${amKey}:outage-primary:specialist.ottawa`;
+    const dedupKey = `outage-${amKey}:outage-primary:oncall.toronto`;
     await e.waitFor(() => e.pager.triggers().some((t) => t.dedup_key === dedupKey), 'the page');
     const event = {
       event: {
@@ -160,7 +159,7 @@ describe('outage webhooks', () => {
     const ack = await res.json();
     expect(ack).toMatchObject({
       outageId: amKey,
-      engagedBy: 'specialist.ottawa',
+      engagedBy: 'oncall.toronto',
       met: true,
       alreadyEngaged: false,
     });
@@ -204,7 +203,7 @@ describe('outage webhooks', () => {
     );
     expect(record).toMatchObject({
       end: payload.alerts[0]!.endsAt,
-      engagedBy: 'specialist.ottawa',
+      engagedBy: 'oncall.toronto',
       engagementMet: true,
     });
     // A repeated resolved notification changes nothing.
@@ -216,7 +215,7 @@ describe('outage webhooks', () => {
     // is the outage's dev-server golden history (`npm run histories:dev`).
     expect(await e.env.client.workflow.getHandle(outageWorkflowId(amKey)).result()).toMatchObject({
       state: 'resolved',
-      engagedBy: 'specialist.ottawa',
+      engagedBy: 'oncall.toronto',
       met: true,
     });
     await saveHistory(

@@ -36,8 +36,9 @@ beforeAll(async () => {
   e = await startEngine();
   ledger = e.ledger;
   flaky = loseAnswers(ledger);
-  // Monday 10:00 in Toronto: the L3 primary of the example roster is on duty.
-  await e.advanceTo(nextWeekdayAt(e.now(), 1, '10:00'));
+  // Saturday 03:00 in Toronto: C9/I7 is 24/7, and the built-in roster's on-call L3 primary is
+  // paged at once at the hour the weekday specialist (once the only l3-primary) is off.
+  await e.advanceTo(nextWeekdayAt(e.now(), 6, '03:00'));
 });
 afterAll(async () => {
   await saveHistory(e.env.client, 'outage-INC-LATE', 'outageWorkflow-late-ack');
@@ -73,11 +74,11 @@ describe('an outage acknowledged late (C9 breached)', () => {
     });
     expect(answer).toMatchObject({ outageId: key, workflowId: wf, created: true, state: 'open', reports: 1 });
     const page = await e.waitFor(
-      () => triggered(`${wf}:outage-primary:specialist.ottawa`)[0],
+      () => triggered(`${wf}:outage-primary:oncall.toronto`)[0],
       'the page to the L3 primary',
     );
     expect(page).toMatchObject({
-      routing_key: 'routing-l3-ottawa',
+      routing_key: 'routing-l3-oncall',
       payload: {
         severity: 'critical',
         custom_details: { outageId: key, regions: 'ca-central', step: 'outage-primary' },
@@ -124,7 +125,7 @@ describe('an outage acknowledged late (C9 breached)', () => {
       regions: ['ca-central', 'us-east'],
       reason: 'a further report added region(s) us-east',
     });
-    expect(triggered(`${wf}:outage-primary:specialist.ottawa`)).toHaveLength(1);
+    expect(triggered(`${wf}:outage-primary:oncall.toronto`)).toHaveLength(1);
   });
 
   it('refuses an acknowledgement by a responder who is not Level 3, naming the field', async () => {
@@ -158,7 +159,7 @@ describe('an outage acknowledged late (C9 breached)', () => {
   it('starts the chain again 15 minutes after its last step while nobody acknowledges', async () => {
     await e.advanceTo(detected + minutes(25) + 1000);
     await e.waitFor(
-      () => triggered(`${wf}:outage-primary-r2:specialist.ottawa`).length,
+      () => triggered(`${wf}:outage-primary-r2:oncall.toronto`).length,
       'the second round page to the primary',
     );
     await e.waitFor(() => e.smtp.byMessageId(`<${wf}.outage-status-r2@sla-engine>`)[0], 'the round 2 email');
@@ -189,10 +190,10 @@ describe('an outage acknowledged late (C9 breached)', () => {
     ).toMatchObject({ engagedBy: 'specialist.sydney', alreadyEngaged: true });
 
     const pageKeys = [
-      `${wf}:outage-primary:specialist.ottawa`,
+      `${wf}:outage-primary:oncall.toronto`,
       `${wf}:outage-secondary:specialist.sydney`,
       `${wf}:outage-eng-manager:eng.manager`,
-      `${wf}:outage-primary-r2:specialist.ottawa`,
+      `${wf}:outage-primary-r2:oncall.toronto`,
     ];
     await e.waitFor(() => pageKeys.every((k) => resolvedKeys().includes(k)), 'every page resolved');
     const status = await e.outages.outageStatus(key);
@@ -301,16 +302,16 @@ describe('an outage acknowledged in time (C9 met)', () => {
     await e.advanceTo(0); // reads the server's clock, which ran on while the last outage ended
     const detected = e.now();
     await e.outages.reportOutage({ key, summary: 'Login fails', regions: ['eu-west'], source: 'cli' });
-    await e.waitFor(() => triggered(`${wf}:outage-primary:specialist.ottawa`).length, 'the primary page');
+    await e.waitFor(() => triggered(`${wf}:outage-primary:oncall.toronto`).length, 'the primary page');
     await e.advanceTo(detected + minutes(3));
     const ack = await e.outages.acknowledgeOutage(key, {
       requestId: 'pd-event-1',
-      responderId: 'specialist.ottawa',
+      responderId: 'oncall.toronto',
       at: iso(detected + minutes(3)),
     });
-    expect(ack).toMatchObject({ met: true, engagementMinutes: 3, engagedBy: 'specialist.ottawa' });
+    expect(ack).toMatchObject({ met: true, engagementMinutes: 3, engagedBy: 'oncall.toronto' });
     await e.waitFor(
-      () => resolvedKeys().includes(`${wf}:outage-primary:specialist.ottawa`),
+      () => resolvedKeys().includes(`${wf}:outage-primary:oncall.toronto`),
       'the page resolved',
     );
     await e.advanceTo(detected + minutes(30));
@@ -323,7 +324,7 @@ describe('an outage acknowledged in time (C9 met)', () => {
     const attempts = flaky.attempts;
     await e.outages.resolveOutage(key, {
       requestId: 'res',
-      by: 'specialist.ottawa',
+      by: 'oncall.toronto',
       end: iso(detected + minutes(20)),
     });
     const final = await e.waitFor(
@@ -360,7 +361,7 @@ describe('an outage over before anyone acknowledged', () => {
       source: 'alertmanager',
       startedAt: iso(started),
     });
-    await e.waitFor(() => triggered(`outage-${key}:outage-primary:specialist.ottawa`).length, 'the page');
+    await e.waitFor(() => triggered(`outage-${key}:outage-primary:oncall.toronto`).length, 'the page');
     // Detection is when the monitor saw it start: the engagement is due 10 minutes after that.
     expect((await e.outages.outageStatus(key)).engagementDue).toBe(iso(started + minutes(10)));
     await e.advanceTo(detected + minutes(1));
@@ -368,7 +369,7 @@ describe('an outage over before anyone acknowledged', () => {
       met: true,
     });
     await e.waitFor(
-      () => resolvedKeys().includes(`outage-${key}:outage-primary:specialist.ottawa`),
+      () => resolvedKeys().includes(`outage-${key}:outage-primary:oncall.toronto`),
       'the resolve',
     );
     const record = await e.waitFor(

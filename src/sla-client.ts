@@ -10,7 +10,7 @@
  * status needs Temporal and never the ledger. close() releases whatever was opened.
  */
 import type { Client } from '@temporalio/client';
-import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, WorkflowNotFoundError } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { parse, SlaClient, translate, type SlaClientOptions } from './client';
 import { OutageClient } from './client-outages';
 import { loadConfig, type Config } from './config';
@@ -42,14 +42,10 @@ import {
   Resolve,
 } from './model/ticket';
 import { loadPolicy, type LoadedPolicy } from './policy/load';
-import { buildMonthReport, type MonthReport } from './report/build';
-import { accountingMonth } from './rules/uptime';
-import {
-  billingMonthWorkflowId,
-  billingProgressQuery,
-  type BillingMonthInput,
-  type BillingProgress,
-} from './workflows/billing-month';
+import type { MonthReport } from './report/build';
+import { ledgerMonthReport } from './report/month';
+import { MonthCloseRequest, monthCloseProgress, startMonthClose } from './month-close';
+import { billingMonthWorkflowId, type BillingProgress } from './workflows/billing-month';
 import { z } from 'zod';
 
 export interface SlaOptions extends SlaClientOptions {
@@ -63,7 +59,6 @@ export interface SlaOptions extends SlaClientOptions {
   policy?: LoadedPolicy;
 }
 
-const RunMonth = z.object({ month: Month, batchSize: z.number().int().min(1).max(5_000).optional() });
 const ReportQuery = z.object({ month: Month, customerId: Id.optional() });
 const TimelineQuery = z.object({
   workflowId: z.string().min(1).max(400),
@@ -278,39 +273,19 @@ export class Sla {
      * closed again, which writes only adjustments, I10). Answers the workflow id to follow.
      */
     runMonth: async (input: { month: string; batchSize?: number }): Promise<{ workflowId: string }> => {
-      const { month, batchSize } = parse(RunMonth, input);
-      const zone = this.policy().policy.month.timeZone;
-      if (accountingMonth(month, zone).end > Date.now())
-        throw new InvalidInputError([{ path: 'month', message: `${month} has not ended yet in ${zone}` }]);
-      const args: BillingMonthInput = { month, ...(batchSize ? { batchSize } : {}) };
-      const client = await this.client();
-      try {
-        const handle = await client.workflow.start('billingMonthWorkflow', {
-          workflowId: billingMonthWorkflowId(month),
+      const request = parse(MonthCloseRequest, input);
+      return startMonthClose(
+        {
+          client: () => this.client(),
           taskQueue: this.config.taskQueue,
-          args: [args],
-          workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-          workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
-        });
-        return { workflowId: handle.workflowId };
-      } catch (err) {
-        return translate(err);
-      }
+          zone: this.policy().policy.month.timeZone,
+        },
+        request,
+      );
     },
     /** Where the month's close stands (across continue-as-new: the handle follows the chain). */
-    progress: async (month: string): Promise<BillingProgress> => {
-      const m = parse(Month, month);
-      try {
-        return await (
-          await this.client()
-        ).workflow
-          .getHandle(billingMonthWorkflowId(m))
-          .query(billingProgressQuery);
-      } catch (err) {
-        if (err instanceof WorkflowNotFoundError) throw new NotFoundError(`no month close for ${m}`);
-        return translate(err);
-      }
-    },
+    progress: async (month: string): Promise<BillingProgress> =>
+      monthCloseProgress(() => this.client(), parse(Month, month)),
     /** Waits for the month's close to finish and answers its summary. */
     result: async (month: string): Promise<BillingProgress> => {
       const m = parse(Month, month);
@@ -331,36 +306,9 @@ export class Sla {
   readonly reports = {
     month: async (query: { month: string; customerId?: string }): Promise<MonthReport> => {
       const q = parse(ReportQuery, query);
+      // A bad policy file stops the command before the ledger is opened.
       const loaded = this.policy();
-      const { timeZone } = loaded.policy.month;
-      const { start, end } = accountingMonth(q.month, timeZone);
-      const range = { from: new Date(start).toISOString(), to: new Date(end).toISOString() };
-      const ledger = await this.ledger();
-      const customers = q.customerId
-        ? [await ledger.customer(q.customerId)].filter((c) => c !== null)
-        : await ledger.customers();
-      if (q.customerId && !customers.length) throw new NotFoundError(`no customer ${q.customerId}`);
-      const [outages, maintenance, credits, close, outcomes] = await Promise.all([
-        ledger.outages(range),
-        ledger.maintenance(range),
-        ledger.creditEntries({ month: q.month, ...(q.customerId ? { customerId: q.customerId } : {}) }),
-        ledger.monthClose(q.month),
-        // Tickets opened in the month are resolved in it or after: the builder keeps those.
-        ledger.ticketOutcomes({ from: range.from, to: '9999-12-31T00:00:00Z' }),
-      ]);
-      return buildMonthReport({
-        month: q.month,
-        zone: timeZone,
-        noticeHours: loaded.policy.maintenanceNoticeHours,
-        policyVersion: loaded.version,
-        customers,
-        outages,
-        maintenance,
-        credits,
-        outcomes,
-        close,
-        ...(q.customerId ? { customerId: q.customerId } : {}),
-      });
+      return ledgerMonthReport(await this.ledger(), loaded, q.month, q.customerId);
     },
   };
 

@@ -11,10 +11,10 @@ import { BILLING_SCHEDULE_ID, ensureBillingSchedule } from '../billing-schedule'
 import { loadConfig } from '../config';
 import { COMMAND_CONNECT_TIMEOUT_MS, connectClient } from '../connection';
 import { loadPolicy } from '../policy/load';
+import { formatMinor } from '../rules/credits';
 import type { BillingProgress } from '../workflows/billing-month';
 import type { Sla } from '../sla-client';
 import { parseOptions, printJson } from './io';
-import { formatMinor } from './ledger';
 import { inFlags, withSla } from './sla';
 
 const RunOptions = z.object({
@@ -100,7 +100,7 @@ async function follow(month: string, sla: Sla, quiet: boolean): Promise<BillingP
 
 function printSummary(p: BillingProgress): void {
   const money = Object.entries(p.creditMinorByCurrency)
-    .map(([currency, minor]) => formatMinor(minor, currency))
+    .map(([currency, minor]) => formatMinor(minor, currency, { grouped: true }))
     .join(', ');
   const lines = [
     `${p.month}: ${p.done} customer(s) in ${p.batches} batch(es)`,

@@ -6,8 +6,9 @@
 import { Command } from 'commander';
 import { z } from 'zod';
 import { readCustomersFile } from '../customers/file';
+import { formatMinor } from '../rules/credits';
 import { parseOptions, printJson, printTable } from './io';
-import { formatMinor, withLedger } from './ledger';
+import { withLedger } from './ledger';
 
 export function customersCommand(): Command {
   const cmd = new Command('customers').description('Customers: fees, administrators, data residency');
@@ -53,7 +54,7 @@ export function customersCommand(): Command {
         customers.map((c) => [
           c.customerId,
           c.name,
-          formatMinor(c.annualFeeMinor, c.currency),
+          formatMinor(c.annualFeeMinor, c.currency, { grouped: true }),
           c.region,
           c.canadaOnlyDataAccess ? 'Canada only' : 'anywhere',
           c.administrators.join(', '),

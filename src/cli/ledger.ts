@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { Month } from '../model/month';
 import { loadConfig } from '../config';
 import type { SqlLedger } from '../ledger';
+import { formatMinor } from '../rules/credits';
 import { parseOptions, printJson, printTable } from './io';
 
 /** Opens the configured ledger (migrated), runs fn, and closes it whatever happens. */
@@ -21,21 +22,6 @@ export async function withLedger<T>(fn: (ledger: SqlLedger) => Promise<T>): Prom
   } finally {
     await ledger.close();
   }
-}
-
-/** Minor units as a decimal amount in the currency's own precision, exactly (no floating point). */
-export function formatMinor(minor: number, currency: string): string {
-  let digits = 2;
-  try {
-    digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions()
-      .maximumFractionDigits!;
-  } catch {
-    // An ISO code this Node does not know: two decimals, the common case.
-  }
-  const sign = minor < 0 ? '-' : '';
-  const abs = String(Math.abs(minor)).padStart(digits + 1, '0');
-  const whole = abs.slice(0, abs.length - digits).replace(/\B(?=(\d{3})+$)/g, ',');
-  return `${sign}${whole}${digits ? `.${abs.slice(abs.length - digits)}` : ''} ${currency}`;
 }
 
 export function ledgerCommand(): Command {
@@ -87,8 +73,8 @@ export function ledgerCommand(): Command {
           String(e.sequence),
           e.uptimePercent,
           String(e.creditPercent),
-          formatMinor(e.monthlyFeeMinor, e.currency),
-          formatMinor(e.creditMinor, e.currency),
+          formatMinor(e.monthlyFeeMinor, e.currency, { grouped: true }),
+          formatMinor(e.creditMinor, e.currency, { grouped: true }),
           e.outageIds.join(' ') || '-',
           e.createdAt,
         ]),

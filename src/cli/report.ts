@@ -9,8 +9,8 @@ import { z } from 'zod';
 import { Month } from '../model/month';
 import type { MonthReport } from '../report/build';
 import { renderReportHtml } from '../report/html';
+import { formatMinor } from '../rules/credits';
 import { parseOptions, printJson, printTable } from './io';
-import { formatMinor } from './ledger';
 import { withSla } from './sla';
 
 const ReportOptions = z.object({
@@ -48,7 +48,9 @@ export function reportCommand(): Command {
 
 function printText(r: MonthReport): void {
   const o = r.overall;
-  const credits = Object.entries(o.creditMinorByCurrency).map(([c, m]) => formatMinor(m, c));
+  const credits = Object.entries(o.creditMinorByCurrency).map(([c, m]) =>
+    formatMinor(m, c, { grouped: true }),
+  );
   process.stdout.write(
     `${r.month} (${r.zone}) — ${r.closed ? `closed ${r.closed.closedAt}` : 'not closed'}\n` +
       `  uptime (all regions)  ${o.uptimePercent} %, ${o.downtimeMinutes} min down, ${o.excludedMinutes} min excluded, ${o.incidents.length} incident(s)\n` +
@@ -64,7 +66,7 @@ function printText(r: MonthReport): void {
       c.uptimePercent,
       String(c.downtimeMinutes),
       String(c.incidents.length),
-      c.credit ? formatMinor(c.credit.creditMinor, c.credit.currency) : 'not closed',
+      c.credit ? formatMinor(c.credit.creditMinor, c.credit.currency, { grouped: true }) : 'not closed',
     ]),
   );
 }

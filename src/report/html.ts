@@ -4,25 +4,14 @@
  * the same from an email attachment, an archive or an air-gapped auditor's laptop. Every text
  * from the ledger is escaped.
  */
+import { formatMinor } from '../rules/credits';
 import type { DayUptime } from '../rules/uptime';
 import type { CustomerReport, MonthReport, ReportIncident, SupportFigures } from './build';
 
 const esc = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
-/** Minor units in the currency's precision, exactly. */
-function money(minor: number, currency: string): string {
-  let digits = 2;
-  try {
-    digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions()
-      .maximumFractionDigits!;
-  } catch {
-    // An ISO code this Node does not know: two decimals, the common case.
-  }
-  const abs = String(Math.abs(minor)).padStart(digits + 1, '0');
-  const whole = abs.slice(0, abs.length - digits).replace(/\B(?=(\d{3})+$)/g, ',');
-  return `${minor < 0 ? '-' : ''}${whole}${digits ? `.${abs.slice(abs.length - digits)}` : ''} ${currency}`;
-}
+const money = (minor: number, currency: string) => formatMinor(minor, currency, { grouped: true });
 
 const W = 960;
 const PAD = { left: 56, right: 16, top: 16, bottom: 28 };

@@ -95,9 +95,10 @@ export function computeCredit(uptime: Ratio, annualFeeMinor: number, tiers: read
 
 /**
  * Minor units in the currency's own precision, exactly (no floating point): "250.00 CAD",
- * "1500 JPY". Shared by the credit notices and the audit's month timeline.
+ * "1500 JPY". The credit notices and the audit's month timeline write plain digits; tables and
+ * the report page for people (`grouped`) group thousands: "1,000.00 EUR".
  */
-export function formatMinor(minor: number, currency: string): string {
+export function formatMinor(minor: number, currency: string, { grouped = false } = {}): string {
   let digits = 2;
   try {
     digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions()
@@ -106,6 +107,7 @@ export function formatMinor(minor: number, currency: string): string {
     // An ISO code this Node does not know: two decimals, the common case.
   }
   const abs = String(Math.abs(minor)).padStart(digits + 1, '0');
-  const whole = abs.slice(0, abs.length - digits);
+  const digitsBefore = abs.slice(0, abs.length - digits);
+  const whole = grouped ? digitsBefore.replace(/\B(?=(\d{3})+$)/g, ',') : digitsBefore;
   return `${minor < 0 ? '-' : ''}${whole}${digits ? `.${abs.slice(abs.length - digits)}` : ''} ${currency}`;
 }

@@ -1,16 +1,22 @@
 // `sla report` over a seeded ledger (C14, I14): the JSON figures per customer and overall, the
-// self-contained HTML page, and that it renders in Debian's headless chromium.
+// self-contained HTML page, and that it renders in Debian's headless chromium; and
+// GET /v1/reports/{month} answering the same bytes for the same ledger.
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TicketOutcome } from '../../src/activities/outcomes';
 import { createBillingActivities } from '../../src/activities/billing';
+import { createApiServer } from '../../src/api/server';
+import { loadConfig } from '../../src/config';
 import { openLedger } from '../../src/ledger';
 import { loadPolicy } from '../../src/policy';
 import type { MonthReport } from '../../src/report/build';
 import { maintenanceRecord, outageRecord } from '../helpers/billing';
+import { TEST_CODEC_KEYS } from '../helpers/codec';
 import { seedLedgerDir, testCustomer } from '../helpers/ledger';
 
 const ROOT = join(__dirname, '..', '..');
@@ -204,5 +210,72 @@ describe('sla report', () => {
       copyFileSync(png, process.env.SLA_REPORT_SCREENSHOT);
       copyFileSync(html, process.env.SLA_REPORT_SCREENSHOT.replace(/\.png$/, '.html'));
     }
+  });
+});
+
+describe('GET /v1/reports/{month} and sla report', () => {
+  /** The API over the same ledger directory, opened in this process once the commands are done. */
+  async function apiReports(paths: string[]): Promise<string[]> {
+    const ledger = await openLedger({ databaseUrl: undefined, ledgerDir: join(dir, 'ledger') });
+    // The report reads the ledger alone: a lazy connection that nothing here ever opens.
+    const connection = Connection.lazy({ address: '127.0.0.1:1' });
+    const server = createApiServer({
+      config: loadConfig({
+        SLA_CODEC_KEYS: TEST_CODEC_KEYS,
+        SLA_API_TOKENS: 'finance:finance-token-0123456789abcdef',
+      }),
+      policy: loadPolicy(),
+      client: new Client({ connection }),
+      ledger,
+    });
+    try {
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const texts: string[] = [];
+      for (const path of paths) {
+        const res = await fetch(`${base}${path}`, {
+          headers: { authorization: 'Bearer finance-token-0123456789abcdef' },
+        });
+        expect(res.status).toBe(200);
+        texts.push(await res.text());
+      }
+      return texts;
+    } finally {
+      await new Promise((r) => server.close(r));
+      await ledger.close();
+    }
+  }
+
+  it('answers the JSON and the HTML page of the command, byte for byte, whole and for one customer', async () => {
+    const cli = (args: string[]) => {
+      const r = sla(['report', '--month', '2026-10', ...args]);
+      expect(r.code).toBe(0);
+      return r.stdout;
+    };
+    const html = (name: string, args: string[]) => {
+      const file = join(dir, name);
+      cli(['--html', file, ...args]);
+      return readFileSync(file, 'utf8');
+    };
+    // The command pretty-prints its JSON (printJson), the API sends it compact: same document.
+    const compact = (pretty: string) => JSON.stringify(JSON.parse(pretty));
+    const fromCli = [
+      compact(cli(['--json'])),
+      compact(cli(['--json', '--customer', 'acme'])),
+      html('all.html', []),
+      html('acme.html', ['--customer', 'acme']),
+    ];
+    const fromApi = await apiReports([
+      '/v1/reports/2026-10',
+      '/v1/reports/2026-10?customerId=acme',
+      '/v1/reports/2026-10?format=html',
+      '/v1/reports/2026-10?format=html&customerId=acme',
+    ]);
+    expect(fromApi).toEqual(fromCli);
+    // Not four empty answers: the figures and the page are there.
+    expect(JSON.parse(fromApi[1]!)).toMatchObject({
+      customers: [{ customerId: 'acme', uptimePercent: '99.9327' }],
+    });
+    expect(fromApi[2]).toContain('1,000.00 EUR');
   });
 });

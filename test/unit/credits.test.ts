@@ -6,6 +6,7 @@ import {
   computeCredit,
   creditMinor,
   creditTier,
+  formatMinor,
   monthlyFeeMinor,
   parseDecimal,
   type CreditTier,
@@ -166,6 +167,21 @@ describe('money (I10: integer minor units, rounded half-up once)', () => {
     expect(() => monthlyFeeMinor(fee)).toThrow(/annualFeeMinor: expected a non-negative safe integer/);
     expect(() => computeCredit({ numerator: 1n, denominator: 1n }, fee, TIERS)).toThrow(/annualFeeMinor/);
   });
+
+  it.each([
+    [100_000_000, 'CAD', '1000000.00 CAD', '1,000,000.00 CAD'],
+    [75_000, 'CAD', '750.00 CAD', '750.00 CAD'],
+    [-123_456, 'EUR', '-1234.56 EUR', '-1,234.56 EUR'], // an adjustment that takes back
+    [5, 'CAD', '0.05 CAD', '0.05 CAD'],
+    [1_500, 'JPY', '1500 JPY', '1,500 JPY'], // no minor unit
+    [1_000_000, 'XXZ', '10000.00 XXZ', '10,000.00 XXZ'], // a code Intl does not know: two decimals
+  ])(
+    '%i minor units of %s read %s in notices and %s in tables and the report',
+    (minor, currency, plain, grouped) => {
+      expect(formatMinor(minor, currency)).toBe(plain);
+      expect(formatMinor(minor, currency, { grouped: true })).toBe(grouped);
+    },
+  );
 
   it('refuses a credit percentage outside 0–100', () => {
     expect(() => creditMinor(101, 100)).toThrow(/creditPercent/);

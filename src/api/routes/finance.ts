@@ -3,39 +3,21 @@
  * I14), from the ledger and the billing-month workflow, like `sla customers`, `sla uptime`,
  * `sla credits run` and `sla report`.
  */
-import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, WorkflowNotFoundError } from '@temporalio/client';
 import { z } from 'zod';
-import { translate } from '../../client';
 import { NotFoundError } from '../../errors';
 import { CustomerRecordSchema, parseCustomers } from '../../ledger/schema';
-import { buildMonthReport } from '../../report/build';
+import { Month } from '../../model/month';
+import { MonthCloseRequest, monthCloseProgress, startMonthClose } from '../../month-close';
 import { renderReportHtml } from '../../report/html';
+import { ledgerMonthReport } from '../../report/month';
 import { ledgerUptime } from '../../report/uptime';
-import { accountingMonth } from '../../rules/uptime';
-import {
-  billingMonthWorkflowId,
-  billingProgressQuery,
-  type BillingMonthInput,
-} from '../../workflows/billing-month';
-import { ApiError } from '../http';
 import { FINANCE_WRITES, MONEY_READ, OPERATIONS_READ } from './roles';
-import { Month, route, type Route, type Services } from './route';
+import { route, type Route } from './route';
 
 const CustomerId = CustomerRecordSchema.shape.customerId;
 const Region = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'expected a deployment region id, e.g. ca-central');
 /** One import is one transaction: all rows or none. */
 const MAX_IMPORT_ROWS = 20_000;
-
-const CreditsRun = z.object({
-  month: Month,
-  batchSize: z.number().int().min(1).max(5_000).optional(),
-});
-
-/** [from, to) of a month in the policy's month time zone, as the ledger's ranges take it. */
-function monthRange(s: Services, month: string) {
-  const { start, end } = accountingMonth(month, s.policy.policy.month.timeZone);
-  return { start, end, from: new Date(start).toISOString(), to: new Date(end).toISOString() };
-}
 
 export const financeRoutes: Route[] = [
   route({
@@ -122,33 +104,18 @@ export const financeRoutes: Route[] = [
       "Close a month's credits now (the billing-month workflow, one per month); a closed month run again writes only adjustments (I10, I14)",
     tag: 'credits',
     roles: FINANCE_WRITES,
-    body: CreditsRun,
+    body: MonthCloseRequest,
     success: { 202: 'started or running: follow it at GET /v1/credits/runs/{month}' },
     handler: async ({ body }, s) => {
-      if (monthRange(s, body.month).end > Date.now())
-        throw new ApiError('invalid', 'the month has not ended', [
-          {
-            path: 'body.month',
-            message: `${body.month} has not ended yet in ${s.policy.policy.month.timeZone}`,
-          },
-        ]);
-      const input: BillingMonthInput = {
-        month: body.month,
-        ...(body.batchSize ? { batchSize: body.batchSize } : {}),
-      };
-      try {
-        const handle = await s.client.workflow.start('billingMonthWorkflow', {
-          workflowId: billingMonthWorkflowId(body.month),
+      const { workflowId } = await startMonthClose(
+        {
+          client: () => Promise.resolve(s.client),
           taskQueue: s.config.taskQueue,
-          args: [input],
-          // Running: this is the same run. Closed: run it again, which writes only adjustments (I10).
-          workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-          workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
-        });
-        return { status: 202, body: { month: body.month, workflowId: handle.workflowId } };
-      } catch (err) {
-        return translate(err);
-      }
+          zone: s.policy.policy.month.timeZone,
+        },
+        body,
+      );
+      return { status: 202, body: { month: body.month, workflowId } };
     },
   }),
   route({
@@ -160,17 +127,10 @@ export const financeRoutes: Route[] = [
     roles: MONEY_READ,
     params: z.object({ month: Month }),
     success: { 200: 'the progress' },
-    handler: async ({ params }, s) => {
-      try {
-        // Without a run id the handle follows the chain across continue-as-new to its last run.
-        const handle = s.client.workflow.getHandle(billingMonthWorkflowId(params.month));
-        return { status: 200, body: await handle.query(billingProgressQuery) };
-      } catch (err) {
-        if (err instanceof WorkflowNotFoundError)
-          throw new NotFoundError(`no credits run for ${params.month}`);
-        return translate(err);
-      }
-    },
+    handler: async ({ params }, s) => ({
+      status: 200,
+      body: await monthCloseProgress(() => Promise.resolve(s.client), params.month),
+    }),
   }),
   route({
     id: 'monthReport',
@@ -184,35 +144,7 @@ export const financeRoutes: Route[] = [
     query: z.object({ customerId: CustomerId.optional(), format: z.enum(['json', 'html']).optional() }),
     success: { 200: 'the report (JSON, or a self-contained HTML page)' },
     handler: async ({ params, query }, s) => {
-      const range = monthRange(s, params.month);
-      const customers = query.customerId
-        ? [await s.ledger.customer(query.customerId)].filter((c) => c !== null)
-        : await s.ledger.customers();
-      if (query.customerId && !customers.length) throw new NotFoundError(`no customer ${query.customerId}`);
-      const [outages, maintenance, credits, close, outcomes] = await Promise.all([
-        s.ledger.outages(range),
-        s.ledger.maintenance(range),
-        s.ledger.creditEntries({
-          month: params.month,
-          ...(query.customerId ? { customerId: query.customerId } : {}),
-        }),
-        s.ledger.monthClose(params.month),
-        // Tickets opened in the month are resolved in it or after: the builder keeps those.
-        s.ledger.ticketOutcomes({ from: range.from, to: '9999-12-31T00:00:00Z' }),
-      ]);
-      const report = buildMonthReport({
-        month: params.month,
-        zone: s.policy.policy.month.timeZone,
-        noticeHours: s.policy.policy.maintenanceNoticeHours,
-        policyVersion: s.policy.version,
-        customers,
-        outages,
-        maintenance,
-        credits,
-        outcomes,
-        close,
-        ...(query.customerId ? { customerId: query.customerId } : {}),
-      });
+      const report = await ledgerMonthReport(s.ledger, s.policy, params.month, query.customerId);
       return query.format === 'html'
         ? { status: 200, body: renderReportHtml(report), contentType: 'text/html; charset=utf-8' }
         : { status: 200, body: report };

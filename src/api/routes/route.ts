@@ -73,9 +73,6 @@ export function route<P extends Shape, Q extends Shape, B extends z.ZodType>(r: 
 /** A query flag as it comes in a URL: "true" / "false". */
 export const QueryBoolean = z.enum(['true', 'false']).transform((v) => v === 'true');
 
-/** A calendar month "YYYY-MM" in the policy's month time zone (I8). */
-export const Month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'expected a month "YYYY-MM"');
-
 /** Created or joined: 201 when this call started it, 200 when it existed. */
 export const createdOr200 = <T extends { created: boolean }>(answer: T): Answer => ({
   status: answer.created ? 201 : 200,

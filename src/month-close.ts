@@ -1,0 +1,80 @@
+/**
+ * A month's close started by hand and followed (C14; I10, I14): the one way `Sla.credits`
+ * (`sla credits run`) and POST/GET /v1/credits/runs start billing-month-YYYY-MM and read its
+ * progress, so that both refuse the same months and join the same runs.
+ */
+import {
+  WorkflowIdConflictPolicy,
+  WorkflowIdReusePolicy,
+  WorkflowNotFoundError,
+  type Client,
+} from '@temporalio/client';
+import { z } from 'zod';
+import { translate } from './client';
+import { InvalidInputError, NotFoundError } from './errors';
+import { Month } from './model/month';
+import { accountingMonth } from './rules/uptime';
+import {
+  billingMonthWorkflowId,
+  billingProgressQuery,
+  type BillingMonthInput,
+  type BillingProgress,
+} from './workflows/billing-month';
+
+/** What starts a close: the month, and the customers per batch (I14; the default in the workflow). */
+export const MonthCloseRequest = z.object({
+  month: Month,
+  batchSize: z.number().int().min(1).max(5_000).optional(),
+});
+
+export interface MonthCloseTarget {
+  /** Asked only once the input is known good: a month refused never waits on a connection. */
+  client: () => Promise<Client>;
+  taskQueue: string;
+  /** policy.month.timeZone (I8): a month is closed only once it has ended there. */
+  zone: string;
+}
+
+/**
+ * Starts the month's close, or joins the run in progress; a month closed before is closed again,
+ * which writes only adjustments (I10). A month not yet ended is refused naming `month`.
+ */
+export async function startMonthClose(
+  { client, taskQueue, zone }: MonthCloseTarget,
+  { month, batchSize }: z.infer<typeof MonthCloseRequest>,
+): Promise<{ workflowId: string }> {
+  if (accountingMonth(month, zone).end > Date.now())
+    throw new InvalidInputError([{ path: 'month', message: `${month} has not ended yet in ${zone}` }]);
+  const input: BillingMonthInput = { month, ...(batchSize ? { batchSize } : {}) };
+  const temporal = await client();
+  try {
+    const handle = await temporal.workflow.start('billingMonthWorkflow', {
+      workflowId: billingMonthWorkflowId(month),
+      taskQueue,
+      args: [input],
+      // Running: this is the same run. Closed: run it again, which writes only adjustments (I10).
+      workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+      workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+    });
+    return { workflowId: handle.workflowId };
+  } catch (err) {
+    return translate(err);
+  }
+}
+
+/** Where the month's close stands; without a run id the handle follows continue-as-new to the last run. */
+export async function monthCloseProgress(
+  client: () => Promise<Client>,
+  month: string,
+): Promise<BillingProgress> {
+  try {
+    return await (
+      await client()
+    ).workflow
+      .getHandle(billingMonthWorkflowId(month))
+      .query(billingProgressQuery);
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) throw new NotFoundError(`no month close for ${month}`);
+    return translate(err);
+  }
+}

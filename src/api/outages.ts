@@ -6,7 +6,8 @@
  * conflict, 413 too large, 415 not JSON, 503 Temporal unavailable or webhooks not configured.
  *
  *   POST /webhooks/alerts        {key, summary, regions[], startedAt?, source}
- *   POST /webhooks/alertmanager  Alertmanager's webhook (v4): firing reports, resolved ends
+ *   POST /webhooks/alertmanager  Alertmanager's webhook (v4): firing reports, resolved ends; a group
+ *                                firing again after it was resolved opens the key's next incident
  *   POST /webhooks/paging        PagerDuty V3 webhook: incident.acknowledged acknowledges
  */
 import { timingSafeEqual } from 'node:crypto';
@@ -95,7 +96,7 @@ const routes: Record<string, Route> = {
       return { status: answer.created ? 201 : 200, body: answer };
     }
     try {
-      const answer = await outages.resolveOutage(action.key, {
+      const answer = await outages.resolveLatest(action.key, {
         requestId: action.requestId,
         by: 'alertmanager',
         end: action.end,

@@ -42,7 +42,9 @@ export type AlertmanagerAction =
  * One Alertmanager group is one outage: its key comes from the group key (stable while the group
  * lives, and free of the characters an id cannot hold), its regions from the alerts' `region`
  * labels, its start from the earliest alert. A `resolved` notification ends the outage at the
- * latest alert's end.
+ * latest alert's end. The same group firing again after that is a new incident under the same
+ * key (the client opens `key.2`, … from the alerts' later `startsAt`: see OutageClient.reportOutage),
+ * and a resolved notification ends whichever incident of the key is open.
  */
 export function fromAlertmanager(payload: AlertmanagerWebhook): AlertmanagerAction {
   const key = `am-${createHash('sha256').update(payload.groupKey).digest('hex').slice(0, 24)}`;

@@ -83,6 +83,14 @@ export type EngagementState = 'on-track' | 'breached' | 'met';
 export const outageWorkflowId = (key: string) => `outage-${key}`;
 
 /**
+ * The incidents reported under one monitor key: `key`, then `key.2`, `key.3`, … A monitor
+ * (Alertmanager's group key above all) reuses its key when the same thing goes down again after
+ * it was resolved; that is a new incident, paged anew, and its id follows from the key and its
+ * place in the sequence, so every report of it (a retried delivery included) finds the same one.
+ */
+export const incidentKey = (key: string, n: number) => (n === 1 ? key : `${key}.${n}`);
+
+/**
  * A page's dedup key is `<workflowId>:<step>:<responderId>` (step and responder ids never contain
  * ":"), so a provider's acknowledgement carrying it names the outage and the responder.
  */

@@ -113,6 +113,10 @@ export interface ReportAnswer {
   state: OutageState;
   reports: number;
   message: string;
+  /** A resolved outage's end (set by the client when the report found it resolved). */
+  end?: string;
+  /** The resolved incident of the same monitor key this one repeats (set by the client). */
+  repeatOf?: string;
 }
 
 export interface AcknowledgeAnswer {

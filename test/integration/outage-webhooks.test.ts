@@ -187,8 +187,10 @@ describe('outage webhooks', () => {
     expect(bad.status).toBe(400);
   });
 
+  let firstResolved: ReturnType<typeof alertmanager> | undefined;
   it("Alertmanager's resolved notification ends the outage and writes its record once", async () => {
     const payload = alertmanager('resolved');
+    firstResolved = payload;
     const res = await post('/webhooks/alertmanager', payload);
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ outageId: amKey, state: 'resolved', met: true });
@@ -223,6 +225,99 @@ describe('outage webhooks', () => {
       e.env.client,
       outageWorkflowId(amKey),
       'outageWorkflow-dev-webhooks-paged-acked-resolved',
+    );
+  });
+
+  // Issue 5 (C9, I7): the same group key firing again after its outage was resolved is a new
+  // incident, and an on-call engineer is paged for it.
+  it('the same Alertmanager group firing again after it was resolved opens a new outage and pages; a retried delivery joins it', async () => {
+    const firstFiring = alertmanager('firing', {
+      alerts: [{ ...alertmanager('firing').alerts[0]!, startsAt: firstResolved!.alerts[0]!.startsAt }],
+    });
+    const startsAt = new Date().toISOString();
+    const refire = alertmanager('firing', { alerts: [{ ...alertmanager('firing').alerts[0]!, startsAt }] });
+    const res = await post('/webhooks/alertmanager', refire);
+    expect(res.status).toBe(201);
+    const repeat = `${amKey}.2`;
+    expect(await res.json()).toMatchObject({
+      outageId: repeat,
+      workflowId: `outage-${repeat}`,
+      created: true,
+      state: 'open',
+      repeatOf: amKey,
+      message: expect.stringMatching(
+        new RegExp(`^outage ${amKey} was resolved .*: opened the new outage ${repeat}$`),
+      ),
+    });
+    const pageKey = `outage-${repeat}:outage-primary:specialist.ottawa`;
+    await e.waitFor(() => e.pager.triggers().some((t) => t.dedup_key === pageKey), 'the page of the repeat');
+    expect((await e.outages.outageStatus(repeat)).detectedAt).toBe(startsAt);
+
+    // Alertmanager retries the same delivery: it joins the repeat, it opens no third outage.
+    const retried = await post('/webhooks/alertmanager', refire);
+    expect(retried.status).toBe(200);
+    expect(await retried.json()).toMatchObject({
+      outageId: repeat,
+      created: false,
+      reports: 2,
+      repeatOf: amKey,
+    });
+    // A late redelivery of the first firing belongs to the resolved outage: nothing new.
+    const stale = await post('/webhooks/alertmanager', firstFiring);
+    expect(stale.status).toBe(200);
+    expect(await stale.json()).toMatchObject({ outageId: amKey, created: false, state: 'resolved' });
+    await expect(e.outages.outageStatus(`${amKey}.3`)).rejects.toBeInstanceOf(NotFoundError);
+    expect(e.pager.triggers().filter((t) => t.dedup_key === pageKey)).toHaveLength(1);
+
+    // The first outage's resolved notification, redelivered, ends nothing; the repeat's own does.
+    const old = await post('/webhooks/alertmanager', firstResolved);
+    expect(old.status).toBe(200);
+    expect(await old.json()).toMatchObject({ outageId: amKey, state: 'resolved' });
+    expect((await e.outages.outageStatus(repeat)).state).toBe('open');
+    const ended = alertmanager('resolved', {
+      alerts: [{ ...alertmanager('resolved').alerts[0]!, startsAt, endsAt: new Date().toISOString() }],
+    });
+    const resolved = await post('/webhooks/alertmanager', ended);
+    expect(resolved.status).toBe(200);
+    expect(await resolved.json()).toMatchObject({
+      outageId: repeat,
+      state: 'resolved',
+      end: ended.alerts[0]!.endsAt,
+    });
+  });
+
+  it('a generic report of a resolved key: with startedAt after the end, a new outage; without it, 400 naming startedAt', async () => {
+    const report = {
+      key: 'WH-AGAIN',
+      summary: 'Sign-in fails',
+      regions: ['ca-central'],
+      source: 'uptime-robot',
+    };
+    expect((await post('/webhooks/alerts', report)).status).toBe(201);
+    const end = new Date().toISOString();
+    await e.outages.resolveOutage('WH-AGAIN', { requestId: 'r1', by: 'uptime-robot', end });
+
+    const unsure = await post('/webhooks/alerts', report);
+    expect(unsure.status).toBe(400);
+    expect(await unsure.json()).toEqual({
+      error: 'invalid body',
+      issues: [{ path: 'startedAt', message: expect.stringMatching(/^outage WH-AGAIN is already resolved/) }],
+    });
+    const again = { ...report, startedAt: new Date().toISOString() };
+    const opened = await post('/webhooks/alerts', again);
+    expect(opened.status).toBe(201);
+    expect(await opened.json()).toMatchObject({
+      outageId: 'WH-AGAIN.2',
+      created: true,
+      repeatOf: 'WH-AGAIN',
+    });
+    const joined = await post('/webhooks/alerts', again);
+    expect(joined.status).toBe(200);
+    expect(await joined.json()).toMatchObject({ outageId: 'WH-AGAIN.2', created: false, reports: 2 });
+    await e.waitFor(
+      () =>
+        e.pager.triggers().some((t) => t.dedup_key === 'outage-WH-AGAIN.2:outage-primary:specialist.ottawa'),
+      'the page of the repeat',
     );
   });
 });

@@ -240,7 +240,7 @@ describe('an outage acknowledged late (C9 breached)', () => {
     expect(Date.parse(status.classificationHistory[3]!.at)).toBeGreaterThanOrEqual(detected + minutes(60));
   });
 
-  it('resolving writes the record once; a second resolve is a conflict; a later report starts nothing', async () => {
+  it('resolving writes the record once; a second resolve is a conflict; a late report starts nothing (issue 5)', async () => {
     const end = detected + minutes(55);
     expect(
       await e.outages.resolveOutage(key, { requestId: 'res-1', by: 'specialist.sydney', end: iso(end) }),
@@ -271,17 +271,33 @@ describe('an outage acknowledged late (C9 breached)', () => {
       .resolveOutage(key, { requestId: 'res-2', by: 'eng.manager' })
       .catch((err: unknown) => err);
     expect(second).toBeInstanceOf(ConflictError);
+    // Issue 5: a report that started before the end is a late delivery of this outage: nothing new.
     const late = await e.outages.reportOutage({
       key,
       summary: 'API answers 503',
       regions: ['ca-central'],
       source: 'alertmanager',
+      startedAt: iso(detected + minutes(50)),
     });
     expect(late).toMatchObject({
+      outageId: key,
       created: false,
       state: 'resolved',
+      end: iso(end),
       message: expect.stringMatching(/already resolved/),
     });
+    // Without startedAt a repeat cannot be told from a retry: refused, naming the field.
+    const unsure = await e.outages
+      .reportOutage({ key, summary: 'API answers 503', regions: ['ca-central'], source: 'cli' })
+      .catch((err: unknown) => err);
+    expect(unsure).toBeInstanceOf(InvalidInputError);
+    expect((unsure as InvalidInputError).issues).toEqual([
+      {
+        path: 'startedAt',
+        message: expect.stringMatching(/already resolved .*a new outage INC-LATE\.2 opens/),
+      },
+    ]);
+    await expect(e.outages.outageStatus(`${key}.2`)).rejects.toThrow(/no outage/);
     expect(await ledger.outages({ from: iso(detected), to: iso(end) })).toHaveLength(1);
     const final = await e.outages.outageStatus(key);
     expect(final).toMatchObject({

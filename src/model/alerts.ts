@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { AGENT_MAX } from './outage-checks';
 import { Region, type ReportOutage } from './outage';
 import { Instant } from './ticket';
 
@@ -73,13 +74,17 @@ export function fromAlertmanager(payload: AlertmanagerWebhook): AlertmanagerActi
 
 /**
  * A PagerDuty V3 webhook event. Only `incident.acknowledged` acts; its incident key is the dedup
- * key the engine sent, which names the outage and the responder who was paged.
+ * key the engine sent, which names the outage and the responder who was paged; its `agent` (a
+ * user reference, null for the provider's own actions) is who acknowledged.
  */
 export const PagingWebhook = z.object({
   event: z.object({
     id: z.string().min(1).max(100),
     event_type: z.string().min(1).max(100),
     occurred_at: Instant,
+    agent: z
+      .looseObject({ id: z.string().min(1).max(100), summary: z.string().min(1).max(AGENT_MAX).optional() })
+      .nullish(),
     data: z.looseObject({ incident_key: z.string().min(1).max(500) }),
   }),
 });

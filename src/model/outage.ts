@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import {
+  AGENT_MAX,
   OUTAGE_CLASSIFICATIONS,
   REGION_HINT,
   REGION_MAX,
@@ -52,8 +53,17 @@ export type ReceivedReport = z.infer<typeof ReceivedReport>;
 /** Every message carries a request id: a retried or duplicated message is applied once. */
 const Message = z.object({ requestId: Id });
 
-/** C9 / I7: a Level 3 responder acknowledged the page; `at` defaults to now. */
-export const AcknowledgeOutage = Message.extend({ responderId: Id, at: Instant.optional() });
+/**
+ * C9 / I7: a Level 3 responder acknowledged the page. C9 is judged on when the engine receives
+ * it; `at`, when they say they acknowledged, is kept beside that and counts only when it is at
+ * most a minute earlier (rules/outage-plan: acknowledgementInstant). `agent`: who acknowledged,
+ * as the paging provider names them (a roster id, name or email credits that responder).
+ */
+export const AcknowledgeOutage = Message.extend({
+  responderId: Id,
+  at: Instant.optional(),
+  agent: z.string().min(1).max(AGENT_MAX).optional(),
+});
 export type AcknowledgeOutage = z.infer<typeof AcknowledgeOutage>;
 
 /** C3 / C4: a change of classification (and of the affected regions), with who and why. */

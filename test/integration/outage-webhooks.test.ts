@@ -145,25 +145,32 @@ describe('outage webhooks', () => {
   it("the paging provider's acknowledgement engages the outage, once per event", async () => {
     const dedupKey = `outage-${amKey}:outage-primary:specialist.ottawa`;
     await e.waitFor(() => e.pager.triggers().some((t) => t.dedup_key === dedupKey), 'the page');
+    // Ottawa was paged; Sydney, on the same provider, acknowledged it. The provider stamped it
+    // 20 s before it reached us (issue 5: its own time counts within a minute of the receipt).
+    const occurredAt = new Date(Date.now() - 20_000).toISOString();
     const event = {
       event: {
         id: '01DEN4HPBQAAAG05V5QQYBRZMF',
         event_type: 'incident.acknowledged',
         resource_type: 'incident',
-        occurred_at: new Date().toISOString(),
-        agent: { id: 'PLH1HKV', type: 'user_reference', summary: 'Ottawa L3 specialist' },
+        occurred_at: occurredAt,
+        agent: { id: 'PLH1HKV', type: 'user_reference', summary: 'Sydney L3 specialist' },
         data: { id: 'PGR0VU2', type: 'incident', incident_key: dedupKey, status: 'acknowledged' },
       },
     };
     const res = await post('/webhooks/paging', event);
     expect(res.status).toBe(200);
-    const ack = await res.json();
+    const ack = (await res.json()) as { receivedAt: string };
     expect(ack).toMatchObject({
       outageId: amKey,
-      engagedBy: 'specialist.ottawa',
+      engagedBy: 'specialist.sydney',
+      agent: 'Sydney L3 specialist',
+      engagedAt: occurredAt,
+      claimedAt: occurredAt,
       met: true,
       alreadyEngaged: false,
     });
+    expect(Date.parse(ack.receivedAt)).toBeGreaterThanOrEqual(Date.parse(occurredAt) + 20_000);
     // The provider redelivers: the same answer, applied once.
     expect(await (await post('/webhooks/paging', event)).json()).toEqual(ack);
     await e.waitFor(
@@ -187,6 +194,44 @@ describe('outage webhooks', () => {
     expect(bad.status).toBe(400);
   });
 
+  it('the paging webhook credits who acknowledged: not Level 3, refused naming agent; unknown to the roster, recorded beside the paged responder', async () => {
+    const dedupKey = 'outage-WH-1:outage-primary:specialist.ottawa';
+    const ack = (id: string, agent: unknown) =>
+      post('/webhooks/paging', {
+        event: {
+          id,
+          event_type: 'incident.acknowledged',
+          occurred_at: new Date().toISOString(),
+          agent,
+          data: { incident_key: dedupKey },
+        },
+      });
+    const agentL2 = await ack('evt-l2', {
+      id: 'PAG1',
+      type: 'user_reference',
+      summary: 'Toronto support agent',
+    });
+    expect(agentL2.status).toBe(400);
+    expect(await agentL2.json()).toMatchObject({
+      issues: [
+        { path: 'agent', message: expect.stringMatching(/agent\.toronto is not a Level 3 responder/) },
+      ],
+    });
+    expect((await e.outages.outageStatus('WH-1')).state).toBe('open');
+    const stranger = await ack('evt-x', { id: 'PZZZZZZ', type: 'user_reference', summary: 'Night operator' });
+    expect(stranger.status).toBe(200);
+    expect(await stranger.json()).toMatchObject({
+      outageId: 'WH-1',
+      engagedBy: 'specialist.ottawa',
+      agent: 'Night operator',
+      alreadyEngaged: false,
+    });
+    expect(await e.outages.outageStatus('WH-1')).toMatchObject({
+      state: 'engaged',
+      ackAgent: 'Night operator',
+    });
+  });
+
   let firstResolved: ReturnType<typeof alertmanager> | undefined;
   it("Alertmanager's resolved notification ends the outage and writes its record once", async () => {
     const payload = alertmanager('resolved');
@@ -206,7 +251,7 @@ describe('outage webhooks', () => {
     );
     expect(record).toMatchObject({
       end: payload.alerts[0]!.endsAt,
-      engagedBy: 'specialist.ottawa',
+      engagedBy: 'specialist.sydney',
       engagementMet: true,
     });
     // A repeated resolved notification changes nothing.
@@ -218,7 +263,8 @@ describe('outage webhooks', () => {
     // is the outage's dev-server golden history (`npm run histories:dev`).
     expect(await e.env.client.workflow.getHandle(outageWorkflowId(amKey)).result()).toMatchObject({
       state: 'resolved',
-      engagedBy: 'specialist.ottawa',
+      engagedBy: 'specialist.sydney',
+      ackAgent: 'Sydney L3 specialist',
       met: true,
     });
     await saveHistory(

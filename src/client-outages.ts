@@ -19,11 +19,13 @@ import {
   OutageKey,
   ReportOutage,
   ResolveOutage,
+  incidentKey,
   outageWorkflowId,
   type EngagementState,
   type OutageState,
   type ReceivedReport,
 } from './model/outage';
+import { ID_MAX } from './model/message-checks';
 import { SlaDueAt, SlaKind, SlaPhase, SlaState } from './search-attributes';
 import type {
   AcknowledgeAnswer,
@@ -64,8 +66,13 @@ export class OutageClient {
 
   /**
    * Reports an outage. Every report of the same key joins one workflow (update-with-start, so the
-   * answer says whether this report opened it); a report of an outage already resolved starts
-   * nothing and says so.
+   * answer says whether this report opened it). A key whose incident is resolved names the next
+   * incident of its sequence (`key.2`, … see incidentKey) when the report says the outage started
+   * again at or after that end: the monitor fired again, which is a new incident and pages anew.
+   * A report that started before the end is a late or retried delivery of the resolved incident
+   * and starts nothing; one without startedAt cannot tell the two apart and is refused, naming
+   * startedAt. A retried delivery of a repeat walks the same sequence and joins the incident its
+   * first delivery opened.
    */
   async reportOutage(input: unknown): Promise<ReportAnswer> {
     const report = parse(ReportOutage, input);
@@ -78,13 +85,51 @@ export class OutageClient {
       reportId: randomUUID(),
       receivedAt: new Date(now).toISOString(),
     };
-    const workflowId = outageWorkflowId(report.key);
+    let previous: { key: string; end: string } | null = null;
+    for (let n = 1; ; n++) {
+      const key = incidentKey(report.key, n);
+      if (!OutageKey.safeParse(key).success)
+        throw new InvalidInputError([
+          {
+            path: 'key',
+            message: `too long to number its repeat incident ${key} (at most ${ID_MAX} characters)`,
+          },
+        ]);
+      const answer = await this.reportTo({ ...received, key });
+      if (answer.state !== 'resolved')
+        return previous
+          ? {
+              ...answer,
+              repeatOf: previous.key,
+              message: `outage ${previous.key} was resolved (ended ${previous.end}) and this one started after it: ${answer.created ? `opened the new outage ${key}` : `joined the open outage ${key}`}`,
+            }
+          : answer;
+      // A resolved outage always has its end; were it missing, the report counts as a late one.
+      const end = answer.end ?? received.receivedAt;
+      if (!report.startedAt)
+        throw new InvalidInputError([
+          {
+            path: 'startedAt',
+            message: `outage ${key} is already resolved (ended ${end}): to report that it is down again, give startedAt at or after ${end} (a new outage ${incidentKey(report.key, n + 1)} opens), or report under a new key`,
+          },
+        ]);
+      if (Date.parse(report.startedAt) < Date.parse(end)) return { ...answer, end };
+      previous = { key, end };
+    }
+  }
+
+  /**
+   * One report to one incident's workflow: its answer, or for a workflow already closed (a
+   * resolved outage is never reopened under its id) an answer saying so.
+   */
+  private async reportTo(received: ReceivedReport): Promise<ReportAnswer> {
+    const workflowId = outageWorkflowId(received.key);
     const start = new WithStartWorkflowOperation<OutageWorkflow>('outageWorkflow', {
       taskQueue: this.taskQueue,
       workflowId,
       args: [received],
       workflowIdConflictPolicy: 'USE_EXISTING',
-      // A resolved (completed) outage is never reopened under its key; a failed or terminated
+      // A resolved (completed) outage is never reopened under its id; a failed or terminated
       // run can be started again, since it wrote no record.
       workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
       ...(this.options.workflowTaskTimeout ? { workflowTaskTimeout: this.options.workflowTaskTimeout } : {}),
@@ -95,24 +140,62 @@ export class OutageClient {
       ],
     });
     try {
-      return await this.client.workflow.executeUpdateWithStart<
+      const answer = await this.client.workflow.executeUpdateWithStart<
         OutageWorkflow,
         ReportAnswer,
         [ReceivedReport]
       >('report', { args: [received], updateId: received.reportId, startWorkflowOperation: start });
+      // Resolved and still writing its record: the end is in its status.
+      if (answer.state === 'resolved' && !answer.end) {
+        const status = await this.client.workflow.getHandle(workflowId).query<OutageStatus>('status');
+        return { ...answer, ...(status.end ? { end: status.end } : {}) };
+      }
+      return answer;
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) {
-        const closed = await this.closedOutage(report.key);
+        const closed = await this.closedOutage(received.key);
         return {
-          outageId: report.key,
+          outageId: received.key,
           workflowId,
           created: false,
           state: 'resolved',
           reports: closed?.reports ?? 0,
-          message: `outage ${report.key} is already resolved${closed?.end ? ` (ended ${closed.end})` : ''}; nothing new was started`,
+          ...(closed?.end ? { end: closed.end } : {}),
+          message: `outage ${received.key} is already resolved${closed?.end ? ` (ended ${closed.end})` : ''}; nothing new was started`,
         };
       }
       return translate(err);
+    }
+  }
+
+  /**
+   * Ends the current incident of a monitor key (Alertmanager's resolved notification): the first
+   * of `key`, `key.2`, … still open. A notification whose end is before that incident was
+   * detected is about an earlier, already resolved one: a conflict, like resolving it twice.
+   */
+  async resolveLatest(key: string, message: unknown): Promise<ResolveAnswer> {
+    const k = parse(OutageKey, key);
+    const m = parse(ResolveOutage, message);
+    for (let n = 1; ; n++) {
+      const current = incidentKey(k, n);
+      const handle = this.client.workflow.getHandle(outageWorkflowId(current));
+      let status: OutageStatus;
+      try {
+        const description = await handle.describe();
+        // A closed run is a resolved incident: only the next one can still be open.
+        if (description.status.name !== 'RUNNING') continue;
+        status = await handle.query<OutageStatus>('status');
+      } catch (err) {
+        if (!(err instanceof WorkflowNotFoundError)) return translate(err);
+        if (n === 1) throw new NotFoundError(`no outage with key ${k}`);
+        throw new ConflictError(`outage ${incidentKey(k, n - 1)} is already resolved`);
+      }
+      if (status.state === 'resolved') continue;
+      if (m.end && Date.parse(m.end) < Date.parse(status.detectedAt))
+        throw new ConflictError(
+          `the end ${m.end} is before the open outage ${current} was detected: it ends an earlier one, already resolved`,
+        );
+      return this.resolveOutage(current, m);
     }
   }
 

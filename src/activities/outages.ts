@@ -39,9 +39,22 @@ export function createOutageActivities(deps: OutageDeps) {
       };
     },
 
-    /** I7: "engaged" means a Level 3 responder acknowledged; anyone else is refused, by field. */
-    async checkOutageResponder(input: { responderId: string }): Promise<{ name: string }> {
-      const responder = deps.roster().responders.find((r) => r.id === input.responderId);
+    /**
+     * I7: "engaged" means a Level 3 responder acknowledged; anyone else is refused, by field. Who
+     * engaged (C9): the acknowledging agent when the paging provider names one the roster
+     * knows (by id, name or email), else the responder whose page was acknowledged; only Level 3
+     * engages. An agent the roster does not know is recorded by the workflow as given.
+     */
+    async checkOutageResponder(input: {
+      responderId: string;
+      agent?: string;
+    }): Promise<{ name: string; responderId: string; agentKnown: boolean }> {
+      const agent = input.agent?.trim().toLowerCase();
+      const acknowledging = agent
+        ? deps.roster().responders.find((r) => [r.id, r.name, r.email].some((v) => v.toLowerCase() === agent))
+        : undefined;
+      const field = acknowledging ? 'agent' : 'responderId';
+      const responder = acknowledging ?? deps.roster().responders.find((r) => r.id === input.responderId);
       if (!responder)
         throw ApplicationFailure.nonRetryable(
           `responderId: ${input.responderId} is not in the roster`,
@@ -49,10 +62,10 @@ export function createOutageActivities(deps: OutageDeps) {
         );
       if (!responder.levels.includes('L3'))
         throw ApplicationFailure.nonRetryable(
-          `responderId: ${input.responderId} is not a Level 3 responder; only Level 3 engages an outage (C9)`,
+          `${field}: ${responder.id} is not a Level 3 responder; only Level 3 engages an outage (C9)`,
           'InvalidAssignee',
         );
-      return { name: responder.name };
+      return { name: responder.name, responderId: responder.id, agentKnown: acknowledging !== undefined };
     },
 
     /** Written once per outage id: a retry after a lost answer finds the row and writes nothing. */

@@ -6,8 +6,9 @@
  * conflict, 413 too large, 415 not JSON, 503 Temporal unavailable or webhooks not configured.
  *
  *   POST /webhooks/alerts        {key, summary, regions[], startedAt?, source}
- *   POST /webhooks/alertmanager  Alertmanager's webhook (v4): firing reports, resolved ends
- *   POST /webhooks/paging        PagerDuty V3 webhook: incident.acknowledged acknowledges
+ *   POST /webhooks/alertmanager  Alertmanager's webhook (v4): firing reports, resolved ends; a group
+ *                                firing again after it was resolved opens the key's next incident
+ *   POST /webhooks/paging        PagerDuty V3 webhook: incident.acknowledged acknowledges, by its agent
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -95,7 +96,7 @@ const routes: Record<string, Route> = {
       return { status: answer.created ? 201 : 200, body: answer };
     }
     try {
-      const answer = await outages.resolveOutage(action.key, {
+      const answer = await outages.resolveLatest(action.key, {
         requestId: action.requestId,
         by: 'alertmanager',
         end: action.end,
@@ -116,11 +117,15 @@ const routes: Record<string, Route> = {
       return { status: 202, body: { ignored: `event type ${event.event_type} needs no action` } };
     const page = parseOutageDedupKey(event.data.incident_key);
     if (!page) return { status: 202, body: { ignored: 'the incident is not an outage page' } };
+    const agent = event.agent?.summary ?? event.agent?.id;
     const answer = await outages.acknowledgeOutage(page.key, {
       // The provider's event id: a redelivered webhook is applied once.
       requestId: event.id,
+      // Whose page it was; the acknowledging agent, when the roster knows them, is credited.
       responderId: page.responderId,
+      // The provider's own time: C9 counts it only within a minute before receipt (issue 5).
       at: event.occurred_at,
+      ...(agent ? { agent } : {}),
     });
     return { status: 200, body: { outageId: page.key, ...answer } };
   },

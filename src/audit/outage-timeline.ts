@@ -42,7 +42,14 @@ export function outageInterpreter(): Interpreter {
   let next = 0;
   const pending: StepOccurrence[] = [];
   let recorded = false;
-  let engaged: { at: string; by: string; met: boolean; minutes: number } | null = null;
+  let engaged: {
+    at: string;
+    by: string;
+    met: boolean;
+    minutes: number;
+    receivedAt: string | null;
+    claimedAt: string | null;
+  } | null = null;
   const stepsFired: { id: string; audience: string; plannedAt: string; at: string; recipients: string[] }[] =
     [];
   const pages = new Map<string, PageTrail>();
@@ -242,19 +249,29 @@ export function outageInterpreter(): Interpreter {
           const m = u.args[0] as AcknowledgeOutage;
           const r = u.result as AcknowledgeAnswer | undefined;
           if (r && !r.alreadyEngaged)
-            engaged = { at: r.engagedAt, by: r.engagedBy, met: r.met, minutes: r.engagementMinutes };
+            engaged = {
+              at: r.engagedAt,
+              by: r.engagedBy,
+              met: r.met,
+              minutes: r.engagementMinutes,
+              receivedAt: r.receivedAt ?? null,
+              claimedAt: r.claimedAt ?? null,
+            };
+          // Issue 5: C9 is judged on the receipt; the time the acknowledgement stated is shown
+          // beside it, with whether it counted (at most a minute before the receipt).
+          const when =
+            r?.receivedAt && !r.alreadyEngaged
+              ? `, received ${short(r.receivedAt)}${m.at ? `, stating ${short(m.at)}${Date.parse(m.at) === Date.parse(r.engagedAt) ? '' : ' (not counted: C9 takes the receipt)'}` : ''}`
+              : m.at
+                ? ` at ${short(m.at)}`
+                : '';
+          const by = `${m.responderId}${m.agent ? ` (agent ${m.agent})` : ''}`;
           const verdict = !r
             ? ''
             : r.alreadyEngaged
               ? ` → already engaged by ${r.engagedBy} at ${short(r.engagedAt)}: the first acknowledgement stands`
-              : ` → engaged at ${short(r.engagedAt)}, ${minutes(r.engagementMinutes)} min after detection: C9 ${r.met ? 'met' : `breached (due ${short(due === null ? null : iso(due))})`}`;
-          return [
-            updateEntry(
-              u,
-              answer(`acknowledged by ${m.responderId}${m.at ? ` at ${short(m.at)}` : ''}${verdict}`),
-              'acknowledgement',
-            ),
-          ];
+              : ` → engaged at ${short(r.engagedAt)}${r.engagedBy !== m.responderId ? ` by ${r.engagedBy}` : ''}, ${minutes(r.engagementMinutes)} min after detection: C9 ${r.met ? 'met' : `breached (due ${short(due === null ? null : iso(due))})`}`;
+          return [updateEntry(u, answer(`acknowledged by ${by}${when}${verdict}`), 'acknowledgement')];
         }
         case 'classify': {
           const m = u.args[0] as ClassifyOutage;
@@ -347,6 +364,8 @@ export function outageInterpreter(): Interpreter {
         due: due === null ? null : iso(due),
         engagedAt: engaged?.at ?? null,
         engagedBy: engaged?.by ?? null,
+        ackReceivedAt: engaged?.receivedAt ?? null,
+        ackClaimedAt: engaged?.claimedAt ?? null,
         minutesToEngage: engaged?.minutes ?? null,
         met: final?.met ?? engaged?.met ?? null,
       },

@@ -94,7 +94,10 @@ export function outageCommand(): Command {
     .description('Record that a Level 3 responder acknowledged the outage (C9, I7)')
     .argument('<key>', 'the outage key')
     .requiredOption('--responder <id>', 'the Level 3 responder (roster id)')
-    .option('--at <instant>', 'when they acknowledged; default: now')
+    .option(
+      '--at <instant>',
+      'when they say they acknowledged: kept beside the time received, which C9 takes unless this is at most 60 s earlier',
+    )
     .option('--request-id <id>', 'makes a retried command apply once')
     .option('--json', 'print JSON')
     .addHelpText('after', '\nExample:\n  sla outage ack INC-42 --responder oncall.toronto')
@@ -110,9 +113,14 @@ export function outageCommand(): Command {
           ...(o.at ? { at: o.at } : {}),
         });
         if (o.json) return printJson(answer);
+        // Issue 5: C9 takes the receipt; a stated time is shown, and whether it counted.
+        const stated =
+          answer.claimedAt && answer.claimedAt !== answer.engagedAt
+            ? ` (stated ${answer.claimedAt}: not counted, C9 takes the time received)`
+            : '';
         process.stdout.write(
           `${key} ${answer.alreadyEngaged ? 'was already engaged' : 'engaged'} by ${answer.engagedBy} at ${answer.engagedAt}, ` +
-            `${answer.engagementMinutes} min after detection: C9 ${verdict(answer.met)}\n`,
+            `${Math.round(answer.engagementMinutes * 10) / 10} min after detection: C9 ${verdict(answer.met)}${stated}\n`,
         );
       });
     });

@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { AGENT_MAX } from './outage-checks';
 import { Region, type ReportOutage } from './outage';
 import { Instant } from './ticket';
 
@@ -42,7 +43,9 @@ export type AlertmanagerAction =
  * One Alertmanager group is one outage: its key comes from the group key (stable while the group
  * lives, and free of the characters an id cannot hold), its regions from the alerts' `region`
  * labels, its start from the earliest alert. A `resolved` notification ends the outage at the
- * latest alert's end.
+ * latest alert's end. The same group firing again after that is a new incident under the same
+ * key (the client opens `key.2`, … from the alerts' later `startsAt`: see OutageClient.reportOutage),
+ * and a resolved notification ends whichever incident of the key is open.
  */
 export function fromAlertmanager(payload: AlertmanagerWebhook): AlertmanagerAction {
   const key = `am-${createHash('sha256').update(payload.groupKey).digest('hex').slice(0, 24)}`;
@@ -71,13 +74,17 @@ export function fromAlertmanager(payload: AlertmanagerWebhook): AlertmanagerActi
 
 /**
  * A PagerDuty V3 webhook event. Only `incident.acknowledged` acts; its incident key is the dedup
- * key the engine sent, which names the outage and the responder who was paged.
+ * key the engine sent, which names the outage and the responder who was paged; its `agent` (a
+ * user reference, null for the provider's own actions) is who acknowledged.
  */
 export const PagingWebhook = z.object({
   event: z.object({
     id: z.string().min(1).max(100),
     event_type: z.string().min(1).max(100),
     occurred_at: Instant,
+    agent: z
+      .looseObject({ id: z.string().min(1).max(100), summary: z.string().min(1).max(AGENT_MAX).optional() })
+      .nullish(),
     data: z.looseObject({ incident_key: z.string().min(1).max(500) }),
   }),
 });

@@ -16,6 +16,8 @@ export const REGIONS_MAX = 50;
 export const REGIONS_HINT = 'expected at least one affected region';
 export const SUMMARY_MAX = 500;
 export const SOURCE_MAX = 100;
+/** The acknowledging agent as the paging provider names them. */
+export const AGENT_MAX = 200;
 
 /** C3 / C4 / I9: only unexpected outages count as downtime; the others are recorded. */
 export const OUTAGE_CLASSIFICATIONS = [
@@ -38,7 +40,12 @@ export const outageChecks = {
     reportId: id,
     receivedAt: instant,
   }),
-  acknowledge: message({ requestId: id, responderId: id, at: optional(instant) }),
+  acknowledge: message({
+    requestId: id,
+    responderId: id,
+    at: optional(instant),
+    agent: optional(string(1, AGENT_MAX)),
+  }),
   classify: message({
     requestId: id,
     classification: oneOf(OUTAGE_CLASSIFICATIONS),

@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import {
+  AGENT_MAX,
   OUTAGE_CLASSIFICATIONS,
   REGION_HINT,
   REGION_MAX,
@@ -52,8 +53,17 @@ export type ReceivedReport = z.infer<typeof ReceivedReport>;
 /** Every message carries a request id: a retried or duplicated message is applied once. */
 const Message = z.object({ requestId: Id });
 
-/** C9 / I7: a Level 3 responder acknowledged the page; `at` defaults to now. */
-export const AcknowledgeOutage = Message.extend({ responderId: Id, at: Instant.optional() });
+/**
+ * C9 / I7: a Level 3 responder acknowledged the page. C9 is judged on when the engine receives
+ * it; `at`, when they say they acknowledged, is kept beside that and counts only when it is at
+ * most a minute earlier (rules/outage-plan: acknowledgementInstant). `agent`: who acknowledged,
+ * as the paging provider names them (a roster id, name or email credits that responder).
+ */
+export const AcknowledgeOutage = Message.extend({
+  responderId: Id,
+  at: Instant.optional(),
+  agent: z.string().min(1).max(AGENT_MAX).optional(),
+});
 export type AcknowledgeOutage = z.infer<typeof AcknowledgeOutage>;
 
 /** C3 / C4: a change of classification (and of the affected regions), with who and why. */
@@ -81,6 +91,14 @@ export type OutageState = (typeof OUTAGE_STATES)[number];
 export type EngagementState = 'on-track' | 'breached' | 'met';
 
 export const outageWorkflowId = (key: string) => `outage-${key}`;
+
+/**
+ * The incidents reported under one monitor key: `key`, then `key.2`, `key.3`, … A monitor
+ * (Alertmanager's group key above all) reuses its key when the same thing goes down again after
+ * it was resolved; that is a new incident, paged anew, and its id follows from the key and its
+ * place in the sequence, so every report of it (a retried delivery included) finds the same one.
+ */
+export const incidentKey = (key: string, n: number) => (n === 1 ? key : `${key}.${n}`);
 
 /**
  * A page's dedup key is `<workflowId>:<step>:<responderId>` (step and responder ids never contain

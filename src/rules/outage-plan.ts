@@ -99,3 +99,23 @@ export function engagementMet(input: {
   if (input.engagedAt !== null) return input.engagedAt <= input.due;
   return input.endedAt !== null && input.endedAt <= input.due;
 }
+
+/**
+ * How much earlier than its receipt an acknowledgement's own stated time (the paging provider's
+ * `occurred_at`, a CLI's `--at`) may be and still be the engagement time (C9, I7, issue 5): the
+ * provider stamps the acknowledgement when the responder taps it, and its webhook reaches the
+ * engine seconds later (delivery, a retry or two, clocks that drift). A minute covers that; a
+ * stated time further back cannot be told from a backdated one, so the receipt counts.
+ */
+export const ACK_STATED_SKEW_MS = 60_000;
+
+/**
+ * When an acknowledgement engaged (C9): the time the engine received it, or its stated time when
+ * that is at most ACK_STATED_SKEW_MS before the receipt. A stated time after the receipt is the
+ * sender's clock running ahead: the receipt counts.
+ */
+export function acknowledgementInstant(receivedAt: number, statedAt: number | null): number {
+  if (statedAt !== null && statedAt <= receivedAt && receivedAt - statedAt <= ACK_STATED_SKEW_MS)
+    return statedAt;
+  return receivedAt;
+}

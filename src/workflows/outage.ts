@@ -15,6 +15,7 @@ import {
   defineQuery,
   defineUpdate,
   log,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
@@ -34,7 +35,13 @@ import type {
 } from '../model/outage';
 // The validators are zod-free (see ../model/outage-checks): zod would be ~1 MB per cached workflow.
 import { outageChecks } from '../model/outage-checks';
-import { dueOccurrences, engagementDue, engagementMet, stepOccurrence } from '../rules/outage-plan';
+import {
+  acknowledgementInstant,
+  dueOccurrences,
+  engagementDue,
+  engagementMet,
+  stepOccurrence,
+} from '../rules/outage-plan';
 import { SlaDueAt, SlaKind, SlaPhase, SlaState } from '../search-attributes';
 import { LEDGER_WRITE, LOOKUP } from './activity-options';
 
@@ -86,8 +93,15 @@ export interface OutageStatus {
   engagementDue: string;
   /** C9: on-track until due; met or breached once known. */
   engagement: EngagementState;
+  /** When the engagement counts for C9: the acknowledgement's receipt, or its stated time within a minute before. */
   engagedAt: string | null;
   engagedBy: string | null;
+  /** When the engine received the acknowledgement (workflow time of the update). */
+  ackReceivedAt: string | null;
+  /** The time the acknowledgement stated (`at`), kept for the audit whether it counted or not. */
+  ackClaimedAt: string | null;
+  /** Who acknowledged as the paging provider named them; engagedBy when the roster knows them. */
+  ackAgent: string | null;
   /** Wall-clock minutes from detection to the acknowledgement. */
   engagementMinutes: number | null;
   met: boolean | null;
@@ -113,6 +127,10 @@ export interface ReportAnswer {
   state: OutageState;
   reports: number;
   message: string;
+  /** A resolved outage's end (set by the client when the report found it resolved). */
+  end?: string;
+  /** The resolved incident of the same monitor key this one repeats (set by the client). */
+  repeatOf?: string;
 }
 
 export interface AcknowledgeAnswer {
@@ -120,6 +138,10 @@ export interface AcknowledgeAnswer {
   engagedBy: string;
   met: boolean;
   engagementMinutes: number;
+  /** When it was received, and the time it stated (absent in runs from before issue 5). */
+  receivedAt?: string;
+  claimedAt?: string | null;
+  agent?: string | null;
   /** True when someone had already acknowledged: the first acknowledgement stands. */
   alreadyEngaged: boolean;
 }
@@ -163,6 +185,9 @@ export async function outageWorkflow(first: ReceivedReport): Promise<OutageStatu
     engagement: 'on-track',
     engagedAt: null,
     engagedBy: null,
+    ackReceivedAt: null,
+    ackClaimedAt: null,
+    ackAgent: null,
     engagementMinutes: null,
     met: null,
     classification: 'unexpected',
@@ -189,6 +214,8 @@ export async function outageWorkflow(first: ReceivedReport): Promise<OutageStatu
   const results = new Map<string, unknown>();
   let changed = false;
   let resolveReason = '';
+  /** The C9 verdict an acknowledgement fixed (issue 5): the resolution does not redo it. */
+  let ackVerdict: boolean | null = null;
 
   const publish = () => {
     upsertSearchAttributes([
@@ -385,42 +412,92 @@ export async function outageWorkflow(first: ReceivedReport): Promise<OutageStatu
     (m) =>
       once(m.requestId, async (): Promise<AcknowledgeAnswer> => {
         if (s.state === 'resolved') throw conflict(`outage ${s.key} is already resolved`);
-        const at = checkInstant('at', m.at ?? iso(Date.now()));
-        try {
-          await lookups.checkOutageResponder({ responderId: m.responderId });
-        } catch (err) {
-          // The roster's refusal is the update's answer, not an activity's failure.
-          if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure) throw err.cause;
-          throw err;
-        }
+        // Issue 5: C9 is judged on when the engine received the acknowledgement, not on the time
+        // it states (an acknowledgement sent at 27 min claiming 9 turned a breach into met).
+        // Runs recorded before that judged the stated time: they replay as they ran.
+        if (!patched('ack-received-time')) return acknowledgeAsStated(m);
+        const receivedAt = Date.now();
+        const claimed = m.at === undefined ? null : checkInstant('at', m.at);
+        const at = acknowledgementInstant(receivedAt, claimed);
+        const who = await checkResponder({
+          responderId: m.responderId,
+          ...(m.agent ? { agent: m.agent } : {}),
+        });
         if (s.engagedAt === null) {
           s.engagedAt = iso(at);
-          s.engagedBy = m.responderId;
+          s.engagedBy = who.responderId;
+          s.ackReceivedAt = iso(receivedAt);
+          s.ackClaimedAt = claimed === null ? null : iso(claimed);
+          s.ackAgent = m.agent ?? null;
           s.engagementMinutes = (at - detectedAt) / 60_000;
-          s.met = engagementMet({ due, engagedAt: at, endedAt: null });
+          // A breach already recorded stays one, whatever time the acknowledgement states.
+          s.met = s.engagement !== 'breached' && engagementMet({ due, engagedAt: at, endedAt: null });
+          ackVerdict = s.met;
           s.engagement = s.met ? 'met' : 'breached';
           s.state = 'engaged';
           log.info('outage engaged', { outageId: s.outageId, met: s.met });
           publish();
           await resolvePages();
-          return {
-            engagedAt: s.engagedAt,
-            engagedBy: s.engagedBy,
-            met: s.met,
-            engagementMinutes: s.engagementMinutes,
-            alreadyEngaged: false,
-          };
+          return { ...engagement(), alreadyEngaged: false };
         }
-        return {
-          engagedAt: s.engagedAt,
-          engagedBy: s.engagedBy!,
-          met: s.met!,
-          engagementMinutes: s.engagementMinutes!,
-          alreadyEngaged: true,
-        };
+        return { ...engagement(), alreadyEngaged: true };
       }),
     { validator: outageChecks.acknowledge },
   );
+
+  function engagement(): Omit<AcknowledgeAnswer, 'alreadyEngaged'> {
+    return {
+      engagedAt: s.engagedAt!,
+      engagedBy: s.engagedBy!,
+      met: s.met!,
+      engagementMinutes: s.engagementMinutes!,
+      // An engagement recorded before issue 5 has no receipt of its own.
+      ...(s.ackReceivedAt ? { receivedAt: s.ackReceivedAt } : {}),
+      claimedAt: s.ackClaimedAt,
+      agent: s.ackAgent,
+    };
+  }
+
+  async function checkResponder(input: { responderId: string; agent?: string }) {
+    try {
+      return await lookups.checkOutageResponder(input);
+    } catch (err) {
+      // The roster's refusal is the update's answer, not an activity's failure.
+      if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure) throw err.cause;
+      throw err;
+    }
+  }
+
+  /** The acknowledgement of runs from before issue 5: the stated time judged C9. */
+  async function acknowledgeAsStated(m: AcknowledgeOutage): Promise<AcknowledgeAnswer> {
+    const at = checkInstant('at', m.at ?? iso(Date.now()));
+    await checkResponder({ responderId: m.responderId });
+    if (s.engagedAt === null) {
+      s.engagedAt = iso(at);
+      s.engagedBy = m.responderId;
+      s.engagementMinutes = (at - detectedAt) / 60_000;
+      s.met = engagementMet({ due, engagedAt: at, endedAt: null });
+      s.engagement = s.met ? 'met' : 'breached';
+      s.state = 'engaged';
+      log.info('outage engaged', { outageId: s.outageId, met: s.met });
+      publish();
+      await resolvePages();
+      return {
+        engagedAt: s.engagedAt,
+        engagedBy: s.engagedBy,
+        met: s.met,
+        engagementMinutes: s.engagementMinutes,
+        alreadyEngaged: false,
+      };
+    }
+    return {
+      engagedAt: s.engagedAt,
+      engagedBy: s.engagedBy!,
+      met: s.met!,
+      engagementMinutes: s.engagementMinutes!,
+      alreadyEngaged: true,
+    };
+  }
 
   setHandler(
     classifyOutage,
@@ -455,7 +532,9 @@ export async function outageWorkflow(first: ReceivedReport): Promise<OutageStatu
         s.resolvedBy = m.by;
         s.state = 'resolved';
         resolveReason = m.reason ?? '';
-        s.met = engagementMet({ due, engagedAt: s.engagedAt ? Date.parse(s.engagedAt) : null, endedAt: end });
+        s.met =
+          ackVerdict ??
+          engagementMet({ due, engagedAt: s.engagedAt ? Date.parse(s.engagedAt) : null, endedAt: end });
         s.engagement = s.met ? 'met' : 'breached';
         publish();
         return { outageId: s.outageId, end: s.end, met: s.met };

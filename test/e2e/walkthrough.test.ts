@@ -191,13 +191,14 @@ describe('README walk-through', () => {
       },
       'ack-outage': (r) => {
         ok(r);
-        expect(r.stdout).toContain(
-          'INC-7 engaged by oncall.toronto at 2026-10-14T13:27:00.000Z, 7 min after detection: C9 met',
+        // Issue 5: C9 takes the time received; the stated one is kept and shown, not counted.
+        expect(r.stdout).toMatch(
+          /^INC-7 engaged by oncall\.toronto at \S+Z, [\d.]+ min after detection: C9 breached \(stated 2026-10-14T13:27:00\.000Z: not counted, C9 takes the time received\)$/m,
         );
       },
       'resolve-outage': (r) => {
         ok(r);
-        expect(r.stdout).toContain('INC-7 resolved, ended 2026-10-14T14:05:00.000Z: C9 met');
+        expect(r.stdout).toContain('INC-7 resolved, ended 2026-10-14T14:05:00.000Z: C9 breached');
       },
       uptime: (r) => {
         ok(r);

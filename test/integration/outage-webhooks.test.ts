@@ -144,25 +144,32 @@ describe('outage webhooks', () => {
   it("the paging provider's acknowledgement engages the outage, once per event", async () => {
     const dedupKey = `outage-${amKey}:outage-primary:oncall.toronto`;
     await e.waitFor(() => e.pager.triggers().some((t) => t.dedup_key === dedupKey), 'the page');
+    // The on-call primary was paged; Sydney, on the same provider, acknowledged it. The provider stamped it
+    // 20 s before it reached us (issue 5: its own time counts within a minute of the receipt).
+    const occurredAt = new Date(Date.now() - 20_000).toISOString();
     const event = {
       event: {
         id: '01DEN4HPBQAAAG05V5QQYBRZMF',
         event_type: 'incident.acknowledged',
         resource_type: 'incident',
-        occurred_at: new Date().toISOString(),
-        agent: { id: 'PLH1HKV', type: 'user_reference', summary: 'Ottawa L3 specialist' },
+        occurred_at: occurredAt,
+        agent: { id: 'PLH1HKV', type: 'user_reference', summary: 'Sydney L3 specialist' },
         data: { id: 'PGR0VU2', type: 'incident', incident_key: dedupKey, status: 'acknowledged' },
       },
     };
     const res = await post('/webhooks/paging', event);
     expect(res.status).toBe(200);
-    const ack = await res.json();
+    const ack = (await res.json()) as { receivedAt: string };
     expect(ack).toMatchObject({
       outageId: amKey,
-      engagedBy: 'oncall.toronto',
+      engagedBy: 'specialist.sydney',
+      agent: 'Sydney L3 specialist',
+      engagedAt: occurredAt,
+      claimedAt: occurredAt,
       met: true,
       alreadyEngaged: false,
     });
+    expect(Date.parse(ack.receivedAt)).toBeGreaterThanOrEqual(Date.parse(occurredAt) + 20_000);
     // The provider redelivers: the same answer, applied once.
     expect(await (await post('/webhooks/paging', event)).json()).toEqual(ack);
     await e.waitFor(
@@ -186,8 +193,48 @@ describe('outage webhooks', () => {
     expect(bad.status).toBe(400);
   });
 
+  it('the paging webhook credits who acknowledged: not Level 3, refused naming agent; unknown to the roster, recorded beside the paged responder', async () => {
+    const dedupKey = 'outage-WH-1:outage-primary:oncall.toronto';
+    const ack = (id: string, agent: unknown) =>
+      post('/webhooks/paging', {
+        event: {
+          id,
+          event_type: 'incident.acknowledged',
+          occurred_at: new Date().toISOString(),
+          agent,
+          data: { incident_key: dedupKey },
+        },
+      });
+    const agentL2 = await ack('evt-l2', {
+      id: 'PAG1',
+      type: 'user_reference',
+      summary: 'Toronto support agent',
+    });
+    expect(agentL2.status).toBe(400);
+    expect(await agentL2.json()).toMatchObject({
+      issues: [
+        { path: 'agent', message: expect.stringMatching(/agent\.toronto is not a Level 3 responder/) },
+      ],
+    });
+    expect((await e.outages.outageStatus('WH-1')).state).toBe('open');
+    const stranger = await ack('evt-x', { id: 'PZZZZZZ', type: 'user_reference', summary: 'Night operator' });
+    expect(stranger.status).toBe(200);
+    expect(await stranger.json()).toMatchObject({
+      outageId: 'WH-1',
+      engagedBy: 'oncall.toronto',
+      agent: 'Night operator',
+      alreadyEngaged: false,
+    });
+    expect(await e.outages.outageStatus('WH-1')).toMatchObject({
+      state: 'engaged',
+      ackAgent: 'Night operator',
+    });
+  });
+
+  let firstResolved: ReturnType<typeof alertmanager> | undefined;
   it("Alertmanager's resolved notification ends the outage and writes its record once", async () => {
     const payload = alertmanager('resolved');
+    firstResolved = payload;
     const res = await post('/webhooks/alertmanager', payload);
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ outageId: amKey, state: 'resolved', met: true });
@@ -203,7 +250,7 @@ describe('outage webhooks', () => {
     );
     expect(record).toMatchObject({
       end: payload.alerts[0]!.endsAt,
-      engagedBy: 'oncall.toronto',
+      engagedBy: 'specialist.sydney',
       engagementMet: true,
     });
     // A repeated resolved notification changes nothing.
@@ -215,13 +262,106 @@ describe('outage webhooks', () => {
     // is the outage's dev-server golden history (`npm run histories:dev`).
     expect(await e.env.client.workflow.getHandle(outageWorkflowId(amKey)).result()).toMatchObject({
       state: 'resolved',
-      engagedBy: 'oncall.toronto',
+      engagedBy: 'specialist.sydney',
+      ackAgent: 'Sydney L3 specialist',
       met: true,
     });
     await saveHistory(
       e.env.client,
       outageWorkflowId(amKey),
       'outageWorkflow-dev-webhooks-paged-acked-resolved',
+    );
+  });
+
+  // Issue 5 (C9, I7): the same group key firing again after its outage was resolved is a new
+  // incident, and an on-call engineer is paged for it.
+  it('the same Alertmanager group firing again after it was resolved opens a new outage and pages; a retried delivery joins it', async () => {
+    const firstFiring = alertmanager('firing', {
+      alerts: [{ ...alertmanager('firing').alerts[0]!, startsAt: firstResolved!.alerts[0]!.startsAt }],
+    });
+    const startsAt = new Date().toISOString();
+    const refire = alertmanager('firing', { alerts: [{ ...alertmanager('firing').alerts[0]!, startsAt }] });
+    const res = await post('/webhooks/alertmanager', refire);
+    expect(res.status).toBe(201);
+    const repeat = `${amKey}.2`;
+    expect(await res.json()).toMatchObject({
+      outageId: repeat,
+      workflowId: `outage-${repeat}`,
+      created: true,
+      state: 'open',
+      repeatOf: amKey,
+      message: expect.stringMatching(
+        new RegExp(`^outage ${amKey} was resolved .*: opened the new outage ${repeat}$`),
+      ),
+    });
+    const pageKey = `outage-${repeat}:outage-primary:oncall.toronto`;
+    await e.waitFor(() => e.pager.triggers().some((t) => t.dedup_key === pageKey), 'the page of the repeat');
+    expect((await e.outages.outageStatus(repeat)).detectedAt).toBe(startsAt);
+
+    // Alertmanager retries the same delivery: it joins the repeat, it opens no third outage.
+    const retried = await post('/webhooks/alertmanager', refire);
+    expect(retried.status).toBe(200);
+    expect(await retried.json()).toMatchObject({
+      outageId: repeat,
+      created: false,
+      reports: 2,
+      repeatOf: amKey,
+    });
+    // A late redelivery of the first firing belongs to the resolved outage: nothing new.
+    const stale = await post('/webhooks/alertmanager', firstFiring);
+    expect(stale.status).toBe(200);
+    expect(await stale.json()).toMatchObject({ outageId: amKey, created: false, state: 'resolved' });
+    await expect(e.outages.outageStatus(`${amKey}.3`)).rejects.toBeInstanceOf(NotFoundError);
+    expect(e.pager.triggers().filter((t) => t.dedup_key === pageKey)).toHaveLength(1);
+
+    // The first outage's resolved notification, redelivered, ends nothing; the repeat's own does.
+    const old = await post('/webhooks/alertmanager', firstResolved);
+    expect(old.status).toBe(200);
+    expect(await old.json()).toMatchObject({ outageId: amKey, state: 'resolved' });
+    expect((await e.outages.outageStatus(repeat)).state).toBe('open');
+    const ended = alertmanager('resolved', {
+      alerts: [{ ...alertmanager('resolved').alerts[0]!, startsAt, endsAt: new Date().toISOString() }],
+    });
+    const resolved = await post('/webhooks/alertmanager', ended);
+    expect(resolved.status).toBe(200);
+    expect(await resolved.json()).toMatchObject({
+      outageId: repeat,
+      state: 'resolved',
+      end: ended.alerts[0]!.endsAt,
+    });
+  });
+
+  it('a generic report of a resolved key: with startedAt after the end, a new outage; without it, 400 naming startedAt', async () => {
+    const report = {
+      key: 'WH-AGAIN',
+      summary: 'Sign-in fails',
+      regions: ['ca-central'],
+      source: 'uptime-robot',
+    };
+    expect((await post('/webhooks/alerts', report)).status).toBe(201);
+    const end = new Date().toISOString();
+    await e.outages.resolveOutage('WH-AGAIN', { requestId: 'r1', by: 'uptime-robot', end });
+
+    const unsure = await post('/webhooks/alerts', report);
+    expect(unsure.status).toBe(400);
+    expect(await unsure.json()).toEqual({
+      error: 'invalid body',
+      issues: [{ path: 'startedAt', message: expect.stringMatching(/^outage WH-AGAIN is already resolved/) }],
+    });
+    const again = { ...report, startedAt: new Date().toISOString() };
+    const opened = await post('/webhooks/alerts', again);
+    expect(opened.status).toBe(201);
+    expect(await opened.json()).toMatchObject({
+      outageId: 'WH-AGAIN.2',
+      created: true,
+      repeatOf: 'WH-AGAIN',
+    });
+    const joined = await post('/webhooks/alerts', again);
+    expect(joined.status).toBe(200);
+    expect(await joined.json()).toMatchObject({ outageId: 'WH-AGAIN.2', created: false, reports: 2 });
+    await e.waitFor(
+      () => e.pager.triggers().some((t) => t.dedup_key === 'outage-WH-AGAIN.2:outage-primary:oncall.toronto'),
+      'the page of the repeat',
     );
   });
 });

@@ -135,7 +135,11 @@ describe('outage timeline (C9, I7, C3/C4)', () => {
       'resolution notice',
       'final',
     ]);
-    expect(entry(t, 'acknowledgement').summary).toMatch(/^acknowledged by specialist\.ottawa .*: C9 met$/);
+    // Ottawa was paged, Sydney acknowledged it (the provider's agent): Sydney is credited, and the
+    // provider's time, seconds before the receipt, counted.
+    expect(entry(t, 'acknowledgement').summary).toMatch(
+      /^acknowledged by specialist\.ottawa \(agent Sydney L3 specialist\), received \S+, stating \S+ → engaged at \S+ by specialist\.sydney, [\d.]+ min after detection: C9 met$/,
+    );
     expect(entry(t, 'resolution').summary).toMatch(/^resolved by alertmanager: .*C9 met/);
   });
 
@@ -169,8 +173,9 @@ describe('outage timeline (C9, I7, C3/C4)', () => {
     const acks = all(t, 'acknowledgement');
     expect(acks.map((a) => a.outcome)).toEqual(['rejected', 'ok', 'ok']);
     expect(acks[0]!.summary).toMatch(/agent\.toronto — rejected: .*not a Level 3 responder/);
+    // Issue 5: sent at 27 min claiming 9; the receipt judged C9, the claim is shown beside it.
     expect(acks[1]!.summary).toBe(
-      'acknowledged by specialist.sydney at 2026-11-30T15:27:00Z → engaged at 2026-11-30T15:27:00Z, 27 min after detection: C9 breached (due 2026-11-30T15:10:00Z)',
+      'acknowledged by specialist.sydney, received 2026-11-30T15:27:00Z, stating 2026-11-30T15:09:00Z (not counted: C9 takes the receipt) → engaged at 2026-11-30T15:27:00Z, 27 min after detection: C9 breached (due 2026-11-30T15:10:00Z)',
     );
     expect(acks[2]!.summary).toMatch(
       /specialist\.ottawa → already engaged by specialist\.sydney .*the first acknowledgement stands$/,
@@ -197,11 +202,25 @@ describe('outage timeline (C9, I7, C3/C4)', () => {
     );
     expect(t.facts.engagement).toEqual({
       minutes: 10,
-      due: '2026-11-30T15:10:00.189Z',
-      engagedAt: '2026-11-30T15:27:00.189Z',
+      due: expect.stringMatching(/^2026-11-30T15:10:00\.\d{3}Z$/),
+      engagedAt: expect.stringMatching(/^2026-11-30T15:27:00\.\d{3}Z$/),
       engagedBy: 'specialist.sydney',
-      minutesToEngage: 27,
+      ackReceivedAt: (t.facts.engagement as { engagedAt: string }).engagedAt,
+      ackClaimedAt: expect.stringMatching(/^2026-11-30T15:09:00\.\d{3}Z$/),
+      minutesToEngage: expect.closeTo(27, 1),
       met: false,
+    });
+  });
+
+  it('a run from before issue 5 reads as it ran: the stated time of the acknowledgement judged C9', async () => {
+    const t = await timeline('outageWorkflow-before-ack-received-time-late-ack');
+    expect(all(t, 'acknowledgement')[1]!.summary).toBe(
+      'acknowledged by specialist.sydney at 2026-11-30T15:27:00Z → engaged at 2026-11-30T15:27:00Z, 27 min after detection: C9 breached (due 2026-11-30T15:10:00Z)',
+    );
+    expect(t.facts.engagement).toMatchObject({
+      ackReceivedAt: null,
+      ackClaimedAt: null,
+      minutesToEngage: 27,
     });
   });
 });
@@ -456,7 +475,10 @@ describe('text output', () => {
   });
 
   it('a history without a recorded zone is shown in the given zone, said to be the current policy’s', async () => {
-    const text = formatTimeline(await timeline('outageWorkflow-late-ack'), 'America/Toronto');
+    const text = formatTimeline(
+      await timeline('outageWorkflow-before-ack-received-time-late-ack'),
+      'America/Toronto',
+    );
     expect(text).toContain(
       "times: UTC and America/Toronto (the current policy's zone: this history does not record one)",
     );

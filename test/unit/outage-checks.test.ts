@@ -41,6 +41,7 @@ const message = fc.record(
     requestId: field(idLike),
     responderId: field(idLike),
     at: field(instantLike),
+    agent: field(textLike(200)),
     classification: field(fc.constantFrom('unexpected', 'external', 'partial', 'planned', 'Partial')),
     by: field(idLike),
     reason: field(textLike(500)),

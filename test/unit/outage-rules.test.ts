@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import defaultPolicy from '../../src/policy/default-policy.json';
 import { parseOutageDedupKey } from '../../src/model/outage';
 import {
+  ACK_STATED_SKEW_MS,
+  acknowledgementInstant,
   dueOccurrences,
   engagementDue,
   engagementMet,
@@ -73,6 +75,30 @@ describe('outage chain (C9, I7)', () => {
     expect(engagementMet({ due, engagedAt: null, endedAt: min(3) })).toBe(true);
     expect(engagementMet({ due, engagedAt: null, endedAt: min(11) })).toBe(false);
     expect(engagementMet({ due, engagedAt: null, endedAt: null })).toBe(false);
+  });
+
+  // Issue 5: the receipt judges C9; a stated time counts only just before it.
+  it('an acknowledgement engages when received; its stated time only within a minute before', () => {
+    const received = min(27);
+    expect(ACK_STATED_SKEW_MS).toBe(60_000);
+    expect(acknowledgementInstant(received, null)).toBe(received);
+    expect(acknowledgementInstant(received, min(9))).toBe(received);
+    expect(acknowledgementInstant(received, received - 20_000)).toBe(received - 20_000);
+    expect(acknowledgementInstant(received, received - 60_000)).toBe(received - 60_000);
+    expect(acknowledgementInstant(received, received - 60_001)).toBe(received);
+    expect(acknowledgementInstant(received, received + 5_000)).toBe(received);
+    // Stated 20 s before a receipt just past due: on time; 9 min claimed at 27 min: a breach.
+    const due = engagementDue(t0, 10);
+    expect(
+      engagementMet({
+        due,
+        engagedAt: acknowledgementInstant(min(10) + 15_000, min(10) - 5_000),
+        endedAt: null,
+      }),
+    ).toBe(true);
+    expect(engagementMet({ due, engagedAt: acknowledgementInstant(min(27), min(9)), endedAt: null })).toBe(
+      false,
+    );
   });
 });
 

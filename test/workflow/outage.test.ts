@@ -41,6 +41,8 @@ beforeAll(async () => {
   await e.advanceTo(nextWeekdayAt(e.now(), 6, '03:00'));
 });
 afterAll(async () => {
+  // Recorded with the acknowledgement judged on its receipt (patch 'ack-received-time'); the run
+  // from before it is outageWorkflow-before-ack-received-time-late-ack.json.
   await saveHistory(e.env.client, 'outage-INC-LATE', 'outageWorkflow-late-ack');
   await e?.stop();
 });
@@ -63,6 +65,7 @@ describe('an outage acknowledged late (C9 breached)', () => {
   const key = 'INC-LATE';
   const wf = `outage-${key}`;
   let detected: number;
+  let engagedAt: string;
 
   it('a report opens the outage, pages the L3 primary and emails the status audience at once', async () => {
     detected = e.now();
@@ -170,18 +173,33 @@ describe('an outage acknowledged late (C9 breached)', () => {
 
   it('records a late acknowledgement as a breach and resolves every page the outage raised', async () => {
     await e.advanceTo(detected + minutes(27));
+    // Issue 5: sent at 27 min claiming 9 (before the due instant): C9 takes the receipt, the
+    // breach recorded at 10 min stands, and the claimed time is kept beside it for the audit.
     const ackMessage = {
       requestId: 'ack-1',
       responderId: 'specialist.sydney',
-      at: iso(detected + minutes(27)),
+      at: iso(detected + minutes(9)),
     };
     const ack = await e.outages.acknowledgeOutage(key, ackMessage);
     expect(ack).toEqual({
-      engagedAt: iso(detected + minutes(27)),
+      engagedAt: ack.receivedAt,
       engagedBy: 'specialist.sydney',
       met: false,
-      engagementMinutes: 27,
+      engagementMinutes: expect.closeTo(27, 1),
+      receivedAt: expect.any(String),
+      claimedAt: iso(detected + minutes(9)),
+      agent: null,
       alreadyEngaged: false,
+    });
+    engagedAt = ack.engagedAt;
+    expect(Date.parse(ack.receivedAt!) - (detected + minutes(27))).toBeGreaterThanOrEqual(0);
+    expect(Date.parse(ack.receivedAt!) - (detected + minutes(27))).toBeLessThan(minutes(1));
+    expect(await e.outages.outageStatus(key)).toMatchObject({
+      engagement: 'breached',
+      met: false,
+      engagedAt: ack.receivedAt,
+      ackReceivedAt: ack.receivedAt,
+      ackClaimedAt: iso(detected + minutes(9)),
     });
     // The same request again gets the same answer; a second responder does not replace the first.
     expect(await e.outages.acknowledgeOutage(key, ackMessage)).toEqual(ack);
@@ -241,11 +259,12 @@ describe('an outage acknowledged late (C9 breached)', () => {
     expect(Date.parse(status.classificationHistory[3]!.at)).toBeGreaterThanOrEqual(detected + minutes(60));
   });
 
-  it('resolving writes the record once; a second resolve is a conflict; a later report starts nothing', async () => {
+  it('resolving writes the record once; a second resolve is a conflict; a late report starts nothing (issue 5)', async () => {
     const end = detected + minutes(55);
     expect(
       await e.outages.resolveOutage(key, { requestId: 'res-1', by: 'specialist.sydney', end: iso(end) }),
     ).toEqual({ outageId: key, end: iso(end), met: false });
+    // The resolution does not judge C9 again from the claimed time either: the record says breached.
     const records = await e.waitFor(async () => {
       const found = await ledger.outages({ from: iso(detected - minutes(1)), to: iso(end + minutes(1)) });
       return found.length ? found : undefined;
@@ -257,7 +276,7 @@ describe('an outage acknowledged late (C9 breached)', () => {
         end: iso(end),
         classification: 'external',
         regions: ['ca-central'],
-        engagedAt: iso(detected + minutes(27)),
+        engagedAt,
         engagedBy: 'specialist.sydney',
         engagementMet: false,
         classificationHistory: expect.any(Array),
@@ -272,17 +291,33 @@ describe('an outage acknowledged late (C9 breached)', () => {
       .resolveOutage(key, { requestId: 'res-2', by: 'eng.manager' })
       .catch((err: unknown) => err);
     expect(second).toBeInstanceOf(ConflictError);
+    // Issue 5: a report that started before the end is a late delivery of this outage: nothing new.
     const late = await e.outages.reportOutage({
       key,
       summary: 'API answers 503',
       regions: ['ca-central'],
       source: 'alertmanager',
+      startedAt: iso(detected + minutes(50)),
     });
     expect(late).toMatchObject({
+      outageId: key,
       created: false,
       state: 'resolved',
+      end: iso(end),
       message: expect.stringMatching(/already resolved/),
     });
+    // Without startedAt a repeat cannot be told from a retry: refused, naming the field.
+    const unsure = await e.outages
+      .reportOutage({ key, summary: 'API answers 503', regions: ['ca-central'], source: 'cli' })
+      .catch((err: unknown) => err);
+    expect(unsure).toBeInstanceOf(InvalidInputError);
+    expect((unsure as InvalidInputError).issues).toEqual([
+      {
+        path: 'startedAt',
+        message: expect.stringMatching(/already resolved .*a new outage INC-LATE\.2 opens/),
+      },
+    ]);
+    await expect(e.outages.outageStatus(`${key}.2`)).rejects.toThrow(/no outage/);
     expect(await ledger.outages({ from: iso(detected), to: iso(end) })).toHaveLength(1);
     const final = await e.outages.outageStatus(key);
     expect(final).toMatchObject({
@@ -304,12 +339,22 @@ describe('an outage acknowledged in time (C9 met)', () => {
     await e.outages.reportOutage({ key, summary: 'Login fails', regions: ['eu-west'], source: 'cli' });
     await e.waitFor(() => triggered(`${wf}:outage-primary:oncall.toronto`).length, 'the primary page');
     await e.advanceTo(detected + minutes(3));
+    // Issue 5: the paging provider's own timestamp, 20 s before the engine received it, counts.
+    const stated = detected + minutes(3) - 20_000;
     const ack = await e.outages.acknowledgeOutage(key, {
       requestId: 'pd-event-1',
       responderId: 'oncall.toronto',
-      at: iso(detected + minutes(3)),
+      at: iso(stated),
     });
-    expect(ack).toMatchObject({ met: true, engagementMinutes: 3, engagedBy: 'oncall.toronto' });
+    expect(ack).toMatchObject({
+      met: true,
+      engagedAt: iso(stated),
+      claimedAt: iso(stated),
+      engagementMinutes: expect.closeTo(8 / 3, 6),
+      engagedBy: 'oncall.toronto',
+    });
+    expect(Date.parse(ack.receivedAt!) - stated).toBeGreaterThanOrEqual(20_000);
+    expect(Date.parse(ack.receivedAt!) - stated).toBeLessThanOrEqual(60_000);
     await e.waitFor(
       () => resolvedKeys().includes(`${wf}:outage-primary:oncall.toronto`),
       'the page resolved',
@@ -341,7 +386,7 @@ describe('an outage acknowledged in time (C9 met)', () => {
     expect(records.filter((r) => r.outageId === key)).toEqual([
       expect.objectContaining({
         engagementMet: true,
-        engagedAt: iso(detected + minutes(3)),
+        engagedAt: iso(detected + minutes(3) - 20_000),
         classification: 'unexpected',
       }),
     ]);

@@ -55,11 +55,15 @@ export const outageRoutes: Route[] = [
     id: 'reportOutage',
     method: 'POST',
     path: '/v1/outages',
-    summary: 'Report an outage (every report of the same key joins one outage)',
+    summary:
+      "Report an outage (every report of the same key joins one outage; one that started again after it was resolved opens the key's next one, `key.2`, …)",
     tag: 'outages',
     roles: ONCALL_WRITES,
     body: ReportOutage,
-    success: { 201: 'opened', 200: 'joined, or already resolved (nothing started)' },
+    success: {
+      201: 'opened (a repeat of a resolved key: repeatOf names it)',
+      200: 'joined, or a late report of a resolved outage (nothing started)',
+    },
     handler: async ({ body }, s) => createdOr200(await s.outages.reportOutage(body)),
   }),
   route({

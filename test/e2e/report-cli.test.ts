@@ -125,7 +125,7 @@ describe('sla report', () => {
     const acme = report.customers.find((c) => c.customerId === 'acme')!;
     expect(acme).toMatchObject({
       region: 'ca-central',
-      uptimePercent: '99.9327', // (T − 90 min − 30 min) / (T − 90 min)
+      uptimePercent: '99.9326', // (T − 90 min − 30 min) / (T − 90 min)
       downtimeMinutes: 30,
       excludedMinutes: 90,
       credit: { creditMinor: 25_000, currency: 'CAD', creditPercent: 25, entries: 1, adjustments: 0 },
@@ -141,7 +141,7 @@ describe('sla report', () => {
       },
     ]);
     const day6 = report.regions.find((g) => g.region === 'ca-central')!.daily[5]!;
-    expect(day6).toMatchObject({ date: '2026-10-06', downtimeMs: 30 * 60_000, uptimePercent: '97.9167' });
+    expect(day6).toMatchObject({ date: '2026-10-06', downtimeMs: 30 * 60_000, uptimePercent: '97.9166' });
   });
 
   it('--customer narrows the report to one customer and its region', () => {
@@ -169,7 +169,7 @@ describe('sla report', () => {
     expect(page).toContain('Acme &lt;Inc&gt;');
     expect(page).not.toContain('Acme <Inc>');
     expect(page.match(/<svg class="chart"/g)).toHaveLength(4); // overall, 2 regions, timeline
-    expect(page).toContain('<title>2026-10-06: 97.9167 % (down 30.0 min, excluded 0.0 min)</title>');
+    expect(page).toContain('<title>2026-10-06: 97.9166 % (down 30.0 min, excluded 0.0 min)</title>');
     expect(page).toContain('250.00 CAD');
     expect(page).toContain('1,000.00 EUR');
 

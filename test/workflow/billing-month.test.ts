@@ -155,8 +155,8 @@ describe('billing month workflow', () => {
   it('I9/I10: closes October 2026 with one credit entry per customer, at each tier, and notices by email', async () => {
     // October 2026 in Toronto is 744 h: 99.95 % allows 22.32 min of downtime, 99.9 % 44.64, 99 % 446.4.
     for (const record of [
-      outageRecord('o-central', '2026-10-06T14:00:00Z', 30, ['ca-central']), // 99.9328 % → 25 %
-      outageRecord('o-west', '2026-10-07T10:00:00Z', 60, ['eu-west']), // 99.8656 % → 50 %
+      outageRecord('o-central', '2026-10-06T14:00:00Z', 30, ['ca-central']), // 99.9327 % → 25 %
+      outageRecord('o-west', '2026-10-07T10:00:00Z', 60, ['eu-west']), // 99.8655 % → 50 %
       outageRecord('o-au', '2026-10-08T02:00:00Z', 480, ['au-east']), // 98.9247 % → 100 %
       // C3 / C4: recorded but not counted.
       outageRecord('o-external', '2026-10-09T02:00:00Z', 600, ['ca-central'], 'external'),
@@ -196,7 +196,7 @@ describe('billing month workflow', () => {
       'f-19 credit #1': 0,
     });
     const [d] = await ledger.creditEntries({ month: '2026-10', customerId: 'd-us' });
-    expect(d).toMatchObject({ downtimeMs: 10 * 60_000, uptimePercent: '99.9776', outageIds: ['o-boundary'] });
+    expect(d).toMatchObject({ downtimeMs: 10 * 60_000, uptimePercent: '99.9775', outageIds: ['o-boundary'] });
     const [c] = await ledger.creditEntries({ month: '2026-10', customerId: 'c-au' });
     expect(c).toMatchObject({ excludedMs: 120 * 60_000, maintenanceIds: ['m-au'], creditPercent: 100 });
     expect(await ledger.monthClose('2026-10')).toMatchObject({
@@ -212,7 +212,7 @@ describe('billing month workflow', () => {
     expect(notice).toHaveLength(1);
     expect(notice[0]!.to.sort()).toEqual(['x@b.example', 'y@b.example']);
     expect(notice[0]!.subject).toBe('Service credit for October 2026: 500.00 EUR');
-    expect(notice[0]!.text).toContain('Measured uptime: 99.8656 %');
+    expect(notice[0]!.text).toContain('Measured uptime: 99.8655 %');
     expect(smtp.received.map((m) => m.messageId).sort()).toEqual(
       ['a-central', 'b-west', 'c-au', 'e-central'].map((customerId) =>
         creditNoticeMessageId({ customerId, month: '2026-10', kind: 'credit', sequence: 1 }),
@@ -257,7 +257,7 @@ describe('billing month workflow', () => {
   });
 
   it('I10: outage data that arrives after the close gives adjustments of the difference, never edits', async () => {
-    // 20 more minutes in ca-central: 50 min → 99.8880 % → 50 %.
+    // 20 more minutes in ca-central: 50 min → 99.8879 % → 50 %.
     await ledger.recordOutage(outageRecord('o-late', '2026-10-15T14:00:00Z', 20, ['ca-central']));
     const progress = await runMonth('2026-10');
     expect(progress).toMatchObject({ written: 2, adjustments: 2, credited: 2, noticesSent: 2 });
@@ -278,7 +278,7 @@ describe('billing month workflow', () => {
     // From history alone: the new tier and credit, and the adjustment of the difference written.
     const customers = (await auditMonth('2026-10')).facts.customers as CustomerMonth[];
     expect(customers.find((c) => c.customerId === 'e-central')).toMatchObject({
-      uptimePercent: '99.8880',
+      uptimePercent: '99.8879',
       outageIds: ['o-central', 'o-late'],
       creditPercent: 50,
       creditMinor: 41_667,

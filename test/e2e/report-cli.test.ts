@@ -162,8 +162,19 @@ describe('sla report', () => {
     const html = join(dir, 'report.html');
     const r = sla(['report', '--month', '2026-10', '--html', html]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('2026-10 (America/Toronto) — closed 2026-11-04T04:00:01.000Z');
+    // I8: the text reads in the month's zone (the JSON above keeps the UTC instants).
+    expect(r.stdout).toContain('2026-10 (America/Toronto) — closed 2026-11-03 23:00:01 EST');
+    expect(r.stdout).toMatch(/^incident start \(America\/Toronto\)\s+end\s+down min\s+records$/m);
+    expect(r.stdout).toMatch(/^2026-10-06 10:00 EDT\s+2026-10-06 10:30 EDT\s+30\s+o-1$/m);
+    expect(r.stdout).toMatch(/^2026-10-19 22:00 EDT\s+2026-10-20 06:20 EDT\s+500\s+o-2$/m);
     const page = readFileSync(html, 'utf8');
+    // The page too: the month, the close and every incident in Toronto time, no UTC instant left.
+    expect(page).toContain('2026-10-01 00:00 EDT → 2026-11-01 00:00 EDT');
+    expect(page).toContain('closed 2026-11-03 23:00:01 EST by billing-month-2026-10');
+    expect(page).toContain('<th>start (America/Toronto)</th><th>end (America/Toronto)</th>');
+    expect(page).toContain('<tr><td>2026-10-19 22:00 EDT</td><td>2026-10-20 06:20 EDT</td>');
+    expect(page).toContain('<title>2026-10-06 10:00 EDT → 2026-10-06 10:30 EDT: 30 min down (o-1)</title>');
+    expect(page).not.toMatch(/\d{4}-\d\d-\d\dT\d\d:\d\d/);
     // Self-contained: no script, no external resource of any kind.
     expect(page).not.toMatch(/<script|<link|src=|url\(|https?:\/\//i);
     expect(page).toContain('Acme &lt;Inc&gt;');

@@ -112,7 +112,9 @@ describe('sla uptime', () => {
     expect(result.stdout).toContain('uptime       99.8764 %  (target 99.95 %: MISSED)');
     expect(result.stdout).toContain('downtime     55.0 min from 2 counted of 4 recorded outage(s)');
     expect(result.stdout).toMatch(/10-05 █+ 40\.0 min/);
-    expect(result.stdout).toMatch(/2026-10-05T14:00:00\.000Z\s+2026-10-05T14:40:00\.000Z\s+40\.0\s+A B/);
+    // I8: incidents in the month's zone (--json keeps the UTC instants).
+    expect(result.stdout).toMatch(/^start \(America\/Toronto\)\s+end\s+downtime min/m);
+    expect(result.stdout).toMatch(/^2026-10-05 10:00 EDT\s+2026-10-05 10:40 EDT\s+40\.0\s+A B/m);
   });
 
   it('names a bad flag and exits 2 without opening the ledger', () => {

@@ -217,6 +217,8 @@ describe('README walk-through', () => {
         expect(r.stdout).toMatch(/^acme\s+ca-central\s+99\.8991\s+45\s+1\s+500\.00 CAD$/m);
         expect(r.stdout).toMatch(/^initech\s+ca-central\s+99\.8991\s+45\s+1\s+250\.00 CAD$/m);
         expect(r.stdout).toMatch(/^northwind\s+eu-west\s+100\.0000\s+0\s+0\s+0\.00 GBP$/m);
+        // I8: the incident in Toronto time, as the README shows it.
+        expect(r.stdout).toMatch(/^2026-10-14 09:20 EDT\s+2026-10-14 10:05 EDT\s+45\s+INC-7$/m);
       },
       'report-html': (r) => {
         ok(r);

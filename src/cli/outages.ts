@@ -9,15 +9,24 @@ import type { Sla } from '../sla-client';
 import { OUTAGE_CLASSIFICATIONS } from '../model/outage';
 import type { OutageStatus } from '../workflows/outage';
 import { parseOptions, printJson, printTable } from './io';
-import { requestIdOf, withSla } from './sla';
+import { inFlags, requestIdOf, withSla } from './sla';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 const requestId = () => requestIdOf(undefined);
 const Json = z.object({ json: z.boolean().optional() });
 
+/**
+ * The client's schemas name fields (`regions[0]`, `responderId`); the user typed flags, so a
+ * refusal names those (`--region`, `--responder`), as `sla maintenance` does, and the outage key
+ * given as the argument `<key>`. The client checks its input before it connects: bad input exits
+ * 2 and starts nothing.
+ */
+const FLAGS: Record<string, string> = { regions: 'region', responderId: 'responder', classification: 'as' };
+const KEY_ARGUMENT: Record<string, string> = { ...FLAGS, key: '<key>' };
+
 /** Runs an action on the facade's outages; typed errors become exit codes in main.ts. */
-const withClient = <T>(action: (outages: Sla['outages']) => Promise<T>) =>
-  withSla((sla) => action(sla.outages));
+const withClient = <T>(flags: Record<string, string>, action: (outages: Sla['outages']) => Promise<T>) =>
+  inFlags(flags, () => withSla((sla) => action(sla.outages)));
 
 const verdict = (met: boolean | null) => (met === null ? 'pending' : met ? 'met' : 'breached');
 
@@ -74,7 +83,7 @@ export function outageCommand(): Command {
         }),
         raw,
       );
-      await withClient(async (outages) => {
+      await withClient(FLAGS, async (outages) => {
         const answer = await outages.report({
           key: o.key,
           summary: o.summary,
@@ -106,7 +115,7 @@ export function outageCommand(): Command {
         Json.extend({ responder: z.string(), at: z.string().optional(), requestId: z.string().optional() }),
         raw,
       );
-      await withClient(async (outages) => {
+      await withClient(KEY_ARGUMENT, async (outages) => {
         const answer = await outages.acknowledge(key, {
           requestId: o.requestId ?? requestId(),
           responderId: o.responder,
@@ -154,7 +163,7 @@ export function outageCommand(): Command {
         }),
         raw,
       );
-      await withClient(async (outages) => {
+      await withClient(KEY_ARGUMENT, async (outages) => {
         const answer = await outages.classify(key, {
           requestId: o.requestId ?? requestId(),
           classification: o.as,
@@ -192,7 +201,7 @@ export function outageCommand(): Command {
         }),
         raw,
       );
-      await withClient(async (outages) => {
+      await withClient(KEY_ARGUMENT, async (outages) => {
         const answer = await outages.resolve(key, {
           requestId: o.requestId ?? requestId(),
           by: o.by,
@@ -212,7 +221,7 @@ export function outageCommand(): Command {
     .addHelpText('after', '\nExample:\n  sla outage status INC-42 --json')
     .action(async (key: string, raw: unknown) => {
       const o = parseOptions(Json, raw);
-      await withClient(async (outages) => {
+      await withClient(KEY_ARGUMENT, async (outages) => {
         const status = await outages.status(key);
         if (o.json) return printJson(status);
         printStatus(status);
@@ -231,7 +240,7 @@ export function outageCommand(): Command {
         Json.extend({ open: z.boolean().optional(), limit: z.coerce.number().int().min(1).max(1000) }),
         raw,
       );
-      await withClient(async (outages) => {
+      await withClient(FLAGS, async (outages) => {
         const items = await outages.list({ open: o.open ?? false, limit: o.limit });
         if (o.json) return printJson(items);
         printTable(

@@ -10,6 +10,7 @@ import { Month } from '../model/month';
 import type { MonthReport } from '../report/build';
 import { renderReportHtml } from '../report/html';
 import { formatMinor } from '../rules/credits';
+import { localTime } from '../report/local-time';
 import { parseOptions, printJson, printTable } from './io';
 import { withSla } from './sla';
 
@@ -52,7 +53,7 @@ function printText(r: MonthReport): void {
     formatMinor(m, c, { grouped: true }),
   );
   process.stdout.write(
-    `${r.month} (${r.zone}) — ${r.closed ? `closed ${r.closed.closedAt}` : 'not closed'}\n` +
+    `${r.month} (${r.zone}) — ${r.closed ? `closed ${localTime(r.closed.closedAt, r.zone)}` : 'not closed'}\n` +
       `  uptime (all regions)  ${o.uptimePercent} %, ${o.downtimeMinutes} min down, ${o.excludedMinutes} min excluded, ${o.incidents.length} incident(s)\n` +
       `  credits               ${o.creditedCustomers} customer(s)${credits.length ? `: ${credits.join(', ')}` : ''}\n` +
       `  L1 mean first response ${o.support.l1.meanFirstResponseCoverageMinutes ?? '—'} coverage min; ` +
@@ -67,6 +68,19 @@ function printText(r: MonthReport): void {
       String(c.downtimeMinutes),
       String(c.incidents.length),
       c.credit ? formatMinor(c.credit.creditMinor, c.credit.currency, { grouped: true }) : 'not closed',
+    ]),
+  );
+  // The month's incidents in its own zone (I8); --json keeps the UTC instants.
+  const incidents = r.customers.length === 1 ? r.customers[0]!.incidents : o.incidents;
+  if (!incidents.length) return;
+  process.stdout.write('\n');
+  printTable(
+    [`incident start (${r.zone})`, 'end', 'down min', 'records'],
+    incidents.map((i) => [
+      localTime(i.start, r.zone),
+      localTime(i.end, r.zone),
+      String(i.downtimeMinutes),
+      [...i.outageIds, ...i.maintenanceIds].join(' '),
     ]),
   );
 }

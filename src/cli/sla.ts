@@ -42,7 +42,11 @@ export async function inFlags<T>(flags: Record<string, string>, fn: () => Promis
             (field && (flags[field] ?? field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)));
           // `<ticket-id>` names a positional argument, anything else a flag.
           const name = flag ? (flag.startsWith('<') ? flag : `--${flag}`) : i.path;
-          return `${name}: ${i.message}`;
+          // A workflow's refusal arrives as "responderId: …" already: the field once, as its flag.
+          const message = i.message.startsWith(`${i.path}: `)
+            ? i.message.slice(i.path.length + 2)
+            : i.message;
+          return `${name}: ${message}`;
         })
         .join('\n'),
     );

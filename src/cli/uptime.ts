@@ -8,6 +8,7 @@ import { Command } from 'commander';
 import { z } from 'zod';
 import { Month } from '../model/month';
 import { loadPolicy } from '../policy/load';
+import { localTime } from '../report/local-time';
 import { ledgerUptime } from '../report/uptime';
 import type { DayUptime } from '../rules/uptime';
 import { parseOptions, printJson, printTable } from './io';
@@ -47,10 +48,11 @@ export function uptimeCommand(): Command {
       );
       if (month.incidents.length) {
         printTable(
-          ['start', 'end', 'downtime min', 'outages', 'maintenance'],
+          // In the month's zone (I8); --json keeps the UTC instants.
+          [`start (${month.timeZone})`, 'end', 'downtime min', 'outages', 'maintenance'],
           month.incidents.map((i) => [
-            i.start,
-            i.end,
+            localTime(i.start, month.timeZone),
+            localTime(i.end, month.timeZone),
             minutes(i.downtimeMs),
             i.outageIds.join(' '),
             i.maintenanceIds.join(' '),

@@ -82,7 +82,7 @@ export interface CreditEntry {
   kind: 'credit' | 'adjustment';
   sequence: number;
   currency: string;
-  /** Decimal string, exact (e.g. "99.9431"). */
+  /** Decimal string for display, truncated to 4 decimals (e.g. "99.9431"); the tier used the exact ratio. */
   uptimePercent: string;
   creditPercent: number;
   monthlyFeeMinor: number;

@@ -6,6 +6,7 @@
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { Level } from '../model/level';
+import { UPTIME_DECIMALS } from '../rules/uptime';
 
 export const WEEKDAYS = [
   'monday',
@@ -39,6 +40,15 @@ const TimeZone = z.string().refine((zone) => IANAZone.isValidZone(zone), 'expect
 export const DecimalPercent = z
   .string()
   .regex(/^(100(\.0+)?|\d{1,2}(\.\d+)?)$/, 'expected a decimal percentage string between "0" and "100"');
+
+/**
+ * A threshold the displayed uptime is read against: no finer than its UPTIME_DECIMALS, so that
+ * the truncated display never shows an uptime on the wrong side of it (formatPercent).
+ */
+const DisplayedThreshold = DecimalPercent.refine(
+  (s) => !new RegExp(`\\.\\d{${UPTIME_DECIMALS}}\\d*[1-9]`).test(s),
+  `at most ${UPTIME_DECIMALS} decimals (the uptime shown is truncated to ${UPTIME_DECIMALS})`,
+);
 
 /** A point relative to a holiday date D, in the coverage time zone: D + dayOffset at time (I3). */
 const HolidayOffset = z.object({
@@ -213,10 +223,10 @@ export const Policy = z.object({
     }),
   uptime: z.object({
     /** C1 */
-    targetPercent: DecimalPercent,
+    targetPercent: DisplayedThreshold,
     /** C2 / I10: the lowest matching threshold wins; uptime strictly below `below` earns the credit. */
     creditTiers: z
-      .array(z.object({ below: DecimalPercent, creditPercent: z.number().int().min(0).max(100) }))
+      .array(z.object({ below: DisplayedThreshold, creditPercent: z.number().int().min(0).max(100) }))
       .min(1),
   }),
   /** C14 / I8 / I14 */

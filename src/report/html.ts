@@ -7,6 +7,7 @@
 import { formatMinor } from '../rules/credits';
 import type { DayUptime } from '../rules/uptime';
 import type { CustomerReport, MonthReport, ReportIncident, SupportFigures } from './build';
+import { localTime } from './local-time';
 
 const esc = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -75,7 +76,7 @@ export function dailyChart(days: DayUptime[], title: string): string {
 /** One row per region (or one for a customer): the month as a line, each incident a block on it. */
 export function timelineChart(
   rows: { label: string; incidents: ReportIncident[] }[],
-  month: { start: string; end: string; days: DayUptime[] },
+  month: { start: string; end: string; zone: string; days: DayUptime[] },
 ): string {
   const ROW = 30;
   const H = PAD.top + rows.length * ROW + PAD.bottom;
@@ -105,7 +106,7 @@ export function timelineChart(
           const x1 = clampX(inc.start);
           const width = Math.max(clampX(inc.end) - x1, 3);
           const what = [...inc.outageIds, ...inc.maintenanceIds].join(', ');
-          const label = `${inc.start} → ${inc.end}: ${inc.downtimeMinutes} min down (${what})`;
+          const label = `${localTime(inc.start, month.zone)} → ${localTime(inc.end, month.zone)}: ${inc.downtimeMinutes} min down (${what})`;
           return `<rect class="incident" x="${x1.toFixed(1)}" y="${cy - 9}" width="${width.toFixed(1)}" height="18" rx="2"><title>${esc(label)}</title></rect>`;
         })
         .join('');
@@ -168,7 +169,8 @@ export function renderReportHtml(r: MonthReport): string {
   const credits = Object.entries(o.creditMinorByCurrency)
     .map(([c, m]) => money(m, c))
     .join('<br>');
-  const monthDays = { start: r.start, end: r.end, days: o.daily };
+  const monthDays = { start: r.start, end: r.end, zone: r.zone, days: o.daily };
+  const local = (iso: string) => esc(localTime(iso, r.zone));
   const single = r.customers.length === 1 ? r.customers[0]! : undefined;
   const regionSections = r.regions
     .map(
@@ -188,7 +190,7 @@ export function renderReportHtml(r: MonthReport): string {
   const incidents = (single ? single.incidents : o.incidents)
     .map(
       (i) =>
-        `<tr><td>${esc(i.start)}</td><td>${esc(i.end)}</td><td class="num">${i.downtimeMinutes}</td>` +
+        `<tr><td>${local(i.start)}</td><td>${local(i.end)}</td><td class="num">${i.downtimeMinutes}</td>` +
         `<td>${esc([...i.outageIds, ...i.maintenanceIds].join(', '))}</td></tr>`,
     )
     .join('');
@@ -197,8 +199,8 @@ export function renderReportHtml(r: MonthReport): string {
 <title>SLA report ${esc(r.month)}${single ? ` — ${esc(single.customerId)}` : ''}</title><style>${CSS}</style></head>
 <body><main>
 <h1>SLA report — ${esc(r.month)}${single ? ` — ${esc(single.name)}` : ''}</h1>
-<div class="muted">Calendar month in ${esc(r.zone)} (I8): ${esc(r.start)} → ${esc(r.end)} · policy ${esc(r.policyVersion)} · ${
-    r.closed ? `closed ${esc(r.closed.closedAt)} by ${esc(r.closed.workflowId)}` : 'not closed yet'
+<div class="muted">Calendar month in ${esc(r.zone)} (I8): ${local(r.start)} → ${local(r.end)} · policy ${esc(r.policyVersion)} · ${
+    r.closed ? `closed ${local(r.closed.closedAt)} by ${esc(r.closed.workflowId)}` : 'not closed yet'
   }</div>
 <div class="cards">
 <div class="card">Uptime${single ? '' : ' (all regions)'}<b>${single ? single.uptimePercent : o.uptimePercent} %</b></div>
@@ -211,7 +213,7 @@ export function renderReportHtml(r: MonthReport): string {
 ${single ? '' : dailyChart(o.daily, 'uptime per day, all regions')}</section>
 ${regionSections}
 <section><h2>Incident timeline</h2>${timelineChart(timelineRows, monthDays)}
-<table><thead><tr><th>start (UTC)</th><th>end (UTC)</th><th class="num">down (min)</th><th>records</th></tr></thead><tbody>${
+<table><thead><tr><th>start (${esc(r.zone)})</th><th>end (${esc(r.zone)})</th><th class="num">down (min)</th><th>records</th></tr></thead><tbody>${
     incidents || '<tr><td colspan="4" class="muted">no incident</td></tr>'
   }</tbody></table></section>
 <section><h2>Support (C6–C8)</h2><table>${supportRows(single ? single.support : o.support)}</table></section>

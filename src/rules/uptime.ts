@@ -18,7 +18,11 @@ import type { OutageClassification } from '../ledger/types';
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 
-/** Decimals of `uptimePercent` strings (display only: tiers use the exact ratio). */
+/**
+ * Decimals of `uptimePercent` strings (display only: tiers use the exact ratio, I10). The policy
+ * refuses a tier threshold or target finer than this, which keeps a truncated display on the
+ * same side of every threshold as the exact ratio.
+ */
 export const UPTIME_DECIMALS = 4;
 
 /** An exact non-negative ratio; a percentage is 100 × numerator / denominator. */
@@ -86,7 +90,7 @@ export interface MonthUptime {
   downtimeMs: number;
   /** (T − E − D) / (T − E), unreduced, in milliseconds. */
   uptime: Ratio;
-  /** 100 × uptime, rounded half-up to UPTIME_DECIMALS for display. */
+  /** 100 × uptime, truncated to UPTIME_DECIMALS for display (formatPercent). */
   uptimePercent: string;
   /** Outages that contributed downtime this month (an id, else "outages[i]"), in input order. */
   countedOutageIds: string[];
@@ -187,10 +191,16 @@ function uptimeRatio(totalMs: number, excludedMs: number, downtimeMs: number): R
   return { numerator: BigInt(totalMs - excludedMs - downtimeMs), denominator };
 }
 
-/** 100 × ratio as a decimal string, rounded half-up (the ratio is never negative). */
+/**
+ * 100 × ratio as a decimal string, truncated (toward zero; the ratio is never negative). Not
+ * rounded: half-up showed 99.94995 % as "99.9500" beside its 25 % credit, and any downtime at
+ * all as "100.0000". Truncated, the display of an uptime below a threshold of at most `decimals`
+ * decimals is below it too, and one at or above it shows at or above it: "99.9500" always means
+ * no credit, and "100.0000" no downtime.
+ */
 export function formatPercent(ratio: Ratio, decimals = UPTIME_DECIMALS): string {
   const scale = 10n ** BigInt(decimals);
-  const scaled = (200n * scale * ratio.numerator + ratio.denominator) / (2n * ratio.denominator);
+  const scaled = (100n * scale * ratio.numerator) / ratio.denominator;
   if (decimals === 0) return scaled.toString();
   return `${scaled / scale}.${(scaled % scale).toString().padStart(decimals, '0')}`;
 }

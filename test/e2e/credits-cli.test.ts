@@ -38,13 +38,13 @@ describe('sla credits compute', () => {
     const { code, stdout, stderr } = compute(march, '--json');
     expect(stderr).toBe('');
     expect(code).toBe(0);
-    // (2,674,800,000 − 7,200,000 − 5,400,000) / 2,667,600,000 = 99.79757… % → 50 % of 104,166.67.
+    // (2,674,800,000 − 7,200,000 − 5,400,000) / 2,667,600,000 = 99.79757… % (shown truncated, 99.7975) → 50 % of 104,166.67.
     expect(JSON.parse(stdout)).toStrictEqual({
       month: '2026-03',
       totalMs: 2_674_800_000,
       excludedMs: 7_200_000,
       downtimeMs: 5_400_000,
-      uptimePercent: '99.7976',
+      uptimePercent: '99.7975',
       creditPercent: 50,
       monthlyFeeMinor: 104_167,
       creditMinor: 52_083,
@@ -75,7 +75,7 @@ describe('sla credits compute', () => {
     expect(code).toBe(0);
     expect(stdout).toMatch(/^2026-03 in America\/Toronto \(policy [0-9a-f]{16}\)/);
     expect(stdout).toMatch(/month length \(T\)\s+743 h 00 min 00 s \(2674800000 ms\)/);
-    expect(stdout).toMatch(/uptime\s+99\.7976 %/);
+    expect(stdout).toMatch(/uptime\s+99\.7975 %/);
     expect(stdout).toMatch(/credit tier\s+50 % \(uptime below 99\.9 %\)/);
     expect(stdout).toMatch(/credit\s+52083 minor units/);
   });

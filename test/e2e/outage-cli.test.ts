@@ -44,17 +44,34 @@ describe('sla outage', () => {
     expect(again.stdout).toBe('joined the open outage CLI-1 (workflow outage-CLI-1, 2 report(s))\n');
   });
 
-  it('refuses bad input with exit code 2, naming the field', async () => {
+  it('refuses bad input with exit code 2, naming the flag', async () => {
     const noRegion = await sla('report', '--key', 'CLI-2', '--summary', 'x');
     expect(noRegion.code).toBe(2);
     const badRegion = await sla('report', '--key', 'CLI-2', '--summary', 'x', '--region', 'Not A Region');
     expect(badRegion.code).toBe(2);
-    expect(badRegion.stderr).toMatch(/regions\[0\]: expected a region id/);
+    expect(badRegion.stderr).toMatch(/^sla: --region: expected a region id/);
+    // A check made on the client, after the schema's, names the flag as well.
+    const future = await sla(
+      'report',
+      '--key',
+      'CLI-2',
+      '--summary',
+      'x',
+      '--region',
+      'ca-central',
+      '--started-at',
+      '2999-01-01T00:00:00Z',
+    );
+    expect(future).toMatchObject({ code: 2, stderr: 'sla: --started-at: must not be in the future\n' });
+    const badKey = await sla('ack', 'CLI 1', '--responder', 'specialist.ottawa');
+    expect(badKey.code).toBe(2);
+    expect(badKey.stderr).toMatch(/^sla: <key>: /);
     const badClass = await sla('classify', 'CLI-1', '--as', 'planned', '--by', 'x', '--reason', 'y');
     expect(badClass.code).toBe(2);
     const notL3 = await sla('ack', 'CLI-1', '--responder', 'agent.toronto');
     expect(notL3.code).toBe(2);
-    expect(notL3.stderr).toMatch(/responderId: agent\.toronto is not a Level 3 responder/);
+    // The workflow's refusal too names the flag the user typed.
+    expect(notL3.stderr).toMatch(/^sla: --responder: agent\.toronto is not a Level 3 responder/);
   });
 
   it('ack by a Level 3 responder engages the outage in time', async () => {

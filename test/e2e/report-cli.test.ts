@@ -131,7 +131,7 @@ describe('sla report', () => {
     const acme = report.customers.find((c) => c.customerId === 'acme')!;
     expect(acme).toMatchObject({
       region: 'ca-central',
-      uptimePercent: '99.9327', // (T − 90 min − 30 min) / (T − 90 min)
+      uptimePercent: '99.9326', // (T − 90 min − 30 min) / (T − 90 min)
       downtimeMinutes: 30,
       excludedMinutes: 90,
       credit: { creditMinor: 25_000, currency: 'CAD', creditPercent: 25, entries: 1, adjustments: 0 },
@@ -147,7 +147,7 @@ describe('sla report', () => {
       },
     ]);
     const day6 = report.regions.find((g) => g.region === 'ca-central')!.daily[5]!;
-    expect(day6).toMatchObject({ date: '2026-10-06', downtimeMs: 30 * 60_000, uptimePercent: '97.9167' });
+    expect(day6).toMatchObject({ date: '2026-10-06', downtimeMs: 30 * 60_000, uptimePercent: '97.9166' });
   });
 
   it('--customer narrows the report to one customer and its region', () => {
@@ -168,14 +168,25 @@ describe('sla report', () => {
     const html = join(dir, 'report.html');
     const r = sla(['report', '--month', '2026-10', '--html', html]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('2026-10 (America/Toronto) — closed 2026-11-04T04:00:01.000Z');
+    // I8: the text reads in the month's zone (the JSON above keeps the UTC instants).
+    expect(r.stdout).toContain('2026-10 (America/Toronto) — closed 2026-11-03 23:00:01 EST');
+    expect(r.stdout).toMatch(/^incident start \(America\/Toronto\)\s+end\s+down min\s+records$/m);
+    expect(r.stdout).toMatch(/^2026-10-06 10:00 EDT\s+2026-10-06 10:30 EDT\s+30\s+o-1$/m);
+    expect(r.stdout).toMatch(/^2026-10-19 22:00 EDT\s+2026-10-20 06:20 EDT\s+500\s+o-2$/m);
     const page = readFileSync(html, 'utf8');
+    // The page too: the month, the close and every incident in Toronto time, no UTC instant left.
+    expect(page).toContain('2026-10-01 00:00 EDT → 2026-11-01 00:00 EDT');
+    expect(page).toContain('closed 2026-11-03 23:00:01 EST by billing-month-2026-10');
+    expect(page).toContain('<th>start (America/Toronto)</th><th>end (America/Toronto)</th>');
+    expect(page).toContain('<tr><td>2026-10-19 22:00 EDT</td><td>2026-10-20 06:20 EDT</td>');
+    expect(page).toContain('<title>2026-10-06 10:00 EDT → 2026-10-06 10:30 EDT: 30 min down (o-1)</title>');
+    expect(page).not.toMatch(/\d{4}-\d\d-\d\dT\d\d:\d\d/);
     // Self-contained: no script, no external resource of any kind.
     expect(page).not.toMatch(/<script|<link|src=|url\(|https?:\/\//i);
     expect(page).toContain('Acme &lt;Inc&gt;');
     expect(page).not.toContain('Acme <Inc>');
     expect(page.match(/<svg class="chart"/g)).toHaveLength(4); // overall, 2 regions, timeline
-    expect(page).toContain('<title>2026-10-06: 97.9167 % (down 30.0 min, excluded 0.0 min)</title>');
+    expect(page).toContain('<title>2026-10-06: 97.9166 % (down 30.0 min, excluded 0.0 min)</title>');
     expect(page).toContain('250.00 CAD');
     expect(page).toContain('1,000.00 EUR');
 

@@ -93,7 +93,7 @@ describe('sla uptime', () => {
       metTarget: false,
     });
     // (44,640 − 120 − 55) / (44,640 − 120) = 99.87646…
-    expect(answer.uptimePercent).toBe('99.8765');
+    expect(answer.uptimePercent).toBe('99.8764');
     expect(answer.days).toHaveLength(31);
     expect(answer.days.find((d) => d.date === '2026-10-05')!.downtimeMs).toBe(40 * 60_000);
     expect(answer.days.find((d) => d.date === '2026-10-10')!.downtimeMs).toBe(15 * 60_000);
@@ -109,10 +109,12 @@ describe('sla uptime', () => {
   it('prints a readable summary, the incidents and a per-day chart', () => {
     const result = sla(['uptime', '--month', '2026-10', '--region', 'ca-central'], env());
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('uptime       99.8765 %  (target 99.95 %: MISSED)');
+    expect(result.stdout).toContain('uptime       99.8764 %  (target 99.95 %: MISSED)');
     expect(result.stdout).toContain('downtime     55.0 min from 2 counted of 4 recorded outage(s)');
     expect(result.stdout).toMatch(/10-05 █+ 40\.0 min/);
-    expect(result.stdout).toMatch(/2026-10-05T14:00:00\.000Z\s+2026-10-05T14:40:00\.000Z\s+40\.0\s+A B/);
+    // I8: incidents in the month's zone (--json keeps the UTC instants).
+    expect(result.stdout).toMatch(/^start \(America\/Toronto\)\s+end\s+downtime min/m);
+    expect(result.stdout).toMatch(/^2026-10-05 10:00 EDT\s+2026-10-05 10:40 EDT\s+40\.0\s+A B/m);
   });
 
   it('names a bad flag and exits 2 without opening the ledger', () => {

@@ -202,7 +202,7 @@ describe('README walk-through', () => {
       },
       uptime: (r) => {
         ok(r);
-        expect(r.stdout).toMatch(/uptime\s+99\.8992 %\s+\(target 99\.95 %: MISSED\)/);
+        expect(r.stdout).toMatch(/uptime\s+99\.8991 %\s+\(target 99\.95 %: MISSED\)/);
         expect(r.stdout).toContain('45.0 min from 1 counted of 1 recorded outage(s)');
       },
       'close-month': (r) => {
@@ -214,10 +214,12 @@ describe('README walk-through', () => {
       },
       report: (r) => {
         ok(r);
-        expect(r.stdout).toMatch(/uptime \(all regions\)\s+99\.8992 %, 45 min down/);
-        expect(r.stdout).toMatch(/^acme\s+ca-central\s+99\.8992\s+45\s+1\s+500\.00 CAD$/m);
-        expect(r.stdout).toMatch(/^initech\s+ca-central\s+99\.8992\s+45\s+1\s+250\.00 CAD$/m);
+        expect(r.stdout).toMatch(/uptime \(all regions\)\s+99\.8991 %, 45 min down/);
+        expect(r.stdout).toMatch(/^acme\s+ca-central\s+99\.8991\s+45\s+1\s+500\.00 CAD$/m);
+        expect(r.stdout).toMatch(/^initech\s+ca-central\s+99\.8991\s+45\s+1\s+250\.00 CAD$/m);
         expect(r.stdout).toMatch(/^northwind\s+eu-west\s+100\.0000\s+0\s+0\s+0\.00 GBP$/m);
+        // I8: the incident in Toronto time, as the README shows it.
+        expect(r.stdout).toMatch(/^2026-10-14 09:20 EDT\s+2026-10-14 10:05 EDT\s+45\s+INC-7$/m);
       },
       'report-html': (r) => {
         ok(r);
@@ -230,7 +232,7 @@ describe('README walk-through', () => {
         ok(r);
         expect(parseJson(r)).toMatchObject({
           month: '2026-10',
-          uptime: '99.8992',
+          uptime: '99.8991',
           credits: { CAD: 75000 },
         });
         // What the step's prose says: agents do not read money.

@@ -3,6 +3,8 @@
 import type { Command } from 'commander';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { program, run } from '../../src/cli/main';
+import { inFlags } from '../../src/cli/sla';
+import { InvalidInputError } from '../../src/errors';
 
 /** The long-running processes print their logs, not a result: --json has nothing to shape. */
 const PROCESSES = new Set(['sla up', 'sla worker', 'sla api']);
@@ -64,5 +66,61 @@ describe('sla: global connection flags', () => {
     expect(String(stderr.mock.calls.at(-1)?.[0])).toBe('sla: --address: expected host:port, got "nope"\n');
     expect(await run(['node', 'sla', 'ticket', 'list', '--namespace', ' '])).toBe(2);
     expect(String(stderr.mock.calls.at(-1)?.[0])).toBe('sla: --namespace: must not be empty\n');
+  });
+
+  it("a workflow's refusal, which names its field in the message, names it once, as the flag", async () => {
+    const refusal = new InvalidInputError([
+      { path: 'responderId', message: 'responderId: agent.toronto is not a Level 3 responder' },
+    ]);
+    await expect(inFlags({ responderId: 'responder' }, () => Promise.reject(refusal))).rejects.toThrow(
+      /^--responder: agent\.toronto is not a Level 3 responder$/,
+    );
+  });
+
+  it('sla outage names the flag or argument of a bad input (not the schema path), before connecting', async () => {
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    // Port 1 answers nobody: a command that tried to connect would exit 4, not 2.
+    const outage = async (...args: string[]) => {
+      const code = await run(['node', 'sla', '--address', '127.0.0.1:1', 'outage', ...args]);
+      return { code, stderr: String(stderr.mock.calls.at(-1)?.[0]) };
+    };
+    const report = ['report', '--key', 'INC-1', '--summary', 'API 503'];
+    expect(await outage(...report, '--region', 'ca-central', '--region', 'Not A Region')).toEqual({
+      code: 2,
+      stderr: expect.stringMatching(/^sla: --region: expected a region id/),
+    });
+    expect(await outage(...report, '--region', 'ca-central', '--started-at', 'yesterday')).toEqual({
+      code: 2,
+      stderr: expect.stringMatching(/^sla: --started-at: /),
+    });
+    expect(await outage('ack', 'INC 1', '--responder', 'specialist.ottawa')).toEqual({
+      code: 2,
+      stderr: expect.stringMatching(/^sla: <key>: /),
+    });
+    expect(await outage('ack', 'INC-1', '--responder', '')).toEqual({
+      code: 2,
+      stderr: expect.stringMatching(/^sla: --responder: /),
+    });
+    expect(
+      await outage(
+        'classify',
+        'INC-1',
+        '--as',
+        'partial',
+        '--region',
+        'EU West',
+        '--by',
+        'eng',
+        '--reason',
+        'r',
+      ),
+    ).toEqual({ code: 2, stderr: expect.stringMatching(/^sla: --region: expected a region id/) });
+    expect(await outage('resolve', 'INC-1', '--by', 'eng', '--end', 'soon')).toEqual({
+      code: 2,
+      stderr: expect.stringMatching(/^sla: --end: /),
+    });
+    expect(stderr.mock.calls.map((c) => String(c[0])).join('')).not.toMatch(
+      /regions\[|responderId|startedAt|key:/,
+    );
   });
 });

@@ -1,5 +1,6 @@
 // Service credits (C2, I10): tiers by exact comparison at every boundary, fees rounded half-up.
 import fc from 'fast-check';
+import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { loadPolicy } from '../../src/policy';
 import {
@@ -33,15 +34,24 @@ function uptimeWithDowntime(month: string, downtimeMs: number): Ratio {
 }
 
 describe('credit tiers at every boundary (I10: exact rational comparison)', () => {
-  // Downtime that puts uptime exactly on a threshold: T × (100 − threshold) / 100.
+  // Downtime that puts uptime exactly on a threshold: T × (100 − threshold) / 100, where T is the
+  // month's real length in America/Toronto (I8): March loses the DST hour, November gains it (721 h,
+  // not 720), February 2028 is a leap month. Checked against luxon's month arithmetic.
+  const HOUR = 3_600_000;
   const months = [
-    { month: '2026-04', days: 30, at9995: 1_296_000, at999: 2_592_000, at99: 25_920_000 },
-    { month: '2026-01', days: 31, at9995: 1_339_200, at999: 2_678_400, at99: 26_784_000 },
+    { month: '2026-04', hours: 720, at9995: 1_296_000, at999: 2_592_000, at99: 25_920_000 },
+    { month: '2026-01', hours: 744, at9995: 1_339_200, at999: 2_678_400, at99: 26_784_000 },
+    { month: '2026-02', hours: 672, at9995: 1_209_600, at999: 2_419_200, at99: 24_192_000 },
+    { month: '2026-03', hours: 743, at9995: 1_337_400, at999: 2_674_800, at99: 26_748_000 },
+    { month: '2026-11', hours: 721, at9995: 1_297_800, at999: 2_595_600, at99: 25_956_000 },
+    { month: '2028-02', hours: 696, at9995: 1_252_800, at999: 2_505_600, at99: 25_056_000 },
   ];
 
-  it.each(months)('the boundary downtimes of $month ($days days) are exact', (m) => {
+  it.each(months)('the boundary downtimes of $month ($hours real hours, I8) are exact', (m) => {
     const { start, end } = accountingMonth(m.month, ZONE);
-    expect(end - start).toBe(m.days * DAY);
+    expect(end - start).toBe(m.hours * HOUR);
+    const first = DateTime.fromISO(`${m.month}-01T00:00`, { zone: ZONE });
+    expect(end - start).toBe(first.plus({ months: 1 }).toMillis() - first.toMillis());
     expect(m.at9995 * 10_000).toBe((end - start) * 5);
     expect(m.at999 * 1000).toBe(end - start);
     expect(m.at99 * 100).toBe(end - start);
@@ -59,7 +69,7 @@ describe('credit tiers at every boundary (I10: exact rational comparison)', () =
       ['1 ms over 99 %', m.at99 - 1, 50],
       ['exactly 99 %', m.at99, 50],
       ['1 ms under 99 %', m.at99 + 1, 100],
-      ['the whole month down', m.days * DAY, 100],
+      ['the whole month down', m.hours * HOUR, 100],
     ])('%s (%i ms down) → %i %%', (_label, downtimeMs, percent) => {
       const uptime = uptimeWithDowntime(m.month, downtimeMs);
       expect(computeCredit(uptime, 1_200_000, TIERS).creditPercent).toBe(percent);

@@ -57,6 +57,20 @@ describe('policy validation', () => {
     );
   });
 
+  it('refuses a tier threshold or target finer than the displayed uptime (4 decimals, truncated; I10)', () => {
+    const fine = clone();
+    fine.uptime.creditTiers[0]!.below = '99.95001';
+    fine.uptime.targetPercent = '99.949999';
+    expect(issuesOf(() => parsePolicy(fine, 'test'))).toEqual([
+      'uptime.targetPercent: at most 4 decimals (the uptime shown is truncated to 4)',
+      'uptime.creditTiers[0].below: at most 4 decimals (the uptime shown is truncated to 4)',
+    ]);
+    // Trailing zeros are not finer.
+    const zeros = clone();
+    zeros.uptime.creditTiers[0]!.below = '99.950000';
+    expect(parsePolicy(zeros, 'test').policy.uptime.creditTiers[0]!.below).toBe('99.950000');
+  });
+
   it('rejects duplicate rule and step ids, and a session warning after the limit', () => {
     const bad = clone();
     bad.classification.rules[1]!.id = bad.classification.rules[0]!.id;

@@ -11,6 +11,8 @@ import {
   type OutageInput,
   type UptimeInput,
 } from '../../src/rules/uptime';
+import { computeCredit, creditTier, parseDecimal } from '../../src/rules/credits';
+import { loadPolicy } from '../../src/policy';
 import { bitmapUptime } from '../helpers/uptime-bitmap';
 
 const ZONE = 'America/Toronto';
@@ -146,17 +148,65 @@ describe('downtime from outages (I9, C3, C4)', () => {
     expect(r.qualifyingMaintenanceIds).toEqual(['maintenance[0]']);
   });
 
-  it('rounds the displayed percentage half-up, while the ratio stays exact', () => {
-    // April: T = 2,592,000,000 ms; 3,888 ms down is 99.99985 % exactly.
+  it('truncates the displayed percentage (never rounds up across a tier), while the ratio stays exact', () => {
+    // April: T = 2,592,000,000 ms; 3,888 ms down is 99.99985 % exactly: half-up said 99.9999.
     const at = et('2026-04-10T10:00');
     const r = monthUptime(
       month('2026-04', { outages: [{ start: at, end: at + 3888, classification: 'unexpected' }] }),
     );
-    expect(r.uptimePercent).toBe('99.9999');
+    expect(r.uptimePercent).toBe('99.9998');
     expect(r.uptime).toEqual({ numerator: BigInt(30 * DAY - 3888), denominator: BigInt(30 * DAY) });
     expect(formatPercent({ numerator: 1n, denominator: 8n }, 2)).toBe('12.50');
-    expect(formatPercent({ numerator: 1n, denominator: 3n }, 0)).toBe('33');
+    expect(formatPercent({ numerator: 2n, denominator: 3n }, 0)).toBe('66');
     expect(formatPercent({ numerator: 0n, denominator: 3n })).toBe('0.0000');
+    expect(formatPercent({ numerator: 1n, denominator: 1n })).toBe('100.0000');
+  });
+
+  describe('the displayed uptime is on the same side of each tier threshold as the credit (I10)', () => {
+    const { policy } = loadPolicy({});
+    const tiers = policy.uptime.creditTiers;
+    // April 2026: T = 2,592,000,000 ms; exactly 99.95 % allows 1,296,000 ms down.
+    const april = (downtimeMs: number) => {
+      const start = et('2026-04-01T00:00');
+      return monthUptime(
+        month('2026-04', { outages: [{ start, end: start + downtimeMs, classification: 'unexpected' }] }),
+      );
+    };
+
+    it.each([
+      // 99.949999961… %: half-up showed "99.9500" beside a 25 % credit.
+      [1_296_001, '99.9499', 25],
+      [1_296_000, '99.9500', 0],
+      [1_295_999, '99.9500', 0],
+      [2_592_001, '99.8999', 50],
+      [2_592_000, '99.9000', 25],
+      [25_920_001, '98.9999', 100],
+      [25_920_000, '99.0000', 50],
+      // One millisecond down no longer shows as a perfect month.
+      [1, '99.9999', 0],
+    ])('%i ms down in April shows %s % and earns %i %%', (downtimeMs, shown, credit) => {
+      const r = april(downtimeMs);
+      expect(r.uptimePercent).toBe(shown);
+      expect(computeCredit(r.uptime, 1_200_000, tiers).creditPercent).toBe(credit);
+    });
+
+    it('holds for any uptime: a display at or above a threshold means the exact uptime is too', () => {
+      fc.assert(
+        fc.property(
+          fc.bigInt({ min: 0n, max: 10n ** 12n }),
+          fc.bigInt({ min: 1n, max: 10n ** 12n }),
+          (a, b) => {
+            const ratio = a <= b ? { numerator: a, denominator: b } : { numerator: b, denominator: a };
+            const shown = parseDecimal(formatPercent(ratio));
+            for (const tier of tiers) {
+              const below = parseDecimal(tier.below);
+              const shownBelow = shown.numerator * below.denominator < below.numerator * shown.denominator;
+              expect(shownBelow).toBe(creditTier(ratio, [tier]) !== null);
+            }
+          },
+        ),
+      );
+    });
   });
 
   it('refuses an interval that ends before it starts, naming the field', () => {
@@ -367,7 +417,7 @@ describe('uptime per day', () => {
       totalMs: 23 * HOUR,
       downtimeMs: HOUR,
       excludedMs: 0,
-      uptimePercent: '95.6522',
+      uptimePercent: '95.6521',
     });
     expect(days[6]).toMatchObject({ date: '2026-03-07', downtimeMs: HOUR, uptimePercent: '95.8333' });
     expect(days[19]).toMatchObject({ date: '2026-03-20', excludedMs: 30 * MINUTE, downtimeMs: 0 });

@@ -43,6 +43,7 @@ import {
 } from './model/ticket';
 import { loadPolicy, type LoadedPolicy } from './policy/load';
 import { buildMonthReport, type MonthReport } from './report/build';
+import { manualClose } from './rules/month-close';
 import { accountingMonth } from './rules/uptime';
 import {
   billingMonthWorkflowId,
@@ -63,7 +64,12 @@ export interface SlaOptions extends SlaClientOptions {
   policy?: LoadedPolicy;
 }
 
-const RunMonth = z.object({ month: Month, batchSize: z.number().int().min(1).max(5_000).optional() });
+const RunMonth = z.object({
+  month: Month,
+  batchSize: z.number().int().min(1).max(5_000).optional(),
+  /** Close now even inside the grace period (I14); the Schedule's close still runs after it. */
+  force: z.boolean().optional(),
+});
 const ReportQuery = z.object({ month: Month, customerId: Id.optional() });
 const TimelineQuery = z.object({
   workflowId: z.string().min(1).max(400),
@@ -275,13 +281,26 @@ export class Sla {
   readonly credits = {
     /**
      * Closes a month that has ended (or joins the close in progress; a month closed before is
-     * closed again, which writes only adjustments, I10). Answers the workflow id to follow.
+     * closed again, which writes only adjustments, I10). Inside the grace period it is refused
+     * unless `force` (I14: src/rules/month-close.ts). Answers the workflow id to follow.
      */
-    runMonth: async (input: { month: string; batchSize?: number }): Promise<{ workflowId: string }> => {
-      const { month, batchSize } = parse(RunMonth, input);
-      const zone = this.policy().policy.month.timeZone;
-      if (accountingMonth(month, zone).end > Date.now())
-        throw new InvalidInputError([{ path: 'month', message: `${month} has not ended yet in ${zone}` }]);
+    runMonth: async (input: {
+      month: string;
+      batchSize?: number;
+      force?: boolean;
+    }): Promise<{ workflowId: string }> => {
+      const { month, batchSize, force } = parse(RunMonth, input);
+      const { timeZone, closeGraceHours } = this.policy().policy.month;
+      const may = manualClose({
+        month,
+        zone: timeZone,
+        graceHours: closeGraceHours,
+        now: Date.now(),
+        force: force === true,
+        // The facade's caller is the CLI (the API route says `force: true`).
+        forceFlag: '--force',
+      });
+      if (!may.allowed) throw new InvalidInputError([{ path: 'month', message: may.message }]);
       const args: BillingMonthInput = { month, ...(batchSize ? { batchSize } : {}) };
       const client = await this.client();
       try {

@@ -272,6 +272,8 @@ export function billingScheduleInterpreter(): Interpreter {
   let child:
     { workflowId: string; runId: string | null; started: boolean | null; cause?: string } | undefined;
   let final: BillingScheduleResult | undefined;
+  /** A start refused because a run of the month existed: a timer after it is the wait to retry. */
+  let refused = false;
   return {
     started(_args, ev) {
       const at = ev.searchAttributes?.TemporalScheduledStartTime;
@@ -291,6 +293,15 @@ export function billingScheduleInterpreter(): Interpreter {
     event(ev) {
       switch (ev.type) {
         case 'TimerStarted':
+          if (refused)
+            return [
+              {
+                at: ev.at,
+                eventId: ev.id,
+                kind: 'grace',
+                summary: `a close of the month is still running: the trigger starts its own after it, asking again at ${short(ev.timerFiresAt)}`,
+              },
+            ];
           return [
             {
               at: ev.at,
@@ -300,6 +311,7 @@ export function billingScheduleInterpreter(): Interpreter {
             },
           ];
         case 'TimerFired':
+          if (refused) return [{ at: ev.at, eventId: ev.id, kind: 'grace', summary: 'asking again' }];
           return [{ at: ev.at, eventId: ev.id, kind: 'grace', summary: 'grace period over' }];
         case 'StartChildWorkflowExecutionInitiated':
           child = { workflowId: ev.child?.workflowId ?? '', runId: null, started: null };
@@ -313,12 +325,15 @@ export function billingScheduleInterpreter(): Interpreter {
           ];
         case 'StartChildWorkflowExecutionFailed':
           if (child) Object.assign(child, { started: false, cause: ev.child?.cause });
+          refused = ev.child?.cause === 'workflow_already_exists';
           return [
             {
               at: ev.at,
               eventId: ev.id,
               kind: 'start-month',
-              summary: `${ev.child?.workflowId} not started: ${ev.child?.cause === 'workflow_already_exists' ? 'the month has already run (by hand or an earlier trigger) and did not fail; it is not closed twice' : (ev.child?.cause ?? 'refused')}`,
+              // Triggers recorded before the Schedule's close always ran (patch
+              // schedule-close-always-runs) stopped here; later ones wait for the running close.
+              summary: `${ev.child?.workflowId} not started: ${refused ? 'a run of the month exists (still running; or, for triggers before the Schedule always closed, already run and not failed)' : (ev.child?.cause ?? 'refused')}`,
             },
           ];
         case 'ChildWorkflowExecutionStarted':

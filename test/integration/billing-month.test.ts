@@ -124,6 +124,7 @@ describe('the billing Schedule (dev server)', () => {
         emailFrom: 'SLA engine <sla-engine@test.example>',
         paging: { send: () => Promise.resolve() },
         ledger,
+        temporal: env.client,
       }),
       dataConverter: testDataConverter(),
     });

@@ -87,6 +87,7 @@ describe('billing month workflow', () => {
         emailFrom: 'SLA engine <sla-engine@test.example>',
         paging: { send: () => Promise.resolve() },
         ledger: flaky,
+        temporal: env.client,
       }),
     });
     running = worker.run();

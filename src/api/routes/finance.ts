@@ -11,6 +11,7 @@ import { CustomerRecordSchema, parseCustomers } from '../../ledger/schema';
 import { buildMonthReport } from '../../report/build';
 import { renderReportHtml } from '../../report/html';
 import { ledgerUptime } from '../../report/uptime';
+import { manualClose } from '../../rules/month-close';
 import { accountingMonth } from '../../rules/uptime';
 import {
   billingMonthWorkflowId,
@@ -29,6 +30,8 @@ const MAX_IMPORT_ROWS = 20_000;
 const CreditsRun = z.object({
   month: Month,
   batchSize: z.number().int().min(1).max(5_000).optional(),
+  /** Close now even inside the grace period (I14); the Schedule's close still runs after it. */
+  force: z.boolean().optional(),
 });
 
 /** [from, to) of a month in the policy's month time zone, as the ledger's ranges take it. */
@@ -125,13 +128,21 @@ export const financeRoutes: Route[] = [
     body: CreditsRun,
     success: { 202: 'started or running: follow it at GET /v1/credits/runs/{month}' },
     handler: async ({ body }, s) => {
-      if (monthRange(s, body.month).end > Date.now())
-        throw new ApiError('invalid', 'the month has not ended', [
-          {
-            path: 'body.month',
-            message: `${body.month} has not ended yet in ${s.policy.policy.month.timeZone}`,
-          },
-        ]);
+      const { timeZone, closeGraceHours } = s.policy.policy.month;
+      const may = manualClose({
+        month: body.month,
+        zone: timeZone,
+        graceHours: closeGraceHours,
+        now: Date.now(),
+        force: body.force === true,
+        forceFlag: '`force: true`',
+      });
+      if (!may.allowed)
+        throw new ApiError(
+          'invalid',
+          may.reason === 'not-ended' ? 'the month has not ended' : 'the month is in its close grace period',
+          [{ path: 'body.month', message: may.message }],
+        );
       const input: BillingMonthInput = {
         month: body.month,
         ...(body.batchSize ? { batchSize: body.batchSize } : {}),

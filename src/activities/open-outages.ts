@@ -36,7 +36,8 @@ export async function openOutagesBefore(client: Client, monthEnd: string): Promi
       ...(nextPageToken ? { nextPageToken } : {}),
     });
     for (const e of page.executions)
-      if (e.execution?.workflowId && e.execution.runId)
+      // The filter again: the time-skipping test server lists every open execution.
+      if (e.type?.name === OUTAGE_WORKFLOW_TYPE && e.execution?.workflowId && e.execution.runId)
         running.push({ workflowId: e.execution.workflowId, runId: e.execution.runId });
     nextPageToken = page.nextPageToken?.length ? page.nextPageToken : undefined;
   } while (nextPageToken);

@@ -24,7 +24,11 @@ import type { LoadedPolicy } from './policy/load';
  * The real world the activities talk to, from the configuration and the opened ledger; the
  * Temporal client is added once connected.
  */
-export function realDeps(config: Config, policy: LoadedPolicy, ledger: Ledger): Omit<ActivityDeps, 'temporal'> {
+export function realDeps(
+  config: Config,
+  policy: LoadedPolicy,
+  ledger: Ledger,
+): Omit<ActivityDeps, 'temporal'> {
   const roster = loadRoster();
   return {
     policy: () => policy,

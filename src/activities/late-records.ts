@@ -44,7 +44,9 @@ export async function revisitClosedMonths(
   const zone = deps.policy().policy.month.timeZone;
   const now = await deps.now();
   const ctx = Context.current();
-  const done: Record<string, Revisit> = { ...(ctx.info.heartbeatDetails as Record<string, Revisit> | undefined) };
+  const done: Record<string, Revisit> = {
+    ...(ctx.info.heartbeatDetails as Record<string, Revisit> | undefined),
+  };
   const ended = monthsTouched(interval.from, interval.to, zone).filter(
     (m) => accountingMonth(m, zone).end <= now,
   );

@@ -135,7 +135,10 @@ export function createMaintenanceActivities(deps: MaintenanceDeps) {
         await revisitClosedMonths(
           deps,
           { kind: 'maintenance', id: record.maintenanceId },
-          { from: new Date(Math.min(...starts)).toISOString(), to: new Date(Math.max(...ends)).toISOString() },
+          {
+            from: new Date(Math.min(...starts)).toISOString(),
+            to: new Date(Math.max(...ends)).toISOString(),
+          },
         );
       }
       return result;

@@ -62,7 +62,7 @@ export function billingMonthInterpreter(): Interpreter {
   let batchSize: number | undefined;
   let run = 0;
   let batches = 0;
-  let start: { customers: number; closed: boolean } | undefined;
+  let start: { customers: number; closed: boolean; openOutages?: { outageId: string }[] } | undefined;
   const policyVersions = new Set<string>();
   let timeZone: string | undefined;
   const regions: Record<string, RegionUptime> = {};
@@ -167,8 +167,24 @@ export function billingMonthInterpreter(): Interpreter {
           kind: p ? 'continued' : 'started',
           summary: p
             ? `run ${run} continues the month ${input.month} after customer ${p.after ?? '—'}: ${p.done} of ${p.total} done in ${p.batches} batch(es), ${p.written} entries, ${p.noticesSent} notice(s)`
-            : `month ${input.month} closing, in batches of ${input.batchSize ?? 'the default size'}`,
+            : (input.pass ?? 1) > 1
+              ? `month ${input.month} read again (pass ${input.pass}): late data came while the previous pass was reading; only differences are written (I10)`
+              : `month ${input.month} closing, in batches of ${input.batchSize ?? 'the default size'}`,
           detail: input,
+        },
+      ];
+    },
+
+    event(ev) {
+      if (ev.type !== 'WorkflowExecutionSignaled' || ev.signalName !== 'lateRecord') return [];
+      const r = ev.args?.[0] as { kind?: string; id?: string } | undefined;
+      return [
+        {
+          at: ev.at,
+          eventId: ev.id,
+          kind: 'late-data',
+          summary: `${r?.kind ?? 'a'} record ${r?.id ?? '?'} written for this month after its close began: read again if this pass had begun reading (I10, I14)`,
+          detail: r,
         },
       ];
     },
@@ -182,7 +198,7 @@ export function billingMonthInterpreter(): Interpreter {
               s,
               'month',
               start
-                ? `${start.customers} customer(s) in the ledger; ${start.closed ? 'the month was closed before: a re-run, only late data adjusts it (I10, I14)' : 'first close of the month'}`
+                ? `${start.customers} customer(s) in the ledger; ${start.closed ? 'the month was closed before: a re-run, only late data adjusts it (I10, I14)' : 'first close of the month'}${start.openOutages?.length ? `; ${start.openOutages.length} outage(s) still open, counted to the month's end (I8, I14): ${start.openOutages.map((o) => o.outageId).join(', ')}` : ''}`
                 : 'month start',
               start,
             ),

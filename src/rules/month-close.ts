@@ -10,8 +10,7 @@ import { DateTime } from 'luxon';
 import { accountingMonth } from './uptime';
 
 export type ManualClose =
-  | { allowed: true }
-  | { allowed: false; reason: 'not-ended' | 'in-grace'; message: string; graceEnd: string };
+  { allowed: true } | { allowed: false; reason: 'not-ended' | 'in-grace'; message: string; graceEnd: string };
 
 /**
  * Whether `month` may be closed by hand at `now` (epoch ms) under the policy's month zone and

@@ -12,6 +12,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { historyChain, timelineOf } from '../../src/audit';
+import { AesGcmCodec } from '../../src/codec';
 import { loadPolicy, parsePolicy } from '../../src/policy';
 import { accountingMonth } from '../../src/rules/uptime';
 import {
@@ -19,6 +21,7 @@ import {
   billingMonthWorkflowId,
   type BillingProgress,
 } from '../../src/workflows/billing-month';
+import { testKeys } from '../helpers/codec';
 import { startEngine, type Engine } from '../helpers/engine';
 import { testCustomer } from '../helpers/ledger';
 
@@ -118,7 +121,13 @@ describe('the month close and outages that are still open or come late (dev serv
       args: [{ month: lastMonth }],
     });
     const progress: BillingProgress = await handle.result();
-    expect(progress).toMatchObject({ phase: 'closed', done: 2, written: 2, openOutages: 1, monthClose: 'written' });
+    expect(progress).toMatchObject({
+      phase: 'closed',
+      done: 2,
+      written: 2,
+      openOutages: 1,
+      monthClose: 'written',
+    });
     // 30 of the month's minutes down: 99.93 % → the 25 % tier of a 100,000 monthly fee.
     expect(await sql(lastMonth)).toEqual({
       entries: [
@@ -135,6 +144,16 @@ describe('the month close and outages that are still open or come late (dev serv
       closes: [{ openOutages: 1 }],
     });
     expect(await e.ledger.monthClose(lastMonth)).toMatchObject({ openOutages: 1 });
+    // The snapshot is in history: the auditor sees which outage was counted while still open.
+    const t = await timelineOf(
+      await historyChain((runId) =>
+        e.env.client.workflow.getHandle(billingMonthWorkflowId(lastMonth), runId).fetchHistory(),
+      ),
+      [new AesGcmCodec(testKeys())],
+    );
+    expect(t.entries.find((x) => x.kind === 'month')?.summary).toMatch(
+      /1 outage\(s\) still open, counted to the month's end \(I8, I14\): OPEN-ACROSS$/,
+    );
   });
 
   it('I10/I14: when that outage ends, its record re-reads the closed month by itself and writes nothing new', async () => {

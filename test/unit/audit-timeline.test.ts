@@ -412,7 +412,9 @@ describe('billing month timeline (C2, C14; I8–I10, I14)', () => {
     expect([closes.facts.started, again.facts.started]).toEqual([true, true]);
     expect(closes.facts.month).toBe(again.facts.month);
     expect(entry(closes, 'month-closed').summary).toMatch(/finished: 30 customer\(s\)/);
-    expect(entry(again, 'month-closed').summary).toMatch(/finished: 30 customer\(s\), 0 credited .*month close exists/);
+    expect(entry(again, 'month-closed').summary).toMatch(
+      /finished: 30 customer\(s\), 0 credited .*month close exists/,
+    );
   });
 
   it('a second trigger recorded before the Schedule always closed (patch schedule-close-always-runs) started nothing', async () => {

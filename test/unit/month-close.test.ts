@@ -3,7 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { manualClose } from '../../src/rules/month-close';
 
 // October 2026 in Toronto ends at 2026-11-01T04:00Z (EDT); 72 h of grace → 2026-11-04T04:00Z.
-const base = { month: '2026-10', zone: 'America/Toronto', graceHours: 72, force: false, forceFlag: '--force' };
+const base = {
+  month: '2026-10',
+  zone: 'America/Toronto',
+  graceHours: 72,
+  force: false,
+  forceFlag: '--force',
+};
 const at = (iso: string) => Date.parse(iso);
 
 describe('manualClose (I14)', () => {
@@ -29,6 +35,8 @@ describe('manualClose (I14)', () => {
     expect(manualClose({ ...base, now: at('2026-11-04T03:59:59Z') })).toMatchObject({ reason: 'in-grace' });
   });
   it('a grace of 0 h allows the close as soon as the month has ended', () => {
-    expect(manualClose({ ...base, graceHours: 0, now: at('2026-11-01T04:00:00Z') })).toEqual({ allowed: true });
+    expect(manualClose({ ...base, graceHours: 0, now: at('2026-11-01T04:00:00Z') })).toEqual({
+      allowed: true,
+    });
   });
 });

@@ -10,7 +10,10 @@ describe('monthsTouched (I8)', () => {
   });
   it('I14: an outage across the month end touches both months', () => {
     // 23:50 → 00:20 Toronto (EDT, UTC−4 until 1 Nov 2026).
-    expect(monthsTouched('2026-11-01T03:50:00Z', '2026-11-01T04:20:00Z', ZONE)).toEqual(['2026-10', '2026-11']);
+    expect(monthsTouched('2026-11-01T03:50:00Z', '2026-11-01T04:20:00Z', ZONE)).toEqual([
+      '2026-10',
+      '2026-11',
+    ]);
   });
   it('an interval ending exactly at the month end does not touch the next month', () => {
     expect(monthsTouched('2026-10-31T20:00:00Z', '2026-11-01T04:00:00Z', ZONE)).toEqual(['2026-10']);

@@ -3,15 +3,15 @@
 // outage data as adjustments, and an activity that fails after its commit and is retried; then
 // the Schedule's trigger a month later, which waits out the grace period and closes that month.
 // Payloads are encrypted with the test keys, as in production, so the golden histories are too.
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { MockActivityEnvironment, type TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createActivities } from '../../src/activities';
+import { createActivities, type Activities } from '../../src/activities';
 import { smtpMailer } from '../../src/activities/email';
 import { creditNoticeMessageId } from '../../src/activities/billing';
 import { ledgerDirectory } from '../../src/customers/directory';
-import type { Ledger } from '../../src/ledger';
+import type { Ledger, OutageRecord } from '../../src/ledger';
 import { loadPolicy } from '../../src/policy';
 import { loadRoster } from '../../src/roster/load';
 import {
@@ -58,6 +58,9 @@ describe('billing month workflow', () => {
   let running: Promise<void>;
   /** Months whose first batch write "crashes" once after its commit (the retry drill). */
   const crashAfterCommit = new Set<string>();
+  /** What happens in the world right after a month's first batch wrote (late data mid-close). */
+  const afterFirstWrite = new Map<string, () => Promise<void>>();
+  let acts: Activities;
 
   beforeAll(async () => {
     [env, ledger] = await Promise.all([startTimeSkipping(testDataConverter()), createTestLedger('pglite')]);
@@ -69,26 +72,33 @@ describe('billing month workflow', () => {
     flaky.appendCreditEntries = async (entries) => {
       const result = await ledger.appendCreditEntries(entries);
       const month = entries[0]?.month;
+      const late = month && afterFirstWrite.get(month);
+      if (late) {
+        afterFirstWrite.delete(month);
+        await late();
+      }
       if (month && crashAfterCommit.delete(month)) throw new Error('worker lost after the commit');
       return result;
     };
     const policy = loadPolicy({});
     const roster = loadRoster(undefined);
+    acts = createActivities({
+      policy: () => policy,
+      roster: () => roster,
+      customers: ledgerDirectory(ledger),
+      mailer: smtpMailer(smtpUrl),
+      emailFrom: 'SLA engine <sla-engine@test.example>',
+      paging: { send: () => Promise.resolve() },
+      ledger: flaky,
+      temporal: env.client,
+      now: () => env.currentTimeMs(),
+    });
     worker = await Worker.create({
       connection: env.nativeConnection,
       taskQueue: TASK_QUEUE,
       workflowBundle: await workflowBundle(WORKFLOWS),
       dataConverter: testDataConverter(),
-      activities: createActivities({
-        policy: () => policy,
-        roster: () => roster,
-        customers: ledgerDirectory(ledger),
-        mailer: smtpMailer(smtpUrl),
-        emailFrom: 'SLA engine <sla-engine@test.example>',
-        paging: { send: () => Promise.resolve() },
-        ledger: flaky,
-        temporal: env.client,
-      }),
+      activities: acts,
     });
     running = worker.run();
   });
@@ -283,6 +293,60 @@ describe('billing month workflow', () => {
         creditNoticeMessageId({ customerId: 'a-central', month: '2026-09', kind: 'credit', sequence: 1 }),
       ),
     ).toHaveLength(1);
+  });
+
+  it('I10/I14: an outage recorded while the close is reading makes it read the month once more; a retried record write adds no pass', async () => {
+    // The outage activity as the worker runs it (the SDK's activity environment: a context with
+    // the worker's task queue), writing its record right after the first batch (a-central,
+    // b-west) was credited, while the close goes on. Twice: the second is a retry of the first.
+    const recordOutage = () =>
+      new MockActivityEnvironment({ taskQueue: TASK_QUEUE }).run(
+        (r: OutageRecord) => acts.recordOutage(r),
+        outageRecord('o-july', '2026-07-15T14:00:00Z', 30, ['ca-central']),
+      );
+    afterFirstWrite.set('2026-07', async () => {
+      expect(await recordOutage()).toBe('written');
+      expect(await recordOutage()).toBe('exists');
+    });
+    const progress = await runMonth('2026-07');
+    expect(afterFirstWrite.has('2026-07')).toBe(false);
+    // The first pass credited a-central before the record and e-central after it; the second
+    // pass (one, not two) adjusts a-central only.
+    expect(progress).toMatchObject({ pass: 2, done: 25, written: 1, adjustments: 1, alreadyClosed: true });
+    expect(await credits('2026-07')).toMatchObject({
+      'a-central credit #1': 0,
+      'a-central adjustment #1': 25_000,
+      'e-central credit #1': 20_833,
+    });
+    expect(Object.keys(await credits('2026-07'))).toHaveLength(26);
+    // The audit reads it from history: both signals (the retry's is ignored), then the new pass.
+    const t = await auditMonth('2026-07');
+    expect(t.entries.filter((x) => x.kind === 'late-data').map((x) => x.summary)).toEqual([
+      expect.stringMatching(/^outage record o-july written for this month after its close began/),
+      expect.stringMatching(/^outage record o-july written/),
+    ]);
+    expect(t.entries.some((x) => x.summary.startsWith('month 2026-07 read again (pass 2)'))).toBe(true);
+  });
+
+  it('I10/I14: a record for a closed month starts its re-run (no one re-running it by hand); a retry resumed past it starts nothing', async () => {
+    const before = Object.keys(await credits('2026-07')).length;
+    const record = outageRecord('o-july-late', '2026-07-20T14:00:00Z', 30, ['eu-west']);
+    // A retry whose earlier attempt already reached the month (its heartbeat) does nothing more.
+    const resumed = new MockActivityEnvironment({
+      taskQueue: TASK_QUEUE,
+      heartbeatDetails: { '2026-07': 'rerun' },
+    });
+    await ledger.recordOutage(record);
+    expect(await resumed.run((r: OutageRecord) => acts.recordOutage(r), record)).toBe('exists');
+    expect(Object.keys(await credits('2026-07'))).toHaveLength(before);
+    // The first attempt: the month is closed, so its close runs again by itself.
+    const first = new MockActivityEnvironment({ taskQueue: TASK_QUEUE });
+    expect(await first.run((r: OutageRecord) => acts.recordOutage(r), record)).toBe('exists');
+    const rerun = await env.client.workflow.getHandle(billingMonthWorkflowId('2026-07')).result();
+    expect(rerun).toMatchObject({ alreadyClosed: true, written: 1, adjustments: 1 });
+    // 30 min in eu-west: 99.93 % → 25 % of b-west's 100,000 EUR monthly fee.
+    expect(await credits('2026-07')).toMatchObject({ 'b-west adjustment #1': 25_000 });
+    expect(Object.keys(await credits('2026-07'))).toHaveLength(before + 1);
   });
 
   it("I14: the Schedule's trigger closes the month before the one it fires in, after the grace period", async () => {

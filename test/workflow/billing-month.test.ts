@@ -11,7 +11,7 @@ import { createActivities, type Activities } from '../../src/activities';
 import { smtpMailer } from '../../src/activities/email';
 import { creditNoticeMessageId } from '../../src/activities/billing';
 import { ledgerDirectory } from '../../src/customers/directory';
-import type { Ledger, OutageRecord } from '../../src/ledger';
+import type { Ledger, MaintenanceRecord, OutageRecord } from '../../src/ledger';
 import { loadPolicy } from '../../src/policy';
 import { loadRoster } from '../../src/roster/load';
 import {
@@ -346,6 +346,35 @@ describe('billing month workflow', () => {
     expect(rerun).toMatchObject({ alreadyClosed: true, written: 1, adjustments: 1 });
     // 30 min in eu-west: 99.93 % → 25 % of b-west's 100,000 EUR monthly fee.
     expect(await credits('2026-07')).toMatchObject({ 'b-west adjustment #1': 25_000 });
+    expect(Object.keys(await credits('2026-07'))).toHaveLength(before + 1);
+  });
+
+  it('I9/I10: a maintenance window recorded late re-runs its closed month too; a cancelled one changes nothing', async () => {
+    const before = Object.keys(await credits('2026-07')).length;
+    const recordMaintenance = (r: MaintenanceRecord) =>
+      new MockActivityEnvironment({ taskQueue: TASK_QUEUE }).run(
+        (m: MaintenanceRecord) => acts.recordMaintenance(m),
+        r,
+      );
+    const latest = async () =>
+      (await env.client.workflow.getHandle(billingMonthWorkflowId('2026-07')).describe()).runId;
+    const runBefore = await latest();
+    expect(
+      await recordMaintenance(
+        maintenanceRecord('m-july-cancelled', '2026-07-20T14:00:00Z', 30, ['eu-west'], {
+          status: 'cancelled',
+        }),
+      ),
+    ).toBe('written');
+    expect(await latest()).toBe(runBefore);
+    // Announced 48 h ahead over o-july-late's 30 minutes in eu-west: excluded (I9), so b-west is
+    // back to full uptime and its 25 % credit is taken back by a negative adjustment.
+    expect(
+      await recordMaintenance(maintenanceRecord('m-july', '2026-07-20T14:00:00Z', 30, ['eu-west'])),
+    ).toBe('written');
+    const rerun = await env.client.workflow.getHandle(billingMonthWorkflowId('2026-07')).result();
+    expect(rerun).toMatchObject({ alreadyClosed: true, written: 1, adjustments: 1 });
+    expect(await credits('2026-07')).toMatchObject({ 'b-west adjustment #2': -25_000 });
     expect(Object.keys(await credits('2026-07'))).toHaveLength(before + 1);
   });
 

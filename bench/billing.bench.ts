@@ -85,6 +85,7 @@ export async function billingBench(): Promise<BenchResult[]> {
         emailFrom: 'SLA engine <sla-engine@bench.example>',
         paging: { send: () => Promise.resolve() },
         ledger: timedLedger,
+        temporal: env.client,
       }),
     });
     const running = worker.run();

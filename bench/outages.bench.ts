@@ -69,6 +69,7 @@ export async function outagesBench(): Promise<BenchResult[]> {
       emailFrom: 'bench@localhost',
       paging: httpPagingSink(pagerUrl),
       ledger,
+      temporal: env.client,
     }),
   });
   const running = worker.run();

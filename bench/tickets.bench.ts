@@ -177,6 +177,7 @@ async function run(
       emailFrom: 'bench@localhost',
       paging: httpPagingSink(pagerUrl),
       ledger,
+      temporal: env.client,
     }),
     ...WORKER_TUNING,
     // BENCH_WORKER_TUNING='{"option": value}' tries a worker setting over the engine's.

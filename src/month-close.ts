@@ -13,7 +13,7 @@ import { z } from 'zod';
 import { translate } from './client';
 import { InvalidInputError, NotFoundError } from './errors';
 import { Month } from './model/month';
-import { accountingMonth } from './rules/uptime';
+import { manualClose } from './rules/month-close';
 import {
   billingMonthWorkflowId,
   billingProgressQuery,
@@ -25,6 +25,8 @@ import {
 export const MonthCloseRequest = z.object({
   month: Month,
   batchSize: z.number().int().min(1).max(5_000).optional(),
+  /** Close now even inside the grace period (I14); the Schedule's close still runs after it. */
+  force: z.boolean().optional(),
 });
 
 export interface MonthCloseTarget {
@@ -33,18 +35,23 @@ export interface MonthCloseTarget {
   taskQueue: string;
   /** policy.month.timeZone (I8): a month is closed only once it has ended there. */
   zone: string;
+  /** policy.month.closeGraceHours (I14): before it has passed, only a forced close runs. */
+  graceHours: number;
+  /** How the caller's user says "force" (`--force`, `force: true`), named in the refusal. */
+  forceFlag: string;
 }
 
 /**
  * Starts the month's close, or joins the run in progress; a month closed before is closed again,
- * which writes only adjustments (I10). A month not yet ended is refused naming `month`.
+ * which writes only adjustments (I10). A month not yet ended, or inside its grace period without
+ * `force`, is refused naming `month` (src/rules/month-close.ts).
  */
 export async function startMonthClose(
-  { client, taskQueue, zone }: MonthCloseTarget,
-  { month, batchSize }: z.infer<typeof MonthCloseRequest>,
+  { client, taskQueue, zone, graceHours, forceFlag }: MonthCloseTarget,
+  { month, batchSize, force }: z.infer<typeof MonthCloseRequest>,
 ): Promise<{ workflowId: string }> {
-  if (accountingMonth(month, zone).end > Date.now())
-    throw new InvalidInputError([{ path: 'month', message: `${month} has not ended yet in ${zone}` }]);
+  const may = manualClose({ month, zone, graceHours, now: Date.now(), force: force === true, forceFlag });
+  if (!may.allowed) throw new InvalidInputError([{ path: 'month', message: may.message }]);
   const input: BillingMonthInput = { month, ...(batchSize ? { batchSize } : {}) };
   const temporal = await client();
   try {

@@ -270,15 +270,23 @@ export class Sla {
   readonly credits = {
     /**
      * Closes a month that has ended (or joins the close in progress; a month closed before is
-     * closed again, which writes only adjustments, I10). Answers the workflow id to follow.
+     * closed again, which writes only adjustments, I10). Inside the grace period it is refused
+     * unless `force` (I14: src/rules/month-close.ts). Answers the workflow id to follow.
      */
-    runMonth: async (input: { month: string; batchSize?: number }): Promise<{ workflowId: string }> => {
+    runMonth: async (input: {
+      month: string;
+      batchSize?: number;
+      force?: boolean;
+    }): Promise<{ workflowId: string }> => {
       const request = parse(MonthCloseRequest, input);
       return startMonthClose(
         {
           client: () => this.client(),
           taskQueue: this.config.taskQueue,
           zone: this.policy().policy.month.timeZone,
+          graceHours: this.policy().policy.month.closeGraceHours,
+          // The facade's caller is the CLI (the API route says `force: true`).
+          forceFlag: '--force',
         },
         request,
       );

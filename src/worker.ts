@@ -4,6 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Client } from '@temporalio/client';
 import { Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from './activities';
 import { outboxMailer, smtpMailer } from './activities/email';
@@ -19,8 +20,15 @@ import { ensureBillingSchedule } from './billing-schedule';
 import { connectClient, connectWorker } from './connection';
 import type { LoadedPolicy } from './policy/load';
 
-/** The real world the activities talk to, from the configuration and the opened ledger. */
-export function realDeps(config: Config, policy: LoadedPolicy, ledger: Ledger): ActivityDeps {
+/**
+ * The real world the activities talk to, from the configuration and the opened ledger; the
+ * Temporal client is added once connected.
+ */
+export function realDeps(
+  config: Config,
+  policy: LoadedPolicy,
+  ledger: Ledger,
+): Omit<ActivityDeps, 'temporal'> {
   const roster = loadRoster();
   // Said once at start, where the operator of `sla up` looks; the worker runs on (see rosterWarnings).
   for (const warning of rosterWarnings(roster)) console.warn(`worker: warning: ${warning}`);
@@ -57,19 +65,24 @@ export interface WorkerStartOptions {
   workflowBundlePath?: string;
 }
 
-/** The worker and the ledger it opened (migrated); the caller closes the ledger after the run. */
+/**
+ * The worker, the ledger it opened (migrated) and the client its activities use (the month
+ * close's open outages, late records' re-runs); the caller closes both after the run.
+ */
 export async function createWorker(
   config: Config,
   policy: LoadedPolicy,
   options: WorkerStartOptions = {},
-): Promise<{ worker: Worker; ledger: Ledger }> {
+): Promise<{ worker: Worker; ledger: Ledger; client: Client }> {
   const ledger = await openLedger(config);
   const bundlePath =
     options.workflowBundlePath ?? (existsSync(WORKFLOW_BUNDLE) ? WORKFLOW_BUNDLE : undefined);
+  let client: Client | undefined;
   try {
     await ledger.migrate();
     const deps = realDeps(config, policy, ledger); // a bad roster file stops here, before connecting
     const dataConverter = codecDataConverter(codecKeys(config));
+    client = await connectClient(config);
     const connection = await connectWorker(config);
     const worker = await Worker.create({
       connection,
@@ -80,12 +93,13 @@ export async function createWorker(
       ...(bundlePath
         ? { workflowBundle: { codePath: bundlePath } }
         : { workflowsPath: join(__dirname, 'workflows') }),
-      activities: createActivities(deps),
+      activities: createActivities({ ...deps, temporal: client }),
       dataConverter,
       ...WORKER_TUNING,
     });
-    return { worker, ledger };
+    return { worker, ledger, client };
   } catch (err) {
+    await client?.connection.close();
     await ledger.close();
     throw err;
   }
@@ -96,7 +110,7 @@ export async function runWorker(
   policy: LoadedPolicy,
   options: WorkerStartOptions = {},
 ): Promise<void> {
-  const { worker, ledger } = await createWorker(config, policy, options);
+  const { worker, ledger, client } = await createWorker(config, policy, options);
   await ensureScheduleOrWarn(config, policy);
   console.log(
     `worker: polling task queue ${config.taskQueue} on ${config.temporalAddress} (policy ${policy.version}, ${describeLedger(config)})`,
@@ -104,6 +118,7 @@ export async function runWorker(
   try {
     await worker.run();
   } finally {
+    await client.connection.close();
     await ledger.close();
   }
   console.log('worker: stopped');

@@ -11,6 +11,7 @@
  * entries its batch wrote even when the retry itself wrote none.
  */
 import { Context, log } from '@temporalio/activity';
+import type { Client } from '@temporalio/client';
 import { DateTime } from 'luxon';
 import type { CreditEntry, CustomerRecord, Ledger, MaintenanceRecord, OutageRecord } from '../ledger/types';
 import type { LoadedPolicy } from '../policy/load';
@@ -18,6 +19,7 @@ import { computeCredit, formatMinor as money } from '../rules/credits';
 import { maintenanceInputs, outageInputs } from '../rules/ledger-inputs';
 import { accountingMonth, monthUptime, type MonthUptime } from '../rules/uptime';
 import type { EmailMessage } from './email';
+import { openOutagesBefore } from './open-outages';
 
 /** Notices sent at once by one batch's notice step. */
 const NOTICES_IN_FLIGHT = 8;
@@ -26,6 +28,8 @@ export interface BillingDeps {
   ledger: Ledger;
   policy: () => LoadedPolicy;
   sendEmail: (message: EmailMessage) => Promise<unknown>;
+  /** Where the outages still open at the close are found (visibility and their status query). */
+  temporal: Client;
 }
 
 export interface BillingBatchInput {
@@ -36,6 +40,12 @@ export interface BillingBatchInput {
   workflowId: string;
   /** The workflow's instant for this batch (ISO): the entries' createdAt, the same on every retry. */
   writtenAt: string;
+  /**
+   * The outages open at the close (billingMonthStart's snapshot, the same for every batch of a
+   * pass, so every customer of a region gets one figure); a record in the ledger replaces its
+   * snapshot (the outage ended since).
+   */
+  openOutages?: OutageRecord[];
 }
 
 export interface BillingBatchResult {
@@ -182,14 +192,24 @@ function noticeFor(customer: CustomerRecord, e: CreditEntry, zone: string): Emai
 
 export function createBillingActivities(deps: BillingDeps) {
   return {
-    /** How many customers the month closes over (the progress total), and whether it is closed. */
-    async billingMonthStart(input: { month: string }): Promise<{ customers: number; closed: boolean }> {
+    /**
+     * How many customers the month closes over (the progress total), whether it is closed, and
+     * the outages still open (I14): running outage workflows detected before the month's end,
+     * each ending at the month's end here (I8: split at the boundary). A snapshot in history, so
+     * every batch and the audit see the same ones.
+     */
+    async billingMonthStart(input: {
+      month: string;
+    }): Promise<{ customers: number; closed: boolean; openOutages: OutageRecord[] }> {
       checkMonth(input.month);
-      const [customers, close] = await Promise.all([
+      const { to } = monthRange(input.month, deps.policy().policy.month.timeZone);
+      const [customers, close, open] = await Promise.all([
         deps.ledger.customerCount(),
         deps.ledger.monthClose(input.month),
+        openOutagesBefore(deps.temporal, to),
       ]);
-      return { customers, closed: close !== null };
+      if (open.length) log.info('outages open at the month close', { month: input.month, open: open.length });
+      return { customers, closed: close !== null, openOutages: open };
     },
 
     /**
@@ -206,11 +226,13 @@ export function createBillingActivities(deps: BillingDeps) {
       if (!customers.length) return { through: null, ...empty };
       const through = customers[customers.length - 1]!.customerId;
       const range = monthRange(input.month, policy.month.timeZone);
-      const [outages, maintenance, totals] = await Promise.all([
+      const [recorded, maintenance, totals] = await Promise.all([
         deps.ledger.outages(range),
         deps.ledger.maintenance(range),
         deps.ledger.creditedTotals({ month: input.month, customerRange: { after: input.after, through } }),
       ]);
+      const known = new Set(recorded.map((o) => o.outageId));
+      const outages = [...recorded, ...(input.openOutages ?? []).filter((o) => !known.has(o.outageId))];
       const credited = new Map(totals.map((t) => [t.customerId, t]));
       const uptimeOf = uptimeByRegion(input.month, policy, outages, maintenance);
 
@@ -346,6 +368,7 @@ export function createBillingActivities(deps: BillingDeps) {
       closedAt: string;
       customers: number;
       totalCreditMinor: number;
+      openOutages?: number;
     }): Promise<'written' | 'exists'> {
       return deps.ledger.recordMonthClose(input);
     },

@@ -3,6 +3,7 @@
  * outbox, the paging endpoint or log, the ledger, policy, roster, customers); tests inject
  * theirs (a real SMTP server, a real HTTP receiver, a ledger in a temporary directory).
  */
+import type { Client } from '@temporalio/client';
 import type { CustomerDirectory } from '../customers/directory';
 import type { Ledger } from '../ledger/types';
 import type { LoadedPolicy } from '../policy/load';
@@ -27,6 +28,11 @@ export interface ActivityDeps {
   ledger: Ledger;
   /** The engine's clock for facts activities record (tests on the time-skipping server pass its clock). */
   now?: () => number | Promise<number>;
+  /**
+   * A Temporal client on the worker's namespace, with its data converter: the month close finds
+   * the outages still open through it, and a late record starts its month's re-run (I10, I14).
+   */
+  temporal: Client;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -36,7 +42,7 @@ export function createActivities(deps: ActivityDeps) {
     ...email,
     ...createPagingActivities({ sink: deps.paging }),
     ...createOutcomeActivities({ outcomes: deps.ledger }),
-    ...createOutageActivities(deps),
+    ...createOutageActivities({ ...deps, now: deps.now ?? Date.now }),
     ...createSessionActivities({ ...deps, sendEmail: (message) => email.sendEmail(message) }),
     ...createMaintenanceActivities({
       ...deps,

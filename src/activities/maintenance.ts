@@ -4,10 +4,12 @@
  * record in the ledger, written once.
  */
 import { ApplicationFailure, log } from '@temporalio/activity';
+import type { Client } from '@temporalio/client';
 import { DateTime } from 'luxon';
 import type { Ledger, MaintenanceRecord, WriteResult } from '../ledger/types';
 import type { LoadedPolicy } from '../policy/load';
 import type { EmailMessage } from './email';
+import { revisitClosedMonths } from './late-records';
 
 export interface MaintenanceDeps {
   policy: () => LoadedPolicy;
@@ -15,6 +17,8 @@ export interface MaintenanceDeps {
   sendEmail: (message: EmailMessage) => Promise<unknown>;
   /** The engine's clock (epoch ms): when a notice really went out. */
   now: () => number | Promise<number>;
+  /** Starts the re-run of a closed month the window touches (late data, I10, I14). */
+  temporal: Client;
 }
 
 export interface MaintenanceNotice {
@@ -118,9 +122,26 @@ export function createMaintenanceActivities(deps: MaintenanceDeps) {
       };
     },
 
-    /** Written once per maintenanceId: a retry or a replayed workflow finds it there. */
+    /**
+     * Written once per maintenanceId: a retry or a replayed workflow finds it there. A closed (or
+     * closing) month the window touches, as announced or as run, is told to read it (I10, I14);
+     * a cancelled window changes no month.
+     */
     async recordMaintenance(record: MaintenanceRecord): Promise<WriteResult> {
-      return deps.ledger.recordMaintenance(record);
+      const result = await deps.ledger.recordMaintenance(record);
+      if (record.status !== 'cancelled') {
+        const starts = [record.start, record.actualStart ?? record.start].map(Date.parse);
+        const ends = [record.end, record.actualEnd ?? record.end].map(Date.parse);
+        await revisitClosedMonths(
+          deps,
+          { kind: 'maintenance', id: record.maintenanceId },
+          {
+            from: new Date(Math.min(...starts)).toISOString(),
+            to: new Date(Math.max(...ends)).toISOString(),
+          },
+        );
+      }
+      return result;
     },
   };
 }

@@ -4,10 +4,12 @@
  * (a Level 3 responder of the roster), and the one write of the resolved outage to the ledger.
  */
 import { ApplicationFailure, log } from '@temporalio/activity';
+import type { Client } from '@temporalio/client';
 import type { Ledger, OutageRecord, WriteResult } from '../ledger/types';
 import type { LoadedPolicy } from '../policy/load';
 import { orderSteps, type OutageStep } from '../rules/outage-plan';
 import type { Roster } from '../roster/schema';
+import { revisitClosedMonths } from './late-records';
 
 export interface OutageFacts {
   policyVersion: string;
@@ -23,6 +25,9 @@ export interface OutageDeps {
   policy: () => LoadedPolicy;
   roster: () => Roster;
   ledger: Ledger;
+  /** Starts the re-run of a closed month the record touches (late data, I10, I14). */
+  temporal: Client;
+  now: () => number | Promise<number>;
 }
 
 export function createOutageActivities(deps: OutageDeps) {
@@ -68,10 +73,18 @@ export function createOutageActivities(deps: OutageDeps) {
       return { name: responder.name, responderId: responder.id, agentKnown: acknowledging !== undefined };
     },
 
-    /** Written once per outage id: a retry after a lost answer finds the row and writes nothing. */
+    /**
+     * Written once per outage id: a retry after a lost answer finds the row and writes nothing.
+     * A month it touches that is already closed (or being closed) is told to read it (I10, I14).
+     */
     async recordOutage(record: OutageRecord): Promise<WriteResult> {
       const result = await deps.ledger.recordOutage(record);
       log.info('outage recorded', { outageId: record.outageId, result });
+      await revisitClosedMonths(
+        deps,
+        { kind: 'outage', id: record.outageId },
+        { from: record.start, to: record.end },
+      );
       return result;
     },
   };

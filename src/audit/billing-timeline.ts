@@ -62,7 +62,7 @@ export function billingMonthInterpreter(): Interpreter {
   let batchSize: number | undefined;
   let run = 0;
   let batches = 0;
-  let start: { customers: number; closed: boolean } | undefined;
+  let start: { customers: number; closed: boolean; openOutages?: { outageId: string }[] } | undefined;
   const policyVersions = new Set<string>();
   let timeZone: string | undefined;
   const regions: Record<string, RegionUptime> = {};
@@ -167,8 +167,24 @@ export function billingMonthInterpreter(): Interpreter {
           kind: p ? 'continued' : 'started',
           summary: p
             ? `run ${run} continues the month ${input.month} after customer ${p.after ?? '—'}: ${p.done} of ${p.total} done in ${p.batches} batch(es), ${p.written} entries, ${p.noticesSent} notice(s)`
-            : `month ${input.month} closing, in batches of ${input.batchSize ?? 'the default size'}`,
+            : (input.pass ?? 1) > 1
+              ? `month ${input.month} read again (pass ${input.pass}): late data came while the previous pass was reading; only differences are written (I10)`
+              : `month ${input.month} closing, in batches of ${input.batchSize ?? 'the default size'}`,
           detail: input,
+        },
+      ];
+    },
+
+    event(ev) {
+      if (ev.type !== 'WorkflowExecutionSignaled' || ev.signalName !== 'lateRecord') return [];
+      const r = ev.args?.[0] as { kind?: string; id?: string } | undefined;
+      return [
+        {
+          at: ev.at,
+          eventId: ev.id,
+          kind: 'late-data',
+          summary: `${r?.kind ?? 'a'} record ${r?.id ?? '?'} written for this month after its close began: read again if this pass had begun reading (I10, I14)`,
+          detail: r,
         },
       ];
     },
@@ -182,7 +198,7 @@ export function billingMonthInterpreter(): Interpreter {
               s,
               'month',
               start
-                ? `${start.customers} customer(s) in the ledger; ${start.closed ? 'the month was closed before: a re-run, only late data adjusts it (I10, I14)' : 'first close of the month'}`
+                ? `${start.customers} customer(s) in the ledger; ${start.closed ? 'the month was closed before: a re-run, only late data adjusts it (I10, I14)' : 'first close of the month'}${start.openOutages?.length ? `; ${start.openOutages.length} outage(s) still open, counted to the month's end (I8, I14): ${start.openOutages.map((o) => o.outageId).join(', ')}` : ''}`
                 : 'month start',
               start,
             ),
@@ -272,6 +288,8 @@ export function billingScheduleInterpreter(): Interpreter {
   let child:
     { workflowId: string; runId: string | null; started: boolean | null; cause?: string } | undefined;
   let final: BillingScheduleResult | undefined;
+  /** A start refused because a run of the month existed: a timer after it is the wait to retry. */
+  let refused = false;
   return {
     started(_args, ev) {
       const at = ev.searchAttributes?.TemporalScheduledStartTime;
@@ -291,6 +309,15 @@ export function billingScheduleInterpreter(): Interpreter {
     event(ev) {
       switch (ev.type) {
         case 'TimerStarted':
+          if (refused)
+            return [
+              {
+                at: ev.at,
+                eventId: ev.id,
+                kind: 'grace',
+                summary: `a close of the month is still running: the trigger starts its own after it, asking again at ${short(ev.timerFiresAt)}`,
+              },
+            ];
           return [
             {
               at: ev.at,
@@ -300,6 +327,7 @@ export function billingScheduleInterpreter(): Interpreter {
             },
           ];
         case 'TimerFired':
+          if (refused) return [{ at: ev.at, eventId: ev.id, kind: 'grace', summary: 'asking again' }];
           return [{ at: ev.at, eventId: ev.id, kind: 'grace', summary: 'grace period over' }];
         case 'StartChildWorkflowExecutionInitiated':
           child = { workflowId: ev.child?.workflowId ?? '', runId: null, started: null };
@@ -313,12 +341,15 @@ export function billingScheduleInterpreter(): Interpreter {
           ];
         case 'StartChildWorkflowExecutionFailed':
           if (child) Object.assign(child, { started: false, cause: ev.child?.cause });
+          refused = ev.child?.cause === 'workflow_already_exists';
           return [
             {
               at: ev.at,
               eventId: ev.id,
               kind: 'start-month',
-              summary: `${ev.child?.workflowId} not started: ${ev.child?.cause === 'workflow_already_exists' ? 'the month has already run (by hand or an earlier trigger) and did not fail; it is not closed twice' : (ev.child?.cause ?? 'refused')}`,
+              // Triggers recorded before the Schedule's close always ran (patch
+              // schedule-close-always-runs) stopped here; later ones wait for the running close.
+              summary: `${ev.child?.workflowId} not started: ${refused ? 'a run of the month exists (still running; or, for triggers before the Schedule always closed, already run and not failed)' : (ev.child?.cause ?? 'refused')}`,
             },
           ];
         case 'ChildWorkflowExecutionStarted':

@@ -37,6 +37,8 @@ export interface AuditEvent {
   localActivity?: boolean;
   updateName?: string;
   updateId?: string;
+  /** A signal received (its arguments in args), e.g. a billing month's lateRecord. */
+  signalName?: string;
   timerId?: string;
   timerFiresAt?: string;
   searchAttributes?: Record<string, unknown>;
@@ -197,6 +199,11 @@ export async function decodeHistory(
     if (wfFailed) ev.failure = await d.failure(wfFailed.failure);
     const terminated = e.workflowExecutionTerminatedEventAttributes;
     if (terminated) ev.failure = { message: `terminated: ${terminated.reason ?? ''}`.trim() };
+    const signaled = e.workflowExecutionSignaledEventAttributes;
+    if (signaled) {
+      ev.signalName = signaled.signalName ?? '';
+      ev.args = await d.payloads(signaled.input?.payloads);
+    }
     const continued = e.workflowExecutionContinuedAsNewEventAttributes;
     if (continued) {
       ev.args = await d.payloads(continued.input?.payloads);

@@ -26,6 +26,7 @@ const RunOptions = z.object({
     .refine((n) => n >= 1 && n <= 5_000, 'expected 1 to 5000')
     .optional(),
   json: z.boolean().optional(),
+  force: z.boolean().optional(),
 });
 
 const POLL_MS = 500;
@@ -36,6 +37,10 @@ export function runCommand(): Command {
     .requiredOption('--month <YYYY-MM>', 'a calendar month that has ended, in the policy month time zone')
     .option('--batch-size <n>', 'customers per batch (default 500)')
     .option('--json', 'print the summary as JSON')
+    .option(
+      '--force',
+      "close it now even inside the grace period after the month's end (the Schedule's close still runs after it)",
+    )
     .addHelpText('after', '\nExample:\n  sla credits run --month 2026-10')
     .action(async (raw: unknown) => {
       const opts = parseOptions(RunOptions, raw);
@@ -45,6 +50,7 @@ export function runCommand(): Command {
           await sla.credits.runMonth({
             month: opts.month,
             ...(opts.batchSize ? { batchSize: opts.batchSize } : {}),
+            ...(opts.force ? { force: true } : {}),
           });
           const result = await follow(opts.month, sla, opts.json === true);
           if (opts.json) return printJson(result);

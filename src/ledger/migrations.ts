@@ -160,6 +160,12 @@ CREATE TABLE month_closes (
 );
 ${writtenOnce('month_closes')}`,
   },
+  {
+    version: 4,
+    name: 'month closes: outages still open at the close',
+    // Null on closes recorded before it was counted: "not known", not zero.
+    sql: `ALTER TABLE month_closes ADD COLUMN open_outages integer CHECK (open_outages >= 0);`,
+  },
 ];
 
 const checksum = (sql: string) => createHash('sha256').update(sql).digest('hex');

@@ -154,6 +154,7 @@ function toMonthClose(r: Row): MonthClose {
     workflowId: str(r.workflow_id),
     customers: int(r.customers),
     totalCreditMinor: int(r.total_credit_minor),
+    ...(r.open_outages === null || r.open_outages === undefined ? {} : { openOutages: int(r.open_outages) }),
   };
 }
 
@@ -447,9 +448,9 @@ export class SqlLedger implements Ledger {
   recordMonthClose(c: MonthClose): Promise<WriteResult> {
     return writeOnce(
       this.driver,
-      `INSERT INTO month_closes (month, closed_at, workflow_id, customers, total_credit_minor)
-       VALUES ($1, $2, $3, $4, $5) ON CONFLICT (month) DO NOTHING RETURNING month`,
-      [c.month, c.closedAt, c.workflowId, c.customers, c.totalCreditMinor],
+      `INSERT INTO month_closes (month, closed_at, workflow_id, customers, total_credit_minor, open_outages)
+       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (month) DO NOTHING RETURNING month`,
+      [c.month, c.closedAt, c.workflowId, c.customers, c.totalCreditMinor, c.openOutages ?? null],
     );
   }
 

@@ -104,6 +104,11 @@ export interface MonthClose {
   workflowId: string;
   customers: number;
   totalCreditMinor: number;
+  /**
+   * Outages still running when the month was closed, counted from detection to the month's end
+   * (I8, I14); absent on closes recorded before they were counted.
+   */
+  openOutages?: number;
 }
 
 export type WriteResult = 'written' | 'exists';

@@ -14,7 +14,9 @@ import {
   ApplicationFailure,
   continueAsNew,
   defineQuery,
+  defineSignal,
   ParentClosePolicy,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
@@ -29,6 +31,7 @@ import {
   WorkflowExecutionAlreadyStartedError,
 } from '@temporalio/common';
 import type { Activities } from '../activities';
+import type { OutageRecord } from '../ledger/types';
 
 const ledgerActs = proxyActivities<Activities>({
   startToCloseTimeout: '2 minutes',
@@ -68,6 +71,13 @@ export interface BillingProgress {
   alreadyClosed: boolean;
   /** 'written' the first time; 'exists' when an earlier run closed the month. */
   monthClose: 'written' | 'exists' | null;
+  /**
+   * Outages still running at the close, counted from detection to the month's end (I8, I14);
+   * absent from histories recorded before they were.
+   */
+  openOutages?: number;
+  /** Which read of the month this is: 1, then one more each time late data came mid-read. */
+  pass?: number;
   /** The last customer done: where the next batch (or run) starts. */
   after: string | null;
 }
@@ -77,9 +87,29 @@ export interface BillingMonthInput {
   batchSize?: number;
   /** Carried across continue-as-new; absent on the first run. */
   progress?: BillingProgress;
+  /** This pass's snapshot of the outages open at the close (billingMonthStart), for every batch. */
+  openOutages?: OutageRecord[];
+  /** Late records this chain was told about (`kind:id`): a repeated signal is not a new one. */
+  lateSeen?: string[];
+  /** A late record came after this pass had begun reading: read the month once more. */
+  readAgain?: boolean;
+  /** The pass a continue-as-new starts (absent: the first). */
+  pass?: number;
+}
+
+/** An outage or maintenance record written after the month's close began (I10, I14). */
+export interface LateRecord {
+  kind: 'outage' | 'maintenance';
+  id: string;
 }
 
 export const billingProgressQuery = defineQuery<BillingProgress>('progress');
+/**
+ * Sent by the record-writing activities (src/activities/late-records.ts) to a running close, or
+ * with the start of a re-run of a closed month: the ledger holds a record that this month's
+ * figures may not include yet.
+ */
+export const lateRecordSignal = defineSignal<[LateRecord]>('lateRecord');
 
 export async function billingMonthWorkflow(input: BillingMonthInput): Promise<BillingProgress> {
   if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(input.month)) {
@@ -90,15 +120,42 @@ export async function billingMonthWorkflow(input: BillingMonthInput): Promise<Bi
   let p: BillingProgress | undefined = input.progress;
   // Answers before the first activity returns, so a CLI attaching at once sees the month.
   setHandler(billingProgressQuery, () => p ?? emptyProgress(input.month));
+  const lateSeen = new Set(input.lateSeen);
+  let readAgain = input.readAgain ?? false;
+  // A pass continued from an earlier run has read some customers already.
+  let reading = input.progress !== undefined;
+  setHandler(lateRecordSignal, (r) => {
+    const key = `${r.kind}:${r.id}`;
+    // A retried activity's signal again: the first one already decided.
+    if (lateSeen.has(key)) return;
+    lateSeen.add(key);
+    // Before the first batch reads, this pass sees the record (written before the signal).
+    if (reading) readAgain = true;
+  });
+  let openOutages = input.openOutages ?? [];
   if (!p) {
     const start = await ledgerActs.billingMonthStart({ month: input.month });
-    p = { ...emptyProgress(input.month), total: start.customers, alreadyClosed: start.closed };
+    openOutages = start.openOutages ?? [];
+    p = {
+      ...emptyProgress(input.month),
+      total: start.customers,
+      alreadyClosed: start.closed,
+      ...(start.openOutages ? { openOutages: start.openOutages.length } : {}),
+      pass: input.pass ?? 1,
+    };
   }
   const s = p;
+  const carried = (): BillingMonthInput => ({
+    month: input.month,
+    batchSize,
+    ...(openOutages.length ? { openOutages } : {}),
+    ...(lateSeen.size ? { lateSeen: [...lateSeen] } : {}),
+    ...(readAgain ? { readAgain } : {}),
+  });
 
   for (let batchesThisRun = 0; ; batchesThisRun++) {
     if (batchesThisRun >= BATCHES_PER_RUN || workflowInfo().continueAsNewSuggested) {
-      await continueAsNew<typeof billingMonthWorkflow>({ month: input.month, batchSize, progress: s });
+      await continueAsNew<typeof billingMonthWorkflow>({ ...carried(), progress: s });
     }
     const batch = {
       month: input.month,
@@ -107,7 +164,8 @@ export async function billingMonthWorkflow(input: BillingMonthInput): Promise<Bi
       workflowId,
       writtenAt: new Date(Date.now()).toISOString(),
     };
-    const r = await ledgerActs.closeBillingBatch(batch);
+    reading = true;
+    const r = await ledgerActs.closeBillingBatch(openOutages.length ? { ...batch, openOutages } : batch);
     if (r.through === null) break;
     if (r.credited > 0) {
       s.noticesSent += (await noticeActs.sendCreditNotices({ ...batch, through: r.through })).sent;
@@ -131,8 +189,19 @@ export async function billingMonthWorkflow(input: BillingMonthInput): Promise<Bi
     closedAt: new Date(Date.now()).toISOString(),
     customers: s.done,
     totalCreditMinor: Object.values(s.creditMinorByCurrency).reduce((a, b) => a + b, 0),
+    ...(s.openOutages !== undefined ? { openOutages: s.openOutages } : {}),
   });
   s.phase = 'closed';
+  if (readAgain) {
+    // Late data came while this pass was reading: a fresh pass (a new snapshot of the open
+    // outages too) writes only what differs from what this one credited.
+    await continueAsNew<typeof billingMonthWorkflow>({
+      month: input.month,
+      batchSize,
+      lateSeen: [...lateSeen],
+      pass: (s.pass ?? 1) + 1,
+    });
+  }
   return s;
 }
 
@@ -177,6 +246,8 @@ export async function billingScheduleWorkflow(): Promise<BillingScheduleResult> 
   // I14: outages still open at month end get the grace period to end and be recorded.
   const wait = Date.parse(closeAt) - Date.now();
   if (wait > 0) await sleep(wait);
+  if (patched('schedule-close-always-runs')) return closeAfterGrace(month);
+  // Histories recorded before: a month already closed (by hand) was left alone.
   try {
     const child = await startChild(billingMonthWorkflow, {
       workflowId: billingMonthWorkflowId(month),
@@ -190,5 +261,33 @@ export async function billingScheduleWorkflow(): Promise<BillingScheduleResult> 
   } catch (err) {
     if (err instanceof WorkflowExecutionAlreadyStartedError) return { month, started: false, progress: null };
     throw err;
+  }
+}
+
+/** How long the trigger waits before asking again while a close of its month is still running. */
+const RUNNING_CLOSE_RETRY_MS = 60_000;
+
+/**
+ * The Schedule's close always happens (I14): a manual run is refused inside the grace unless
+ * forced (src/sla-client.ts), and one forced early may have missed outages recorded since, so
+ * the trigger closes the month again after the grace whatever ran before. A re-run writes only
+ * differences, so after a complete run it writes nothing. A close still running has the month's
+ * id: the trigger waits for it to end (durable timer) and then starts its own.
+ */
+async function closeAfterGrace(month: string): Promise<BillingScheduleResult> {
+  for (;;) {
+    try {
+      const child = await startChild(billingMonthWorkflow, {
+        workflowId: billingMonthWorkflowId(month),
+        args: [{ month }],
+        // The month's close outlives this trigger.
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+        workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+      });
+      return { month, started: true, progress: await child.result() };
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      await sleep(RUNNING_CLOSE_RETRY_MS);
+    }
   }
 }

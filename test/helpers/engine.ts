@@ -101,6 +101,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
             emailFrom: 'SLA engine <sla-engine@test.example>',
             paging: httpPagingSink(pagerUrl),
             ledger,
+            temporal: env.client,
             // The test server's clock, which skips ahead: what activities record as "now".
             now: () => env.currentTimeMs(),
           }),

@@ -1,6 +1,7 @@
 // The billing month on the real dev server (I14): the Schedule ensured idempotently and
 // triggered, closing the month just ended exactly once (asserted in SQL) even when triggered
-// again; `sla credits run` re-running it writes nothing; and the worker killed mid-month-close
+// again (the second trigger's close always runs, and writes nothing); `sla credits run`
+// re-running it writes nothing; and the worker killed mid-month-close
 // and restarted → exactly one entry per customer and month, on PGlite and on PostgreSQL; and
 // `sla audit timeline` reading both back from Temporal's history alone (issue 8). Their runs are
 // dev-server golden histories (`npm run histories:dev`).
@@ -124,6 +125,7 @@ describe('the billing Schedule (dev server)', () => {
         emailFrom: 'SLA engine <sla-engine@test.example>',
         paging: { send: () => Promise.resolve() },
         ledger,
+        temporal: env.client,
       }),
       dataConverter: testDataConverter(),
     });
@@ -148,7 +150,7 @@ describe('the billing Schedule (dev server)', () => {
     expect(description.action).toMatchObject({ workflowType: 'billingScheduleWorkflow', taskQueue });
   });
 
-  it('triggered twice, closes the month just ended once', async () => {
+  it('triggered twice, closes the month just ended once: the second close runs and writes nothing', async () => {
     const handle = env.client.schedule.getHandle(BILLING_SCHEDULE_ID);
     // Each run is read by its run id: Temporal names a triggered run after the second of the
     // trigger (billing-schedule-<RFC 3339 second>), so two triggers within one second are two runs
@@ -182,22 +184,29 @@ describe('the billing Schedule (dev server)', () => {
       progress: { phase: 'closed', done: 30, written: 30, monthClose: 'written' },
     });
     await handle.trigger();
+    // I14: the Schedule's close always runs (a manual one may have closed the month early); a
+    // re-run of a complete close finds every figure credited and writes nothing.
     const second = (await completedRuns(2)).find((r) => r.runId !== first!.runId);
-    expect(second?.result).toEqual({ month: lastMonth, started: false, progress: null });
+    expect(second?.result).toMatchObject({
+      month: lastMonth,
+      started: true,
+      progress: { phase: 'closed', done: 30, written: 0, alreadyClosed: true, monthClose: 'exists' },
+    });
 
-    // One run of the month's workflow, and one close in SQL.
+    // Two runs of the month's workflow, one entry per customer and one close in SQL.
     const monthRuns: string[] = [];
     for await (const w of env.client.workflow.list({
       query: `WorkflowId = '${billingMonthWorkflowId(lastMonth)}'`,
     }))
       monthRuns.push(w.runId);
-    expect(monthRuns).toHaveLength(1);
+    expect(monthRuns).toHaveLength(2);
     expect(await counts(ledger, lastMonth)).toEqual({ customers: 30, entries: 30, most: 1, closes: 1 });
     const [entry] = await ledger.creditEntries({ month: lastMonth, customerId: 's-0' });
     expect(entry).toMatchObject({ workflowId: billingMonthWorkflowId(lastMonth), creditPercent: 50 }); // 60 min of a 30/31-day month
 
     // Dev-server golden histories (`npm run histories:dev`): the trigger that started the close,
-    // the one that found it started, and the month the Schedule closed.
+    // the one that closed it again, and the month the Schedule closed (its first run; listed
+    // newest first).
     await saveHistory(
       env.client,
       first!.workflowId,
@@ -207,13 +216,13 @@ describe('the billing Schedule (dev server)', () => {
     await saveHistory(
       env.client,
       second!.workflowId,
-      'billingScheduleWorkflow-dev-trigger-again-starts-nothing',
+      'billingScheduleWorkflow-dev-trigger-again-writes-nothing',
       second!.runId,
     );
     await saveHistoryChain(
       env.client,
       billingMonthWorkflowId(lastMonth),
-      monthRuns[0]!,
+      monthRuns[1]!,
       'billingMonthWorkflow-dev-scheduled-30-customers',
     );
   });
@@ -224,12 +233,18 @@ describe('the billing Schedule (dev server)', () => {
     for await (const w of env.client.workflow.list({ query: `WorkflowType = 'billingScheduleWorkflow'` }))
       triggers.push([w.workflowId, w.runId]);
     const timelines = await Promise.all(triggers.map(([id, runId]) => auditTimeline(id, runId)));
-    expect(timelines.map((t) => t.facts.started).sort()).toEqual([false, true]);
+    expect(timelines.map((t) => t.facts.started)).toEqual([true, true]);
     for (const t of timelines) {
       expect(t.facts).toMatchObject({ month: lastMonth, graceHours: 0, timeZone: ZONE });
       expect(t.entries[0]!.summary).toMatch(/^started by the month-close Schedule, action due /);
     }
-    const month = await auditTimeline(billingMonthWorkflowId(lastMonth));
+    // The first close (the runs are listed newest first): the one that wrote the entries.
+    const monthRuns: string[] = [];
+    for await (const w of env.client.workflow.list({
+      query: `WorkflowId = '${billingMonthWorkflowId(lastMonth)}'`,
+    }))
+      monthRuns.push(w.runId);
+    const month = await auditTimeline(billingMonthWorkflowId(lastMonth), monthRuns.at(-1));
     const customers = month.facts.customers as CustomerMonth[];
     expect(customers).toHaveLength(30);
     expect(customers[0]).toMatchObject({

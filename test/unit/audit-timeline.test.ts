@@ -3,6 +3,7 @@
 // their payloads are plain) and from real dev-server runs (encrypted with the test keys).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { historyChain, INTERPRETERS, orderChain, timelineOf, type Timeline } from '../../src/audit';
 import type { CustomerMonth } from '../../src/audit/billing-timeline';
@@ -422,15 +423,23 @@ describe('billing month timeline (C2, C14; I8–I10, I14)', () => {
     );
   });
 
-  it('the Schedule triggered twice on the dev server: the first closes the month, the second starts nothing (I14)', async () => {
+  it('the Schedule triggered twice on the dev server: the first closes the month, the second closes it again and writes nothing (I14)', async () => {
     const [closes, again] = await Promise.all([
       timeline('billingScheduleWorkflow-dev-trigger-closes'),
-      timeline('billingScheduleWorkflow-dev-trigger-again-starts-nothing'),
+      timeline('billingScheduleWorkflow-dev-trigger-again-writes-nothing'),
     ]);
-    expect([closes.facts.started, again.facts.started]).toEqual([true, false]);
+    expect([closes.facts.started, again.facts.started]).toEqual([true, true]);
     expect(closes.facts.month).toBe(again.facts.month);
     expect(entry(closes, 'month-closed').summary).toMatch(/finished: 30 customer\(s\)/);
-    expect(all(again, 'start-month').at(-1)!.summary).toMatch(/not started: the month has already run/);
+    expect(entry(again, 'month-closed').summary).toMatch(
+      /finished: 30 customer\(s\), 0 credited .*month close exists/,
+    );
+  });
+
+  it('a second trigger recorded before the Schedule always closed (patch schedule-close-always-runs) started nothing', async () => {
+    const again = await timeline('billingScheduleWorkflow-dev-trigger-again-starts-nothing');
+    expect(again.facts.started).toBe(false);
+    expect(all(again, 'start-month').at(-1)!.summary).toMatch(/not started: a run of the month exists/);
     expect(entry(again, 'final').summary).toMatch(/not started again \(already run\)$/);
   });
 
@@ -464,10 +473,12 @@ describe('text output', () => {
     expect(lines).toHaveLength(t.entries.length);
     expect(text).toContain('times: UTC and America/Toronto\n');
     expect(text).toMatch(/2 runs \(continue-as-new\): \S+ → \S+/);
-    // 11:55 UTC on 28 November is 06:55 EST in Toronto.
-    expect(lines[0]).toMatch(
-      /^2026-11-28T11:55:\d{2}\.\d{3}Z {2}2026-11-28 06:55:\d{2} EST {2}1#1 +started +month 2026-10 closing/,
-    );
+    // The recording's instant (the time-skipping server starts at the real time), then the
+    // same instant in Toronto: EST in late November, when the october histories are recorded.
+    const first = t.entries[0]!.at;
+    const local = DateTime.fromISO(first, { zone: 'America/Toronto' }).toFormat('yyyy-MM-dd HH:mm:ss ZZZZ');
+    expect(lines[0]!.startsWith(`${first}  ${local}  1#1 `)).toBe(true);
+    expect(lines[0]).toMatch(/ 1#1 +started +month 2026-10 closing/);
     expect(lines.some((l) => /EST {2}2#7 /.test(l))).toBe(true);
     // The kind and the summary columns start at the same place on every line.
     expect(new Set(lines.map((l, i) => l.lastIndexOf(t.entries[i]!.summary))).size).toBe(1);

@@ -1,18 +1,19 @@
 // The billing month (C2, C14; I8–I10, I14) on the time-skipping server over a PGlite ledger with a
 // real SMTP server: credits at each tier, notices by email, a re-run that writes nothing, late
-// outage data as adjustments; the Schedule's trigger a month later, which waits out the grace
+// outage data as adjustments, and late records that make a closed or closing month read again by
+// themselves; the Schedule's trigger a month later, which waits out the grace
 // period and closes that month; then an activity that fails after its commit and is retried, on
 // PGlite and on a real PostgreSQL server (issue 6), its one entry per customer asserted in SQL.
 // Payloads are encrypted with the test keys, as in production, so the golden histories are too.
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { MockActivityEnvironment, type TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createActivities } from '../../src/activities';
+import { createActivities, type Activities } from '../../src/activities';
 import { smtpMailer } from '../../src/activities/email';
 import { creditNoticeMessageId } from '../../src/activities/billing';
 import { ledgerDirectory } from '../../src/customers/directory';
-import type { Ledger } from '../../src/ledger';
+import type { Ledger, MaintenanceRecord, OutageRecord } from '../../src/ledger';
 import { loadPolicy } from '../../src/policy';
 import { loadRoster } from '../../src/roster/load';
 import {
@@ -61,9 +62,15 @@ afterAll(async () => {
 
 /**
  * A worker on `taskQueue` over `ledger` with the customers imported, sending mail to a real SMTP
- * server; a credit write for a month in `crashAfterCommit` commits and then fails, once.
+ * server; a credit write for a month in `crashAfterCommit` commits and then fails, once, and one
+ * for a month in `afterFirstWrite` is followed by what happens in the world then (late data).
  */
-async function billingWorker(ledger: TestLedger, taskQueue: string, crashAfterCommit: Set<string>) {
+async function billingWorker(
+  ledger: TestLedger,
+  taskQueue: string,
+  crashAfterCommit: Set<string>,
+  afterFirstWrite = new Map<string, () => Promise<void>>(),
+) {
   const smtp = new TestSmtpServer();
   const smtpUrl = await smtp.start();
   await ledger.importCustomers(customers);
@@ -72,29 +79,38 @@ async function billingWorker(ledger: TestLedger, taskQueue: string, crashAfterCo
   flaky.appendCreditEntries = async (entries) => {
     const result = await ledger.appendCreditEntries(entries);
     const month = entries[0]?.month;
+    const late = month && afterFirstWrite.get(month);
+    if (late) {
+      afterFirstWrite.delete(month);
+      await late();
+    }
     if (month && crashAfterCommit.delete(month)) throw new Error('worker lost after the commit');
     return result;
   };
   const policy = loadPolicy({});
   const roster = loadRoster(undefined);
+  const acts = createActivities({
+    policy: () => policy,
+    roster: () => roster,
+    customers: ledgerDirectory(ledger),
+    mailer: smtpMailer(smtpUrl),
+    emailFrom: 'SLA engine <sla-engine@test.example>',
+    paging: { send: () => Promise.resolve() },
+    ledger: flaky,
+    temporal: env.client,
+    now: () => env.currentTimeMs(),
+  });
   const worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue,
     workflowBundle: await workflowBundle(WORKFLOWS),
     dataConverter: testDataConverter(),
-    activities: createActivities({
-      policy: () => policy,
-      roster: () => roster,
-      customers: ledgerDirectory(ledger),
-      mailer: smtpMailer(smtpUrl),
-      emailFrom: 'SLA engine <sla-engine@test.example>',
-      paging: { send: () => Promise.resolve() },
-      ledger: flaky,
-    }),
+    activities: acts,
   });
   const running = worker.run();
   return {
     smtp,
+    acts,
     async stop() {
       worker.shutdown();
       await running;
@@ -115,11 +131,15 @@ describe('billing month workflow', () => {
   let ledger: TestLedger;
   let smtp: TestSmtpServer;
   let stopWorker: (() => Promise<void>) | undefined;
+  /** What happens in the world right after a month's first batch wrote (late data mid-close). */
+  const afterFirstWrite = new Map<string, () => Promise<void>>();
+  let acts: Activities;
 
   beforeAll(async () => {
     ledger = await createTestLedger('pglite');
-    const worker = await billingWorker(ledger, TASK_QUEUE, new Set());
+    const worker = await billingWorker(ledger, TASK_QUEUE, new Set(), afterFirstWrite);
     smtp = worker.smtp;
+    acts = worker.acts;
     stopWorker = () => worker.stop();
   });
   afterAll(async () => {
@@ -288,6 +308,89 @@ describe('billing month workflow', () => {
       'a-central',
       'e-central',
     ]);
+  });
+
+  it('I10/I14: an outage recorded while the close is reading makes it read the month once more; a retried record write adds no pass', async () => {
+    // The outage activity as the worker runs it (the SDK's activity environment: a context with
+    // the worker's task queue), writing its record right after the first batch (a-central,
+    // b-west) was credited, while the close goes on. Twice: the second is a retry of the first.
+    const recordOutage = () =>
+      new MockActivityEnvironment({ taskQueue: TASK_QUEUE }).run(
+        (r: OutageRecord) => acts.recordOutage(r),
+        outageRecord('o-july', '2026-07-15T14:00:00Z', 30, ['ca-central']),
+      );
+    afterFirstWrite.set('2026-07', async () => {
+      expect(await recordOutage()).toBe('written');
+      expect(await recordOutage()).toBe('exists');
+    });
+    const progress = await runMonth('2026-07');
+    expect(afterFirstWrite.has('2026-07')).toBe(false);
+    // The first pass credited a-central before the record and e-central after it; the second
+    // pass (one, not two) adjusts a-central only.
+    expect(progress).toMatchObject({ pass: 2, done: 25, written: 1, adjustments: 1, alreadyClosed: true });
+    expect(await credits('2026-07')).toMatchObject({
+      'a-central credit #1': 0,
+      'a-central adjustment #1': 25_000,
+      'e-central credit #1': 20_833,
+    });
+    expect(Object.keys(await credits('2026-07'))).toHaveLength(26);
+    // The audit reads it from history: both signals (the retry's is ignored), then the new pass.
+    const t = await auditMonth('2026-07');
+    expect(t.entries.filter((x) => x.kind === 'late-data').map((x) => x.summary)).toEqual([
+      expect.stringMatching(/^outage record o-july written for this month after its close began/),
+      expect.stringMatching(/^outage record o-july written/),
+    ]);
+    expect(t.entries.some((x) => x.summary.startsWith('month 2026-07 read again (pass 2)'))).toBe(true);
+  });
+
+  it('I10/I14: a record for a closed month starts its re-run (no one re-running it by hand); a retry resumed past it starts nothing', async () => {
+    const before = Object.keys(await credits('2026-07')).length;
+    const record = outageRecord('o-july-late', '2026-07-20T14:00:00Z', 30, ['eu-west']);
+    // A retry whose earlier attempt already reached the month (its heartbeat) does nothing more.
+    const resumed = new MockActivityEnvironment({
+      taskQueue: TASK_QUEUE,
+      heartbeatDetails: { '2026-07': 'rerun' },
+    });
+    await ledger.recordOutage(record);
+    expect(await resumed.run((r: OutageRecord) => acts.recordOutage(r), record)).toBe('exists');
+    expect(Object.keys(await credits('2026-07'))).toHaveLength(before);
+    // The first attempt: the month is closed, so its close runs again by itself.
+    const first = new MockActivityEnvironment({ taskQueue: TASK_QUEUE });
+    expect(await first.run((r: OutageRecord) => acts.recordOutage(r), record)).toBe('exists');
+    const rerun = await env.client.workflow.getHandle(billingMonthWorkflowId('2026-07')).result();
+    expect(rerun).toMatchObject({ alreadyClosed: true, written: 1, adjustments: 1 });
+    // 30 min in eu-west: 99.93 % → 25 % of b-west's 100,000 EUR monthly fee.
+    expect(await credits('2026-07')).toMatchObject({ 'b-west adjustment #1': 25_000 });
+    expect(Object.keys(await credits('2026-07'))).toHaveLength(before + 1);
+  });
+
+  it('I9/I10: a maintenance window recorded late re-runs its closed month too; a cancelled one changes nothing', async () => {
+    const before = Object.keys(await credits('2026-07')).length;
+    const recordMaintenance = (r: MaintenanceRecord) =>
+      new MockActivityEnvironment({ taskQueue: TASK_QUEUE }).run(
+        (m: MaintenanceRecord) => acts.recordMaintenance(m),
+        r,
+      );
+    const latest = async () =>
+      (await env.client.workflow.getHandle(billingMonthWorkflowId('2026-07')).describe()).runId;
+    const runBefore = await latest();
+    expect(
+      await recordMaintenance(
+        maintenanceRecord('m-july-cancelled', '2026-07-20T14:00:00Z', 30, ['eu-west'], {
+          status: 'cancelled',
+        }),
+      ),
+    ).toBe('written');
+    expect(await latest()).toBe(runBefore);
+    // Announced 48 h ahead over o-july-late's 30 minutes in eu-west: excluded (I9), so b-west is
+    // back to full uptime and its 25 % credit is taken back by a negative adjustment.
+    expect(
+      await recordMaintenance(maintenanceRecord('m-july', '2026-07-20T14:00:00Z', 30, ['eu-west'])),
+    ).toBe('written');
+    const rerun = await env.client.workflow.getHandle(billingMonthWorkflowId('2026-07')).result();
+    expect(rerun).toMatchObject({ alreadyClosed: true, written: 1, adjustments: 1 });
+    expect(await credits('2026-07')).toMatchObject({ 'b-west adjustment #2': -25_000 });
+    expect(Object.keys(await credits('2026-07'))).toHaveLength(before + 1);
   });
 
   it("I14: the Schedule's trigger closes the month before the one it fires in, after the grace period", async () => {

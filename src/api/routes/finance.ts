@@ -112,6 +112,8 @@ export const financeRoutes: Route[] = [
           client: () => Promise.resolve(s.client),
           taskQueue: s.config.taskQueue,
           zone: s.policy.policy.month.timeZone,
+          graceHours: s.policy.policy.month.closeGraceHours,
+          forceFlag: '`force: true`',
         },
         body,
       );

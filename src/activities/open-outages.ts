@@ -8,6 +8,7 @@
  */
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { OutageRecord } from '../ledger/types';
+import { outageRecordOf } from '../model/outage-record';
 import type { OutageStatus } from '../workflows/outage';
 
 /**
@@ -57,19 +58,7 @@ export async function openOutagesBefore(client: Client, monthEnd: string): Promi
           throw err;
         }
         if (Date.parse(s.detectedAt) >= end) continue;
-        records.push({
-          outageId: s.outageId,
-          start: s.detectedAt,
-          end: s.end ?? monthEnd,
-          classification: s.classification,
-          regions: s.regions,
-          engagedAt: s.engagedAt,
-          engagedBy: s.engagedBy,
-          engagementMet: s.met ?? false,
-          classificationHistory: s.classificationHistory,
-          policyVersion: s.policyVersion,
-          workflowId: s.workflowId,
-        });
+        records.push(outageRecordOf(s, s.end ?? monthEnd));
       }
     }),
   );

@@ -24,7 +24,7 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { Recipient } from '../activities/tickets';
-import type { ClassificationChange, OutageClassification, OutageRecord, WriteResult } from '../ledger/types';
+import type { ClassificationChange, OutageClassification, WriteResult } from '../ledger/types';
 import type {
   AcknowledgeOutage,
   ClassifyOutage,
@@ -35,6 +35,7 @@ import type {
 } from '../model/outage';
 // The validators are zod-free (see ../model/outage-checks): zod would be ~1 MB per cached workflow.
 import { outageChecks } from '../model/outage-checks';
+import { outageRecordOf } from '../model/outage-record';
 import {
   acknowledgementInstant,
   dueOccurrences,
@@ -570,20 +571,7 @@ export async function outageWorkflow(first: ReceivedReport): Promise<OutageStatu
   }
   // Acknowledged or not, the outage is over: nothing stays paging.
   await resolvePages();
-  const record: OutageRecord = {
-    outageId: s.outageId,
-    start: s.detectedAt,
-    end: s.end!,
-    classification: s.classification,
-    regions: s.regions,
-    engagedAt: s.engagedAt,
-    engagedBy: s.engagedBy,
-    engagementMet: s.met ?? false,
-    classificationHistory: s.classificationHistory,
-    policyVersion: s.policyVersion,
-    workflowId,
-  };
-  s.recorded = await store.recordOutage(record);
+  s.recorded = await store.recordOutage(outageRecordOf(s, s.end!));
   const messageId = `<${workflowId}.resolved@sla-engine>`;
   const audience = await lookups.resolveAudience({
     audience: 'status-audience',

@@ -288,7 +288,7 @@ describe('GET /v1/reports/{month} and sla report', () => {
     expect(fromApi).toEqual(fromCli);
     // Not four empty answers: the figures and the page are there.
     expect(JSON.parse(fromApi[1]!)).toMatchObject({
-      customers: [{ customerId: 'acme', uptimePercent: '99.9327' }],
+      customers: [{ customerId: 'acme', uptimePercent: '99.9326' }],
     });
     expect(fromApi[2]).toContain('1,000.00 EUR');
   });

@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { z } from 'zod';
 import { Month } from '../model/month';
-import type { MonthReport } from '../report/build';
+import { openAtCloseNote, type MonthReport } from '../report/build';
 import { renderReportHtml } from '../report/html';
 import { formatMinor } from '../rules/credits';
 import { localTime } from '../report/local-time';
@@ -53,7 +53,7 @@ function printText(r: MonthReport): void {
     formatMinor(m, c, { grouped: true }),
   );
   process.stdout.write(
-    `${r.month} (${r.zone}) — ${r.closed ? `closed ${localTime(r.closed.closedAt, r.zone)}` : 'not closed'}\n` +
+    `${r.month} (${r.zone}) — ${r.closed ? `closed ${localTime(r.closed.closedAt, r.zone)}${openAtCloseNote(r.closed)}` : 'not closed'}\n` +
       `  uptime (all regions)  ${o.uptimePercent} %, ${o.downtimeMinutes} min down, ${o.excludedMinutes} min excluded, ${o.incidents.length} incident(s)\n` +
       `  credits               ${o.creditedCustomers} customer(s)${credits.length ? `: ${credits.join(', ')}` : ''}\n` +
       `  L1 mean first response ${o.support.l1.meanFirstResponseCoverageMinutes ?? '—'} coverage min; ` +

@@ -99,7 +99,15 @@ export interface MonthReport {
   start: string;
   end: string;
   policyVersion: string;
-  closed: { closedAt: string; workflowId: string } | null;
+  closed: {
+    closedAt: string;
+    workflowId: string;
+    /**
+     * Outages still running at the close, counted in its credits from detection to the month's
+     * end (I8, I14); null for a close recorded before they were counted (migration 4).
+     */
+    openOutages: number | null;
+  } | null;
   overall: UptimeFigures & {
     customers: number;
     creditedCustomers: number;
@@ -243,7 +251,13 @@ export function buildMonthReport(input: ReportInput): MonthReport {
     start: iso(start),
     end: iso(end),
     policyVersion: input.policyVersion,
-    closed: input.close ? { closedAt: input.close.closedAt, workflowId: input.close.workflowId } : null,
+    closed: input.close
+      ? {
+          closedAt: input.close.closedAt,
+          workflowId: input.close.workflowId,
+          openOutages: input.close.openOutages ?? null,
+        }
+      : null,
     overall: {
       ...overallFigures,
       customers: customers.length,
@@ -255,4 +269,16 @@ export function buildMonthReport(input: ReportInput): MonthReport {
     regions: [...regions.values()],
     customers: customerReports,
   };
+}
+
+/**
+ * What the text and the page add after the close's time: the outages still open then, so that
+ * finance knows the credits counted them to the month's end (I8, I14) while the uptime above,
+ * recomputed from the ledger's records, shows each only once it has ended and been recorded.
+ * Nothing for none, nor for an old close that did not count them (null).
+ */
+export function openAtCloseNote(closed: MonthReport['closed']): string {
+  const n = closed?.openOutages;
+  if (!n) return '';
+  return `, ${n} ${n === 1 ? 'outage' : 'outages'} still open then, counted to the month's end`;
 }

@@ -6,7 +6,13 @@
  */
 import { formatMinor } from '../rules/credits';
 import type { DayUptime } from '../rules/uptime';
-import type { CustomerReport, MonthReport, ReportIncident, SupportFigures } from './build';
+import {
+  openAtCloseNote,
+  type CustomerReport,
+  type MonthReport,
+  type ReportIncident,
+  type SupportFigures,
+} from './build';
 import { localTime } from './local-time';
 
 const esc = (s: string) =>
@@ -200,7 +206,9 @@ export function renderReportHtml(r: MonthReport): string {
 <body><main>
 <h1>SLA report — ${esc(r.month)}${single ? ` — ${esc(single.name)}` : ''}</h1>
 <div class="muted">Calendar month in ${esc(r.zone)} (I8): ${local(r.start)} → ${local(r.end)} · policy ${esc(r.policyVersion)} · ${
-    r.closed ? `closed ${local(r.closed.closedAt)} by ${esc(r.closed.workflowId)}` : 'not closed yet'
+    r.closed
+      ? `closed ${local(r.closed.closedAt)} by ${esc(r.closed.workflowId)}${esc(openAtCloseNote(r.closed))}`
+      : 'not closed yet'
   }</div>
 <div class="cards">
 <div class="card">Uptime${single ? '' : ' (all regions)'}<b>${single ? single.uptimePercent : o.uptimePercent} %</b></div>

@@ -90,12 +90,29 @@ beforeAll(async () => {
       workflowId: 'billing-month-2026-10',
       writtenAt: '2026-11-04T04:00:00.000Z',
     });
+    // I14: one outage was still running at October's close, counted to the month's end.
     await acts.recordBillingMonthClose({
       month: '2026-10',
       workflowId: 'billing-month-2026-10',
       closedAt: '2026-11-04T04:00:01.000Z',
       customers: 2,
       totalCreditMinor: 125_000,
+      openOutages: 1,
+    });
+    // September closed before open outages were counted (migration 4): open_outages is NULL.
+    await acts.closeBillingBatch({
+      month: '2026-09',
+      after: null,
+      limit: 10,
+      workflowId: 'billing-month-2026-09',
+      writtenAt: '2026-10-05T04:00:00.000Z',
+    });
+    await acts.recordBillingMonthClose({
+      month: '2026-09',
+      workflowId: 'billing-month-2026-09',
+      closedAt: '2026-10-05T04:00:00.000Z',
+      customers: 2,
+      totalCreditMinor: 0,
     });
   } finally {
     await ledger.close();
@@ -114,7 +131,7 @@ describe('sla report', () => {
       zone: 'America/Toronto',
       start: '2026-10-01T04:00:00.000Z',
       end: '2026-11-01T04:00:00.000Z',
-      closed: { closedAt: '2026-11-04T04:00:01.000Z', workflowId: 'billing-month-2026-10' },
+      closed: { closedAt: '2026-11-04T04:00:01.000Z', workflowId: 'billing-month-2026-10', openOutages: 1 },
       overall: {
         customers: 2,
         creditedCustomers: 2,
@@ -153,6 +170,23 @@ describe('sla report', () => {
     expect(day6).toMatchObject({ date: '2026-10-06', downtimeMs: 30 * 60_000, uptimePercent: '97.9166' });
   });
 
+  it('I14: a close from before open outages were counted (null) says nothing of them', () => {
+    const json = sla(['report', '--month', '2026-09', '--json']);
+    expect(json.code).toBe(0);
+    expect((JSON.parse(json.stdout) as MonthReport).closed).toEqual({
+      closedAt: '2026-10-05T04:00:00.000Z',
+      workflowId: 'billing-month-2026-09',
+      openOutages: null,
+    });
+    const html = join(dir, 'report-2026-09.html');
+    const text = sla(['report', '--month', '2026-09', '--html', html]);
+    expect(text.code).toBe(0);
+    expect(text.stdout.split('\n')[0]).toBe('2026-09 (America/Toronto) — closed 2026-10-05 00:00 EDT');
+    const page = readFileSync(html, 'utf8');
+    expect(page).toContain('closed 2026-10-05 00:00 EDT by billing-month-2026-09</div>');
+    expect(page).not.toContain('still open');
+  });
+
   it('--customer narrows the report to one customer and its region', () => {
     const r = sla(['report', '--month', '2026-10', '--customer', 'globex', '--json']);
     expect(r.code).toBe(0);
@@ -172,14 +206,18 @@ describe('sla report', () => {
     const r = sla(['report', '--month', '2026-10', '--html', html]);
     expect(r.code).toBe(0);
     // I8: the text reads in the month's zone (the JSON above keeps the UTC instants).
-    expect(r.stdout).toContain('2026-10 (America/Toronto) — closed 2026-11-03 23:00:01 EST');
+    expect(r.stdout).toContain(
+      "2026-10 (America/Toronto) — closed 2026-11-03 23:00:01 EST, 1 outage still open then, counted to the month's end\n",
+    );
     expect(r.stdout).toMatch(/^incident start \(America\/Toronto\)\s+end\s+down min\s+records$/m);
     expect(r.stdout).toMatch(/^2026-10-06 10:00 EDT\s+2026-10-06 10:30 EDT\s+30\s+o-1$/m);
     expect(r.stdout).toMatch(/^2026-10-19 22:00 EDT\s+2026-10-20 06:20 EDT\s+500\s+o-2$/m);
     const page = readFileSync(html, 'utf8');
     // The page too: the month, the close and every incident in Toronto time, no UTC instant left.
     expect(page).toContain('2026-10-01 00:00 EDT → 2026-11-01 00:00 EDT');
-    expect(page).toContain('closed 2026-11-03 23:00:01 EST by billing-month-2026-10');
+    expect(page).toContain(
+      'closed 2026-11-03 23:00:01 EST by billing-month-2026-10, 1 outage still open then, counted to the month&#39;s end</div>',
+    );
     expect(page).toContain('<th>start (America/Toronto)</th><th>end (America/Toronto)</th>');
     expect(page).toContain('<tr><td>2026-10-19 22:00 EDT</td><td>2026-10-20 06:20 EDT</td>');
     expect(page).toContain('<title>2026-10-06 10:00 EDT → 2026-10-06 10:30 EDT: 30 min down (o-1)</title>');
@@ -278,12 +316,14 @@ describe('GET /v1/reports/{month} and sla report', () => {
       compact(cli(['--json', '--customer', 'acme'])),
       html('all.html', []),
       html('acme.html', ['--customer', 'acme']),
+      compact(sla(['report', '--month', '2026-09', '--json']).stdout),
     ];
     const fromApi = await apiReports([
       '/v1/reports/2026-10',
       '/v1/reports/2026-10?customerId=acme',
       '/v1/reports/2026-10?format=html',
       '/v1/reports/2026-10?format=html&customerId=acme',
+      '/v1/reports/2026-09',
     ]);
     expect(fromApi).toEqual(fromCli);
     // Not four empty answers: the figures and the page are there.
@@ -291,5 +331,7 @@ describe('GET /v1/reports/{month} and sla report', () => {
       customers: [{ customerId: 'acme', uptimePercent: '99.9326' }],
     });
     expect(fromApi[2]).toContain('1,000.00 EUR');
+    expect(JSON.parse(fromApi[0]!)).toMatchObject({ closed: { openOutages: 1 } });
+    expect(JSON.parse(fromApi[4]!)).toMatchObject({ closed: { openOutages: null } });
   });
 });

@@ -2,10 +2,14 @@
 // every route of the table answered with valid input (each route shows a 2xx in the access log)
 // and refused with invalid input naming the field; the whole role matrix, generated from the
 // table; 401, 403, 404, 405, 409, 413, 415, 429 and 503 as JSON errors; the OpenAPI document.
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES } from '../../src/api/routes';
 import { API_ROLES } from '../../src/config';
+import { parsePolicy } from '../../src/policy';
+import { accountingMonth } from '../../src/rules/uptime';
+import { billingMonthWorkflowId } from '../../src/workflows/billing-month';
 import { issuePaths, startApi, startEngineApi, type TestApi } from '../helpers/api';
 import type { Engine } from '../helpers/engine';
 import { noLedger, testCustomer } from '../helpers/ledger';
@@ -460,6 +464,58 @@ describe('HTTP API', () => {
     expect(html.headers.get('content-type')).toMatch(/^text\/html/);
     expect(html.text).toMatch(/^<!doctype html>/i);
     expect((await api.call('finance', 'GET', `/v1/reports/${month}?customerId=nobody`)).status).toBe(404);
+  });
+
+  it('I14: POST /v1/credits/runs inside the grace period is refused (400 at body.month, when it ends, `force: true`) and starts nothing; with force it starts (202)', async () => {
+    // An API whose policy keeps 70 days of grace: last month is inside it whatever day the test runs.
+    const graceHours = 70 * 24;
+    const { policy } = e.policy;
+    const longGrace = parsePolicy(
+      { ...policy, month: { ...policy.month, closeGraceHours: graceHours } },
+      'test: 70 days of close grace',
+    );
+    const graced = await startApi({
+      client: e.env.client,
+      policy: longGrace,
+      ledger: e.ledger,
+      address: e.env.address,
+      taskQueue: e.taskQueue,
+    });
+    try {
+      const zone = policy.month.timeZone;
+      const month = DateTime.now().setZone(zone).minus({ months: 1 }).toFormat('yyyy-MM');
+      const graceEnd = new Date(accountingMonth(month, zone).end + graceHours * 3_600_000).toISOString();
+      const refused = await graced.call('finance', 'POST', '/v1/credits/runs', { month, force: false });
+      expect(refused.status).toBe(400);
+      expect(refused.error?.issues).toHaveLength(1);
+      const issue = refused.error!.issues![0]!;
+      expect(issue.path).toBe('body.month');
+      expect(issue.message).toContain(`${month} is in its close grace period until ${graceEnd}`);
+      expect(issue.message).toContain('`force: true` closes it now');
+      // Nothing started for the refused request: no workflow (read from persistence, not the
+      // lagging visibility store) and no close in the ledger.
+      const handle = e.env.client.workflow.getHandle(billingMonthWorkflowId(month));
+      await expect(handle.describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
+      expect(await e.ledger.monthClose(month)).toBeNull();
+
+      const forced = await graced.call('finance', 'POST', '/v1/credits/runs', { month, force: true });
+      expect(forced).toMatchObject({
+        status: 202,
+        json: { month, workflowId: billingMonthWorkflowId(month) },
+      });
+      const progress = await e.waitFor(
+        async () => {
+          const r = await graced.call('auditor', 'GET', `/v1/credits/runs/${month}`);
+          return r.status === 200 && (r.json as { phase: string }).phase === 'closed' ? r.json : null;
+        },
+        'the forced month close',
+        60_000,
+      );
+      expect(progress).toMatchObject({ month, phase: 'closed' });
+      expect(await e.ledger.monthClose(month)).toMatchObject({ workflowId: billingMonthWorkflowId(month) });
+    } finally {
+      await graced.close();
+    }
   });
 
   it("audit: the ticket's decision timeline from its history, decrypted", async () => {

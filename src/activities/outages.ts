@@ -7,6 +7,7 @@ import { ApplicationFailure, log } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import type { Ledger, OutageRecord, WriteResult } from '../ledger/types';
 import type { LoadedPolicy } from '../policy/load';
+import { matchAgent, parseAgent, type AgentMatch } from '../rules/agent';
 import { orderSteps, type OutageStep } from '../rules/outage-plan';
 import type { Roster } from '../roster/schema';
 import { revisitClosedMonths } from './late-records';
@@ -19,6 +20,18 @@ export interface OutageFacts {
   repeatMinutes: number;
   /** The policy's zone (I1), so that an auditor reads the instants as the policy does. */
   timeZone: string;
+}
+
+/** How the acknowledging agent was matched, by roster ids only (the names stay in the roster). */
+export type AgentMatchAnswer =
+  | { kind: 'matched'; by: 'pagingUserId' | 'id' | 'name' | 'email'; responderId: string }
+  | { kind: 'ambiguous'; responderIds: string[] }
+  | { kind: 'unknown' };
+
+function answerOf(match: AgentMatch): AgentMatchAnswer {
+  return match.kind === 'matched'
+    ? { kind: 'matched', by: match.by, responderId: match.responder.id }
+    : match;
 }
 
 export interface OutageDeps {
@@ -46,20 +59,24 @@ export function createOutageActivities(deps: OutageDeps) {
 
     /**
      * I7: "engaged" means a Level 3 responder acknowledged; anyone else is refused, by field. Who
-     * engaged (C9): the acknowledging agent when the paging provider names one the roster
-     * knows (by id, name or email), else the responder whose page was acknowledged; only Level 3
-     * engages. An agent the roster does not know is recorded by the workflow as given.
+     * engaged (C9): the acknowledging agent when the paging provider names one the roster knows
+     * (its user id as a pagingUserId first, else its text as a responder's id, name or email:
+     * rules/agent), else the responder whose page was acknowledged; only Level 3 engages. An
+     * agent the roster does not know, or whose text fits several responders, credits nobody but
+     * the paged responder and is recorded by the workflow as given; `agentMatch` (kept in the
+     * history's marker, shown by the audit) says which it was.
      */
-    async checkOutageResponder(input: {
+    async checkOutageResponder(input: { responderId: string; agent?: string }): Promise<{
+      name: string;
       responderId: string;
-      agent?: string;
-    }): Promise<{ name: string; responderId: string; agentKnown: boolean }> {
-      const agent = input.agent?.trim().toLowerCase();
-      const acknowledging = agent
-        ? deps.roster().responders.find((r) => [r.id, r.name, r.email].some((v) => v.toLowerCase() === agent))
-        : undefined;
+      agentKnown: boolean;
+      agentMatch?: AgentMatchAnswer;
+    }> {
+      const roster = deps.roster();
+      const match = input.agent === undefined ? undefined : matchAgent(roster, parseAgent(input.agent));
+      const acknowledging = match?.kind === 'matched' ? match.responder : undefined;
       const field = acknowledging ? 'agent' : 'responderId';
-      const responder = acknowledging ?? deps.roster().responders.find((r) => r.id === input.responderId);
+      const responder = acknowledging ?? roster.responders.find((r) => r.id === input.responderId);
       if (!responder)
         throw ApplicationFailure.nonRetryable(
           `responderId: ${input.responderId} is not in the roster`,
@@ -70,7 +87,12 @@ export function createOutageActivities(deps: OutageDeps) {
           `${field}: ${responder.id} is not a Level 3 responder; only Level 3 engages an outage (C9)`,
           'InvalidAssignee',
         );
-      return { name: responder.name, responderId: responder.id, agentKnown: acknowledging !== undefined };
+      return {
+        name: responder.name,
+        responderId: responder.id,
+        agentKnown: acknowledging !== undefined,
+        ...(match ? { agentMatch: answerOf(match) } : {}),
+      };
     },
 
     /**

@@ -18,6 +18,7 @@ import { ConflictError, InvalidInputError, NotFoundError, UnavailableError } fro
 import { AlertmanagerWebhook, fromAlertmanager, PagingWebhook } from '../model/alerts';
 import { parseOutageDedupKey } from '../model/outage';
 import { issuesOf } from '../policy/load';
+import { agentLabel } from '../rules/agent';
 import type { ApiDeps } from './server';
 
 /** Alertmanager sends up to a thousand alerts a group; anything larger is not a webhook of ours. */
@@ -117,7 +118,8 @@ const routes: Record<string, Route> = {
       return { status: 202, body: { ignored: `event type ${event.event_type} needs no action` } };
     const page = parseOutageDedupKey(event.data.incident_key);
     if (!page) return { status: 202, body: { ignored: 'the incident is not an outage page' } };
-    const agent = event.agent?.summary ?? event.agent?.id;
+    // Its user id and display name in one text the roster check reads back (rules/agent).
+    const agent = event.agent ? agentLabel(event.agent) : undefined;
     const answer = await outages.acknowledgeOutage(page.key, {
       // The provider's event id: a redelivered webhook is applied once.
       requestId: event.id,

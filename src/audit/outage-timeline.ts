@@ -11,7 +11,7 @@
  */
 import type { Recipient } from '../activities/tickets';
 import type { EmailMessage } from '../activities/email';
-import type { OutageFacts } from '../activities/outages';
+import type { AgentMatchAnswer, OutageFacts } from '../activities/outages';
 import type { PageEvent } from '../activities/paging';
 import type { OutageRecord } from '../ledger/types';
 import type { AcknowledgeOutage, ClassifyOutage, ReceivedReport, ResolveOutage } from '../model/outage';
@@ -206,9 +206,22 @@ export function outageInterpreter(): Interpreter {
             ),
           ];
         }
-        case 'checkOutageResponder':
-          // The acknowledgement's own entry says the verdict; a refusal is its answer.
-          return [];
+        case 'checkOutageResponder': {
+          // The acknowledgement's own entry says the verdict; a refusal is its answer. What it
+          // cannot say is why an agent the provider named was not credited: the match says it
+          // (recorded since pagingUserId; earlier runs have none).
+          const match = (s.result as { agentMatch?: AgentMatchAnswer } | undefined)?.agentMatch;
+          if (!match || match.kind === 'matched') return [];
+          return [
+            activityEntry(
+              s,
+              'roster-check',
+              match.kind === 'ambiguous'
+                ? `the acknowledging agent fits several responders (${match.responderIds.join(', ')}): none credited, the acknowledgement is the paged responder's`
+                : "the acknowledging agent is not in the roster: recorded as given, the acknowledgement is the paged responder's",
+            ),
+          ];
+        }
         case 'recordOutage': {
           recorded = true;
           const r = s.args?.[0] as OutageRecord | undefined;

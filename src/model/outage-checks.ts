@@ -6,6 +6,7 @@
  */
 import { id, instant, list, message, oneOf, optional, reason, string } from './message-checks';
 import type { OutageClassification } from '../ledger/types';
+import { PAGING_USER_ID_MAX } from '../rules/agent';
 
 /** A deployment region, e.g. "ca-central" (I9). */
 export const REGION_MAX = 50;
@@ -16,8 +17,10 @@ export const REGIONS_MAX = 50;
 export const REGIONS_HINT = 'expected at least one affected region';
 export const SUMMARY_MAX = 500;
 export const SOURCE_MAX = 100;
-/** The acknowledging agent as the paging provider names them. */
+/** The acknowledging agent's display name as the paging provider gives it. */
 export const AGENT_MAX = 200;
+/** The acknowledgement's `agent`: that name with the provider's user id (rules/agent: agentLabel). */
+export const AGENT_LABEL_MAX = AGENT_MAX + PAGING_USER_ID_MAX + ' (paging user )'.length;
 
 /** C3 / C4 / I9: only unexpected outages count as downtime; the others are recorded. */
 export const OUTAGE_CLASSIFICATIONS = [
@@ -44,7 +47,7 @@ export const outageChecks = {
     requestId: id,
     responderId: id,
     at: optional(instant),
-    agent: optional(string(1, AGENT_MAX)),
+    agent: optional(string(1, AGENT_LABEL_MAX)),
   }),
   classify: message({
     requestId: id,

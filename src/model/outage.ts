@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import {
-  AGENT_MAX,
+  AGENT_LABEL_MAX,
   OUTAGE_CLASSIFICATIONS,
   REGION_HINT,
   REGION_MAX,
@@ -57,12 +57,13 @@ const Message = z.object({ requestId: Id });
  * C9 / I7: a Level 3 responder acknowledged the page. C9 is judged on when the engine receives
  * it; `at`, when they say they acknowledged, is kept beside that and counts only when it is at
  * most a minute earlier (rules/outage-plan: acknowledgementInstant). `agent`: who acknowledged,
- * as the paging provider names them (a roster id, name or email credits that responder).
+ * as the paging provider names them, with its user id when it gives one (rules/agent: agentLabel;
+ * a roster pagingUserId, else a roster id, name or email, credits that responder).
  */
 export const AcknowledgeOutage = Message.extend({
   responderId: Id,
   at: Instant.optional(),
-  agent: z.string().min(1).max(AGENT_MAX).optional(),
+  agent: z.string().min(1).max(AGENT_LABEL_MAX).optional(),
 });
 export type AcknowledgeOutage = z.infer<typeof AcknowledgeOutage>;
 

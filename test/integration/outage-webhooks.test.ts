@@ -1,15 +1,18 @@
 // The outage webhooks on the real dev server with the engine's worker, a real paging receiver
 // and SMTP server (C9, I7): a monitor's generic report and Alertmanager's payload open and join
-// outages, the paging provider's acknowledgement engages one, Alertmanager's resolution ends
-// one; a bad body is answered 400 naming the field and starts nothing; no token, 401. The
-// Alertmanager outage's run becomes a golden history (`npm run histories:dev`).
+// outages, the paging provider's acknowledgement engages one (its agent credited by the roster's
+// pagingUserId, else by name), Alertmanager's resolution ends one; a bad body is answered 400
+// naming the field and starts nothing; no token, 401. The Alertmanager outage's run becomes a
+// golden history (`npm run histories:dev`).
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiServer } from '../../src/api/server';
+import { timelineOf } from '../../src/audit';
+import { AesGcmCodec } from '../../src/codec';
 import { loadConfig } from '../../src/config';
 import { NotFoundError } from '../../src/errors';
 import { outageWorkflowId } from '../../src/model/outage';
-import { TEST_CODEC_KEYS } from '../helpers/codec';
+import { TEST_CODEC_KEYS, testKeys } from '../helpers/codec';
 import { startEngine, type Engine } from '../helpers/engine';
 import { saveHistory } from '../helpers/histories';
 
@@ -163,7 +166,8 @@ describe('outage webhooks', () => {
     expect(ack).toMatchObject({
       outageId: amKey,
       engagedBy: 'specialist.sydney',
-      agent: 'Sydney L3 specialist',
+      // Sydney's user id is not in the roster: credited by the name, recorded with the id.
+      agent: 'Sydney L3 specialist (paging user PLH1HKV)',
       engagedAt: occurredAt,
       claimedAt: occurredAt,
       met: true,
@@ -222,12 +226,57 @@ describe('outage webhooks', () => {
     expect(await stranger.json()).toMatchObject({
       outageId: 'WH-1',
       engagedBy: 'oncall.toronto',
-      agent: 'Night operator',
+      agent: 'Night operator (paging user PZZZZZZ)',
       alreadyEngaged: false,
     });
     expect(await e.outages.outageStatus('WH-1')).toMatchObject({
       state: 'engaged',
-      ackAgent: 'Night operator',
+      ackAgent: 'Night operator (paging user PZZZZZZ)',
+    });
+    // The audit says why the agent was not credited.
+    const audit = await timelineOf(
+      await e.env.client.workflow.getHandle(outageWorkflowId('WH-1')).fetchHistory(),
+      [new AesGcmCodec(testKeys())],
+      outageWorkflowId('WH-1'),
+    );
+    expect(audit.entries.filter((x) => x.kind === 'roster-check').map((x) => x.summary)).toEqual([
+      "the acknowledging agent is not in the roster: recorded as given, the acknowledgement is the paged responder's",
+    ]);
+  });
+
+  it("the paging webhook credits the agent by the roster's pagingUserId, even under another display name", async () => {
+    const report = {
+      key: 'WH-UID',
+      summary: 'Exports fail',
+      regions: ['ca-central'],
+      source: 'uptime-robot',
+    };
+    expect((await post('/webhooks/alerts', report)).status).toBe(201);
+    const dedupKey = 'outage-WH-UID:outage-primary:oncall.toronto';
+    await e.waitFor(() => e.pager.triggers().some((t) => t.dedup_key === dedupKey), 'the page');
+    // The on-call primary was paged; the Ottawa specialist (pagingUserId P4OTW3N in the built-in
+    // roster) acknowledged under a display name the roster does not have, here Sydney's.
+    const res = await post('/webhooks/paging', {
+      event: {
+        id: 'evt-uid',
+        event_type: 'incident.acknowledged',
+        occurred_at: new Date().toISOString(),
+        agent: { id: 'P4OTW3N', type: 'user_reference', summary: 'Sydney L3 specialist' },
+        data: { incident_key: dedupKey },
+      },
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({
+      outageId: 'WH-UID',
+      engagedBy: 'specialist.ottawa',
+      agent: 'Sydney L3 specialist (paging user P4OTW3N)',
+      met: true,
+      alreadyEngaged: false,
+    });
+    expect(await e.outages.outageStatus('WH-UID')).toMatchObject({
+      state: 'engaged',
+      engagedBy: 'specialist.ottawa',
+      ackAgent: 'Sydney L3 specialist (paging user P4OTW3N)',
     });
   });
 
@@ -263,7 +312,7 @@ describe('outage webhooks', () => {
     expect(await e.env.client.workflow.getHandle(outageWorkflowId(amKey)).result()).toMatchObject({
       state: 'resolved',
       engagedBy: 'specialist.sydney',
-      ackAgent: 'Sydney L3 specialist',
+      ackAgent: 'Sydney L3 specialist (paging user PLH1HKV)',
       met: true,
     });
     await saveHistory(

@@ -2,7 +2,7 @@
 // webhooks parse with (C3, C4, C9; I7, I9): the same verdict on every input, the same fields named.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { outageChecks } from '../../src/model/outage-checks';
+import { AGENT_LABEL_MAX, outageChecks } from '../../src/model/outage-checks';
 import { AcknowledgeOutage, ClassifyOutage, ReceivedReport, ResolveOutage } from '../../src/model/outage';
 import { field, idLike, itAgreesWithZod, instantLike, listOf, textLike } from '../helpers/checks';
 
@@ -41,7 +41,7 @@ const message = fc.record(
     requestId: field(idLike),
     responderId: field(idLike),
     at: field(instantLike),
-    agent: field(textLike(200)),
+    agent: field(textLike(AGENT_LABEL_MAX)),
     classification: field(fc.constantFrom('unexpected', 'external', 'partial', 'planned', 'Partial')),
     by: field(idLike),
     reason: field(textLike(500)),

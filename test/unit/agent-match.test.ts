@@ -174,7 +174,7 @@ describe('checkOutageResponder: who engaged an outage (C9, I7)', () => {
     ],
   });
   // Only the roster is read by this activity; the policy, ledger and Temporal client are not.
-  const { checkOutageResponder } = createOutageActivities({
+  const activities = createOutageActivities({
     roster: () => r,
     policy: () => loadPolicy({}),
     ledger: undefined as never,
@@ -182,7 +182,7 @@ describe('checkOutageResponder: who engaged an outage (C9, I7)', () => {
     now: () => Date.now(),
   });
   const ack = (agent: string | undefined) =>
-    checkOutageResponder({ responderId: 'kim.london', ...(agent === undefined ? {} : { agent }) });
+    activities.checkOutageResponder({ responderId: 'kim.london', ...(agent === undefined ? {} : { agent }) });
 
   it('credits the agent by pagingUserId, whatever name comes with it', async () => {
     expect(await ack(agentLabel({ id: 'PDANA01', summary: 'Sam Lee' }))).toEqual({

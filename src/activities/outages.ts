@@ -7,7 +7,7 @@ import { ApplicationFailure, log } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import type { Ledger, OutageRecord, WriteResult } from '../ledger/types';
 import type { LoadedPolicy } from '../policy/load';
-import { matchAgent, parseAgent, type AgentMatch } from '../rules/agent';
+import { agentVerdict, matchAgent, type AgentVerdict } from '../rules/agent';
 import { orderSteps, type OutageStep } from '../rules/outage-plan';
 import type { Roster } from '../roster/schema';
 import { revisitClosedMonths } from './late-records';
@@ -20,18 +20,6 @@ export interface OutageFacts {
   repeatMinutes: number;
   /** The policy's zone (I1), so that an auditor reads the instants as the policy does. */
   timeZone: string;
-}
-
-/** How the acknowledging agent was matched, by roster ids only (the names stay in the roster). */
-export type AgentMatchAnswer =
-  | { kind: 'matched'; by: 'pagingUserId' | 'id' | 'name' | 'email'; responderId: string }
-  | { kind: 'ambiguous'; responderIds: string[] }
-  | { kind: 'unknown' };
-
-function answerOf(match: AgentMatch): AgentMatchAnswer {
-  return match.kind === 'matched'
-    ? { kind: 'matched', by: match.by, responderId: match.responder.id }
-    : match;
 }
 
 export interface OutageDeps {
@@ -60,22 +48,27 @@ export function createOutageActivities(deps: OutageDeps) {
     /**
      * I7: "engaged" means a Level 3 responder acknowledged; anyone else is refused, by field. Who
      * engaged (C9): the acknowledging agent when the paging provider names one the roster knows
-     * (its user id as a pagingUserId first, else its text as a responder's id, name or email:
-     * rules/agent), else the responder whose page was acknowledged; only Level 3 engages. An
-     * agent the roster does not know, or whose text fits several responders, credits nobody but
-     * the paged responder and is recorded by the workflow as given; `agentMatch` (kept in the
-     * history's marker, shown by the audit) says which it was.
+     * (its user id `agentId` as a pagingUserId first, else its name or id as a responder's id,
+     * name or email: rules/agent), else the responder whose page was acknowledged; only Level 3
+     * engages. An agent the roster does not know, or whose name fits several responders, credits
+     * nobody but the paged responder and is recorded by the workflow as given; `agentMatch` says
+     * which it was (the workflow keeps it as `ackAgentMatch`; the audit reads it in the marker).
      */
-    async checkOutageResponder(input: { responderId: string; agent?: string }): Promise<{
+    async checkOutageResponder(input: { responderId: string; agent?: string; agentId?: string }): Promise<{
       name: string;
       responderId: string;
       agentKnown: boolean;
-      agentMatch?: AgentMatchAnswer;
+      agentMatch?: AgentVerdict;
     }> {
       const roster = deps.roster();
-      const match = input.agent === undefined ? undefined : matchAgent(roster, parseAgent(input.agent));
+      const match =
+        input.agent === undefined && input.agentId === undefined
+          ? undefined
+          : matchAgent(roster, { id: input.agentId, summary: input.agent });
       const acknowledging = match?.kind === 'matched' ? match.responder : undefined;
-      const field = acknowledging ? 'agent' : 'responderId';
+      // The refusal names the field that chose the responder.
+      const field =
+        match?.kind !== 'matched' ? 'responderId' : match.by === 'pagingUserId' ? 'agentId' : 'agent';
       const responder = acknowledging ?? roster.responders.find((r) => r.id === input.responderId);
       if (!responder)
         throw ApplicationFailure.nonRetryable(
@@ -91,7 +84,7 @@ export function createOutageActivities(deps: OutageDeps) {
         name: responder.name,
         responderId: responder.id,
         agentKnown: acknowledging !== undefined,
-        ...(match ? { agentMatch: answerOf(match) } : {}),
+        ...(match ? { agentMatch: agentVerdict(match) } : {}),
       };
     },
 

@@ -6,7 +6,7 @@
  */
 import { id, instant, list, message, oneOf, optional, reason, string } from './message-checks';
 import type { OutageClassification } from '../ledger/types';
-import { PAGING_USER_ID_MAX } from '../rules/agent';
+import { PAGING_USER_ID_HINT, PAGING_USER_ID_MAX, PAGING_USER_ID_PATTERN } from '../rules/agent';
 
 /** A deployment region, e.g. "ca-central" (I9). */
 export const REGION_MAX = 50;
@@ -19,8 +19,6 @@ export const SUMMARY_MAX = 500;
 export const SOURCE_MAX = 100;
 /** The acknowledging agent's display name as the paging provider gives it. */
 export const AGENT_MAX = 200;
-/** The acknowledgement's `agent`: that name with the provider's user id (rules/agent: agentLabel). */
-export const AGENT_LABEL_MAX = AGENT_MAX + PAGING_USER_ID_MAX + ' (paging user )'.length;
 
 /** C3 / C4 / I9: only unexpected outages count as downtime; the others are recorded. */
 export const OUTAGE_CLASSIFICATIONS = [
@@ -29,6 +27,10 @@ export const OUTAGE_CLASSIFICATIONS = [
   'partial',
 ] as const satisfies readonly OutageClassification[];
 
+/** The acknowledging agent's user id at the paging provider: the roster's pagingUserId rule. */
+const agentId = string(1, PAGING_USER_ID_MAX, (s) =>
+  PAGING_USER_ID_PATTERN.test(s) ? null : PAGING_USER_ID_HINT,
+);
 const region = string(1, REGION_MAX, (s) => (REGION_PATTERN.test(s) ? null : REGION_HINT));
 const regions = list(region, { min: 1, minHint: REGIONS_HINT, max: REGIONS_MAX });
 
@@ -47,7 +49,8 @@ export const outageChecks = {
     requestId: id,
     responderId: id,
     at: optional(instant),
-    agent: optional(string(1, AGENT_LABEL_MAX)),
+    agent: optional(string(1, AGENT_MAX)),
+    agentId: optional(agentId),
   }),
   classify: message({
     requestId: id,

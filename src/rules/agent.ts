@@ -8,9 +8,8 @@
  * against a responder's id, name or email (case-insensitive) apply, and a text that fits two
  * responders credits neither.
  *
- * The agent reaches the outage workflow's acknowledgement as one text (`agent`), which the
- * workflow records as given and hands to the roster check: `agentLabel` writes the user id into
- * it in a form `parseAgent` reads back, so the workflow's messages and history keep their shape.
+ * The acknowledgement carries the two as separate fields, `agentId` and `agent` (the display
+ * name, what `ackAgent` shows); the verdict goes back into the outage's status as `ackAgentMatch`.
  */
 import type { Responder, Roster } from '../roster/schema';
 
@@ -20,38 +19,14 @@ export const PAGING_USER_ID_MAX = 64;
 export const PAGING_USER_ID_HINT =
   "expected the paging provider's user id (e.g. PagerDuty's PXXXXXX): letters, digits, dots, dashes, underscores, @ and colons";
 
+/** Whether a provider's user id is one a roster's pagingUserId could be (the same rule). */
+export const isPagingUserId = (id: string) =>
+  id.length >= 1 && id.length <= PAGING_USER_ID_MAX && PAGING_USER_ID_PATTERN.test(id);
+
 /** The acknowledging agent as the provider names them; either part may be missing. */
 export interface Agent {
   id?: string;
   summary?: string;
-}
-
-const ID = '[A-Za-z0-9][A-Za-z0-9._@:-]*';
-const WITH_NAME = new RegExp(`^(.+) \\(paging user (${ID})\\)$`, 's');
-const ID_ONLY = new RegExp(`^paging user (${ID})$`);
-
-/** A user id that fits the label (and could be some responder's pagingUserId). */
-const labelledId = (id: string | undefined): id is string =>
-  id !== undefined && id.length <= PAGING_USER_ID_MAX && PAGING_USER_ID_PATTERN.test(id);
-
-/**
- * The agent as one text: "Sydney L3 specialist (paging user PLH1HKV)", "paging user PLH1HKV",
- * or the name alone. An id that no roster could hold (odd characters, too long) is kept as plain
- * text, matched as before by responder id, name or email. Undefined when the agent is unnamed.
- */
-export function agentLabel(agent: Agent): string | undefined {
-  if (labelledId(agent.id))
-    return agent.summary ? `${agent.summary} (paging user ${agent.id})` : `paging user ${agent.id}`;
-  return agent.summary ?? agent.id;
-}
-
-/** The reverse of agentLabel; any other text (the CLI's `--agent`, runs before it) is a name. */
-export function parseAgent(label: string): Agent {
-  const withName = WITH_NAME.exec(label);
-  if (withName) return { summary: withName[1]!, id: withName[2]! };
-  const idOnly = ID_ONLY.exec(label);
-  if (idOnly) return { id: idOnly[1]! };
-  return { summary: label };
 }
 
 export type AgentMatch =
@@ -84,4 +59,21 @@ export function matchAgent(roster: Pick<Roster, 'responders'>, agent: Agent): Ag
   if (found.size > 1) return { kind: 'ambiguous', responderIds: [...found.keys()].sort() };
   const [only] = found.values();
   return { kind: 'matched', by: only!.by, responder: only!.responder };
+}
+
+/**
+ * The match as the outage keeps it (`ackAgentMatch`) and the roster check answers it: how the
+ * agent was credited, or the responders an ambiguous text fits (ids only: names stay in the roster).
+ */
+export type AgentVerdict = 'pagingUserId' | 'id' | 'name' | 'email' | 'unknown' | { ambiguous: string[] };
+
+export function agentVerdict(match: AgentMatch): AgentVerdict {
+  switch (match.kind) {
+    case 'matched':
+      return match.by;
+    case 'ambiguous':
+      return { ambiguous: match.responderIds };
+    case 'unknown':
+      return 'unknown';
+  }
 }

@@ -166,8 +166,10 @@ describe('outage webhooks', () => {
     expect(ack).toMatchObject({
       outageId: amKey,
       engagedBy: 'specialist.sydney',
-      // Sydney's user id is not in the roster: credited by the name, recorded with the id.
-      agent: 'Sydney L3 specialist (paging user PLH1HKV)',
+      // Sydney's user id is not in the roster: credited by the name; the id is kept beside it.
+      agent: 'Sydney L3 specialist',
+      agentId: 'PLH1HKV',
+      agentMatch: 'name',
       engagedAt: occurredAt,
       claimedAt: occurredAt,
       met: true,
@@ -226,12 +228,14 @@ describe('outage webhooks', () => {
     expect(await stranger.json()).toMatchObject({
       outageId: 'WH-1',
       engagedBy: 'oncall.toronto',
-      agent: 'Night operator (paging user PZZZZZZ)',
+      agent: 'Night operator',
       alreadyEngaged: false,
     });
     expect(await e.outages.outageStatus('WH-1')).toMatchObject({
       state: 'engaged',
-      ackAgent: 'Night operator (paging user PZZZZZZ)',
+      ackAgent: 'Night operator',
+      ackAgentId: 'PZZZZZZ',
+      ackAgentMatch: 'unknown',
     });
     // The audit says why the agent was not credited.
     const audit = await timelineOf(
@@ -269,15 +273,56 @@ describe('outage webhooks', () => {
     expect(await res.json()).toMatchObject({
       outageId: 'WH-UID',
       engagedBy: 'specialist.ottawa',
-      agent: 'Sydney L3 specialist (paging user P4OTW3N)',
+      agent: 'Sydney L3 specialist',
+      agentId: 'P4OTW3N',
+      agentMatch: 'pagingUserId',
       met: true,
       alreadyEngaged: false,
     });
     expect(await e.outages.outageStatus('WH-UID')).toMatchObject({
       state: 'engaged',
       engagedBy: 'specialist.ottawa',
-      ackAgent: 'Sydney L3 specialist (paging user P4OTW3N)',
+      ackAgent: 'Sydney L3 specialist',
+      ackAgentId: 'P4OTW3N',
+      ackAgentMatch: 'pagingUserId',
     });
+  });
+
+  it('an agent whose name and id fit two responders credits neither: the paged responder engages, the audit names both', async () => {
+    const report = { key: 'WH-AMB', summary: 'Search slow', regions: ['ca-central'], source: 'uptime-robot' };
+    expect((await post('/webhooks/alerts', report)).status).toBe(201);
+    const dedupKey = 'outage-WH-AMB:outage-primary:oncall.toronto';
+    await e.waitFor(() => e.pager.triggers().some((t) => t.dedup_key === dedupKey), 'the page');
+    // A user id nobody holds as pagingUserId, which is Ottawa's roster id, under Sydney's name.
+    const res = await post('/webhooks/paging', {
+      event: {
+        id: 'evt-amb',
+        event_type: 'incident.acknowledged',
+        occurred_at: new Date().toISOString(),
+        agent: { id: 'specialist.ottawa', type: 'user_reference', summary: 'Sydney L3 specialist' },
+        data: { incident_key: dedupKey },
+      },
+    });
+    expect(res.status).toBe(200);
+    const ambiguous = { ambiguous: ['specialist.ottawa', 'specialist.sydney'] };
+    expect(await res.json()).toMatchObject({ engagedBy: 'oncall.toronto', agentMatch: ambiguous });
+    expect(await e.outages.outageStatus('WH-AMB')).toMatchObject({
+      engagedBy: 'oncall.toronto',
+      ackAgent: 'Sydney L3 specialist',
+      ackAgentId: 'specialist.ottawa',
+      ackAgentMatch: ambiguous,
+    });
+    const audit = await timelineOf(
+      await e.env.client.workflow.getHandle(outageWorkflowId('WH-AMB')).fetchHistory(),
+      [new AesGcmCodec(testKeys())],
+      outageWorkflowId('WH-AMB'),
+    );
+    expect(audit.entries.find((x) => x.kind === 'acknowledgement')?.summary).toMatch(
+      /^acknowledged by oncall\.toronto \(agent Sydney L3 specialist, paging user specialist\.ottawa\)/,
+    );
+    expect(audit.entries.filter((x) => x.kind === 'roster-check').map((x) => x.summary)).toEqual([
+      "the acknowledging agent fits several responders (specialist.ottawa, specialist.sydney): none credited, the acknowledgement is the paged responder's",
+    ]);
   });
 
   let firstResolved: ReturnType<typeof alertmanager> | undefined;
@@ -312,7 +357,9 @@ describe('outage webhooks', () => {
     expect(await e.env.client.workflow.getHandle(outageWorkflowId(amKey)).result()).toMatchObject({
       state: 'resolved',
       engagedBy: 'specialist.sydney',
-      ackAgent: 'Sydney L3 specialist (paging user PLH1HKV)',
+      ackAgent: 'Sydney L3 specialist',
+      ackAgentId: 'PLH1HKV',
+      ackAgentMatch: 'name',
       met: true,
     });
     await saveHistory(

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { createOutageActivities } from '../../src/activities/outages';
 import { loadPolicy } from '../../src/policy';
 import { issuesOf } from '../../src/policy/load';
-import { agentLabel, matchAgent, parseAgent, PAGING_USER_ID_PATTERN } from '../../src/rules/agent';
+import { agentVerdict, isPagingUserId, matchAgent } from '../../src/rules/agent';
 import { loadRoster } from '../../src/roster/load';
 import { Roster, type Responder } from '../../src/roster/schema';
 
@@ -88,40 +88,14 @@ describe('matchAgent (C9, I7)', () => {
   });
 });
 
-describe('the agent as one text through the outage workflow (agentLabel, parseAgent)', () => {
-  it('writes the user id beside the name, readably, and reads both back', () => {
-    expect(agentLabel({ id: 'PLH1HKV', summary: 'Sydney L3 specialist' })).toBe(
-      'Sydney L3 specialist (paging user PLH1HKV)',
-    );
-    expect(agentLabel({ id: 'PLH1HKV' })).toBe('paging user PLH1HKV');
-    expect(parseAgent('Sydney L3 specialist (paging user PLH1HKV)')).toEqual({
-      summary: 'Sydney L3 specialist',
-      id: 'PLH1HKV',
+describe('agentVerdict: the match as the outage keeps it (ackAgentMatch)', () => {
+  it('says how the agent was credited, or which responders an ambiguous name fits (ids only)', () => {
+    expect(agentVerdict(matchAgent(roster, { id: 'PSAM001' }))).toBe('pagingUserId');
+    expect(agentVerdict(matchAgent(roster, { summary: 'Kim Park' }))).toBe('name');
+    expect(agentVerdict(matchAgent(roster, { summary: 'Dana Tremblay' }))).toEqual({
+      ambiguous: ['dana.ottawa', 'dana.toronto'],
     });
-    expect(parseAgent('paging user PLH1HKV')).toEqual({ id: 'PLH1HKV' });
-  });
-
-  it('a plain text (the CLI, runs from before) is a name; an id no roster could hold stays plain text', () => {
-    expect(parseAgent('Night operator')).toEqual({ summary: 'Night operator' });
-    expect(parseAgent('specialist.sydney')).toEqual({ summary: 'specialist.sydney' });
-    expect(agentLabel({ id: 'user with spaces', summary: 'Night operator' })).toBe('Night operator');
-    expect(agentLabel({ id: 'user with spaces' })).toBe('user with spaces');
-    expect(agentLabel({})).toBeUndefined();
-  });
-
-  it('round-trips any display name and any user id a roster may hold', () => {
-    const userId = fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9._@:-]{0,63}$/);
-    fc.assert(
-      fc.property(
-        userId,
-        fc.option(fc.string({ minLength: 1, maxLength: 200 }), { nil: undefined }),
-        (id, summary) => {
-          expect(PAGING_USER_ID_PATTERN.test(id)).toBe(true);
-          const label = agentLabel({ id, ...(summary === undefined ? {} : { summary }) })!;
-          expect(parseAgent(label)).toEqual({ id, ...(summary === undefined ? {} : { summary }) });
-        },
-      ),
-    );
+    expect(agentVerdict(matchAgent(roster, { id: 'PZZZZZZ' }))).toBe('unknown');
   });
 });
 
@@ -136,6 +110,17 @@ describe("the roster's pagingUserId", () => {
     const builtIn = loadRoster(undefined);
     for (const r of builtIn.responders)
       expect(r.pagingUserId !== undefined, r.id).toBe(r.levels.includes('L3'));
+  });
+
+  it("is the rule the acknowledgement's agentId and the paging webhook use (isPagingUserId)", () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.string({ maxLength: 70 }), fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9._@:-]{0,70}$/)),
+        (id) => {
+          expect(isPagingUserId(id)).toBe(parse([person('a', 'A', id)]).length === 0);
+        },
+      ),
+    );
   });
 
   it('is refused empty, too long or with odd characters, naming the field', () => {
@@ -181,38 +166,45 @@ describe('checkOutageResponder: who engaged an outage (C9, I7)', () => {
     temporal: undefined as never,
     now: () => Date.now(),
   });
-  const ack = (agent: string | undefined) =>
-    activities.checkOutageResponder({ responderId: 'kim.london', ...(agent === undefined ? {} : { agent }) });
+  const ack = (agent?: { id?: string; summary?: string }) =>
+    activities.checkOutageResponder({
+      responderId: 'kim.london',
+      ...(agent?.summary === undefined ? {} : { agent: agent.summary }),
+      ...(agent?.id === undefined ? {} : { agentId: agent.id }),
+    });
 
   it('credits the agent by pagingUserId, whatever name comes with it', async () => {
-    expect(await ack(agentLabel({ id: 'PDANA01', summary: 'Sam Lee' }))).toEqual({
+    expect(await ack({ id: 'PDANA01', summary: 'Sam Lee' })).toEqual({
       name: 'Dana Tremblay',
       responderId: 'dana.ottawa',
       agentKnown: true,
-      agentMatch: { kind: 'matched', by: 'pagingUserId', responderId: 'dana.ottawa' },
+      agentMatch: 'pagingUserId',
     });
   });
 
   it('a name two responders share credits the paged responder and says the agent was ambiguous', async () => {
-    expect(await ack(agentLabel({ id: 'PNOBODY', summary: 'Dana Tremblay' }))).toEqual({
+    expect(await ack({ id: 'PNOBODY', summary: 'Dana Tremblay' })).toEqual({
       name: 'Kim Park',
       responderId: 'kim.london',
       agentKnown: false,
-      agentMatch: { kind: 'ambiguous', responderIds: ['dana.ottawa', 'dana.toronto'] },
+      agentMatch: { ambiguous: ['dana.ottawa', 'dana.toronto'] },
     });
   });
 
   it('an unknown agent, or none, credits the paged responder', async () => {
-    expect(await ack('Night operator')).toMatchObject({
+    expect(await ack({ summary: 'Night operator' })).toMatchObject({
       responderId: 'kim.london',
       agentKnown: false,
-      agentMatch: { kind: 'unknown' },
+      agentMatch: 'unknown',
     });
-    expect(await ack(undefined)).toEqual({ name: 'Kim Park', responderId: 'kim.london', agentKnown: false });
+    expect(await ack()).toEqual({ name: 'Kim Park', responderId: 'kim.london', agentKnown: false });
   });
 
-  it('an agent matched below Level 3 is refused naming agent', async () => {
-    await expect(ack(agentLabel({ id: 'PAGENT1', summary: 'Dana Tremblay' }))).rejects.toThrow(
+  it('an agent matched below Level 3 is refused naming the field that matched it', async () => {
+    await expect(ack({ id: 'PAGENT1', summary: 'Dana Tremblay' })).rejects.toThrow(
+      /^agentId: agent\.toronto is not a Level 3 responder/,
+    );
+    await expect(ack({ summary: 'Toronto agent' })).rejects.toThrow(
       /^agent: agent\.toronto is not a Level 3 responder/,
     );
   });

@@ -2,7 +2,7 @@
 // webhooks parse with (C3, C4, C9; I7, I9): the same verdict on every input, the same fields named.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AGENT_LABEL_MAX, outageChecks } from '../../src/model/outage-checks';
+import { AGENT_MAX, outageChecks } from '../../src/model/outage-checks';
 import { AcknowledgeOutage, ClassifyOutage, ReceivedReport, ResolveOutage } from '../../src/model/outage';
 import { field, idLike, itAgreesWithZod, instantLike, listOf, textLike } from '../helpers/checks';
 
@@ -41,7 +41,13 @@ const message = fc.record(
     requestId: field(idLike),
     responderId: field(idLike),
     at: field(instantLike),
-    agent: field(textLike(AGENT_LABEL_MAX)),
+    agent: field(textLike(AGENT_MAX)),
+    agentId: field(
+      fc.oneof(
+        fc.constantFrom('PLH1HKV', 'user@example.com', 'P'.repeat(64), 'P'.repeat(65), 'P ABC', '-P', ''),
+        fc.string({ maxLength: 8 }),
+      ),
+    ),
     classification: field(fc.constantFrom('unexpected', 'external', 'partial', 'planned', 'Partial')),
     by: field(idLike),
     reason: field(textLike(500)),

@@ -237,13 +237,32 @@ describe('outage webhooks', () => {
       ackAgentId: 'PZZZZZZ',
       ackAgentMatch: 'unknown',
     });
+    // A user id no roster could hold (here with spaces) is left out, not a refusal of the
+    // provider's acknowledgement; the first acknowledgement stands.
+    const oddId = await ack('evt-odd', {
+      id: 'user with spaces',
+      type: 'user_reference',
+      summary: 'Day operator',
+    });
+    expect(oddId.status).toBe(200);
+    expect(await oddId.json()).toMatchObject({ alreadyEngaged: true, agent: 'Night operator' });
     // The audit says why the agent was not credited.
     const audit = await timelineOf(
       await e.env.client.workflow.getHandle(outageWorkflowId('WH-1')).fetchHistory(),
       [new AesGcmCodec(testKeys())],
       outageWorkflowId('WH-1'),
     );
+    expect(audit.entries.filter((x) => x.kind === 'acknowledgement').map((x) => x.summary)).toEqual([
+      expect.stringMatching(
+        /^acknowledged by oncall\.toronto \(agent Toronto support agent, paging user PAG1\) .* rejected: agent: agent\.toronto is not a Level 3/,
+      ),
+      expect.stringMatching(/^acknowledged by oncall\.toronto \(agent Night operator, paging user PZZZZZZ\)/),
+      expect.stringMatching(
+        /^acknowledged by oncall\.toronto \(agent Day operator\) at \S+ → already engaged/,
+      ),
+    ]);
     expect(audit.entries.filter((x) => x.kind === 'roster-check').map((x) => x.summary)).toEqual([
+      "the acknowledging agent is not in the roster: recorded as given, the acknowledgement is the paged responder's",
       "the acknowledging agent is not in the roster: recorded as given, the acknowledgement is the paged responder's",
     ]);
   });

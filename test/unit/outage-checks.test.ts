@@ -115,6 +115,15 @@ describe('outage workflow checks (zod-free) agree with the zod schemas', () => {
     expect(() => outageChecks.acknowledge({ requestId: 'a-1', responderId: 'l3', at: '2026-11-30' })).toThrow(
       /^at: expected an ISO-8601 instant with an offset/,
     );
+    // The acknowledging agent's user id follows the roster's pagingUserId rule (C9, I7).
+    const ack = { requestId: 'a-1', responderId: 'l3', agent: 'Sydney L3 specialist' };
+    expect(() => outageChecks.acknowledge({ ...ack, agentId: 'PLH1HKV' })).not.toThrow();
+    expect(() => outageChecks.acknowledge({ ...ack, agentId: 'P LH1HKV' })).toThrow(
+      /^agentId: expected the paging provider's user id/,
+    );
+    expect(AcknowledgeOutage.safeParse({ ...ack, agentId: 'P'.repeat(65) }).error?.issues).toMatchObject([
+      { path: ['agentId'], message: expect.stringMatching(/<=64 characters/) },
+    ]);
     expect(() => outageChecks.resolve([])).toThrow(/^\(input\): expected an object, received array$/);
   });
 });

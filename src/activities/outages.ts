@@ -7,6 +7,7 @@ import { ApplicationFailure, log } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import type { Ledger, OutageRecord, WriteResult } from '../ledger/types';
 import type { LoadedPolicy } from '../policy/load';
+import { agentVerdict, matchAgent, type AgentVerdict } from '../rules/agent';
 import { orderSteps, type OutageStep } from '../rules/outage-plan';
 import type { Roster } from '../roster/schema';
 import { revisitClosedMonths } from './late-records';
@@ -46,20 +47,29 @@ export function createOutageActivities(deps: OutageDeps) {
 
     /**
      * I7: "engaged" means a Level 3 responder acknowledged; anyone else is refused, by field. Who
-     * engaged (C9): the acknowledging agent when the paging provider names one the roster
-     * knows (by id, name or email), else the responder whose page was acknowledged; only Level 3
-     * engages. An agent the roster does not know is recorded by the workflow as given.
+     * engaged (C9): the acknowledging agent when the paging provider names one the roster knows
+     * (its user id `agentId` as a pagingUserId first, else its name or id as a responder's id,
+     * name or email: rules/agent), else the responder whose page was acknowledged; only Level 3
+     * engages. An agent the roster does not know, or whose name fits several responders, credits
+     * nobody but the paged responder and is recorded by the workflow as given; `agentMatch` says
+     * which it was (the workflow keeps it as `ackAgentMatch`; the audit reads it in the marker).
      */
-    async checkOutageResponder(input: {
+    async checkOutageResponder(input: { responderId: string; agent?: string; agentId?: string }): Promise<{
+      name: string;
       responderId: string;
-      agent?: string;
-    }): Promise<{ name: string; responderId: string; agentKnown: boolean }> {
-      const agent = input.agent?.trim().toLowerCase();
-      const acknowledging = agent
-        ? deps.roster().responders.find((r) => [r.id, r.name, r.email].some((v) => v.toLowerCase() === agent))
-        : undefined;
-      const field = acknowledging ? 'agent' : 'responderId';
-      const responder = acknowledging ?? deps.roster().responders.find((r) => r.id === input.responderId);
+      agentKnown: boolean;
+      agentMatch?: AgentVerdict;
+    }> {
+      const roster = deps.roster();
+      const match =
+        input.agent === undefined && input.agentId === undefined
+          ? undefined
+          : matchAgent(roster, { id: input.agentId, summary: input.agent });
+      const acknowledging = match?.kind === 'matched' ? match.responder : undefined;
+      // The refusal names the field that chose the responder.
+      const field =
+        match?.kind !== 'matched' ? 'responderId' : match.by === 'pagingUserId' ? 'agentId' : 'agent';
+      const responder = acknowledging ?? roster.responders.find((r) => r.id === input.responderId);
       if (!responder)
         throw ApplicationFailure.nonRetryable(
           `responderId: ${input.responderId} is not in the roster`,
@@ -70,7 +80,12 @@ export function createOutageActivities(deps: OutageDeps) {
           `${field}: ${responder.id} is not a Level 3 responder; only Level 3 engages an outage (C9)`,
           'InvalidAssignee',
         );
-      return { name: responder.name, responderId: responder.id, agentKnown: acknowledging !== undefined };
+      return {
+        name: responder.name,
+        responderId: responder.id,
+        agentKnown: acknowledging !== undefined,
+        ...(match ? { agentMatch: agentVerdict(match) } : {}),
+      };
     },
 
     /**

@@ -18,6 +18,7 @@ import { ConflictError, InvalidInputError, NotFoundError, UnavailableError } fro
 import { AlertmanagerWebhook, fromAlertmanager, PagingWebhook } from '../model/alerts';
 import { parseOutageDedupKey } from '../model/outage';
 import { issuesOf } from '../policy/load';
+import { isPagingUserId } from '../rules/agent';
 import type { ApiDeps } from './server';
 
 /** Alertmanager sends up to a thousand alerts a group; anything larger is not a webhook of ours. */
@@ -117,7 +118,11 @@ const routes: Record<string, Route> = {
       return { status: 202, body: { ignored: `event type ${event.event_type} needs no action` } };
     const page = parseOutageDedupKey(event.data.incident_key);
     if (!page) return { status: 202, body: { ignored: 'the incident is not an outage page' } };
+    // Who acknowledged: their display name (their id when they have none), and their user id,
+    // which the roster's pagingUserId matches first. An id no roster could hold is nobody's
+    // pagingUserId: it is left out rather than refusing the provider's acknowledgement.
     const agent = event.agent?.summary ?? event.agent?.id;
+    const agentId = event.agent?.id;
     const answer = await outages.acknowledgeOutage(page.key, {
       // The provider's event id: a redelivered webhook is applied once.
       requestId: event.id,
@@ -126,6 +131,7 @@ const routes: Record<string, Route> = {
       // The provider's own time: C9 counts it only within a minute before receipt (issue 5).
       at: event.occurred_at,
       ...(agent ? { agent } : {}),
+      ...(agentId && isPagingUserId(agentId) ? { agentId } : {}),
     });
     return { status: 200, body: { outageId: page.key, ...answer } };
   },

@@ -15,6 +15,7 @@ import type { OutageFacts } from '../activities/outages';
 import type { PageEvent } from '../activities/paging';
 import type { OutageRecord } from '../ledger/types';
 import type { AcknowledgeOutage, ClassifyOutage, ReceivedReport, ResolveOutage } from '../model/outage';
+import type { AgentVerdict } from '../rules/agent';
 import { dueOccurrences, engagementDue, stepOccurrence, type StepOccurrence } from '../rules/outage-plan';
 import type { AcknowledgeAnswer, OutageStatus } from '../workflows/outage';
 import { activityEntry, updateEntry, type Interpreter, type TimelineEntry } from './timeline';
@@ -206,9 +207,22 @@ export function outageInterpreter(): Interpreter {
             ),
           ];
         }
-        case 'checkOutageResponder':
-          // The acknowledgement's own entry says the verdict; a refusal is its answer.
-          return [];
+        case 'checkOutageResponder': {
+          // The acknowledgement's own entry says the verdict; a refusal is its answer. What it
+          // cannot say is why an agent the provider named was not credited: the match says it
+          // (recorded since pagingUserId; earlier runs have none).
+          const match = (s.result as { agentMatch?: AgentVerdict } | undefined)?.agentMatch;
+          if (match === undefined || (typeof match === 'string' && match !== 'unknown')) return [];
+          return [
+            activityEntry(
+              s,
+              'roster-check',
+              typeof match === 'object'
+                ? `the acknowledging agent fits several responders (${match.ambiguous.join(', ')}): none credited, the acknowledgement is the paged responder's`
+                : "the acknowledging agent is not in the roster: recorded as given, the acknowledgement is the paged responder's",
+            ),
+          ];
+        }
         case 'recordOutage': {
           recorded = true;
           const r = s.args?.[0] as OutageRecord | undefined;
@@ -265,7 +279,8 @@ export function outageInterpreter(): Interpreter {
               : m.at
                 ? ` at ${short(m.at)}`
                 : '';
-          const by = `${m.responderId}${m.agent ? ` (agent ${m.agent})` : ''}`;
+          const agent = [m.agent, m.agentId && `paging user ${m.agentId}`].filter(Boolean).join(', ');
+          const by = `${m.responderId}${agent ? ` (agent ${agent})` : ''}`;
           const verdict = !r
             ? ''
             : r.alreadyEngaged

@@ -6,6 +6,7 @@
  */
 import { id, instant, list, message, oneOf, optional, reason, string } from './message-checks';
 import type { OutageClassification } from '../ledger/types';
+import { PAGING_USER_ID_HINT, PAGING_USER_ID_MAX, PAGING_USER_ID_PATTERN } from '../rules/agent';
 
 /** A deployment region, e.g. "ca-central" (I9). */
 export const REGION_MAX = 50;
@@ -16,7 +17,7 @@ export const REGIONS_MAX = 50;
 export const REGIONS_HINT = 'expected at least one affected region';
 export const SUMMARY_MAX = 500;
 export const SOURCE_MAX = 100;
-/** The acknowledging agent as the paging provider names them. */
+/** The acknowledging agent's display name as the paging provider gives it. */
 export const AGENT_MAX = 200;
 
 /** C3 / C4 / I9: only unexpected outages count as downtime; the others are recorded. */
@@ -26,6 +27,10 @@ export const OUTAGE_CLASSIFICATIONS = [
   'partial',
 ] as const satisfies readonly OutageClassification[];
 
+/** The acknowledging agent's user id at the paging provider: the roster's pagingUserId rule. */
+const agentId = string(1, PAGING_USER_ID_MAX, (s) =>
+  PAGING_USER_ID_PATTERN.test(s) ? null : PAGING_USER_ID_HINT,
+);
 const region = string(1, REGION_MAX, (s) => (REGION_PATTERN.test(s) ? null : REGION_HINT));
 const regions = list(region, { min: 1, minHint: REGIONS_HINT, max: REGIONS_MAX });
 
@@ -45,6 +50,7 @@ export const outageChecks = {
     responderId: id,
     at: optional(instant),
     agent: optional(string(1, AGENT_MAX)),
+    agentId: optional(agentId),
   }),
   classify: message({
     requestId: id,

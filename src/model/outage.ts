@@ -17,6 +17,7 @@ import {
   SOURCE_MAX,
   SUMMARY_MAX,
 } from './outage-checks';
+import { PAGING_USER_ID_HINT, PAGING_USER_ID_MAX, PAGING_USER_ID_PATTERN } from '../rules/agent';
 import { Id, Instant } from './ticket';
 
 export { OUTAGE_CLASSIFICATIONS };
@@ -56,13 +57,21 @@ const Message = z.object({ requestId: Id });
 /**
  * C9 / I7: a Level 3 responder acknowledged the page. C9 is judged on when the engine receives
  * it; `at`, when they say they acknowledged, is kept beside that and counts only when it is at
- * most a minute earlier (rules/outage-plan: acknowledgementInstant). `agent`: who acknowledged,
- * as the paging provider names them (a roster id, name or email credits that responder).
+ * most a minute earlier (rules/outage-plan: acknowledgementInstant). Who acknowledged, as the
+ * paging provider names them: `agentId`, its user id (the roster's pagingUserId credits that
+ * responder, exactly), and `agent`, its display name (else a roster id, name or email credits
+ * that responder; rules/agent: matchAgent).
  */
 export const AcknowledgeOutage = Message.extend({
   responderId: Id,
   at: Instant.optional(),
   agent: z.string().min(1).max(AGENT_MAX).optional(),
+  agentId: z
+    .string()
+    .min(1)
+    .max(PAGING_USER_ID_MAX)
+    .regex(PAGING_USER_ID_PATTERN, PAGING_USER_ID_HINT)
+    .optional(),
 });
 export type AcknowledgeOutage = z.infer<typeof AcknowledgeOutage>;
 

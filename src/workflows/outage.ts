@@ -36,6 +36,7 @@ import type {
 // The validators are zod-free (see ../model/outage-checks): zod would be ~1 MB per cached workflow.
 import { outageChecks } from '../model/outage-checks';
 import { outageRecordOf } from '../model/outage-record';
+import type { AgentVerdict } from '../rules/agent';
 import {
   acknowledgementInstant,
   dueOccurrences,
@@ -103,6 +104,14 @@ export interface OutageStatus {
   ackClaimedAt: string | null;
   /** Who acknowledged as the paging provider named them; engagedBy when the roster knows them. */
   ackAgent: string | null;
+  /** Their user id at the paging provider (`agentId`), matched against the roster's pagingUserId. */
+  ackAgentId: string | null;
+  /**
+   * How the roster check matched that agent (rules/agent): credited by pagingUserId, id, name or
+   * email, `unknown`, or the responders an ambiguous name fits. Null when no agent was named, and
+   * in runs from before it was kept (their roster check answered without it).
+   */
+  ackAgentMatch: AgentVerdict | null;
   /** Wall-clock minutes from detection to the acknowledgement. */
   engagementMinutes: number | null;
   met: boolean | null;
@@ -143,6 +152,8 @@ export interface AcknowledgeAnswer {
   receivedAt?: string;
   claimedAt?: string | null;
   agent?: string | null;
+  agentId?: string | null;
+  agentMatch?: AgentVerdict | null;
   /** True when someone had already acknowledged: the first acknowledgement stands. */
   alreadyEngaged: boolean;
 }
@@ -189,6 +200,8 @@ export async function outageWorkflow(first: ReceivedReport): Promise<OutageStatu
     ackReceivedAt: null,
     ackClaimedAt: null,
     ackAgent: null,
+    ackAgentId: null,
+    ackAgentMatch: null,
     engagementMinutes: null,
     met: null,
     classification: 'unexpected',
@@ -420,9 +433,14 @@ export async function outageWorkflow(first: ReceivedReport): Promise<OutageStatu
         const receivedAt = Date.now();
         const claimed = m.at === undefined ? null : checkInstant('at', m.at);
         const at = acknowledgementInstant(receivedAt, claimed);
+        // No patch() for agentId and the match: the roster check is the same local activity with
+        // one more argument and one more result field, and the status is workflow state. Replay
+        // compares commands (their types and ids), not activity arguments or results, nor state:
+        // every run recorded before replays as it ran, with agentMatch absent from its marker.
         const who = await checkResponder({
           responderId: m.responderId,
           ...(m.agent ? { agent: m.agent } : {}),
+          ...(m.agentId ? { agentId: m.agentId } : {}),
         });
         if (s.engagedAt === null) {
           s.engagedAt = iso(at);
@@ -430,6 +448,8 @@ export async function outageWorkflow(first: ReceivedReport): Promise<OutageStatu
           s.ackReceivedAt = iso(receivedAt);
           s.ackClaimedAt = claimed === null ? null : iso(claimed);
           s.ackAgent = m.agent ?? null;
+          s.ackAgentId = m.agentId ?? null;
+          s.ackAgentMatch = who.agentMatch ?? null;
           s.engagementMinutes = (at - detectedAt) / 60_000;
           // A breach already recorded stays one, whatever time the acknowledgement states.
           s.met = s.engagement !== 'breached' && engagementMet({ due, engagedAt: at, endedAt: null });
@@ -456,10 +476,12 @@ export async function outageWorkflow(first: ReceivedReport): Promise<OutageStatu
       ...(s.ackReceivedAt ? { receivedAt: s.ackReceivedAt } : {}),
       claimedAt: s.ackClaimedAt,
       agent: s.ackAgent,
+      agentId: s.ackAgentId,
+      agentMatch: s.ackAgentMatch,
     };
   }
 
-  async function checkResponder(input: { responderId: string; agent?: string }) {
+  async function checkResponder(input: { responderId: string; agent?: string; agentId?: string }) {
     try {
       return await lookups.checkOutageResponder(input);
     } catch (err) {

@@ -1,15 +1,18 @@
 // The outage webhooks on the real dev server with the engine's worker, a real paging receiver
 // and SMTP server (C9, I7): a monitor's generic report and Alertmanager's payload open and join
-// outages, the paging provider's acknowledgement engages one, Alertmanager's resolution ends
-// one; a bad body is answered 400 naming the field and starts nothing; no token, 401. The
-// Alertmanager outage's run becomes a golden history (`npm run histories:dev`).
+// outages, the paging provider's acknowledgement engages one (its agent credited by the roster's
+// pagingUserId, else by name), Alertmanager's resolution ends one; a bad body is answered 400
+// naming the field and starts nothing; no token, 401. The Alertmanager outage's run becomes a
+// golden history (`npm run histories:dev`).
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiServer } from '../../src/api/server';
+import { timelineOf } from '../../src/audit';
+import { AesGcmCodec } from '../../src/codec';
 import { loadConfig } from '../../src/config';
 import { NotFoundError } from '../../src/errors';
 import { outageWorkflowId } from '../../src/model/outage';
-import { TEST_CODEC_KEYS } from '../helpers/codec';
+import { TEST_CODEC_KEYS, testKeys } from '../helpers/codec';
 import { startEngine, type Engine } from '../helpers/engine';
 import { saveHistory } from '../helpers/histories';
 
@@ -163,7 +166,10 @@ describe('outage webhooks', () => {
     expect(ack).toMatchObject({
       outageId: amKey,
       engagedBy: 'specialist.sydney',
+      // Sydney's user id is not in the roster: credited by the name; the id is kept beside it.
       agent: 'Sydney L3 specialist',
+      agentId: 'PLH1HKV',
+      agentMatch: 'name',
       engagedAt: occurredAt,
       claimedAt: occurredAt,
       met: true,
@@ -228,7 +234,114 @@ describe('outage webhooks', () => {
     expect(await e.outages.outageStatus('WH-1')).toMatchObject({
       state: 'engaged',
       ackAgent: 'Night operator',
+      ackAgentId: 'PZZZZZZ',
+      ackAgentMatch: 'unknown',
     });
+    // A user id no roster could hold (here with spaces) is left out, not a refusal of the
+    // provider's acknowledgement; the first acknowledgement stands.
+    const oddId = await ack('evt-odd', {
+      id: 'user with spaces',
+      type: 'user_reference',
+      summary: 'Day operator',
+    });
+    expect(oddId.status).toBe(200);
+    expect(await oddId.json()).toMatchObject({ alreadyEngaged: true, agent: 'Night operator' });
+    // The audit says why the agent was not credited.
+    const audit = await timelineOf(
+      await e.env.client.workflow.getHandle(outageWorkflowId('WH-1')).fetchHistory(),
+      [new AesGcmCodec(testKeys())],
+      outageWorkflowId('WH-1'),
+    );
+    expect(audit.entries.filter((x) => x.kind === 'acknowledgement').map((x) => x.summary)).toEqual([
+      expect.stringMatching(
+        /^acknowledged by oncall\.toronto \(agent Toronto support agent, paging user PAG1\) .* rejected: agent: agent\.toronto is not a Level 3/,
+      ),
+      expect.stringMatching(/^acknowledged by oncall\.toronto \(agent Night operator, paging user PZZZZZZ\)/),
+      expect.stringMatching(
+        /^acknowledged by oncall\.toronto \(agent Day operator\) at \S+ → already engaged/,
+      ),
+    ]);
+    expect(audit.entries.filter((x) => x.kind === 'roster-check').map((x) => x.summary)).toEqual([
+      "the acknowledging agent is not in the roster: recorded as given, the acknowledgement is the paged responder's",
+      "the acknowledging agent is not in the roster: recorded as given, the acknowledgement is the paged responder's",
+    ]);
+  });
+
+  it("the paging webhook credits the agent by the roster's pagingUserId, even under another display name", async () => {
+    const report = {
+      key: 'WH-UID',
+      summary: 'Exports fail',
+      regions: ['ca-central'],
+      source: 'uptime-robot',
+    };
+    expect((await post('/webhooks/alerts', report)).status).toBe(201);
+    const dedupKey = 'outage-WH-UID:outage-primary:oncall.toronto';
+    await e.waitFor(() => e.pager.triggers().some((t) => t.dedup_key === dedupKey), 'the page');
+    // The on-call primary was paged; the Ottawa specialist (pagingUserId P4OTW3N in the built-in
+    // roster) acknowledged under a display name the roster does not have, here Sydney's.
+    const res = await post('/webhooks/paging', {
+      event: {
+        id: 'evt-uid',
+        event_type: 'incident.acknowledged',
+        occurred_at: new Date().toISOString(),
+        agent: { id: 'P4OTW3N', type: 'user_reference', summary: 'Sydney L3 specialist' },
+        data: { incident_key: dedupKey },
+      },
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({
+      outageId: 'WH-UID',
+      engagedBy: 'specialist.ottawa',
+      agent: 'Sydney L3 specialist',
+      agentId: 'P4OTW3N',
+      agentMatch: 'pagingUserId',
+      met: true,
+      alreadyEngaged: false,
+    });
+    expect(await e.outages.outageStatus('WH-UID')).toMatchObject({
+      state: 'engaged',
+      engagedBy: 'specialist.ottawa',
+      ackAgent: 'Sydney L3 specialist',
+      ackAgentId: 'P4OTW3N',
+      ackAgentMatch: 'pagingUserId',
+    });
+  });
+
+  it('an agent whose name and id fit two responders credits neither: the paged responder engages, the audit names both', async () => {
+    const report = { key: 'WH-AMB', summary: 'Search slow', regions: ['ca-central'], source: 'uptime-robot' };
+    expect((await post('/webhooks/alerts', report)).status).toBe(201);
+    const dedupKey = 'outage-WH-AMB:outage-primary:oncall.toronto';
+    await e.waitFor(() => e.pager.triggers().some((t) => t.dedup_key === dedupKey), 'the page');
+    // A user id nobody holds as pagingUserId, which is Ottawa's roster id, under Sydney's name.
+    const res = await post('/webhooks/paging', {
+      event: {
+        id: 'evt-amb',
+        event_type: 'incident.acknowledged',
+        occurred_at: new Date().toISOString(),
+        agent: { id: 'specialist.ottawa', type: 'user_reference', summary: 'Sydney L3 specialist' },
+        data: { incident_key: dedupKey },
+      },
+    });
+    expect(res.status).toBe(200);
+    const ambiguous = { ambiguous: ['specialist.ottawa', 'specialist.sydney'] };
+    expect(await res.json()).toMatchObject({ engagedBy: 'oncall.toronto', agentMatch: ambiguous });
+    expect(await e.outages.outageStatus('WH-AMB')).toMatchObject({
+      engagedBy: 'oncall.toronto',
+      ackAgent: 'Sydney L3 specialist',
+      ackAgentId: 'specialist.ottawa',
+      ackAgentMatch: ambiguous,
+    });
+    const audit = await timelineOf(
+      await e.env.client.workflow.getHandle(outageWorkflowId('WH-AMB')).fetchHistory(),
+      [new AesGcmCodec(testKeys())],
+      outageWorkflowId('WH-AMB'),
+    );
+    expect(audit.entries.find((x) => x.kind === 'acknowledgement')?.summary).toMatch(
+      /^acknowledged by oncall\.toronto \(agent Sydney L3 specialist, paging user specialist\.ottawa\)/,
+    );
+    expect(audit.entries.filter((x) => x.kind === 'roster-check').map((x) => x.summary)).toEqual([
+      "the acknowledging agent fits several responders (specialist.ottawa, specialist.sydney): none credited, the acknowledgement is the paged responder's",
+    ]);
   });
 
   let firstResolved: ReturnType<typeof alertmanager> | undefined;
@@ -264,6 +377,8 @@ describe('outage webhooks', () => {
       state: 'resolved',
       engagedBy: 'specialist.sydney',
       ackAgent: 'Sydney L3 specialist',
+      ackAgentId: 'PLH1HKV',
+      ackAgentMatch: 'name',
       met: true,
     });
     await saveHistory(

@@ -2,7 +2,7 @@
 // webhooks parse with (C3, C4, C9; I7, I9): the same verdict on every input, the same fields named.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { outageChecks } from '../../src/model/outage-checks';
+import { AGENT_MAX, outageChecks } from '../../src/model/outage-checks';
 import { AcknowledgeOutage, ClassifyOutage, ReceivedReport, ResolveOutage } from '../../src/model/outage';
 import { field, idLike, itAgreesWithZod, instantLike, listOf, textLike } from '../helpers/checks';
 
@@ -41,7 +41,13 @@ const message = fc.record(
     requestId: field(idLike),
     responderId: field(idLike),
     at: field(instantLike),
-    agent: field(textLike(200)),
+    agent: field(textLike(AGENT_MAX)),
+    agentId: field(
+      fc.oneof(
+        fc.constantFrom('PLH1HKV', 'user@example.com', 'P'.repeat(64), 'P'.repeat(65), 'P ABC', '-P', ''),
+        fc.string({ maxLength: 8 }),
+      ),
+    ),
     classification: field(fc.constantFrom('unexpected', 'external', 'partial', 'planned', 'Partial')),
     by: field(idLike),
     reason: field(textLike(500)),
@@ -109,6 +115,15 @@ describe('outage workflow checks (zod-free) agree with the zod schemas', () => {
     expect(() => outageChecks.acknowledge({ requestId: 'a-1', responderId: 'l3', at: '2026-11-30' })).toThrow(
       /^at: expected an ISO-8601 instant with an offset/,
     );
+    // The acknowledging agent's user id follows the roster's pagingUserId rule (C9, I7).
+    const ack = { requestId: 'a-1', responderId: 'l3', agent: 'Sydney L3 specialist' };
+    expect(() => outageChecks.acknowledge({ ...ack, agentId: 'PLH1HKV' })).not.toThrow();
+    expect(() => outageChecks.acknowledge({ ...ack, agentId: 'P LH1HKV' })).toThrow(
+      /^agentId: expected the paging provider's user id/,
+    );
+    expect(AcknowledgeOutage.safeParse({ ...ack, agentId: 'P'.repeat(65) }).error?.issues).toMatchObject([
+      { path: ['agentId'], message: expect.stringMatching(/<=64 characters/) },
+    ]);
     expect(() => outageChecks.resolve([])).toThrow(/^\(input\): expected an object, received array$/);
   });
 });

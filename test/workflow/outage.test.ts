@@ -188,7 +188,10 @@ describe('an outage acknowledged late (C9 breached)', () => {
       engagementMinutes: expect.closeTo(27, 1),
       receivedAt: expect.any(String),
       claimedAt: iso(detected + minutes(9)),
+      // No agent named (the CLI's acknowledgement): nothing to match.
       agent: null,
+      agentId: null,
+      agentMatch: null,
       alreadyEngaged: false,
     });
     engagedAt = ack.engagedAt;

@@ -1,10 +1,14 @@
 // The billing month (C2, C14; I8–I10, I14) on the time-skipping server over a PGlite ledger with a
 // real SMTP server: credits at each tier, notices by email, a re-run that writes nothing, late
 // outage data as adjustments, and late records that make a closed or closing month read again by
-// themselves; the Schedule's trigger a month later, which waits out the grace
-// period and closes that month; then an activity that fails after its commit and is retried, on
-// PGlite and on a real PostgreSQL server (issue 6), its one entry per customer asserted in SQL.
+// themselves; the Schedule's trigger a month later, which waits out the grace period and closes
+// that month, and one that finds a close of its month still running, waits on its durable timer
+// and closes the month again after it (writing nothing); then an activity that fails after its
+// commit and is retried, on PGlite and on a real PostgreSQL server (issue 6), its one entry per
+// customer asserted in SQL.
 // Payloads are encrypted with the test keys, as in production, so the golden histories are too.
+import { Client, type WorkflowHandle } from '@temporalio/client';
+import type { temporal } from '@temporalio/proto';
 import { MockActivityEnvironment, type TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { DateTime } from 'luxon';
@@ -125,6 +129,38 @@ const startMonth = (taskQueue: string, month: string) =>
     taskQueue,
     args: [{ month, batchSize: 2 }],
     workflowTaskTimeout: '1 hour',
+  });
+
+type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
+
+/**
+ * A workflow's history events once `done` holds for them or the workflow has ended (so a missing
+ * event fails the test's assertions, not its timeout), read again after each answer (the test
+ * server's long poll does not answer on new events): a test waits on the history itself, never
+ * on the clock; each read is a round trip to the server.
+ */
+async function historyUntil(workflowId: string, done: (events: HistoryEvent[]) => boolean) {
+  for (;;) {
+    const events = (await env.client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
+    const last = events.at(-1);
+    const ended =
+      last?.workflowExecutionCompletedEventAttributes ??
+      last?.workflowExecutionFailedEventAttributes ??
+      last?.workflowExecutionTerminatedEventAttributes ??
+      last?.workflowExecutionTimedOutEventAttributes;
+    if (done(events) || ended) return events;
+  }
+}
+
+/**
+ * A client of the test server whose `result()` leaves time-skipping locked (env.client's unlocks
+ * it while waiting): what it waits for runs in real time, and no timer fires meanwhile.
+ */
+const lockedClient = () =>
+  new Client({
+    connection: env.connection,
+    namespace: env.namespace ?? 'default',
+    dataConverter: testDataConverter(),
   });
 
 describe('billing month workflow', () => {
@@ -414,6 +450,76 @@ describe('billing month workflow', () => {
       monthEnd + policy.policy.month.closeGraceHours * 3_600_000,
     );
     await saveHistory(env.client, handle.workflowId, 'billingScheduleWorkflow-grace-then-close');
+  });
+
+  it("I14: the Schedule's trigger waits on a durable timer while a close of its month runs, then closes it again writing nothing", async () => {
+    // A month no other test closes, two months on: the clock past its grace, as a late trigger.
+    const policy = loadPolicy({});
+    const now = DateTime.fromMillis(await env.currentTimeMs(), { zone: 'America/Toronto' });
+    const target = now.startOf('month').plus({ months: 1 });
+    const month = target.toFormat('yyyy-MM');
+    const fireAt = target.plus({ months: 1, hours: policy.policy.month.closeGraceHours + 1 });
+    await env.sleep(fireAt.toMillis() - now.toMillis());
+    // The trigger's month comes from its own start time here (no Schedule, so no
+    // TemporalScheduledStartTime): the month before fireAt's, whose grace has passed.
+    const triggerId = `billing-schedule-overlap-${month}`;
+    let trigger: WorkflowHandle<typeof billingScheduleWorkflow> | undefined;
+    let triggerWaiting: HistoryEvent[] = [];
+    // Mid-way through the manual close (its first batch written, its id running), the trigger
+    // starts, finds the close running and starts its retry timer; only then does the close go on.
+    afterFirstWrite.set(month, async () => {
+      trigger = await env.client.workflow.start(billingScheduleWorkflow, {
+        workflowId: triggerId,
+        taskQueue: TASK_QUEUE,
+        workflowTaskTimeout: '1 hour',
+      });
+      triggerWaiting = await historyUntil(triggerId, (events) =>
+        events.some((e) => e.timerStartedEventAttributes),
+      );
+    });
+    const manual = await startMonth(TASK_QUEUE, month);
+    // Awaited through a client that leaves time-skipping locked: the trigger's one-minute timer
+    // cannot fire (and retry) while the manual close is still running.
+    const manualResult = await lockedClient().workflow.getHandle(manual.workflowId).result();
+    expect(afterFirstWrite.has(month)).toBe(false);
+    expect(manualResult).toMatchObject({
+      month,
+      phase: 'closed',
+      done: 25,
+      written: 25,
+      alreadyClosed: false,
+    });
+    // The trigger's history when the hook let the close go on: the refused start, then the timer.
+    const refusedAt = triggerWaiting.findIndex((e) => e.startChildWorkflowExecutionFailedEventAttributes);
+    expect(refusedAt).toBeGreaterThan(-1);
+    const timerAt = triggerWaiting.findIndex((e) => e.timerStartedEventAttributes);
+    expect(timerAt).toBeGreaterThan(refusedAt);
+
+    // Now the timer fires (time-skipping unlocked by result()); the trigger's own close runs after
+    // the manual one and finds everything written.
+    expect(await trigger!.result()).toMatchObject({
+      month,
+      started: true,
+      progress: {
+        month,
+        phase: 'closed',
+        done: 25,
+        written: 0,
+        adjustments: 0,
+        alreadyClosed: true,
+        monthClose: 'exists',
+      },
+    });
+    const rows = await ledger.driver.query<{ customer_id: string; n: number }>(
+      `SELECT customer_id, count(*)::int AS n FROM credit_entries WHERE month = $1 GROUP BY customer_id`,
+      [month],
+    );
+    expect(rows).toHaveLength(25);
+    expect(rows.every((r) => Number(r.n) === 1)).toBe(true);
+    const events = (await trigger!.fetchHistory()).events ?? [];
+    expect(events.filter((e) => e.timerStartedEventAttributes)).toHaveLength(1);
+    expect(events.filter((e) => e.startChildWorkflowExecutionFailedEventAttributes)).toHaveLength(1);
+    expect(events.filter((e) => e.childWorkflowExecutionCompletedEventAttributes)).toHaveLength(1);
   });
 });
 

@@ -29,19 +29,13 @@ const moneyByCurrency = (m: Record<string, number>) =>
     .join(', ') || 'none';
 
 /** One customer's month as the timeline gives it (facts.customers). */
-export interface CustomerMonth {
+export interface CustomerMonth extends RegionUptime {
   customerId: string;
   region: string;
   currency: string;
   monthlyFeeMinor: number;
   creditPercent: number;
   creditMinor: number;
-  uptimePercent: string;
-  totalMs: number;
-  excludedMs: number;
-  downtimeMs: number;
-  outageIds: string[];
-  maintenanceIds: string[];
   /** The entry the batch wrote ({kind, sequence, amountMinor}), null if none was needed, or why none was. */
   written: { kind: string; sequence: number; amountMinor: number } | null | string;
   run: number;

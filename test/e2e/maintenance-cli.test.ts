@@ -34,11 +34,7 @@ describe('sla maintenance', () => {
 
   beforeAll(async () => {
     e = await startEngine({ server: 'dev' });
-    env = {
-      TEMPORAL_ADDRESS: e.workerEnv.TEMPORAL_ADDRESS!,
-      SLA_TASK_QUEUE: e.taskQueue,
-      SLA_CODEC_KEYS: e.workerEnv.SLA_CODEC_KEYS!,
-    };
+    env = e.clientEnv;
     await e.ledger.importCustomers([
       {
         customerId: 'acme',

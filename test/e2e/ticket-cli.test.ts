@@ -32,11 +32,7 @@ describe('sla ticket / sla session', () => {
   let env: Record<string, string>;
   beforeAll(async () => {
     e = await startEngine({ server: 'dev' });
-    env = {
-      TEMPORAL_ADDRESS: e.env.address,
-      SLA_TASK_QUEUE: e.taskQueue,
-      SLA_CODEC_KEYS: e.workerEnv.SLA_CODEC_KEYS!,
-    };
+    env = e.clientEnv;
   });
   afterAll(async () => e?.stop());
 

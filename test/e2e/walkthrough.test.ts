@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { TicketStatus } from '../../src/workflows/ticket';
+import { outcome } from '../helpers/cli';
 import { freePort } from '../helpers/ports';
 
 const ROOT = join(__dirname, '..', '..');
@@ -41,15 +42,7 @@ interface Result {
 
 /** A step as a user types it in bash (a failing command in a pipeline fails the step). */
 function bash(script: string, cwd: string, env: NodeJS.ProcessEnv): Promise<Result> {
-  const child = spawn('bash', ['-c', `set -euo pipefail\n${script}`], { cwd, env });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-  return new Promise((resolve, reject) => {
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
+  return outcome(spawn('bash', ['-c', `set -euo pipefail\n${script}`], { cwd, env }));
 }
 
 /** A fresh terminal: none of this machine's engine settings leak into the walk-through. */

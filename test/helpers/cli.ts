@@ -1,5 +1,5 @@
 /** Runs the built `sla` command (bin/sla → dist/) as a user would. */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { join } from 'node:path';
 
 export const SLA = join(__dirname, '..', '..', 'bin', 'sla');
@@ -26,6 +26,13 @@ export function slaAsync(
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, [SLA, ...args], { env: { ...process.env, ...env } });
   child.stdin.end(input ?? '');
+  return outcome(child);
+}
+
+/** A child process's exit code and whole output, once it has closed. */
+export function outcome(
+  child: ChildProcessWithoutNullStreams,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));

@@ -49,6 +49,8 @@ export interface Engine {
   waitFor<T>(check: () => T | Promise<T>, what: string, timeoutMs?: number): Promise<NonNullable<T>>;
   /** Settings that make `sla worker` in another process serve this engine. */
   workerEnv: Record<string, string>;
+  /** The part of workerEnv a client needs: the `sla` command in another process talks to this engine. */
+  clientEnv: Record<string, string>;
   stop(): Promise<void>;
 }
 
@@ -118,6 +120,11 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
   };
   const client = new SlaClient(env.client, taskQueue, clientOptions);
 
+  const clientEnv = {
+    TEMPORAL_ADDRESS: env.address,
+    SLA_TASK_QUEUE: taskQueue,
+    SLA_CODEC_KEYS: TEST_CODEC_KEYS,
+  };
   return {
     env,
     client,
@@ -138,14 +145,13 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
     },
     waitFor: (check, what, timeoutMs = 15_000) => waitFor(check, what, timeoutMs),
     workerEnv: {
-      TEMPORAL_ADDRESS: env.address,
-      SLA_TASK_QUEUE: taskQueue,
+      ...clientEnv,
       SLA_SMTP_URL: smtpUrl,
       SLA_PAGING_URL: pagerUrl,
       ...ledger.settings,
       SLA_EMAIL_FROM: 'SLA engine <sla-engine@test.example>',
-      SLA_CODEC_KEYS: TEST_CODEC_KEYS,
     },
+    clientEnv,
     async stop() {
       worker?.shutdown();
       await running;

@@ -13,6 +13,7 @@ import { z } from 'zod';
 import { translate } from './client';
 import { InvalidInputError, NotFoundError } from './errors';
 import { Month } from './model/month';
+import type { Policy } from './policy/schema';
 import { manualClose } from './rules/month-close';
 import {
   billingMonthWorkflowId,
@@ -33,10 +34,11 @@ export interface MonthCloseTarget {
   /** Asked only once the input is known good: a month refused never waits on a connection. */
   client: () => Promise<Client>;
   taskQueue: string;
-  /** policy.month.timeZone (I8): a month is closed only once it has ended there. */
-  zone: string;
-  /** policy.month.closeGraceHours (I14): before it has passed, only a forced close runs. */
-  graceHours: number;
+  /**
+   * The policy's month settings: a month is closed only once it has ended in its time zone (I8),
+   * and before its grace period has passed only a forced close runs (I14).
+   */
+  months: Pick<Policy['month'], 'timeZone' | 'closeGraceHours'>;
   /** How the caller's user says "force" (`--force`, `force: true`), named in the refusal. */
   forceFlag: string;
 }
@@ -47,10 +49,17 @@ export interface MonthCloseTarget {
  * `force`, is refused naming `month` (src/rules/month-close.ts).
  */
 export async function startMonthClose(
-  { client, taskQueue, zone, graceHours, forceFlag }: MonthCloseTarget,
+  { client, taskQueue, months, forceFlag }: MonthCloseTarget,
   { month, batchSize, force }: z.infer<typeof MonthCloseRequest>,
 ): Promise<{ workflowId: string }> {
-  const may = manualClose({ month, zone, graceHours, now: Date.now(), force: force === true, forceFlag });
+  const may = manualClose({
+    month,
+    zone: months.timeZone,
+    graceHours: months.closeGraceHours,
+    now: Date.now(),
+    force: force === true,
+    forceFlag,
+  });
   if (!may.allowed) throw new InvalidInputError([{ path: 'month', message: may.message }]);
   const input: BillingMonthInput = { month, ...(batchSize ? { batchSize } : {}) };
   const temporal = await client();

@@ -283,8 +283,7 @@ export class Sla {
         {
           client: () => this.client(),
           taskQueue: this.config.taskQueue,
-          zone: this.policy().policy.month.timeZone,
-          graceHours: this.policy().policy.month.closeGraceHours,
+          months: this.policy().policy.month,
           // The facade's caller is the CLI (the API route says `force: true`).
           forceFlag: '--force',
         },

@@ -111,8 +111,7 @@ export const financeRoutes: Route[] = [
         {
           client: () => Promise.resolve(s.client),
           taskQueue: s.config.taskQueue,
-          zone: s.policy.policy.month.timeZone,
-          graceHours: s.policy.policy.month.closeGraceHours,
+          months: s.policy.policy.month,
           forceFlag: '`force: true`',
         },
         body,

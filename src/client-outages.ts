@@ -11,7 +11,7 @@ import {
   type Client,
 } from '@temporalio/client';
 import type { z } from 'zod';
-import { parse, translate, type SlaClientOptions } from './client';
+import { parse, queryStatus, translate, type SlaClientOptions } from './client';
 import { ConflictError, InvalidInputError, NotFoundError } from './errors';
 import {
   AcknowledgeOutage,
@@ -147,7 +147,7 @@ export class OutageClient {
       >('report', { args: [received], updateId: received.reportId, startWorkflowOperation: start });
       // Resolved and still writing its record: the end is in its status.
       if (answer.state === 'resolved' && !answer.end) {
-        const status = await this.client.workflow.getHandle(workflowId).query<OutageStatus>('status');
+        const status = await queryStatus<OutageStatus>(this.client.workflow.getHandle(workflowId));
         return { ...answer, ...(status.end ? { end: status.end } : {}) };
       }
       return answer;
@@ -184,7 +184,7 @@ export class OutageClient {
         const description = await handle.describe();
         // A closed run is a resolved incident: only the next one can still be open.
         if (description.status.name !== 'RUNNING') continue;
-        status = await handle.query<OutageStatus>('status');
+        status = await queryStatus<OutageStatus>(handle);
       } catch (err) {
         if (!(err instanceof WorkflowNotFoundError)) return translate(err);
         if (n === 1) throw new NotFoundError(`no outage with key ${k}`);
@@ -217,7 +217,7 @@ export class OutageClient {
   async outageStatus(key: string): Promise<OutageStatus> {
     const k = parse(OutageKey, key);
     try {
-      return await this.client.workflow.getHandle(outageWorkflowId(k)).query<OutageStatus>('status');
+      return await queryStatus<OutageStatus>(this.client.workflow.getHandle(outageWorkflowId(k)));
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) throw new NotFoundError(`no outage with key ${k}`);
       return translate(err);
@@ -279,7 +279,7 @@ export class OutageClient {
       const description = await handle.describe();
       if (description.status.name === 'RUNNING') return null;
       // A query, not result(): the final state is the same, and a query never waits on the run.
-      return description.status.name === 'COMPLETED' ? await handle.query<OutageStatus>('status') : null;
+      return description.status.name === 'COMPLETED' ? await queryStatus<OutageStatus>(handle) : null;
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) return null;
       throw err;

@@ -5,10 +5,12 @@
  * beside it, and the facade over all of them, built from configuration, in sla-client.ts.
  */
 import {
+  QueryNotRegisteredError,
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
   type Client,
+  type WorkflowHandle,
 } from '@temporalio/client';
 import { ApplicationFailure, NamespaceNotFoundError, type Duration } from '@temporalio/common';
 import type { z } from 'zod';
@@ -41,6 +43,29 @@ export function parse<S extends z.ZodType>(schema: S, input: unknown): z.infer<S
   const parsed = schema.safeParse(input);
   if (!parsed.success) throw InvalidInputError.fromZod(parsed.error);
   return parsed.data;
+}
+
+/** How long a status query waits for a workflow that has just started to answer queries. */
+const STARTING_WAIT_MS = 5_000;
+
+/**
+ * A workflow's `status` query. The ticket, session and maintenance workflows register their
+ * status handler once their first lookups (policy, calendar, rules) have answered, so a query in
+ * the first moments of such a workflow's life finds no handler: wait for it a little rather than
+ * call that a fault, then say the workflow is still starting (unavailable, worth a retry).
+ */
+export async function queryStatus<T>(handle: WorkflowHandle): Promise<T> {
+  const started = Date.now();
+  for (let delay = 25; ; delay = Math.min(delay * 2, 500)) {
+    try {
+      return await handle.query<T>('status');
+    } catch (err) {
+      if (!(err instanceof QueryNotRegisteredError)) throw err;
+      if (Date.now() - started >= STARTING_WAIT_MS)
+        throw new UnavailableError(`${handle.workflowId} is still starting; try again in a moment`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, delay));
+  }
 }
 
 /** Maps Temporal's failures to the engine's typed errors. */
@@ -213,7 +238,7 @@ export class SlaClient {
   async ticketStatus(ticketId: string): Promise<TicketStatus> {
     const id = parseId('ticketId', ticketId);
     try {
-      return await this.client.workflow.getHandle(ticketWorkflowId(id)).query<TicketStatus>('status');
+      return await queryStatus<TicketStatus>(this.client.workflow.getHandle(ticketWorkflowId(id)));
     } catch (err) {
       return translateAs(`ticket ${id}`, err);
     }
@@ -305,7 +330,7 @@ export class SlaClient {
   async sessionStatus(sessionId: string): Promise<SessionStatus> {
     const id = parseId('sessionId', sessionId);
     try {
-      return await this.client.workflow.getHandle(sessionWorkflowId(id)).query<SessionStatus>('status');
+      return await queryStatus<SessionStatus>(this.client.workflow.getHandle(sessionWorkflowId(id)));
     } catch (err) {
       return translateAs(`session ${id}`, err);
     }

@@ -6,7 +6,7 @@
  */
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { z } from 'zod';
-import { parse, translate, type SlaClientOptions } from './client';
+import { parse, queryStatus, translate, type SlaClientOptions } from './client';
 import { ConflictError, InvalidInputError } from './errors';
 import {
   CancelMaintenance,
@@ -148,9 +148,7 @@ export class MaintenanceClient {
   async maintenanceStatus(maintenanceId: unknown): Promise<MaintenanceStatus> {
     const id = parseId(maintenanceId);
     try {
-      return await this.client.workflow
-        .getHandle(maintenanceWorkflowId(id))
-        .query<MaintenanceStatus>('status');
+      return await queryStatus<MaintenanceStatus>(this.client.workflow.getHandle(maintenanceWorkflowId(id)));
     } catch (err) {
       return translate(err);
     }

@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import { createActivities } from '../../src/activities';
+import { createActivities, type Activities } from '../../src/activities';
 import { smtpMailer } from '../../src/activities/email';
 import type { OutcomeStore } from '../../src/activities/outcomes';
 import { httpPagingSink } from '../../src/activities/paging';
@@ -68,6 +68,8 @@ export interface EngineOptions {
   inProcessWorker?: boolean;
   /** The time-skipping test server (default), or the real dev server where time is real. */
   server?: 'time-skipping' | 'dev';
+  /** Wraps the worker's activities (e.g. holds one back to open a race on purpose). */
+  activities?: (built: Activities) => Activities;
 }
 
 export async function startEngine(options: EngineOptions = {}): Promise<Engine> {
@@ -95,18 +97,20 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
           connection: env.nativeConnection,
           taskQueue,
           workflowBundle: await workflowBundle(WORKFLOWS),
-          activities: createActivities({
-            policy: () => policy,
-            roster: () => roster,
-            customers: ledgerDirectory(ledger),
-            mailer: smtpMailer(smtpUrl),
-            emailFrom: 'SLA engine <sla-engine@test.example>',
-            paging: httpPagingSink(pagerUrl),
-            ledger,
-            temporal: env.client,
-            // The test server's clock, which skips ahead: what activities record as "now".
-            now: () => env.currentTimeMs(),
-          }),
+          activities: (options.activities ?? ((built) => built))(
+            createActivities({
+              policy: () => policy,
+              roster: () => roster,
+              customers: ledgerDirectory(ledger),
+              mailer: smtpMailer(smtpUrl),
+              emailFrom: 'SLA engine <sla-engine@test.example>',
+              paging: httpPagingSink(pagerUrl),
+              ledger,
+              temporal: env.client,
+              // The test server's clock, which skips ahead: what activities record as "now".
+              now: () => env.currentTimeMs(),
+            }),
+          ),
           dataConverter,
         });
   const running = worker?.run();

@@ -7,8 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { sla } from '../helpers/cli';
 
 describe('sla calendar holidays', () => {
-  it('prints one element per country and date with its no-coverage window', () => {
-    const { code, stdout } = sla(['calendar', 'holidays', '--year', '2026', '--json']);
+  it('prints one element per country and date with its no-coverage window', async () => {
+    const { code, stdout } = await sla(['calendar', 'holidays', '--year', '2026', '--json']);
     expect(code).toBe(0);
     const holidays = JSON.parse(stdout) as Record<string, string>[];
     expect(holidays).toHaveLength(26);
@@ -38,8 +38,8 @@ describe('sla calendar holidays', () => {
     expect(new Set(holidays.map((h) => `${h.country} ${h.date}`)).size).toBe(holidays.length);
   });
 
-  it('prints a readable table without --json', () => {
-    const { code, stdout } = sla(['calendar', 'holidays', '--year', '2027']);
+  it('prints a readable table without --json', async () => {
+    const { code, stdout } = await sla(['calendar', 'holidays', '--year', '2027']);
     expect(code).toBe(0);
     expect(stdout).toMatch(/^DATE\s+COUNTRY\s+NAME/);
     expect(stdout).toContain('2027-01-26  AU       Australia Day');
@@ -48,8 +48,8 @@ describe('sla calendar holidays', () => {
 });
 
 describe('sla calendar deadline', () => {
-  it('answers with the clock start and the due instant', () => {
-    const { code, stdout } = sla([
+  it('answers with the clock start and the due instant', async () => {
+    const { code, stdout } = await sla([
       'calendar',
       'deadline',
       '--level',
@@ -67,8 +67,8 @@ describe('sla calendar deadline', () => {
     });
   });
 
-  it('accepts an instant with an offset', () => {
-    const { stdout } = sla([
+  it('accepts an instant with an offset', async () => {
+    const { stdout } = await sla([
       'calendar',
       'deadline',
       '--level',
@@ -92,8 +92,8 @@ describe('sla calendar deadline', () => {
     [['--level', 'L1', '--opened', '2026-02-30T10:00:00Z'], /--opened: /],
     [['--level', 'L1'], /required option '--opened <instant>'/],
     [['--level', 'L1', '--opened', '2026-11-28T16:00:00Z', '--bogus'], /unknown option '--bogus'/],
-  ])('exits 2 with a message naming the flag: %j', (args, message) => {
-    const { code, stderr, stdout } = sla(['calendar', 'deadline', ...args]);
+  ])('exits 2 with a message naming the flag: %j', async (args, message) => {
+    const { code, stderr, stdout } = await sla(['calendar', 'deadline', ...args]);
     expect(code).toBe(2);
     expect(stderr).toMatch(message);
     expect(stdout).toBe('');
@@ -101,8 +101,8 @@ describe('sla calendar deadline', () => {
 });
 
 describe('sla calendar coverage', () => {
-  it('lists the windows in a range', () => {
-    const { code, stdout } = sla([
+  it('lists the windows in a range', async () => {
+    const { code, stdout } = await sla([
       'calendar',
       'coverage',
       '--from',
@@ -119,12 +119,12 @@ describe('sla calendar coverage', () => {
     ]);
   });
 
-  it('refuses an empty or too long range', () => {
+  it('refuses an empty or too long range', async () => {
     expect(
-      sla(['calendar', 'coverage', '--from', '2027-01-04T00:00:00Z', '--to', '2026-12-21T00:00:00Z']),
+      await sla(['calendar', 'coverage', '--from', '2027-01-04T00:00:00Z', '--to', '2026-12-21T00:00:00Z']),
     ).toMatchObject({ code: 2, stderr: expect.stringMatching(/--to: must be after --from/) });
     expect(
-      sla(['calendar', 'coverage', '--from', '2026-01-01T00:00:00Z', '--to', '2028-01-01T00:00:00Z']),
+      await sla(['calendar', 'coverage', '--from', '2026-01-01T00:00:00Z', '--to', '2028-01-01T00:00:00Z']),
     ).toMatchObject({ code: 2, stderr: expect.stringMatching(/at most 366 days/) });
   });
 });
@@ -132,10 +132,10 @@ describe('sla calendar coverage', () => {
 describe('policy files from the environment', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sla-cli-'));
 
-  it('uses SLA_POLICY_FILE and fails with exit 2 naming the bad field, printing nothing', () => {
+  it('uses SLA_POLICY_FILE and fails with exit 2 naming the bad field, printing nothing', async () => {
     const file = join(dir, 'bad.json');
     writeFileSync(file, JSON.stringify({ timeZone: 'America/Toronto' }));
-    const { code, stderr, stdout } = sla(
+    const { code, stderr, stdout } = await sla(
       ['calendar', 'deadline', '--level', 'L1', '--opened', '2026-11-28T16:00:00Z'],
       { SLA_POLICY_FILE: file },
     );
@@ -145,7 +145,7 @@ describe('policy files from the environment', () => {
     expect(stdout).toBe('');
   });
 
-  it('applies SLA_HOLIDAY_OVERRIDES_FILE (a company closure) and `sla policy check` reports the version', () => {
+  it('applies SLA_HOLIDAY_OVERRIDES_FILE (a company closure) and `sla policy check` reports the version', async () => {
     const overrides = join(dir, 'closures.json');
     writeFileSync(
       overrides,
@@ -160,20 +160,20 @@ describe('policy files from the environment', () => {
       ]),
     );
     const env = { SLA_HOLIDAY_OVERRIDES_FILE: overrides };
-    const { stdout } = sla(
+    const { stdout } = await sla(
       ['calendar', 'deadline', '--level', 'L1', '--opened', '2026-12-23T15:00:00Z', '--json'],
       env,
     );
     expect(JSON.parse(stdout)).toMatchObject({ clockStart: '2026-12-24T05:00:00.000Z' });
-    const check = sla(['policy', 'check', '--json'], env);
+    const check = await sla(['policy', 'check', '--json'], env);
     expect(check.code).toBe(0);
     expect(JSON.parse(check.stdout)).toMatchObject({
       valid: true,
       version: expect.stringMatching(/^[0-9a-f]{16}$/),
     });
   });
-  it('`sla policy check` validates the roster and warns, exit 0, of hours without an l3-primary (C9, I7)', () => {
-    const builtIn = sla(['policy', 'check', '--json']);
+  it('`sla policy check` validates the roster and warns, exit 0, of hours without an l3-primary (C9, I7)', async () => {
+    const builtIn = await sla(['policy', 'check', '--json']);
     expect(builtIn.code).toBe(0);
     expect(JSON.parse(builtIn.stdout)).toMatchObject({
       valid: true,
@@ -202,12 +202,12 @@ describe('policy files from the environment', () => {
     const warning =
       'no l3-primary on duty friday 16:00 → monday 08:00 (America/Toronto): an outage then ' +
       '(C9/I7: Level 3 engaged within 10 minutes, 24/7) pages nobody first';
-    const text = sla(['policy', 'check'], { SLA_ROSTER_FILE: weekdays });
+    const text = await sla(['policy', 'check'], { SLA_ROSTER_FILE: weekdays });
     expect(text).toMatchObject({ code: 0, stderr: `warning: ${warning}\n` });
     expect(text.stdout).toMatch(
       /^valid policy [0-9a-f]{16} \(built-in default policy\)\nvalid roster, 1 responder\(s\) \(.*weekday-roster\.json\)\n$/,
     );
-    const json = sla(['policy', 'check', '--roster', weekdays, '--json']);
+    const json = await sla(['policy', 'check', '--roster', weekdays, '--json']);
     expect(json.code).toBe(0);
     expect(JSON.parse(json.stdout)).toMatchObject({
       roster: { source: weekdays, responders: 1, warnings: [warning] },
@@ -216,7 +216,7 @@ describe('policy files from the environment', () => {
     // A roster that is not valid fails the check, naming the field.
     const bad = join(dir, 'bad-roster.json');
     writeFileSync(bad, JSON.stringify({ timeZone: 'America/Toronto', responders: [{ id: 'X' }] }));
-    const refused = sla(['policy', 'check', '--roster', bad]);
+    const refused = await sla(['policy', 'check', '--roster', bad]);
     expect(refused).toMatchObject({ code: 2, stdout: '' });
     expect(refused.stderr).toMatch(/- responders\[0\]\.id: expected a stable id/);
   });

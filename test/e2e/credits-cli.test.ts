@@ -34,8 +34,8 @@ const compute = (events: string, ...extra: string[]) =>
   sla(['credits', 'compute', '--month', '2026-03', '--annual-fee', '1250000', '--events', events, ...extra]);
 
 describe('sla credits compute', () => {
-  it('answers with exactly the month, the figures, the tier and the money (--json)', () => {
-    const { code, stdout, stderr } = compute(march, '--json');
+  it('answers with exactly the month, the figures, the tier and the money (--json)', async () => {
+    const { code, stdout, stderr } = await compute(march, '--json');
     expect(stderr).toBe('');
     expect(code).toBe(0);
     // (2,674,800,000 − 7,200,000 − 5,400,000) / 2,667,600,000 = 99.79757… % (shown truncated, 99.7975) → 50 % of 104,166.67.
@@ -51,27 +51,27 @@ describe('sla credits compute', () => {
     });
   });
 
-  it('treats maintenance announced less than 24 h ahead as downtime, and an empty month as 100 %', () => {
+  it('treats maintenance announced less than 24 h ahead as downtime, and an empty month as 100 %', async () => {
     const late = eventsFile('late.json', {
       maintenance: [
         { start: '2026-03-20T06:00:00Z', end: '2026-03-20T08:00:00Z', announcedAt: '2026-03-19T06:01:00Z' },
       ],
     });
-    expect(JSON.parse(compute(late, '--json').stdout)).toMatchObject({
+    expect(JSON.parse((await compute(late, '--json')).stdout)).toMatchObject({
       excludedMs: 0,
       downtimeMs: 7_200_000,
       creditPercent: 50,
     });
     const empty = eventsFile('empty.json', { outages: [], maintenance: [] });
-    expect(JSON.parse(compute(empty, '--json').stdout)).toMatchObject({
+    expect(JSON.parse((await compute(empty, '--json')).stdout)).toMatchObject({
       uptimePercent: '100.0000',
       creditPercent: 0,
       creditMinor: 0,
     });
   });
 
-  it('prints a readable summary without --json', () => {
-    const { code, stdout } = compute(march);
+  it('prints a readable summary without --json', async () => {
+    const { code, stdout } = await compute(march);
     expect(code).toBe(0);
     expect(stdout).toMatch(/^2026-03 in America\/Toronto \(policy [0-9a-f]{16}\)/);
     expect(stdout).toMatch(/month length \(T\)\s+743 h 00 min 00 s \(2674800000 ms\)/);
@@ -80,7 +80,7 @@ describe('sla credits compute', () => {
     expect(stdout).toMatch(/credit\s+52083 minor units/);
   });
 
-  it('names every bad field of the events file, exits 2 and prints nothing', () => {
+  it('names every bad field of the events file, exits 2 and prints nothing', async () => {
     const bad = eventsFile('bad.json', {
       outages: [
         { start: '2026-03-10T14:00:00Z', end: '2026-03-10T15:00:00Z', classification: 'unexpected' },
@@ -97,7 +97,7 @@ describe('sla credits compute', () => {
         },
       ],
     });
-    const { code, stdout, stderr } = compute(bad, '--json');
+    const { code, stdout, stderr } = await compute(bad, '--json');
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr).toContain(`invalid events file (${bad})`);
@@ -125,32 +125,37 @@ describe('sla credits compute', () => {
     ],
     ['a negative fee', ['--annual-fee', '-5'], /--annual-fee: /],
     ['an unsafe fee', ['--annual-fee', '9007199254740993'], /--annual-fee: the amount is too large/],
-  ])('exits 2 on %s, naming it', (_label, args, message) => {
+  ])('exits 2 on %s, naming it', async (_label, args, message) => {
     const base: Record<string, string> = {
       '--month': '2026-03',
       '--annual-fee': '1250000',
       '--events': march,
     };
     for (let i = 0; i < args.length; i += 2) base[args[i]!] = args[i + 1]!;
-    const { code, stdout, stderr } = sla(['credits', 'compute', ...Object.entries(base).flat(), '--json']);
+    const { code, stdout, stderr } = await sla([
+      'credits',
+      'compute',
+      ...Object.entries(base).flat(),
+      '--json',
+    ]);
     expect(code).toBe(2);
     expect(stderr).toMatch(message);
     expect(stdout).toBe('');
   });
 
-  it('exits 2 on a missing option', () => {
-    const { code, stderr } = sla(['credits', 'compute', '--month', '2026-03', '--events', march]);
+  it('exits 2 on a missing option', async () => {
+    const { code, stderr } = await sla(['credits', 'compute', '--month', '2026-03', '--events', march]);
     expect(code).toBe(2);
     expect(stderr).toMatch(/required option '--annual-fee <minor units>'/);
   });
 
-  it('takes the notice and tiers from SLA_POLICY_FILE, and refuses a bad policy with exit 2', () => {
+  it('takes the notice and tiers from SLA_POLICY_FILE, and refuses a bad policy with exit 2', async () => {
     const stricter = eventsFile('policy-72h.json', {
       ...defaultPolicy,
       maintenanceNoticeHours: 72,
       uptime: { ...defaultPolicy.uptime, creditTiers: [{ below: '99.99', creditPercent: 10 }] },
     });
-    const ok = sla(
+    const ok = await sla(
       ['credits', 'compute', '--month', '2026-03', '--annual-fee', '1200', '--events', march, '--json'],
       {
         SLA_POLICY_FILE: stricter,
@@ -165,7 +170,7 @@ describe('sla credits compute', () => {
     });
 
     const bad = eventsFile('policy-bad.json', { timeZone: 'America/Toronto' });
-    const { code, stderr, stdout } = sla(
+    const { code, stderr, stdout } = await sla(
       ['credits', 'compute', '--month', '2026-03', '--annual-fee', '1', '--events', march],
       { SLA_POLICY_FILE: bad },
     );

@@ -20,8 +20,8 @@ const file = (name: string, text: string) => {
   writeFileSync(path, text);
   return path;
 };
-const listed = (extra: NodeJS.ProcessEnv = {}) => {
-  const result = sla(['customers', 'list', '--json'], { ...env(), ...extra });
+const listed = async (extra: NodeJS.ProcessEnv = {}) => {
+  const result = await sla(['customers', 'list', '--json'], { ...env(), ...extra });
   expect(result.stderr).toBe('');
   return JSON.parse(result.stdout) as CustomerRecord[];
 };
@@ -33,7 +33,7 @@ beforeEach(async () => {
 afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
 
 describe('sla customers import', () => {
-  it('imports a CSV file, then updates from JSON; list shows a table or JSON', () => {
+  it('imports a CSV file, then updates from JSON; list shows a table or JSON', async () => {
     const csv = file(
       'customers.csv',
       [
@@ -43,7 +43,7 @@ describe('sla customers import', () => {
         'northwind,"Northwind, Ltd",99999,JPY,ca-central,a@nw.example,yes',
       ].join('\n'),
     );
-    const imported = sla(['customers', 'import', csv], env());
+    const imported = await sla(['customers', 'import', csv], env());
     expect(imported.stderr).toBe('');
     expect(imported.stdout).toBe('imported 2 customers: 2 new, 0 updated, 0 unchanged\n');
     expect(imported.code).toBe(0);
@@ -58,12 +58,12 @@ describe('sla customers import', () => {
       administrators: ['a@nw.example'],
       canadaOnlyDataAccess: true,
     });
-    expect(listed()).toEqual([acme, northwind]);
+    expect(await listed()).toEqual([acme, northwind]);
 
     const json = file('customers.json', JSON.stringify([{ ...acme, canadaOnlyDataAccess: true }, northwind]));
-    const again = sla(['customers', 'import', json, '--json'], env());
+    const again = await sla(['customers', 'import', json, '--json'], env());
     expect(JSON.parse(again.stdout)).toEqual({ rows: 2, inserted: 0, updated: 1, unchanged: 1 });
-    const table = sla(['customers', 'list'], env());
+    const table = await sla(['customers', 'list'], env());
     expect(table.code).toBe(0);
     expect(table.stdout.split('\n').slice(0, 4)).toEqual([
       expect.stringMatching(/^customer\s+name\s+annual fee\s+region\s+data access\s+administrators$/),
@@ -73,8 +73,8 @@ describe('sla customers import', () => {
     ]);
   });
 
-  it('refuses a CSV file with a bad row, naming its line and field, and imports nothing', () => {
-    sla(['customers', 'import', file('ok.json', JSON.stringify([testCustomer('acme')]))], env());
+  it('refuses a CSV file with a bad row, naming its line and field, and imports nothing', async () => {
+    await sla(['customers', 'import', file('ok.json', JSON.stringify([testCustomer('acme')]))], env());
     const bad = file(
       'bad.csv',
       [
@@ -83,7 +83,7 @@ describe('sla customers import', () => {
         'globex,Globex,12.50,cad,eu-west,not-an-email,maybe',
       ].join('\n'),
     );
-    const result = sla(['customers', 'import', bad], env());
+    const result = await sla(['customers', 'import', bad], env());
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain('invalid customers, nothing written');
@@ -93,15 +93,15 @@ describe('sla customers import', () => {
     expect(result.stderr).toContain('line 3, canadaOnlyDataAccess: expected true or false');
     expect(result.stderr).not.toContain('line 2');
     // Not even the good row went in.
-    expect(listed()).toEqual([testCustomer('acme')]);
+    expect(await listed()).toEqual([testCustomer('acme')]);
 
-    const ragged = sla(['customers', 'import', file('ragged.csv', `${HEADER}\nacme,Acme\n`)], env());
+    const ragged = await sla(['customers', 'import', file('ragged.csv', `${HEADER}\nacme,Acme\n`)], env());
     expect(ragged.code).toBe(2);
     expect(ragged.stderr).toMatch(/line 2: Invalid Record Length/);
   });
 
-  it('refuses a JSON file with a bad element, naming its index and field', () => {
-    const result = sla(
+  it('refuses a JSON file with a bad element, naming its index and field', async () => {
+    const result = await sla(
       [
         'customers',
         'import',
@@ -119,13 +119,13 @@ describe('sla customers import', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('[1], region: must not be empty');
     expect(result.stderr).toMatch(/\[1\]: Unrecognized key: "extra"/);
-    expect(sla(['customers', 'import', file('obj.json', '{}')], env()).stderr).toContain(
+    expect((await sla(['customers', 'import', file('obj.json', '{}')], env())).stderr).toContain(
       'expected a JSON array of customers',
     );
-    expect(sla(['customers', 'import', file('c.txt', '')], env()).stderr).toContain(
+    expect((await sla(['customers', 'import', file('c.txt', '')], env())).stderr).toContain(
       'expected a .csv or .json file',
     );
-    expect(listed()).toEqual([]);
+    expect(await listed()).toEqual([]);
   });
 });
 
@@ -145,7 +145,7 @@ describe('sla ledger list', () => {
     await ledger.appendCreditEntries([adjustment]);
     await ledger.close();
 
-    const march = sla(['ledger', 'list', '--month', '2026-03', '--json'], env());
+    const march = await sla(['ledger', 'list', '--month', '2026-03', '--json'], env());
     expect(march.code).toBe(0);
     expect(JSON.parse(march.stdout)).toEqual([
       creditEntry('acme', '2026-03'),
@@ -153,7 +153,7 @@ describe('sla ledger list', () => {
       creditEntry('globex', '2026-03'),
     ]);
     const acme = JSON.parse(
-      sla(['ledger', 'list', '--customer', 'acme', '--json'], env()).stdout,
+      (await sla(['ledger', 'list', '--customer', 'acme', '--json'], env())).stdout,
     ) as CreditEntry[];
     expect(acme.map((e) => `${e.month} ${e.kind}`)).toEqual([
       '2026-03 credit',
@@ -161,7 +161,7 @@ describe('sla ledger list', () => {
       '2026-04 credit',
     ]);
 
-    const table = sla(['ledger', 'list', '--month', '2026-03', '--customer', 'acme'], env());
+    const table = await sla(['ledger', 'list', '--month', '2026-03', '--customer', 'acme'], env());
     expect(table.stdout.split('\n').slice(2, 4)).toEqual([
       expect.stringMatching(
         /^2026-03\s+acme\s+credit\s+1\s+99\.9000\s+50\s+1,000\.00 CAD\s+500\.00 CAD\s+o-1\s+2026-04-02/,
@@ -170,8 +170,8 @@ describe('sla ledger list', () => {
         /^2026-03\s+acme\s+adjustment\s+1\s+99\.9000\s+25\s+1,000\.00 CAD\s+-250\.00 CAD/,
       ),
     ]);
-    expect(sla(['ledger', 'list', '--month', '2027-01'], env()).stdout).toBe('no credit entries\n');
-    const bad = sla(['ledger', 'list', '--month', '2026-3'], env());
+    expect((await sla(['ledger', 'list', '--month', '2027-01'], env())).stdout).toBe('no credit entries\n');
+    const bad = await sla(['ledger', 'list', '--month', '2026-3'], env());
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--month: expected a month "YYYY-MM"');
   });
@@ -183,22 +183,25 @@ describe('on PostgreSQL (DATABASE_URL)', () => {
     try {
       // Trust authentication ignores the password: it is there to be looked for in the output.
       const url = ledger.settings.DATABASE_URL!.replace('postgres@', 'postgres:s3cret-pw@');
-      const imported = sla(['customers', 'import', file('c.json', JSON.stringify([testCustomer('acme')]))], {
-        ...env(),
-        DATABASE_URL: url,
-      });
+      const imported = await sla(
+        ['customers', 'import', file('c.json', JSON.stringify([testCustomer('acme')]))],
+        {
+          ...env(),
+          DATABASE_URL: url,
+        },
+      );
       expect(imported.stdout).toBe('imported 1 customers: 1 new, 0 updated, 0 unchanged\n');
       expect(await ledger.customers()).toEqual([testCustomer('acme')]);
-      expect(listed({ DATABASE_URL: url })).toEqual([testCustomer('acme')]);
+      expect(await listed({ DATABASE_URL: url })).toEqual([testCustomer('acme')]);
 
-      const down = sla(['customers', 'list'], {
+      const down = await sla(['customers', 'list'], {
         ...env(),
         DATABASE_URL: `postgres://sla:s3cret-pw@127.0.0.1:${await freePort()}/sla`,
       });
       expect(down.code).toBe(4);
       expect(down.stderr).toMatch(/cannot reach the ledger database/);
       expect(`${down.stdout}${down.stderr}${imported.stderr}`).not.toContain('s3cret-pw');
-      const badUrl = sla(['customers', 'list'], { ...env(), DATABASE_URL: 'mysql://u:s3cret-pw@h/db' });
+      const badUrl = await sla(['customers', 'list'], { ...env(), DATABASE_URL: 'mysql://u:s3cret-pw@h/db' });
       expect(badUrl.code).toBe(2);
       expect(badUrl.stderr).toContain('DATABASE_URL: expected postgres://');
       expect(badUrl.stderr).not.toContain('s3cret-pw');

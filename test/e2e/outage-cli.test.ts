@@ -2,7 +2,7 @@
 // engine's worker: report, join, a refused and an accepted acknowledgement, classification,
 // the visibility list, resolution, and the exit codes of bad input, conflicts and unknown keys.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { slaAsync } from '../helpers/cli';
+import { sla as run } from '../helpers/cli';
 import { startEngine, type Engine } from '../helpers/engine';
 
 describe('sla outage', () => {
@@ -14,7 +14,7 @@ describe('sla outage', () => {
   });
   afterAll(async () => e?.stop());
 
-  const sla = (...args: string[]) => slaAsync(['outage', ...args], env);
+  const sla = (...args: string[]) => run(['outage', ...args], env);
 
   it('report opens an outage (JSON), and a second report joins it (text)', async () => {
     const first = await sla(

@@ -1,7 +1,7 @@
 // `sla report` over a seeded ledger (C14, I14): the JSON figures per customer and overall, the
 // self-contained HTML page, and that it renders in Debian's headless chromium; and
 // GET /v1/reports/{month} answering the same bytes for the same ledger.
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +16,7 @@ import { openLedger } from '../../src/ledger';
 import { loadPolicy } from '../../src/policy';
 import type { MonthReport } from '../../src/report/build';
 import { maintenanceRecord, outageRecord } from '../helpers/billing';
+import { outcome as exited } from '../helpers/cli';
 import { TEST_CODEC_KEYS } from '../helpers/codec';
 import { seedLedgerDir, testCustomer } from '../helpers/ledger';
 
@@ -23,12 +24,13 @@ const ROOT = join(__dirname, '..', '..');
 const dir = mkdtempSync(join(tmpdir(), 'sla-report-'));
 
 function sla(args: string[]) {
-  const r = spawnSync(
+  const child = spawn(
     join(ROOT, 'node_modules', '.bin', 'vite-node'),
     [join(ROOT, 'test', 'fixtures', 'sla-cli.ts'), ...args],
-    { env: { ...process.env, SLA_DATA_DIR: dir, DATABASE_URL: '' }, encoding: 'utf8' },
+    { env: { ...process.env, SLA_DATA_DIR: dir, DATABASE_URL: '' } },
   );
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+  child.stdin.end();
+  return exited(child);
 }
 
 const outcome = (ticketId: string, over: Partial<TicketOutcome>): TicketOutcome => ({
@@ -121,8 +123,8 @@ beforeAll(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('sla report', () => {
-  it('--json gives per-customer and overall uptime, incidents, credits and support figures', () => {
-    const r = sla(['report', '--month', '2026-10', '--json']);
+  it('--json gives per-customer and overall uptime, incidents, credits and support figures', async () => {
+    const r = await sla(['report', '--month', '2026-10', '--json']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout) as MonthReport;
@@ -170,8 +172,8 @@ describe('sla report', () => {
     expect(day6).toMatchObject({ date: '2026-10-06', downtimeMs: 30 * 60_000, uptimePercent: '97.9166' });
   });
 
-  it('I14: a close from before open outages were counted (null) says nothing of them', () => {
-    const json = sla(['report', '--month', '2026-09', '--json']);
+  it('I14: a close from before open outages were counted (null) says nothing of them', async () => {
+    const json = await sla(['report', '--month', '2026-09', '--json']);
     expect(json.code).toBe(0);
     expect((JSON.parse(json.stdout) as MonthReport).closed).toEqual({
       closedAt: '2026-10-05T04:00:00.000Z',
@@ -179,7 +181,7 @@ describe('sla report', () => {
       openOutages: null,
     });
     const html = join(dir, 'report-2026-09.html');
-    const text = sla(['report', '--month', '2026-09', '--html', html]);
+    const text = await sla(['report', '--month', '2026-09', '--html', html]);
     expect(text.code).toBe(0);
     expect(text.stdout.split('\n')[0]).toBe('2026-09 (America/Toronto) — closed 2026-10-05 00:00 EDT');
     const page = readFileSync(html, 'utf8');
@@ -187,23 +189,23 @@ describe('sla report', () => {
     expect(page).not.toContain('still open');
   });
 
-  it('--customer narrows the report to one customer and its region', () => {
-    const r = sla(['report', '--month', '2026-10', '--customer', 'globex', '--json']);
+  it('--customer narrows the report to one customer and its region', async () => {
+    const r = await sla(['report', '--month', '2026-10', '--customer', 'globex', '--json']);
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout) as MonthReport;
     expect(report.customers.map((c) => c.customerId)).toEqual(['globex']);
     expect(report.regions.map((g) => g.region)).toEqual(['eu-west']);
     expect(report.overall).toMatchObject({ creditMinorByCurrency: { EUR: 100_000 } });
     expect(report.overall.support.l3).toMatchObject({ measured: 1 });
-    expect(sla(['report', '--month', '2026-10', '--customer', 'nobody'])).toMatchObject({
+    expect(await sla(['report', '--month', '2026-10', '--customer', 'nobody'])).toMatchObject({
       code: 3,
       stderr: 'sla: no customer nobody\n',
     });
   });
 
-  it('--html writes a self-contained page with the charts, and it renders in headless Chromium', () => {
+  it('--html writes a self-contained page with the charts, and it renders in headless Chromium', async () => {
     const html = join(dir, 'report.html');
-    const r = sla(['report', '--month', '2026-10', '--html', html]);
+    const r = await sla(['report', '--month', '2026-10', '--html', html]);
     expect(r.code).toBe(0);
     // I8: the text reads in the month's zone (the JSON above keeps the UTC instants).
     expect(r.stdout).toContain(
@@ -235,7 +237,7 @@ describe('sla report', () => {
     const chromium = '/usr/bin/chromium';
     expect(existsSync(chromium), `${chromium} missing: bash scripts/provision-test-tools.sh`).toBe(true);
     const png = join(dir, 'report.png');
-    const shot = spawnSync(
+    const chrome = spawn(
       chromium,
       [
         '--headless',
@@ -250,9 +252,11 @@ describe('sla report', () => {
         '--window-size=1280,1600',
         `file://${html}`,
       ],
-      { encoding: 'utf8', timeout: 60_000 },
+      { timeout: 60_000 },
     );
-    expect(shot.status).toBe(0);
+    chrome.stdin.end();
+    const shot = await exited(chrome);
+    expect(shot.code, shot.stderr).toBe(0);
     const bytes = readFileSync(png);
     expect(bytes.subarray(1, 4).toString()).toBe('PNG');
     // A blank page compresses to a few KB; the charts and tables make it far larger.
@@ -299,24 +303,24 @@ describe('GET /v1/reports/{month} and sla report', () => {
   }
 
   it('answers the JSON and the HTML page of the command, byte for byte, whole and for one customer', async () => {
-    const cli = (args: string[]) => {
-      const r = sla(['report', '--month', '2026-10', ...args]);
+    const cli = async (args: string[]) => {
+      const r = await sla(['report', '--month', '2026-10', ...args]);
       expect(r.code).toBe(0);
       return r.stdout;
     };
-    const html = (name: string, args: string[]) => {
+    const html = async (name: string, args: string[]) => {
       const file = join(dir, name);
-      cli(['--html', file, ...args]);
+      await cli(['--html', file, ...args]);
       return readFileSync(file, 'utf8');
     };
     // The command pretty-prints its JSON (printJson), the API sends it compact: same document.
     const compact = (pretty: string) => JSON.stringify(JSON.parse(pretty));
     const fromCli = [
-      compact(cli(['--json'])),
-      compact(cli(['--json', '--customer', 'acme'])),
-      html('all.html', []),
-      html('acme.html', ['--customer', 'acme']),
-      compact(sla(['report', '--month', '2026-09', '--json']).stdout),
+      compact(await cli(['--json'])),
+      compact(await cli(['--json', '--customer', 'acme'])),
+      await html('all.html', []),
+      await html('acme.html', ['--customer', 'acme']),
+      compact((await sla(['report', '--month', '2026-09', '--json'])).stdout),
     ];
     const fromApi = await apiReports([
       '/v1/reports/2026-10',

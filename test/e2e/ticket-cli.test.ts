@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TicketListItem } from '../../src/client';
 import type { TicketStatus } from '../../src/workflows/ticket';
 import type { SessionStatus } from '../../src/workflows/session';
-import { slaAsync } from '../helpers/cli';
+import { sla as run } from '../helpers/cli';
 import { startEngine, type Engine } from '../helpers/engine';
 
 const dir = mkdtempSync(join(tmpdir(), 'sla-ticket-cli-'));
@@ -36,7 +36,7 @@ describe('sla ticket / sla session', () => {
   });
   afterAll(async () => e?.stop());
 
-  const sla = (args: string[], input?: string) => slaAsync(args, env, input);
+  const sla = (args: string[], input?: string) => run(args, env, input);
   const json = async <T>(args: string[], input?: string): Promise<T> => {
     const r = await sla([...args, '--json'], input);
     expect(r.stderr).toBe('');

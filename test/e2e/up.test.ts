@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { CreditEntry, CustomerRecord } from '../../src/ledger';
 import { MIGRATIONS } from '../../src/ledger/migrations';
 import { devServerExecutable } from '../../src/temporal-servers';
-import { SLA, slaAsync } from '../helpers/cli';
+import { SLA, sla } from '../helpers/cli';
 import { seedLedgerDir, testCustomer } from '../helpers/ledger';
 import { freePort } from '../helpers/ports';
 
@@ -55,7 +55,7 @@ function startUp(env: NodeJS.ProcessEnv): Promise<Running> {
 
 /** `sla …` from a second terminal: a process of its own, beside the running `sla up`. */
 async function cli(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
-  const result = await slaAsync(args, env);
+  const result = await sla(args, env);
   expect(result.stderr, `sla ${args.join(' ')}`).toBe('');
   expect(result.code, `sla ${args.join(' ')}`).toBe(0);
   return result.stdout;
@@ -223,12 +223,9 @@ describe('sla up', () => {
     // Two starts of the whole system, beside other test files on two cores: minutes, not seconds.
   }, 240_000);
 
-  it('refuses bad settings before starting anything', () => {
-    const result = spawnSync(process.execPath, [SLA, 'up'], {
-      env: { ...process.env, SLA_API_PORT: 'eighty' },
-      encoding: 'utf8',
-    });
-    expect(result.status).toBe(2);
+  it('refuses bad settings before starting anything', async () => {
+    const result = await sla(['up'], { SLA_API_PORT: 'eighty' });
+    expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/SLA_API_PORT: /);
   });
 });

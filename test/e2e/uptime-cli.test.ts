@@ -72,8 +72,8 @@ beforeAll(async () => {
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 describe('sla uptime', () => {
-  it('computes a region month from the ledger: union of counted outages, excluded maintenance, overrun (I9)', () => {
-    const result = sla(['uptime', '--month', '2026-10', '--region', 'ca-central', '--json'], env());
+  it('computes a region month from the ledger: union of counted outages, excluded maintenance, overrun (I9)', async () => {
+    const result = await sla(['uptime', '--month', '2026-10', '--region', 'ca-central', '--json'], env());
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const answer = JSON.parse(result.stdout) as Record<string, unknown> & {
@@ -99,15 +99,15 @@ describe('sla uptime', () => {
     expect(answer.days.find((d) => d.date === '2026-10-10')!.downtimeMs).toBe(15 * 60_000);
   });
 
-  it('counts an outage of another region only there', () => {
-    const result = sla(['uptime', '--month', '2026-10', '--region', 'eu-west', '--json'], env());
+  it('counts an outage of another region only there', async () => {
+    const result = await sla(['uptime', '--month', '2026-10', '--region', 'eu-west', '--json'], env());
     const answer = JSON.parse(result.stdout) as { downtimeMs: number; countedOutageIds: string[] };
     expect(answer.countedOutageIds).toEqual(['D']);
     expect(answer.downtimeMs).toBe(60 * 60_000);
   });
 
-  it('prints a readable summary, the incidents and a per-day chart', () => {
-    const result = sla(['uptime', '--month', '2026-10', '--region', 'ca-central'], env());
+  it('prints a readable summary, the incidents and a per-day chart', async () => {
+    const result = await sla(['uptime', '--month', '2026-10', '--region', 'ca-central'], env());
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('uptime       99.8764 %  (target 99.95 %: MISSED)');
     expect(result.stdout).toContain('downtime     55.0 min from 2 counted of 4 recorded outage(s)');
@@ -117,8 +117,8 @@ describe('sla uptime', () => {
     expect(result.stdout).toMatch(/^2026-10-05 10:00 EDT\s+2026-10-05 10:40 EDT\s+40\.0\s+A B/m);
   });
 
-  it('names a bad flag and exits 2 without opening the ledger', () => {
-    const result = sla(['uptime', '--month', '2026-13', '--region', 'CA Central'], env());
+  it('names a bad flag and exits 2 without opening the ledger', async () => {
+    const result = await sla(['uptime', '--month', '2026-13', '--region', 'CA Central'], env());
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('--month: expected a month "YYYY-MM"');
     expect(result.stderr).toContain('--region: expected a deployment region id');

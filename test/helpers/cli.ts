@@ -1,25 +1,16 @@
 /** Runs the built `sla` command (bin/sla → dist/) as a user would. */
-import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { join } from 'node:path';
 
 export const SLA = join(__dirname, '..', '..', 'bin', 'sla');
 
-export function sla(
-  args: string[],
-  env: NodeJS.ProcessEnv = {},
-): { code: number; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [SLA, ...args], {
-    env: { ...process.env, ...env },
-    encoding: 'utf8',
-  });
-  return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
-}
-
 /**
- * The same, without blocking this process: for tests whose worker runs in this process. `input`
- * goes to the command's standard input (e.g. `--from-file -`).
+ * Runs the command without blocking this process: a test's worker, servers and timers go on
+ * meanwhile, and so does the test runner's own messaging with this process (a child that took a
+ * minute under a synchronous spawn made vitest's RPC time out). `input` goes to the command's
+ * standard input (e.g. `--from-file -`).
  */
-export function slaAsync(
+export function sla(
   args: string[],
   env: NodeJS.ProcessEnv = {},
   input?: string,

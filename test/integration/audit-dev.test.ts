@@ -182,17 +182,17 @@ describe('audit on the dev server (real time, codec on)', () => {
       for (const secret of Object.values(SECRET)) expect(listed).not.toContain(secret);
     });
 
-    it('`sla audit timeline` with the key shows them; without the right key it refuses, naming the key id', () => {
+    it('`sla audit timeline` with the key shows them; without the right key it refuses, naming the key id', async () => {
       const env = { TEMPORAL_ADDRESS: e.env.address, SLA_CODEC_KEYS: TEST_CODEC_KEYS };
-      const readable = sla(['audit', 'timeline', `ticket-${TICKET}`], env);
+      const readable = await sla(['audit', 'timeline', `ticket-${TICKET}`], env);
       expect(readable.stderr).toBe('');
       expect(readable.code).toBe(0);
       for (const secret of [SECRET.name, SECRET.email, SECRET.subject])
         expect(readable.stdout).toContain(secret);
-      const json = sla(['audit', 'timeline', `ticket-${TICKET}`, '--json'], env);
+      const json = await sla(['audit', 'timeline', `ticket-${TICKET}`, '--json'], env);
       expect((JSON.parse(json.stdout) as Timeline).entries[0]!.detail).toMatchObject({ body: SECRET.body });
 
-      const wrong = sla(['audit', 'timeline', `ticket-${TICKET}`], {
+      const wrong = await sla(['audit', 'timeline', `ticket-${TICKET}`], {
         ...env,
         SLA_CODEC_KEYS: 'other:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=',
       });

@@ -14,7 +14,7 @@ import {
   type EmbeddedLedger,
 } from '../../src/ledger/driver';
 import { serveLedger, type LedgerServer } from '../../src/ledger/server';
-import { slaAsync } from '../helpers/cli';
+import { sla } from '../helpers/cli';
 import { createTestLedger, type TestLedger } from '../helpers/ledger';
 
 describe('the served embedded ledger', () => {
@@ -124,7 +124,7 @@ describe('the served embedded ledger', () => {
     const urlFile = join(ledgerDir, 'sla-ledger.url');
     // This process holds the ledger; `sla` in another process is the second terminal.
     const terminal = { SLA_LEDGER_DIR: ledgerDir, DATABASE_URL: '' };
-    const held = await slaAsync(['customers', 'list', '--json'], terminal);
+    const held = await sla(['customers', 'list', '--json'], terminal);
     expect(held.code).toBe(4);
     expect(held.stderr).toMatch(/open in another process \(pid \d+\) that does not serve it/);
 
@@ -141,7 +141,7 @@ describe('the served embedded ledger', () => {
         `INSERT INTO customers (customer_id, name, annual_fee_minor, currency, region, administrators,
            canada_only_data_access) VALUES ('acme', 'Acme', 1200000, 'CAD', 'ca-central', '{a@acme.example}', false)`,
       );
-      const listed = await slaAsync(['customers', 'list', '--json'], terminal);
+      const listed = await sla(['customers', 'list', '--json'], terminal);
       expect(listed.stderr).toBe('');
       expect(JSON.parse(listed.stdout)).toMatchObject([{ customerId: 'acme', annualFeeMinor: 1_200_000 }]);
     } finally {

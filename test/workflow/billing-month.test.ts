@@ -520,6 +520,9 @@ describe('billing month workflow', () => {
     expect(events.filter((e) => e.timerStartedEventAttributes)).toHaveLength(1);
     expect(events.filter((e) => e.startChildWorkflowExecutionFailedEventAttributes)).toHaveLength(1);
     expect(events.filter((e) => e.childWorkflowExecutionCompletedEventAttributes)).toHaveLength(1);
+    await saveHistory(env.client, triggerId, 'billingScheduleWorkflow-waits-for-running-close');
+    // The trigger's close, the month's latest run: everything found written, nothing sent.
+    await saveHistory(env.client, billingMonthWorkflowId(month), 'billingMonthWorkflow-rerun-writes-nothing');
   });
 });
 

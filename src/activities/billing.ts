@@ -369,6 +369,7 @@ export function createBillingActivities(deps: BillingDeps) {
       customers: number;
       totalCreditMinor: number;
       openOutages?: number;
+      openOutageIds?: string[];
     }): Promise<'written' | 'exists'> {
       return deps.ledger.recordMonthClose(input);
     },

@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { z } from 'zod';
 import { Month } from '../model/month';
-import { openAtCloseNote, type MonthReport } from '../report/build';
+import { incidentRecords, openAtCloseNote, type MonthReport } from '../report/build';
 import { renderReportHtml } from '../report/html';
 import { formatMinor } from '../rules/credits';
 import { localTime } from '../report/local-time';
@@ -80,7 +80,7 @@ function printText(r: MonthReport): void {
       localTime(i.start, r.zone),
       localTime(i.end, r.zone),
       String(i.downtimeMinutes),
-      [...i.outageIds, ...i.maintenanceIds].join(' '),
+      incidentRecords(i, r.closed).join(', '),
     ]),
   );
 }

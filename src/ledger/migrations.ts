@@ -166,6 +166,13 @@ ${writtenOnce('month_closes')}`,
     // Null on closes recorded before it was counted: "not known", not zero.
     sql: `ALTER TABLE month_closes ADD COLUMN open_outages integer CHECK (open_outages >= 0);`,
   },
+  {
+    version: 5,
+    name: 'month closes: which outages were still open at the close',
+    // As many ids as the count says; null on closes recorded before the ids were kept.
+    sql: `ALTER TABLE month_closes ADD COLUMN open_outage_ids text[]
+  CHECK (open_outage_ids IS NULL OR (open_outages IS NOT NULL AND cardinality(open_outage_ids) = open_outages));`,
+  },
 ];
 
 const checksum = (sql: string) => createHash('sha256').update(sql).digest('hex');

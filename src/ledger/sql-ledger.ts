@@ -155,6 +155,7 @@ function toMonthClose(r: Row): MonthClose {
     customers: int(r.customers),
     totalCreditMinor: int(r.total_credit_minor),
     ...(r.open_outages === null || r.open_outages === undefined ? {} : { openOutages: int(r.open_outages) }),
+    ...(Array.isArray(r.open_outage_ids) ? { openOutageIds: r.open_outage_ids.map(str) } : {}),
   };
 }
 
@@ -448,9 +449,17 @@ export class SqlLedger implements Ledger {
   recordMonthClose(c: MonthClose): Promise<WriteResult> {
     return writeOnce(
       this.driver,
-      `INSERT INTO month_closes (month, closed_at, workflow_id, customers, total_credit_minor, open_outages)
-       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (month) DO NOTHING RETURNING month`,
-      [c.month, c.closedAt, c.workflowId, c.customers, c.totalCreditMinor, c.openOutages ?? null],
+      `INSERT INTO month_closes (month, closed_at, workflow_id, customers, total_credit_minor, open_outages, open_outage_ids)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (month) DO NOTHING RETURNING month`,
+      [
+        c.month,
+        c.closedAt,
+        c.workflowId,
+        c.customers,
+        c.totalCreditMinor,
+        c.openOutages ?? null,
+        c.openOutageIds ?? null,
+      ],
     );
   }
 

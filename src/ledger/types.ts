@@ -109,6 +109,8 @@ export interface MonthClose {
    * (I8, I14); absent on closes recorded before they were counted.
    */
   openOutages?: number;
+  /** Which outages those were; absent on closes recorded before the ids were kept. */
+  openOutageIds?: string[];
 }
 
 export type WriteResult = 'written' | 'exists';

@@ -107,6 +107,8 @@ export interface MonthReport {
      * end (I8, I14); null for a close recorded before they were counted (migration 4).
      */
     openOutages: number | null;
+    /** Which those were; null for a close recorded before the ids were kept (migration 5). */
+    openOutageIds: string[] | null;
   } | null;
   overall: UptimeFigures & {
     customers: number;
@@ -256,6 +258,7 @@ export function buildMonthReport(input: ReportInput): MonthReport {
           closedAt: input.close.closedAt,
           workflowId: input.close.workflowId,
           openOutages: input.close.openOutages ?? null,
+          openOutageIds: input.close.openOutageIds ?? null,
         }
       : null,
     overall: {
@@ -280,5 +283,15 @@ export function buildMonthReport(input: ReportInput): MonthReport {
 export function openAtCloseNote(closed: MonthReport['closed']): string {
   const n = closed?.openOutages;
   if (!n) return '';
-  return `, ${n} ${n === 1 ? 'outage' : 'outages'} still open then, counted to the month's end`;
+  const ids = closed.openOutageIds?.length ? ` (${closed.openOutageIds.join(', ')})` : '';
+  return `, ${n} ${n === 1 ? 'outage' : 'outages'} still open then${ids}, counted to the month's end`;
+}
+
+/**
+ * An incident's records as the text and the page list them: an outage that was still open at the
+ * close is marked, since the close credited it to the month's end whatever its record says.
+ */
+export function incidentRecords(i: ReportIncident, closed: MonthReport['closed']): string[] {
+  const open = new Set(closed?.openOutageIds ?? []);
+  return [...i.outageIds.map((id) => (open.has(id) ? `${id} (open at the close)` : id)), ...i.maintenanceIds];
 }

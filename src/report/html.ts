@@ -7,6 +7,7 @@
 import { formatMinor } from '../rules/credits';
 import type { DayUptime } from '../rules/uptime';
 import {
+  incidentRecords,
   openAtCloseNote,
   type CustomerReport,
   type MonthReport,
@@ -197,7 +198,7 @@ export function renderReportHtml(r: MonthReport): string {
     .map(
       (i) =>
         `<tr><td>${local(i.start)}</td><td>${local(i.end)}</td><td class="num">${i.downtimeMinutes}</td>` +
-        `<td>${esc([...i.outageIds, ...i.maintenanceIds].join(', '))}</td></tr>`,
+        `<td>${esc(incidentRecords(i, r.closed).join(', '))}</td></tr>`,
     )
     .join('');
   return `<!doctype html>

@@ -189,7 +189,10 @@ export async function billingMonthWorkflow(input: BillingMonthInput): Promise<Bi
     closedAt: new Date(Date.now()).toISOString(),
     customers: s.done,
     totalCreditMinor: Object.values(s.creditMinorByCurrency).reduce((a, b) => a + b, 0),
-    ...(s.openOutages !== undefined ? { openOutages: s.openOutages } : {}),
+    // The ids too, for the report: an argument only, so histories without them replay as before.
+    ...(s.openOutages !== undefined
+      ? { openOutages: s.openOutages, openOutageIds: openOutages.map((o) => o.outageId) }
+      : {}),
   });
   s.phase = 'closed';
   if (readAgain) {

@@ -92,7 +92,8 @@ beforeAll(async () => {
       workflowId: 'billing-month-2026-10',
       writtenAt: '2026-11-04T04:00:00.000Z',
     });
-    // I14: one outage was still running at October's close, counted to the month's end.
+    // I14: one outage was still running at October's close, counted to the month's end; it is
+    // still running now, so it has no record yet.
     await acts.recordBillingMonthClose({
       month: '2026-10',
       workflowId: 'billing-month-2026-10',
@@ -100,6 +101,7 @@ beforeAll(async () => {
       customers: 2,
       totalCreditMinor: 125_000,
       openOutages: 1,
+      openOutageIds: ['o-9'],
     });
     // September closed before open outages were counted (migration 4): open_outages is NULL.
     await acts.closeBillingBatch({
@@ -133,7 +135,12 @@ describe('sla report', () => {
       zone: 'America/Toronto',
       start: '2026-10-01T04:00:00.000Z',
       end: '2026-11-01T04:00:00.000Z',
-      closed: { closedAt: '2026-11-04T04:00:01.000Z', workflowId: 'billing-month-2026-10', openOutages: 1 },
+      closed: {
+        closedAt: '2026-11-04T04:00:01.000Z',
+        workflowId: 'billing-month-2026-10',
+        openOutages: 1,
+        openOutageIds: ['o-9'],
+      },
       overall: {
         customers: 2,
         creditedCustomers: 2,
@@ -179,6 +186,7 @@ describe('sla report', () => {
       closedAt: '2026-10-05T04:00:00.000Z',
       workflowId: 'billing-month-2026-09',
       openOutages: null,
+      openOutageIds: null,
     });
     const html = join(dir, 'report-2026-09.html');
     const text = await sla(['report', '--month', '2026-09', '--html', html]);
@@ -209,7 +217,7 @@ describe('sla report', () => {
     expect(r.code).toBe(0);
     // I8: the text reads in the month's zone (the JSON above keeps the UTC instants).
     expect(r.stdout).toContain(
-      "2026-10 (America/Toronto) — closed 2026-11-03 23:00:01 EST, 1 outage still open then, counted to the month's end\n",
+      "2026-10 (America/Toronto) — closed 2026-11-03 23:00:01 EST, 1 outage still open then (o-9), counted to the month's end\n",
     );
     expect(r.stdout).toMatch(/^incident start \(America\/Toronto\)\s+end\s+down min\s+records$/m);
     expect(r.stdout).toMatch(/^2026-10-06 10:00 EDT\s+2026-10-06 10:30 EDT\s+30\s+o-1$/m);
@@ -218,7 +226,7 @@ describe('sla report', () => {
     // The page too: the month, the close and every incident in Toronto time, no UTC instant left.
     expect(page).toContain('2026-10-01 00:00 EDT → 2026-11-01 00:00 EDT');
     expect(page).toContain(
-      'closed 2026-11-03 23:00:01 EST by billing-month-2026-10, 1 outage still open then, counted to the month&#39;s end</div>',
+      'closed 2026-11-03 23:00:01 EST by billing-month-2026-10, 1 outage still open then (o-9), counted to the month&#39;s end</div>',
     );
     expect(page).toContain('<th>start (America/Toronto)</th><th>end (America/Toronto)</th>');
     expect(page).toContain('<tr><td>2026-10-19 22:00 EDT</td><td>2026-10-20 06:20 EDT</td>');

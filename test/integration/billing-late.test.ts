@@ -69,8 +69,8 @@ async function sql(month: string) {
      WHERE month = $1 ORDER BY customer_id, kind, sequence`,
     [month],
   );
-  const closes = await e.ledger.driver.query<{ open_outages: unknown }>(
-    'SELECT open_outages FROM month_closes WHERE month = $1',
+  const closes = await e.ledger.driver.query<{ open_outages: unknown; open_outage_ids: string[] | null }>(
+    'SELECT open_outages, open_outage_ids FROM month_closes WHERE month = $1',
     [month],
   );
   return {
@@ -82,7 +82,10 @@ async function sql(month: string) {
       downtimeMs: Number(r.downtime_ms),
       outageIds: r.outage_ids,
     })),
-    closes: closes.map((r) => ({ openOutages: r.open_outages === null ? null : Number(r.open_outages) })),
+    closes: closes.map((r) => ({
+      openOutages: r.open_outages === null ? null : Number(r.open_outages),
+      openOutageIds: r.open_outage_ids,
+    })),
   };
 }
 
@@ -141,9 +144,12 @@ describe('the month close and outages that are still open or come late (dev serv
         },
         { customer: 'late-b', kind: 'credit', sequence: 1, creditMinor: 0, downtimeMs: 0, outageIds: [] },
       ],
-      closes: [{ openOutages: 1 }],
+      closes: [{ openOutages: 1, openOutageIds: ['OPEN-ACROSS'] }],
     });
-    expect(await e.ledger.monthClose(lastMonth)).toMatchObject({ openOutages: 1 });
+    expect(await e.ledger.monthClose(lastMonth)).toMatchObject({
+      openOutages: 1,
+      openOutageIds: ['OPEN-ACROSS'],
+    });
     // The snapshot is in history: the auditor sees which outage was counted while still open.
     const t = await timelineOf(
       await historyChain((runId) =>
@@ -200,7 +206,7 @@ describe('the month close and outages that are still open or come late (dev serv
       },
     ]);
     expect(entries).toHaveLength(3);
-    expect(closes).toEqual([{ openOutages: 1 }]);
+    expect(closes).toEqual([{ openOutages: 1, openOutageIds: ['OPEN-ACROSS'] }]);
   });
 
   it('I14: `sla credits run` inside the grace period is refused, saying when it ends; --force closes the month', async () => {

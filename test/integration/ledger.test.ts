@@ -356,10 +356,24 @@ describe.each<LedgerKind>(['pglite', 'served', 'postgres'])('ledger on %s', (kin
       expect(await ledger.recordMonthClose({ ...close, customers: 3 })).toBe('exists');
       expect(await ledger.monthClose('2026-03')).toEqual(close);
       expect(await ledger.monthClose('2026-02')).toBeNull();
-      // I14: how many outages were still open at the close, when the close counted them.
-      const withOpen = { ...close, month: '2026-01', openOutages: 2 };
+      // I14: how many outages were still open at the close, when the close counted them, and which.
+      const withOpen = { ...close, month: '2026-01', openOutages: 2, openOutageIds: ['INC-1', 'INC-2'] };
       expect(await ledger.recordMonthClose(withOpen)).toBe('written');
       expect(await ledger.monthClose('2026-01')).toEqual(withOpen);
+      // A close from before the ids were kept (migration 4 only): the count alone.
+      const countOnly = { ...close, month: '2025-12', openOutages: 1 };
+      expect(await ledger.recordMonthClose(countOnly)).toBe('written');
+      expect(await ledger.monthClose('2025-12')).toEqual(countOnly);
+      // The ids must be as many as the count says: the schema refuses anything else.
+      await expect(
+        ledger.recordMonthClose({
+          ...close,
+          month: '2025-11',
+          openOutages: 1,
+          openOutageIds: ['INC-1', 'INC-2'],
+        }),
+      ).rejects.toThrow(/month_closes_open_outage_ids_check|check constraint/);
+      expect(await ledger.monthClose('2025-11')).toBeNull();
 
       // A late outage report lowers the credit to 25 %: the billing workflow writes the difference.
       const [before] = await ledger.creditedTotals({ customerId: 'adj', month: '2026-03' });

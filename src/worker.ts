@@ -111,7 +111,7 @@ export async function runWorker(
   options: WorkerStartOptions = {},
 ): Promise<void> {
   const { worker, ledger, client } = await createWorker(config, policy, options);
-  await ensureScheduleOrWarn(config, policy);
+  await ensureScheduleOrWarn(client, config, policy);
   console.log(
     `worker: polling task queue ${config.taskQueue} on ${config.temporalAddress} (policy ${policy.version}, ${describeLedger(config)})`,
   );
@@ -127,20 +127,16 @@ export async function runWorker(
 /**
  * The month-close Schedule (I14), created or updated at every worker start so a deployment needs
  * no extra step. A failure here is logged, not fatal: tickets and outages must not wait on it,
- * and `sla credits schedule ensure` or `sla credits run` remain.
+ * and `sla credits schedule ensure` or `sla credits run` remain. Through the client the
+ * activities use: the worker needs no second connection for it.
  */
-async function ensureScheduleOrWarn(config: Config, policy: LoadedPolicy): Promise<void> {
+async function ensureScheduleOrWarn(client: Client, config: Config, policy: LoadedPolicy): Promise<void> {
   try {
-    const client = await connectClient(config);
-    try {
-      const what = await ensureBillingSchedule(client, {
-        taskQueue: config.taskQueue,
-        zone: policy.policy.month.timeZone,
-      });
-      console.log(`worker: billing schedule ${what}`);
-    } finally {
-      await client.connection.close();
-    }
+    const what = await ensureBillingSchedule(client, {
+      taskQueue: config.taskQueue,
+      zone: policy.policy.month.timeZone,
+    });
+    console.log(`worker: billing schedule ${what}`);
   } catch (err) {
     console.error(`worker: billing schedule not ensured: ${(err as Error).message}`);
   }

@@ -57,7 +57,6 @@ export function createOutageActivities(deps: OutageDeps) {
     async checkOutageResponder(input: { responderId: string; agent?: string; agentId?: string }): Promise<{
       name: string;
       responderId: string;
-      agentKnown: boolean;
       agentMatch?: AgentVerdict;
     }> {
       const roster = deps.roster();
@@ -83,7 +82,6 @@ export function createOutageActivities(deps: OutageDeps) {
       return {
         name: responder.name,
         responderId: responder.id,
-        agentKnown: acknowledging !== undefined,
         ...(match ? { agentMatch: agentVerdict(match) } : {}),
       };
     },

@@ -177,7 +177,6 @@ describe('checkOutageResponder: who engaged an outage (C9, I7)', () => {
     expect(await ack({ id: 'PDANA01', summary: 'Sam Lee' })).toEqual({
       name: 'Dana Tremblay',
       responderId: 'dana.ottawa',
-      agentKnown: true,
       agentMatch: 'pagingUserId',
     });
   });
@@ -186,7 +185,6 @@ describe('checkOutageResponder: who engaged an outage (C9, I7)', () => {
     expect(await ack({ id: 'PNOBODY', summary: 'Dana Tremblay' })).toEqual({
       name: 'Kim Park',
       responderId: 'kim.london',
-      agentKnown: false,
       agentMatch: { ambiguous: ['dana.ottawa', 'dana.toronto'] },
     });
   });
@@ -194,10 +192,9 @@ describe('checkOutageResponder: who engaged an outage (C9, I7)', () => {
   it('an unknown agent, or none, credits the paged responder', async () => {
     expect(await ack({ summary: 'Night operator' })).toMatchObject({
       responderId: 'kim.london',
-      agentKnown: false,
       agentMatch: 'unknown',
     });
-    expect(await ack()).toEqual({ name: 'Kim Park', responderId: 'kim.london', agentKnown: false });
+    expect(await ack()).toEqual({ name: 'Kim Park', responderId: 'kim.london' });
   });
 
   it('an agent matched below Level 3 is refused naming the field that matched it', async () => {

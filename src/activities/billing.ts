@@ -17,7 +17,7 @@ import type { CreditEntry, CustomerRecord, Ledger, MaintenanceRecord, OutageReco
 import type { LoadedPolicy } from '../policy/load';
 import { computeCredit, formatMinor as money } from '../rules/credits';
 import { maintenanceInputs, outageInputs } from '../rules/ledger-inputs';
-import { accountingMonth, monthUptime, type MonthUptime } from '../rules/uptime';
+import { accountingMonth, accountingMonthRange, monthUptime, type MonthUptime } from '../rules/uptime';
 import type { EmailMessage } from './email';
 import { openOutagesBefore } from './open-outages';
 
@@ -99,12 +99,6 @@ export interface BatchFigures {
   timeZone: string;
   regions: Record<string, RegionUptime>;
   customers: CustomerFigures[];
-}
-
-/** The month's instants as the ledger's range: records overlapping them matter (I8). */
-function monthRange(month: string, zone: string): { from: string; to: string } {
-  const { start, end } = accountingMonth(month, zone);
-  return { from: new Date(start).toISOString(), to: new Date(end).toISOString() };
 }
 
 /** "YYYY-MM": exactly the months the policy's month zone defines (checked before any read). */
@@ -202,7 +196,7 @@ export function createBillingActivities(deps: BillingDeps) {
       month: string;
     }): Promise<{ customers: number; closed: boolean; openOutages: OutageRecord[] }> {
       checkMonth(input.month);
-      const { to } = monthRange(input.month, deps.policy().policy.month.timeZone);
+      const { to } = accountingMonthRange(input.month, deps.policy().policy.month.timeZone);
       const [customers, close, open] = await Promise.all([
         deps.ledger.customerCount(),
         deps.ledger.monthClose(input.month),
@@ -225,7 +219,7 @@ export function createBillingActivities(deps: BillingDeps) {
       const empty = { customers: 0, written: 0, adjustments: 0, credited: 0, creditMinorByCurrency: {} };
       if (!customers.length) return { through: null, ...empty };
       const through = customers[customers.length - 1]!.customerId;
-      const range = monthRange(input.month, policy.month.timeZone);
+      const range = accountingMonthRange(input.month, policy.month.timeZone);
       const [recorded, maintenance, totals] = await Promise.all([
         deps.ledger.outages(range),
         deps.ledger.maintenance(range),

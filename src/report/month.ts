@@ -6,7 +6,7 @@
 import { NotFoundError } from '../errors';
 import type { Ledger } from '../ledger/types';
 import type { LoadedPolicy } from '../policy/load';
-import { accountingMonth } from '../rules/uptime';
+import { accountingMonthRange } from '../rules/uptime';
 import { buildMonthReport, type MonthReport } from './build';
 
 /** Tickets opened in the month are resolved in it or after: outcomes are read to the end of time. */
@@ -23,8 +23,7 @@ export async function ledgerMonthReport(
 ): Promise<MonthReport> {
   const { policy, version } = loaded;
   const zone = policy.month.timeZone;
-  const bounds = accountingMonth(month, zone);
-  const range = { from: new Date(bounds.start).toISOString(), to: new Date(bounds.end).toISOString() };
+  const range = accountingMonthRange(month, zone);
   const customers = customerId
     ? [await ledger.customer(customerId)].filter((c) => c !== null)
     : await ledger.customers();

@@ -6,7 +6,7 @@ import type { Ledger } from '../ledger/types';
 import type { LoadedPolicy } from '../policy/load';
 import { parseDecimal, percentBelow } from '../rules/credits';
 import { maintenanceInputs, outageInputs } from '../rules/ledger-inputs';
-import { accountingMonth, dailyUptime, monthUptime } from '../rules/uptime';
+import { accountingMonthRange, dailyUptime, monthUptime } from '../rules/uptime';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -18,8 +18,7 @@ export async function ledgerUptime(
 ) {
   const { policy, version } = loaded;
   const zone = policy.month.timeZone;
-  const bounds = accountingMonth(month, zone);
-  const range = { from: iso(bounds.start), to: iso(bounds.end) };
+  const range = accountingMonthRange(month, zone);
   const [outages, maintenance] = await Promise.all([ledger.outages(range), ledger.maintenance(range)]);
   const input = {
     month,

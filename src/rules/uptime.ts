@@ -118,6 +118,12 @@ export function accountingMonth(month: string, zone: string): { start: number; e
   };
 }
 
+/** The accounting month as the ledger's range, ISO [from, to): the records overlapping it matter (I8). */
+export function accountingMonthRange(month: string, zone: string): { from: string; to: string } {
+  const { start, end } = accountingMonth(month, zone);
+  return { from: new Date(start).toISOString(), to: new Date(end).toISOString() };
+}
+
 function parseMonth(month: string, zone: string): { year: number; month: number; tz: IANAZone } {
   const match = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(month);
   if (!match) throw new RangeError(`month: expected "YYYY-MM", got ${JSON.stringify(month)}`);

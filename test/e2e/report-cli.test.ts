@@ -16,22 +16,13 @@ import { openLedger } from '../../src/ledger';
 import { loadPolicy } from '../../src/policy';
 import type { MonthReport } from '../../src/report/build';
 import { maintenanceRecord, outageRecord } from '../helpers/billing';
-import { outcome as exited } from '../helpers/cli';
+import { outcome as exited, slaFromSource } from '../helpers/cli';
 import { TEST_CODEC_KEYS } from '../helpers/codec';
 import { seedLedgerDir, testCustomer } from '../helpers/ledger';
 
-const ROOT = join(__dirname, '..', '..');
 const dir = mkdtempSync(join(tmpdir(), 'sla-report-'));
 
-function sla(args: string[]) {
-  const child = spawn(
-    join(ROOT, 'node_modules', '.bin', 'vite-node'),
-    [join(ROOT, 'test', 'fixtures', 'sla-cli.ts'), ...args],
-    { env: { ...process.env, SLA_DATA_DIR: dir, DATABASE_URL: '' } },
-  );
-  child.stdin.end();
-  return exited(child);
-}
+const sla = (args: string[]) => slaFromSource(args, { SLA_DATA_DIR: dir, DATABASE_URL: '' });
 
 const outcome = (ticketId: string, over: Partial<TicketOutcome>): TicketOutcome => ({
   ticketId,

@@ -2,7 +2,8 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { join } from 'node:path';
 
-export const SLA = join(__dirname, '..', '..', 'bin', 'sla');
+const ROOT = join(__dirname, '..', '..');
+export const SLA = join(ROOT, 'bin', 'sla');
 
 /**
  * Runs the command without blocking this process: a test's worker, servers and timers go on
@@ -17,6 +18,23 @@ export function sla(
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, [SLA, ...args], { env: { ...process.env, ...env } });
   child.stdin.end(input ?? '');
+  return outcome(child);
+}
+
+/**
+ * The command from source (vite-node on test/fixtures/sla-cli.ts, the same entry as bin/sla): for
+ * tests that need no build, or the test's own policy or ledger in `env`. Not blocking either.
+ */
+export function slaFromSource(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const child = spawn(
+    join(ROOT, 'node_modules', '.bin', 'vite-node'),
+    [join(ROOT, 'test', 'fixtures', 'sla-cli.ts'), ...args],
+    { env: { ...process.env, ...env } },
+  );
+  child.stdin.end();
   return outcome(child);
 }
 

@@ -5,11 +5,9 @@
 // - an outage of the closed month reported and resolved after the close makes the month re-read
 //   itself, with no one re-running it by hand: exactly one adjusting entry (asserted in SQL);
 // - `sla credits run` inside the grace period is refused, saying when the grace ends; --force closes.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { historyChain, timelineOf } from '../../src/audit';
@@ -21,11 +19,11 @@ import {
   billingMonthWorkflowId,
   type BillingProgress,
 } from '../../src/workflows/billing-month';
+import { slaFromSource } from '../helpers/cli';
 import { testKeys } from '../helpers/codec';
 import { startEngine, type Engine } from '../helpers/engine';
 import { testCustomer } from '../helpers/ledger';
 
-const ROOT = join(__dirname, '..', '..');
 const ZONE = 'America/Toronto';
 const MINUTE = 60_000;
 const now = DateTime.now().setZone(ZONE);
@@ -237,16 +235,4 @@ describe('the month close and outages that are still open or come late (dev serv
 });
 
 /** `sla …` from source against this engine (its dev server, task queue and codec keys). */
-async function sla(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const r = await promisify(execFile)(
-      join(ROOT, 'node_modules', '.bin', 'vite-node'),
-      [join(ROOT, 'test', 'fixtures', 'sla-cli.ts'), ...args],
-      { env: { ...process.env, ...e.workerEnv, SLA_POLICY_FILE: policyFile }, encoding: 'utf8' },
-    );
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (err) {
-    const x = err as { code?: number; stdout?: string; stderr?: string };
-    return { code: x.code ?? 1, stdout: x.stdout ?? '', stderr: x.stderr ?? '' };
-  }
-}
+const sla = (args: string[]) => slaFromSource(args, { ...e.workerEnv, SLA_POLICY_FILE: policyFile });

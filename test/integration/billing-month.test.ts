@@ -5,11 +5,9 @@
 // and restarted → exactly one entry per customer and month, on PGlite and on PostgreSQL; and
 // `sla audit timeline` reading both back from Temporal's history alone (issue 8). Their runs are
 // dev-server golden histories (`npm run histories:dev`).
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
@@ -32,6 +30,7 @@ import {
 import type { Timeline } from '../../src/audit';
 import type { CustomerMonth } from '../../src/audit/billing-timeline';
 import { outageRecord } from '../helpers/billing';
+import { slaFromSource } from '../helpers/cli';
 import { WORKFLOWS } from '../helpers/engine';
 import { saveHistory, saveHistoryChain, writingHistories } from '../helpers/histories';
 import { createTestLedger, testCustomer, type LedgerKind, type TestLedger } from '../helpers/ledger';
@@ -40,7 +39,6 @@ import { startDevServer, workflowBundle } from '../helpers/temporal';
 import { waitFor } from '../helpers/wait';
 import { WorkerProcesses } from '../helpers/worker-process';
 
-const ROOT = join(__dirname, '..', '..');
 const ZONE = 'America/Toronto';
 const dir = mkdtempSync(join(tmpdir(), 'sla-billing-it-'));
 // No grace: a trigger today closes last month at once, whatever day of the month the test runs.
@@ -72,22 +70,11 @@ async function counts(ledger: SqlLedger, month: string) {
 
 /** `sla audit timeline <id> --json` from source, against this dev server, with the test keys. */
 async function auditTimeline(workflowId: string, runId?: string): Promise<Timeline> {
-  const r = await promisify(execFile)(
-    join(ROOT, 'node_modules', '.bin', 'vite-node'),
-    [
-      join(ROOT, 'test', 'fixtures', 'sla-cli.ts'),
-      'audit',
-      'timeline',
-      workflowId,
-      ...(runId ? ['--run-id', runId] : []),
-      '--json',
-    ],
-    {
-      env: { ...process.env, TEMPORAL_ADDRESS: env.address, SLA_CODEC_KEYS: TEST_CODEC_KEYS },
-      encoding: 'utf8',
-      maxBuffer: 64 * 1024 * 1024,
-    },
+  const r = await slaFromSource(
+    ['audit', 'timeline', workflowId, ...(runId ? ['--run-id', runId] : []), '--json'],
+    { TEMPORAL_ADDRESS: env.address, SLA_CODEC_KEYS: TEST_CODEC_KEYS },
   );
+  expect(r.code, r.stderr).toBe(0);
   return JSON.parse(r.stdout) as Timeline;
 }
 
@@ -258,20 +245,13 @@ describe('the billing Schedule (dev server)', () => {
 
   it('`sla credits run` re-runs the closed month with a progress bar and writes nothing', async () => {
     // Asynchronously: the worker serving the run lives in this process.
-    const r = await promisify(execFile)(
-      join(ROOT, 'node_modules', '.bin', 'vite-node'),
-      [join(ROOT, 'test', 'fixtures', 'sla-cli.ts'), 'credits', 'run', '--month', lastMonth, '--json'],
-      {
-        env: {
-          ...process.env,
-          TEMPORAL_ADDRESS: env.address,
-          SLA_TASK_QUEUE: taskQueue,
-          SLA_CODEC_KEYS: TEST_CODEC_KEYS,
-          SLA_POLICY_FILE: policyFile,
-        },
-        encoding: 'utf8',
-      },
-    );
+    const r = await slaFromSource(['credits', 'run', '--month', lastMonth, '--json'], {
+      TEMPORAL_ADDRESS: env.address,
+      SLA_TASK_QUEUE: taskQueue,
+      SLA_CODEC_KEYS: TEST_CODEC_KEYS,
+      SLA_POLICY_FILE: policyFile,
+    });
+    expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({
       month: lastMonth,
       phase: 'closed',

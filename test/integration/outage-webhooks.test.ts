@@ -73,6 +73,40 @@ describe('outage webhooks', () => {
       body: typeof body === 'string' ? body : JSON.stringify(body),
     });
 
+  /** The paging provider's acknowledgement of a page (PagerDuty V3 webhook), stamped now. */
+  const pagingAck = (dedupKey: string, id: string, agent: unknown) =>
+    post('/webhooks/paging', {
+      event: {
+        id,
+        event_type: 'incident.acknowledged',
+        occurred_at: new Date().toISOString(),
+        agent,
+        data: { incident_key: dedupKey },
+      },
+    });
+  /** The dedup key of the page an outage's first step sends its L3 primary (the built-in roster's). */
+  const primaryPage = (key: string) => `outage-${key}:outage-primary:oncall.toronto`;
+  /** Waits until that page went out: its dedup key. */
+  const primaryPaged = async (key: string, what = 'the page') => {
+    const dedupKey = primaryPage(key);
+    await e.waitFor(() => e.pager.triggers().some((t) => t.dedup_key === dedupKey), what);
+    return dedupKey;
+  };
+  /** An outage opened by the generic webhook, once its L3 primary was paged: that page's key. */
+  const openedAndPaged = async (key: string, summary: string) => {
+    expect(
+      (await post('/webhooks/alerts', { key, summary, regions: ['ca-central'], source: 'uptime-robot' }))
+        .status,
+    ).toBe(201);
+    return primaryPaged(key);
+  };
+  const auditOf = async (key: string) =>
+    timelineOf(
+      await e.env.client.workflow.getHandle(outageWorkflowId(key)).fetchHistory(),
+      [new AesGcmCodec(testKeys())],
+      outageWorkflowId(key),
+    );
+
   it('refuses a request without the bearer token, or with a wrong one, and starts nothing', async () => {
     const report = { key: 'WH-NOAUTH', summary: 'down', regions: ['eu-west'], source: 'monitor' };
     const none = await fetch(`${base}/webhooks/alerts`, {
@@ -96,10 +130,7 @@ describe('outage webhooks', () => {
     const again = await post('/webhooks/alerts', report);
     expect(again.status).toBe(200);
     expect(await again.json()).toMatchObject({ outageId: 'WH-1', created: false, reports: 2 });
-    await e.waitFor(
-      () => e.pager.triggers().some((t) => t.dedup_key === 'outage-WH-1:outage-primary:oncall.toronto'),
-      'the page',
-    );
+    await primaryPaged('WH-1');
   });
 
   it('a bad body is answered 400 naming each field, and starts nothing', async () => {
@@ -145,8 +176,7 @@ describe('outage webhooks', () => {
   });
 
   it("the paging provider's acknowledgement engages the outage, once per event", async () => {
-    const dedupKey = `outage-${amKey}:outage-primary:oncall.toronto`;
-    await e.waitFor(() => e.pager.triggers().some((t) => t.dedup_key === dedupKey), 'the page');
+    const dedupKey = await primaryPaged(amKey);
     // The on-call primary was paged; Sydney, on the same provider, acknowledged it. The provider stamped it
     // 20 s before it reached us (issue 5: its own time counts within a minute of the receipt).
     const occurredAt = new Date(Date.now() - 20_000).toISOString();
@@ -200,17 +230,7 @@ describe('outage webhooks', () => {
   });
 
   it('the paging webhook credits who acknowledged: not Level 3, refused naming agent; unknown to the roster, recorded beside the paged responder', async () => {
-    const dedupKey = 'outage-WH-1:outage-primary:oncall.toronto';
-    const ack = (id: string, agent: unknown) =>
-      post('/webhooks/paging', {
-        event: {
-          id,
-          event_type: 'incident.acknowledged',
-          occurred_at: new Date().toISOString(),
-          agent,
-          data: { incident_key: dedupKey },
-        },
-      });
+    const ack = (id: string, agent: unknown) => pagingAck(primaryPage('WH-1'), id, agent);
     const agentL2 = await ack('evt-l2', {
       id: 'PAG1',
       type: 'user_reference',
@@ -247,11 +267,7 @@ describe('outage webhooks', () => {
     expect(oddId.status).toBe(200);
     expect(await oddId.json()).toMatchObject({ alreadyEngaged: true, agent: 'Night operator' });
     // The audit says why the agent was not credited.
-    const audit = await timelineOf(
-      await e.env.client.workflow.getHandle(outageWorkflowId('WH-1')).fetchHistory(),
-      [new AesGcmCodec(testKeys())],
-      outageWorkflowId('WH-1'),
-    );
+    const audit = await auditOf('WH-1');
     expect(audit.entries.filter((x) => x.kind === 'acknowledgement').map((x) => x.summary)).toEqual([
       expect.stringMatching(
         /^acknowledged by oncall\.toronto \(agent Toronto support agent, paging user PAG1\) .* rejected: agent: agent\.toronto is not a Level 3/,
@@ -268,25 +284,13 @@ describe('outage webhooks', () => {
   });
 
   it("the paging webhook credits the agent by the roster's pagingUserId, even under another display name", async () => {
-    const report = {
-      key: 'WH-UID',
-      summary: 'Exports fail',
-      regions: ['ca-central'],
-      source: 'uptime-robot',
-    };
-    expect((await post('/webhooks/alerts', report)).status).toBe(201);
-    const dedupKey = 'outage-WH-UID:outage-primary:oncall.toronto';
-    await e.waitFor(() => e.pager.triggers().some((t) => t.dedup_key === dedupKey), 'the page');
+    const dedupKey = await openedAndPaged('WH-UID', 'Exports fail');
     // The on-call primary was paged; the Ottawa specialist (pagingUserId P4OTW3N in the built-in
     // roster) acknowledged under a display name the roster does not have, here Sydney's.
-    const res = await post('/webhooks/paging', {
-      event: {
-        id: 'evt-uid',
-        event_type: 'incident.acknowledged',
-        occurred_at: new Date().toISOString(),
-        agent: { id: 'P4OTW3N', type: 'user_reference', summary: 'Sydney L3 specialist' },
-        data: { incident_key: dedupKey },
-      },
+    const res = await pagingAck(dedupKey, 'evt-uid', {
+      id: 'P4OTW3N',
+      type: 'user_reference',
+      summary: 'Sydney L3 specialist',
     });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({
@@ -308,19 +312,12 @@ describe('outage webhooks', () => {
   });
 
   it('an agent whose name and id fit two responders credits neither: the paged responder engages, the audit names both', async () => {
-    const report = { key: 'WH-AMB', summary: 'Search slow', regions: ['ca-central'], source: 'uptime-robot' };
-    expect((await post('/webhooks/alerts', report)).status).toBe(201);
-    const dedupKey = 'outage-WH-AMB:outage-primary:oncall.toronto';
-    await e.waitFor(() => e.pager.triggers().some((t) => t.dedup_key === dedupKey), 'the page');
+    const dedupKey = await openedAndPaged('WH-AMB', 'Search slow');
     // A user id nobody holds as pagingUserId, which is Ottawa's roster id, under Sydney's name.
-    const res = await post('/webhooks/paging', {
-      event: {
-        id: 'evt-amb',
-        event_type: 'incident.acknowledged',
-        occurred_at: new Date().toISOString(),
-        agent: { id: 'specialist.ottawa', type: 'user_reference', summary: 'Sydney L3 specialist' },
-        data: { incident_key: dedupKey },
-      },
+    const res = await pagingAck(dedupKey, 'evt-amb', {
+      id: 'specialist.ottawa',
+      type: 'user_reference',
+      summary: 'Sydney L3 specialist',
     });
     expect(res.status).toBe(200);
     const ambiguous = { ambiguous: ['specialist.ottawa', 'specialist.sydney'] };
@@ -331,11 +328,7 @@ describe('outage webhooks', () => {
       ackAgentId: 'specialist.ottawa',
       ackAgentMatch: ambiguous,
     });
-    const audit = await timelineOf(
-      await e.env.client.workflow.getHandle(outageWorkflowId('WH-AMB')).fetchHistory(),
-      [new AesGcmCodec(testKeys())],
-      outageWorkflowId('WH-AMB'),
-    );
+    const audit = await auditOf('WH-AMB');
     expect(audit.entries.find((x) => x.kind === 'acknowledgement')?.summary).toMatch(
       /^acknowledged by oncall\.toronto \(agent Sydney L3 specialist, paging user specialist\.ottawa\)/,
     );
@@ -409,8 +402,7 @@ describe('outage webhooks', () => {
         new RegExp(`^outage ${amKey} was resolved .*: opened the new outage ${repeat}$`),
       ),
     });
-    const pageKey = `outage-${repeat}:outage-primary:oncall.toronto`;
-    await e.waitFor(() => e.pager.triggers().some((t) => t.dedup_key === pageKey), 'the page of the repeat');
+    const pageKey = await primaryPaged(repeat, 'the page of the repeat');
     expect((await e.outages.outageStatus(repeat)).detectedAt).toBe(startsAt);
 
     // Alertmanager retries the same delivery: it joins the repeat, it opens no third outage.
@@ -474,9 +466,6 @@ describe('outage webhooks', () => {
     const joined = await post('/webhooks/alerts', again);
     expect(joined.status).toBe(200);
     expect(await joined.json()).toMatchObject({ outageId: 'WH-AGAIN.2', created: false, reports: 2 });
-    await e.waitFor(
-      () => e.pager.triggers().some((t) => t.dedup_key === 'outage-WH-AGAIN.2:outage-primary:oncall.toronto'),
-      'the page of the repeat',
-    );
+    await primaryPaged('WH-AGAIN.2', 'the page of the repeat');
   });
 });

@@ -217,6 +217,17 @@ describe('HTTP API', () => {
     expect(seen).toHaveLength(ROUTES.length * API_ROLES.length);
   });
 
+  /** GET /v1/credits/runs/{month} through `through` until the month's close says closed: its progress. */
+  const closedRun = (through: TestApi, month: string, what: string) =>
+    e.waitFor(
+      async () => {
+        const r = await through.call('auditor', 'GET', `/v1/credits/runs/${month}`);
+        return r.status === 200 && (r.json as { phase: string }).phase === 'closed' ? r.json : null;
+      },
+      what,
+      60_000,
+    );
+
   const ticket = newTicket('T-API-1', {
     customerId: 'initech',
     requester: { name: 'Jane Q. Secretperson', email: SECRET_EMAIL },
@@ -442,14 +453,7 @@ describe('HTTP API', () => {
     expect(notEnded.error?.issues?.[0]?.path).toBe('body.month');
     const run = await api.call('finance', 'POST', '/v1/credits/runs', { month, batchSize: 2 });
     expect(run).toMatchObject({ status: 202, json: { workflowId: `billing-month-${month}` } });
-    const progress = await e.waitFor(
-      async () => {
-        const r = await api.call('auditor', 'GET', `/v1/credits/runs/${month}`);
-        return r.status === 200 && (r.json as { phase: string }).phase === 'closed' ? r.json : null;
-      },
-      'the month close',
-      60_000,
-    );
+    const progress = await closedRun(api, month, 'the month close');
     expect(progress).toMatchObject({ month, total: 3, done: 3 });
     expect((await api.call('auditor', 'GET', '/v1/credits/runs/1999-01')).status).toBe(404);
     const credits = await api.call('finance', 'GET', `/v1/credits?month=${month}&customerId=initech`);
@@ -503,14 +507,7 @@ describe('HTTP API', () => {
         status: 202,
         json: { month, workflowId: billingMonthWorkflowId(month) },
       });
-      const progress = await e.waitFor(
-        async () => {
-          const r = await graced.call('auditor', 'GET', `/v1/credits/runs/${month}`);
-          return r.status === 200 && (r.json as { phase: string }).phase === 'closed' ? r.json : null;
-        },
-        'the forced month close',
-        60_000,
-      );
+      const progress = await closedRun(graced, month, 'the forced month close');
       expect(progress).toMatchObject({ month, phase: 'closed' });
       expect(await e.ledger.monthClose(month)).toMatchObject({ workflowId: billingMonthWorkflowId(month) });
     } finally {

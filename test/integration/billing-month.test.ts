@@ -78,6 +78,14 @@ async function auditTimeline(workflowId: string, runId?: string): Promise<Timeli
   return JSON.parse(r.stdout) as Timeline;
 }
 
+/** A workflow id's runs from visibility, newest first. */
+async function runIdsOf(workflowId: string): Promise<string[]> {
+  const runIds: string[] = [];
+  for await (const w of env.client.workflow.list({ query: `WorkflowId = '${workflowId}'` }))
+    runIds.push(w.runId);
+  return runIds;
+}
+
 let env: TestWorkflowEnvironment;
 beforeAll(async () => {
   // Encrypted like production: the worker processes below carry the same test keys.
@@ -181,11 +189,7 @@ describe('the billing Schedule (dev server)', () => {
     });
 
     // Two runs of the month's workflow, one entry per customer and one close in SQL.
-    const monthRuns: string[] = [];
-    for await (const w of env.client.workflow.list({
-      query: `WorkflowId = '${billingMonthWorkflowId(lastMonth)}'`,
-    }))
-      monthRuns.push(w.runId);
+    const monthRuns = await runIdsOf(billingMonthWorkflowId(lastMonth));
     expect(monthRuns).toHaveLength(2);
     expect(await counts(ledger, lastMonth)).toEqual({ customers: 30, entries: 30, most: 1, closes: 1 });
     const [entry] = await ledger.creditEntries({ month: lastMonth, customerId: 's-0' });
@@ -226,11 +230,7 @@ describe('the billing Schedule (dev server)', () => {
       expect(t.entries[0]!.summary).toMatch(/^started by the month-close Schedule, action due /);
     }
     // The first close (the runs are listed newest first): the one that wrote the entries.
-    const monthRuns: string[] = [];
-    for await (const w of env.client.workflow.list({
-      query: `WorkflowId = '${billingMonthWorkflowId(lastMonth)}'`,
-    }))
-      monthRuns.push(w.runId);
+    const monthRuns = await runIdsOf(billingMonthWorkflowId(lastMonth));
     const month = await auditTimeline(billingMonthWorkflowId(lastMonth), monthRuns.at(-1));
     const customers = month.facts.customers as CustomerMonth[];
     expect(customers).toHaveLength(30);

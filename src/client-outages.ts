@@ -72,9 +72,10 @@ export class OutageClient {
    * A report that started before the end is a late or retried delivery of the resolved incident
    * and starts nothing; one without startedAt cannot tell the two apart and is refused, naming
    * startedAt. A retried delivery of a repeat walks the same sequence and joins the incident its
-   * first delivery opened.
+   * first delivery opened. `opts.via` says who reported it (a webhook, or an operator).
    */
-  async reportOutage(input: unknown): Promise<ReportAnswer> {
+  // `_opts` is accepted but not yet carried: ReceivedReport has no `via` field to hold it.
+  async reportOutage(input: unknown, _opts?: { via?: 'webhook' | 'operator' }): Promise<ReportAnswer> {
     const report = parse(ReportOutage, input);
     const now = this.now();
     if (report.startedAt && Date.parse(report.startedAt) > now + MAX_CLOCK_SKEW_MS)

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { CodecKeyError, parseCodecKeys, type CodecKey } from './codec/keys';
 
 const Port = z.coerce.number().int().min(1).max(65535);
+const Secret = z.string().min(16, 'expected a secret of at least 16 characters');
 
 /** The API's roles (src/api/roles.ts says what each may call). */
 export const API_ROLES = ['agent', 'oncall', 'finance', 'auditor'] as const;
@@ -72,7 +73,22 @@ const Env = z.object({
   /** Token bucket per caller: sustained requests per second, and the burst allowed above it. */
   SLA_API_RATE: z.coerce.number().positive().max(1_000_000).default(20),
   SLA_API_BURST: z.coerce.number().int().min(1).max(1_000_000).default(60),
-  SLA_WEBHOOK_TOKEN: z.string().min(16, 'expected a secret of at least 16 characters').optional(),
+  /** One secret per webhook source (src/api/sources.ts), so that one source cannot pose as another. */
+  SLA_ALERTS_TOKEN: Secret.optional(),
+  SLA_ALERTMANAGER_TOKEN: Secret.optional(),
+  /** PagerDuty's signing secrets, newest first: several while one is being rotated in. */
+  SLA_PAGING_SIGNING_SECRETS: z
+    .string()
+    .transform((t) => t.split(',').map((s) => s.trim()))
+    .pipe(z.array(Secret))
+    .optional(),
+  /** The one token all webhooks once shared: refused, so that a deployment still setting it learns why. */
+  SLA_WEBHOOK_TOKEN: z
+    .never({
+      error:
+        'no longer read: each webhook source has its own secret, set SLA_ALERTS_TOKEN, SLA_ALERTMANAGER_TOKEN and SLA_PAGING_SIGNING_SECRETS',
+    })
+    .optional(),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\/\S+$/, 'expected postgres://user:password@host:port/database')
@@ -150,8 +166,8 @@ export interface Config {
   apiTokens: { role: ApiRole; token: string }[];
   /** Rate limit per token (and per address without one): requests per second, and burst. */
   apiRate: { perSecond: number; burst: number };
-  /** Bearer token the webhooks require (a secret); unset → the webhooks answer 503. */
-  webhookToken: string | undefined;
+  /** Each webhook source's secret (src/api/sources.ts); unset → that webhook answers 503. */
+  webhooks: WebhookSecrets;
   /** The embedded ledger's data directory (PGlite), used without databaseUrl. */
   ledgerDir: string;
   /** Payload encryption keys from SLA_CODEC_KEYS (secret); unset → the key file (src/codec). */
@@ -161,6 +177,15 @@ export interface Config {
   codecTokens: string[] | undefined;
   /** Browser origins allowed to call the codec endpoint (the Temporal Web UI's). */
   codecCorsOrigins: string[];
+}
+
+export interface WebhookSecrets {
+  /** Bearer token of POST /webhooks/alerts. */
+  alertsToken: string | undefined;
+  /** Bearer token Alertmanager sends (http_config.authorization) on POST /webhooks/alertmanager. */
+  alertmanagerToken: string | undefined;
+  /** PagerDuty v3 signing secrets of POST /webhooks/paging, newest first; empty → unset. */
+  pagingSigningSecrets: string[];
 }
 
 export class ConfigError extends Error {
@@ -194,6 +219,23 @@ function temporalTls(e: z.infer<typeof Env>): TemporalTls | undefined {
   };
 }
 
+/** A secret given to two sources would let one pose as the other: refused. */
+function webhookSecrets(e: z.infer<typeof Env>): WebhookSecrets {
+  const secrets = {
+    alertsToken: e.SLA_ALERTS_TOKEN,
+    alertmanagerToken: e.SLA_ALERTMANAGER_TOKEN,
+    pagingSigningSecrets: e.SLA_PAGING_SIGNING_SECRETS ?? [],
+  };
+  const all = [secrets.alertsToken, secrets.alertmanagerToken, ...secrets.pagingSigningSecrets].filter(
+    (s) => s !== undefined,
+  );
+  if (new Set(all).size !== all.length)
+    throw new ConfigError(
+      'invalid settings:\n  - SLA_ALERTS_TOKEN, SLA_ALERTMANAGER_TOKEN, SLA_PAGING_SIGNING_SECRETS: the same secret is given twice (each source needs its own)',
+    );
+  return secrets;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const blankless = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''));
   const parsed = Env.safeParse(blankless);
@@ -223,7 +265,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: e.DATABASE_URL,
     apiTokens: e.SLA_API_TOKENS ?? [],
     apiRate: { perSecond: e.SLA_API_RATE, burst: e.SLA_API_BURST },
-    webhookToken: e.SLA_WEBHOOK_TOKEN,
+    webhooks: webhookSecrets(e),
     ledgerDir: resolve(e.SLA_LEDGER_DIR ?? join(dataDir, 'ledger')),
     codecKeys: e.SLA_CODEC_KEYS,
     codecKeyFile: resolve(e.SLA_CODEC_KEY_FILE ?? join(dataDir, 'codec-keys')),

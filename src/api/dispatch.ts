@@ -1,6 +1,7 @@
 /**
  * The one dispatcher of the route table: match → authenticate → rate limit → role → body (size
- * limit) → parse → handler → JSON. Every check runs before the handler, so a request refused at
+ * limit) → parse → handler → JSON. A webhook route authenticates its source's secret instead of
+ * a role token; a signed body's signature is checked once it is read, before it is parsed. Every check runs before the handler, so a request refused at
  * any of them starts no workflow and writes no row. Parse issues are collected from the path
  * parameters, the query and the body together and named "params.x", "query.x", "body.x".
  */
@@ -8,9 +9,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
 import { issuesOf } from '../policy/load';
 import type { Authenticator } from './auth';
-import { ApiError, readJsonBody, sendError, sendJson, toApiError, under, type Issue } from './http';
+import { ApiError, parseJson, readBody, sendError, sendJson, toApiError, under, type Issue } from './http';
 import type { RateLimiter } from './rate-limit';
 import { DEFAULT_BODY_LIMIT, type Route, type Services } from './routes/route';
+import { WEBHOOK_SOURCES, type SourceAuthenticator } from './sources';
 
 /** What one request leaves in the log: no path values, query or body (ticket text, emails). */
 export interface AccessLogEntry {
@@ -66,6 +68,7 @@ export interface DispatcherDeps {
   routes: readonly Route[];
   services: Services;
   auth: Authenticator;
+  sources: SourceAuthenticator;
   limiter: RateLimiter;
   log?: (entry: AccessLogEntry) => void;
 }
@@ -111,37 +114,52 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     }
     const { route } = match.c;
 
-    const caller = deps.auth.authenticate(req);
-    if (!caller) {
-      // Unauthenticated callers are limited per address, so guessing tokens is slow.
-      const wait = deps.limiter.take(`ip:${req.socket.remoteAddress ?? ''}`);
-      if (wait)
-        refuse(new ApiError('rate_limited', 'too many requests', [], { 'retry-after': String(wait) }));
-      else
-        refuse(
-          new ApiError('unauthorized', 'a valid bearer token is required', [], {
-            'www-authenticate': 'Bearer',
-          }),
+    const webhook = route.source && WEBHOOK_SOURCES[route.source];
+    if (route.source && webhook && !deps.sources.configured(route.source)) {
+      refuse(new ApiError('unavailable', `this webhook is off: ${webhook.setting} is not set`));
+      return true;
+    }
+    const rateLimited = (wait: number) =>
+      new ApiError('rate_limited', 'too many requests', [], { 'retry-after': String(wait) });
+    /** The caller's credential (a role token, or the route's webhook source's), then its rate. */
+    const admit = (raw?: Buffer): ApiError | null => {
+      const caller = route.source
+        ? deps.sources.authenticate(route.source, req, raw)
+        : deps.auth.authenticate(req);
+      if (!caller) {
+        // Unauthenticated callers are limited per address, so guessing tokens is slow.
+        const wait = deps.limiter.take(`ip:${req.socket.remoteAddress ?? ''}`);
+        if (wait) return rateLimited(wait);
+        const challenge = webhook ? webhook.challenge : 'Bearer';
+        return new ApiError(
+          'unauthorized',
+          webhook ? webhook.refusal : 'a valid bearer token is required',
+          [],
+          challenge ? { 'www-authenticate': challenge } : {},
         );
-      return true;
-    }
-    role = caller.role;
-    const wait = deps.limiter.take(caller.key);
-    if (wait) {
-      refuse(new ApiError('rate_limited', 'too many requests', [], { 'retry-after': String(wait) }));
-      return true;
-    }
-    if (!route.roles.includes(caller.role)) {
-      refuse(new ApiError('forbidden', `the ${caller.role} role may not call ${route.id}`));
+      }
+      role = caller.role;
+      const wait = deps.limiter.take(caller.key);
+      if (wait) return rateLimited(wait);
+      if (!route.source && !route.roles.some((r) => r === caller.role))
+        return new ApiError('forbidden', `the ${caller.role} role may not call ${route.id}`);
+      return null;
+    };
+    // A signature covers the body: that credential is checked once the body is read.
+    const refused = webhook?.signsBody ? null : admit();
+    if (refused) {
+      refuse(refused);
       return true;
     }
 
     const body = route.body
-      ? readJsonBody(req, route.bodyLimit ?? DEFAULT_BODY_LIMIT)
+      ? readBody(req, route.bodyLimit ?? DEFAULT_BODY_LIMIT)
       : Promise.resolve(undefined);
     if (!route.body) req.resume();
     body
       .then(async (raw) => {
+        const unsigned = webhook?.signsBody ? admit(raw) : null;
+        if (unsigned) throw unsigned;
         const issues: Issue[] = [];
         const rawParams: Record<string, string> = {};
         match.c.names.forEach((name, i) => {
@@ -155,7 +173,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         const input = {
           params: parsePart(route.params, rawParams, 'params', issues),
           query: parsePart(route.query, rawQuery, 'query', issues),
-          body: parsePart(route.body, raw, 'body', issues),
+          body: raw && parsePart(route.body, parseJson(raw), 'body', issues),
         };
         if (issues.length) throw new ApiError('invalid', 'invalid input', issues);
         return route.handler(input as Parameters<Route['handler']>[0], deps.services);

@@ -99,10 +99,11 @@ export function toApiError(err: unknown): ApiError {
 }
 
 /**
- * Reads a JSON body of at most `limit` bytes. A declared length over the limit is refused before
- * a byte is read; a body that grows past it is cut off as it arrives.
+ * Reads a JSON body of at most `limit` bytes, as it came (a signature covers these bytes). A
+ * declared length over the limit is refused before a byte is read; a body that grows past it
+ * is cut off as it arrives.
  */
-export function readJsonBody(req: IncomingMessage, limit: number): Promise<unknown> {
+export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const tooLarge = () => new ApiError('too_large', `the body is larger than ${limit} bytes`);
     const type = req.headers['content-type'] ?? '';
@@ -125,15 +126,16 @@ export function readJsonBody(req: IncomingMessage, limit: number): Promise<unkno
     };
     req.on('data', onData);
     req.on('end', () => {
-      if (size > limit) return;
-      try {
-        resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
-      } catch {
-        reject(
-          new ApiError('invalid', 'the body is not valid JSON', [{ path: 'body', message: 'not JSON' }]),
-        );
-      }
+      if (size <= limit) resolve(Buffer.concat(chunks));
     });
     req.on('error', reject);
   });
+}
+
+export function parseJson(raw: Buffer): unknown {
+  try {
+    return JSON.parse(raw.toString('utf8'));
+  } catch {
+    throw new ApiError('invalid', 'the body is not valid JSON', [{ path: 'body', message: 'not JSON' }]);
+  }
 }

@@ -1,15 +1,14 @@
 /**
  * GET /openapi.json: the OpenAPI 3.1 document, generated from the route table and its zod
  * schemas (zod's JSON Schema 2020-12 is OpenAPI 3.1's dialect), so it cannot drift from what
- * the dispatcher enforces. Each operation lists the roles that may call it (x-roles). The
- * webhooks and /health, served outside the table, are described here from their own schemas.
+ * the dispatcher enforces. Each operation lists the roles that may call it (x-roles), or, for a
+ * webhook, its source's security scheme. /health, served outside the table, is described here.
  */
 import { z } from 'zod';
 import { API_ROLES } from '../config';
-import { AlertmanagerWebhook, PagingWebhook } from '../model/alerts';
-import { ReportOutage } from '../model/outage';
 import { ERROR_STATUS, type ErrorCode } from './http';
 import type { Route } from './routes/route';
+import { WEBHOOK_SOURCES } from './sources';
 
 type Json = Record<string, unknown>;
 
@@ -54,8 +53,9 @@ function operation(route: Route): Json {
     operationId: route.id,
     summary: route.summary,
     tags: [route.tag],
-    security: [{ bearer: [] }],
-    'x-roles': [...route.roles],
+    ...(route.source
+      ? { security: [{ [WEBHOOK_SOURCES[route.source].scheme]: [] }] }
+      : { security: [{ bearer: [] }], 'x-roles': [...route.roles] }),
     parameters: [...parameters(route.params, 'path'), ...parameters(route.query, 'query')],
     ...(route.body
       ? {
@@ -77,39 +77,9 @@ function operation(route: Route): Json {
   };
 }
 
-const WEBHOOKS: [string, z.ZodType, string][] = [
-  ['/webhooks/alerts', ReportOutage, 'A monitor reports an outage (generic JSON)'],
-  [
-    '/webhooks/alertmanager',
-    AlertmanagerWebhook,
-    "Prometheus Alertmanager's webhook (v4): firing reports, resolved ends",
-  ],
-  ['/webhooks/paging', PagingWebhook, "The paging provider's V3 webhook: incident.acknowledged acknowledges"],
-];
-
 export function openApiDocument(routes: readonly Route[], version: string): Json {
   const paths: Record<string, Json> = {};
   for (const route of routes) (paths[route.path] ??= {})[route.method.toLowerCase()] = operation(route);
-  for (const [path, schema, summary] of WEBHOOKS)
-    paths[path] = {
-      post: {
-        operationId: path.slice('/webhooks/'.length) + 'Webhook',
-        summary,
-        tags: ['webhooks'],
-        security: [{ webhookToken: [] }],
-        requestBody: {
-          required: true,
-          content: { 'application/json': { schema: withoutDialect(jsonSchema(schema)) } },
-        },
-        responses: {
-          '200': { description: 'applied' },
-          '201': { description: 'an outage opened' },
-          '202': { description: 'nothing to do' },
-          '400': { description: 'invalid body, the fields named' },
-          '401': { description: 'no or wrong SLA_WEBHOOK_TOKEN' },
-        },
-      },
-    };
   paths['/health'] = {
     get: {
       operationId: 'health',
@@ -131,7 +101,7 @@ export function openApiDocument(routes: readonly Route[], version: string): Json
     components: {
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', description: 'a role token from SLA_API_TOKENS' },
-        webhookToken: { type: 'http', scheme: 'bearer', description: 'SLA_WEBHOOK_TOKEN' },
+        ...Object.fromEntries(Object.values(WEBHOOK_SOURCES).map((s) => [s.scheme, s.securityScheme])),
       },
       schemas: {
         Error: {

@@ -1,8 +1,8 @@
 /**
  * The HTTP API process: the operations of support tooling, on-call, finance and auditors
- * (the route table in api/routes, served by api/dispatch.ts behind role tokens, a rate limit and
- * body limits), GET /openapi.json generated from that table, GET /health, the outage webhooks
- * (api/outages.ts) and the codec endpoint (api/codec.ts).
+ * and the outage webhooks (the route table in api/routes, served by api/dispatch.ts behind role
+ * tokens or each webhook source's secret, a rate limit and body limits), GET /openapi.json
+ * generated from that table, GET /health and the codec endpoint (api/codec.ts).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Client } from '@temporalio/client';
@@ -18,9 +18,9 @@ import { codecRoutes } from './codec';
 import { createDispatcher, type AccessLogEntry } from './dispatch';
 import { sendJson } from './http';
 import { openApiDocument } from './openapi';
-import { handleOutageWebhooks } from './outages';
 import { RateLimiter } from './rate-limit';
 import { ROUTES } from './routes';
+import { SourceAuthenticator } from './sources';
 
 const HEALTH_TIMEOUT_MS = 2000;
 
@@ -75,6 +75,7 @@ export function createApiServer(deps: ApiDeps): Server {
       payloadCodecs: codecDataConverter(keys).payloadCodecs ?? [],
     },
     auth: new Authenticator(deps.config.apiTokens),
+    sources: new SourceAuthenticator(deps.config.webhooks),
     limiter: new RateLimiter(deps.config.apiRate),
     ...(deps.log ? { log: deps.log } : {}),
   });
@@ -93,7 +94,6 @@ export function createApiServer(deps: ApiDeps): Server {
       res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
       return void res.end(openapi);
     }
-    if (path.startsWith('/webhooks/')) return handleOutageWebhooks(deps, req, res, path, sendJson);
     if (dispatch(req, res, url)) return;
     req.resume();
     sendJson(res, 404, { error: { code: 'not_found', message: `no route ${path}` } });

@@ -12,16 +12,22 @@ import { Instant } from './ticket';
 
 const Labels = z.record(z.string(), z.string());
 
-const Alert = z.object({
-  status: z.enum(['firing', 'resolved']),
-  /** Every alert names the deployment region it is about (I9). */
-  labels: z.looseObject({ region: Region }),
-  annotations: Labels.default({}),
-  startsAt: Instant,
-  /** "0001-01-01T00:00:00Z" while firing. */
-  endsAt: Instant,
-  fingerprint: z.string().min(1).max(100),
-});
+const Alert = z
+  .object({
+    status: z.enum(['firing', 'resolved']),
+    /** Every alert names the deployment region it is about (I9). */
+    labels: z.looseObject({ region: Region }),
+    annotations: Labels.default({}),
+    startsAt: Instant,
+    /** "0001-01-01T00:00:00Z" while firing. */
+    endsAt: Instant,
+    fingerprint: z.string().min(1).max(100),
+  })
+  .refine((a) => a.status !== 'resolved' || Date.parse(a.endsAt) > Date.parse(a.startsAt), {
+    // A resolved alert that lasted no time would record an outage of no downtime.
+    path: ['endsAt'],
+    message: 'a resolved alert must end after its startsAt',
+  });
 
 /** https://prometheus.io/docs/alerting/latest/configuration/#webhook_config */
 export const AlertmanagerWebhook = z.object({
@@ -37,7 +43,9 @@ export const AlertmanagerWebhook = z.object({
 export type AlertmanagerWebhook = z.infer<typeof AlertmanagerWebhook>;
 
 export type AlertmanagerAction =
-  { kind: 'report'; report: ReportOutage } | { kind: 'resolve'; key: string; end: string; requestId: string };
+  | { kind: 'report'; report: ReportOutage }
+  /** `endIndex`: the alert whose endsAt is the end, named when the end is refused. */
+  | { kind: 'resolve'; key: string; end: string; endIndex: number; requestId: string };
 
 /**
  * One Alertmanager group is one outage: its key comes from the group key (stable while the group
@@ -50,8 +58,15 @@ export type AlertmanagerAction =
 export function fromAlertmanager(payload: AlertmanagerWebhook): AlertmanagerAction {
   const key = `am-${createHash('sha256').update(payload.groupKey).digest('hex').slice(0, 24)}`;
   if (payload.status === 'resolved') {
-    const end = Math.max(...payload.alerts.map((a) => Date.parse(a.endsAt)));
-    return { kind: 'resolve', key, end: new Date(end).toISOString(), requestId: `${key}-resolved` };
+    const ends = payload.alerts.map((a) => Date.parse(a.endsAt));
+    const endIndex = ends.indexOf(Math.max(...ends));
+    return {
+      kind: 'resolve',
+      key,
+      end: new Date(ends[endIndex]!).toISOString(),
+      endIndex,
+      requestId: `${key}-resolved`,
+    };
   }
   const firing = payload.alerts.filter((a) => a.status === 'firing');
   const start = Math.min(...firing.map((a) => Date.parse(a.startsAt)));

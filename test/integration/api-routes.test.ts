@@ -5,7 +5,7 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROUTES } from '../../src/api/routes';
+import { ROLE_ROUTES } from '../../src/api/routes';
 import { API_ROLES } from '../../src/config';
 import { parsePolicy } from '../../src/policy';
 import { accountingMonth } from '../../src/rules/uptime';
@@ -174,13 +174,13 @@ describe('HTTP API', () => {
   });
 
   it('has an invalid case for every route of the table', () => {
-    expect(Object.keys(INVALID).sort()).toEqual(ROUTES.map((r) => r.id).sort());
+    expect(Object.keys(INVALID).sort()).toEqual(ROLE_ROUTES.map((r) => r.id).sort());
   });
 
   describe('refuses invalid input with 400 naming each field, starting nothing', () => {
     for (const [id, c] of Object.entries(INVALID)) {
       it(id, async () => {
-        const role = ROUTES.find((r) => r.id === id)!.roles[0]!;
+        const role = ROLE_ROUTES.find((r) => r.id === id)!.roles[0]!;
         const res = await api.call(role, c.method, c.path, c.body);
         expect(res.status).toBe(400);
         expect(res.error?.code).toBe('invalid');
@@ -191,7 +191,7 @@ describe('HTTP API', () => {
 
   it('the role matrix: each role may call exactly the routes the table gives it (403 otherwise); no token is 401', async () => {
     const seen: string[] = [];
-    for (const route of ROUTES) {
+    for (const route of ROLE_ROUTES) {
       const c = INVALID[route.id]!;
       for (const role of API_ROLES) {
         const res = await api.call(role, c.method, c.path, c.body);
@@ -214,7 +214,7 @@ describe('HTTP API', () => {
       });
       expect(wrong.status).toBe(401);
     }
-    expect(seen).toHaveLength(ROUTES.length * API_ROLES.length);
+    expect(seen).toHaveLength(ROLE_ROUTES.length * API_ROLES.length);
   });
 
   /** GET /v1/credits/runs/{month} through `through` until the month's close says closed: its progress. */
@@ -527,7 +527,7 @@ describe('HTTP API', () => {
 
   it('every route of the table has answered a valid request with a 2xx', () => {
     const ok = new Set(api.logs.filter((l) => l.status >= 200 && l.status < 300).map((l) => l.route));
-    expect(ROUTES.map((r) => r.id).filter((id) => !ok.has(id))).toEqual([]);
+    expect(ROLE_ROUTES.map((r) => r.id).filter((id) => !ok.has(id))).toEqual([]);
   });
 
   it('logs name the route, status and role only: no ticket text, requester or path values', () => {
@@ -581,7 +581,7 @@ describe('HTTP API', () => {
     expect(res.status).toBe(200);
     const doc = res.json as { openapi: string; paths: Record<string, Record<string, unknown>> };
     expect(doc.openapi).toBe('3.1.0');
-    for (const r of ROUTES)
+    for (const r of ROLE_ROUTES)
       expect(doc.paths[r.path]?.[r.method.toLowerCase()]).toMatchObject({
         operationId: r.id,
         'x-roles': [...r.roles],

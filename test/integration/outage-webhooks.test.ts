@@ -2,10 +2,14 @@
 // and SMTP server (C9, I7): a monitor's generic report and Alertmanager's payload open and join
 // outages, the paging provider's acknowledgement engages one (its agent credited by the roster's
 // pagingUserId, else by name), Alertmanager's resolution ends one; a bad body is answered 400
-// naming the field and starts nothing; no token, 401. The Alertmanager outage's run becomes a
-// golden history (`npm run histories:dev`).
+// naming the field and starts nothing. Each source proves who it is with its own secret: a
+// monitor's and Alertmanager's bearer tokens, PagerDuty's signature of the body (an unsigned,
+// missigned or stale acknowledgement changes nothing); another source's credential is refused,
+// and webhooks are rate limited like the API. The Alertmanager outage's run becomes a golden
+// history (`npm run histories:dev`).
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPLAY_WINDOW_MS } from '../../src/api/routes/webhooks';
 import { createApiServer } from '../../src/api/server';
 import { timelineOf } from '../../src/audit';
 import { AesGcmCodec } from '../../src/codec';
@@ -15,8 +19,13 @@ import { outageWorkflowId } from '../../src/model/outage';
 import { TEST_CODEC_KEYS, testKeys } from '../helpers/codec';
 import { startEngine, type Engine } from '../helpers/engine';
 import { saveHistory } from '../helpers/histories';
-
-const TOKEN = 'test-webhook-token-0123456789';
+import {
+  ALERTMANAGER_TOKEN,
+  ALERTS_TOKEN,
+  PAGING_SECRETS,
+  signPaging,
+  WEBHOOK_ENV,
+} from '../helpers/webhooks';
 
 function alertmanager(status: 'firing' | 'resolved', overrides: Record<string, unknown> = {}) {
   const startsAt = new Date(Date.now() - 90_000).toISOString();
@@ -47,43 +56,55 @@ function alertmanager(status: 'firing' | 'resolved', overrides: Record<string, u
 describe('outage webhooks', () => {
   let e: Engine;
   let base: string;
-  let close: () => Promise<void>;
-  beforeAll(async () => {
-    e = await startEngine({ server: 'dev' });
+  const closers: (() => Promise<void>)[] = [];
+  /** An API server on the engine with these settings besides its own: its base URL. */
+  const serve = async (env: Record<string, string>) => {
     const config = loadConfig({
       TEMPORAL_ADDRESS: e.env.address,
       SLA_TASK_QUEUE: e.taskQueue,
-      SLA_WEBHOOK_TOKEN: TOKEN,
       SLA_CODEC_KEYS: TEST_CODEC_KEYS,
+      ...env,
     });
     const server = createApiServer({ config, policy: e.policy, client: e.env.client, ledger: e.ledger });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    close = () => new Promise((r) => server.close(() => r()));
+    closers.push(() => new Promise((r) => server.close(() => r())));
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  };
+  beforeAll(async () => {
+    e = await startEngine({ server: 'dev' });
+    base = await serve(WEBHOOK_ENV);
   });
   afterAll(async () => {
-    await close?.();
+    await Promise.all(closers.map((close) => close()));
     await e?.stop();
   });
 
-  const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-    fetch(`${base}${path}`, {
+  /** Each source's own credential: its bearer token, or PagerDuty's signature of the body. */
+  const credential = (path: string, raw: string): Record<string, string> =>
+    path === '/webhooks/paging'
+      ? { 'x-pagerduty-signature': signPaging(raw, PAGING_SECRETS[0]!) }
+      : { authorization: `Bearer ${path === '/webhooks/alerts' ? ALERTS_TOKEN : ALERTMANAGER_TOKEN}` };
+  const post = (path: string, body: unknown, headers: Record<string, string> = {}, at = base) => {
+    const raw = typeof body === 'string' ? body : JSON.stringify(body);
+    return fetch(`${at}${path}`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', ...headers },
-      body: typeof body === 'string' ? body : JSON.stringify(body),
+      headers: { ...credential(path, raw), 'content-type': 'application/json', ...headers },
+      body: raw,
     });
+  };
 
   /** The paging provider's acknowledgement of a page (PagerDuty V3 webhook), stamped now. */
+  const ackEvent = (dedupKey: string, id: string, agent: unknown, occurredAt = new Date()) => ({
+    event: {
+      id,
+      event_type: 'incident.acknowledged',
+      occurred_at: occurredAt.toISOString(),
+      agent,
+      data: { incident_key: dedupKey },
+    },
+  });
   const pagingAck = (dedupKey: string, id: string, agent: unknown) =>
-    post('/webhooks/paging', {
-      event: {
-        id,
-        event_type: 'incident.acknowledged',
-        occurred_at: new Date().toISOString(),
-        agent,
-        data: { incident_key: dedupKey },
-      },
-    });
+    post('/webhooks/paging', ackEvent(dedupKey, id, agent));
   /** The dedup key of the page an outage's first step sends its L3 primary (the built-in roster's). */
   const primaryPage = (key: string) => `outage-${key}:outage-primary:oncall.toronto`;
   /** Waits until that page went out: its dedup key. */
@@ -116,10 +137,105 @@ describe('outage webhooks', () => {
     });
     expect(none.status).toBe(401);
     expect(none.headers.get('www-authenticate')).toBe('Bearer');
-    expect(await none.json()).toEqual({ error: 'a valid bearer token is required' });
+    expect(await none.json()).toEqual({
+      error: { code: 'unauthorized', message: 'a valid bearer token (SLA_ALERTS_TOKEN) is required' },
+    });
     const wrong = await post('/webhooks/alerts', report, { authorization: 'Bearer not-the-token-at-all!!' });
     expect(wrong.status).toBe(401);
     await expect(e.outages.outageStatus('WH-NOAUTH')).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it("a source's credential is refused on another source's webhook", async () => {
+    const report = { key: 'WH-CROSS', summary: 'down', regions: ['eu-west'], source: 'monitor' };
+    const alerts = { authorization: `Bearer ${ALERTS_TOKEN}` };
+    expect((await post('/webhooks/alertmanager', alertmanager('firing'), alerts)).status).toBe(401);
+    const ack = ackEvent(primaryPage('WH-CROSS'), 'evt-cross', null);
+    const onPaging = await post('/webhooks/paging', ack, { ...alerts, 'x-pagerduty-signature': '' });
+    expect(onPaging.status).toBe(401);
+    expect(onPaging.headers.get('www-authenticate')).toBeNull();
+    const alertmanagers = { authorization: `Bearer ${ALERTMANAGER_TOKEN}` };
+    expect((await post('/webhooks/alerts', report, alertmanagers)).status).toBe(401);
+    // A signing secret is no bearer token either.
+    const secret = { authorization: `Bearer ${PAGING_SECRETS[0]}` };
+    expect((await post('/webhooks/alerts', report, secret)).status).toBe(401);
+    await expect(e.outages.outageStatus('WH-CROSS')).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it('each webhook whose secret is unset answers 503 naming the setting', async () => {
+    const off = await serve({});
+    for (const [path, setting] of [
+      ['/webhooks/alerts', 'SLA_ALERTS_TOKEN'],
+      ['/webhooks/alertmanager', 'SLA_ALERTMANAGER_TOKEN'],
+      ['/webhooks/paging', 'SLA_PAGING_SIGNING_SECRETS'],
+    ] as const) {
+      const res = await post(path, {}, {}, off);
+      expect(res.status).toBe(503);
+      expect(await res.json()).toEqual({
+        error: { code: 'unavailable', message: `this webhook is off: ${setting} is not set` },
+      });
+    }
+  });
+
+  it('webhooks are rate limited like the API: per source credential, and per address without one', async () => {
+    // One request a burst, refilled every 1000 s: the second is over the rate.
+    const limited = await serve({ ...WEBHOOK_ENV, SLA_API_RATE: '0.001', SLA_API_BURST: '1' });
+    const statuses = async (headers: Record<string, string>) => {
+      const answers = [];
+      for (let i = 0; i < 2; i++) answers.push(await post('/webhooks/alerts', {}, headers, limited));
+      return answers;
+    };
+    const [first, over] = await statuses({});
+    expect(first!.status).toBe(400);
+    expect(over!.status).toBe(429);
+    expect(Number(over!.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await over!.json()).toEqual({ error: { code: 'rate_limited', message: 'too many requests' } });
+    // Another source's credential has its own bucket; unauthenticated attempts share the address's.
+    const signed = { event: { id: 'x' } };
+    expect((await post('/webhooks/paging', signed, {}, limited)).status).toBe(400);
+    const [guess, guessOver] = await statuses({ authorization: 'Bearer a-guessed-token-0123456789' });
+    expect(guess!.status).toBe(401);
+    expect(guessOver!.status).toBe(429);
+    const unsigned = await post('/webhooks/paging', signed, { 'x-pagerduty-signature': 'v1=00' }, limited);
+    expect(unsigned.status).toBe(429);
+    expect(unsigned.headers.get('retry-after')).not.toBeNull();
+  });
+
+  it('an acknowledgement not signed by PagerDuty, or stale, changes nothing: the outage still pages', async () => {
+    const dedupKey = await openedAndPaged('WH-FORGE', 'Checkout fails');
+    const forged = JSON.stringify(ackEvent(dedupKey, 'evt-forged', { id: 'PFORGED', summary: 'Intruder' }));
+    const other = JSON.stringify(ackEvent(dedupKey, 'evt-other', null));
+    const attempts: Record<string, string>[] = [
+      { 'x-pagerduty-signature': '' },
+      { 'x-pagerduty-signature': signPaging(forged, 'a-guessed-secret-0123456789') },
+      { 'x-pagerduty-signature': signPaging(other, PAGING_SECRETS[0]!) },
+      { 'x-pagerduty-signature': 'v1=zz, v2=abc,,v1' },
+    ];
+    for (const headers of attempts) {
+      const res = await post('/webhooks/paging', forged, headers);
+      expect(res.status).toBe(401);
+      expect(res.headers.get('www-authenticate')).toBeNull();
+      expect(await res.json()).toEqual({
+        error: { code: 'unauthorized', message: 'a valid X-PagerDuty-Signature is required' },
+      });
+    }
+    // Genuinely signed, but sent again ten minutes on: outside the replay window.
+    const old = ackEvent(dedupKey, 'evt-old', null, new Date(Date.now() - 2 * REPLAY_WINDOW_MS));
+    const replayed = await post('/webhooks/paging', old);
+    expect(replayed.status).toBe(400);
+    expect(await replayed.json()).toMatchObject({
+      error: { code: 'invalid', issues: [{ path: 'body.event.occurred_at' }] },
+    });
+    const status = await e.outages.outageStatus('WH-FORGE');
+    expect(status.state).toBe('open');
+    expect(status.engagedBy).toBeNull();
+
+    // Signed under the older secret, still configured while PagerDuty rotates: accepted.
+    const rotated = JSON.stringify(ackEvent(dedupKey, 'evt-rotated', null));
+    const signature = `v1=${'0'.repeat(64)},${signPaging(rotated, PAGING_SECRETS[1]!)}`;
+    const accepted = await post('/webhooks/paging', rotated, { 'x-pagerduty-signature': signature });
+    expect(accepted.status).toBe(200);
+    expect(await accepted.json()).toMatchObject({ outageId: 'WH-FORGE', engagedBy: 'oncall.toronto' });
+    expect((await e.outages.outageStatus('WH-FORGE')).state).toBe('engaged');
   });
 
   it('a generic report opens an outage (201), a repeat joins it (200), and the primary is paged', async () => {
@@ -136,9 +252,14 @@ describe('outage webhooks', () => {
   it('a bad body is answered 400 naming each field, and starts nothing', async () => {
     const res = await post('/webhooks/alerts', { key: 'WH-BAD', summary: '', regions: ['EU West'] });
     expect(res.status).toBe(400);
-    const body = (await res.json()) as { error: string; issues: { path: string }[] };
-    expect(body.error).toBe('invalid body');
-    expect(body.issues.map((i) => i.path).sort()).toEqual(['regions[0]', 'source', 'summary']);
+    // The API's error shape: the code, and each field named under the part it came in.
+    const { error } = (await res.json()) as { error: { code: string; issues: { path: string }[] } };
+    expect(error.code).toBe('invalid');
+    expect(error.issues.map((i) => i.path).sort()).toEqual([
+      'body.regions[0]',
+      'body.source',
+      'body.summary',
+    ]);
     await expect(e.outages.outageStatus('WH-BAD')).rejects.toBeInstanceOf(NotFoundError);
 
     expect((await post('/webhooks/alerts', '{"key":')).status).toBe(400);
@@ -150,9 +271,8 @@ describe('outage webhooks', () => {
       alertmanager('firing', { alerts: [{ status: 'firing' }] }),
     );
     expect(bad.status).toBe(400);
-    expect(((await bad.json()) as { issues: { path: string }[] }).issues.map((i) => i.path)).toContain(
-      'alerts[0].labels',
-    );
+    const badAnswer = (await bad.json()) as { error: { issues: { path: string }[] } };
+    expect(badAnswer.error.issues.map((i) => i.path)).toContain('body.alerts[0].labels');
   });
 
   let amKey = '';
@@ -238,9 +358,15 @@ describe('outage webhooks', () => {
     });
     expect(agentL2.status).toBe(400);
     expect(await agentL2.json()).toMatchObject({
-      issues: [
-        { path: 'agent', message: expect.stringMatching(/agent\.toronto is not a Level 3 responder/) },
-      ],
+      error: {
+        code: 'invalid',
+        issues: [
+          {
+            path: 'body.event.agent',
+            message: expect.stringMatching(/agent\.toronto is not a Level 3 responder/),
+          },
+        ],
+      },
     });
     expect((await e.outages.outageStatus('WH-1')).state).toBe('open');
     const stranger = await ack('evt-x', { id: 'PZZZZZZ', type: 'user_reference', summary: 'Night operator' });
@@ -335,6 +461,21 @@ describe('outage webhooks', () => {
     expect(audit.entries.filter((x) => x.kind === 'roster-check').map((x) => x.summary)).toEqual([
       "the acknowledging agent fits several responders (specialist.ottawa, specialist.sydney): none credited, the acknowledgement is the paged responder's",
     ]);
+  });
+
+  it('an Alertmanager resolved alert ending at its start is refused naming its endsAt; the outage stays open', async () => {
+    const payload = alertmanager('resolved');
+    const alert = payload.alerts[0]!;
+    const instant = alertmanager('resolved', { alerts: [alert, { ...alert, endsAt: alert.startsAt }] });
+    const res = await post('/webhooks/alertmanager', instant);
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({
+      error: {
+        code: 'invalid',
+        issues: [{ path: 'body.alerts[1].endsAt', message: 'a resolved alert must end after its startsAt' }],
+      },
+    });
+    expect((await e.outages.outageStatus(amKey)).state).toBe('engaged');
   });
 
   let firstResolved: ReturnType<typeof alertmanager> | undefined;
@@ -452,8 +593,13 @@ describe('outage webhooks', () => {
     const unsure = await post('/webhooks/alerts', report);
     expect(unsure.status).toBe(400);
     expect(await unsure.json()).toEqual({
-      error: 'invalid body',
-      issues: [{ path: 'startedAt', message: expect.stringMatching(/^outage WH-AGAIN is already resolved/) }],
+      error: {
+        code: 'invalid',
+        message: 'invalid input',
+        issues: [
+          { path: 'body.startedAt', message: expect.stringMatching(/^outage WH-AGAIN is already resolved/) },
+        ],
+      },
     });
     const again = { ...report, startedAt: new Date().toISOString() };
     const opened = await post('/webhooks/alerts', again);

@@ -4,7 +4,17 @@ import { financeRoutes } from './finance';
 import { outageRoutes } from './outages';
 import type { Route } from './route';
 import { ticketRoutes } from './tickets';
+import { webhookRoutes } from './webhooks';
 
-export const ROUTES: readonly Route[] = [...ticketRoutes, ...outageRoutes, ...financeRoutes, ...auditRoutes];
+export const ROUTES: readonly Route[] = [
+  ...ticketRoutes,
+  ...outageRoutes,
+  ...financeRoutes,
+  ...auditRoutes,
+  ...webhookRoutes,
+];
+
+/** The routes called with role tokens: all but the webhooks, which their sources call. */
+export const ROLE_ROUTES: readonly Route[] = ROUTES.filter((r) => !r.source);
 
 export type { Route, Services } from './route';

@@ -13,6 +13,7 @@ import type { ApiRole, Config } from '../../config';
 import type { Ledger } from '../../ledger/types';
 import type { MaintenanceClient } from '../../maintenance-client';
 import type { LoadedPolicy } from '../../policy/load';
+import type { WebhookSource } from '../sources';
 
 export type Method = 'GET' | 'POST';
 
@@ -48,7 +49,12 @@ export interface Route<P extends Shape = Shape, Q extends Shape = Shape, B exten
   summary: string;
   /** The area the OpenAPI document groups it under. */
   tag: string;
+  /**
+   * How its caller is authenticated. Without `source`: a role token (SLA_API_TOKENS) of one of
+   * `roles`. With it: that webhook source's own secret (../sources.ts), and `roles` is empty.
+   */
   roles: readonly ApiRole[];
+  source?: WebhookSource;
   params?: P;
   query?: Q;
   body?: B;

@@ -4,8 +4,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config';
+import { loadConfig } from '../../src/config';
 import { readTls } from '../../src/connection';
+import { configError } from '../helpers/config';
 
 const dir = mkdtempSync(join(tmpdir(), 'sla-tls-'));
 const pem = (name: string, label: string) => {
@@ -16,16 +17,6 @@ const pem = (name: string, label: string) => {
 const ca = pem('ca.pem', 'CERTIFICATE');
 const cert = pem('client.pem', 'CERTIFICATE');
 const key = pem('client.key', 'PRIVATE KEY');
-
-const configError = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as Error).message;
-  }
-  throw new Error('expected a ConfigError');
-};
 
 describe('TEMPORAL_TLS_* settings', () => {
   it('no TLS variable: plaintext, as the embedded dev server speaks', () => {

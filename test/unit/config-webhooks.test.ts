@@ -2,17 +2,10 @@
 // SLA_ALERTMANAGER_TOKEN, SLA_PAGING_SIGNING_SECRETS; the one shared SLA_WEBHOOK_TOKEN is refused,
 // naming the three that replace it; one secret given to two sources is refused.
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config';
+import { loadConfig } from '../../src/config';
+import { configError as refusal } from '../helpers/config';
 
-const configError = (env: Record<string, string>): string => {
-  try {
-    loadConfig(env);
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as Error).message;
-  }
-  throw new Error('expected a ConfigError');
-};
+const configError = (env: Record<string, string>) => refusal(() => loadConfig(env));
 
 describe('webhook secrets', () => {
   it('none set: every webhook is off', () => {

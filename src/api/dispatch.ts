@@ -115,7 +115,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     const { route } = match.c;
 
     const webhook = route.source && WEBHOOK_SOURCES[route.source];
-    if (route.source && webhook && !deps.sources.configured(route.source)) {
+    if (webhook && !deps.sources.configured(route.source!)) {
       refuse(new ApiError('unavailable', `this webhook is off: ${webhook.setting} is not set`));
       return true;
     }

@@ -36,6 +36,9 @@ const bearer = (setting: string, who: string) => ({
 
 export const WEBHOOK_SOURCES: Record<WebhookSource, SourceSpec> = {
   alerts: bearer('SLA_ALERTS_TOKEN', 'a monitor'),
+  // Alertmanager's webhook_config sends `Authorization: Bearer <credentials>` when configured with
+  // http_config.authorization (type defaults to Bearer):
+  // https://prometheus.io/docs/alerting/latest/configuration/#http_config
   alertmanager: bearer('SLA_ALERTMANAGER_TOKEN', "Alertmanager's http_config.authorization"),
   paging: {
     setting: 'SLA_PAGING_SIGNING_SECRETS',

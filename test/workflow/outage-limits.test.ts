@@ -4,9 +4,12 @@
 // over and over continues as new, carrying its state, so Temporal's limits on one execution
 // (updates, history size) are never reached.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { timelineOf } from '../../src/audit';
+import { AesGcmCodec } from '../../src/codec';
 import { ConflictError, InvalidInputError } from '../../src/errors';
 import type { ReceivedReport } from '../../src/model/outage';
 import type { AcknowledgeAnswer, OutageStatus, ReportAnswer } from '../../src/workflows/outage';
+import { testKeys } from '../helpers/codec';
 import { startEngine, type Engine } from '../helpers/engine';
 import { saveHistory, saveHistoryChain } from '../helpers/histories';
 import { iso, minutes, nextWeekdayAt } from '../helpers/when';
@@ -25,6 +28,14 @@ afterAll(async () => {
 const triggered = (key: string) => e.pager.triggers().filter((ev) => ev.dedup_key === key);
 const recordOf = async (key: string, from: number, to: number) =>
   (await e.ledger.outages({ from: iso(from), to: iso(to) })).find((r) => r.outageId === key);
+/** Instants as the audit writes them, to the second. */
+const short = (t: number) => iso(t).replace(/\.\d{3}Z$/, 'Z');
+const auditOf = async (workflowId: string, runId?: string) =>
+  timelineOf(
+    await e.env.client.workflow.getHandle(workflowId, runId).fetchHistory(),
+    [new AesGcmCodec(testKeys())],
+    workflowId,
+  );
 const refusal = (p: Promise<unknown>) =>
   p.then(
     () => undefined,
@@ -117,6 +128,16 @@ describe('a webhook report claiming a start long before its receipt (I7)', () =>
       engagementMet: false,
     });
     expect(record.classificationHistory.map((c) => c.by)).toEqual(['uptime', 'oncall.toronto']);
+    // The audit shows the claim and its confirmation, with who and why.
+    const audit = await auditOf(`outage-${key}`);
+    const entries = audit.entries.filter((x) => x.kind === 'claimed-start' || x.kind === 'start-confirmed');
+    expect(entries.map((x) => x.summary)).toEqual([
+      `the webhook claimed a start at ${short(start)}, more than 15 min before its receipt: detected at the receipt ${short(received)} until an on-call confirms the claim (I7)`,
+      expect.stringMatching(
+        /^claimed start confirmed by oncall\.toronto: the error graphs start then → counts from \S+, engagement due \S+: C9 breached$/,
+      ),
+      expect.stringMatching(/^claimed start confirmed by eng\.manager: again → already confirmed/),
+    ]);
   });
 });
 
@@ -224,6 +245,11 @@ describe('an outage reported over and over continues as new (a run handles 3 mes
     expect(
       (await e.ledger.outages({ from: iso(detected), to: iso(e.now()) })).filter((r) => r.outageId === key),
     ).toHaveLength(1);
+    // The audit of a later run starts from what the run before carried.
+    const last = await auditOf(workflowId);
+    expect(last.entries.find((x) => x.kind === 'resumed')?.summary).toMatch(
+      /^outage INC-REPEATED continues \(run \d+\): engaged/,
+    );
     await saveHistoryChain(
       e.env.client,
       workflowId,

@@ -16,6 +16,7 @@ import { ConflictError, InvalidInputError, NotFoundError } from './errors';
 import {
   AcknowledgeOutage,
   ClassifyOutage,
+  ConfirmStart,
   OutageKey,
   ReportOutage,
   ResolveOutage,
@@ -24,12 +25,14 @@ import {
   type EngagementState,
   type OutageState,
   type ReceivedReport,
+  type ReportVia,
 } from './model/outage';
 import { ID_MAX } from './model/message-checks';
 import { SlaDueAt, SlaKind, SlaPhase, SlaState } from './search-attributes';
 import type {
   AcknowledgeAnswer,
   ClassifyAnswer,
+  ConfirmStartAnswer,
   OutageStatus,
   ReportAnswer,
   ResolveAnswer,
@@ -72,10 +75,13 @@ export class OutageClient {
    * A report that started before the end is a late or retried delivery of the resolved incident
    * and starts nothing; one without startedAt cannot tell the two apart and is refused, naming
    * startedAt. A retried delivery of a repeat walks the same sequence and joins the incident its
-   * first delivery opened. `opts.via` says who reported it (a webhook, or an operator).
+   * first delivery opened.
+   *
+   * `via: 'webhook'` marks a monitor's report: its startedAt is a claim, counted only within the
+   * policy's outageBackdateLimitMinutes of its receipt (I7). The default is the on-call role's
+   * own report (API, CLI), trusted with its startedAt.
    */
-  // `_opts` is accepted but not yet carried: ReceivedReport has no `via` field to hold it.
-  async reportOutage(input: unknown, _opts?: { via?: 'webhook' | 'operator' }): Promise<ReportAnswer> {
+  async reportOutage(input: unknown, opts: { via?: ReportVia } = {}): Promise<ReportAnswer> {
     const report = parse(ReportOutage, input);
     const now = this.now();
     if (report.startedAt && Date.parse(report.startedAt) > now + MAX_CLOCK_SKEW_MS)
@@ -85,6 +91,7 @@ export class OutageClient {
       ...(report.startedAt ? { startedAt: new Date(report.startedAt).toISOString() } : {}),
       reportId: randomUUID(),
       receivedAt: new Date(now).toISOString(),
+      via: opts.via ?? 'operator',
     };
     let previous: { key: string; end: string } | null = null;
     for (let n = 1; ; n++) {
@@ -208,6 +215,18 @@ export class OutageClient {
   /** C3 / C4: unexpected, external or partial, with the affected regions, who and why. */
   classifyOutage(key: string, message: unknown): Promise<ClassifyAnswer> {
     return this.update(key, 'classify', ClassifyOutage, message);
+  }
+
+  /**
+   * I7: an on-call confirms the start a webhook claimed (the status's claimedStart): the outage
+   * counts from it. Without requestId one is made up (confirming twice changes nothing).
+   */
+  confirmStart(key: string, message: unknown): Promise<ConfirmStartAnswer> {
+    const withId =
+      message && typeof message === 'object' && !('requestId' in message)
+        ? { requestId: randomUUID(), ...message }
+        : message;
+    return this.update(key, 'confirmStart', ConfirmStart, withId);
   }
 
   /** Ends the outage; its record is written to the ledger once. */

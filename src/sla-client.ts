@@ -27,7 +27,7 @@ import {
   StartMaintenance,
 } from './model/maintenance';
 import { Month } from './model/month';
-import { AcknowledgeOutage, ClassifyOutage, ReportOutage, ResolveOutage } from './model/outage';
+import { AcknowledgeOutage, ClassifyOutage, ConfirmStart, ReportOutage, ResolveOutage } from './model/outage';
 import {
   Assign,
   Escalate,
@@ -201,6 +201,11 @@ export class Sla {
     classify: async (key: string, message: unknown) => {
       precheck('key', key, ClassifyOutage, message);
       return (await this.outageClient()).classifyOutage(key, message);
+    },
+    /** I7: the start a webhook claimed is confirmed; the outage counts from it. */
+    confirmStart: async (key: string, message: unknown) => {
+      precheck('key', key, ConfirmStart, message);
+      return (await this.outageClient()).confirmStart(key, message);
     },
     resolve: async (key: string, message: unknown) => {
       precheck('key', key, ResolveOutage, message);

@@ -15,6 +15,11 @@ import { revisitClosedMonths } from './late-records';
 export interface OutageFacts {
   policyVersion: string;
   engagementMinutes: number;
+  /**
+   * How far before its receipt a webhook's startedAt counts (I7); absent in the markers of runs
+   * recorded before it was looked up (their reports were all trusted).
+   */
+  backdateLimitMinutes?: number;
   /** In firing order. */
   steps: OutageStep[];
   repeatMinutes: number;
@@ -39,6 +44,7 @@ export function createOutageActivities(deps: OutageDeps) {
       return {
         policyVersion: loaded.version,
         engagementMinutes: loaded.policy.engagementMinutes,
+        backdateLimitMinutes: loaded.policy.outageBackdateLimitMinutes,
         steps: orderSteps(loaded.policy.escalation.outage),
         repeatMinutes: loaded.policy.escalation.outageRepeatMinutes,
         timeZone: loaded.policy.timeZone,

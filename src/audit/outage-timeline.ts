@@ -4,6 +4,8 @@
  * with its planned and actual instant and whom it reached, every page and email with its outcome,
  * every further report, acknowledgement (by whom, met or breached), change of classification with
  * who and why, the breach, the resolution, the record written to the ledger, and the final status.
+ * A webhook's backdated start shows as a claim, and its confirmation with who and why (I7); a run
+ * that continues a previous one (continue-as-new) starts from the state that run carried.
  *
  * Which chain step a roster lookup belongs to is not in its marker (local activities record their
  * answer only): it is recomputed with the workflow's own rule (dueOccurrences) at the instant the
@@ -14,10 +16,22 @@ import type { EmailMessage } from '../activities/email';
 import type { OutageFacts } from '../activities/outages';
 import type { PageEvent } from '../activities/paging';
 import type { OutageRecord } from '../ledger/types';
-import type { AcknowledgeOutage, ClassifyOutage, ReceivedReport, ResolveOutage } from '../model/outage';
+import type {
+  AcknowledgeOutage,
+  ClassifyOutage,
+  ConfirmStart,
+  ReceivedReport,
+  ResolveOutage,
+} from '../model/outage';
 import type { AgentVerdict } from '../rules/agent';
-import { dueOccurrences, engagementDue, stepOccurrence, type StepOccurrence } from '../rules/outage-plan';
-import type { AcknowledgeAnswer, OutageStatus } from '../workflows/outage';
+import {
+  countedStart,
+  dueOccurrences,
+  engagementDue,
+  stepOccurrence,
+  type StepOccurrence,
+} from '../rules/outage-plan';
+import type { AcknowledgeAnswer, ConfirmStartAnswer, OutageRun, OutageStatus } from '../workflows/outage';
 import { activityEntry, updateEntry, type Interpreter, type TimelineEntry } from './timeline';
 
 const short = (iso: string | null | undefined) => (iso ? iso.replace(/\.\d{3}Z$/, 'Z') : '—');
@@ -36,6 +50,8 @@ interface PageTrail {
 export function outageInterpreter(): Interpreter {
   let first: ReceivedReport | undefined;
   let detectedAt = 0;
+  /** Where the chain counts from: detection as the outage opened (a confirmed claim moves only detection). */
+  let chainFrom = 0;
   let facts: Partial<OutageFacts> | undefined;
   let due: number | null = null;
   /** The workflow's clock: the start of the workflow task being read (what Date.now() was). */
@@ -71,11 +87,57 @@ export function outageInterpreter(): Interpreter {
     const steps = facts?.steps;
     if (!steps?.length || facts?.repeatMinutes === undefined) return undefined;
     if (!pending.length) {
-      const firing = dueOccurrences(steps, facts.repeatMinutes, detectedAt, next, now);
+      const firing = dueOccurrences(steps, facts.repeatMinutes, chainFrom, next, now);
       next = firing.next;
-      pending.push(...firing.due.map((n) => stepOccurrence(steps, facts!.repeatMinutes!, detectedAt, n)));
+      pending.push(...firing.due.map((n) => stepOccurrence(steps, facts!.repeatMinutes!, chainFrom, n)));
     }
     return pending.shift();
+  }
+
+  /**
+   * The workflow's rule for a webhook's start (rules/outage-plan: countedStart) on the recorded
+   * limit: a claim moves detection to the receipt. Runs recorded before the limit was looked up
+   * counted every start (their facts have no limit).
+   */
+  function backdated(limit: number | undefined): string | null {
+    if (!first || limit === undefined || first.via !== 'webhook') return null;
+    const counted = countedStart(first, limit);
+    if (counted.claimedStart === null) return null;
+    detectedAt = counted.start;
+    chainFrom = detectedAt;
+    classifications[0] = { ...classifications[0]!, at: iso(detectedAt) };
+    return `the webhook claimed a start at ${short(iso(counted.claimedStart))}, more than ${limit} min before its receipt: detected at the receipt ${short(iso(detectedAt))} until an on-call confirms the claim (I7)`;
+  }
+
+  /** A run continued from the previous one: the state it carried. */
+  function resumed(
+    carried: NonNullable<OutageRun['carried']>,
+    ev: { at: string; id: number },
+  ): TimelineEntry {
+    const s = carried.status;
+    detectedAt = Date.parse(s.detectedAt);
+    chainFrom = carried.chainFrom;
+    next = carried.next;
+    facts = carried.facts;
+    due = Date.parse(s.engagementDue);
+    state = s.engagement;
+    classifications.push(...s.classificationHistory);
+    if (s.engagedAt)
+      engaged = {
+        at: s.engagedAt,
+        by: s.engagedBy ?? '',
+        met: s.met ?? false,
+        minutes: s.engagementMinutes ?? 0,
+        receivedAt: s.ackReceivedAt,
+        claimedAt: s.ackClaimedAt,
+      };
+    return {
+      at: ev.at,
+      eventId: ev.id,
+      kind: 'resumed',
+      summary: `outage ${s.key} continues (run ${s.run + 1}): ${s.state}, detected ${short(s.detectedAt)}, ${s.reports} report(s), C9 ${s.engagement}, ${carried.openPages.length} page(s) open`,
+      detail: carried,
+    };
   }
 
   /** `<workflowId>:<step occurrence>:<responder>` (src/workflows/outage.ts). */
@@ -92,7 +154,10 @@ export function outageInterpreter(): Interpreter {
 
     started(args, ev) {
       first = args[0] as ReceivedReport;
+      const carried = (args[1] as OutageRun | undefined)?.carried;
+      if (carried) return [resumed(carried, ev)];
       detectedAt = Date.parse(first.startedAt ?? first.receivedAt);
+      chainFrom = detectedAt;
       classifications.push({
         at: iso(detectedAt),
         by: first.source,
@@ -117,6 +182,7 @@ export function outageInterpreter(): Interpreter {
           facts = s.result as Partial<OutageFacts> | undefined;
           if (!facts?.steps || facts.engagementMinutes === undefined)
             return [activityEntry(s, 'rules', 'engagement target and chain')];
+          const claim = backdated(facts.backdateLimitMinutes);
           due = engagementDue(detectedAt, facts.engagementMinutes);
           const chain = facts.steps
             .map((st) => `${st.id} +${st.afterMinutes} min → ${st.audience} (${st.channels.join('+')})`)
@@ -128,6 +194,7 @@ export function outageInterpreter(): Interpreter {
               `C9: Level 3 engaged within ${facts.engagementMinutes} min of detection, 24/7 (I7) → due ${short(iso(due))}; chain ${chain}, again every ${facts.repeatMinutes} min until acknowledged (policy ${facts.policyVersion})`,
               { ...facts, engagementDue: iso(due) },
             ),
+            ...(claim ? [activityEntry(s, 'claimed-start', claim)] : []),
           ];
         }
         case 'resolveAudience': {
@@ -308,6 +375,34 @@ export function outageInterpreter(): Interpreter {
                 `classified ${m.classification}${r ? ` for ${r.regions.join(', ')}` : ''} by ${m.by}: ${m.reason} — ${counted}`,
               ),
               'classification',
+            ),
+          ];
+        }
+        case 'confirmStart': {
+          const m = u.args[0] as ConfirmStart;
+          const r = u.result as ConfirmStartAnswer | undefined;
+          if (r && !r.alreadyConfirmed) {
+            detectedAt = Date.parse(r.detectedAt);
+            due = Date.parse(r.engagementDue);
+            const current = classifications.at(-1);
+            classifications.push({
+              at: u.acceptedAt,
+              by: m.by,
+              classification: current?.classification ?? 'unexpected',
+              regions: current?.regions ?? [],
+              reason: `start confirmed at ${r.detectedAt} as the webhook claimed (I7): ${m.reason}`,
+            });
+          }
+          const outcome = !r
+            ? ''
+            : r.alreadyConfirmed
+              ? ` → already confirmed: counts from ${short(r.detectedAt)}`
+              : ` → counts from ${short(r.detectedAt)}, engagement due ${short(r.engagementDue)}: C9 ${r.engagement}`;
+          return [
+            updateEntry(
+              u,
+              answer(`claimed start confirmed by ${m.by}: ${m.reason}${outcome}`),
+              'start-confirmed',
             ),
           ];
         }

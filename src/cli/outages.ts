@@ -35,6 +35,9 @@ function printStatus(s: OutageStatus): void {
     `outage ${s.key}: ${s.state} — ${s.summary}`,
     `  classification  ${s.classification} (${s.regions.join(', ')})`,
     `  detected        ${s.detectedAt} (${s.reports} report(s), by ${s.source})`,
+    s.claimedStart
+      ? `  claimed start   ${s.claimedStart} (${s.startConfirmed ? 'confirmed' : 'not counted until confirmed: sla outage confirm-start'})`
+      : '',
     `  engagement due  ${s.engagementDue} — C9 ${s.engagement}`,
     s.engagedAt ? `  engaged         ${s.engagedAt} by ${s.engagedBy} (${s.engagementMinutes} min)` : '',
     s.end
@@ -174,6 +177,36 @@ export function outageCommand(): Command {
         if (o.json) return printJson(answer);
         process.stdout.write(
           `${key} is now ${answer.classification} (${answer.regions.join(', ')}); ${answer.changes} change(s) recorded\n`,
+        );
+      });
+    });
+
+  cmd
+    .command('confirm-start')
+    .description('Confirm the start a webhook claimed (its claimedStart): the outage counts from it (I7)')
+    .argument('<key>', 'the outage key')
+    .requiredOption('--by <id>', 'who confirms it')
+    .requiredOption('--reason <text>', 'why the claimed start is right')
+    .option('--request-id <id>', 'makes a retried command apply once')
+    .option('--json', 'print JSON')
+    .addHelpText(
+      'after',
+      '\nExample:\n  sla outage confirm-start INC-42 --by oncall.toronto --reason "graphs show errors from 14:05"',
+    )
+    .action(async (key: string, raw: unknown) => {
+      const o = parseOptions(
+        Json.extend({ by: z.string(), reason: z.string(), requestId: z.string().optional() }),
+        raw,
+      );
+      await withClient(KEY_ARGUMENT, async (outages) => {
+        const answer = await outages.confirmStart(key, {
+          requestId: o.requestId ?? requestId(),
+          by: o.by,
+          reason: o.reason,
+        });
+        if (o.json) return printJson(answer);
+        process.stdout.write(
+          `${key} ${answer.alreadyConfirmed ? 'was already confirmed to count' : 'now counts'} from ${answer.detectedAt}; engagement due ${answer.engagementDue}: C9 ${answer.engagement}\n`,
         );
       });
     });

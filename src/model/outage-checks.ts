@@ -27,6 +27,9 @@ export const OUTAGE_CLASSIFICATIONS = [
   'partial',
 ] as const satisfies readonly OutageClassification[];
 
+/** How a report came in (./outage: ReceivedReport). */
+export const REPORT_VIAS = ['webhook', 'operator'] as const;
+
 /** The acknowledging agent's user id at the paging provider: the roster's pagingUserId rule. */
 const agentId = string(1, PAGING_USER_ID_MAX, (s) =>
   PAGING_USER_ID_PATTERN.test(s) ? null : PAGING_USER_ID_HINT,
@@ -44,6 +47,7 @@ export const outageChecks = {
     source: string(1, SOURCE_MAX),
     reportId: id,
     receivedAt: instant,
+    via: optional(oneOf(REPORT_VIAS)),
   }),
   acknowledge: message({
     requestId: id,
@@ -59,5 +63,6 @@ export const outageChecks = {
     by: id,
     reason,
   }),
+  confirmStart: message({ requestId: id, by: id, reason }),
   resolve: message({ requestId: id, by: id, end: optional(instant), reason: optional(reason) }),
 };

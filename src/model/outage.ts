@@ -14,6 +14,7 @@ import {
   REGION_PATTERN,
   REGIONS_HINT,
   REGIONS_MAX,
+  REPORT_VIAS,
   SOURCE_MAX,
   SUMMARY_MAX,
 } from './outage-checks';
@@ -47,8 +48,23 @@ export const ReportOutage = z.object({
 });
 export type ReportOutage = z.infer<typeof ReportOutage>;
 
-/** A report as the outage workflow receives it: stamped by the client with an id and a time. */
-export const ReceivedReport = ReportOutage.extend({ reportId: Id, receivedAt: Instant });
+/**
+ * How a report came in: through a monitor's webhook, whose startedAt is a claim the engine cannot
+ * check (a start further back than the policy's outageBackdateLimitMinutes before its receipt
+ * waits for an on-call's confirmation), or from the on-call role itself (API, CLI), trusted.
+ */
+export { REPORT_VIAS };
+export type ReportVia = (typeof REPORT_VIAS)[number];
+
+/**
+ * A report as the outage workflow receives it: stamped by the client with an id, a time and how it
+ * came in (`via` is absent in runs recorded before it was kept: those were all trusted).
+ */
+export const ReceivedReport = ReportOutage.extend({
+  reportId: Id,
+  receivedAt: Instant,
+  via: z.enum(REPORT_VIAS).optional(),
+});
 export type ReceivedReport = z.infer<typeof ReceivedReport>;
 
 /** Every message carries a request id: a retried or duplicated message is applied once. */
@@ -91,6 +107,14 @@ export const ResolveOutage = Message.extend({
   reason: z.string().min(1).max(500).optional(),
 });
 export type ResolveOutage = z.infer<typeof ResolveOutage>;
+
+/**
+ * I7: an on-call confirms a webhook's backdated start (held as the status's claimedStart): the
+ * outage's counted start moves there, and with it the engagement due instant and the record's
+ * start. Who and why are kept in the classification history. A client may leave requestId out.
+ */
+export const ConfirmStart = Message.extend({ by: Id, reason: z.string().min(1).max(500) });
+export type ConfirmStart = z.infer<typeof ConfirmStart>;
 
 /** What `status` says about the outage as a whole. */
 export const OUTAGE_STATES = ['open', 'engaged', 'resolved'] as const;

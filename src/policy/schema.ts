@@ -208,6 +208,12 @@ export const Policy = z.object({
   }),
   /** C9 / I7: a Level 3 responder acknowledges within this many wall-clock minutes. */
   engagementMinutes: z.number().int().positive(),
+  /**
+   * I7: detection is the monitor's start, but a webhook's startedAt is a claim. One further back
+   * than this before its receipt opens the outage at receipt, the claim kept until an on-call
+   * confirms it (the outage update confirmStart). The on-call role's own reports are trusted.
+   */
+  outageBackdateLimitMinutes: z.number().int().min(0).default(15),
   /** C1: maintenance is excluded only if announced at least this long before it starts. */
   maintenanceNoticeHours: z.number().positive(),
   /** C13 / I12 */

@@ -87,6 +87,23 @@ export function engagementDue(detectedAt: number, minutes: number): number {
 }
 
 /**
+ * The start an outage counts from (I7: detection; C9's clock, the record's start, I9's downtime)
+ * for its first report. A webhook's startedAt is a monitor's claim: one more than
+ * `backdateLimitMinutes` before the report's receipt opens the outage at receipt, and comes back
+ * as `claimedStart` for an on-call to confirm. The on-call role's own report is trusted.
+ */
+export function countedStart(
+  report: { startedAt?: string; receivedAt: string; via?: 'webhook' | 'operator' },
+  backdateLimitMinutes: number,
+): { start: number; claimedStart: number | null } {
+  const received = Date.parse(report.receivedAt);
+  const claimed = report.startedAt === undefined ? received : Date.parse(report.startedAt);
+  if (report.via === 'webhook' && received - claimed > backdateLimitMinutes * MINUTE)
+    return { start: received, claimedStart: claimed };
+  return { start: claimed, claimedStart: null };
+}
+
+/**
  * Whether C9 was met. An acknowledgement at or before the due instant meets it; a later one is a
  * breach. An outage that ended before the due instant with nobody engaged met it: the contract
  * asks for engagement within 10 minutes of a system that is down, and it no longer was.

@@ -12,6 +12,7 @@ import {
   allHandlersFinished,
   ApplicationFailure,
   condition,
+  continueAsNew,
   defineQuery,
   defineUpdate,
   log,
@@ -23,11 +24,13 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import type { OutageFacts } from '../activities/outages';
 import type { Recipient } from '../activities/tickets';
 import type { ClassificationChange, OutageClassification, WriteResult } from '../ledger/types';
 import type {
   AcknowledgeOutage,
   ClassifyOutage,
+  ConfirmStart,
   EngagementState,
   OutageState,
   ReceivedReport,
@@ -39,6 +42,7 @@ import { outageRecordOf } from '../model/outage-record';
 import type { AgentVerdict } from '../rules/agent';
 import {
   acknowledgementInstant,
+  countedStart,
   dueOccurrences,
   engagementDue,
   engagementMet,
@@ -88,8 +92,16 @@ export interface OutageStatus {
   summary: string;
   source: string;
   state: OutageState;
-  /** I7: detection, from the first report (its startedAt, else when it arrived). */
+  /**
+   * I7: detection, the counted start, from the first report (its startedAt, else when it
+   * arrived); a webhook's startedAt further back than the policy's outageBackdateLimitMinutes is
+   * held as claimedStart and detection is the receipt, until an on-call confirms the claim.
+   */
   detectedAt: string;
+  /** A webhook's backdated start, not counted until confirmed; null when the start was not in doubt. */
+  claimedStart: string | null;
+  /** Whether an on-call confirmed claimedStart (false while it waits; null without a claim). */
+  startConfirmed: boolean | null;
   reports: number;
   lastReportAt: string;
   engagementDue: string;
@@ -127,6 +139,11 @@ export interface OutageStatus {
   /** The ledger's answer to the one write of the record. */
   recorded: WriteResult | null;
   policyVersion: string;
+  /**
+   * Which run of the workflow this is: it continues as new (carrying this status) every
+   * UPDATES_PER_RUN messages, so that a monitor repeating its report never fills one history.
+   */
+  run: number;
 }
 
 export interface ReportAnswer {
@@ -164,6 +181,16 @@ export interface ClassifyAnswer {
   changes: number;
 }
 
+export interface ConfirmStartAnswer {
+  /** The counted start now: the confirmed claim. */
+  detectedAt: string;
+  engagementDue: string;
+  engagement: EngagementState;
+  met: boolean | null;
+  /** True when someone had already confirmed it: the first confirmation stands. */
+  alreadyConfirmed: boolean;
+}
+
 export interface ResolveAnswer {
   outageId: string;
   end: string;
@@ -175,61 +202,70 @@ export const reportOutage = defineUpdate<ReportAnswer, [ReceivedReport]>('report
 export const acknowledgeOutage = defineUpdate<AcknowledgeAnswer, [AcknowledgeOutage]>('acknowledge');
 export const classifyOutage = defineUpdate<ClassifyAnswer, [ClassifyOutage]>('classify');
 export const resolveOutage = defineUpdate<ResolveAnswer, [ResolveOutage]>('resolve');
+export const confirmOutageStart = defineUpdate<ConfirmStartAnswer, [ConfirmStart]>('confirmStart');
+
+/**
+ * Messages one run handles before it continues as new: a monitor re-posting its report every
+ * 30 s sends 2,880 a day, and Temporal refuses updates past 2,000 in one execution
+ * (limit.workflowExecution.maxTotalUpdates) and fails histories past 50 MB or 51,200 events.
+ * 500 updates make about 1,500 events, far from every limit; continueAsNewSuggested (the
+ * server's own history size and length warning) also triggers it.
+ */
+export const UPDATES_PER_RUN = 500;
+
+/**
+ * Request ids (with their first answers) carried into the next run, newest last: a retried
+ * message gets its first answer, and a retried report is not counted twice, across a continue-as-
+ * new. Retries come within seconds or minutes; 1,000 covers the run that just ended and the one
+ * before it at UPDATES_PER_RUN, and stays ~100 KB in the next run's input (limit 2 MB).
+ */
+export const CARRIED_REQUEST_IDS = 1000;
+
+/** What one run hands the next when it continues as new. */
+export interface OutageCarry {
+  status: OutageStatus;
+  /** Pages triggered and not yet resolved: dedup key → routing key. */
+  openPages: [string, string][];
+  /** The chain's next occurrence, and the instant it counts from (epoch ms). */
+  next: number;
+  chainFrom: number;
+  ackVerdict: boolean | null;
+  facts: OutageFacts;
+  results: [string, unknown][];
+}
+
+/** The workflow's second argument: absent when a report starts it. */
+export interface OutageRun {
+  /** Tests lower it to record a continue-as-new with a handful of reports. */
+  updatesPerRun?: number;
+  carried?: OutageCarry;
+}
+
+/** Patches (workflow code changes that runs recorded before them replay without). */
+const BACKDATED_REPORTS = 'backdated-reports';
+const CONTINUE_AS_NEW = 'continue-as-new';
 
 /** How far ahead of the workflow's clock a given instant may be (other machines' clocks drift). */
 const CLOCK_SKEW_MS = 60_000;
 const iso = (t: number) => new Date(t).toISOString();
 
-export async function outageWorkflow(first: ReceivedReport): Promise<OutageStatus> {
+export async function outageWorkflow(first: ReceivedReport, run: OutageRun = {}): Promise<OutageStatus> {
   const workflowId = workflowInfo().workflowId;
-  const detectedAt = Date.parse(first.startedAt ?? first.receivedAt);
-  const s: OutageStatus = {
-    outageId: first.key,
-    key: first.key,
-    workflowId,
-    summary: first.summary,
-    source: first.source,
-    state: 'open',
-    detectedAt: iso(detectedAt),
-    reports: 0,
-    lastReportAt: first.receivedAt,
-    engagementDue: '',
-    engagement: 'on-track',
-    engagedAt: null,
-    engagedBy: null,
-    ackReceivedAt: null,
-    ackClaimedAt: null,
-    ackAgent: null,
-    ackAgentId: null,
-    ackAgentMatch: null,
-    engagementMinutes: null,
-    met: null,
-    classification: 'unexpected',
-    regions: first.regions,
-    classificationHistory: [
-      {
-        at: iso(detectedAt),
-        by: first.source,
-        classification: 'unexpected',
-        regions: first.regions,
-        reason: `reported by ${first.source}; unexpected until classified otherwise (C9)`,
-      },
-    ],
-    stepsFired: [],
-    pages: [],
-    emails: [],
-    end: null,
-    resolvedBy: null,
-    recorded: null,
-    policyVersion: '',
-  };
+  const { carried } = run;
+  const s = carried?.status ?? openingStatus(first, workflowId);
+  /** The counted start (I7), epoch ms: s.detectedAt. */
+  let detectedAt = Date.parse(s.detectedAt);
   /** Pages triggered and not yet resolved, by dedup key → routing key. */
-  const openPages = new Map<string, string>();
-  const results = new Map<string, unknown>();
+  const openPages = new Map<string, string>(carried?.openPages);
+  const results = new Map<string, unknown>(carried?.results);
   let changed = false;
   let resolveReason = '';
-  /** The C9 verdict an acknowledgement fixed (issue 5): the resolution does not redo it. */
-  let ackVerdict: boolean | null = null;
+  /** The C9 verdict an acknowledgement fixed: the resolution does not redo it. */
+  let ackVerdict: boolean | null = carried?.ackVerdict ?? null;
+  /** Messages handled by this run (continue-as-new after UPDATES_PER_RUN). */
+  let handled = 0;
+  const updatesPerRun = run.updatesPerRun ?? UPDATES_PER_RUN;
+  if (carried) s.run += 1;
 
   const publish = () => {
     upsertSearchAttributes([
@@ -243,6 +279,7 @@ export async function outageWorkflow(first: ReceivedReport): Promise<OutageStatu
 
   /** Runs a message once per request id; a duplicate gets the first answer. */
   const once = async <R>(requestId: string, apply: () => Promise<R> | R): Promise<R> => {
+    handled++;
     if (results.has(requestId)) return results.get(requestId) as R;
     const result = await apply();
     results.set(requestId, result);
@@ -251,13 +288,12 @@ export async function outageWorkflow(first: ReceivedReport): Promise<OutageStatu
   };
 
   const conflict = (message: string) => ApplicationFailure.nonRetryable(message, 'Conflict');
+  const invalid = (field: string, why: string) =>
+    ApplicationFailure.nonRetryable(`${field}: ${why}`, 'Invalid');
   const checkInstant = (field: string, at: string) => {
     const t = Date.parse(at);
     if (t < detectedAt || t > Date.now() + CLOCK_SKEW_MS)
-      throw ApplicationFailure.nonRetryable(
-        `${field}: must be between the detection (${s.detectedAt}) and now`,
-        'Invalid',
-      );
+      throw invalid(field, `must be between the detection (${s.detectedAt}) and now`);
     return t;
   };
 
@@ -267,6 +303,7 @@ export async function outageWorkflow(first: ReceivedReport): Promise<OutageStatu
   setHandler(
     reportOutage,
     (m) => {
+      handled++;
       if (s.state === 'resolved')
         return {
           outageId: s.outageId,
@@ -277,6 +314,7 @@ export async function outageWorkflow(first: ReceivedReport): Promise<OutageStatu
           message: `outage ${s.key} is already resolved (ended ${s.end}); nothing new was started`,
         };
       const created = m.reportId === first.reportId;
+      // A repeat never moves the counted start (I7): it is counted, and may add regions.
       if (!results.has(`report:${m.reportId}`)) {
         results.set(`report:${m.reportId}`, true);
         s.reports += 1;
@@ -306,15 +344,35 @@ export async function outageWorkflow(first: ReceivedReport): Promise<OutageStatu
     { validator: outageChecks.report },
   );
 
-  const facts = await lookups.outageFacts();
-  const due = engagementDue(detectedAt, facts.engagementMinutes);
-  s.policyVersion = facts.policyVersion;
-  s.engagementDue = iso(due);
+  const facts = carried?.facts ?? (await lookups.outageFacts());
+  // I7: a webhook's start further back than the policy allows is a claim until confirmed. Runs
+  // recorded before it (no `via` on their reports) counted every startedAt.
+  if (!carried && first.via === 'webhook' && patched(BACKDATED_REPORTS)) {
+    const counted = countedStart(first, facts.backdateLimitMinutes ?? 0);
+    if (counted.claimedStart !== null) {
+      detectedAt = counted.start;
+      s.detectedAt = iso(detectedAt);
+      s.claimedStart = iso(counted.claimedStart);
+      s.startConfirmed = false;
+      s.classificationHistory[0] = {
+        ...s.classificationHistory[0]!,
+        at: s.detectedAt,
+        reason: `reported by ${first.source} through a webhook claiming a start at ${s.claimedStart}, more than ${facts.backdateLimitMinutes} min before its receipt: counted from the receipt until an on-call confirms the claim (I7); unexpected until classified otherwise (C9)`,
+      };
+    }
+  }
+  /** The chain pages from the start the engine opened the outage with, whatever is confirmed later. */
+  const chainFrom = carried?.chainFrom ?? detectedAt;
+  let due = engagementDue(detectedAt, facts.engagementMinutes);
+  if (!carried) {
+    s.policyVersion = facts.policyVersion;
+    s.engagementDue = iso(due);
+    log.info('outage opened', { outageId: s.outageId, detectedAt: s.detectedAt, due: s.engagementDue });
+  }
   publish();
-  log.info('outage opened', { outageId: s.outageId, detectedAt: s.detectedAt, due: s.engagementDue });
 
   async function deliver(n: number) {
-    const occ = stepOccurrence(facts.steps, facts.repeatMinutes, detectedAt, n);
+    const occ = stepOccurrence(facts.steps, facts.repeatMinutes, chainFrom, n);
     const fired: OutageStepFired = {
       id: occ.id,
       stepId: occ.stepId,
@@ -551,6 +609,10 @@ export async function outageWorkflow(first: ReceivedReport): Promise<OutageStatu
       once(m.requestId, (): ResolveAnswer => {
         if (s.state === 'resolved') throw conflict(`outage ${s.key} is already resolved (ended ${s.end})`);
         const end = checkInstant('end', m.end ?? iso(Date.now()));
+        // An outage ends after its counted start: ending at it would count nothing (I9). Runs
+        // recorded before this check accepted it: they replay as they ran.
+        if (m.end !== undefined && end <= detectedAt && patched(BACKDATED_REPORTS))
+          throw invalid('end', `must be after the counted start (${s.detectedAt})`);
         s.end = iso(end);
         s.resolvedBy = m.by;
         s.state = 'resolved';
@@ -565,10 +627,95 @@ export async function outageWorkflow(first: ReceivedReport): Promise<OutageStatu
     { validator: outageChecks.resolve },
   );
 
+  setHandler(
+    confirmOutageStart,
+    (m) =>
+      once(m.requestId, (): ConfirmStartAnswer => {
+        if (s.state === 'resolved')
+          throw conflict(`outage ${s.key} is already resolved; its record counts from ${s.detectedAt}`);
+        if (s.claimedStart === null)
+          throw conflict(`outage ${s.key} has no claimed start to confirm: it counts from ${s.detectedAt}`);
+        if (s.startConfirmed) return { ...startAnswer(), alreadyConfirmed: true };
+        confirmStartAt(Date.parse(s.claimedStart));
+        s.classificationHistory.push({
+          at: iso(Date.now()),
+          by: m.by,
+          classification: s.classification,
+          regions: s.regions,
+          reason: `start confirmed at ${s.claimedStart} as the webhook claimed (I7): ${m.reason}`,
+        });
+        log.info('outage start confirmed', { outageId: s.outageId, detectedAt: s.detectedAt });
+        publish();
+        return { ...startAnswer(), alreadyConfirmed: false };
+      }),
+    { validator: outageChecks.confirmStart },
+  );
+
+  /**
+   * I7: C9's 10 minutes run from detection, now the confirmed start, in wall-clock time. What
+   * depends on it is judged again: an engagement already recorded meets C9 only if it came by
+   * the new due instant; with nobody engaged, a due instant already past is a breach at once
+   * (the engine could not page before it heard, but the system was down unattended that long).
+   * The chain keeps paging from when the engine opened the outage: it sent what it sent.
+   */
+  function confirmStartAt(start: number) {
+    detectedAt = start;
+    s.detectedAt = iso(start);
+    s.startConfirmed = true;
+    due = engagementDue(start, facts.engagementMinutes);
+    s.engagementDue = iso(due);
+    if (s.engagedAt !== null) {
+      const at = Date.parse(s.engagedAt);
+      s.engagementMinutes = (at - start) / 60_000;
+      s.met = engagementMet({ due, engagedAt: at, endedAt: null });
+      ackVerdict = s.met;
+      s.engagement = s.met ? 'met' : 'breached';
+    } else if (Date.now() >= due) {
+      s.engagement = 'breached';
+      s.met = false;
+    }
+  }
+
+  function startAnswer(): Omit<ConfirmStartAnswer, 'alreadyConfirmed'> {
+    return { detectedAt: s.detectedAt, engagementDue: s.engagementDue, engagement: s.engagement, met: s.met };
+  }
+
+  /** Whether this run has handled its share of messages (or its history grew large). */
+  const continueWanted = () => handled >= updatesPerRun || workflowInfo().continueAsNewSuggested;
+
+  /**
+   * Continues as new with the outage's state once every handler has finished; returns instead
+   * when the outage was resolved meanwhile (this run then writes the record). Pages keep their
+   * dedup keys (the workflow id and the step), timers are absolute instants from chainFrom and
+   * the due instant, and the run's recent request ids carry over, so the next run repeats nothing.
+   */
+  async function continueAsNewUnlessResolved(): Promise<void> {
+    await condition(allHandlersFinished);
+    if (s.state === 'resolved') return;
+    log.info('outage continues as new', { outageId: s.outageId, run: s.run, handled });
+    await continueAsNew<typeof outageWorkflow>(first, {
+      ...(run.updatesPerRun === undefined ? {} : { updatesPerRun: run.updatesPerRun }),
+      carried: {
+        status: s,
+        openPages: [...openPages],
+        next,
+        chainFrom,
+        ackVerdict,
+        facts,
+        results: [...results].slice(-CARRIED_REQUEST_IDS),
+      },
+    });
+  }
+
   // The chain: sleep until the next step or the engagement due instant, or until a message.
-  let next = 0;
+  let next = carried?.next ?? 0;
   while (s.state === 'open') {
-    const nextAt = stepOccurrence(facts.steps, facts.repeatMinutes, detectedAt, next).at;
+    // Checked without awaiting when not due, so that runs recorded before replay unchanged.
+    if (continueWanted() && patched(CONTINUE_AS_NEW)) {
+      await continueAsNewUnlessResolved();
+      continue;
+    }
+    const nextAt = stepOccurrence(facts.steps, facts.repeatMinutes, chainFrom, next).at;
     const breachMark = s.engagement === 'on-track' ? due : Infinity;
     changed = false;
     const wakeAt = Math.min(nextAt, breachMark);
@@ -581,7 +728,7 @@ export async function outageWorkflow(first: ReceivedReport): Promise<OutageStatu
       publish();
     }
     // Every step due by now fires together: the first page waits for nothing else.
-    const firing = dueOccurrences(facts.steps, facts.repeatMinutes, detectedAt, next, Date.now());
+    const firing = dueOccurrences(facts.steps, facts.repeatMinutes, chainFrom, next, Date.now());
     next = firing.next;
     await Promise.all(firing.due.map(deliver));
   }
@@ -589,7 +736,12 @@ export async function outageWorkflow(first: ReceivedReport): Promise<OutageStatu
   if (s.state === 'engaged') {
     // Pages a step raised while the acknowledgement was being recorded are resolved too.
     await resolvePages();
-    await condition(() => s.state === 'resolved');
+    // Reports keep coming while engaged: each wakes the run to see whether to continue as new.
+    while (s.state === 'engaged') {
+      if (continueWanted() && patched(CONTINUE_AS_NEW)) await continueAsNewUnlessResolved();
+      changed = false;
+      await condition(() => changed || s.state === 'resolved');
+    }
   }
   // Acknowledged or not, the outage is over: nothing stays paging.
   await resolvePages();
@@ -625,4 +777,52 @@ export async function outageWorkflow(first: ReceivedReport): Promise<OutageStatu
   }
   await condition(allHandlersFinished);
   return s;
+}
+
+/** The status of a new outage, from the report that opened it (I7: detection from its startedAt). */
+function openingStatus(first: ReceivedReport, workflowId: string): OutageStatus {
+  const detectedAt = iso(Date.parse(first.startedAt ?? first.receivedAt));
+  return {
+    outageId: first.key,
+    key: first.key,
+    workflowId,
+    summary: first.summary,
+    source: first.source,
+    state: 'open',
+    detectedAt,
+    claimedStart: null,
+    startConfirmed: null,
+    reports: 0,
+    lastReportAt: first.receivedAt,
+    engagementDue: '',
+    engagement: 'on-track',
+    engagedAt: null,
+    engagedBy: null,
+    ackReceivedAt: null,
+    ackClaimedAt: null,
+    ackAgent: null,
+    ackAgentId: null,
+    ackAgentMatch: null,
+    engagementMinutes: null,
+    met: null,
+    classification: 'unexpected',
+    regions: first.regions,
+    classificationHistory: [
+      {
+        at: detectedAt,
+        by: first.source,
+        classification: 'unexpected',
+        regions: first.regions,
+        reason: `reported by ${first.source}; unexpected until classified otherwise (C9)`,
+      },
+    ],
+    stepsFired: [],
+    pages: [],
+    emails: [],
+    end: null,
+    resolvedBy: null,
+    recorded: null,
+    policyVersion: '',
+    run: 1,
+  };
 }

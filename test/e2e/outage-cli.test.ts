@@ -103,6 +103,32 @@ describe('sla outage', () => {
     expect(listed).toMatchObject({ engagement: 'met' });
   });
 
+  it("confirm-start makes a webhook's backdated start count (I7); an outage without a claim exits 1", async () => {
+    const startedAt = new Date(Date.now() - 2 * 3600_000).toISOString();
+    await e.outages.reportOutage(
+      { key: 'CLI-WH', summary: 'Checkout fails', regions: ['ca-central'], source: 'uptime', startedAt },
+      { via: 'webhook' },
+    );
+    const confirmed = await sla(
+      'confirm-start',
+      'CLI-WH',
+      '--by',
+      'oncall.toronto',
+      '--reason',
+      'graphs agree',
+    );
+    expect(confirmed.stderr).toBe('');
+    expect(confirmed.stdout).toMatch(/^CLI-WH now counts from \S+; engagement due \S+: C9 breached\n$/);
+    expect(await e.outages.outageStatus('CLI-WH')).toMatchObject({
+      detectedAt: startedAt,
+      startConfirmed: true,
+    });
+    const noClaim = await sla('confirm-start', 'CLI-1', '--by', 'oncall.toronto', '--reason', 'x');
+    expect(noClaim.code).toBe(1);
+    expect(noClaim.stderr).toMatch(/no claimed start to confirm/);
+    await e.outages.resolveOutage('CLI-WH', { requestId: 'end', by: 'oncall.toronto' });
+  });
+
   it('resolve ends it once; a second resolve is a conflict (exit 1); an unknown key exits 3', async () => {
     const resolved = await sla('resolve', 'CLI-1', '--by', 'oncall.toronto');
     expect(resolved.code).toBe(0);

@@ -3,13 +3,20 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AGENT_MAX, outageChecks } from '../../src/model/outage-checks';
-import { AcknowledgeOutage, ClassifyOutage, ReceivedReport, ResolveOutage } from '../../src/model/outage';
+import {
+  AcknowledgeOutage,
+  ClassifyOutage,
+  ConfirmStart,
+  ReceivedReport,
+  ResolveOutage,
+} from '../../src/model/outage';
 import { field, idLike, itAgreesWithZod, instantLike, listOf, textLike } from '../helpers/checks';
 
 const pairs = {
   report: ReceivedReport,
   acknowledge: AcknowledgeOutage,
   classify: ClassifyOutage,
+  confirmStart: ConfirmStart,
   resolve: ResolveOutage,
 } as const;
 
@@ -38,6 +45,7 @@ const message = fc.record(
     source: field(textLike(100)),
     reportId: field(idLike),
     receivedAt: field(instantLike),
+    via: field(fc.constantFrom('webhook', 'operator', 'Webhook', '')),
     requestId: field(idLike),
     responderId: field(idLike),
     at: field(instantLike),

@@ -7,6 +7,7 @@ import { parseOutageDedupKey } from '../../src/model/outage';
 import {
   ACK_STATED_SKEW_MS,
   acknowledgementInstant,
+  countedStart,
   dueOccurrences,
   engagementDue,
   engagementMet,
@@ -111,5 +112,32 @@ describe('page dedup keys', () => {
     });
     expect(parseOutageDedupKey('ticket-T-1:l1-breach-team-lead:lead.toronto')).toBeNull();
     expect(parseOutageDedupKey('outage-x')).toBeNull();
+  });
+});
+
+describe('the start an outage counts from (I7)', () => {
+  const receivedAt = new Date(t0).toISOString();
+  const before = (m: number) => new Date(t0 - m * 60_000).toISOString();
+
+  it("a webhook's start within the limit counts; further back it is a claim and the receipt counts", () => {
+    expect(countedStart({ startedAt: before(15), receivedAt, via: 'webhook' }, 15)).toEqual({
+      start: t0 - 15 * 60_000,
+      claimedStart: null,
+    });
+    expect(countedStart({ startedAt: before(16), receivedAt, via: 'webhook' }, 15)).toEqual({
+      start: t0,
+      claimedStart: t0 - 16 * 60_000,
+    });
+  });
+
+  it("the on-call role's report (or one recorded before `via`) is trusted; no startedAt is the receipt", () => {
+    expect(
+      countedStart({ startedAt: before(3 * 24 * 60), receivedAt, via: 'operator' }, 15).claimedStart,
+    ).toBeNull();
+    expect(countedStart({ startedAt: before(600), receivedAt }, 15)).toEqual({
+      start: t0 - 600 * 60_000,
+      claimedStart: null,
+    });
+    expect(countedStart({ receivedAt, via: 'webhook' }, 0)).toEqual({ start: t0, claimedStart: null });
   });
 });

@@ -11,6 +11,7 @@ import {
 import {
   AcknowledgeOutage,
   ClassifyOutage,
+  ConfirmStart,
   OutageKey,
   ReportOutage,
   ResolveOutage,
@@ -35,6 +36,12 @@ const OutageList = z.object({
 const OUTAGE_MESSAGES = [
   ['acknowledge', 'acknowledgeOutage', AcknowledgeOutage, 'A Level 3 responder acknowledged (C9, I7)'],
   ['classify', 'classifyOutage', ClassifyOutage, 'Change the classification and regions (C3, C4)'],
+  [
+    'confirm-start',
+    'confirmStart',
+    ConfirmStart,
+    'Confirm the start a webhook claimed (claimedStart): the outage counts from it (I7)',
+  ],
   ['resolve', 'resolveOutage', ResolveOutage, 'End the outage: its record is written to the ledger once'],
 ] as const;
 

@@ -7,7 +7,6 @@
  * the server, then the ledger. A second start keeps the first one's data.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { TypedSearchAttributes } from '@temporalio/common';
@@ -19,6 +18,7 @@ import { describeLedger } from './ledger';
 import { openEmbedded, publishServedLedger } from './ledger/driver';
 import { migrate } from './ledger/migrations';
 import { serveLedger } from './ledger/server';
+import { privateDir } from './private-files';
 import { SEARCH_ATTRIBUTES } from './search-attributes';
 import { devServerArgs, devServerExecutable } from './temporal-servers';
 
@@ -146,7 +146,7 @@ function stopChild(child: ChildProcess): Promise<void> {
 }
 
 export async function up(config: Config): Promise<number> {
-  mkdirSync(config.dataDir, { recursive: true });
+  privateDir(config.dataDir);
   // Without SLA_CODEC_KEYS, a key generated once into the data directory (0600, printed nowhere)
   // encrypts payloads; the worker and the API read the same file.
   codecKeys(config, { create: config.embeddedTemporal });

@@ -3,15 +3,7 @@
  * PGlite (a WASM PostgreSQL in a data directory, for a laptop and for tests) and on a PostgreSQL
  * server through `pg` (production, and several processes sharing one ledger).
  */
-import {
-  closeSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-  writeSync,
-} from 'node:fs';
+import { closeSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import { privateDir } from '../private-files';

@@ -14,7 +14,8 @@ describe('API /health without Temporal', () => {
   afterAll(async () => api.close());
 
   it('answers 503 with the status alone to a caller without a role token', async () => {
-    for (const headers of [{}, { authorization: 'Bearer not-a-token-of-ours' }]) {
+    const anonymous: Record<string, string>[] = [{}, { authorization: 'Bearer not-a-token-of-ours' }];
+    for (const headers of anonymous) {
       const res = await fetch(`${api.base}/health`, { headers });
       expect(res.status).toBe(503);
       expect(await res.json()).toEqual({ status: 'unavailable' });

@@ -10,11 +10,12 @@ import { noLedger } from '../helpers/ledger';
 import { startOfflineApi, type OfflineApi } from '../helpers/offline-api';
 
 /**
- * Writes the bytes and half-closes (so a request left unfinished meets the end of its input
- * rather than a wait), then reads until a whole answer head has come or the server closes the
- * socket; '' when it closed without one.
+ * Writes the bytes and reads until a whole answer head has come or the server closes the
+ * socket; '' when it closed without one. Bytes that are not a whole request are followed by the
+ * end of input (a half-close), so the parser meets it rather than waiting for more; a whole
+ * request is not, as Node drops a request whose client has half-closed before the answer.
  */
-function raw(port: number, bytes: Buffer | string): Promise<string> {
+function raw(port: number, bytes: Buffer | string, whole = true): Promise<string> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1');
     let received = '';
@@ -26,7 +27,8 @@ function raw(port: number, bytes: Buffer | string): Promise<string> {
     });
     socket.on('close', () => resolve(received));
     socket.on('error', reject);
-    socket.end(bytes);
+    if (whole) socket.write(bytes);
+    else socket.end(bytes);
   });
 }
 
@@ -89,25 +91,29 @@ describe('API under hostile input', () => {
   });
 
   it('answers every hostile target and byte string, then still answers /health', async () => {
-    const sent = [
+    const requests = [
       ...HOSTILE_TARGETS.map((t) => `GET ${t} HTTP/1.1\r\nHost: x\r\n\r\n`),
       ...HOSTILE_TARGETS.map((t) => `POST ${t} HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n`),
-      ...HOSTILE_BYTES,
     ];
+    const garbage = [...HOSTILE_BYTES];
     const random = seeded(20261203);
     for (let i = 0; i < 200; i++) {
       const blast = Buffer.alloc(1 + Math.floor(random() * 600));
       for (let j = 0; j < blast.length; j++) blast[j] = Math.floor(random() * 256);
       // Half start like a request, so the parser gets past the method before meeting garbage.
-      sent.push(
+      garbage.push(
         Buffer.concat([Buffer.from(i % 2 ? 'GET /' : ''), blast, Buffer.from('\r\n\r\n')]).toString('latin1'),
       );
     }
-    for (const bytes of sent) {
-      const answer = await raw(api.port, Buffer.from(bytes, 'latin1'));
-      // A status line that is no fault of ours (/health's 503 is Temporal's absence), or a clean close.
-      if (answer !== '') expect(statusOf(answer), JSON.stringify(bytes.slice(0, 80))).not.toBe(500);
-      if (answer !== '') expect(statusOf(answer)).toBeGreaterThanOrEqual(200);
+    // A well-framed request, however odd its target, gets a status line that is no fault of ours
+    // (/health's 503 is Temporal's absence); other bytes get one too, or a clean close.
+    for (const bytes of [...requests, ...garbage]) {
+      const whole = requests.includes(bytes);
+      const answer = await raw(api.port, Buffer.from(bytes, 'latin1'), whole);
+      if (answer === '' && !whole) continue;
+      const status = statusOf(answer);
+      expect(status, JSON.stringify(bytes.slice(0, 80))).toBeGreaterThanOrEqual(200);
+      expect(status, JSON.stringify(bytes.slice(0, 80))).not.toBe(500);
     }
     expect(api.faults).toEqual([]);
     expect((await fetch(`${api.base}/health`)).status).toBe(503);

@@ -3,11 +3,11 @@
  * a PostgreSQL) and serves it on 127.0.0.1 to the other processes; starts (unless
  * TEMPORAL_ADDRESS points elsewhere) a Temporal dev server that persists to
  * SLA_DATA_DIR/temporal.db with the Web UI and our search attributes, then the worker and the API
- * as child processes; prints where everything listens; on Ctrl-C stops the children first, then
- * the server, then the ledger. A second start keeps the first one's data.
+ * as child processes, each restarted whenever it dies (src/supervise.ts); prints where everything
+ * listens; on Ctrl-C stops the children first, then the server, then the ledger. A second start
+ * keeps the first one's data.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { TypedSearchAttributes } from '@temporalio/common';
@@ -19,10 +19,10 @@ import { describeLedger } from './ledger';
 import { openEmbedded, publishServedLedger } from './ledger/driver';
 import { migrate } from './ledger/migrations';
 import { serveLedger } from './ledger/server';
+import { privateDir } from './private-files';
 import { SEARCH_ATTRIBUTES } from './search-attributes';
+import { supervise } from './supervise';
 import { devServerArgs, devServerExecutable } from './temporal-servers';
-
-const STOP_GRACE_MS = 20_000;
 
 interface RunningServer {
   stop(): Promise<void>;
@@ -31,6 +31,8 @@ interface RunningServer {
 /**
  * The dev server runs in its own process group, like the worker and the API, so that a Ctrl-C in
  * the terminal reaches only `sla up`, which stops the others in order (clients first, server last).
+ * Once it has answered it is supervised like them: its data is in temporal.db, so a restarted
+ * server has every workflow, and the worker and the API reconnect to it.
  */
 async function startDevServer(config: Config): Promise<RunningServer> {
   const executable = devServerExecutable();
@@ -74,8 +76,12 @@ async function startDevServer(config: Config): Promise<RunningServer> {
     ]),
     ...devServerArgs(),
   ];
-  const child = spawn(executable.path, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-  prefixOutput(child, 'temporal');
+  const spawnServer = () => {
+    const child = spawn(executable.path, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    prefixOutput(child, 'temporal');
+    return child;
+  };
+  const child = spawnServer();
   const exited = new Promise<never>((_, reject) =>
     child.once('exit', (code, signal) =>
       reject(new Error(`the Temporal dev server exited during start (${signal ?? `exit ${code}`})`)),
@@ -84,7 +90,7 @@ async function startDevServer(config: Config): Promise<RunningServer> {
   const client = await Promise.race([connectClient(config, 60_000), exited]);
   await client.connection.close();
   child.removeAllListeners('exit');
-  return { stop: () => stopChild(child) };
+  return supervise('Temporal dev server', spawnServer, { running: child });
 }
 
 function prefixOutput(child: ChildProcess, role: string): void {
@@ -133,20 +139,8 @@ function startChild(role: 'worker' | 'api', config: Config, ledgerUrl: string | 
   return child;
 }
 
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
-}
-
-export async function up(config: Config): Promise<number> {
-  mkdirSync(config.dataDir, { recursive: true });
+export async function up(config: Config): Promise<void> {
+  privateDir(config.dataDir);
   // Without SLA_CODEC_KEYS, a key generated once into the data directory (0600, printed nowhere)
   // encrypts payloads; the worker and the API read the same file.
   codecKeys(config, { create: config.embeddedTemporal });
@@ -162,10 +156,10 @@ export async function up(config: Config): Promise<number> {
     await ledger?.stop();
     throw err;
   }
-  const children = {
-    worker: startChild('worker', config, ledger?.url),
-    api: startChild('api', config, ledger?.url),
-  };
+  const children = [
+    supervise('worker', () => startChild('worker', config, ledger?.url)),
+    supervise('api', () => startChild('api', config, ledger?.url)),
+  ];
 
   console.log(
     [
@@ -184,24 +178,15 @@ export async function up(config: Config): Promise<number> {
     ].join('\n'),
   );
 
-  const code = await new Promise<number>((resolve) => {
-    process.once('SIGINT', () => resolve(0));
-    process.once('SIGTERM', () => resolve(0));
-    for (const [role, child] of Object.entries(children)) {
-      child.once('exit', (exitCode, signal) => {
-        console.error(
-          `up: the ${role} stopped unexpectedly (${signal ?? `exit ${exitCode}`}); stopping everything`,
-        );
-        resolve(1);
-      });
-    }
+  // Only Ctrl-C (or SIGTERM) ends it: a child that dies is restarted by its supervisor.
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
   });
 
   console.log('up: stopping…');
-  Object.values(children).forEach((c) => c.removeAllListeners('exit'));
-  await Promise.all(Object.values(children).map(stopChild));
+  await Promise.all(children.map((c) => c.stop()));
   await server?.stop();
   await ledger?.stop();
   console.log('up: stopped');
-  return code;
 }

@@ -8,6 +8,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ApplicationFailure, log } from '@temporalio/activity';
 import nodemailer, { type Transporter } from 'nodemailer';
+import { PRIVATE_DIR, PRIVATE_FILE, privateDir } from '../private-files';
 
 export interface EmailMessage {
   /** "<local@domain>", the same on every attempt. */
@@ -37,8 +38,12 @@ export function smtpMailer(url: string): Mailer {
   };
 }
 
-/** Mail as .eml files in a directory, one per Message-ID (a retry rewrites the same file). */
+/**
+ * Mail as .eml files in a directory, one per Message-ID (a retry rewrites the same file). The
+ * directory is the engine's: 0700, tightened when the worker starts; each file 0600.
+ */
 export function outboxMailer(dir: string): Mailer {
+  privateDir(dir);
   const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
   return {
     async send(m) {
@@ -49,9 +54,9 @@ export function outboxMailer(dir: string): Mailer {
         text: m.text,
         messageId: m.messageId,
       });
-      await mkdir(dir, { recursive: true });
+      await mkdir(dir, { recursive: true, mode: PRIVATE_DIR }); // removed while running
       const name = m.messageId.replace(/^<|>$/g, '').replace(/[^A-Za-z0-9._@-]/g, '_');
-      await writeFile(join(dir, `${name}.eml`), info.message as Buffer);
+      await writeFile(join(dir, `${name}.eml`), info.message as Buffer, { mode: PRIVATE_FILE });
     },
   };
 }

@@ -7,6 +7,7 @@
 import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { ApplicationFailure, log } from '@temporalio/activity';
+import { PRIVATE_DIR, PRIVATE_FILE, tightenFile } from '../private-files';
 
 export interface PageEvent {
   routingKey: string;
@@ -59,13 +60,20 @@ export function httpPagingSink(url: string, fetchFn: typeof fetch = fetch): Pagi
   };
 }
 
+/**
+ * The paging log: created 0600 (an existing one tightened when the worker starts). Its directory
+ * is created 0700 but an existing one left as it is: SLA_PAGING_LOG may name a shared log
+ * directory.
+ */
 export function filePagingSink(file: string): PagingSink {
+  tightenFile(file);
   return {
     async send(event) {
-      await mkdir(dirname(file), { recursive: true });
+      await mkdir(dirname(file), { recursive: true, mode: PRIVATE_DIR });
       await appendFile(
         file,
         `${JSON.stringify({ at: new Date().toISOString(), ...eventsApiBody(event) })}\n`,
+        { mode: PRIVATE_FILE },
       );
     },
   };

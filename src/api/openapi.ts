@@ -83,7 +83,7 @@ export function openApiDocument(routes: readonly Route[], version: string): Json
   paths['/health'] = {
     get: {
       operationId: 'health',
-      summary: 'Whether Temporal answers (503 when not), and the policy version',
+      summary: 'Whether Temporal answers (503 when not); to a role token also the policy version and address',
       tags: ['health'],
       security: [],
       responses: { '200': { description: 'up' }, '503': { description: 'Temporal unreachable' } },

@@ -16,7 +16,8 @@ import type { LoadedPolicy } from '../policy/load';
 import { Authenticator } from './auth';
 import { codecRoutes } from './codec';
 import { createDispatcher, type AccessLogEntry } from './dispatch';
-import { sendJson } from './http';
+import { guardFraming, guardProcess, guardRequests, guardRoutes, logFault, type FaultLog } from './guard';
+import { ApiError, sendError, sendJson } from './http';
 import { openApiDocument } from './openapi';
 import { RateLimiter } from './rate-limit';
 import { ROUTES } from './routes';
@@ -31,27 +32,32 @@ export interface ApiDeps {
   ledger: Ledger;
   /** One entry per table request (route id, status, role, time: nothing the caller sent). */
   log?: (entry: AccessLogEntry) => void;
+  /** Where a fault of ours goes, under the correlation id its 500 names (default: stderr). */
+  faultLog?: FaultLog;
 }
 
-/** GET /health: 200 when Temporal answers, 503 when it does not (a load balancer takes it out). */
-async function health(deps: ApiDeps, res: ServerResponse): Promise<void> {
-  const base = {
-    policyVersion: deps.policy.version,
-    temporal: { address: deps.config.temporalAddress, namespace: deps.config.namespace },
-  };
+/**
+ * GET /health: 200 when Temporal answers, 503 when it does not (a load balancer takes it out).
+ * Anyone gets the status alone; a caller with a role token also gets the policy version, the
+ * Temporal address and why it is unreachable, which tell an outsider what to aim at.
+ */
+async function health(deps: ApiDeps, res: ServerResponse, detailed: boolean): Promise<void> {
+  const temporal = { address: deps.config.temporalAddress, namespace: deps.config.namespace };
+  let error: string | undefined;
   try {
     // Bounded: a health check that hangs tells a load balancer nothing.
     await deps.client.connection.withDeadline(Date.now() + HEALTH_TIMEOUT_MS, () =>
       deps.client.workflowService.getSystemInfo({}),
     );
-    sendJson(res, 200, { status: 'ok', ...base, temporal: { ...base.temporal, reachable: true } });
   } catch (err) {
-    sendJson(res, 503, {
-      status: 'unavailable',
-      ...base,
-      temporal: { ...base.temporal, reachable: false, error: (err as Error).message },
-    });
+    error = (err as Error).message;
   }
+  const status = error === undefined ? 'ok' : 'unavailable';
+  const details = {
+    policyVersion: deps.policy.version,
+    temporal: { ...temporal, reachable: error === undefined, ...(error === undefined ? {} : { error }) },
+  };
+  sendJson(res, error === undefined ? 200 : 503, detailed ? { status, ...details } : { status });
 }
 
 export function createApiServer(deps: ApiDeps): Server {
@@ -62,8 +68,11 @@ export function createApiServer(deps: ApiDeps): Server {
     origins: deps.config.codecCorsOrigins,
   });
   const { taskQueue } = deps.config;
+  const faultLog = deps.faultLog ?? logFault;
+  const auth = new Authenticator(deps.config.apiTokens);
+  const limiter = new RateLimiter(deps.config.apiRate);
   const dispatch = createDispatcher({
-    routes: ROUTES,
+    routes: guardRoutes(ROUTES, faultLog),
     services: {
       client: deps.client,
       config: deps.config,
@@ -74,21 +83,38 @@ export function createApiServer(deps: ApiDeps): Server {
       maintenance: new MaintenanceClient(deps.client, taskQueue),
       payloadCodecs: codecDataConverter(keys).payloadCodecs ?? [],
     },
-    auth: new Authenticator(deps.config.apiTokens),
+    auth,
     sources: new SourceAuthenticator(deps.config.webhooks),
-    limiter: new RateLimiter(deps.config.apiRate),
+    limiter,
     ...(deps.log ? { log: deps.log } : {}),
   });
   const openapi = JSON.stringify(openApiDocument(ROUTES, deps.policy.version));
-  return createServer((req: IncomingMessage, res: ServerResponse) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+  const listener = (req: IncomingMessage, res: ServerResponse): void | Promise<void> => {
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://localhost');
+    } catch {
+      // e.g. "http://[::1/": not a URL at all, so no route to look for.
+      req.resume();
+      return sendError(res, new ApiError('invalid', 'malformed request target'));
+    }
     const path = url.pathname;
     if (codec(req, res, path)) return;
     if (path === '/health') {
       if (req.method !== 'GET' && req.method !== 'HEAD')
         return sendJson(res, 405, { error: 'method not allowed', allowed: ['GET'] });
-      health(deps, res).catch((err: unknown) => sendJson(res, 500, { error: String(err) }));
-      return;
+      // A role token sees the details; a wrong one counts against its address, as on /v1.
+      const caller = auth.authenticate(req);
+      const wait =
+        !caller && req.headers.authorization !== undefined
+          ? limiter.take(`ip:${req.socket.remoteAddress ?? ''}`)
+          : 0;
+      if (wait)
+        return sendError(
+          res,
+          new ApiError('rate_limited', 'too many requests', [], { 'retry-after': String(wait) }),
+        );
+      return health(deps, res, caller !== null);
     }
     if (path === '/openapi.json' && req.method === 'GET') {
       res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
@@ -97,10 +123,14 @@ export function createApiServer(deps: ApiDeps): Server {
     if (dispatch(req, res, url)) return;
     req.resume();
     sendJson(res, 404, { error: { code: 'not_found', message: `no route ${path}` } });
-  });
+  };
+  const server = createServer(guardRequests(listener, faultLog));
+  guardFraming(server);
+  return server;
 }
 
 export async function runApi(deps: ApiDeps): Promise<void> {
+  guardProcess(deps.faultLog ?? logFault);
   const server = createApiServer(deps);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -22,7 +22,7 @@ export function processCommands(): Command[] {
         const config = loadConfig();
         loadPolicy(); // a bad policy stops here, before anything starts
         const { up } = await import('../up');
-        process.exitCode = await up(config);
+        await up(config);
       }),
     new Command('worker')
       .description('Run the worker process')

@@ -7,6 +7,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { DataConverter } from '@temporalio/common';
 import type { Config } from '../config';
+import { PRIVATE_DIR } from '../private-files';
 import { AesGcmCodec } from './aes-gcm';
 import { CodecKeyError, ensureKeyFile, KEYS_VARIABLE, readKeyFile, type CodecKey } from './keys';
 
@@ -31,7 +32,7 @@ export function codecKeys(config: Config, options: { create?: boolean } = {}): C
         `no payload encryption key: set ${KEYS_VARIABLE} (e.g. "k1:$(openssl rand -base64 32)") or run \`sla up\` once to create ${file}`,
       );
     }
-    mkdirSync(dirname(file), { recursive: true });
+    mkdirSync(dirname(file), { recursive: true, mode: PRIVATE_DIR });
     ensureKeyFile(file);
   }
   return readKeyFile(file);

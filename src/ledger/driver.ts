@@ -3,18 +3,10 @@
  * PGlite (a WASM PostgreSQL in a data directory, for a laptop and for tests) and on a PostgreSQL
  * server through `pg` (production, and several processes sharing one ledger).
  */
-import {
-  closeSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-  writeSync,
-} from 'node:fs';
+import { closeSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
+import { privateDir } from '../private-files';
 
 export interface Queryable {
   /** One statement with $1… parameters; returns its rows. */
@@ -43,7 +35,7 @@ const LOCK_FILE = 'sla-ledger.lock';
  * a process that died (kill -9) is taken over.
  */
 function lockDataDir(dataDir: string): () => void {
-  mkdirSync(dataDir, { recursive: true });
+  privateDir(dataDir); // the customers' rows and credits: this user's only
   const file = join(dataDir, LOCK_FILE);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {

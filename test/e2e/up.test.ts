@@ -1,9 +1,10 @@
 // The README's first command, `sla up`, as a user runs it: the whole system comes up on embedded
-// defaults, the Temporal CLI answers against it, /health answers, CLI commands in another
-// terminal share the embedded ledger with the worker while it runs and open it themselves once it
-// stopped, Ctrl-C stops it cleanly, and a second start keeps the data of the first.
+// defaults, its directories for this user only, the Temporal CLI answers against it, /health
+// answers, CLI commands in another terminal share the embedded ledger with the worker while it
+// runs and open it themselves once it stopped, an API killed is restarted, Ctrl-C stops it
+// cleanly, and a second start keeps the data of the first.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -25,6 +26,8 @@ interface Running {
   child: ChildProcess;
   output: string[];
   exited: Promise<number | null>;
+  /** The first line from now on that matches. */
+  next(pattern: RegExp): Promise<RegExpExecArray>;
 }
 
 function startUp(env: NodeJS.ProcessEnv): Promise<Running> {
@@ -34,6 +37,17 @@ function startUp(env: NodeJS.ProcessEnv): Promise<Running> {
   });
   const output: string[] = [];
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const waiting = new Set<(line: string) => void>();
+  const next = (pattern: RegExp) =>
+    new Promise<RegExpExecArray>((resolve) => {
+      const check = (line: string) => {
+        const match = pattern.exec(line);
+        if (!match) return;
+        waiting.delete(check);
+        resolve(match);
+      };
+      waiting.add(check);
+    });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(
       () => reject(new Error(`sla up did not come up:\n${output.join('\n')}`)),
@@ -42,10 +56,11 @@ function startUp(env: NodeJS.ProcessEnv): Promise<Running> {
     for (const stream of [child.stdout, child.stderr]) {
       createInterface({ input: stream }).on('line', (line) => {
         output.push(line);
+        for (const check of [...waiting]) check(line);
         // The worker logs once it polls; then the whole system is serving.
         if (/worker: polling task queue/.test(line)) {
           clearTimeout(timer);
-          resolve({ child, output, exited });
+          resolve({ child, output, exited, next });
         }
       });
     }
@@ -74,11 +89,13 @@ describe('sla up', () => {
     }
   });
 
-  it('brings the system up, answers, stops on Ctrl-C and keeps its data on the next start', async () => {
+  it('brings the system up, answers, restarts a killed API, stops on Ctrl-C and keeps its data on the next start', async () => {
     const [temporalPort, uiPort, apiPort] = [await freePort(), await freePort(), await freePort()];
     const dataDir = mkdtempSync(join(tmpdir(), 'sla-up-'));
     // An initdb'ed ledger not yet migrated (a fresh initdb is 10–30 s of WASM): `sla up` migrates.
     const ledgerDir = await seedLedgerDir(dataDir, { migrated: false });
+    // Left readable by an older run: `sla up` makes them this user's only.
+    for (const dir of [dataDir, ledgerDir]) chmodSync(dir, 0o755);
     const env = {
       SLA_DATA_DIR: dataDir,
       TEMPORAL_PORT: String(temporalPort),
@@ -92,6 +109,8 @@ describe('sla up', () => {
     const address = `127.0.0.1:${temporalPort}`;
 
     running = await startUp(env);
+    for (const dir of [dataDir, ledgerDir, join(dataDir, 'outbox')])
+      expect(statSync(dir).mode & 0o777, dir).toBe(0o700);
     const banner = running.output.join('\n');
     expect(banner).toContain(`Temporal frontend   ${address}`);
     expect(banner).toContain(`Temporal Web UI     http://127.0.0.1:${uiPort}`);
@@ -159,9 +178,14 @@ describe('sla up', () => {
     expect(attributes.stdout).toMatch(/SlaState\s+Keyword/);
     expect(attributes.stdout).toMatch(/SlaDueAt\s+Datetime/);
 
+    // The status to anyone; the details to a role token.
     const health = await fetch(`http://127.0.0.1:${apiPort}/health`);
     expect(health.status).toBe(200);
-    expect(await health.json()).toMatchObject({ status: 'ok', temporal: { reachable: true, address } });
+    expect(await health.json()).toEqual({ status: 'ok' });
+    const detailed = await fetch(`http://127.0.0.1:${apiPort}/health`, {
+      headers: { authorization: 'Bearer e2e-auditor-token-0123' },
+    });
+    expect(await detailed.json()).toMatchObject({ status: 'ok', temporal: { reachable: true, address } });
     expect((await fetch(`http://127.0.0.1:${uiPort}/`)).status).toBe(200);
 
     // The API's operations answer with a role token, the ledger-backed ones from the ledger `sla up`
@@ -174,6 +198,19 @@ describe('sla up', () => {
     expect(listed.status).toBe(200);
     expect(JSON.stringify(await listed.json())).toContain('"northwind"');
     expect((await fetch(`http://127.0.0.1:${apiPort}/openapi.json`)).status).toBe(200);
+
+    // The API killed outright: `sla up` says so, starts it again, and runs on.
+    const apiPid = Number(/up: the api started \(pid (\d+)\)/.exec(running.output.join('\n'))?.[1]);
+    const died = running.next(/up: the api stopped unexpectedly \((\w+)\); restarting it in 1 s/);
+    const restarted = running.next(/up: the api restarted \(pid (\d+)\)/);
+    const listening = running.next(/\[api\] api: listening on/);
+    process.kill(apiPid, 'SIGKILL');
+    expect((await died)[1]).toBe('SIGKILL');
+    expect(Number((await restarted)[1])).not.toBe(apiPid);
+    await listening;
+    expect(running.child.exitCode).toBeNull();
+    expect((await api('/v1/customers')).status).toBe(200);
+    expect((await fetch(`http://127.0.0.1:${apiPort}/health`)).status).toBe(200);
 
     // Something to find after a restart.
     const started = temporal(

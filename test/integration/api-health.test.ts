@@ -1,48 +1,49 @@
 // The API's health endpoint: 200 with Temporal reachable (the e2e test of `sla up` shows that),
-// 503 naming the address when it is not, and JSON errors for other paths and methods.
-import type { AddressInfo } from 'node:net';
-import { Client, Connection } from '@temporalio/client';
+// 503 when it is not; the status alone to anyone, the details (policy version, Temporal address,
+// why unreachable) only to a role token; JSON errors for other paths and methods.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiServer } from '../../src/api/server';
-import { loadConfig } from '../../src/config';
 import { loadPolicy } from '../../src/policy';
-import { TEST_CODEC_KEYS } from '../helpers/codec';
-import { noLedger } from '../helpers/ledger';
-import { freePort } from '../helpers/ports';
+import { ROLE_TOKENS } from '../helpers/api';
+import { startOfflineApi, type OfflineApi } from '../helpers/offline-api';
 
 describe('API /health without Temporal', () => {
-  let base: string;
-  let close: () => Promise<void>;
+  let api: OfflineApi;
   beforeAll(async () => {
-    const deadPort = await freePort();
-    const config = loadConfig({
-      TEMPORAL_ADDRESS: `127.0.0.1:${deadPort}`,
-      SLA_CODEC_KEYS: TEST_CODEC_KEYS,
-    });
-    const connection = Connection.lazy({ address: config.temporalAddress, connectTimeout: '1s' });
-    const server = createApiServer({
-      config,
-      policy: loadPolicy({}),
-      client: new Client({ connection }),
-      ledger: noLedger(),
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    close = () => new Promise((r) => server.close(() => r()));
+    api = await startOfflineApi();
   });
-  afterAll(async () => close());
+  afterAll(async () => api.close());
 
-  it('answers 503 and says Temporal is unreachable', async () => {
-    const res = await fetch(`${base}/health`);
+  it('answers 503 with the status alone to a caller without a role token', async () => {
+    const anonymous: Record<string, string>[] = [{}, { authorization: 'Bearer not-a-token-of-ours' }];
+    for (const headers of anonymous) {
+      const res = await fetch(`${api.base}/health`, { headers });
+      expect(res.status).toBe(503);
+      expect(await res.json()).toEqual({ status: 'unavailable' });
+    }
+  });
+
+  it('tells a role token why: the policy version, the address and the error', async () => {
+    const res = await fetch(`${api.base}/health`, {
+      headers: { authorization: `Bearer ${ROLE_TOKENS.agent}` },
+    });
     expect(res.status).toBe(503);
-    expect(await res.json()).toMatchObject({ status: 'unavailable', temporal: { reachable: false } });
+    expect(await res.json()).toEqual({
+      status: 'unavailable',
+      policyVersion: loadPolicy({}).version,
+      temporal: {
+        address: api.temporalAddress,
+        namespace: 'default',
+        reachable: false,
+        error: expect.any(String) as unknown,
+      },
+    });
   });
 
   it('answers 404 and 405 as JSON', async () => {
-    const missing = await fetch(`${base}/nope`);
+    const missing = await fetch(`${api.base}/nope`);
     expect(missing.status).toBe(404);
     expect(await missing.json()).toEqual({ error: { code: 'not_found', message: 'no route /nope' } });
-    const post = await fetch(`${base}/health`, { method: 'POST' });
+    const post = await fetch(`${api.base}/health`, { method: 'POST' });
     expect(post.status).toBe(405);
   });
 });

@@ -285,7 +285,8 @@ class Connection {
     if (!header) return undefined;
     const length = header.readInt32BE(1);
     const max = this.phase === 'ready' ? MAX_MESSAGE : MAX_PRE_AUTH_MESSAGE;
-    if (length < 4 || length > max) return this.refuse('08P01', `invalid message length (at most ${max} bytes)`);
+    if (length < 4 || length > max)
+      return this.refuse('08P01', `invalid message length (at most ${max} bytes)`);
     return this.inbox.take(1 + length);
   }
 

@@ -91,7 +91,10 @@ describe('docker-compose.yml', () => {
   });
 
   it('is closed by default: the Temporal frontend and the Web UI on loopback only, the UI read-only', () => {
-    const result = composeConfig({ POSTGRES_PASSWORD: 'from-the-environment', SLA_CODEC_KEYS: 'k1:from-env' });
+    const result = composeConfig({
+      POSTGRES_PASSWORD: 'from-the-environment',
+      SLA_CODEC_KEYS: 'k1:from-env',
+    });
     expect(result.status).toBe(0);
     const { services } = JSON.parse(result.stdout) as ComposeModel;
     // Whoever reaches the frontend can update, signal or terminate any workflow: this host only.

@@ -7,12 +7,7 @@ import { connect, type Socket } from 'node:net';
 import { Client, Pool } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openEmbedded, type EmbeddedLedger } from '../../src/ledger/driver';
-import {
-  MAX_MESSAGE,
-  MAX_PRE_AUTH_MESSAGE,
-  serveLedger,
-  type LedgerServer,
-} from '../../src/ledger/server';
+import { MAX_MESSAGE, MAX_PRE_AUTH_MESSAGE, serveLedger, type LedgerServer } from '../../src/ledger/server';
 import { createTestLedger, type TestLedger } from '../helpers/ledger';
 import { waitFor } from '../helpers/wait';
 

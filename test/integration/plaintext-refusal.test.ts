@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ticketWorkflowId } from '../../src/model/ticket';
 import { REFUSE_UNVOUCHED_PATCH } from '../../src/workflows/interceptors';
 import { startEngine, type Engine } from '../helpers/engine';
+import { saveHistory } from '../helpers/histories';
 import { newTicket } from '../helpers/tickets';
 
 let e: Engine;
@@ -119,6 +120,8 @@ describe('input the engine did not encrypt', () => {
     expect(await e.client.ticketStatus('T-PLAIN-2')).toEqual(before);
     expect(await failedTasks(workflowId)).toBe(0);
     expect(await e.client.reply('T-PLAIN-2', reply('r-2'))).toEqual({ replies: 2 });
+    // Replay drops the same signals (test/workflow/replay.test.ts).
+    await saveHistory(e.env.client, workflowId, 'ticketWorkflow-dev-refused-signals');
   });
 
   it('a plaintext start of an engine workflow fails its run at once, and frees its id', async () => {

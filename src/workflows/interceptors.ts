@@ -22,8 +22,13 @@ import { ascii, fromAscii, REFUSAL_METADATA, REFUSED_ENCODING } from '../codec/r
 
 export const REFUSE_UNVOUCHED_PATCH = 'refuse-unencrypted-input';
 
-/** The reason the codec marked one of these payloads, if it marked any. */
-function refusal(payloads: Payload[] | null | undefined): string | undefined {
+/**
+ * The reason the codec marked one of these payloads, if it marked any. A message that must carry
+ * input (every update and signal of the engine takes one argument) and carries none has nothing
+ * the engine encrypted either. (A start may be empty: billingScheduleWorkflow takes no input.)
+ */
+function refusal(payloads: Payload[] | null | undefined, required = true): string | undefined {
+  if (required && !payloads?.length) return 'no input the engine encrypted';
   for (const p of payloads ?? []) {
     const reason = p.metadata?.[REFUSAL_METADATA];
     if (reason) return fromAscii(reason);
@@ -41,7 +46,7 @@ export const interceptors: WorkflowInterceptorsFactory = () => {
         activate(input, next) {
           const jobs = input.activation.jobs ?? [];
           const kept = jobs.filter((job) => {
-            if (job.initializeWorkflow) refusedStart = refusal(job.initializeWorkflow.arguments);
+            if (job.initializeWorkflow) refusedStart = refusal(job.initializeWorkflow.arguments, false);
             const update = job.doUpdate;
             if (update?.runValidator) {
               const reason = refusal(update.input);

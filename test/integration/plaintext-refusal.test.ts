@@ -60,13 +60,13 @@ async function failedTasks(workflowId: string): Promise<number> {
 }
 
 /** An update as an outsider sends it, waiting for its outcome: the failure it was answered with. */
-async function outsiderUpdate(workflowId: string, updateId: string, payload: Payload) {
+async function outsiderUpdate(workflowId: string, updateId: string, payload?: Payload) {
   const { outcome } = await bare.workflowService.updateWorkflowExecution({
     namespace: e.env.namespace ?? 'default',
     workflowExecution: { workflowId },
     request: {
       meta: { updateId, identity: 'outsider' },
-      input: { name: 'reply', args: { payloads: [payload] } },
+      input: { name: 'reply', args: { payloads: payload ? [payload] : [] } },
     },
     waitPolicy: { lifecycleStage: COMPLETED },
   });
@@ -94,6 +94,9 @@ describe('input the engine did not encrypt', () => {
     // Under a forged key the decode itself fails: still a rejection, never a failed workflow task.
     const forgedUpdate = await outsiderUpdate(workflowId, 'r-forged', forged());
     expect(forgedUpdate?.failure).toBeTruthy();
+    // Without any argument there is nothing the engine encrypted either.
+    const empty = await outsiderUpdate(workflowId, 'r-empty');
+    expect(empty?.failure).toBeTruthy();
     const history = await e.env.client.workflow.getHandle(workflowId).fetchHistory();
     expect(history.events?.filter((ev) => ev.workflowExecutionUpdateAcceptedEventAttributes)).toHaveLength(1);
 
@@ -114,6 +117,7 @@ describe('input the engine did not encrypt', () => {
       input: { payloads: [forged()] },
       identity: 'outsider',
     });
+    await bare.workflow.getHandle(workflowId).signal('lateRecord');
     // Each was taken out before any handler (the marker says so in history, for replay).
     await e.waitFor(async () => (await refusalMarkers(workflowId)) >= 1, 'the refusal marker');
     // A failed workflow task would hold this update until the test timed out.

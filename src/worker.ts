@@ -13,8 +13,8 @@ import { ledgerDirectory } from './customers/directory';
 import { describeLedger, openLedger } from './ledger';
 import type { Ledger } from './ledger/types';
 import { loadRoster, rosterWarnings } from './roster/load';
-import { WORKFLOW_BUNDLE } from './build/bundle-workflows';
-import { codecDataConverter, codecKeys } from './codec';
+import { WORKFLOW_BUNDLE, WORKFLOW_INTERCEPTORS } from './build/bundle-workflows';
+import { codecKeys, workerDataConverter } from './codec';
 import type { Config } from './config';
 import { ensureBillingSchedule } from './billing-schedule';
 import { connectClient, connectWorker } from './connection';
@@ -81,18 +81,23 @@ export async function createWorker(
   try {
     await ledger.migrate();
     const deps = realDeps(config, policy, ledger); // a bad roster file stops here, before connecting
-    const dataConverter = codecDataConverter(codecKeys(config));
+    // Marks what the engine did not encrypt, for the workflow interceptors to refuse.
+    const dataConverter = workerDataConverter(codecKeys(config));
     client = await connectClient(config);
     const connection = await connectWorker(config);
     const worker = await Worker.create({
       connection,
       namespace: config.namespace,
       taskQueue: config.taskQueue,
-      // The bundle made at build time when there is one (with the failure converter in it); else
-      // webpack runs now (development) and takes the failure converter from dataConverter.
+      // The bundle made at build time when there is one (with the failure converter and the
+      // interceptors in it); else webpack runs now (development) and takes the failure converter
+      // from dataConverter and the interceptors from here.
       ...(bundlePath
         ? { workflowBundle: { codePath: bundlePath } }
-        : { workflowsPath: join(__dirname, 'workflows') }),
+        : {
+            workflowsPath: join(__dirname, 'workflows'),
+            interceptors: { workflowModules: [WORKFLOW_INTERCEPTORS] },
+          }),
       activities: createActivities({ ...deps, temporal: client }),
       dataConverter,
       ...WORKER_TUNING,

@@ -8,6 +8,8 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import { FAILURE_CONVERTER_PATH } from '../codec';
 
 export const WORKFLOW_BUNDLE = join(__dirname, '..', 'workflow-bundle.js');
+/** The workflow interceptors every bundle carries: the refusal of unencrypted input. */
+export const WORKFLOW_INTERCEPTORS = join(__dirname, '..', 'workflows', 'interceptors');
 
 /** webpack's progress is noise beside a replay, a test or a bench: warnings and errors only. */
 const QUIET = {
@@ -21,7 +23,8 @@ const QUIET = {
 
 /**
  * The workflows bundled as the worker runs them: with the engine's failure converter, so that
- * failures raised in workflows carry their messages encoded (src/codec). Every bundle (the build's,
+ * failures raised in workflows carry their messages encoded (src/codec), and with the interceptors
+ * that refuse input the engine did not encrypt (src/workflows/interceptors.ts). Every bundle (the build's,
  * replay's, the tests' and the benches') comes from here, so none differs from production.
  */
 export function bundleWorkflows(
@@ -31,6 +34,7 @@ export function bundleWorkflows(
   return bundleWorkflowCode({
     workflowsPath,
     failureConverterPath: FAILURE_CONVERTER_PATH,
+    workflowInterceptorModules: [WORKFLOW_INTERCEPTORS],
     ...(options.quiet ? { logger: QUIET } : {}),
   });
 }

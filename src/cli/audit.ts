@@ -61,10 +61,15 @@ const TimelineOptions = z.object({
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 async function codecs() {
-  const { codecDataConverter, codecKeys } = await import('../codec');
+  const { codecDataConverter, codecKeys, workerDataConverter } = await import('../codec');
   const config = loadConfig();
-  const dataConverter = codecDataConverter(codecKeys(config));
-  return { config, dataConverter };
+  const keys = codecKeys(config);
+  return {
+    config,
+    dataConverter: codecDataConverter(keys),
+    // Replay decodes as the worker did, so that input it refused is refused again.
+    replayConverter: workerDataConverter(keys),
+  };
 }
 
 async function currentBundle() {
@@ -212,7 +217,7 @@ export function auditCommand(): Command {
     )
     .action(async (raw: unknown) => {
       const opts = parseOptions(ReplayOptions, raw);
-      const [{ config, dataConverter }, { replayHistories }, { parseHistoryJson }] = await Promise.all([
+      const [{ config, replayConverter }, { replayHistories }, { parseHistoryJson }] = await Promise.all([
         codecs(),
         import('../audit/replay'),
         import('../audit/history'),
@@ -241,7 +246,7 @@ export function auditCommand(): Command {
       try {
         const summary = await replayHistories(histories(), {
           workflowBundle,
-          dataConverter,
+          dataConverter: replayConverter,
           onOutcome: (o, n) =>
             process.stderr.write(
               `[${n}] ${o.ok ? '✓' : '✗'} ${o.workflowId}${o.ok ? '' : ` (${o.error?.name})`}\n`,

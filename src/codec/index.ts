@@ -10,6 +10,7 @@ import type { Config } from '../config';
 import { PRIVATE_DIR } from '../private-files';
 import { AesGcmCodec } from './aes-gcm';
 import { CodecKeyError, ensureKeyFile, KEYS_VARIABLE, readKeyFile, type CodecKey } from './keys';
+import { WorkerCodec } from './worker-codec';
 
 export { AesGcmCodec } from './aes-gcm';
 export { parseCodecKeys, type CodecKey } from './keys';
@@ -38,6 +39,15 @@ export function codecKeys(config: Config, options: { create?: boolean } = {}): C
   return readKeyFile(file);
 }
 
+/** The clients': a payload that does not decrypt is an error naming the key id. */
 export function codecDataConverter(keys: CodecKey[]): DataConverter {
   return { payloadCodecs: [new AesGcmCodec(keys)], failureConverterPath: FAILURE_CONVERTER_PATH };
+}
+
+/**
+ * The worker's and replay's: a payload the engine did not encrypt is marked for the workflow
+ * interceptors to refuse, never a failed workflow task (./worker-codec.ts says why).
+ */
+export function workerDataConverter(keys: CodecKey[]): DataConverter {
+  return { payloadCodecs: [new WorkerCodec(keys)], failureConverterPath: FAILURE_CONVERTER_PATH };
 }

@@ -20,6 +20,12 @@
  * Access needs a password generated per start (the URL is written 0600 for the same user's
  * processes, src/ledger/driver.ts): the port is on loopback, but other local users must not read
  * customers' data. It travels as a cleartext password message, which never leaves the machine.
+ *
+ * Other local users can still connect, and this process holds the only copy of the ledger, so
+ * nothing they send may exhaust it (docs/deployment.md, "The ledger's wire server"): before the
+ * password a message may be a few KiB (a longer declared length is refused from its header, never
+ * buffered), authentication must finish within a timeout, and connections are capped; after it a
+ * message is still capped, far above the largest statement the engine sends.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
@@ -29,8 +35,26 @@ const PROTOCOL_3 = 196608;
 const SSL_REQUEST = 80877103;
 const GSSENC_REQUEST = 80877104;
 const CANCEL_REQUEST = 80877102;
-/** PostgreSQL refuses messages above 1 GB; a larger length is a confused or hostile client. */
-const MAX_MESSAGE = 1 << 30;
+/**
+ * A startup or password message longer than this is refused from its header. PostgreSQL allows a
+ * startup packet of 10,000 bytes and a password message of 1,000; pg's startup is ~100 bytes and
+ * the password here is 48 characters.
+ */
+export const MAX_PRE_AUTH_MESSAGE = 8 * 1024;
+/**
+ * The largest message of an authenticated client. The largest the engine sends is a month close's
+ * credit batch: 5,000 entries as one JSON parameter (src/ledger/sql-ledger.ts, CHUNK), measured at
+ * 3.0 MiB with five outage ids per entry; a customer import sends all customers in one statement
+ * (~200 bytes each). 64 MiB leaves room twentyfold, while PostgreSQL's own limit (1 GiB) would
+ * let one client make this process, and PGlite's heap, hold a gigabyte per message.
+ */
+export const MAX_MESSAGE = 64 * 1024 * 1024;
+/** The time a client has from connecting to sending the right password (PostgreSQL: 60 s). */
+export const AUTH_TIMEOUT_MS = 10_000;
+/** Connections open at once; the worker's, the API's and a command's pools take 8 each. */
+export const MAX_CONNECTIONS = 64;
+/** A refused client gets this long to read its ErrorResponse before its socket is destroyed. */
+const REFUSED_LINGER_MS = 1_000;
 /** A connection holding a transaction open this long without a message is dropped (rolled back). */
 export const IDLE_IN_TRANSACTION_MS = 60_000;
 const SYNC = Uint8Array.from([0x53, 0, 0, 0, 4]);
@@ -39,6 +63,7 @@ export interface LedgerServer {
   /** postgres://postgres:<password>@127.0.0.1:<port>/postgres — a secret (the password). */
   readonly url: string;
   readonly port: number;
+  stats(): LedgerServerStats;
   /** Stops accepting, rolls back what connections left open, closes them. Not the PGlite. */
   stop(): Promise<void>;
 }
@@ -47,6 +72,15 @@ export interface LedgerServerOptions {
   /** 0 (default): a free port chosen by the system. */
   port?: number;
   idleInTransactionMs?: number;
+  authTimeoutMs?: number;
+  maxConnections?: number;
+}
+
+/** What the server holds now: for an operator's eye and for tests that play a hostile client. */
+export interface LedgerServerStats {
+  connections: number;
+  /** Bytes received and not yet a whole message, over all connections. */
+  bufferedBytes: number;
 }
 
 /** Hands the single backend to one connection at a time, in arrival order. */
@@ -108,15 +142,64 @@ export class ReadyScanner {
   }
 }
 
+/**
+ * The bytes received and not yet taken as messages. Chunks are kept as they come and joined once
+ * per message, so that a message of many MiB arriving in 64 KiB reads costs one copy, not one per read.
+ */
+class Inbox {
+  private chunks: Buffer[] = [];
+  length = 0;
+
+  push(data: Buffer): void {
+    this.chunks.push(data);
+    this.length += data.length;
+  }
+
+  /** The first n bytes (a header), or undefined while fewer have come. */
+  peek(n: number): Buffer | undefined {
+    if (this.length < n) return undefined;
+    if (this.chunks[0]!.length < n) this.chunks = [Buffer.concat(this.chunks)];
+    return this.chunks[0]!.subarray(0, n);
+  }
+
+  take(n: number): Buffer | undefined {
+    if (this.length < n) return undefined;
+    const all = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks);
+    const rest = all.subarray(n);
+    this.chunks = rest.length ? [rest] : [];
+    this.length -= n;
+    return Buffer.from(all.subarray(0, n));
+  }
+
+  clear(): void {
+    this.chunks = [];
+    this.length = 0;
+  }
+}
+
+/**
+ * Ends a connection with a FATAL ErrorResponse, as PostgreSQL does. What the client sends after
+ * it is read and dropped; the socket is destroyed once the client had time to read the error.
+ */
+function refuseSocket(socket: Socket, sqlstate: string, text: string): void {
+  const fields = Buffer.from(`SFATAL\0VFATAL\0C${sqlstate}\0M${text}\0\0`, 'utf8');
+  const header = Buffer.alloc(5);
+  header.write('E', 0);
+  header.writeInt32BE(4 + fields.length, 1);
+  socket.end(Buffer.concat([header, fields]));
+  setTimeout(() => socket.destroy(), REFUSED_LINGER_MS).unref();
+}
+
 type Phase = 'startup' | 'password' | 'ready';
 
 class Connection {
-  private buffer: Buffer = Buffer.alloc(0);
+  private readonly inbox = new Inbox();
   private phase: Phase = 'startup';
   private startup: Buffer | undefined;
   private work: Promise<void> = Promise.resolve();
   private closed = false;
   private idleTimer: NodeJS.Timeout | undefined;
+  private authTimer: NodeJS.Timeout | undefined;
   private readonly scanner = new ReadyScanner();
 
   constructor(
@@ -125,8 +208,14 @@ class Connection {
     private readonly turns: Turns,
     private readonly password: Buffer,
     private readonly idleInTransactionMs: number,
+    authTimeoutMs: number,
   ) {
     socket.setNoDelay(true);
+    this.authTimer = setTimeout(
+      () => this.refuse('57014', 'canceling authentication due to timeout'),
+      authTimeoutMs,
+    );
+    this.authTimer.unref();
     socket.on('data', (data: Buffer) => this.receive(data));
     // A reset peer is an ordinary end of a connection; either way the turn is given back.
     socket.on('error', () => this.close());
@@ -139,6 +228,11 @@ class Connection {
     this.close();
   }
 
+  /** Bytes received and not yet a whole message. */
+  get buffered(): number {
+    return this.inbox.length;
+  }
+
   /** Resolves once every message received so far is answered and the cleanup has run. */
   settled(): Promise<void> {
     return this.work;
@@ -148,7 +242,8 @@ class Connection {
     if (this.closed) return;
     this.closed = true;
     clearTimeout(this.idleTimer);
-    this.buffer = Buffer.alloc(0);
+    clearTimeout(this.authTimer);
+    this.inbox.clear();
     this.then(() => this.giveBack());
   }
 
@@ -163,7 +258,7 @@ class Connection {
 
   private receive(data: Buffer): void {
     if (this.closed) return;
-    this.buffer = this.buffer.length ? Buffer.concat([this.buffer, data]) : data;
+    this.inbox.push(data);
     for (;;) {
       const message = this.phase === 'startup' ? this.untypedMessage() : this.typedMessage();
       if (!message) return;
@@ -176,25 +271,23 @@ class Connection {
     }
   }
 
+  // Each length is checked as soon as its header is in, before the body is waited for.
   private untypedMessage(): Buffer | undefined {
-    if (this.buffer.length < 4) return undefined;
-    const length = this.buffer.readInt32BE(0);
-    if (length < 8 || length > 10_000) return this.refuse('08P01', 'invalid startup packet');
-    return this.take(length);
+    const header = this.inbox.peek(4);
+    if (!header) return undefined;
+    const length = header.readInt32BE(0);
+    if (length < 8 || length > MAX_PRE_AUTH_MESSAGE) return this.refuse('08P01', 'invalid startup packet');
+    return this.inbox.take(length);
   }
 
   private typedMessage(): Buffer | undefined {
-    if (this.buffer.length < 5) return undefined;
-    const length = this.buffer.readInt32BE(1);
-    if (length < 4 || length > MAX_MESSAGE) return this.refuse('08P01', 'invalid message length');
-    return this.take(1 + length);
-  }
-
-  private take(length: number): Buffer | undefined {
-    if (this.buffer.length < length) return undefined;
-    const message = Buffer.from(this.buffer.subarray(0, length));
-    this.buffer = this.buffer.subarray(length);
-    return message;
+    const header = this.inbox.peek(5);
+    if (!header) return undefined;
+    const length = header.readInt32BE(1);
+    const max = this.phase === 'ready' ? MAX_MESSAGE : MAX_PRE_AUTH_MESSAGE;
+    if (length < 4 || length > max)
+      return this.refuse('08P01', `invalid message length (at most ${max} bytes)`);
+    return this.inbox.take(1 + length);
   }
 
   private onStartup(message: Buffer): void {
@@ -222,6 +315,7 @@ class Connection {
       return;
     }
     this.phase = 'ready';
+    clearTimeout(this.authTimer);
     const startup = this.startup!;
     // The backend answers the startup with AuthenticationOk, its parameters and ReadyForQuery.
     this.then(() => this.run(startup));
@@ -229,11 +323,8 @@ class Connection {
 
   /** Sends an ErrorResponse and ends the connection (before it ever owned the backend). */
   private refuse(sqlstate: string, text: string): undefined {
-    const fields = Buffer.from(`SFATAL\0VFATAL\0C${sqlstate}\0M${text}\0\0`, 'utf8');
-    const header = Buffer.alloc(5);
-    header.write('E', 0);
-    header.writeInt32BE(4 + fields.length, 1);
-    this.socket.end(Buffer.concat([header, fields]));
+    if (this.closed) return undefined;
+    refuseSocket(this.socket, sqlstate, text);
     this.close();
     return undefined;
   }
@@ -286,13 +377,20 @@ export async function serveLedger(db: PGlite, options: LedgerServerOptions = {})
   const password = randomBytes(24).toString('hex');
   const turns = new Turns();
   const connections = new Set<Connection>();
+  const maxConnections = options.maxConnections ?? MAX_CONNECTIONS;
   const server: Server = createServer((socket) => {
+    if (connections.size >= maxConnections) {
+      socket.on('error', () => undefined);
+      refuseSocket(socket, '53300', 'sorry, too many clients already');
+      return;
+    }
     const conn = new Connection(
       socket,
       db,
       turns,
       Buffer.from(password, 'utf8'),
       options.idleInTransactionMs ?? IDLE_IN_TRANSACTION_MS,
+      options.authTimeoutMs ?? AUTH_TIMEOUT_MS,
     );
     connections.add(conn);
     socket.once('close', () => {
@@ -314,6 +412,10 @@ export async function serveLedger(db: PGlite, options: LedgerServerOptions = {})
   return {
     url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,
     port,
+    stats: () => ({
+      connections: connections.size,
+      bufferedBytes: [...connections].reduce((sum, c) => sum + c.buffered, 0),
+    }),
     async stop() {
       const closing = new Promise<void>((resolve) => server.close(() => resolve()));
       const open = [...connections];

@@ -30,7 +30,7 @@ interface ComposeModel {
       command?: string[];
       environment?: Record<string, string>;
       depends_on?: Record<string, { condition: string }>;
-      ports?: { published: string; target: number }[];
+      ports?: { host_ip?: string; published: string; target: number }[];
     }
   >;
 }
@@ -88,6 +88,27 @@ describe('docker-compose.yml', () => {
       TEMPORAL_CODEC_ENDPOINT: 'http://localhost:8080/codec',
     });
     expect(services.api!.ports).toEqual([expect.objectContaining({ published: '8080', target: 8080 })]);
+  });
+
+  it('is closed by default: the Temporal frontend and the Web UI on loopback only, the UI read-only', () => {
+    const result = composeConfig({
+      POSTGRES_PASSWORD: 'from-the-environment',
+      SLA_CODEC_KEYS: 'k1:from-env',
+    });
+    expect(result.status).toBe(0);
+    const { services } = JSON.parse(result.stdout) as ComposeModel;
+    // Whoever reaches the frontend can update, signal or terminate any workflow: this host only.
+    expect(services.temporal!.ports).toEqual([
+      expect.objectContaining({ host_ip: '127.0.0.1', published: '7233', target: 7233 }),
+    ]);
+    expect(services['temporal-ui']!.ports).toEqual([
+      expect.objectContaining({ host_ip: '127.0.0.1', published: '8233', target: 8080 }),
+    ]);
+    // temporalio/ui reads disableWriteActions from this variable (server/config/docker.yaml).
+    expect(services['temporal-ui']!.environment).toMatchObject({ TEMPORAL_DISABLE_WRITE_ACTIONS: 'true' });
+    // Nothing else of Temporal's or PostgreSQL's is published: only the API (behind its tokens).
+    const published = Object.entries(services).filter(([, s]) => s.ports?.length);
+    expect(published.map(([name]) => name).sort()).toEqual(['api', 'temporal', 'temporal-ui']);
   });
 
   it('refuses to resolve without the database password from the environment', () => {

@@ -19,7 +19,7 @@ import { loadPolicy, type LoadedPolicy } from '../../src/policy';
 import { loadRoster } from '../../src/roster/load';
 import type { Roster } from '../../src/roster/schema';
 import { createTestLedger, type LedgerKind, type TestLedger } from './ledger';
-import { TEST_CODEC_KEYS, testDataConverter } from './codec';
+import { TEST_CODEC_KEYS, testDataConverter, testWorkerDataConverter } from './codec';
 import { TestPager } from './pager';
 import { TestSmtpServer } from './smtp';
 import { startDevServer, startTimeSkipping, workflowBundle } from './temporal';
@@ -111,7 +111,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
               now: () => env.currentTimeMs(),
             }),
           ),
-          dataConverter,
+          dataConverter: testWorkerDataConverter(),
         });
   const running = worker?.run();
 

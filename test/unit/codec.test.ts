@@ -8,6 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { AesGcmCodec, PayloadDecryptionError } from '../../src/codec/aes-gcm';
 import { codecKeys } from '../../src/codec';
 import { CodecKeyError, newKeyEntry, parseCodecKeys } from '../../src/codec/keys';
+import { REFUSAL_METADATA, REFUSED_ENCODING } from '../../src/codec/refusal';
+import { NOT_ENCRYPTED, WorkerCodec } from '../../src/codec/worker-codec';
 import { ConfigError, loadConfig } from '../../src/config';
 
 const k = (id: string) => newKeyEntry().replace(/^[^:]+/, id);
@@ -70,6 +72,43 @@ describe('AES-256-GCM payload codec', () => {
     const codec = new AesGcmCodec(parseCodecKeys(k('k1')));
     const plain = payload();
     expect(await codec.decode([plain])).toEqual([plain]);
+  });
+});
+
+describe("the worker's codec: what the engine did not encrypt is marked, never a failed decode", () => {
+  it('decrypts like the clients, older keys included (rotation)', async () => {
+    const k1 = k('k1');
+    const [written] = await new AesGcmCodec(parseCodecKeys(k1)).encode([payload()]);
+    const worker = new WorkerCodec(parseCodecKeys(`${k('k2')},${k1}`));
+    const [opened] = await worker.decode([written!]);
+    expect(defaultPayloadConverter.fromPayload(opened!)).toEqual(ticket);
+    expect(opened!.metadata![REFUSAL_METADATA]).toBeUndefined();
+  });
+
+  it('marks a plaintext payload, which still converts (histories from before encryption replay)', async () => {
+    const [opened] = await new WorkerCodec(parseCodecKeys(k('k1'))).decode([payload()]);
+    expect(utf8(opened!.metadata![REFUSAL_METADATA])).toBe(NOT_ENCRYPTED);
+    expect(defaultPayloadConverter.fromPayload(opened!)).toEqual(ticket);
+  });
+
+  it('turns an unknown key or a forgery into an unreadable payload naming the reason', async () => {
+    const keys = parseCodecKeys(k('k1'));
+    const [written] = await new AesGcmCodec(keys).encode([payload()]);
+    const flipped = Buffer.from(written!.data!);
+    flipped[20]! ^= 1;
+    const worker = new WorkerCodec(keys);
+    const [unknown, forged] = await worker.decode([
+      { ...written!, metadata: { ...written!.metadata, 'encryption-key-id': Buffer.from('gone') } },
+      { ...written!, data: flipped },
+    ]);
+    for (const [p, reason] of [
+      [unknown!, /key "gone", which is not in SLA_CODEC_KEYS/],
+      [forged!, /failed authentication/],
+    ] as const) {
+      expect(utf8(p.metadata!.encoding)).toBe(REFUSED_ENCODING);
+      expect(utf8(p.metadata![REFUSAL_METADATA])).toMatch(reason);
+      expect(() => defaultPayloadConverter.fromPayload(p)).toThrow(/Unknown encoding/);
+    }
   });
 });
 

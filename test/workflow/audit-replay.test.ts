@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseHistoryJson } from '../../src/audit/history';
 import { replayHistories, type HistoryToReplay } from '../../src/audit/replay';
-import { testDataConverter } from '../helpers/codec';
+import { testWorkerDataConverter } from '../helpers/codec';
 import { WORKFLOWS } from '../helpers/engine';
 import { HISTORIES_DIR } from '../helpers/histories';
 import { workflowBundle } from '../helpers/temporal';
@@ -24,7 +24,7 @@ const golden = (): HistoryToReplay[] =>
  */
 function tampered(h: HistoryToReplay): { item: HistoryToReplay; markerEventId: number } {
   const events = [...h.history.events!];
-  const i = events.findIndex((e) => e.markerRecordedEventAttributes);
+  const i = events.findIndex((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity');
   const marker = events[i]!.markerRecordedEventAttributes!;
   const payload = marker.details!.data!.payloads![0]!;
   const data = JSON.parse(Buffer.from(payload.data!).toString('utf8')) as { activity_type: string };
@@ -63,7 +63,7 @@ describe('audit replay on several replay workers (issue 8)', () => {
     const progress: [string, number][] = [];
     const pooled = await replayHistories(histories, {
       workflowBundle: bundle,
-      dataConverter: testDataConverter(),
+      dataConverter: testWorkerDataConverter(),
       concurrency: 3,
       onOutcome: (o, n) => progress.push([o.workflowId, n]),
     });
@@ -90,7 +90,7 @@ describe('audit replay on several replay workers (issue 8)', () => {
 
     const single = await replayHistories(histories, {
       workflowBundle: bundle,
-      dataConverter: testDataConverter(),
+      dataConverter: testWorkerDataConverter(),
       concurrency: 1,
     });
     expect(single).toEqual(pooled);
@@ -101,7 +101,7 @@ describe('audit replay on several replay workers (issue 8)', () => {
     const [one] = golden();
     const summary = await replayHistories([one!], {
       workflowBundle: bundle,
-      dataConverter: testDataConverter(),
+      dataConverter: testWorkerDataConverter(),
       concurrency: 8,
     });
     expect(summary).toEqual({
@@ -110,14 +110,14 @@ describe('audit replay on several replay workers (issue 8)', () => {
       failed: 0,
       outcomes: [{ workflowId: one!.workflowId, ok: true }],
     });
-    expect(await replayHistories([], { workflowBundle: bundle, dataConverter: testDataConverter() })).toEqual(
-      {
-        replayed: 0,
-        passed: 0,
-        failed: 0,
-        outcomes: [],
-      },
-    );
+    expect(
+      await replayHistories([], { workflowBundle: bundle, dataConverter: testWorkerDataConverter() }),
+    ).toEqual({
+      replayed: 0,
+      passed: 0,
+      failed: 0,
+      outcomes: [],
+    });
   }, 120_000);
 
   it('a history that cannot be read stops the replay with its error', async () => {
@@ -129,7 +129,7 @@ describe('audit replay on several replay workers (issue 8)', () => {
     await expect(
       replayHistories(histories(), {
         workflowBundle: bundle,
-        dataConverter: testDataConverter(),
+        dataConverter: testWorkerDataConverter(),
         concurrency: 2,
       }),
     ).rejects.toThrow('history fetch failed');

@@ -8,7 +8,7 @@ import { bundleWorkflows } from '../../src/build/bundle-workflows';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseHistoryJson } from '../../src/audit/history';
 import { replayHistories, type HistoryToReplay } from '../../src/audit/replay';
-import { testDataConverter } from '../helpers/codec';
+import { testWorkerDataConverter } from '../helpers/codec';
 import { WORKFLOWS } from '../helpers/engine';
 import { HISTORIES_DIR } from '../helpers/histories';
 import { workflowBundle } from '../helpers/temporal';
@@ -25,7 +25,10 @@ const ticketHistories = (): HistoryToReplay[] =>
 
 /** Where each history's opening marker is: the event the patched code no longer matches. */
 const openingEventId = (h: HistoryToReplay) =>
-  Number(h.history.events!.find((e) => e.markerRecordedEventAttributes)!.eventId);
+  Number(
+    h.history.events!.find((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity')!
+      .eventId,
+  );
 
 describe('replay catches a non-deterministic change (DeterminismViolationError)', () => {
   let patched: { code: string };
@@ -50,7 +53,7 @@ describe('replay catches a non-deterministic change (DeterminismViolationError)'
     expect(histories.length).toBeGreaterThanOrEqual(4);
     const summary = await replayHistories(histories, {
       workflowBundle: patched,
-      dataConverter: testDataConverter(),
+      dataConverter: testWorkerDataConverter(),
     });
     expect(summary).toMatchObject({ replayed: histories.length, passed: 0, failed: histories.length });
     for (const [i, o] of summary.outcomes.entries()) {
@@ -66,7 +69,7 @@ describe('replay catches a non-deterministic change (DeterminismViolationError)'
     const histories = ticketHistories();
     const summary = await replayHistories(histories, {
       workflowBundle: await workflowBundle(WORKFLOWS),
-      dataConverter: testDataConverter(),
+      dataConverter: testWorkerDataConverter(),
     });
     expect(summary).toMatchObject({ replayed: histories.length, passed: histories.length, failed: 0 });
   });

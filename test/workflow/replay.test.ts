@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Worker } from '@temporalio/worker';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { describe, expect, it } from 'vitest';
-import { testDataConverter } from '../helpers/codec';
+import { testWorkerDataConverter } from '../helpers/codec';
 import { WORKFLOWS } from '../helpers/engine';
 import { HISTORIES_DIR } from '../helpers/histories';
 import { workflowBundle } from '../helpers/temporal';
@@ -105,7 +105,7 @@ describe('golden histories', () => {
     ];
     expect(events.map((e) => Number((e as Event).eventId))).toEqual(events.map((_, i) => i + 1));
     await Worker.runReplayHistory(
-      { workflowBundle: await workflowBundle(WORKFLOWS), dataConverter: testDataConverter() },
+      { workflowBundle: await workflowBundle(WORKFLOWS), dataConverter: testWorkerDataConverter() },
       historyFromJSON({ ...raw, events }),
       'ticket-split-first-task',
     );
@@ -115,7 +115,7 @@ describe('golden histories', () => {
     const history = historyFromJSON(JSON.parse(readFileSync(join(HISTORIES_DIR, file), 'utf8')));
     expect(history.events?.length).toBeGreaterThan(10);
     await Worker.runReplayHistory(
-      { workflowBundle: await workflowBundle(WORKFLOWS), dataConverter: testDataConverter() },
+      { workflowBundle: await workflowBundle(WORKFLOWS), dataConverter: testWorkerDataConverter() },
       history,
       file,
     );

@@ -14,8 +14,18 @@ export type Channel = z.infer<typeof Channel>;
 
 export const Id = z.string().min(1).max(ID_MAX).regex(ID_PATTERN, ID_HINT);
 
-/** An instant with an explicit offset or Z: the one shape every input of time has. */
-export const Instant = z.iso.datetime({ offset: true, message: INSTANT_HINT });
+/** Any ISO-8601 instant with an explicit offset or Z (Alertmanager's "0001-01-01T00:00:00Z" too). */
+export const AnyInstant = z.iso.datetime({ offset: true, message: INSTANT_HINT });
+
+/**
+ * An instant with an explicit offset or Z: the one shape every input of time has. Its year is one
+ * the business calendar covers (1971–2199) whatever the offset, so that no accepted instant
+ * leaves a workflow unable to start; a pattern, so the OpenAPI document states it too.
+ */
+export const Instant = AnyInstant.regex(
+  /^(197[2-9]|19[89]\d|20\d\d|21[0-8]\d|219[0-8])-/,
+  'expected a year from 1972 to 2198',
+);
 
 export const OpenTicket = z.object({
   ticketId: Id,

@@ -16,13 +16,20 @@ import type { LoadedPolicy } from '../policy/load';
 import { Authenticator } from './auth';
 import { codecRoutes } from './codec';
 import { createDispatcher, type AccessLogEntry } from './dispatch';
-import { sendJson } from './http';
-import { openApiDocument } from './openapi';
+import { ApiError, sendError, sendJson } from './http';
+import { openApiDocument, WEBHOOK_PATHS } from './openapi';
 import { handleOutageWebhooks } from './outages';
 import { RateLimiter } from './rate-limit';
 import { ROUTES } from './routes';
 
 const HEALTH_TIMEOUT_MS = 2000;
+
+/** The paths served outside the route table, and their methods: any other is 405 with `allow`. */
+const OUTSIDE_TABLE: Record<string, string[]> = {
+  '/health': ['GET', 'HEAD'],
+  '/openapi.json': ['GET', 'HEAD'],
+  ...Object.fromEntries(WEBHOOK_PATHS.map((path) => [path, ['POST']])),
+};
 
 export interface ApiDeps {
   client: Client;
@@ -83,13 +90,17 @@ export function createApiServer(deps: ApiDeps): Server {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname;
     if (codec(req, res, path)) return;
+    const allow = OUTSIDE_TABLE[path];
+    if (allow && !allow.includes(req.method ?? '')) {
+      req.resume();
+      const methods = allow.join(', ');
+      return sendError(res, new ApiError('method_not_allowed', `use ${methods}`, [], { allow: methods }));
+    }
     if (path === '/health') {
-      if (req.method !== 'GET' && req.method !== 'HEAD')
-        return sendJson(res, 405, { error: 'method not allowed', allowed: ['GET'] });
       health(deps, res).catch((err: unknown) => sendJson(res, 500, { error: String(err) }));
       return;
     }
-    if (path === '/openapi.json' && req.method === 'GET') {
+    if (path === '/openapi.json') {
       res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
       return void res.end(openapi);
     }

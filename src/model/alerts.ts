@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { AGENT_MAX } from './outage-checks';
 import { Region, type ReportOutage } from './outage';
-import { AnyInstant, Instant } from './ticket';
+import { Instant } from './ticket';
 
 const Labels = z.record(z.string(), z.string());
 
@@ -19,7 +19,7 @@ const Alert = z.object({
   annotations: Labels.default({}),
   startsAt: Instant,
   /** "0001-01-01T00:00:00Z" while firing. */
-  endsAt: AnyInstant,
+  endsAt: Instant,
   fingerprint: z.string().min(1).max(100),
 });
 

@@ -14,15 +14,16 @@ export type Channel = z.infer<typeof Channel>;
 
 export const Id = z.string().min(1).max(ID_MAX).regex(ID_PATTERN, ID_HINT);
 
-/** Any ISO-8601 instant with an explicit offset or Z (Alertmanager's "0001-01-01T00:00:00Z" too). */
-export const AnyInstant = z.iso.datetime({ offset: true, message: INSTANT_HINT });
+/** An instant with an explicit offset or Z: the one shape every input of time has. */
+export const Instant = z.iso.datetime({ offset: true, message: INSTANT_HINT });
 
 /**
- * An instant with an explicit offset or Z: the one shape every input of time has. Its year is one
- * the business calendar covers (1971–2199) whatever the offset, so that no accepted instant
- * leaves a workflow unable to start; a pattern, so the OpenAPI document states it too.
+ * An instant a workflow starts from, looked up in the business calendar (1971–2199): its year is
+ * one the calendar covers whatever the offset, so that no accepted opening leaves a workflow
+ * unable to start. A pattern, so the OpenAPI document states it too. (The messages' instants are
+ * checked in the workflows as well, zod-free, by src/model/message-checks.ts.)
  */
-export const Instant = AnyInstant.regex(
+export const CalendarInstant = Instant.regex(
   /^(197[2-9]|19[89]\d|20\d\d|21[0-8]\d|219[0-8])-/,
   'expected a year from 1972 to 2198',
 );
@@ -39,7 +40,7 @@ export const OpenTicket = z.object({
   /** An agent's level, bypassing classification. */
   level: Level.optional(),
   /** When the customer opened it (the helpdesk's time); defaults to when the engine hears of it. */
-  openedAt: Instant.optional(),
+  openedAt: CalendarInstant.optional(),
 });
 export type OpenTicket = z.infer<typeof OpenTicket>;
 

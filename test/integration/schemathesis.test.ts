@@ -121,6 +121,21 @@ describe('what Schemathesis found, each answered as documented', () => {
     expect((await api.call('finance', 'GET', '/v1/reports/1970-01')).status).toBe(200);
   });
 
+  it('a ticket opened in a year the business calendar does not cover is refused 400, not left unable to start', async () => {
+    const r = await api.call('agent', 'POST', '/v1/tickets', {
+      ticketId: 'T-YEAR-20',
+      customerId: 'initech',
+      requester: { name: 'Ada', email: 'ada@initech.example' },
+      subject: 'down',
+      body: 'since year 20',
+      channel: 'email',
+      needsDataAccess: false,
+      openedAt: '0020-02-29T00:00:00Z',
+    });
+    expect([r.status, issuePaths(r)]).toEqual([400, ['body.openedAt']]);
+    expect((await api.call('agent', 'GET', '/v1/tickets/T-YEAR-20')).status).toBe(404);
+  });
+
   it('the document states the limits the API enforces (limit 1..1000, months 1970-01..2999-12)', async () => {
     const doc = (await api.call(null, 'GET', '/openapi.json')).json as {
       paths: Record<string, Record<string, { parameters: { name: string; schema: { pattern: string } }[] }>>;

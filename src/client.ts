@@ -81,6 +81,10 @@ export function translate(err: unknown): never {
           { path: cause.message.split(':')[0] ?? '(input)', message: cause.message },
         ]);
     }
+    // A message that arrives before the workflow's first lookups have answered finds no handler
+    // (see queryStatus): nothing was applied, so it is worth a retry, not a fault of the input.
+    if (cause?.message.startsWith('No registered handler for update'))
+      throw new UnavailableError('the workflow is still starting; try again in a moment');
     // A validator's rejection arrives as a plain failure naming the field.
     throw new InvalidInputError([{ path: '(update)', message: cause?.message ?? err.message }]);
   }

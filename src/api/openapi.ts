@@ -29,23 +29,47 @@ function parameters(schema: z.ZodType | undefined, where: 'path' | 'query'): Jso
   }));
 }
 
-const errorResponse = (description: string) => ({
+const errorResponse = (description: string, headers: Record<string, string> = {}): Json => ({
   description,
   content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+  ...(Object.keys(headers).length
+    ? {
+        headers: Object.fromEntries(
+          Object.entries(headers).map(([name, about]) => [
+            name,
+            { description: about, required: true, schema: { type: 'string' } },
+          ]),
+        ),
+      }
+    : {}),
 });
 
-/** The errors a table route may answer, besides its successes. */
+/**
+ * Every error a table route can answer (src/api/dispatch.ts): 400 (any route: an unknown query
+ * parameter is refused), 401, 403, 429 and 503 (Temporal or the ledger unreachable) on all;
+ * 404 where a path names something; 409, 413 and 415 where there is a body.
+ */
 function errors(route: Route): Record<string, Json> {
-  const codes: ErrorCode[] = [
-    'invalid',
-    'unauthorized',
-    'forbidden',
-    'not_found',
-    'rate_limited',
-    'unavailable',
-  ];
-  if (route.method === 'POST') codes.push('conflict', 'too_large', 'unsupported_media_type');
-  return Object.fromEntries(codes.map((c) => [String(ERROR_STATUS[c]), errorResponse(c)]));
+  // A webhook's source either proves itself or is unauthorized: no role to forbid.
+  const codes: ErrorCode[] = ['invalid', 'unauthorized', 'rate_limited', 'unavailable'];
+  if (!route.source) codes.push('forbidden');
+  if (route.params || route.method === 'POST') codes.push('not_found');
+  if (route.body) codes.push('conflict', 'too_large', 'unsupported_media_type');
+  const headers: Partial<Record<ErrorCode, Record<string, string>>> = {
+    unauthorized: { 'www-authenticate': 'Bearer' },
+    rate_limited: { 'retry-after': 'seconds to wait' },
+  };
+  return Object.fromEntries(codes.map((c) => [String(ERROR_STATUS[c]), errorResponse(c, headers[c])]));
+}
+
+function successes(route: Route): Record<string, Json> {
+  const content = {
+    'application/json': { schema: withoutDialect(z.toJSONSchema(route.returns, { io: 'output' })) },
+    ...(route.html ? { 'text/html': { schema: { type: 'string' } } } : {}),
+  };
+  return Object.fromEntries(
+    Object.entries(route.success).map(([status, description]) => [status, { description, content }]),
+  );
 }
 
 function operation(route: Route): Json {
@@ -65,28 +89,52 @@ function operation(route: Route): Json {
           },
         }
       : {}),
-    responses: {
-      ...Object.fromEntries(
-        Object.entries(route.success).map(([status, description]) => [
-          status,
-          { description, content: { 'application/json': {} } },
-        ]),
-      ),
-      ...errors(route),
-    },
+    responses: { ...successes(route), ...errors(route) },
   };
 }
+
+const HEALTH = z.object({
+  status: z.enum(['ok', 'unavailable']),
+  // Only to a caller with a role token: a stranger learns up or down, nothing else.
+  policyVersion: z.string().optional(),
+  temporal: z
+    .object({
+      address: z.string(),
+      namespace: z.string(),
+      reachable: z.boolean(),
+      error: z.string().optional(),
+    })
+    .optional(),
+});
 
 export function openApiDocument(routes: readonly Route[], version: string): Json {
   const paths: Record<string, Json> = {};
   for (const route of routes) (paths[route.path] ??= {})[route.method.toLowerCase()] = operation(route);
+  const health = { 'application/json': { schema: withoutDialect(z.toJSONSchema(HEALTH)) } };
   paths['/health'] = {
     get: {
       operationId: 'health',
       summary: 'Whether Temporal answers (503 when not); to a role token also the policy version and address',
       tags: ['health'],
       security: [],
-      responses: { '200': { description: 'up' }, '503': { description: 'Temporal unreachable' } },
+      responses: {
+        '200': { description: 'up', content: health },
+        '503': { description: 'Temporal unreachable', content: health },
+      },
+    },
+  };
+  paths['/openapi.json'] = {
+    get: {
+      operationId: 'openApiDocument',
+      summary: 'This document',
+      tags: ['health'],
+      security: [],
+      responses: {
+        '200': {
+          description: 'the OpenAPI 3.1 document',
+          content: { 'application/json': { schema: { type: 'object' } } },
+        },
+      },
     },
   };
   return {

@@ -25,6 +25,12 @@ import { SourceAuthenticator } from './sources';
 
 const HEALTH_TIMEOUT_MS = 2000;
 
+/** The paths served outside the route table, and their methods: any other is 405 with `allow`. */
+const OUTSIDE_TABLE: Record<string, string[]> = {
+  '/health': ['GET', 'HEAD'],
+  '/openapi.json': ['GET', 'HEAD'],
+};
+
 export interface ApiDeps {
   client: Client;
   config: Config;
@@ -100,9 +106,13 @@ export function createApiServer(deps: ApiDeps): Server {
     }
     const path = url.pathname;
     if (codec(req, res, path)) return;
+    const allow = OUTSIDE_TABLE[path];
+    if (allow && !allow.includes(req.method ?? '')) {
+      req.resume();
+      const methods = allow.join(', ');
+      return sendError(res, new ApiError('method_not_allowed', `use ${methods}`, [], { allow: methods }));
+    }
     if (path === '/health') {
-      if (req.method !== 'GET' && req.method !== 'HEAD')
-        return sendJson(res, 405, { error: 'method not allowed', allowed: ['GET'] });
       // A role token sees the details; a wrong one counts against its address, as on /v1.
       const caller = auth.authenticate(req);
       const wait =
@@ -116,7 +126,7 @@ export function createApiServer(deps: ApiDeps): Server {
         );
       return health(deps, res, caller !== null);
     }
-    if (path === '/openapi.json' && req.method === 'GET') {
+    if (path === '/openapi.json') {
       res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
       return void res.end(openapi);
     }

@@ -7,14 +7,20 @@
 import { z } from 'zod';
 import type { CreditEntry, CustomerRecord } from './types';
 
-/** PostgreSQL text cannot hold NUL: refused here, naming the field, rather than failing the write. */
-const NO_NUL = [(s: string) => !s.includes('\u0000'), 'must not contain NUL characters'] as const;
+/**
+ * PostgreSQL text cannot hold NUL: refused here, naming the field, rather than failing the write.
+ * Patterns rather than refinements, so that the OpenAPI document states them as enforced; the
+ * second, after `trim`, refuses a blank value (JavaScript's whitespace, BOM included).
+ */
+// eslint-disable-next-line no-control-regex -- NUL is the character refused
+const NO_NUL = [/^[^\u0000]*$/, 'must not contain NUL characters'] as const;
+const NOT_BLANK = [/[^\s\ufeff]/, 'must not be empty'] as const;
 const Id = z
   .string()
   .trim()
-  .min(1, 'must not be empty')
   .max(200, 'at most 200 characters')
-  .refine(...NO_NUL);
+  .regex(...NOT_BLANK)
+  .regex(...NO_NUL);
 const WHOLE_MINOR = 'expected whole minor units (cents)';
 const Minor = z.number({ error: WHOLE_MINOR }).int(WHOLE_MINOR).min(0).max(Number.MAX_SAFE_INTEGER);
 const Currency = z.string().regex(/^[A-Z]{3}$/, 'expected an ISO 4217 code such as CAD');
@@ -26,8 +32,8 @@ export const CustomerRecordSchema = z.strictObject({
   name: z
     .string()
     .trim()
-    .min(1, 'must not be empty')
-    .refine(...NO_NUL),
+    .regex(...NOT_BLANK)
+    .regex(...NO_NUL),
   annualFeeMinor: Minor,
   currency: Currency,
   region: Id,

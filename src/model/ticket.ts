@@ -17,6 +17,17 @@ export const Id = z.string().min(1).max(ID_MAX).regex(ID_PATTERN, ID_HINT);
 /** An instant with an explicit offset or Z: the one shape every input of time has. */
 export const Instant = z.iso.datetime({ offset: true, message: INSTANT_HINT });
 
+/**
+ * An instant a workflow starts from, looked up in the business calendar (1971–2199): its year is
+ * one the calendar covers whatever the offset, so that no accepted opening leaves a workflow
+ * unable to start. A pattern, so the OpenAPI document states it too. (The messages' instants are
+ * checked in the workflows as well, zod-free, by src/model/message-checks.ts.)
+ */
+export const CalendarInstant = Instant.regex(
+  /^(197[2-9]|19[89]\d|20\d\d|21[0-8]\d|219[0-8])-/,
+  'expected a year from 1972 to 2198',
+);
+
 export const OpenTicket = z.object({
   ticketId: Id,
   customerId: Id,
@@ -29,7 +40,7 @@ export const OpenTicket = z.object({
   /** An agent's level, bypassing classification. */
   level: Level.optional(),
   /** When the customer opened it (the helpdesk's time); defaults to when the engine hears of it. */
-  openedAt: Instant.optional(),
+  openedAt: CalendarInstant.optional(),
 });
 export type OpenTicket = z.infer<typeof OpenTicket>;
 

@@ -4,7 +4,7 @@ import { translate } from '../../client';
 import { timelineOf } from '../../audit';
 import { NotFoundError } from '../../errors';
 import { AUDIT_READ } from './roles';
-import { route, type Route } from './route';
+import { AnObject, route, type Route } from './route';
 
 /** Every workflow id the engine makes: a prefix ("ticket-", "outage-" …) and a model id. */
 const WorkflowId = z
@@ -24,6 +24,7 @@ export const auditRoutes: Route[] = [
     params: z.object({ workflowId: WorkflowId }),
     query: z.object({ runId: z.uuid().optional() }),
     success: { 200: 'the timeline' },
+    returns: AnObject,
     handler: async ({ params, query }, s) => {
       let history;
       try {

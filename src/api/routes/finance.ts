@@ -12,7 +12,7 @@ import { renderReportHtml } from '../../report/html';
 import { ledgerMonthReport } from '../../report/month';
 import { ledgerUptime } from '../../report/uptime';
 import { FINANCE_WRITES, MONEY_READ, OPERATIONS_READ } from './roles';
-import { route, type Route } from './route';
+import { AnObject, route, type Route } from './route';
 
 const CustomerId = CustomerRecordSchema.shape.customerId;
 const Region = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'expected a deployment region id, e.g. ca-central');
@@ -28,6 +28,7 @@ export const financeRoutes: Route[] = [
     tag: 'customers',
     roles: OPERATIONS_READ,
     success: { 200: 'the customers' },
+    returns: z.array(AnObject),
     handler: async (_, s) => ({ status: 200, body: await s.ledger.customers() }),
   }),
   route({
@@ -39,6 +40,7 @@ export const financeRoutes: Route[] = [
     roles: OPERATIONS_READ,
     params: z.object({ customerId: CustomerId }),
     success: { 200: 'the customer' },
+    returns: z.looseObject({ customerId: z.string() }),
     handler: async ({ params }, s) => {
       const customer = await s.ledger.customer(params.customerId);
       if (!customer) throw new NotFoundError(`no customer ${params.customerId}`);
@@ -55,6 +57,7 @@ export const financeRoutes: Route[] = [
     body: z.array(CustomerRecordSchema).min(1).max(MAX_IMPORT_ROWS),
     bodyLimit: 16 * 1024 * 1024,
     success: { 200: 'the counts' },
+    returns: z.object({ rows: z.int(), inserted: z.int(), updated: z.int(), unchanged: z.int() }),
     handler: async ({ body }, s) => {
       // A customer id given twice is refused naming both rows, before anything is written.
       const customers = parseCustomers(body);
@@ -74,6 +77,7 @@ export const financeRoutes: Route[] = [
     roles: MONEY_READ,
     query: z.object({ month: Month, region: Region.optional() }),
     success: { 200: 'the figures' },
+    returns: AnObject,
     handler: async ({ query }, s) => ({
       status: 200,
       body: await ledgerUptime(s.ledger, s.policy, query.month, query.region),
@@ -88,6 +92,7 @@ export const financeRoutes: Route[] = [
     roles: MONEY_READ,
     query: z.object({ month: Month.optional(), customerId: CustomerId.optional() }),
     success: { 200: 'the entries' },
+    returns: z.array(AnObject),
     handler: async ({ query }, s) => ({
       status: 200,
       body: await s.ledger.creditEntries({
@@ -106,6 +111,7 @@ export const financeRoutes: Route[] = [
     roles: FINANCE_WRITES,
     body: MonthCloseRequest,
     success: { 202: 'started or running: follow it at GET /v1/credits/runs/{month}' },
+    returns: z.object({ month: z.string(), workflowId: z.string() }),
     handler: async ({ body }, s) => {
       const { workflowId } = await startMonthClose(
         {
@@ -128,6 +134,7 @@ export const financeRoutes: Route[] = [
     roles: MONEY_READ,
     params: z.object({ month: Month }),
     success: { 200: 'the progress' },
+    returns: AnObject,
     handler: async ({ params }, s) => ({
       status: 200,
       body: await monthCloseProgress(() => Promise.resolve(s.client), params.month),
@@ -144,6 +151,8 @@ export const financeRoutes: Route[] = [
     params: z.object({ month: Month }),
     query: z.object({ customerId: CustomerId.optional(), format: z.enum(['json', 'html']).optional() }),
     success: { 200: 'the report (JSON, or a self-contained HTML page)' },
+    returns: AnObject,
+    html: true,
     handler: async ({ params, query }, s) => {
       const report = await ledgerMonthReport(s.ledger, s.policy, params.month, query.customerId);
       return query.format === 'html'

@@ -18,18 +18,18 @@ import {
 } from '../../model/outage';
 import { Id } from '../../model/ticket';
 import { ONCALL_WRITES, OPERATIONS_READ } from './roles';
-import { createdOr200, QueryBoolean, route, type Route } from './route';
+import { AnObject, createdOr200, QueryBoolean, route, Started, type Route } from './route';
 
 const OutageParams = z.object({ key: OutageKey });
 const MaintenanceParams = z.object({ maintenanceId: Id });
 
 const OutageList = z.object({
   open: QueryBoolean.optional(),
+  // The range is the pattern, so the OpenAPI document states it as it is enforced.
   limit: z
     .string()
-    .regex(/^\d{1,4}$/, 'expected a whole number from 1 to 1000')
+    .regex(/^(1000|[1-9]\d{0,2})$/, 'expected a whole number from 1 to 1000')
     .transform(Number)
-    .refine((n) => n >= 1 && n <= 1000, 'expected a whole number from 1 to 1000')
     .optional(),
 });
 
@@ -71,6 +71,13 @@ export const outageRoutes: Route[] = [
       201: 'opened (a repeat of a resolved key: repeatOf names it)',
       200: 'joined, or a late report of a resolved outage (nothing started)',
     },
+    returns: z.looseObject({
+      outageId: z.string(),
+      workflowId: z.string(),
+      created: z.boolean(),
+      state: z.string(),
+      reports: z.number(),
+    }),
     handler: async ({ body }, s) => createdOr200(await s.outages.reportOutage(body)),
   }),
   route({
@@ -82,6 +89,7 @@ export const outageRoutes: Route[] = [
     roles: OPERATIONS_READ,
     query: OutageList,
     success: { 200: 'the outages' },
+    returns: z.array(AnObject),
     handler: async ({ query }, s) => ({
       status: 200,
       body: await s.outages.listOutages({
@@ -99,6 +107,7 @@ export const outageRoutes: Route[] = [
     roles: OPERATIONS_READ,
     params: OutageParams,
     success: { 200: 'the status' },
+    returns: AnObject,
     handler: async ({ params }, s) => ({ status: 200, body: await s.outages.outageStatus(params.key) }),
   }),
   ...OUTAGE_MESSAGES.map(([segment, method, schema, summary]) =>
@@ -112,6 +121,7 @@ export const outageRoutes: Route[] = [
       params: OutageParams,
       body: schema,
       success: { 200: 'applied (a repeated requestId answers the first result)' },
+      returns: AnObject,
       handler: async ({ params, body }, s) => ({
         status: 200,
         body: await s.outages[method](params.key, body),
@@ -127,6 +137,7 @@ export const outageRoutes: Route[] = [
     roles: ONCALL_WRITES,
     body: ScheduleMaintenance,
     success: { 201: 'scheduled', 200: 'this maintenanceId exists (ids are used once)' },
+    returns: Started,
     handler: async ({ body }, s) => createdOr200(await s.maintenance.scheduleMaintenance(body)),
   }),
   route({
@@ -138,6 +149,7 @@ export const outageRoutes: Route[] = [
     roles: OPERATIONS_READ,
     query: ListMaintenance,
     success: { 200: 'the windows' },
+    returns: z.array(AnObject),
     handler: async ({ query }, s) => ({ status: 200, body: await s.maintenance.listMaintenance(query) }),
   }),
   route({
@@ -149,6 +161,7 @@ export const outageRoutes: Route[] = [
     roles: OPERATIONS_READ,
     params: MaintenanceParams,
     success: { 200: 'the status' },
+    returns: AnObject,
     handler: async ({ params }, s) => ({
       status: 200,
       body: await s.maintenance.maintenanceStatus(params.maintenanceId),
@@ -165,6 +178,7 @@ export const outageRoutes: Route[] = [
       params: MaintenanceParams,
       body: schema,
       success: { 200: 'applied (a repeated requestId answers the first result)' },
+      returns: AnObject,
       handler: async ({ params, body }, s) => ({
         status: 200,
         body: await s.maintenance[method](params.maintenanceId, body),

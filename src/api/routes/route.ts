@@ -62,6 +62,13 @@ export interface Route<P extends Shape = Shape, Q extends Shape = Shape, B exten
   bodyLimit?: number;
   /** The statuses it answers on success, for the OpenAPI document. */
   success: Record<number, string>;
+  /**
+   * The shape of a success's JSON body, for the OpenAPI document (at least its top level: the
+   * workflow statuses are documented in their own modules, not repeated here).
+   */
+  returns: z.ZodType;
+  /** Also answers a text/html page (the report's format=html). */
+  html?: true;
   handler(
     input: { params: z.infer<P>; query: z.infer<Q>; body: z.infer<B> },
     services: Services,
@@ -78,6 +85,12 @@ export function route<P extends Shape, Q extends Shape, B extends z.ZodType>(r: 
 
 /** A query flag as it comes in a URL: "true" / "false". */
 export const QueryBoolean = z.enum(['true', 'false']).transform((v) => v === 'true');
+
+/** A JSON object whose fields are documented elsewhere (a workflow's status, a report). */
+export const AnObject = z.looseObject({});
+
+/** What a route that starts a workflow answers: 201 when this call started it, 200 when it existed. */
+export const Started = z.looseObject({ workflowId: z.string(), created: z.boolean() });
 
 /** Created or joined: 201 when this call started it, 200 when it existed. */
 export const createdOr200 = <T extends { created: boolean }>(answer: T): Answer => ({

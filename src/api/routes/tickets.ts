@@ -13,7 +13,7 @@ import {
   Resolve,
 } from '../../model/ticket';
 import { AGENT_WRITES, OPERATIONS_READ } from './roles';
-import { createdOr200, route, type Route } from './route';
+import { AnObject, createdOr200, route, Started, type Route } from './route';
 
 const TicketParams = z.object({ ticketId: Id });
 const SessionParams = z.object({ sessionId: Id });
@@ -49,6 +49,7 @@ export const ticketRoutes: Route[] = [
     roles: AGENT_WRITES,
     body: OpenTicket,
     success: { 201: 'opened', 200: 'already open' },
+    returns: Started,
     handler: async ({ body }, s) => createdOr200(await s.tickets.openTicket(body)),
   }),
   route({
@@ -60,6 +61,7 @@ export const ticketRoutes: Route[] = [
     roles: OPERATIONS_READ,
     params: TicketParams,
     success: { 200: 'the status' },
+    returns: AnObject,
     handler: async ({ params }, s) => ({ status: 200, body: await s.tickets.ticketStatus(params.ticketId) }),
   }),
   ...MESSAGES.map(([segment, method, schema, summary]) =>
@@ -73,6 +75,7 @@ export const ticketRoutes: Route[] = [
       params: TicketParams,
       body: schema,
       success: { 200: 'applied (a repeated requestId answers the first result)' },
+      returns: AnObject,
       handler: async ({ params, body }, s) => ({
         status: 200,
         body: await s.tickets[method](params.ticketId, body),
@@ -88,6 +91,7 @@ export const ticketRoutes: Route[] = [
     roles: AGENT_WRITES,
     body: OpenSession,
     success: { 201: 'opened', 200: 'already open' },
+    returns: Started,
     handler: async ({ body }, s) => createdOr200(await s.tickets.openSession(body)),
   }),
   route({
@@ -99,6 +103,7 @@ export const ticketRoutes: Route[] = [
     roles: OPERATIONS_READ,
     params: SessionParams,
     success: { 200: 'the status' },
+    returns: AnObject,
     handler: async ({ params }, s) => ({
       status: 200,
       body: await s.tickets.sessionStatus(params.sessionId),
@@ -114,6 +119,7 @@ export const ticketRoutes: Route[] = [
     params: SessionParams,
     body: z.object({ requestId: Id }),
     success: { 200: 'ended (a repeated requestId answers the first result)' },
+    returns: z.looseObject({ endedAt: z.string(), minutes: z.number() }),
     handler: async ({ params, body }, s) => ({
       status: 200,
       body: await s.tickets.endSession(params.sessionId, body.requestId),

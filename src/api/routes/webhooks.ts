@@ -9,7 +9,7 @@ import { AlertmanagerWebhook, fromAlertmanager, PagingWebhook } from '../../mode
 import { parseOutageDedupKey, ReportOutage } from '../../model/outage';
 import { isPagingUserId } from '../../rules/agent';
 import { ApiError } from '../http';
-import { createdOr200, route, type Route } from './route';
+import { AnObject, createdOr200, route, type Route } from './route';
 
 /** Alertmanager sends up to a thousand alerts a group; anything larger is not a webhook of ours. */
 const WEBHOOK_BODY_LIMIT = 256 * 1024;
@@ -21,7 +21,13 @@ const WEBHOOK_BODY_LIMIT = 256 * 1024;
  */
 export const REPLAY_WINDOW_MS = 5 * 60_000;
 
-const webhook = { method: 'POST', tag: 'webhooks', roles: [], bodyLimit: WEBHOOK_BODY_LIMIT } as const;
+const webhook = {
+  method: 'POST',
+  tag: 'webhooks',
+  roles: [],
+  bodyLimit: WEBHOOK_BODY_LIMIT,
+  returns: AnObject,
+} as const;
 
 /** The client's issues renamed to the body fields that carried them (toApiError adds "body."). */
 async function naming<T>(fields: Record<string, string>, call: () => Promise<T>): Promise<T> {

@@ -122,14 +122,8 @@ export function ticketInterpreter(): Interpreter {
   function resumed(carry: TicketCarry, ev: { at: string; id: number }): TimelineEntry {
     const c = carry.status;
     if (!clock) {
-      clock = {
-        policyVersion: c.policyVersion,
-        level: c.level,
-        clockStart: c.clockStart,
-        due: c.due,
-        holidayWindows: c.holidayWindows,
-        plan: c.plan,
-      };
+      const { policyVersion, level, clockStart, due, holidayWindows, plan } = c;
+      clock = { policyVersion, level, clockStart, due, holidayWindows, plan };
       policyVersions.add(c.policyVersion);
       for (const f of c.stepsFired) {
         fired.add(f.id);

@@ -68,6 +68,19 @@ export async function queryStatus<T>(handle: WorkflowHandle): Promise<T> {
   }
 }
 
+/**
+ * A ticket continues as new every few hundred messages (workflows/ticket.ts). A message Temporal
+ * had admitted but not yet handed to the run is retried on the new run by the SDK itself; one the
+ * run had accepted but not answered when it ended fails with this type, and is sent again here
+ * (the new run applies it once: its request id is among those carried across). A few attempts:
+ * a run continues as new after hundreds of messages, never twice in a row on one message.
+ */
+const CONTINUED_RETRIES = 3;
+const continuedUnanswered = (err: unknown) =>
+  err instanceof WorkflowUpdateFailedError &&
+  err.cause instanceof ApplicationFailure &&
+  err.cause.type === 'AcceptedUpdateCompletedWorkflow';
+
 /** Maps Temporal's failures to the engine's typed errors. */
 export function translate(err: unknown): never {
   if (err instanceof WorkflowNotFoundError) throw new NotFoundError(err.message);
@@ -195,15 +208,18 @@ export class SlaClient {
   ): Promise<R> {
     const id = parseId('ticketId', ticketId);
     const parsed = parse(schema, message);
-    try {
-      return await this.client.workflow
-        .getHandle(ticketWorkflowId(id))
-        .executeUpdate<R, [typeof parsed]>(name, {
-          args: [parsed],
-          updateId: parsed.requestId,
-        });
-    } catch (err) {
-      return translateAs(`ticket ${id}`, err);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.client.workflow
+          .getHandle(ticketWorkflowId(id))
+          .executeUpdate<R, [typeof parsed]>(name, {
+            args: [parsed],
+            updateId: parsed.requestId,
+          });
+      } catch (err) {
+        if (attempt < CONTINUED_RETRIES && continuedUnanswered(err)) continue;
+        return translateAs(`ticket ${id}`, err);
+      }
     }
   }
 

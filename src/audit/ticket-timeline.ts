@@ -11,7 +11,7 @@ import type { EmailMessage } from '../activities/email';
 import type { PageEvent } from '../activities/paging';
 import type { TicketOutcome } from '../activities/outcomes';
 import type { OpenTicket } from '../model/ticket';
-import type { TicketStatus } from '../workflows/ticket';
+import type { TicketCarry, TicketInput, TicketStatus } from '../workflows/ticket';
 import type { Classification } from '../rules/classify';
 import {
   activityEntry,
@@ -115,9 +115,36 @@ export function ticketInterpreter(): Interpreter {
     );
   }
 
+  /**
+   * A run that continues the ticket (continue-as-new) starts from the state the previous run
+   * handed on; read alone (`--run-id`), that state is where its timeline starts.
+   */
+  function resumed(carry: TicketCarry, ev: { at: string; id: number }): TimelineEntry {
+    const c = carry.status;
+    if (!clock) {
+      const { policyVersion, level, clockStart, due, holidayWindows, plan } = c;
+      clock = { policyVersion, level, clockStart, due, holidayWindows, plan };
+      policyVersions.add(c.policyVersion);
+      for (const f of c.stepsFired) {
+        fired.add(f.id);
+        stepsFired.push({ id: f.id, kind: f.kind, plannedAt: f.plannedAt, at: f.at });
+      }
+      state = c.state;
+    }
+    return {
+      at: ev.at,
+      eventId: ev.id,
+      kind: 'resumed',
+      summary: `ticket ${c.ticketId} resumed from the previous run: ${c.status}, SLA ${c.state}, due ${short(c.due)}, ${carry.replies} replies, steps fired: ${c.stepsFired.map((f) => f.id).join(', ') || 'none'}`,
+      detail: carry,
+    };
+  }
+
   return {
     started(args, ev) {
-      ticket = args[0] as OpenTicket & { openedAt: string };
+      const input = args[0] as TicketInput;
+      if (input.carry) return [resumed(input.carry, ev)];
+      ticket = input;
       return [
         {
           at: ev.at,

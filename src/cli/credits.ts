@@ -42,9 +42,15 @@ const MaintenanceEvent = z
     path: ['actualEnd'],
   });
 
+/**
+ * One month's events for one customer: a month with a thousand outages has no uptime left to
+ * credit, and the uptime walk stays quick.
+ */
+const EVENTS_MAX = 1_000;
+
 const EventsFile = z.strictObject({
-  outages: z.array(OutageEvent).default([]),
-  maintenance: z.array(MaintenanceEvent).default([]),
+  outages: z.array(OutageEvent).max(EVENTS_MAX).default([]),
+  maintenance: z.array(MaintenanceEvent).max(EVENTS_MAX).default([]),
 });
 type EventsFile = z.infer<typeof EventsFile>;
 

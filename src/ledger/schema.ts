@@ -27,6 +27,13 @@ const Currency = z.string().regex(/^[A-Z]{3}$/, 'expected an ISO 4217 code such 
 const Month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'expected YYYY-MM');
 const Instant = z.iso.datetime({ offset: true, message: 'expected an ISO-8601 instant with Z or an offset' });
 
+/**
+ * The most entries of a customer import's lists. Administrators are the recipients of every
+ * maintenance notice (C1): some dozens at most. One import is one transaction (all rows or none):
+ * the largest customer base this engine is built for fits in one file with room to grow.
+ */
+export const CUSTOMER_LIST_MAX = { administrators: 50, importRows: 20_000 } as const;
+
 export const CustomerRecordSchema = z.strictObject({
   customerId: Id,
   name: z
@@ -37,7 +44,10 @@ export const CustomerRecordSchema = z.strictObject({
   annualFeeMinor: Minor,
   currency: Currency,
   region: Id,
-  administrators: z.array(z.email('expected an email address')).min(1, 'at least one administrator'),
+  administrators: z
+    .array(z.email('expected an email address'))
+    .min(1, 'at least one administrator')
+    .max(CUSTOMER_LIST_MAX.administrators),
   canadaOnlyDataAccess: z.boolean({ error: 'expected true or false' }),
 }) satisfies z.ZodType<CustomerRecord>;
 
@@ -110,11 +120,19 @@ export function parseRows<T>(
   return parsed;
 }
 
+const ImportRows = z.array(z.unknown()).max(CUSTOMER_LIST_MAX.importRows);
+
 /** Customers, checked row by row and for a customer id given twice. */
 export function parseCustomers(
   rows: unknown[],
   where: (index: number) => string = byIndex,
 ): CustomerRecord[] {
+  const size = ImportRows.safeParse(rows);
+  if (!size.success)
+    throw new LedgerInputError(
+      [{ row: '(file)', field: 'rows', message: size.error.issues[0]!.message }],
+      'customers',
+    );
   const customers = parseRows(CustomerRecordSchema, rows, 'customers', where);
   const seen = new Map<string, number>();
   const issues: RowIssue[] = [];

@@ -11,6 +11,11 @@ export const REGION_MAX = 64;
 export const REGION_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 export const REGION_HINT = 'expected letters, digits, ".", "_" or "-"';
 export const REGIONS_HINT = 'at least one region';
+/**
+ * A window names at most this many regions, each copied into every notice it sends: a deployment
+ * has a handful of regions (the outages' limit is the same, ./outage-checks REGIONS_MAX).
+ */
+export const REGIONS_MAX = 50;
 export const REGIONS_REPEAT = 'regions must not repeat';
 /** Descriptions and cancel reasons are trimmed, then must hold something. */
 export const DESCRIPTION_MAX = 2000;
@@ -27,7 +32,12 @@ export const regionsRepeat = (regions: readonly unknown[]) => new Set(regions).s
 
 const regions = list(
   string(1, REGION_MAX, (s) => (REGION_PATTERN.test(s) ? null : REGION_HINT)),
-  { min: 1, minHint: REGIONS_HINT, whole: (r) => (regionsRepeat(r) ? REGIONS_REPEAT : null) },
+  {
+    min: 1,
+    minHint: REGIONS_HINT,
+    max: REGIONS_MAX,
+    whole: (r) => (regionsRepeat(r) ? REGIONS_REPEAT : null),
+  },
 );
 const windowRule = (m: { start?: unknown; end?: unknown }) =>
   endsAfterStart(m) ? null : { path: 'end', message: END_AFTER_START };

@@ -14,6 +14,7 @@ import {
   REGION_MAX,
   REGION_PATTERN,
   REGIONS_HINT,
+  REGIONS_MAX,
   REGIONS_REPEAT,
   regionsRepeat,
 } from './maintenance-checks';
@@ -28,6 +29,7 @@ export const Region = z.string().min(1).max(REGION_MAX).regex(REGION_PATTERN, RE
 const Regions = z
   .array(Region)
   .min(1, REGIONS_HINT)
+  .max(REGIONS_MAX)
   .refine((r) => !regionsRepeat(r), REGIONS_REPEAT);
 
 const Description = z.string().trim().min(1).max(DESCRIPTION_MAX);

@@ -26,6 +26,23 @@ export type Country = z.infer<typeof Country>;
 
 export { Level, LEVELS } from '../model/level';
 
+/**
+ * The most entries each list of a policy takes. The contract (C1–C14) needs one weekly window, a
+ * few holiday names and closures a year per country, a few classification rules and escalation
+ * steps; these leave room many times over while keeping a policy file from making every lookup
+ * of the calendar, the classifier or the escalation planner walk thousands of entries.
+ */
+export const POLICY_LIST_MAX = {
+  holidayNames: 100,
+  weekendExceptions: 50,
+  holidayOverrides: 1_000,
+  weeklyWindows: 50,
+  classificationRules: 200,
+  phrasesPerRule: 200,
+  escalationSteps: 20,
+  creditTiers: 20,
+} as const;
+
 /** A wall-clock time of day, "HH:mm" (24 h). "24:00" is allowed as the end of a day. */
 export const LocalTime = z
   .string()
@@ -66,6 +83,8 @@ export const HolidayWindow = z
   );
 export type HolidayWindow = z.infer<typeof HolidayWindow>;
 
+const HolidayType = z.enum(['public', 'bank', 'optional', 'school', 'observance']);
+
 /** How one country's holidays are taken from the holiday library and observed (I4). */
 export const CountryHolidays = z.object({
   /** Which region of the holiday library (date-holidays) to read. */
@@ -74,16 +93,16 @@ export const CountryHolidays = z.object({
     state: z.string().min(1).optional(),
   }),
   /** Holiday types of the library to take ("public", "bank"). */
-  types: z.array(z.enum(['public', 'bank', 'optional', 'school', 'observance'])).min(1),
+  types: z.array(HolidayType).min(1).max(HolidayType.options.length),
   /** When set, only these library holidays (English names) count; others of the types are dropped. */
-  names: z.array(z.string().min(1)).min(1).optional(),
+  names: z.array(z.string().min(1)).min(1).max(POLICY_LIST_MAX.holidayNames).optional(),
   /** Weekend rule: a holiday on a weekend is also (or instead) observed on the next free weekday. */
   weekend: z.object({
     substitute: z.boolean(),
     /** Keep the weekend date itself in the list (Canada and Australia), or only the substitute (UK). */
     keepWeekendDate: z.boolean(),
     /** Holidays never substituted (Australia's Anzac Day). */
-    except: z.array(z.string().min(1)),
+    except: z.array(z.string().min(1)).max(POLICY_LIST_MAX.weekendExceptions),
   }),
   window: HolidayWindow,
 });
@@ -140,7 +159,7 @@ export const TicketEscalationStep = z.object({
     z.object({ afterBreachMinutes: z.number().int().min(0) }),
   ]),
   audience: Audience,
-  channels: z.array(Channel).min(1),
+  channels: z.array(Channel).min(1).max(Channel.options.length),
   /** Only fire inside support coverage (a warning at 3 a.m. helps nobody). */
   onlyInCoverage: z.boolean(),
 });
@@ -152,22 +171,26 @@ const LevelTarget = z.discriminatedUnion('kind', [
 export type LevelTarget = z.infer<typeof LevelTarget>;
 
 const uniqueIds = (steps: { id: string }[]) => new Set(steps.map((s) => s.id)).size === steps.length;
+const TicketSteps = z
+  .array(TicketEscalationStep)
+  .max(POLICY_LIST_MAX.escalationSteps)
+  .refine(uniqueIds, 'step ids must be unique');
 
 export const Policy = z.object({
   /** I1: wall-clock rules and the accounting month are evaluated in this zone. */
   timeZone: TimeZone,
   coverage: z.object({
     /** I2: weekly coverage, Monday 05:00 → Friday 16:00 by default. */
-    weekly: z.array(WeeklyWindow).min(1),
+    weekly: z.array(WeeklyWindow).min(1).max(POLICY_LIST_MAX.weeklyWindows),
   }),
   holidays: z.object({
     countries: z.object({ CA: CountryHolidays, GB: CountryHolidays, AU: CountryHolidays }),
-    overrides: z.array(HolidayOverride),
+    overrides: z.array(HolidayOverride).max(POLICY_LIST_MAX.holidayOverrides),
   }),
   /** I6: a business day is one of these weekdays that is not a holiday of these countries. */
   businessDays: z.object({
-    weekdays: z.array(Weekday).min(1),
-    holidayCountries: z.array(Country),
+    weekdays: z.array(Weekday).min(1).max(WEEKDAYS.length),
+    holidayCountries: z.array(Country).max(COUNTRIES.length),
   }),
   levels: z.object({ L1: LevelTarget, L2: LevelTarget, L3: LevelTarget }),
   /** I11 / C10: declarative classification, first matching rule wins. */
@@ -179,17 +202,18 @@ export const Policy = z.object({
           id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'expected a stable id'),
           level: Level,
           /** Case- and accent-insensitive phrases, in English and French. */
-          phrases: z.array(z.string().min(2)).min(1),
+          phrases: z.array(z.string().min(2)).min(1).max(POLICY_LIST_MAX.phrasesPerRule),
         }),
       )
       .min(1)
+      .max(POLICY_LIST_MAX.classificationRules)
       .refine(uniqueIds, 'rule ids must be unique'),
   }),
   escalation: z.object({
     ticket: z.object({
-      L1: z.array(TicketEscalationStep).refine(uniqueIds, 'step ids must be unique'),
-      L2: z.array(TicketEscalationStep).refine(uniqueIds, 'step ids must be unique'),
-      L3: z.array(TicketEscalationStep).refine(uniqueIds, 'step ids must be unique'),
+      L1: TicketSteps,
+      L2: TicketSteps,
+      L3: TicketSteps,
     }),
     /** C9 / I7: pages until a Level 3 responder acknowledges. */
     outage: z
@@ -198,10 +222,11 @@ export const Policy = z.object({
           id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'expected a stable id'),
           afterMinutes: z.number().int().min(0),
           audience: Audience,
-          channels: z.array(Channel).min(1),
+          channels: z.array(Channel).min(1).max(Channel.options.length),
         }),
       )
       .min(1)
+      .max(POLICY_LIST_MAX.escalationSteps)
       .refine(uniqueIds, 'step ids must be unique'),
     /** The outage chain starts again this long after its last step while nobody acknowledges. */
     outageRepeatMinutes: z.number().int().positive(),
@@ -233,7 +258,8 @@ export const Policy = z.object({
     /** C2 / I10: the lowest matching threshold wins; uptime strictly below `below` earns the credit. */
     creditTiers: z
       .array(z.object({ below: DisplayedThreshold, creditPercent: z.number().int().min(0).max(100) }))
-      .min(1),
+      .min(1)
+      .max(POLICY_LIST_MAX.creditTiers),
   }),
   /** C14 / I8 / I14 */
   month: z.object({

@@ -8,6 +8,13 @@ import { PAGING_USER_ID_HINT, PAGING_USER_ID_MAX, PAGING_USER_ID_PATTERN } from 
 
 export { Role, ROLES } from '../policy/schema';
 
+/**
+ * The most entries each list of a roster takes: a support organisation of some hundreds of
+ * people, each on duty in a few weekly stretches. Every escalation step resolves its audience
+ * over the whole roster, so its size is what a step costs.
+ */
+export const ROSTER_LIST_MAX = { responders: 1_000, dutyWindows: 50 } as const;
+
 export const Responder = z.object({
   id: z
     .string()
@@ -33,11 +40,11 @@ export const Responder = z.object({
     .optional(),
   /** Where the responder is based: a customer restricted to Canada is served only from CA (I13). */
   country: z.string().regex(/^[A-Z]{2}$/, 'expected an ISO 3166-1 alpha-2 country code'),
-  roles: z.array(Role).min(1),
+  roles: z.array(Role).min(1).max(Role.options.length),
   /** Support levels this responder answers (C10). */
-  levels: z.array(Level),
+  levels: z.array(Level).max(Level.options.length),
   /** Weekly stretches of duty in the roster's time zone, e.g. Monday 05:00 → Friday 16:00. */
-  duty: z.array(WeeklyWindow).min(1),
+  duty: z.array(WeeklyWindow).min(1).max(ROSTER_LIST_MAX.dutyWindows),
 });
 export type Responder = z.infer<typeof Responder>;
 
@@ -66,6 +73,11 @@ function unique(field: 'id' | 'pagingUserId') {
 
 export const Roster = z.object({
   timeZone: z.string().min(1),
-  responders: z.array(Responder).min(1).superRefine(unique('id')).superRefine(unique('pagingUserId')),
+  responders: z
+    .array(Responder)
+    .min(1)
+    .max(ROSTER_LIST_MAX.responders)
+    .superRefine(unique('id'))
+    .superRefine(unique('pagingUserId')),
 });
 export type Roster = z.infer<typeof Roster>;

@@ -117,12 +117,37 @@ export const started = defineUpdate<{ state: MaintenanceState; startedAt: string
 );
 export const ended = defineUpdate<{ endedAt: string; overrunMs: number }, [EndMaintenance]>('ended');
 
+/**
+ * A window is rescheduled at most this often: each reschedule sends a round of notices to every
+ * customer in its regions (C1), and its round is kept in the window's status. A window moved more
+ * often than this is better cancelled and scheduled anew.
+ */
+export const RESCHEDULES_MAX = 20;
+/**
+ * Messages that repeat an answered request id under another update id are answered at most this
+ * often (the clients reuse the request id as the update id, which Temporal answers itself,
+ * leaving nothing in history). With every refusal decided in the validators, which write nothing,
+ * a window's history holds at most RESCHEDULES_MAX + 3 messages and these repeats: never near
+ * Temporal's 2,000 updates of one run.
+ */
+export const REPEATS_MAX = 100;
+
 /** How far in the future an operator's `at` may be (clocks drift a little). */
 const MAX_SKEW_MS = 60_000;
 
 const conflict = (message: string) => ApplicationFailure.nonRetryable(message, 'Conflict');
 const invalid = (message: string) => ApplicationFailure.nonRetryable(message, 'Invalid');
 const iso = (t: number | string) => new Date(t).toISOString();
+
+/** An operator's instant in the future is refused. */
+const futureRefusal = (at: string | undefined) =>
+  at && Date.parse(at) > Date.now() + MAX_SKEW_MS ? invalid('at: must not be in the future') : null;
+/** An operator's instant: defaults to now, never in the future. */
+const operatorTime = (at: string | undefined): string => {
+  const refused = futureRefusal(at);
+  if (refused) throw refused;
+  return iso(at ? Date.parse(at) : Date.now());
+};
 
 export async function maintenanceWorkflow(input: ScheduleMaintenance): Promise<MaintenanceStatus> {
   const workflowId = workflowInfo().workflowId;
@@ -157,6 +182,8 @@ export async function maintenanceWorkflow(input: ScheduleMaintenance): Promise<M
   /** Customers holding a notice of this window that nothing has withdrawn yet. */
   const informed = new Set<string>();
   const results = new Map<string, unknown>();
+  let repeats = 0;
+  let reschedules = 0;
 
   const publish = () => {
     upsertSearchAttributes([
@@ -172,7 +199,10 @@ export async function maintenanceWorkflow(input: ScheduleMaintenance): Promise<M
 
   /** Runs a message once per request id; a duplicate gets the first answer. */
   const once = async <R>(requestId: string, apply: () => Promise<R> | R): Promise<R> => {
-    if (results.has(requestId)) return results.get(requestId) as R;
+    if (results.has(requestId)) {
+      repeats++;
+      return results.get(requestId) as R;
+    }
     const result = await apply();
     results.set(requestId, result);
     changed = true;
@@ -297,13 +327,54 @@ export async function maintenanceWorkflow(input: ScheduleMaintenance): Promise<M
 
   setHandler(maintenanceStatus, () => s);
 
+  /**
+   * A validator that checks the message's fields, then refuses, before anything is written to
+   * history, what the handler would refuse: no message, however often sent, fills the history.
+   * A repeated request id is let through to its first answer (up to REPEATS_MAX).
+   */
+  const admit =
+    <M extends { requestId: string }>(check: (m: unknown) => void, refusal: (m: M) => Error | null) =>
+    (m: M) => {
+      check(m);
+      if (results.has(m.requestId)) {
+        if (repeats >= REPEATS_MAX)
+          throw conflict(`this window has answered ${REPEATS_MAX} repeated messages; no more are taken`);
+        return;
+      }
+      const refused = refusal(m);
+      if (refused) throw refused;
+    };
+
+  const notScheduled = (what: string) =>
+    s.state !== 'scheduled'
+      ? conflict(`the window is ${s.state}: only a window not yet started can be ${what}`)
+      : null;
+  const closed = () =>
+    s.state === 'completed' || s.state === 'cancelled' ? conflict(`the window is ${s.state}`) : null;
+  const startRefusal = (m: StartMaintenance) =>
+    closed() ??
+    (s.actualStart ? conflict(`the window is already recorded as started at ${s.actualStart}`) : null) ??
+    futureRefusal(m.at);
+  const notStartedYet = () =>
+    s.state === 'scheduled'
+      ? conflict('the window has not started: record `started` first, or cancel it')
+      : null;
+  const endRefusal = (m: EndMaintenance) =>
+    closed() ??
+    notStartedYet() ??
+    futureRefusal(m.at) ??
+    (m.at && Date.parse(m.at) < Date.parse(s.startedAt!)
+      ? invalid(`at: must not be before the window started (${s.startedAt})`)
+      : null);
+
   setHandler(
     reschedule,
     (m) =>
       once(m.requestId, async () => {
+        reschedules++;
         await settled();
-        if (s.state !== 'scheduled')
-          throw conflict(`the window is ${s.state}: only a window not yet started can be rescheduled`);
+        const refused = notScheduled('rescheduled');
+        if (refused) throw refused;
         s.start = iso(m.start);
         s.end = iso(m.end);
         if (m.regions) s.regions = [...m.regions];
@@ -316,7 +387,13 @@ export async function maintenanceWorkflow(input: ScheduleMaintenance): Promise<M
         publish();
         return announce('rescheduled');
       }),
-    { validator: maintenanceChecks.reschedule },
+    {
+      validator: admit(maintenanceChecks.reschedule, () =>
+        reschedules >= RESCHEDULES_MAX
+          ? conflict(`a window is rescheduled at most ${RESCHEDULES_MAX} times: cancel it and schedule anew`)
+          : notScheduled('rescheduled'),
+      ),
+    },
   );
 
   setHandler(
@@ -324,8 +401,8 @@ export async function maintenanceWorkflow(input: ScheduleMaintenance): Promise<M
     (m) =>
       once(m.requestId, async () => {
         await settled();
-        if (s.state !== 'scheduled')
-          throw conflict(`the window is ${s.state}: only a window not yet started can be cancelled`);
+        const refused = notScheduled('cancelled');
+        if (refused) throw refused;
         s.state = 'cancelled';
         s.version += 1;
         s.cancellation = { at: iso(Date.now()), reason: m.reason };
@@ -358,22 +435,15 @@ export async function maintenanceWorkflow(input: ScheduleMaintenance): Promise<M
           changed = true;
         }
       }),
-    { validator: maintenanceChecks.cancel },
+    { validator: admit(maintenanceChecks.cancel, () => notScheduled('cancelled')) },
   );
-
-  /** An operator's instant: defaults to now, never in the future. */
-  const operatorTime = (at: string | undefined): string => {
-    const t = at ? Date.parse(at) : Date.now();
-    if (t > Date.now() + MAX_SKEW_MS) throw invalid('at: must not be in the future');
-    return iso(t);
-  };
 
   setHandler(
     started,
     (m) =>
       once(m.requestId, () => {
-        if (s.state === 'completed' || s.state === 'cancelled') throw conflict(`the window is ${s.state}`);
-        if (s.actualStart) throw conflict(`the window is already recorded as started at ${s.actualStart}`);
+        const refused = startRefusal(m);
+        if (refused) throw refused;
         const at = operatorTime(m.at);
         s.actualStart = at;
         s.startedAt = at;
@@ -381,16 +451,15 @@ export async function maintenanceWorkflow(input: ScheduleMaintenance): Promise<M
         publish();
         return { state: s.state, startedAt: at };
       }),
-    { validator: maintenanceChecks.start },
+    { validator: admit(maintenanceChecks.start, startRefusal) },
   );
 
   setHandler(
     ended,
     (m) =>
       once(m.requestId, () => {
-        if (s.state === 'completed' || s.state === 'cancelled') throw conflict(`the window is ${s.state}`);
-        if (s.state === 'scheduled')
-          throw conflict('the window has not started: record `started` first, or cancel it');
+        const refused = closed() ?? notStartedYet();
+        if (refused) throw refused;
         const at = operatorTime(m.at);
         if (Date.parse(at) < Date.parse(s.startedAt!))
           throw invalid(`at: must not be before the window started (${s.startedAt})`);
@@ -401,7 +470,7 @@ export async function maintenanceWorkflow(input: ScheduleMaintenance): Promise<M
         publish();
         return { endedAt: at, overrunMs: s.overrunMs };
       }),
-    { validator: maintenanceChecks.end },
+    { validator: admit(maintenanceChecks.end, endRefusal) },
   );
 
   publish();

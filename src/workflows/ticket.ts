@@ -9,6 +9,7 @@ import {
   allHandlersFinished,
   ApplicationFailure,
   condition,
+  continueAsNew,
   defineQuery,
   defineUpdate,
   log,
@@ -95,7 +96,54 @@ export const reclassify = defineUpdate<{ level: Level; due: string; state: SlaSt
   'reclassify',
 );
 
-const REOPEN_WINDOW = '14 days';
+const REOPEN_WINDOW_MS = 14 * 24 * 3_600_000;
+
+/**
+ * A run continues as new after this many messages (C6–C8: the ticket's clock must stay stoppable
+ * whatever the helpdesk sends). Temporal refuses every update of a run past its 2,000th
+ * (`limit.workflowExecution.maxTotalUpdates`); 500 keeps a run's history near 4,000 events, far
+ * below both that limit and the history size at which Temporal suggests continuing as new (which
+ * is obeyed too).
+ */
+export const UPDATES_PER_RUN = 500;
+/**
+ * How many of the latest request ids (with their answers) a run hands to the next. A message
+ * retried across the continue-as-new is one whose call straddled it: at most the updates Temporal
+ * lets be in flight at once (10 by default, `maxInFlightUpdates`) plus the client's retries of
+ * calls answered just before; 100 covers that tenfold for a few kilobytes of input.
+ */
+export const RECENT_REQUESTS = 100;
+/**
+ * Messages that add to the ticket's state (a fired step with its deliveries, a reclassification)
+ * are refused past these, before anything is written: the state a run carries stays bounded.
+ * Twenty manual escalations page the team lead twenty times; ten reclassifications exceed any
+ * real ticket's three levels many times over.
+ */
+export const MANUAL_ESCALATIONS_MAX = 20;
+export const RECLASSIFICATIONS_MAX = 10;
+
+/** What a run hands the next when it continues as new: every fact already decided, as decided. */
+export interface TicketCarry {
+  status: TicketStatus;
+  replies: number;
+  resolvedAt: string;
+  /** The resolution whose outcome the ledger holds (0: none yet), and until when a reopen is taken. */
+  outcomeRecorded: number;
+  reopenUntil: number | null;
+  openPages: [string, string][];
+  resolvedPages: string[];
+  resolvedAhead: [string, { query: unknown; recipients: Recipient[] }][];
+  /** The latest request ids and their answers (at most RECENT_REQUESTS). */
+  recent: [string, unknown][];
+}
+
+export type TicketInput = OpenTicket & {
+  openedAt: string;
+  /** Set by the run this one continues. */
+  carry?: TicketCarry;
+  /** Tests only (the time-skipping golden history): continue sooner, never later. */
+  updatesPerRun?: number;
+};
 
 /**
  * Issue 4 (breach→page p99 ≤ 1 s): a step that pages has its audience resolved before it is due,
@@ -105,16 +153,9 @@ const REOPEN_WINDOW = '14 days';
  */
 const AUDIENCE_AHEAD_MS = 10 * 60_000;
 
-export async function ticketWorkflow(input: OpenTicket & { openedAt: string }): Promise<TicketStatus> {
-  const workflowId = workflowInfo().workflowId;
-  // Tickets opened before this change keep replaying their recorded commands (golden histories,
-  // running workflows): the audience looked up at the step's firing, the email scheduled first.
-  // Asked before the first await: after the opening's local activity, a workflow task the
-  // activity outlasted is split, the marker lands in the second one, and a replay from scratch
-  // (a new worker) answers the question in the first one — without the marker, so `false`.
-  const audienceAhead = patched('page-audience-ahead');
-  // One lookup, not three: the opening's workflow task is shorter, and its timers start sooner.
-  const opening = await lookups.openTicketFacts({
+/** The first run's facts: classification, clock and routing, in one lookup (its task is shorter). */
+async function openTicket(input: TicketInput): Promise<TicketStatus> {
+  const { classification, route, clock } = await lookups.openTicketFacts({
     subject: input.subject,
     body: input.body,
     level: input.level,
@@ -123,9 +164,7 @@ export async function ticketWorkflow(input: OpenTicket & { openedAt: string }): 
     opened: input.openedAt,
     at: new Date().toISOString(),
   });
-  const { classification, route } = opening;
-  let clock = opening.clock;
-  const s: TicketStatus = {
+  return {
     ticketId: input.ticketId,
     customerId: input.customerId,
     channel: input.channel,
@@ -147,21 +186,42 @@ export async function ticketWorkflow(input: OpenTicket & { openedAt: string }): 
     reclassifications: [],
     resolutions: 0,
   };
-  log.info('ticket opened', {
-    ticketId: s.ticketId,
-    level: s.level,
-    ruleId: s.ruleId,
-    due: s.due,
-    policyVersion: s.policyVersion,
-  });
+}
+
+export async function ticketWorkflow(input: TicketInput): Promise<TicketStatus> {
+  const workflowId = workflowInfo().workflowId;
+  const carried = input.carry;
+  // Tickets opened before this change keep replaying their recorded commands (golden histories,
+  // running workflows): the audience looked up at the step's firing, the email scheduled first.
+  // Asked before the first await: after the opening's local activity, a workflow task the
+  // activity outlasted is split, the marker lands in the second one, and a replay from scratch
+  // (a new worker) answers the question in the first one — without the marker, so `false`.
+  const audienceAhead = patched('page-audience-ahead');
+  // Likewise: tickets opened before runs continued as new never do (their histories replay as recorded).
+  const continues = patched('ticket-continue-as-new');
+  const updatesPerRun = Math.min(input.updatesPerRun ?? UPDATES_PER_RUN, UPDATES_PER_RUN);
+  const s: TicketStatus = carried?.status ?? (await openTicket(input));
+  if (!carried)
+    log.info('ticket opened', {
+      ticketId: s.ticketId,
+      level: s.level,
+      ruleId: s.ruleId,
+      due: s.due,
+      policyVersion: s.policyVersion,
+    });
 
   /** Pages triggered and not yet resolved, by dedup key; a resolved key is never triggered again. */
-  const openPages = new Map<string, string>();
-  const resolvedPages = new Set<string>();
-  const results = new Map<string, unknown>();
+  const openPages = new Map<string, string>(carried?.openPages);
+  const resolvedPages = new Set<string>(carried?.resolvedPages);
+  const results = new Map<string, unknown>(carried?.recent);
   let changed = false;
-  let resolvedAt = '';
-
+  let resolvedAt = carried?.resolvedAt ?? '';
+  let replies = carried?.replies ?? 0;
+  let outcomeRecorded = carried?.outcomeRecorded ?? 0;
+  let reopenUntil = carried?.reopenUntil ?? null;
+  /** Messages handled by this run: past updatesPerRun, the run continues as new. */
+  let handled = 0;
+  const continueDue = () => continues && (handled >= updatesPerRun || workflowInfo().continueAsNewSuggested);
   const publish = () => {
     upsertSearchAttributes([
       { key: SlaCustomer, value: s.customerId },
@@ -175,6 +235,7 @@ export async function ticketWorkflow(input: OpenTicket & { openedAt: string }): 
 
   /** Runs a message once per request id; a duplicate gets the first answer. */
   const once = async <R>(requestId: string, apply: () => Promise<R> | R): Promise<R> => {
+    handled++;
     if (results.has(requestId)) return results.get(requestId) as R;
     const result = await apply();
     results.set(requestId, result);
@@ -200,7 +261,9 @@ export async function ticketWorkflow(input: OpenTicket & { openedAt: string }): 
     a.assigneeId === b.assigneeId &&
     a.at === b.at;
   /** Audiences resolved ahead, by step id: who is on duty at the step's planned instant. */
-  const resolvedAhead = new Map<string, { query: AudienceQuery; recipients: Recipient[] }>();
+  const resolvedAhead = new Map<string, { query: AudienceQuery; recipients: Recipient[] }>(
+    carried?.resolvedAhead as [string, { query: AudienceQuery; recipients: Recipient[] }][] | undefined,
+  );
   const aheadFor = (step: ClockFacts['plan'][number]) => {
     const known = resolvedAhead.get(step.id);
     return known && sameQuery(known.query, audienceQuery(step.audience, step.fireAt)) ? known : undefined;
@@ -311,6 +374,19 @@ export async function ticketWorkflow(input: OpenTicket & { openedAt: string }): 
 
   setHandler(ticketStatus, () => s);
 
+  const manualEscalations = () => s.stepsFired.filter((f) => f.kind === 'manual').length;
+  /**
+   * A validator that also refuses a new message past `max` of its kind (a repeated request id
+   * still gets its first answer): refused in the validator, it leaves nothing in history.
+   */
+  const capped =
+    (check: (m: unknown) => void, kind: string, max: number, count: () => number) =>
+    (m: { requestId: string }) => {
+      check(m);
+      if (!results.has(m.requestId) && count() >= max)
+        throw ApplicationFailure.nonRetryable(`a ticket takes at most ${max} ${kind} messages`, 'Conflict');
+    };
+
   setHandler(
     assign,
     (m) =>
@@ -360,7 +436,6 @@ export async function ticketWorkflow(input: OpenTicket & { openedAt: string }): 
     { validator: messageChecks.firstResponse },
   );
 
-  let replies = 0;
   setHandler(reply, (m) => once(m.requestId, () => ({ replies: ++replies })), {
     validator: messageChecks.reply,
   });
@@ -404,7 +479,7 @@ export async function ticketWorkflow(input: OpenTicket & { openedAt: string }): 
         ]);
         return { stepId };
       }),
-    { validator: messageChecks.escalate },
+    { validator: capped(messageChecks.escalate, 'escalate', MANUAL_ESCALATIONS_MAX, manualEscalations) },
   );
 
   setHandler(
@@ -413,7 +488,7 @@ export async function ticketWorkflow(input: OpenTicket & { openedAt: string }): 
       once(m.requestId, async () => {
         if (m.level === s.level) return { level: s.level, due: s.due, state: s.state };
         // I11: the new level's clock runs from the original opening.
-        clock = await lookups.computeTicketClock({
+        const clock = await lookups.computeTicketClock({
           level: m.level,
           opened: s.openedAt,
           notBefore: new Date().toISOString(),
@@ -441,16 +516,40 @@ export async function ticketWorkflow(input: OpenTicket & { openedAt: string }): 
         publish();
         return { level: s.level, due: s.due, state: s.state };
       }),
-    { validator: messageChecks.reclassify },
+    {
+      validator: capped(
+        messageChecks.reclassify,
+        'reclassify',
+        RECLASSIFICATIONS_MAX,
+        () => s.reclassifications.length,
+      ),
+    },
   );
 
-  if (s.suspendedReason) {
+  if (s.suspendedReason && !carried) {
     await deliver('suspended', 'suspension', null, s.suspendedReason, 'team-lead', ['email']);
   }
 
   // The clock: sleep until the next thing due, or until a message changes the picture.
   for (;;) {
-    if (s.status === 'resolved') {
+    if (continueDue()) {
+      // Every message taken is answered first: nothing in flight is lost with this run.
+      await condition(allHandlersFinished);
+      const carry: TicketCarry = {
+        status: s,
+        replies,
+        resolvedAt,
+        outcomeRecorded,
+        reopenUntil,
+        openPages: [...openPages],
+        resolvedPages: [...resolvedPages],
+        resolvedAhead: [...resolvedAhead],
+        recent: [...results].slice(-RECENT_REQUESTS),
+      };
+      log.info('ticket continues as new', { ticketId: s.ticketId, handled });
+      return continueAsNew<typeof ticketWorkflow>({ ...input, carry });
+    }
+    if (s.status === 'resolved' && outcomeRecorded < s.resolutions) {
       await resolvePages();
       await store.recordTicketOutcome({
         ticketId: s.ticketId,
@@ -470,10 +569,17 @@ export async function ticketWorkflow(input: OpenTicket & { openedAt: string }): 
         resolvedAt,
         stepsFired: s.stepsFired.map((f) => f.id),
       });
+      outcomeRecorded = s.resolutions;
+      reopenUntil = Date.now() + REOPEN_WINDOW_MS;
       changed = false;
-      // Stay reachable for a reopen for a while, then finish.
-      const reopened = await condition(() => changed && s.status === 'open', REOPEN_WINDOW);
-      if (!reopened) break;
+    }
+    if (s.status === 'resolved') {
+      // Stay reachable for a reopen until a fixed instant (the same in every run), then finish.
+      const woken = await condition(
+        () => (changed && s.status === 'open') || continueDue(),
+        Math.max(0, reopenUntil! - Date.now()),
+      );
+      if (!woken) break;
       continue;
     }
 
@@ -502,11 +608,13 @@ export async function ticketWorkflow(input: OpenTicket & { openedAt: string }): 
     if (!clockRunning() && openPages.size) await resolvePages();
 
     changed = false;
+    // A message that changed nothing (a refused one) still counts toward continuing as new.
+    const wake = () => changed || continueDue();
     if (nextAt === Infinity) {
-      await condition(() => changed);
+      await condition(wake);
       continue;
     }
-    const woken = await condition(() => changed, Math.max(0, nextAt - Date.now()));
+    const woken = await condition(wake, Math.max(0, nextAt - Date.now()));
     if (woken) continue;
 
     if (pendingBreachMark && Date.now() >= breachAt) {

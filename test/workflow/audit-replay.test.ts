@@ -18,13 +18,17 @@ const golden = (): HistoryToReplay[] =>
     .sort()
     .map((f) => ({ workflowId: f, history: parseHistoryJson(readFileSync(join(HISTORIES_DIR, f), 'utf8')) }));
 
+const isLocalActivityMarker = (e: {
+  markerRecordedEventAttributes?: { markerName?: string | null } | null;
+}) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity';
+
 /**
  * The history with its first local activity marker claiming another activity type: the code
  * schedules the real one there, which the SDK reports as non-determinism at that marker.
  */
 function tampered(h: HistoryToReplay): { item: HistoryToReplay; markerEventId: number } {
   const events = [...h.history.events!];
-  const i = events.findIndex((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity');
+  const i = events.findIndex(isLocalActivityMarker);
   const marker = events[i]!.markerRecordedEventAttributes!;
   const payload = marker.details!.data!.payloads![0]!;
   const data = JSON.parse(Buffer.from(payload.data!).toString('utf8')) as { activity_type: string };
@@ -45,7 +49,10 @@ function tampered(h: HistoryToReplay): { item: HistoryToReplay; markerEventId: n
 describe('audit replay on several replay workers (issue 8)', () => {
   it('outcomes in input order, same as one worker, with each failure at its own diverging event', async () => {
     const bundle = await workflowBundle(WORKFLOWS);
-    const tickets = golden().filter((h) => h.workflowId.startsWith('ticketWorkflow-'));
+    // A run that continued a ticket may have asked no lookup (a patch marker is no activity).
+    const tickets = golden().filter(
+      (h) => h.workflowId.startsWith('ticketWorkflow-') && h.history.events!.some(isLocalActivityMarker),
+    );
     // Every golden history, then each ticket history twice more: once tampered, once intact, so
     // that a failing and a passing run of the same workflow id can be replayed at the same time.
     const expected: ({ ok: true } | { ok: false; at: number })[] = [];

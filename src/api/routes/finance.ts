@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { NotFoundError } from '../../errors';
-import { CustomerRecordSchema, parseCustomers } from '../../ledger/schema';
+import { CUSTOMER_LIST_MAX, CustomerRecordSchema, parseCustomers } from '../../ledger/schema';
 import { Month } from '../../model/month';
 import { MonthCloseRequest, monthCloseProgress, startMonthClose } from '../../month-close';
 import { renderReportHtml } from '../../report/html';
@@ -16,8 +16,6 @@ import { AnObject, route, type Route } from './route';
 
 const CustomerId = CustomerRecordSchema.shape.customerId;
 const Region = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'expected a deployment region id, e.g. ca-central');
-/** One import is one transaction: all rows or none. */
-const MAX_IMPORT_ROWS = 20_000;
 
 export const financeRoutes: Route[] = [
   route({
@@ -54,7 +52,7 @@ export const financeRoutes: Route[] = [
     summary: 'Import customers: all rows or none; existing customers are updated',
     tag: 'customers',
     roles: FINANCE_WRITES,
-    body: z.array(CustomerRecordSchema).min(1).max(MAX_IMPORT_ROWS),
+    body: z.array(CustomerRecordSchema).min(1).max(CUSTOMER_LIST_MAX.importRows),
     bodyLimit: 16 * 1024 * 1024,
     success: { 200: 'the counts' },
     returns: z.object({ rows: z.int(), inserted: z.int(), updated: z.int(), unchanged: z.int() }),

@@ -91,6 +91,12 @@ const INVALID: Record<string, { method: string; path: string; body?: unknown; is
     body: { requestId: 'r' },
     issues: ['body.responderId'],
   },
+  confirmStart: {
+    method: 'POST',
+    path: '/v1/outages/O-1/confirm-start',
+    body: { requestId: 'r', by: 'a', reason: '' },
+    issues: ['body.reason'],
+  },
   classifyOutage: {
     method: 'POST',
     path: '/v1/outages/O-1/classify',
@@ -363,6 +369,41 @@ describe('HTTP API', () => {
       return r.status === 409 ? r : null;
     }, 'the outage workflow to end');
     expect(late.error?.code).toBe('conflict');
+  });
+
+  it('outages: a webhook report started long before its receipt counts from receipt until an on-call confirms its start (I7)', async () => {
+    const claimed = new Date(Date.now() - 3 * 3_600_000).toISOString();
+    await e.outages.reportOutage(
+      {
+        key: 'O-API-2',
+        summary: 'Checkout fails',
+        regions: ['ca-central'],
+        source: 'monitor',
+        startedAt: claimed,
+      },
+      { via: 'webhook' },
+    );
+    const o = '/v1/outages/O-API-2';
+    const before = await e.waitFor(async () => {
+      const r = await api.call('oncall', 'GET', o);
+      return r.status === 200 ? (r.json as { detectedAt: string; claimedStart: string | null }) : null;
+    }, 'the outage status');
+    expect(before.claimedStart).toBe(claimed);
+    expect(before.detectedAt).not.toBe(claimed);
+    const confirm = await api.call('oncall', 'POST', `${o}/confirm-start`, {
+      requestId: 'cs-1',
+      by: 'specialist.ottawa',
+      reason: "the monitor's graph shows errors from then",
+    });
+    expect(confirm.status).toBe(200);
+    expect(await api.call('agent', 'POST', `${o}/confirm-start`, { by: 'a', reason: 'b' })).toMatchObject({
+      status: 403,
+    });
+    const after = (await api.call('oncall', 'GET', o)).json as {
+      detectedAt: string;
+      startConfirmed: boolean;
+    };
+    expect(after).toMatchObject({ detectedAt: claimed, startConfirmed: true });
   });
 
   it('maintenance: schedule (201), list, status, reschedule, start, end; another scheduled and cancelled', async () => {

@@ -1,4 +1,4 @@
-// A deliberately non-deterministic change to a workflow is caught by replay (issue 8): the ticket
+// A deliberately non-deterministic change to a workflow is caught by replay: the ticket
 // workflow is copied, patched to sleep before its opening lookup (a timer where history recorded the
 // opening's local activity marker: classification, clock and routing), bundled, and every committed ticket history replayed against it fails with
 // DeterminismViolationError at the first diverging event, while the unchanged code passes.
@@ -19,7 +19,8 @@ const dir = mkdtempSync(join(SRC, 'workflows', '.patched-'));
 
 const ticketHistories = (): HistoryToReplay[] =>
   readdirSync(HISTORIES_DIR)
-    .filter((f) => f.startsWith('ticketWorkflow-') && f.endsWith('.json'))
+    // A run continued as new (`…-run2.json`) starts from its carried state: it has no opening lookup.
+    .filter((f) => f.startsWith('ticketWorkflow-') && f.endsWith('.json') && !/-run\d+\.json$/.test(f))
     .sort()
     .map((f) => ({ workflowId: f, history: parseHistoryJson(readFileSync(join(HISTORIES_DIR, f), 'utf8')) }));
 
@@ -34,7 +35,7 @@ describe('replay catches a non-deterministic change (DeterminismViolationError)'
   let patched: { code: string };
   beforeAll(async () => {
     const source = readFileSync(join(SRC, 'workflows', 'ticket.ts'), 'utf8');
-    const anchor = '  const opening = await lookups.openTicketFacts({';
+    const anchor = '  const { classification, route, clock } = await lookups.openTicketFacts({';
     expect(source).toContain(anchor);
     const changed = source
       .replace('  upsertSearchAttributes,\n', '  sleep,\n  upsertSearchAttributes,\n')

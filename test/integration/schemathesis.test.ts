@@ -19,7 +19,7 @@ import { testTool } from '../helpers/test-tools';
  * on an idle 2-core runner all four finish well inside it (docs/api-testing.md, figures).
  */
 const MAX_EXAMPLES = 10;
-const MAX_SECONDS = 75;
+const MAX_SECONDS = 45;
 /** What the API's rules need of the checks, each explained there (docs/api-testing.md). */
 const CONFIG = join(__dirname, '..', 'fixtures', 'schemathesis.toml');
 const CHECKS = [

@@ -111,21 +111,25 @@ describe('a ticket continuing as new', () => {
     expect(kinds).toContain('ledger-write');
   });
 
-  it(`refuses a manual escalation past ${MANUAL_ESCALATIONS_MAX} before anything is written`, async () => {
-    await e.client.openTicket(newTicket('T-CAP', { openedAt: iso(e.now()) }));
-    await e.waitFor(() => e.client.ticketStatus('T-CAP'), 'the ticket');
-    const escalate = (n: number) =>
-      e.client.escalate('T-CAP', { requestId: `esc-${n}`, by: 'agent.toronto', reason: 'VIP customer' });
-    for (let n = 1; n <= MANUAL_ESCALATIONS_MAX; n++)
-      expect(await escalate(n)).toEqual({ stepId: `manual-esc-${n}` });
-    await expect(escalate(MANUAL_ESCALATIONS_MAX + 1)).rejects.toThrow(ConflictError);
-    // Sent again, an accepted one still gets its first answer.
-    expect(await escalate(MANUAL_ESCALATIONS_MAX)).toEqual({
-      stepId: `manual-esc-${MANUAL_ESCALATIONS_MAX}`,
-    });
-    const history = await e.env.client.workflow.getHandle(ticketWorkflowId('T-CAP')).fetchHistory();
-    expect(history.events!.filter((ev) => ev.workflowExecutionUpdateAcceptedEventAttributes)).toHaveLength(
-      MANUAL_ESCALATIONS_MAX,
-    );
-  });
+  it(
+    `refuses a manual escalation past ${MANUAL_ESCALATIONS_MAX} before anything is written`,
+    { timeout: 180_000 },
+    async () => {
+      await e.client.openTicket(newTicket('T-CAP', { openedAt: iso(e.now()) }));
+      await e.waitFor(() => e.client.ticketStatus('T-CAP'), 'the ticket');
+      const escalate = (n: number) =>
+        e.client.escalate('T-CAP', { requestId: `esc-${n}`, by: 'agent.toronto', reason: 'VIP customer' });
+      for (let n = 1; n <= MANUAL_ESCALATIONS_MAX; n++)
+        expect(await escalate(n)).toEqual({ stepId: `manual-esc-${n}` });
+      await expect(escalate(MANUAL_ESCALATIONS_MAX + 1)).rejects.toThrow(ConflictError);
+      // Sent again, an accepted one still gets its first answer.
+      expect(await escalate(MANUAL_ESCALATIONS_MAX)).toEqual({
+        stepId: `manual-esc-${MANUAL_ESCALATIONS_MAX}`,
+      });
+      const history = await e.env.client.workflow.getHandle(ticketWorkflowId('T-CAP')).fetchHistory();
+      expect(history.events!.filter((ev) => ev.workflowExecutionUpdateAcceptedEventAttributes)).toHaveLength(
+        MANUAL_ESCALATIONS_MAX,
+      );
+    },
+  );
 });

@@ -59,9 +59,9 @@ export interface BillingBatchResult {
   credited: number;
   creditMinorByCurrency: Record<string, number>;
   /**
-   * The figures behind every customer of the batch, for the audit (issue 8: a month's timeline is
+   * The figures behind every customer of the batch, for the audit (C14: a month's timeline is
    * read from history alone). Compact: the uptime inputs once per region, then one row per
-   * customer. Absent from histories recorded before they were added.
+   * customer. Optional: a batch result without it reads as a batch without figures.
    */
   figures?: BatchFigures;
 }

@@ -61,7 +61,7 @@ export function billingMonthInterpreter(): Interpreter {
   let timeZone: string | undefined;
   const regions: Record<string, RegionUptime> = {};
   const customers: CustomerMonth[] = [];
-  /** Batches whose result predates per-customer figures (histories recorded before issue 8's change). */
+  /** Batches whose result carries no per-customer figures (histories whose batches did not record them). */
   let batchesWithoutFigures = 0;
   const notices: { batch: number; sent: number; at: string }[] = [];
   let close: { result: unknown; customers: number; totalCreditMinor: number } | undefined;

@@ -338,7 +338,7 @@ export function outageInterpreter(): Interpreter {
               receivedAt: r.receivedAt ?? null,
               claimedAt: r.claimedAt ?? null,
             };
-          // Issue 5: C9 is judged on the receipt; the time the acknowledgement stated is shown
+          // C9 (I7) is judged on the receipt; the time the acknowledgement stated is shown
           // beside it, with whether it counted (at most a minute before the receipt).
           const when =
             r?.receivedAt && !r.alreadyEngaged

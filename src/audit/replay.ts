@@ -4,7 +4,7 @@
  * would break the workflows running on it, or that the history was not produced by this code.
  * For each failure: the reason and the first event where the code and the history diverge.
  *
- * Throughput (issue 8, `npm run bench -- replay`): a few replay workers share one queue of
+ * Throughput (C12 audit, `npm run bench -- replay`): a few replay workers share one queue of
  * histories, each running the SDK's replay worker without its two per-call costs that buy nothing
  * in replay (see AuditReplayWorker).
  */

@@ -37,7 +37,7 @@ export function ticketInterpreter(): Interpreter {
   const policyVersions = new Set<string>();
   const fired = new Set<string>();
   const stepsFired: { id: string; kind: string; plannedAt: string | null; at: string }[] = [];
-  /** Steps whose audience was looked up before they were due (issue 4): who, by step id. */
+  /** Steps whose audience was looked up before they were due (C6–C8 paging): who, by step id. */
   const resolvedAhead = new Map<string, Recipient[]>();
   const open: { name: string; args: unknown }[] = []; // messages accepted, not answered yet
   let suspensionNoticed = false;
@@ -201,7 +201,7 @@ export function ticketInterpreter(): Interpreter {
           const who = (s.result as Recipient[] | undefined) ?? [];
           const step = stepAt(s.at);
           // No step due yet: the audience of the next step, one that pages, looked up before it is
-          // due for its planned instant (issue 4); that step fires when its deliveries are scheduled.
+          // due for its planned instant (C6–C8); that step fires when its deliveries are scheduled.
           const upcoming =
             step.id === '(unplanned)' ? (clock?.plan ?? []).find((p) => !fired.has(p.id)) : undefined;
           if (upcoming?.channels.includes('page')) {

@@ -119,7 +119,7 @@ export function engagementMet(input: {
 
 /**
  * How much earlier than its receipt an acknowledgement's own stated time (the paging provider's
- * `occurred_at`, a CLI's `--at`) may be and still be the engagement time (C9, I7, issue 5): the
+ * `occurred_at`, a CLI's `--at`) may be and still be the engagement time (C9, I7): the
  * provider stamps the acknowledgement when the responder taps it, and its webhook reaches the
  * engine seconds later (delivery, a retry or two, clocks that drift). A minute covers that; a
  * stated time further back cannot be told from a backdated one, so the receipt counts.

@@ -146,7 +146,7 @@ export type TicketInput = OpenTicket & {
 };
 
 /**
- * Issue 4 (breach→page p99 ≤ 1 s): a step that pages has its audience resolved before it is due,
+ * Breach→page (C6–C8, target p99 ≤ 1 s): a step that pages has its audience resolved before it is due,
  * at most this long before, so that its firing schedules the pages at once instead of first
  * asking the roster. Ten minutes keeps the answer close to the step (a roster edited and
  * deployed in between is seen) for one extra timer on the long L2/L3 clocks only.
@@ -191,13 +191,13 @@ async function openTicket(input: TicketInput): Promise<TicketStatus> {
 export async function ticketWorkflow(input: TicketInput): Promise<TicketStatus> {
   const workflowId = workflowInfo().workflowId;
   const carried = input.carry;
-  // Tickets opened before this change keep replaying their recorded commands (golden histories,
-  // running workflows): the audience looked up at the step's firing, the email scheduled first.
+  // A ticket whose history lacks this marker (golden histories, running workflows) replays its
+  // recorded commands: the audience looked up at the step's firing, the email scheduled first.
   // Asked before the first await: after the opening's local activity, a workflow task the
   // activity outlasted is split, the marker lands in the second one, and a replay from scratch
   // (a new worker) answers the question in the first one — without the marker, so `false`.
   const audienceAhead = patched('page-audience-ahead');
-  // Likewise: tickets opened before runs continued as new never do (their histories replay as recorded).
+  // Likewise: a ticket whose history lacks this marker never continues as new (it replays as recorded).
   const continues = patched('ticket-continue-as-new');
   const updatesPerRun = Math.min(input.updatesPerRun ?? UPDATES_PER_RUN, UPDATES_PER_RUN);
   const s: TicketStatus = carried?.status ?? (await openTicket(input));

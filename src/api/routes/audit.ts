@@ -1,4 +1,4 @@
-/** The audit timeline (issue 8): a workflow's decisions read from its history alone. */
+/** The audit timeline (C12, C14): a workflow's decisions read from its history alone. */
 import { z } from 'zod';
 import { translate } from '../../client';
 import { timelineOf } from '../../audit';

@@ -1,5 +1,5 @@
 /**
- * Who may call what, by area (issue 7). Writes belong to the role whose work they are; reads are
+ * Who may call what, by area. Writes belong to the role whose work they are; reads are
  * open to every role that needs them, and the auditor reads everything and writes nothing.
  * Agents read customers, outages and maintenance (to answer customers) but not money; the audit
  * timeline decodes whole histories, ticket text included, so it is the auditor's alone.

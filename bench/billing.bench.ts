@@ -1,5 +1,5 @@
 /**
- * Billing benchmark (issue 6): closing a month for 10,000 customers with 30 outages, end to end
+ * Billing benchmark (C2, C14): closing a month for 10,000 customers with 30 outages, end to end
  * on the real dev server with the engine's worker in this process and the embedded PGlite ledger
  * (target ≤ 60 s), with the workflow's progress printed as it goes. Beside it, in the same run:
  * the ledger's write rate inside the month close (appendCreditEntries, timed around the call)

@@ -1,5 +1,5 @@
 /**
- * Calendar benchmark (issue 3): L1, L2 and L3 deadlines for 100,000 random openings over
+ * Calendar benchmark (C5–C8, I2–I6): L1, L2 and L3 deadlines for 100,000 random openings over
  * 2026–2027, ours against moment-business-time on the same inputs in the same run.
  *
  * The peer is set up with the same weekly hours (Monday 05:00 → Friday 16:00, Toronto) and the

@@ -1,5 +1,5 @@
 /**
- * Ledger benchmark (issue 6): the write rate of appendCreditEntries for 10,000 entries, through
+ * Ledger benchmark (C2, C14): the write rate of appendCreditEntries for 10,000 entries, through
  * the Ledger (validation, business key, CHECK constraints, written-once triggers, ON CONFLICT),
  * against a bare bulk INSERT of the same rows into a plain table with no key, constraint or
  * trigger, on the same database in the same run, interleaved round by round. On the embedded

@@ -1,5 +1,5 @@
 /**
- * Outage benchmark (issue 5), on the real dev server with the engine's worker in this process:
+ * Outage benchmark (C9, I7), on the real dev server with the engine's worker in this process:
  * report-to-first-page latency, p50/p99, measured where the page lands (a real HTTP Events API
  * receiver), beside a bare workflow that runs the one paging activity, started the same way in
  * the same run, interleaved; target p99 ≤ 1 s, and the ratio says what the outage workflow adds

@@ -1,9 +1,9 @@
 /**
- * Replay throughput (issue 8): 1,000 ticket histories replayed against the current workflow
+ * Replay throughput (C12 audit): 1,000 ticket histories replayed against the current workflow
  * bundle with payloads encrypted, so that the codec's decryption is part of every history's cost
  * (target ≥ 50 histories/s on one core: run it under `taskset -c 0`), side by side in one run with:
- *  - the same replay as the SDK does it by default (one replay worker, as `sla audit replay` did
- *    before issue 8's fix), on the first 200 of them: the "before";
+ *  - the same replay as the SDK does it by default (one replay worker, one history after the
+ *    other), on the first 200 of them: the baseline, labelled "before";
  *  - 1, 2, 4 and 8 replay workers on one queue (src/audit/replay.ts), on the first 300;
  *  - the same 1,000 in plaintext (replay without the codec).
  *
@@ -82,7 +82,7 @@ const audit =
   (histories) =>
     replayHistories(histories, { workflowBundle, dataConverter: testDataConverter(), concurrency: lanes });
 
-/** The SDK's replay worker with its defaults, one history after the other: the replay before issue 8's fix. */
+/** The SDK's replay worker with its defaults, one history after the other: the baseline ("before"). */
 const sdkDefault =
   (workflowBundle: { code: string }): Strategy =>
   async (histories) => {

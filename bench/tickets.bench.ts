@@ -1,8 +1,8 @@
 /**
- * Ticket benchmark (issue 4), on the real dev server (with the engine's dynamic config) and the
+ * Ticket benchmark (C6–C8 breach→page), on the real dev server (with the engine's dynamic config) and the
  * engine's worker tuning, the worker in this process:
  *  1. breach-to-page latency, p50/p95/p99, when N tickets breach at the same instant (the burst)
- *     and when they breach spread over one minute (the issue's "N in the same minute"), beside,
+ *     and when they breach spread over one minute (the target's "N in the same minute"), beside,
  *     in the same round, N bare timers due at one instant (how late the server itself is) and N
  *     bare timers each followed by one page activity (the least a breach can cost), with where
  *     the tickets' time goes (from the histories);
@@ -299,11 +299,11 @@ async function run(
     // Warm-up: the worker's first workflows (V8 context, caches) and the server's first writes.
     await breachRound('warmup', 10, 0, 0);
 
-    // BENCH_BURSTS=25 and BENCH_ROUNDS=5, say, to repeat the issue's burst and see the spread.
+    // BENCH_BURSTS=25 and BENCH_ROUNDS=5, say, to repeat the target's burst and see the spread.
     const reps = Number(process.env.BENCH_ROUNDS ?? 1);
     const bursts = (process.env.BENCH_BURSTS ?? '25,100,400').split(',').map(Number);
     if (sections.has('burst')) for (const n of bursts) await breachRounds(`${n} at once`, n, 0, reps);
-    // BENCH_SPREADS=25,50,100,200,400,800 grows N up to where the dev server saturates (the issue).
+    // BENCH_SPREADS=25,50,100,200,400,800 grows N up to where the dev server saturates.
     const spreads = (process.env.BENCH_SPREADS ?? '100,400').split(',').map(Number);
     if (sections.has('spread'))
       for (const n of spreads) await breachRounds(`${n} in one minute`, n, 60_000, reps);

@@ -1,5 +1,5 @@
 /**
- * Uptime benchmark (issue 5.6): monthUptime for March 2026 (the DST month) with 10,000 outage
+ * Uptime benchmark (C1, I9): monthUptime for March 2026 (the DST month) with 10,000 outage
  * records and 40 maintenance windows, beside a naive per-minute bitmap of the same month
  * (test/helpers/uptime-bitmap.ts) on the same inputs in the same run. Both must give the same
  * excluded time and downtime, or the bench fails. Timings are per month computed, p50 and p99

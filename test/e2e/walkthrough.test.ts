@@ -1,4 +1,4 @@
-// The README's walk-through (issue 7 §4), run as written: every ```sh walk-through <step>``` block
+// The README's walk-through, run as written: every ```sh walk-through <step>``` block
 // of README.md's "Walk-through" section, in order, in a directory laid out like a checkout, against
 // the system its first block starts (`bash scripts/up.sh`, the quick start's first command). Only
 // the ports differ (the defaults may be taken on a shared machine), so the README cannot drift
@@ -184,7 +184,7 @@ describe('README walk-through', () => {
       },
       'ack-outage': (r) => {
         ok(r);
-        // Issue 5: C9 takes the time received; the stated one is kept and shown, not counted.
+        // C9 (I7) takes the time received; the stated one is kept and shown, not counted.
         expect(r.stdout).toMatch(
           /^INC-7 engaged by oncall\.toronto at \S+Z, [\d.]+ min after detection: C9 breached \(stated 2026-10-14T13:27:00\.000Z: not counted, C9 takes the time received\)$/m,
         );

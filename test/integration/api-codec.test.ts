@@ -1,4 +1,4 @@
-// The codec endpoint (issue 8): Temporal's remote codec protocol for the Web UI and the CLI,
+// The codec endpoint (C12): Temporal's remote codec protocol for the Web UI and the CLI,
 // behind a bearer token, CORS limited to the configured origins (preflight included), a body limit.
 import type { AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';

@@ -1,4 +1,4 @@
-// Property-based fuzz of every path parameter, query and body the HTTP API accepts (issue 7):
+// Property-based fuzz of every path parameter, query and body the HTTP API accepts:
 // 10,000 requests generated from the route table's own zod schemas — valid ones, nearly valid
 // ones (a field of the wrong type, a huge or exotic Unicode string, a required field left out,
 // an unknown one added), garbage bodies, the wrong role or no token — against the real dev

@@ -1,4 +1,4 @@
-// The HTTP API (issue 7) on the real dev server with the engine's worker and a PGlite ledger:
+// The HTTP API on the real dev server with the engine's worker and a PGlite ledger:
 // every route of the table answered with valid input (each route shows a 2xx in the access log)
 // and refused with invalid input naming the field; the whole role matrix, generated from the
 // table; 401, 403, 404, 405, 409, 413, 415, 429 and 503 as JSON errors; the OpenAPI document.

@@ -1,4 +1,4 @@
-// Audit on the real dev server, in real time (issue 8): real runs of a ticket, a maintenance
+// Audit on the real dev server, in real time (C12): real runs of a ticket, a maintenance
 // window and a session whose histories become golden histories (`npm run histories:dev` writes
 // them to test/histories/),
 // their decision timelines read back from history alone, and the proof that with the codec on no

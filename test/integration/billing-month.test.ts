@@ -3,7 +3,7 @@
 // again (the second trigger's close always runs, and writes nothing); `sla credits run`
 // re-running it writes nothing; and the worker killed mid-month-close
 // and restarted → exactly one entry per customer and month, on PGlite and on PostgreSQL; and
-// `sla audit timeline` reading both back from Temporal's history alone (issue 8). Their runs are
+// `sla audit timeline` reading both back from Temporal's history alone (C14). Their runs are
 // dev-server golden histories (`npm run histories:dev`).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,4 +1,4 @@
-// The API's route table and what is derived from it (issue 7): the README's role matrix is the
+// The API's route table and what is derived from it: the README's role matrix is the
 // table's, the OpenAPI document describes every route with its roles and schemas, role tokens
 // are parsed from SLA_API_TOKENS with errors naming the variable (never the secret), and the
 // rate limiter's token buckets refill at their rate.

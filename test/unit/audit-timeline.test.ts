@@ -1,5 +1,5 @@
-// Decision timelines read from the committed golden histories alone (issue 8): pure history
-// interpretation, no server. Histories from time-skipping runs (written before encryption, so
+// Decision timelines read from the committed golden histories alone (C12, C14): pure history
+// interpretation, no server. Histories from time-skipping runs (recorded without the codec, so
 // their payloads are plain) and from real dev-server runs (encrypted with the test keys).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -174,7 +174,7 @@ describe('outage timeline (C9, I7, C3/C4)', () => {
     const acks = all(t, 'acknowledgement');
     expect(acks.map((a) => a.outcome)).toEqual(['rejected', 'ok', 'ok']);
     expect(acks[0]!.summary).toMatch(/agent\.toronto — rejected: .*not a Level 3 responder/);
-    // Issue 5: sent at 27 min claiming 9; the receipt judged C9, the claim is shown beside it.
+    // Sent at 27 min claiming 9; the receipt judged C9 (I7), the claim is shown beside it.
     expect(acks[1]!.summary).toBe(
       'acknowledged by specialist.sydney, received 2026-11-30T15:27:00Z, stating 2026-11-30T15:09:00Z (not counted: C9 takes the receipt) → engaged at 2026-11-30T15:27:00Z, 27 min after detection: C9 breached (due 2026-11-30T15:10:00Z)',
     );
@@ -213,7 +213,7 @@ describe('outage timeline (C9, I7, C3/C4)', () => {
     });
   });
 
-  it('a run from before issue 5 reads as it ran: the stated time of the acknowledgement judged C9', async () => {
+  it('a run without the ack-received-time marker reads as it ran: the stated time of the acknowledgement judged C9', async () => {
     const t = await timeline('outageWorkflow-before-ack-received-time-late-ack');
     expect(all(t, 'acknowledgement')[1]!.summary).toBe(
       'acknowledged by specialist.sydney at 2026-11-30T15:27:00Z → engaged at 2026-11-30T15:27:00Z, 27 min after detection: C9 breached (due 2026-11-30T15:10:00Z)',

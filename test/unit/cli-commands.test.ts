@@ -1,4 +1,4 @@
-// The `sla` command as a whole (issue 7 §2): every command takes --json and shows an example in
+// The `sla` command as a whole: every command takes --json and shows an example in
 // its --help, and the global connection flags are checked like the variables they override.
 import type { Command } from 'commander';
 import { afterEach, describe, expect, it, vi } from 'vitest';

@@ -1,4 +1,4 @@
-// The payload codec (issue 8, C12 data protection): AES-256-GCM with key ids and rotation, keys
+// The payload codec (C12 data protection): AES-256-GCM with key ids and rotation, keys
 // from the environment with errors naming the variable, never the key.
 import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -68,7 +68,7 @@ describe('AES-256-GCM payload codec', () => {
     await expect(codec.decode([relabelled])).rejects.toThrow(/failed authentication/);
   });
 
-  it('leaves payloads that were never encrypted as they are (histories from before encryption)', async () => {
+  it('leaves payloads that were never encrypted as they are (plaintext histories)', async () => {
     const codec = new AesGcmCodec(parseCodecKeys(k('k1')));
     const plain = payload();
     expect(await codec.decode([plain])).toEqual([plain]);
@@ -85,7 +85,7 @@ describe("the worker's codec: what the engine did not encrypt is marked, never a
     expect(opened!.metadata![REFUSAL_METADATA]).toBeUndefined();
   });
 
-  it('marks a plaintext payload, which still converts (histories from before encryption replay)', async () => {
+  it('marks a plaintext payload, which still converts (plaintext histories replay)', async () => {
     const [opened] = await new WorkerCodec(parseCodecKeys(k('k1'))).decode([payload()]);
     expect(utf8(opened!.metadata![REFUSAL_METADATA])).toBe(NOT_ENCRYPTED);
     expect(defaultPayloadConverter.fromPayload(opened!)).toEqual(ticket);

@@ -1,4 +1,4 @@
-// TLS / mTLS to the Temporal frontend from the environment (issue 7 §1): which variables turn it
+// TLS / mTLS to the Temporal frontend from the environment: which variables turn it
 // on, and a missing file or half an mTLS pair stopping the process with the variable's name.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

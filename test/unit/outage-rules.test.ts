@@ -78,7 +78,7 @@ describe('outage chain (C9, I7)', () => {
     expect(engagementMet({ due, engagedAt: null, endedAt: null })).toBe(false);
   });
 
-  // Issue 5: the receipt judges C9; a stated time counts only just before it.
+  // C9 (I7): the receipt judges engagement; a stated time counts only just before it.
   it('an acknowledgement engages when received; its stated time only within a minute before', () => {
     const received = min(27);
     expect(ACK_STATED_SKEW_MS).toBe(60_000);

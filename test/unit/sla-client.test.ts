@@ -1,4 +1,4 @@
-// The facade's typed errors (issue 7 §1): Temporal's failures mapped to invalid / not found /
+// The facade's typed errors: Temporal's failures mapped to invalid / not found /
 // conflict / unavailable, whatever operation met them; every input checked before anything is
 // contacted (here against an address where nothing listens, so a contact would be "unavailable").
 import { ServiceError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';

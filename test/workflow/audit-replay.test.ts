@@ -1,4 +1,4 @@
-// `replayHistories` (src/audit/replay.ts, issue 8) runs several replay workers on one queue of
+// `replayHistories` (src/audit/replay.ts, C12 audit) runs several replay workers on one queue of
 // histories: the outcomes must be those of one worker, in the order the histories came in,
 // whatever order they finish in, with each failure's first diverging event found in its own
 // history even when histories of the same workflow id are in flight at once.
@@ -46,7 +46,7 @@ function tampered(h: HistoryToReplay): { item: HistoryToReplay; markerEventId: n
   };
 }
 
-describe('audit replay on several replay workers (issue 8)', () => {
+describe('audit replay on several replay workers', () => {
   it('outcomes in input order, same as one worker, with each failure at its own diverging event', async () => {
     const bundle = await workflowBundle(WORKFLOWS);
     // A run that continued a ticket may have asked no lookup (a patch marker is no activity).

@@ -4,7 +4,7 @@
 // themselves; the Schedule's trigger a month later, which waits out the grace period and closes
 // that month, and one that finds a close of its month still running, waits on its durable timer
 // and closes the month again after it (writing nothing); then an activity that fails after its
-// commit and is retried, on PGlite and on a real PostgreSQL server (issue 6), its one entry per
+// commit and is retried, on PGlite and on a real PostgreSQL server, its one entry per
 // customer asserted in SQL.
 // Payloads are encrypted with the test keys, as in production, so the golden histories are too.
 import { Client, type WorkflowHandle } from '@temporalio/client';
@@ -526,7 +526,7 @@ describe('billing month workflow', () => {
   });
 });
 
-// Issue 6: the retry drill on both stores the ledger runs on. Its own ledger, task queue and mail
+// The retry drill on both stores the ledger runs on. Its own ledger, task queue and mail
 // server each; the same month, one after the other (a closed workflow id may start again).
 describe.each<LedgerKind>(['pglite', 'postgres'])('a credit write retried after its commit (%s)', (kind) => {
   let ledger: TestLedger;

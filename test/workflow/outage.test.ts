@@ -41,8 +41,8 @@ beforeAll(async () => {
   await e.advanceTo(nextWeekdayAt(e.now(), 6, '03:00'));
 });
 afterAll(async () => {
-  // Recorded with the acknowledgement judged on its receipt (patch 'ack-received-time'); the run
-  // from before it is outageWorkflow-before-ack-received-time-late-ack.json.
+  // Recorded with the acknowledgement judged on its receipt (patch 'ack-received-time'); the same
+  // run without that marker is outageWorkflow-before-ack-received-time-late-ack.json.
   await saveHistory(e.env.client, 'outage-INC-LATE', 'outageWorkflow-late-ack');
   await e?.stop();
 });
@@ -173,7 +173,7 @@ describe('an outage acknowledged late (C9 breached)', () => {
 
   it('records a late acknowledgement as a breach and resolves every page the outage raised', async () => {
     await e.advanceTo(detected + minutes(27));
-    // Issue 5: sent at 27 min claiming 9 (before the due instant): C9 takes the receipt, the
+    // Sent at 27 min claiming 9 (before the due instant): C9 takes the receipt, the
     // breach recorded at 10 min stands, and the claimed time is kept beside it for the audit.
     const ackMessage = {
       requestId: 'ack-1',
@@ -262,7 +262,7 @@ describe('an outage acknowledged late (C9 breached)', () => {
     expect(Date.parse(status.classificationHistory[3]!.at)).toBeGreaterThanOrEqual(detected + minutes(60));
   });
 
-  it('resolving writes the record once; a second resolve is a conflict; a late report starts nothing (issue 5)', async () => {
+  it('resolving writes the record once; a second resolve is a conflict; a late report starts nothing (C9, I7)', async () => {
     const end = detected + minutes(55);
     expect(
       await e.outages.resolveOutage(key, { requestId: 'res-1', by: 'specialist.sydney', end: iso(end) }),
@@ -294,7 +294,7 @@ describe('an outage acknowledged late (C9 breached)', () => {
       .resolveOutage(key, { requestId: 'res-2', by: 'eng.manager' })
       .catch((err: unknown) => err);
     expect(second).toBeInstanceOf(ConflictError);
-    // Issue 5: a report that started before the end is a late delivery of this outage: nothing new.
+    // A report that started before the end is a late delivery of this outage: nothing new.
     const late = await e.outages.reportOutage({
       key,
       summary: 'API answers 503',
@@ -342,7 +342,7 @@ describe('an outage acknowledged in time (C9 met)', () => {
     await e.outages.reportOutage({ key, summary: 'Login fails', regions: ['eu-west'], source: 'cli' });
     await e.waitFor(() => triggered(`${wf}:outage-primary:oncall.toronto`).length, 'the primary page');
     await e.advanceTo(detected + minutes(3));
-    // Issue 5: the paging provider's own timestamp, 20 s before the engine received it, counts.
+    // C9 (I7): the paging provider's own timestamp, 20 s before the engine received it, counts.
     const stated = detected + minutes(3) - 20_000;
     const ack = await e.outages.acknowledgeOutage(key, {
       requestId: 'pd-event-1',

@@ -30,7 +30,7 @@ describe('golden histories', () => {
     expect([...new Set(files.map(typeOf))].sort()).toEqual(TYPES);
   });
 
-  // Issue 8 §3: time-skipping runs alone could hide what only a real server records (real
+  // Time-skipping runs alone could hide what only a real server records (real
   // timers, retries after a killed worker, a Schedule's trigger); `npm run histories:dev` writes
   // the `<type>-dev-*.json` files.
   it('cover every workflow type with a real dev-server run', () => {

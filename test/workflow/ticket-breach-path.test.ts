@@ -1,4 +1,4 @@
-// The breach→page path (issue 4, C6–C8): a step that pages has its audience resolved before it is
+// The breach→page path (C6–C8): a step that pages has its audience resolved before it is
 // due — for its planned instant, recorded in history — so that the breach's workflow task
 // schedules the page at once (no roster lookup in between), the page before the email; the
 // audit timeline still shows the step firing at its instant.
@@ -13,7 +13,7 @@ import { iso, minutes, nextWeekdayAt } from '../helpers/when';
 
 const codecs = [new AesGcmCodec(testKeys())];
 
-describe('breach→page path (issue 4)', () => {
+describe('breach→page path (C6–C8)', () => {
   let e: Engine;
   beforeAll(async () => {
     e = await startEngine();

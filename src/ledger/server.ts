@@ -59,13 +59,15 @@ export const MAX_MESSAGE = 64 * 1024 * 1024;
  */
 export const AUTH_TIMEOUT_MS = 5_000;
 /** Connections open at once; the worker's, the API's and a command's pools take 8 each. */
-export const MAX_CONNECTIONS = 64;
+export const MAX_CONNECTIONS = 96;
 /**
  * Connections still authenticating. Beyond this the oldest of them is refused to make room, so
  * that sockets which never authenticate can neither fill the slots of authenticated sessions
- * (MAX_CONNECTIONS - MAX_PENDING stay theirs) nor keep a new client that authenticates at once out.
+ * (MAX_CONNECTIONS - MAX_PENDING, 64, stay theirs) nor keep a new client that authenticates at
+ * once out. 32 lets the worker, the API and a command open their 8 each at the same moment
+ * without one of theirs being taken for the oldest.
  */
-export const MAX_PENDING = 16;
+export const MAX_PENDING = 32;
 /** A refused client gets this long to read its ErrorResponse before its socket is destroyed. */
 const REFUSED_LINGER_MS = 1_000;
 /** A connection holding a transaction open this long without a message is dropped (rolled back). */

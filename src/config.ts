@@ -82,7 +82,7 @@ const Env = z.object({
     .transform((t) => t.split(',').map((s) => s.trim()))
     .pipe(z.array(Secret))
     .optional(),
-  /** The one token all webhooks once shared: refused, so that a deployment still setting it learns why. */
+  /** Not a setting: refused, so that a deployment setting it learns which three secrets to set instead. */
   SLA_WEBHOOK_TOKEN: z
     .never({
       error:

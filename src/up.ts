@@ -19,7 +19,7 @@ import { describeLedger } from './ledger';
 import { openEmbedded, publishServedLedger } from './ledger/driver';
 import { migrate } from './ledger/migrations';
 import { serveLedger } from './ledger/server';
-import { privateDir } from './private-files';
+import { privateDir, tightenFile } from './private-files';
 import { SEARCH_ATTRIBUTES } from './search-attributes';
 import { supervise } from './supervise';
 import { devServerArgs, devServerExecutable } from './temporal-servers';
@@ -151,6 +151,9 @@ export async function up(config: Config): Promise<void> {
     if (config.embeddedTemporal) {
       console.log(`up: starting the Temporal dev server (data in ${join(config.dataDir, 'temporal.db')})…`);
       server = await startDevServer(config);
+      // Its histories name customers and people, and the dev server creates the file 0644. Not
+      // before: the dev server sets up its schema only in a file it creates. A restart keeps the mode.
+      tightenFile(join(config.dataDir, 'temporal.db'));
     }
   } catch (err) {
     await ledger?.stop();

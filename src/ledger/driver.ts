@@ -143,7 +143,10 @@ export function findServedLedger(dataDir: string): string | undefined {
 
 export async function postgresDriver(url: string): Promise<Driver> {
   const { Pool } = await import('pg');
-  const pool = new Pool({ connectionString: url, max: 8 });
+  // Connections are kept, not closed when idle (pg's default closes them after 10 s): a
+  // connection the engine holds needs no new slot on the served ledger, where other local users
+  // may be filling those still authenticating (src/ledger/server.ts, MAX_PENDING).
+  const pool = new Pool({ connectionString: url, max: 8, idleTimeoutMillis: 0 });
   // An idle client that loses its server emits 'error'; the next query reconnects.
   pool.on('error', () => undefined);
   try {

@@ -24,8 +24,10 @@
  * Other local users can still connect, and this process holds the only copy of the ledger, so
  * nothing they send may exhaust it (docs/deployment.md, "The ledger's wire server"): before the
  * password a message may be a few KiB (a longer declared length is refused from its header, never
- * buffered), authentication must finish within a timeout, and connections are capped; after it a
- * message is still capped, far above the largest statement the engine sends.
+ * buffered), authentication must finish within a timeout, connections still authenticating are
+ * capped apart (the oldest refused to make room) so that the rest of the connection cap stays for
+ * authenticated sessions; after it a message is still capped, far above the largest statement the
+ * engine sends.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
@@ -49,10 +51,23 @@ export const MAX_PRE_AUTH_MESSAGE = 8 * 1024;
  * let one client make this process, and PGlite's heap, hold a gigabyte per message.
  */
 export const MAX_MESSAGE = 64 * 1024 * 1024;
-/** The time a client has from connecting to sending the right password (PostgreSQL: 60 s). */
-export const AUTH_TIMEOUT_MS = 10_000;
+/**
+ * The time a client has from connecting to sending the right password (PostgreSQL: 60 s). A pg
+ * pool opening its 8 connections at once had all of them ready in 30 ms (median) and 0.72 s at
+ * worst of 200, on 2 cores at load average 12 (docs/deployment.md): 5 s leaves a wide margin,
+ * and a socket that never authenticates holds one of the MAX_PENDING slots no longer than this.
+ */
+export const AUTH_TIMEOUT_MS = 5_000;
 /** Connections open at once; the worker's, the API's and a command's pools take 8 each. */
-export const MAX_CONNECTIONS = 64;
+export const MAX_CONNECTIONS = 96;
+/**
+ * Connections still authenticating. Beyond this the oldest of them is refused to make room, so
+ * that sockets which never authenticate can neither fill the slots of authenticated sessions
+ * (MAX_CONNECTIONS - MAX_PENDING, 64, stay theirs) nor keep a new client that authenticates at
+ * once out. 32 lets the worker, the API and a command open their 8 each at the same moment
+ * without one of theirs being taken for the oldest.
+ */
+export const MAX_PENDING = 32;
 /** A refused client gets this long to read its ErrorResponse before its socket is destroyed. */
 const REFUSED_LINGER_MS = 1_000;
 /** A connection holding a transaction open this long without a message is dropped (rolled back). */
@@ -74,11 +89,14 @@ export interface LedgerServerOptions {
   idleInTransactionMs?: number;
   authTimeoutMs?: number;
   maxConnections?: number;
+  maxPending?: number;
 }
 
 /** What the server holds now: for an operator's eye and for tests that play a hostile client. */
 export interface LedgerServerStats {
   connections: number;
+  /** Of those, the ones that have not authenticated yet. */
+  pending: number;
   /** Bytes received and not yet a whole message, over all connections. */
   bufferedBytes: number;
 }
@@ -226,6 +244,20 @@ class Connection {
   drop(): void {
     this.socket.destroy();
     this.close();
+  }
+
+  /** Not yet closed, nor refused and lingering. */
+  get open(): boolean {
+    return !this.closed;
+  }
+
+  get authenticated(): boolean {
+    return this.phase === 'ready';
+  }
+
+  /** Refuses a connection still authenticating, to make room for a newer one. */
+  evict(): void {
+    this.refuse('53300', 'sorry, too many clients authenticating');
   }
 
   /** Bytes received and not yet a whole message. */
@@ -378,8 +410,16 @@ export async function serveLedger(db: PGlite, options: LedgerServerOptions = {})
   const turns = new Turns();
   const connections = new Set<Connection>();
   const maxConnections = options.maxConnections ?? MAX_CONNECTIONS;
+  const maxPending = options.maxPending ?? MAX_PENDING;
   const server: Server = createServer((socket) => {
-    if (connections.size >= maxConnections) {
+    // Refused connections linger a moment for their client to read why; they hold no slot.
+    const live = [...connections].filter((c) => c.open);
+    const pending = live.filter((c) => !c.authenticated); // oldest first: a Set keeps insertion order
+    if (pending.length >= maxPending) {
+      pending[0]!.evict();
+      live.splice(live.indexOf(pending[0]!), 1);
+    }
+    if (live.length >= maxConnections) {
       socket.on('error', () => undefined);
       refuseSocket(socket, '53300', 'sorry, too many clients already');
       return;
@@ -414,6 +454,7 @@ export async function serveLedger(db: PGlite, options: LedgerServerOptions = {})
     port,
     stats: () => ({
       connections: connections.size,
+      pending: [...connections].filter((c) => c.open && !c.authenticated).length,
       bufferedBytes: [...connections].reduce((sum, c) => sum + c.buffered, 0),
     }),
     async stop() {

@@ -111,6 +111,8 @@ describe('sla up', () => {
     running = await startUp(env);
     for (const dir of [dataDir, ledgerDir, join(dataDir, 'outbox')])
       expect(statSync(dir).mode & 0o777, dir).toBe(0o700);
+    // The dev server creates its database 0644; `sla up` tightens it.
+    expect(statSync(join(dataDir, 'temporal.db')).mode & 0o777).toBe(0o600);
     const banner = running.output.join('\n');
     expect(banner).toContain(`Temporal frontend   ${address}`);
     expect(banner).toContain(`Temporal Web UI     http://127.0.0.1:${uiPort}`);

@@ -1,6 +1,7 @@
 // The served embedded ledger (src/ledger/server.ts) against a hostile local client on a raw socket:
 // a huge declared length is refused from its header without being buffered, a client that says
-// nothing is timed out, connections over the cap are refused, an authenticated client's message
+// nothing is timed out, connections over the cap are refused, connections that never authenticate
+// hold only their own small cap (the oldest refused to make room), an authenticated client's message
 // is capped far above the largest the engine sends (docs/deployment.md, "The ledger's wire
 // server") — and a legitimate pg client connects and queries throughout.
 import { connect, type Socket } from 'node:net';
@@ -82,6 +83,8 @@ describe('the served embedded ledger under a hostile local client', () => {
   let server: LedgerServer;
   /** A cap of three connections, for the test that fills it. */
   let capped: LedgerServer;
+  /** Four connections may be authenticating, of eight; authentication never times out in a test. */
+  let flooded: LedgerServer;
   let pool: Pool;
 
   beforeAll(async () => {
@@ -91,12 +94,14 @@ describe('the served embedded ledger under a hostile local client', () => {
     embedded = await openEmbedded(dir);
     server = await serveLedger(embedded.db, { authTimeoutMs: 300 });
     capped = await serveLedger(embedded.db, { maxConnections: 3 });
+    flooded = await serveLedger(embedded.db, { maxPending: 4, maxConnections: 8, authTimeoutMs: 600_000 });
     pool = new Pool({ connectionString: server.url, max: 2 });
   });
   afterAll(async () => {
     await pool?.end();
     await server?.stop();
     await capped?.stop();
+    await flooded?.stop();
     await embedded?.driver.close();
     await ledger?.cleanup();
   });
@@ -167,6 +172,38 @@ describe('the served embedded ledger under a hostile local client', () => {
       idle.forEach((r) => r.socket.destroy());
       await waitFor(() => capped.stats().connections === 1, 'the idle ones gone', 10_000);
       await stillServes(capped.url);
+    } finally {
+      await mine.end();
+    }
+  });
+
+  it('a flood of connections that never authenticate neither stops a pool nor keeps a new client out', async () => {
+    const mine = new Pool({ connectionString: flooded.url, max: 2 });
+    try {
+      // The pool authenticates both its connections before the flood.
+      await Promise.all([mine.query('SELECT pg_sleep(0.05)'), mine.query('SELECT pg_sleep(0.05)')]);
+      // Three times the cap of connections still authenticating: half silent, half stopped
+      // before their password, as a hostile local user would hold them.
+      const silent: Raw[] = [];
+      for (let i = 0; i < 12; i++) {
+        const raw = await openRaw(flooded.port);
+        if (i % 2) raw.socket.write(startupMessage());
+        silent.push(raw);
+      }
+      // The oldest eight were refused to make room; four hold the cap.
+      const refused = await Promise.all(silent.slice(0, 8).map((r) => r.closed));
+      expect(refused.map(errorCode)).toEqual(Array(8).fill('53300'));
+      expect(refused[0]!.toString('utf8')).toContain('too many clients authenticating');
+      expect(flooded.stats().pending).toBe(4);
+      // The authenticated pool keeps querying, on the connections it holds.
+      for (let i = 0; i < 5; i++)
+        expect((await mine.query('SELECT $1::int AS i', [i])).rows).toEqual([{ i }]);
+      // A new client connecting during the flood gets in: it evicts the oldest silent socket and
+      // authenticates before four more sockets come.
+      await stillServes(flooded.url);
+      expect(errorCode(await silent[8]!.closed)).toBe('53300');
+      expect(flooded.stats().pending).toBe(3);
+      silent.forEach((r) => r.socket.destroy());
     } finally {
       await mine.end();
     }

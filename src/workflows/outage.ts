@@ -37,7 +37,7 @@ import type {
   ResolveOutage,
 } from '../model/outage';
 // The validators are zod-free (see ../model/outage-checks): zod would be ~1 MB per cached workflow.
-import { outageChecks } from '../model/outage-checks';
+import { outageChecks, REGIONS_MAX } from '../model/outage-checks';
 import { outageRecordOf } from '../model/outage-record';
 import type { AgentVerdict } from '../rules/agent';
 import {
@@ -165,7 +165,7 @@ export interface AcknowledgeAnswer {
   engagedBy: string;
   met: boolean;
   engagementMinutes: number;
-  /** When it was received, and the time it stated (absent in runs from before issue 5). */
+  /** When it was received, and the time it stated (absent in runs recorded without the `ack-received-time` patch). */
   receivedAt?: string;
   claimedAt?: string | null;
   agent?: string | null;
@@ -220,6 +220,14 @@ export const UPDATES_PER_RUN = 500;
  * before it at UPDATES_PER_RUN, and stays ~100 KB in the next run's input (limit 2 MB).
  */
 export const CARRIED_REQUEST_IDS = 1000;
+
+/**
+ * Changes of classification one outage takes (classify messages, and reports that add regions):
+ * each change copies the regions into classificationHistory, which the status query, the next
+ * run's input and the ledger record all carry. Refused past it in the validator (nothing is
+ * written to history), as the ticket caps its reclassifications.
+ */
+export const CLASSIFICATION_CHANGES_MAX = 100;
 
 /** What one run hands the next when it continues as new. */
 export interface OutageCarry {
@@ -290,6 +298,8 @@ export async function outageWorkflow(first: ReceivedReport, run: OutageRun = {})
   const conflict = (message: string) => ApplicationFailure.nonRetryable(message, 'Conflict');
   const invalid = (field: string, why: string) =>
     ApplicationFailure.nonRetryable(`${field}: ${why}`, 'Invalid');
+  const changesFull = () =>
+    conflict(`outage ${s.key} takes at most ${CLASSIFICATION_CHANGES_MAX} classification changes`);
   const checkInstant = (field: string, at: string) => {
     const t = Date.parse(at);
     if (t < detectedAt || t > Date.now() + CLOCK_SKEW_MS)
@@ -341,7 +351,22 @@ export async function outageWorkflow(first: ReceivedReport, run: OutageRun = {})
         message: created ? `outage ${s.key} opened` : `joined the open outage ${s.key}`,
       };
     },
-    { validator: outageChecks.report },
+    {
+      // The union of regions is capped like one report's (REGIONS_MAX), and a report that adds
+      // regions is a classification change: refused here, a report leaves nothing in history.
+      validator: (m) => {
+        outageChecks.report(m);
+        if (s.state === 'resolved' || results.has(`report:${m.reportId}`)) return;
+        const added = m.regions.filter((r) => !s.regions.includes(r));
+        if (added.length === 0) return;
+        if (s.regions.length + added.length > REGIONS_MAX)
+          throw invalid(
+            'regions',
+            `outage ${s.key} already has ${s.regions.length} region(s); it takes at most ${REGIONS_MAX} in all`,
+          );
+        if (s.classificationHistory.length - 1 >= CLASSIFICATION_CHANGES_MAX) throw changesFull();
+      },
+    },
   );
 
   const facts = carried?.facts ?? (await lookups.outageFacts());
@@ -484,9 +509,9 @@ export async function outageWorkflow(first: ReceivedReport, run: OutageRun = {})
     (m) =>
       once(m.requestId, async (): Promise<AcknowledgeAnswer> => {
         if (s.state === 'resolved') throw conflict(`outage ${s.key} is already resolved`);
-        // Issue 5: C9 is judged on when the engine received the acknowledgement, not on the time
-        // it states (an acknowledgement sent at 27 min claiming 9 turned a breach into met).
-        // Runs recorded before that judged the stated time: they replay as they ran.
+        // C9 is judged on when the engine received the acknowledgement, not on the time it
+        // states (one sent at 27 min claiming 9 would turn a breach into met). Runs recorded
+        // without the patch judged the stated time: they replay as they ran.
         if (!patched('ack-received-time')) return acknowledgeAsStated(m);
         const receivedAt = Date.now();
         const claimed = m.at === undefined ? null : checkInstant('at', m.at);
@@ -530,7 +555,7 @@ export async function outageWorkflow(first: ReceivedReport, run: OutageRun = {})
       engagedBy: s.engagedBy!,
       met: s.met!,
       engagementMinutes: s.engagementMinutes!,
-      // An engagement recorded before issue 5 has no receipt of its own.
+      // An engagement recorded without the `ack-received-time` patch has no receipt of its own.
       ...(s.ackReceivedAt ? { receivedAt: s.ackReceivedAt } : {}),
       claimedAt: s.ackClaimedAt,
       agent: s.ackAgent,
@@ -549,7 +574,7 @@ export async function outageWorkflow(first: ReceivedReport, run: OutageRun = {})
     }
   }
 
-  /** The acknowledgement of runs from before issue 5: the stated time judged C9. */
+  /** The acknowledgement of runs recorded without the `ack-received-time` patch: the stated time judged C9. */
   async function acknowledgeAsStated(m: AcknowledgeOutage): Promise<AcknowledgeAnswer> {
     const at = checkInstant('at', m.at ?? iso(Date.now()));
     await checkResponder({ responderId: m.responderId });
@@ -600,7 +625,13 @@ export async function outageWorkflow(first: ReceivedReport, run: OutageRun = {})
           changes: s.classificationHistory.length - 1,
         };
       }),
-    { validator: outageChecks.classify },
+    {
+      validator: (m) => {
+        outageChecks.classify(m);
+        if (!results.has(m.requestId) && s.classificationHistory.length - 1 >= CLASSIFICATION_CHANGES_MAX)
+          throw changesFull();
+      },
+    },
   );
 
   setHandler(

@@ -130,10 +130,14 @@ export interface OutageStatus {
   classification: OutageClassification;
   regions: string[];
   classificationHistory: ClassificationChange[];
+  /** The last STATUS_KEPT steps fired (the chain repeats while nobody acknowledges). */
   stepsFired: OutageStepFired[];
-  /** Every page raised: its key, whom, and when it was resolved (null while open). */
+  /** The last STATUS_KEPT pages raised: key, whom, and when resolved (null while open). */
   pages: { dedupKey: string; responderId: string; triggeredAt: string; resolvedAt: string | null }[];
+  /** The last STATUS_KEPT emails sent. */
   emails: { messageId: string; audience: string; at: string }[];
+  /** Steps, pages and emails no longer listed (absent in runs that never passed STATUS_KEPT). */
+  dropped?: { steps: number; pages: number; emails: number };
   end: string | null;
   resolvedBy: string | null;
   /** The ledger's answer to the one write of the record. */
@@ -228,6 +232,14 @@ export const CARRIED_REQUEST_IDS = 1000;
  * written to history), as the ticket caps its reclassifications.
  */
 export const CLASSIFICATION_CHANGES_MAX = 100;
+
+/**
+ * Steps, pages and emails the status lists, each the newest: at the default policy an outage
+ * nobody acknowledges fires four steps (three pages, an email) every 25 minutes, ~150 KB of
+ * status a day, which would pass Temporal's 2 MB payload limit in about two weeks. 200 of each
+ * is ~21 hours of the chain, ~140 KB; the history (and the audit) keeps every one.
+ */
+export const STATUS_KEPT = 200;
 
 /** What one run hands the next when it continues as new. */
 export interface OutageCarry {
@@ -354,7 +366,7 @@ export async function outageWorkflow(first: ReceivedReport, run: OutageRun = {})
     {
       // The union of regions is capped like one report's (REGIONS_MAX), and a report that adds
       // regions is a classification change: refused here, a report leaves nothing in history.
-      validator: (m) => {
+      validator: (m: ReceivedReport) => {
         outageChecks.report(m);
         if (s.state === 'resolved' || results.has(`report:${m.reportId}`)) return;
         const added = m.regions.filter((r) => !s.regions.includes(r));
@@ -396,6 +408,15 @@ export async function outageWorkflow(first: ReceivedReport, run: OutageRun = {})
   }
   publish();
 
+  /** Appends to a list of the status, dropping its oldest past STATUS_KEPT (counted in s.dropped). */
+  function keepLast<T>(kind: keyof NonNullable<OutageStatus['dropped']>, list: T[], item: T) {
+    list.push(item);
+    if (list.length <= STATUS_KEPT) return;
+    list.shift();
+    s.dropped ??= { steps: 0, pages: 0, emails: 0 };
+    s.dropped[kind] += 1;
+  }
+
   async function deliver(n: number) {
     const occ = stepOccurrence(facts.steps, facts.repeatMinutes, chainFrom, n);
     const fired: OutageStepFired = {
@@ -408,7 +429,7 @@ export async function outageWorkflow(first: ReceivedReport, run: OutageRun = {})
       reason: occ.reason,
       deliveries: [],
     };
-    s.stepsFired.push(fired);
+    keepLast('steps', s.stepsFired, fired);
     const recipients: Recipient[] = await lookups.resolveAudience({
       audience: occ.audience,
       level: 'L3',
@@ -446,7 +467,7 @@ export async function outageWorkflow(first: ReceivedReport, run: OutageRun = {})
           })
           .then(
             () => {
-              s.emails.push({ messageId, audience: occ.audience, at: iso(Date.now()) });
+              keepLast('emails', s.emails, { messageId, audience: occ.audience, at: iso(Date.now()) });
               fired.deliveries.push({ channel: 'email', to: occ.audience, ok: true, detail: messageId });
             },
             (err: unknown) => failed('email', occ.audience, err),
@@ -475,7 +496,12 @@ export async function outageWorkflow(first: ReceivedReport, run: OutageRun = {})
             .then(
               () => {
                 openPages.set(dedupKey, r.pagingKey);
-                s.pages.push({ dedupKey, responderId: r.id, triggeredAt: iso(Date.now()), resolvedAt: null });
+                keepLast('pages', s.pages, {
+                  dedupKey,
+                  responderId: r.id,
+                  triggeredAt: iso(Date.now()),
+                  resolvedAt: null,
+                });
                 fired.deliveries.push({ channel: 'page', to: r.id, ok: true, detail: dedupKey });
               },
               (err: unknown) => failed('page', r.id, err),
@@ -626,7 +652,7 @@ export async function outageWorkflow(first: ReceivedReport, run: OutageRun = {})
         };
       }),
     {
-      validator: (m) => {
+      validator: (m: ClassifyOutage) => {
         outageChecks.classify(m);
         if (!results.has(m.requestId) && s.classificationHistory.length - 1 >= CLASSIFICATION_CHANGES_MAX)
           throw changesFull();

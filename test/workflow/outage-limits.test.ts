@@ -10,6 +10,7 @@ import { ConflictError, InvalidInputError } from '../../src/errors';
 import type { ReceivedReport } from '../../src/model/outage';
 import {
   CLASSIFICATION_CHANGES_MAX,
+  STATUS_KEPT,
   type AcknowledgeAnswer,
   type OutageStatus,
   type ReportAnswer,
@@ -320,5 +321,37 @@ describe("an outsider's reports and classifications cannot grow an outage withou
       CLASSIFICATION_CHANGES_MAX + 1,
     );
     await e.outages.resolveOutage(k, { requestId: 'end', by: 'oncall.toronto' });
+  });
+});
+
+describe('an outage nobody acknowledges keeps only the newest STATUS_KEPT steps, pages and emails in its status', () => {
+  it('counts the ones it dropped, and still resolves and records once', async () => {
+    const key = 'INC-UNATTENDED';
+    const detected = e.now();
+    await e.outages.reportOutage({
+      key,
+      summary: 'Nobody answers',
+      regions: ['ca-central'],
+      source: 'uptime',
+    });
+    // The default chain: four steps a round, a round every 25 minutes; step past 55 rounds.
+    for (let round = 0; round < 55; round++) {
+      await e.advanceTo(detected + minutes(round * 25 + 12));
+      await e.waitFor(
+        async () => {
+          const s = await e.outages.outageStatus(key);
+          return s.stepsFired.length + (s.dropped?.steps ?? 0) >= (round + 1) * 4;
+        },
+        `round ${round + 1}`,
+      );
+    }
+    const status = await e.outages.outageStatus(key);
+    expect(status.stepsFired).toHaveLength(STATUS_KEPT);
+    expect(status.dropped?.steps).toBe(55 * 4 - STATUS_KEPT);
+    expect(status.stepsFired.at(-1)?.id).toBe('outage-eng-manager-r55');
+    expect(status.pages.length).toBeLessThanOrEqual(STATUS_KEPT);
+    expect(JSON.stringify(status).length).toBeLessThan(400_000);
+    await e.outages.resolveOutage(key, { requestId: 'end', by: 'oncall.toronto', end: iso(e.now()) });
+    await e.waitFor(async () => (await e.outages.outageStatus(key)).recorded, 'the record');
   });
 });

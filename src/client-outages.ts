@@ -199,11 +199,27 @@ export class OutageClient {
         throw new ConflictError(`outage ${incidentKey(k, n - 1)} is already resolved`);
       }
       if (status.state === 'resolved') continue;
-      if (m.end && Date.parse(m.end) < Date.parse(status.detectedAt))
-        throw new ConflictError(
-          `the end ${m.end} is before the open outage ${current} was detected: it ends an earlier one, already resolved`,
-        );
+      if (m.end && Date.parse(m.end) < Date.parse(status.detectedAt)) {
+        // A redelivered resolution of the incident before this one ends no later than it did;
+        // any other end before the counted start is refused naming it, and nothing changes.
+        const earlier = n > 1 ? await this.endOf(incidentKey(k, n - 1)) : null;
+        if (earlier !== null && Date.parse(m.end) <= Date.parse(earlier))
+          throw new ConflictError(`the end ${m.end} repeats the resolution of ${incidentKey(k, n - 1)}`);
+        throw new InvalidInputError([
+          { path: 'end', message: `must be after the open outage's counted start (${status.detectedAt})` },
+        ]);
+      }
       return this.resolveOutage(current, m);
+    }
+  }
+
+  /** The end of a resolved incident (its closed workflow's result), or null if it has none. */
+  private async endOf(key: string): Promise<string | null> {
+    try {
+      return (await this.client.workflow.getHandle<typeof outageWorkflow>(outageWorkflowId(key)).result())
+        .end;
+    } catch (err) {
+      return translate(err);
     }
   }
 

@@ -451,7 +451,7 @@ export function outageInterpreter(): Interpreter {
           eventId: ev.id,
           kind: 'final',
           summary: final
-            ? `final: ${final.classification}, ${final.regions.join(', ')}, ${short(final.detectedAt)} → ${short(final.end)}; C9 ${final.met ? 'met' : 'breached'}${final.engagedAt ? `, engaged ${short(final.engagedAt)} by ${final.engagedBy}` : ', never engaged'}; ${final.stepsFired.length} step(s), ${final.pages.length} page(s), ${final.reports} report(s); record ${final.recorded ?? 'not written'}`
+            ? `final: ${final.classification}, ${final.regions.join(', ')}, ${short(final.detectedAt)} → ${short(final.end)}; C9 ${final.met ? 'met' : 'breached'}${final.engagedAt ? `, engaged ${short(final.engagedAt)} by ${final.engagedBy}` : ', never engaged'}; ${final.stepsFired.length + (final.dropped?.steps ?? 0)} step(s), ${final.pages.length + (final.dropped?.pages ?? 0)} page(s), ${final.reports} report(s); record ${final.recorded ?? 'not written'}`
             : `closed: ${ev.type}${ev.failure ? ` — ${ev.failure.message}` : ''}`,
           outcome: ev.failure ? 'failed' : 'ok',
           detail: final,

@@ -125,7 +125,7 @@ export function outageCommand(): Command {
           ...(o.at ? { at: o.at } : {}),
         });
         if (o.json) return printJson(answer);
-        // Issue 5: C9 takes the receipt; a stated time is shown, and whether it counted.
+        // C9 takes the receipt (I7); a stated time is shown, and whether it counted.
         const stated =
           answer.claimedAt && answer.claimedAt !== answer.engagedAt
             ? ` (stated ${answer.claimedAt}: not counted, C9 takes the time received)`

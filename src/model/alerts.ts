@@ -8,8 +8,9 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { AGENT_MAX } from './outage-checks';
 import { Region, type ReportOutage } from './outage';
-import { Instant } from './ticket';
+import { CalendarInstant, Instant } from './ticket';
 
+const GO_ZERO_TIME = '0001-01-01T00:00:00Z';
 const Labels = z.record(z.string(), z.string());
 
 const Alert = z
@@ -18,9 +19,10 @@ const Alert = z
     /** Every alert names the deployment region it is about (I9). */
     labels: z.looseObject({ region: Region }),
     annotations: Labels.default({}),
-    startsAt: Instant,
-    /** "0001-01-01T00:00:00Z" while firing. */
-    endsAt: Instant,
+    /** Calendar years only: the start and end become the ledger's record of the outage. */
+    startsAt: CalendarInstant,
+    /** "0001-01-01T00:00:00Z" (Go's zero time) while firing. */
+    endsAt: z.union([z.literal(GO_ZERO_TIME), CalendarInstant]),
     fingerprint: z.string().min(1).max(100),
   })
   .refine((a) => a.status !== 'resolved' || Date.parse(a.endsAt) > Date.parse(a.startsAt), {
@@ -30,16 +32,23 @@ const Alert = z
   });
 
 /** https://prometheus.io/docs/alerting/latest/configuration/#webhook_config */
-export const AlertmanagerWebhook = z.object({
-  version: z.literal('4'),
-  groupKey: z.string().min(1).max(2000),
-  status: z.enum(['firing', 'resolved']),
-  receiver: z.string(),
-  groupLabels: Labels,
-  commonLabels: Labels,
-  commonAnnotations: Labels,
-  alerts: z.array(Alert).min(1).max(1000),
-});
+export const AlertmanagerWebhook = z
+  .object({
+    version: z.literal('4'),
+    groupKey: z.string().min(1).max(2000),
+    /** `firing` while at least one of its alerts fires (Alertmanager's own rule). */
+    status: z.enum(['firing', 'resolved']),
+    receiver: z.string(),
+    groupLabels: Labels,
+    commonLabels: Labels,
+    commonAnnotations: Labels,
+    alerts: z.array(Alert).min(1).max(1000),
+  })
+  .refine((p) => p.status !== 'firing' || p.alerts.some((a) => a.status === 'firing'), {
+    // A firing group with no firing alert has no start or region to report.
+    path: ['status'],
+    message: 'a firing notification must hold at least one firing alert',
+  });
 export type AlertmanagerWebhook = z.infer<typeof AlertmanagerWebhook>;
 
 export type AlertmanagerAction =

@@ -74,6 +74,14 @@ export const instant: Check = (v) =>
     : INSTANT_PATTERN.test(v)
       ? fine
       : problem(INSTANT_HINT);
+/** Years the ledger's dates hold, with room either side (src/model/ticket.ts: CalendarInstant). */
+export const CALENDAR_YEAR_PATTERN = /^(197[2-9]|19[89]\d|20\d\d|21[0-8]\d|219[0-8])-/;
+export const CALENDAR_YEAR_HINT = 'expected a year from 1972 to 2198';
+export const calendarInstant: Check = (v) => {
+  const wrong = instant(v);
+  if (wrong !== fine) return wrong;
+  return CALENDAR_YEAR_PATTERN.test(v as string) ? fine : problem(CALENDAR_YEAR_HINT);
+};
 export const oneOf =
   (values: readonly string[]): Check =>
   (v) =>

@@ -4,7 +4,17 @@
  * The zod schemas take their limits from here; test/unit/outage-checks.test.ts holds the two to
  * the same verdicts and the same fields named.
  */
-import { id, instant, list, message, oneOf, optional, reason, string } from './message-checks';
+import {
+  calendarInstant,
+  id,
+  instant,
+  list,
+  message,
+  oneOf,
+  optional,
+  reason,
+  string,
+} from './message-checks';
 import type { OutageClassification } from '../ledger/types';
 import { PAGING_USER_ID_HINT, PAGING_USER_ID_MAX, PAGING_USER_ID_PATTERN } from '../rules/agent';
 
@@ -43,7 +53,7 @@ export const outageChecks = {
     key: id,
     summary: string(1, SUMMARY_MAX),
     regions,
-    startedAt: optional(instant),
+    startedAt: optional(calendarInstant),
     source: string(1, SOURCE_MAX),
     reportId: id,
     receivedAt: instant,

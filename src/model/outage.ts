@@ -19,7 +19,7 @@ import {
   SUMMARY_MAX,
 } from './outage-checks';
 import { PAGING_USER_ID_HINT, PAGING_USER_ID_MAX, PAGING_USER_ID_PATTERN } from '../rules/agent';
-import { Id, Instant } from './ticket';
+import { CalendarInstant, Id, Instant } from './ticket';
 
 export { OUTAGE_CLASSIFICATIONS };
 
@@ -41,8 +41,11 @@ export const ReportOutage = z.object({
   key: OutageKey,
   summary: z.string().min(1).max(SUMMARY_MAX),
   regions: Regions,
-  /** When the monitor saw it start; defaults to when the engine hears of it. Detection (I7). */
-  startedAt: Instant.optional(),
+  /**
+   * When the monitor saw it start; defaults to when the engine hears of it. Detection (I7).
+   * A calendar year, as the ledger's record of it must hold one.
+   */
+  startedAt: CalendarInstant.optional(),
   /** Which monitor or person reported it, e.g. "alertmanager", "cli". */
   source: z.string().min(1).max(SOURCE_MAX),
 });
@@ -111,7 +114,9 @@ export type ResolveOutage = z.infer<typeof ResolveOutage>;
 /**
  * I7: an on-call confirms a webhook's backdated start (held as the status's claimedStart): the
  * outage's counted start moves there, and with it the engagement due instant and the record's
- * start. Who and why are kept in the classification history. A client may leave requestId out.
+ * start. Who and why are kept in the classification history. The API requires a requestId like
+ * every message (a retried request is applied once); OutageClient.confirmStart makes one up when
+ * its caller (the CLI's one-shot command) leaves it out.
  */
 export const ConfirmStart = Message.extend({ by: Id, reason: z.string().min(1).max(500) });
 export type ConfirmStart = z.infer<typeof ConfirmStart>;

@@ -5,7 +5,15 @@
  */
 import { z } from 'zod';
 import { Level } from './level';
-import { ID_HINT, ID_MAX, ID_PATTERN, INSTANT_HINT, REASON_MAX } from './message-checks';
+import {
+  CALENDAR_YEAR_HINT,
+  CALENDAR_YEAR_PATTERN,
+  ID_HINT,
+  ID_MAX,
+  ID_PATTERN,
+  INSTANT_HINT,
+  REASON_MAX,
+} from './message-checks';
 
 /** C11: the support channels. */
 export const CHANNELS = ['chat', 'meeting', 'email', 'phone'] as const;
@@ -23,10 +31,7 @@ export const Instant = z.iso.datetime({ offset: true, message: INSTANT_HINT });
  * unable to start. A pattern, so the OpenAPI document states it too. (The messages' instants are
  * checked in the workflows as well, zod-free, by src/model/message-checks.ts.)
  */
-export const CalendarInstant = Instant.regex(
-  /^(197[2-9]|19[89]\d|20\d\d|21[0-8]\d|219[0-8])-/,
-  'expected a year from 1972 to 2198',
-);
+export const CalendarInstant = Instant.regex(CALENDAR_YEAR_PATTERN, CALENDAR_YEAR_HINT);
 
 export const OpenTicket = z.object({
   ticketId: Id,

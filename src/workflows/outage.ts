@@ -37,7 +37,7 @@ import type {
   ResolveOutage,
 } from '../model/outage';
 // The validators are zod-free (see ../model/outage-checks): zod would be ~1 MB per cached workflow.
-import { outageChecks } from '../model/outage-checks';
+import { outageChecks, REGIONS_MAX } from '../model/outage-checks';
 import { outageRecordOf } from '../model/outage-record';
 import type { AgentVerdict } from '../rules/agent';
 import {
@@ -130,10 +130,14 @@ export interface OutageStatus {
   classification: OutageClassification;
   regions: string[];
   classificationHistory: ClassificationChange[];
+  /** The last STATUS_KEPT steps fired (the chain repeats while nobody acknowledges). */
   stepsFired: OutageStepFired[];
-  /** Every page raised: its key, whom, and when it was resolved (null while open). */
+  /** The last STATUS_KEPT pages raised: key, whom, and when resolved (null while open). */
   pages: { dedupKey: string; responderId: string; triggeredAt: string; resolvedAt: string | null }[];
+  /** The last STATUS_KEPT emails sent. */
   emails: { messageId: string; audience: string; at: string }[];
+  /** Steps, pages and emails no longer listed (absent in runs that never passed STATUS_KEPT). */
+  dropped?: { steps: number; pages: number; emails: number };
   end: string | null;
   resolvedBy: string | null;
   /** The ledger's answer to the one write of the record. */
@@ -165,7 +169,7 @@ export interface AcknowledgeAnswer {
   engagedBy: string;
   met: boolean;
   engagementMinutes: number;
-  /** When it was received, and the time it stated (absent in runs from before issue 5). */
+  /** When it was received, and the time it stated (absent in runs recorded without the `ack-received-time` patch). */
   receivedAt?: string;
   claimedAt?: string | null;
   agent?: string | null;
@@ -220,6 +224,22 @@ export const UPDATES_PER_RUN = 500;
  * before it at UPDATES_PER_RUN, and stays ~100 KB in the next run's input (limit 2 MB).
  */
 export const CARRIED_REQUEST_IDS = 1000;
+
+/**
+ * Changes of classification one outage takes (classify messages, and reports that add regions):
+ * each change copies the regions into classificationHistory, which the status query, the next
+ * run's input and the ledger record all carry. Refused past it in the validator (nothing is
+ * written to history), as the ticket caps its reclassifications.
+ */
+export const CLASSIFICATION_CHANGES_MAX = 100;
+
+/**
+ * Steps, pages and emails the status lists, each the newest: at the default policy an outage
+ * nobody acknowledges fires four steps (three pages, an email) every 25 minutes, ~150 KB of
+ * status a day, which would pass Temporal's 2 MB payload limit in about two weeks. 200 of each
+ * is ~21 hours of the chain, ~140 KB; the history (and the audit) keeps every one.
+ */
+export const STATUS_KEPT = 200;
 
 /** What one run hands the next when it continues as new. */
 export interface OutageCarry {
@@ -290,6 +310,8 @@ export async function outageWorkflow(first: ReceivedReport, run: OutageRun = {})
   const conflict = (message: string) => ApplicationFailure.nonRetryable(message, 'Conflict');
   const invalid = (field: string, why: string) =>
     ApplicationFailure.nonRetryable(`${field}: ${why}`, 'Invalid');
+  const changesFull = () =>
+    conflict(`outage ${s.key} takes at most ${CLASSIFICATION_CHANGES_MAX} classification changes`);
   const checkInstant = (field: string, at: string) => {
     const t = Date.parse(at);
     if (t < detectedAt || t > Date.now() + CLOCK_SKEW_MS)
@@ -341,7 +363,22 @@ export async function outageWorkflow(first: ReceivedReport, run: OutageRun = {})
         message: created ? `outage ${s.key} opened` : `joined the open outage ${s.key}`,
       };
     },
-    { validator: outageChecks.report },
+    {
+      // The union of regions is capped like one report's (REGIONS_MAX), and a report that adds
+      // regions is a classification change: refused here, a report leaves nothing in history.
+      validator: (m: ReceivedReport) => {
+        outageChecks.report(m);
+        if (s.state === 'resolved' || results.has(`report:${m.reportId}`)) return;
+        const added = m.regions.filter((r) => !s.regions.includes(r));
+        if (added.length === 0) return;
+        if (s.regions.length + added.length > REGIONS_MAX)
+          throw invalid(
+            'regions',
+            `outage ${s.key} already has ${s.regions.length} region(s); it takes at most ${REGIONS_MAX} in all`,
+          );
+        if (s.classificationHistory.length - 1 >= CLASSIFICATION_CHANGES_MAX) throw changesFull();
+      },
+    },
   );
 
   const facts = carried?.facts ?? (await lookups.outageFacts());
@@ -371,6 +408,15 @@ export async function outageWorkflow(first: ReceivedReport, run: OutageRun = {})
   }
   publish();
 
+  /** Appends to a list of the status, dropping its oldest past STATUS_KEPT (counted in s.dropped). */
+  function keepLast<T>(kind: keyof NonNullable<OutageStatus['dropped']>, list: T[], item: T) {
+    list.push(item);
+    if (list.length <= STATUS_KEPT) return;
+    list.shift();
+    s.dropped ??= { steps: 0, pages: 0, emails: 0 };
+    s.dropped[kind] += 1;
+  }
+
   async function deliver(n: number) {
     const occ = stepOccurrence(facts.steps, facts.repeatMinutes, chainFrom, n);
     const fired: OutageStepFired = {
@@ -383,7 +429,7 @@ export async function outageWorkflow(first: ReceivedReport, run: OutageRun = {})
       reason: occ.reason,
       deliveries: [],
     };
-    s.stepsFired.push(fired);
+    keepLast('steps', s.stepsFired, fired);
     const recipients: Recipient[] = await lookups.resolveAudience({
       audience: occ.audience,
       level: 'L3',
@@ -421,7 +467,7 @@ export async function outageWorkflow(first: ReceivedReport, run: OutageRun = {})
           })
           .then(
             () => {
-              s.emails.push({ messageId, audience: occ.audience, at: iso(Date.now()) });
+              keepLast('emails', s.emails, { messageId, audience: occ.audience, at: iso(Date.now()) });
               fired.deliveries.push({ channel: 'email', to: occ.audience, ok: true, detail: messageId });
             },
             (err: unknown) => failed('email', occ.audience, err),
@@ -450,7 +496,12 @@ export async function outageWorkflow(first: ReceivedReport, run: OutageRun = {})
             .then(
               () => {
                 openPages.set(dedupKey, r.pagingKey);
-                s.pages.push({ dedupKey, responderId: r.id, triggeredAt: iso(Date.now()), resolvedAt: null });
+                keepLast('pages', s.pages, {
+                  dedupKey,
+                  responderId: r.id,
+                  triggeredAt: iso(Date.now()),
+                  resolvedAt: null,
+                });
                 fired.deliveries.push({ channel: 'page', to: r.id, ok: true, detail: dedupKey });
               },
               (err: unknown) => failed('page', r.id, err),
@@ -484,9 +535,9 @@ export async function outageWorkflow(first: ReceivedReport, run: OutageRun = {})
     (m) =>
       once(m.requestId, async (): Promise<AcknowledgeAnswer> => {
         if (s.state === 'resolved') throw conflict(`outage ${s.key} is already resolved`);
-        // Issue 5: C9 is judged on when the engine received the acknowledgement, not on the time
-        // it states (an acknowledgement sent at 27 min claiming 9 turned a breach into met).
-        // Runs recorded before that judged the stated time: they replay as they ran.
+        // C9 is judged on when the engine received the acknowledgement, not on the time it
+        // states (one sent at 27 min claiming 9 would turn a breach into met). Runs recorded
+        // without the patch judged the stated time: they replay as they ran.
         if (!patched('ack-received-time')) return acknowledgeAsStated(m);
         const receivedAt = Date.now();
         const claimed = m.at === undefined ? null : checkInstant('at', m.at);
@@ -530,7 +581,7 @@ export async function outageWorkflow(first: ReceivedReport, run: OutageRun = {})
       engagedBy: s.engagedBy!,
       met: s.met!,
       engagementMinutes: s.engagementMinutes!,
-      // An engagement recorded before issue 5 has no receipt of its own.
+      // An engagement recorded without the `ack-received-time` patch has no receipt of its own.
       ...(s.ackReceivedAt ? { receivedAt: s.ackReceivedAt } : {}),
       claimedAt: s.ackClaimedAt,
       agent: s.ackAgent,
@@ -549,7 +600,7 @@ export async function outageWorkflow(first: ReceivedReport, run: OutageRun = {})
     }
   }
 
-  /** The acknowledgement of runs from before issue 5: the stated time judged C9. */
+  /** The acknowledgement of runs recorded without the `ack-received-time` patch: the stated time judged C9. */
   async function acknowledgeAsStated(m: AcknowledgeOutage): Promise<AcknowledgeAnswer> {
     const at = checkInstant('at', m.at ?? iso(Date.now()));
     await checkResponder({ responderId: m.responderId });
@@ -600,7 +651,13 @@ export async function outageWorkflow(first: ReceivedReport, run: OutageRun = {})
           changes: s.classificationHistory.length - 1,
         };
       }),
-    { validator: outageChecks.classify },
+    {
+      validator: (m: ClassifyOutage) => {
+        outageChecks.classify(m);
+        if (!results.has(m.requestId) && s.classificationHistory.length - 1 >= CLASSIFICATION_CHANGES_MAX)
+          throw changesFull();
+      },
+    },
   );
 
   setHandler(

@@ -275,6 +275,63 @@ describe('outage webhooks', () => {
     expect(badAnswer.error.issues.map((i) => i.path)).toContain('body.alerts[0].labels');
   });
 
+  it('a firing notification without a firing alert is refused naming body.status, and starts nothing', async () => {
+    const resolvedAlert = alertmanager('resolved').alerts[0]!;
+    const crafted = alertmanager('firing', { groupKey: 'crafted', alerts: [resolvedAlert] });
+    const res = await post('/webhooks/alertmanager', crafted);
+    expect(res.status).toBe(400);
+    const { error } = (await res.json()) as { error: { issues: { path: string }[] } };
+    expect(error.issues.map((i) => i.path)).toEqual(['body.status']);
+  });
+
+  it('a resolution ending before the counted start of a backdated firing is refused naming its endsAt; the outage stays open', async () => {
+    const hour = 3_600_000;
+    const firing = alertmanager('firing', { groupKey: 'backdated-end' });
+    const alert = { ...firing.alerts[0]!, startsAt: new Date(Date.now() - hour).toISOString() };
+    const opened = await post('/webhooks/alertmanager', { ...firing, alerts: [alert] });
+    expect(opened.status).toBe(201);
+    const { outageId } = (await opened.json()) as { outageId: string };
+    const ended = { ...alert, status: 'resolved', endsAt: new Date(Date.now() - hour / 2).toISOString() };
+    const res = await post('/webhooks/alertmanager', { ...firing, status: 'resolved', alerts: [ended] });
+    expect(res.status).toBe(400);
+    const { error } = (await res.json()) as { error: { issues: { path: string }[] } };
+    expect(error.issues.map((i) => i.path)).toEqual(['body.alerts[0].endsAt']);
+    expect((await e.outages.outageStatus(outageId)).state).toBe('open');
+  });
+
+  it('an Alertmanager group of 1,000 realistic alerts (max_alerts) is accepted, one more refused naming alerts', async () => {
+    const firing = alertmanager('firing', { groupKey: 'thousand' });
+    const realistic = (i: number) => ({
+      ...firing.alerts[0]!,
+      labels: {
+        alertname: 'KubeApiServerDown',
+        severity: 'page',
+        region: 'ca-central',
+        namespace: 'payments-prod',
+        pod: `api-server-7d9f8c6b5d-${String(i).padStart(5, '0')}`,
+        instance: `10.42.${i % 256}.203:8443`,
+        job: 'kubernetes-apiservers',
+        cluster: 'prod-ca-central-1',
+      },
+      annotations: {
+        summary: 'API server in ca-central is not answering',
+        description: `The API server pod api-server-7d9f8c6b5d-${i} has failed its health check for 5 minutes.`,
+        runbook_url: 'https://runbooks.example.com/kube/apiserver-down',
+      },
+      startsAt: new Date(Date.now() - 60_000).toISOString().replace('Z', '123456Z'),
+      generatorURL:
+        'http://prometheus-0.monitoring.svc:9090/graph?g0.expr=up%7Bjob%3D%22kubernetes-apiservers%22%7D+%3D%3D+0&g0.tab=1',
+      fingerprint: `c2d1f0e9a8b7${String(i).padStart(4, '0')}`,
+    });
+    const alerts = Array.from({ length: 1000 }, (_, i) => realistic(i));
+    expect(JSON.stringify(alerts).length).toBeGreaterThan(700_000);
+    expect((await post('/webhooks/alertmanager', { ...firing, alerts })).status).toBe(201);
+    const over = await post('/webhooks/alertmanager', { ...firing, alerts: [...alerts, realistic(1000)] });
+    expect(over.status).toBe(400);
+    const { error } = (await over.json()) as { error: { issues: { path: string }[] } };
+    expect(error.issues.map((i) => i.path)).toEqual(['body.alerts']);
+  });
+
   let amKey = '';
   it("Alertmanager's firing group opens one outage, detected when its first alert started", async () => {
     const payload = alertmanager('firing');
@@ -298,7 +355,7 @@ describe('outage webhooks', () => {
   it("the paging provider's acknowledgement engages the outage, once per event", async () => {
     const dedupKey = await primaryPaged(amKey);
     // The on-call primary was paged; Sydney, on the same provider, acknowledged it. The provider stamped it
-    // 20 s before it reached us (issue 5: its own time counts within a minute of the receipt).
+    // 20 s before it reached us (C9: its own time counts within a minute of the receipt).
     const occurredAt = new Date(Date.now() - 20_000).toISOString();
     const event = {
       event: {
@@ -522,7 +579,7 @@ describe('outage webhooks', () => {
     );
   });
 
-  // Issue 5 (C9, I7): the same group key firing again after its outage was resolved is a new
+  // C9, I7: the same group key firing again after its outage was resolved is a new
   // incident, and an on-call engineer is paged for it.
   it('the same Alertmanager group firing again after it was resolved opens a new outage and pages; a retried delivery joins it', async () => {
     const firstFiring = alertmanager('firing', {

@@ -8,7 +8,13 @@ import { timelineOf } from '../../src/audit';
 import { AesGcmCodec } from '../../src/codec';
 import { ConflictError, InvalidInputError } from '../../src/errors';
 import type { ReceivedReport } from '../../src/model/outage';
-import type { AcknowledgeAnswer, OutageStatus, ReportAnswer } from '../../src/workflows/outage';
+import {
+  CLASSIFICATION_CHANGES_MAX,
+  STATUS_KEPT,
+  type AcknowledgeAnswer,
+  type OutageStatus,
+  type ReportAnswer,
+} from '../../src/workflows/outage';
 import { testKeys } from '../helpers/codec';
 import { startEngine, type Engine } from '../helpers/engine';
 import { saveHistory, saveHistoryChain } from '../helpers/histories';
@@ -256,5 +262,96 @@ describe('an outage reported over and over continues as new (a run handles 3 mes
       handle.firstExecutionRunId,
       'outageWorkflow-continued-as-new',
     );
+  });
+});
+
+describe("an outsider's reports and classifications cannot grow an outage without bound", () => {
+  const key = 'INC-REGIONS';
+  /** 50 fresh region ids of 50 characters each for report `i`. */
+  const regionsOf = (i: number) =>
+    Array.from({ length: 50 }, (_, j) =>
+      `r${String(i).padStart(3, '0')}-${String(j).padStart(3, '0')}-`.padEnd(50, 'x'),
+    );
+
+  it('refuses a report past REGIONS_MAX regions in all, naming regions; ack and resolve still work', async () => {
+    const detected = e.now();
+    const refusals: unknown[] = [];
+    for (let i = 0; i < 45; i++) {
+      const report = { key, summary: 'Flood', regions: regionsOf(i), source: 'uptime' };
+      const err = await refusal(e.outages.reportOutage(report, { via: 'webhook' }));
+      if (err) refusals.push(err);
+    }
+    // The first report's 50 regions fill the outage; every later one would pass the cap.
+    expect(refusals).toHaveLength(44);
+    for (const err of refusals) {
+      expect(err).toBeInstanceOf(InvalidInputError);
+      expect((err as InvalidInputError).issues.map((i) => i.path)).toEqual(['regions']);
+    }
+    const status = await e.outages.outageStatus(key);
+    expect(status.regions).toHaveLength(50);
+    expect(status.reports).toBe(1);
+    expect(JSON.stringify(status).length).toBeLessThan(100_000);
+    await e.outages.acknowledgeOutage(key, { requestId: 'ack', responderId: 'oncall.toronto' });
+    await e.advanceTo(detected + minutes(20));
+    await e.outages.resolveOutage(key, { requestId: 'end', by: 'oncall.toronto', end: iso(e.now()) });
+    await e.waitFor(async () => (await e.outages.outageStatus(key)).recorded, 'the record');
+    expect(
+      (await e.ledger.outages({ from: iso(detected - minutes(1)), to: iso(e.now()) })).filter(
+        (r) => r.outageId === key,
+      ),
+    ).toHaveLength(1);
+  });
+
+  it('refuses a classification change past CLASSIFICATION_CHANGES_MAX as a conflict', async () => {
+    const k = 'INC-RECLASSIFIED';
+    await e.outages.reportOutage({ key: k, summary: 'Flapping', regions: ['ca-central'], source: 'uptime' });
+    const classify = (requestId: string) =>
+      e.outages.classifyOutage(k, {
+        requestId,
+        classification: 'partial',
+        regions: ['ca-central'],
+        by: 'oncall.toronto',
+        reason: 'only checkout',
+      });
+    for (let i = 0; i < CLASSIFICATION_CHANGES_MAX; i++) await classify(`c-${i}`);
+    expect(await refusal(classify('c-over'))).toBeInstanceOf(ConflictError);
+    // A retry of an accepted change still gets its first answer.
+    expect(await classify('c-0')).toMatchObject({ changes: 1 });
+    expect((await e.outages.outageStatus(k)).classificationHistory).toHaveLength(
+      CLASSIFICATION_CHANGES_MAX + 1,
+    );
+    await e.outages.resolveOutage(k, { requestId: 'end', by: 'oncall.toronto' });
+  });
+});
+
+describe('an outage nobody acknowledges keeps only the newest STATUS_KEPT steps, pages and emails in its status', () => {
+  it('counts the ones it dropped, and still resolves and records once', async () => {
+    const key = 'INC-UNATTENDED';
+    const detected = e.now();
+    await e.outages.reportOutage({
+      key,
+      summary: 'Nobody answers',
+      regions: ['ca-central'],
+      source: 'uptime',
+    });
+    // The default chain: four steps a round, a round every 25 minutes; step past 55 rounds.
+    for (let round = 0; round < 55; round++) {
+      await e.advanceTo(detected + minutes(round * 25 + 12));
+      await e.waitFor(
+        async () => {
+          const s = await e.outages.outageStatus(key);
+          return s.stepsFired.length + (s.dropped?.steps ?? 0) >= (round + 1) * 4;
+        },
+        `round ${round + 1}`,
+      );
+    }
+    const status = await e.outages.outageStatus(key);
+    expect(status.stepsFired).toHaveLength(STATUS_KEPT);
+    expect(status.dropped?.steps).toBe(55 * 4 - STATUS_KEPT);
+    expect(status.stepsFired.at(-1)?.id).toBe('outage-eng-manager-r55');
+    expect(status.pages.length).toBeLessThanOrEqual(STATUS_KEPT);
+    expect(JSON.stringify(status).length).toBeLessThan(400_000);
+    await e.outages.resolveOutage(key, { requestId: 'end', by: 'oncall.toronto', end: iso(e.now()) });
+    await e.waitFor(async () => (await e.outages.outageStatus(key)).recorded, 'the record');
   });
 });

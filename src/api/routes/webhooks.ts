@@ -11,8 +11,14 @@ import { isPagingUserId } from '../../rules/agent';
 import { ApiError } from '../http';
 import { AnObject, createdOr200, route, type Route } from './route';
 
-/** Alertmanager sends up to a thousand alerts a group; anything larger is not a webhook of ours. */
+/** A monitor's or PagerDuty's single report or event; anything larger is not a webhook of ours. */
 const WEBHOOK_BODY_LIMIT = 256 * 1024;
+/**
+ * Alertmanager sends up to `max_alerts` (docs/limits.md: 1,000) alerts a group, and its body
+ * schema takes 1,000. A realistic alert (eight labels, three annotations, nanosecond instants, a
+ * generator URL) is ~740 bytes of JSON: 1,000 make ~740 KB, and 1 MiB leaves a third spare.
+ */
+export const ALERTMANAGER_BODY_LIMIT = 1024 * 1024;
 
 /**
  * How far a PagerDuty event's `occurred_at` may be from its receipt, either side. A signed
@@ -56,6 +62,7 @@ export const webhookRoutes: Route[] = [
     ...webhook,
     id: 'alertmanagerWebhook',
     path: '/webhooks/alertmanager',
+    bodyLimit: ALERTMANAGER_BODY_LIMIT,
     summary:
       "Prometheus Alertmanager's webhook (v4): firing reports, resolved ends; a group firing again after it was resolved opens the key's next incident",
     source: 'alertmanager',

@@ -1,6 +1,7 @@
 // The API's health endpoint: 200 with Temporal reachable (the e2e test of `sla up` shows that),
 // 503 when it is not; the status alone to anyone, the details (policy version, Temporal address,
-// why unreachable) only to a role token; JSON errors for other paths and methods.
+// why unreachable) only to a role token; anonymous callers share one Temporal probe a second,
+// a role token's call probes afresh; JSON errors for other paths and methods.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPolicy } from '../../src/policy';
 import { ROLE_TOKENS } from '../helpers/api';
@@ -37,6 +38,28 @@ describe('API /health without Temporal', () => {
         error: expect.any(String) as unknown,
       },
     });
+  });
+
+  it('anonymous calls share one Temporal probe a second; a role token probes afresh', async () => {
+    // Counts the probes the API makes through its own client (the connection is real, only unreachable).
+    const service = api.client.workflowService;
+    const getSystemInfo = service.getSystemInfo.bind(service);
+    let probes = 0;
+    service.getSystemInfo = (request) => {
+      probes += 1;
+      return getSystemInfo(request);
+    };
+    const anonymous = await Promise.all(
+      Array.from({ length: 200 }, () => fetch(`${api.base}/health`).then((r) => r.status)),
+    );
+    expect(new Set(anonymous)).toEqual(new Set([503]));
+    expect(probes).toBeLessThanOrEqual(2);
+    const before = probes;
+    const detailed = await fetch(`${api.base}/health`, {
+      headers: { authorization: `Bearer ${ROLE_TOKENS.oncall}` },
+    });
+    expect(detailed.status).toBe(503);
+    expect(probes).toBe(before + 1);
   });
 
   it('answers 404 and 405 as JSON', async () => {

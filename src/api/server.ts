@@ -17,13 +17,12 @@ import { Authenticator } from './auth';
 import { codecRoutes } from './codec';
 import { createDispatcher, type AccessLogEntry } from './dispatch';
 import { guardFraming, guardProcess, guardRequests, guardRoutes, logFault, type FaultLog } from './guard';
+import { HealthCheck } from './health';
 import { ApiError, sendError, sendJson } from './http';
 import { openApiDocument } from './openapi';
 import { RateLimiter } from './rate-limit';
 import { ROUTES } from './routes';
 import { SourceAuthenticator } from './sources';
-
-const HEALTH_TIMEOUT_MS = 2000;
 
 /** The paths served outside the route table, and their methods: any other is 405 with `allow`. */
 const OUTSIDE_TABLE: Record<string, string[]> = {
@@ -42,30 +41,6 @@ export interface ApiDeps {
   faultLog?: FaultLog;
 }
 
-/**
- * GET /health: 200 when Temporal answers, 503 when it does not (a load balancer takes it out).
- * Anyone gets the status alone; a caller with a role token also gets the policy version, the
- * Temporal address and why it is unreachable, which tell an outsider what to aim at.
- */
-async function health(deps: ApiDeps, res: ServerResponse, detailed: boolean): Promise<void> {
-  const temporal = { address: deps.config.temporalAddress, namespace: deps.config.namespace };
-  let error: string | undefined;
-  try {
-    // Bounded: a health check that hangs tells a load balancer nothing.
-    await deps.client.connection.withDeadline(Date.now() + HEALTH_TIMEOUT_MS, () =>
-      deps.client.workflowService.getSystemInfo({}),
-    );
-  } catch (err) {
-    error = (err as Error).message;
-  }
-  const status = error === undefined ? 'ok' : 'unavailable';
-  const details = {
-    policyVersion: deps.policy.version,
-    temporal: { ...temporal, reachable: error === undefined, ...(error === undefined ? {} : { error }) },
-  };
-  sendJson(res, error === undefined ? 200 : 503, detailed ? { status, ...details } : { status });
-}
-
 export function createApiServer(deps: ApiDeps): Server {
   const keys = codecKeys(deps.config);
   const codec = codecRoutes({
@@ -77,6 +52,7 @@ export function createApiServer(deps: ApiDeps): Server {
   const faultLog = deps.faultLog ?? logFault;
   const auth = new Authenticator(deps.config.apiTokens);
   const limiter = new RateLimiter(deps.config.apiRate);
+  const health = new HealthCheck(deps.client, deps.config, deps.policy);
   const dispatch = createDispatcher({
     routes: guardRoutes(ROUTES, faultLog),
     services: {
@@ -124,7 +100,7 @@ export function createApiServer(deps: ApiDeps): Server {
           res,
           new ApiError('rate_limited', 'too many requests', [], { 'retry-after': String(wait) }),
         );
-      return health(deps, res, caller !== null);
+      return health.answer(res, caller !== null);
     }
     if (path === '/openapi.json') {
       res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });

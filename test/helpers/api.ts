@@ -141,7 +141,9 @@ export async function startApi(options: {
  * The engine on a dev server (one customer, initech; the built-in roster) with the API in
  * front of it: what the route tests and the fuzz call.
  */
-export async function startEngineApi(): Promise<{ e: Engine; api: TestApi; stop: () => Promise<void> }> {
+export async function startEngineApi(
+  env: Record<string, string> = {},
+): Promise<{ e: Engine; api: TestApi; stop: () => Promise<void> }> {
   const e = await startEngine({ server: 'dev', customers: [testCustomer('initech')] });
   const api = await startApi({
     client: e.env.client,
@@ -149,6 +151,7 @@ export async function startEngineApi(): Promise<{ e: Engine; api: TestApi; stop:
     ledger: e.ledger,
     address: e.env.address,
     taskQueue: e.taskQueue,
+    env,
   });
   return {
     e,

@@ -19,6 +19,8 @@ export interface OfflineApi {
   base: string;
   port: number;
   temporalAddress: string;
+  /** The API's Temporal client (its connection never succeeds). */
+  client: Client;
   faults: Fault[];
   close(): Promise<void>;
 }
@@ -32,10 +34,11 @@ export async function startOfflineApi(ledger: Ledger = noLedger()): Promise<Offl
   });
   const connection = Connection.lazy({ address: config.temporalAddress, connectTimeout: '1s' });
   const faults: Fault[] = [];
+  const client = new Client({ connection });
   const server = createApiServer({
     config,
     policy: loadPolicy({}),
-    client: new Client({ connection }),
+    client,
     ledger,
     faultLog: (fault) => faults.push(fault),
   });
@@ -45,6 +48,7 @@ export async function startOfflineApi(ledger: Ledger = noLedger()): Promise<Offl
     base: `http://127.0.0.1:${port}`,
     port,
     temporalAddress,
+    client,
     faults,
     close: () =>
       new Promise((r) => {

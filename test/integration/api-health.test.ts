@@ -1,7 +1,8 @@
 // The API's health endpoint: 200 with Temporal reachable (the e2e test of `sla up` shows that),
 // 503 when it is not; the status alone to anyone, the details (policy version, Temporal address,
-// why unreachable) only to a role token; JSON errors for other paths and methods.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// why unreachable) only to a role token; anonymous callers share one Temporal probe a second,
+// a role token's call probes afresh; JSON errors for other paths and methods.
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadPolicy } from '../../src/policy';
 import { ROLE_TOKENS } from '../helpers/api';
 import { startOfflineApi, type OfflineApi } from '../helpers/offline-api';
@@ -37,6 +38,24 @@ describe('API /health without Temporal', () => {
         error: expect.any(String) as unknown,
       },
     });
+  });
+
+  it('anonymous calls share one Temporal probe a second; a role token probes afresh', async () => {
+    // Counts the probes the API makes through its own client (a spy that calls through: the
+    // connection is real, only unreachable).
+    const getSystemInfo = vi.spyOn(api.client.workflowService, 'getSystemInfo');
+    const anonymous = await Promise.all(
+      Array.from({ length: 200 }, () => fetch(`${api.base}/health`).then((r) => r.status)),
+    );
+    expect(new Set(anonymous)).toEqual(new Set([503]));
+    expect(getSystemInfo.mock.calls.length).toBeLessThanOrEqual(2);
+    const before = getSystemInfo.mock.calls.length;
+    const detailed = await fetch(`${api.base}/health`, {
+      headers: { authorization: `Bearer ${ROLE_TOKENS.oncall}` },
+    });
+    expect(detailed.status).toBe(503);
+    expect(getSystemInfo.mock.calls.length).toBe(before + 1);
+    getSystemInfo.mockRestore();
   });
 
   it('answers 404 and 405 as JSON', async () => {

@@ -1,9 +1,10 @@
 // The API tested by tools nobody here wrote (docs/api-testing.md), against the real dev server,
 // worker and ledger: the OpenAPI document it serves passes openapi-spec-validator, and
-// Schemathesis, reading only that document, sends each role's token through every operation and
-// finds no server error, no answer outside what the document states (status, content type,
+// Schemathesis, reading only that document, sends each role's token through every /v1 operation
+// and each webhook's own secret through that webhook (a bearer token, or PagerDuty's signature of
+// the raw body, by test/fixtures/schemathesis_hooks.py) and finds no server error, no answer outside what the document states (status, content type,
 // headers, body schema), no valid-by-document request refused, and 405 with `allow` for every
-// undeclared method. The figures (operations, cases, failures) are printed for each role.
+// undeclared method. The figures (operations, cases, failures) are printed for each run.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +14,7 @@ import { API_ROLES, type ApiRole } from '../../src/config';
 import { issuePaths, ROLE_TOKENS, startEngineApi, type TestApi } from '../helpers/api';
 import { outcome } from '../helpers/cli';
 import { testTool } from '../helpers/test-tools';
+import { WEBHOOK_ENV } from '../helpers/webhooks';
 
 /**
  * Cases per operation and phase, and a ceiling on each role's run (the four run side by side):
@@ -22,6 +24,11 @@ const MAX_EXAMPLES = 10;
 const MAX_SECONDS = 45;
 /** What the API's rules need of the checks, each explained there (docs/api-testing.md). */
 const CONFIG = join(__dirname, '..', 'fixtures', 'schemathesis.toml');
+/** Signs each webhook request with its source's secret (docs/api-testing.md). */
+const HOOKS = join(__dirname, '..', 'fixtures', 'schemathesis_hooks.py');
+/** A webhook's run has one operation, not thirty, in the same time: more cases. */
+const WEBHOOK_EXAMPLES = 100;
+const WEBHOOKS = ['/webhooks/alerts', '/webhooks/alertmanager', '/webhooks/paging'] as const;
 const CHECKS = [
   'not_a_server_error',
   'status_code_conformance',
@@ -38,7 +45,7 @@ let stop: () => Promise<void>;
 const dir = mkdtempSync(join(tmpdir(), 'sla-schemathesis-'));
 
 beforeAll(async () => {
-  ({ api, stop } = await startEngineApi());
+  ({ api, stop } = await startEngineApi(WEBHOOK_ENV));
 });
 
 afterAll(async () => {
@@ -46,8 +53,12 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-interface RoleRun {
-  role: ApiRole;
+/** One Schemathesis run: a role's token through the /v1 operations, or one webhook with its own secret. */
+type RunName = ApiRole | (typeof WEBHOOKS)[number];
+const isWebhook = (name: RunName): name is (typeof WEBHOOKS)[number] => name.startsWith('/webhooks/');
+
+interface Run {
+  name: RunName;
   code: number;
   /** What failed, as Schemathesis reported it (its whole output when nothing is in the report). */
   output: string;
@@ -58,9 +69,34 @@ interface RoleRun {
   cases: string;
 }
 
-/** One role's Schemathesis run, its JUnit report read back (one test case per operation). */
-async function schemathesis(role: ApiRole): Promise<RoleRun> {
-  const junit = join(dir, `${role}.xml`);
+/**
+ * How each run authenticates: a role sends its token on every request and leaves the webhooks
+ * out; a webhook's run takes that webhook alone, each request sent with its source's secret by
+ * the hook (a bearer token, or PagerDuty's signature of the raw body).
+ */
+function runArgs(name: RunName): { args: string[]; env: Record<string, string> } {
+  if (isWebhook(name))
+    return {
+      args: ['--include-path-regex', `^${name}$`, '--max-examples', String(WEBHOOK_EXAMPLES)],
+      env: { ...WEBHOOK_ENV, SCHEMATHESIS_HOOKS: HOOKS },
+    };
+  return {
+    args: [
+      '--header',
+      `Authorization: Bearer ${ROLE_TOKENS[name]}`,
+      '--exclude-path-regex',
+      '^/webhooks/',
+      '--max-examples',
+      String(MAX_EXAMPLES),
+    ],
+    env: {},
+  };
+}
+
+/** One Schemathesis run, its JUnit report read back (one test case per operation). */
+async function schemathesis(name: RunName): Promise<Run> {
+  const junit = join(dir, `${name.replaceAll('/', '_')}.xml`);
+  const { args, env } = runArgs(name);
   const child = spawn(
     testTool('SCHEMATHESIS'),
     [
@@ -68,20 +104,13 @@ async function schemathesis(role: ApiRole): Promise<RoleRun> {
       CONFIG,
       'run',
       `${api.base}/openapi.json`,
-      '--header',
-      `Authorization: Bearer ${ROLE_TOKENS[role]}`,
       '--checks',
       CHECKS.join(','),
-      // The webhooks take their own secrets, not a role token: test/integration/alertmanager.test.ts
-      // and outage-webhooks.test.ts drive them.
-      '--exclude-path-regex',
-      '^/webhooks/',
-      '--max-examples',
-      String(MAX_EXAMPLES),
+      ...args,
       '--max-time',
       String(MAX_SECONDS),
       // One worker: Hypothesis's source inspection is not thread-safe on Python 3.11 (an "AST
-      // constructor recursion depth mismatch" now and then with two); the roles run side by side.
+      // constructor recursion depth mismatch" now and then with two); the runs go side by side.
       '--workers',
       '1',
       // A status query waits up to 5 s for a workflow just started (src/client.ts), longer on a busy runner.
@@ -98,7 +127,7 @@ async function schemathesis(role: ApiRole): Promise<RoleRun> {
       junit,
     ],
     // In the temporary directory: Schemathesis keeps its own files (.schemathesis/) where it runs.
-    { cwd: dir, env: { ...process.env, SCHEMATHESIS_TELEMETRY: 'false' } },
+    { cwd: dir, env: { ...process.env, ...env, SCHEMATHESIS_TELEMETRY: 'false' } },
   );
   child.stdin.end();
   const { code, stdout, stderr } = await outcome(child);
@@ -107,9 +136,9 @@ async function schemathesis(role: ApiRole): Promise<RoleRun> {
   const skipped = Number(/<testsuites\b[^>]*\bskipped="(\d+)"/.exec(xml)?.[1] ?? 0);
   const failed = [...xml.matchAll(/<testcase name="([^"]*)"[^>]*>\s*<(?:failure|error)\b[^>]*>([^<]*)</g)];
   const failures = failed.map((m) => m[1]!);
-  const report = failed.map((m) => `${role} ${m[1]}:\n${m[2]!.slice(0, 2000)}`).join('\n\n');
+  const report = failed.map((m) => `${name} ${m[1]}:\n${m[2]!.slice(0, 2000)}`).join('\n\n');
   const cases = /Test cases:\s*([^\n]*)/.exec(stdout)?.[1]?.trim() ?? '?';
-  return { role, code, output: report || stdout + stderr, operations, skipped, failures, cases };
+  return { name, code, output: report || stdout + stderr, operations, skipped, failures, cases };
 }
 
 describe('what Schemathesis found, each answered as documented', () => {
@@ -186,25 +215,26 @@ describe('tools nobody here wrote', () => {
   });
 
   it(
-    'Schemathesis with every role token: no server error, every answer as documented',
+    'Schemathesis with every role token, and on the webhooks with their secrets: no server error, every answer as documented',
     async () => {
       const started = Date.now();
-      const runs = await Promise.all(API_ROLES.map(schemathesis));
+      const names: RunName[] = [...API_ROLES, ...WEBHOOKS];
+      const runs = await Promise.all(names.map(schemathesis));
       console.log(
-        `schemathesis: ${API_ROLES.length} roles side by side in ${Math.round((Date.now() - started) / 1000)} s`,
+        `schemathesis: ${names.length} runs side by side in ${Math.round((Date.now() - started) / 1000)} s`,
       );
       for (const run of runs)
         console.log(
-          `schemathesis ${run.role}: ${run.operations} operations (${run.skipped} skipped), cases: ${run.cases}, ` +
+          `schemathesis ${run.name}: ${run.operations} operations (${run.skipped} skipped), cases: ${run.cases}, ` +
             `${run.failures.length} failing operation(s)${run.failures.length ? `: ${run.failures.join(', ')}` : ''}`,
         );
       const reports = runs.map((r) => r.output).join('\n\n');
       expect(
-        runs.map((r) => ({ role: r.role, failures: r.failures })),
+        runs.map((r) => ({ name: r.name, failures: r.failures })),
         reports,
-      ).toEqual(API_ROLES.map((role) => ({ role, failures: [] })));
+      ).toEqual(names.map((name) => ({ name, failures: [] })));
       for (const run of runs) {
-        expect(run.operations, run.role).toBeGreaterThan(30);
+        expect(run.operations, run.name).toBeGreaterThanOrEqual(isWebhook(run.name) ? 1 : 31);
         expect(run.code, run.output).toBe(0);
       }
     },

@@ -50,6 +50,7 @@ import {
 } from '../rules/outage-plan';
 import { SlaDueAt, SlaKind, SlaPhase, SlaState } from '../search-attributes';
 import { LEDGER_WRITE, LOOKUP } from './activity-options';
+import { runIsFull, UPDATES_PER_RUN } from './run-limits';
 
 /** Policy and roster lookups: local activities, recorded in history as markers. */
 const lookups = proxyLocalActivities<Activities>(LOOKUP);
@@ -209,19 +210,10 @@ export const resolveOutage = defineUpdate<ResolveAnswer, [ResolveOutage]>('resol
 export const confirmOutageStart = defineUpdate<ConfirmStartAnswer, [ConfirmStart]>('confirmStart');
 
 /**
- * Messages one run handles before it continues as new: a monitor re-posting its report every
- * 30 s sends 2,880 a day, and Temporal refuses updates past 2,000 in one execution
- * (limit.workflowExecution.maxTotalUpdates) and fails histories past 50 MB or 51,200 events.
- * 500 updates make about 1,500 events, far from every limit; continueAsNewSuggested (the
- * server's own history size and length warning) also triggers it.
- */
-export const UPDATES_PER_RUN = 500;
-
-/**
  * Request ids (with their first answers) carried into the next run, newest last: a retried
  * message gets its first answer, and a retried report is not counted twice, across a continue-as-
  * new. Retries come within seconds or minutes; 1,000 covers the run that just ended and the one
- * before it at UPDATES_PER_RUN, and stays ~100 KB in the next run's input (limit 2 MB).
+ * before it at UPDATES_PER_RUN, and is at most ~350 KB of the next run's input (limit 2 MB; docs/limits.md).
  */
 export const CARRIED_REQUEST_IDS = 1000;
 
@@ -284,7 +276,7 @@ export async function outageWorkflow(first: ReceivedReport, run: OutageRun = {})
   let ackVerdict: boolean | null = carried?.ackVerdict ?? null;
   /** Messages handled by this run (continue-as-new after UPDATES_PER_RUN). */
   let handled = 0;
-  const updatesPerRun = run.updatesPerRun ?? UPDATES_PER_RUN;
+  const updatesPerRun = Math.min(run.updatesPerRun ?? UPDATES_PER_RUN, UPDATES_PER_RUN);
   if (carried) s.run += 1;
 
   const publish = () => {
@@ -738,7 +730,7 @@ export async function outageWorkflow(first: ReceivedReport, run: OutageRun = {})
   }
 
   /** Whether this run has handled its share of messages (or its history grew large). */
-  const continueWanted = () => handled >= updatesPerRun || workflowInfo().continueAsNewSuggested;
+  const continueWanted = () => runIsFull(handled, updatesPerRun);
 
   /**
    * Continues as new with the outage's state once every handler has finished; returns instead

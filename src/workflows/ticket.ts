@@ -38,6 +38,7 @@ import type {
 import type { Level } from '../policy/schema';
 import { SlaCustomer, SlaDueAt, SlaLevel, SlaState as SlaStateKey } from '../search-attributes';
 import { DELIVERY, LEDGER_WRITE, LOOKUP } from './activity-options';
+import { runIsFull, UPDATES_PER_RUN } from './run-limits';
 
 /**
  * Facts (classification, clocks, routing, audiences, coverage minutes) are quick lookups in the
@@ -98,14 +99,6 @@ export const reclassify = defineUpdate<{ level: Level; due: string; state: SlaSt
 
 const REOPEN_WINDOW_MS = 14 * 24 * 3_600_000;
 
-/**
- * A run continues as new after this many messages (C6–C8: the ticket's clock must stay stoppable
- * whatever the helpdesk sends). Temporal refuses every update of a run past its 2,000th
- * (`limit.workflowExecution.maxTotalUpdates`); 500 keeps a run's history near 4,000 events, far
- * below both that limit and the history size at which Temporal suggests continuing as new (which
- * is obeyed too).
- */
-export const UPDATES_PER_RUN = 500;
 /**
  * How many of the latest request ids (with their answers) a run hands to the next. A message
  * retried across the continue-as-new is one whose call straddled it: at most the updates Temporal
@@ -221,7 +214,7 @@ export async function ticketWorkflow(input: TicketInput): Promise<TicketStatus> 
   let reopenUntil = carried?.reopenUntil ?? null;
   /** Messages handled by this run: past updatesPerRun, the run continues as new. */
   let handled = 0;
-  const continueDue = () => continues && (handled >= updatesPerRun || workflowInfo().continueAsNewSuggested);
+  const continueDue = () => continues && runIsFull(handled, updatesPerRun);
   const publish = () => {
     upsertSearchAttributes([
       { key: SlaCustomer, value: s.customerId },

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Activities } from '../../src/activities';
 import { historyChain } from '../../src/audit';
 import { ticketWorkflowId } from '../../src/model/ticket';
-import { UPDATES_PER_RUN } from '../../src/workflows/ticket';
+import { UPDATES_PER_RUN } from '../../src/workflows/run-limits';
 import { startEngine, type Engine } from '../helpers/engine';
 import { newTicket } from '../helpers/tickets';
 

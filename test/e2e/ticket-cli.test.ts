@@ -254,48 +254,53 @@ describe('sla ticket / sla session', () => {
     expect((await sla(['ticket', 'reopen', 'TK-unknown', '--reason', 'x'])).code).toBe(3);
   });
 
-  it('session start, status, end: valid and invalid input, unknown sessions exit 3', async () => {
-    const started = await json<{ created: boolean }>([
-      'session',
-      'start',
-      '--id',
-      'SE-1',
-      '--channel',
-      'chat',
-      '--responder',
-      'agent.toronto',
-      '--ticket',
-      'TK-1',
-    ]);
-    expect(started).toEqual({ sessionId: 'SE-1', workflowId: 'session-SE-1', created: true });
-    expect(
-      (await sla(['session', 'start', '--id', 'SE-1', '--channel', 'chat', '--responder', 'agent.toronto']))
-        .stdout,
-    ).toMatch(/already running/);
-    expect(
-      (await sla(['session', 'start', '--id', 'SE-2', '--channel', 'email', '--responder', 'a'])).code,
-    ).toBe(2);
-    expect(
-      (await sla(['session', 'start', '--id', 'SE 2', '--channel', 'chat', '--responder', 'a'])).stderr,
-    ).toMatch(/^sla: --id: /);
-    const status = await json<SessionStatus>(['session', 'status', 'SE-1']);
-    expect(status).toMatchObject({ sessionId: 'SE-1', channel: 'chat', limitMinutes: 15, endedAt: null });
-    expect((await sla(['session', 'status', 'SE-1'])).stdout).toMatch(
-      /^session SE-1 {2}running {2}\(chat, agent\.toronto\)\n/,
-    );
-    const ended = await json<{ endedAt: string; minutes: number }>([
-      'session',
-      'end',
-      'SE-1',
-      '--request-id',
-      'end-1',
-    ]);
-    expect(ended.minutes).toBeGreaterThanOrEqual(0);
-    expect(await json(['session', 'end', 'SE-1', '--request-id', 'end-1'])).toEqual(ended);
-    expect((await sla(['session', 'status', 'SE-unknown'])).code).toBe(3);
-    expect((await sla(['session', 'end', 'SE-unknown'])).code).toBe(3);
-    expect((await sla(['session', 'end', 'bad id!'])).code).toBe(2);
-  });
+  // Thirteen `sla` processes one after the other: room for a loaded CI machine.
+  it(
+    'session start, status, end: valid and invalid input, unknown sessions exit 3',
+    { timeout: 180_000 },
+    async () => {
+      const started = await json<{ created: boolean }>([
+        'session',
+        'start',
+        '--id',
+        'SE-1',
+        '--channel',
+        'chat',
+        '--responder',
+        'agent.toronto',
+        '--ticket',
+        'TK-1',
+      ]);
+      expect(started).toEqual({ sessionId: 'SE-1', workflowId: 'session-SE-1', created: true });
+      expect(
+        (await sla(['session', 'start', '--id', 'SE-1', '--channel', 'chat', '--responder', 'agent.toronto']))
+          .stdout,
+      ).toMatch(/already running/);
+      expect(
+        (await sla(['session', 'start', '--id', 'SE-2', '--channel', 'email', '--responder', 'a'])).code,
+      ).toBe(2);
+      expect(
+        (await sla(['session', 'start', '--id', 'SE 2', '--channel', 'chat', '--responder', 'a'])).stderr,
+      ).toMatch(/^sla: --id: /);
+      const status = await json<SessionStatus>(['session', 'status', 'SE-1']);
+      expect(status).toMatchObject({ sessionId: 'SE-1', channel: 'chat', limitMinutes: 15, endedAt: null });
+      expect((await sla(['session', 'status', 'SE-1'])).stdout).toMatch(
+        /^session SE-1 {2}running {2}\(chat, agent\.toronto\)\n/,
+      );
+      const ended = await json<{ endedAt: string; minutes: number }>([
+        'session',
+        'end',
+        'SE-1',
+        '--request-id',
+        'end-1',
+      ]);
+      expect(ended.minutes).toBeGreaterThanOrEqual(0);
+      expect(await json(['session', 'end', 'SE-1', '--request-id', 'end-1'])).toEqual(ended);
+      expect((await sla(['session', 'status', 'SE-unknown'])).code).toBe(3);
+      expect((await sla(['session', 'end', 'SE-unknown'])).code).toBe(3);
+      expect((await sla(['session', 'end', 'bad id!'])).code).toBe(2);
+    },
+  );
 
   it('Temporal unreachable: exit 4; the global --address and --namespace win over the environment', async () => {
     const down = await sla(['--address', '127.0.0.1:1', 'ticket', 'status', 'TK-1']);

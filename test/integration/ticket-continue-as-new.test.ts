@@ -6,7 +6,9 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Activities } from '../../src/activities';
 import { historyChain } from '../../src/audit';
 import { ticketWorkflowId } from '../../src/model/ticket';
+import { ConflictError } from '../../src/errors';
 import { UPDATES_PER_RUN } from '../../src/workflows/run-limits';
+import { MANUAL_ESCALATIONS_MAX } from '../../src/workflows/ticket';
 import { startEngine, type Engine } from '../helpers/engine';
 import { newTicket } from '../helpers/tickets';
 
@@ -89,3 +91,20 @@ it(`takes ${REPLIES} replies to one ticket, then its first response and resoluti
   expect(Math.max(...accepted)).toBeLessThanOrEqual(UPDATES_PER_RUN + 10);
   expect(accepted.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(REPLIES + 2);
 }, 600_000);
+
+// The state a run carries stays bounded: messages that add to it are capped, refused in the
+// validator (so nothing reaches history), while a retry of an accepted one keeps its answer.
+it(`refuses a manual escalation past ${MANUAL_ESCALATIONS_MAX} before anything is written`, async () => {
+  await e.client.openTicket(newTicket('T-CAP', { openedAt: new Date().toISOString() }));
+  await e.waitFor(() => e.client.ticketStatus('T-CAP'), 'the ticket');
+  const escalate = (n: number) =>
+    e.client.escalate('T-CAP', { requestId: `esc-${n}`, by: 'agent.toronto', reason: 'VIP customer' });
+  for (let n = 1; n <= MANUAL_ESCALATIONS_MAX; n++)
+    expect(await escalate(n)).toEqual({ stepId: `manual-esc-${n}` });
+  await expect(escalate(MANUAL_ESCALATIONS_MAX + 1)).rejects.toThrow(ConflictError);
+  expect(await escalate(MANUAL_ESCALATIONS_MAX)).toEqual({ stepId: `manual-esc-${MANUAL_ESCALATIONS_MAX}` });
+  const history = await e.env.client.workflow.getHandle(ticketWorkflowId('T-CAP')).fetchHistory();
+  expect(history.events!.filter((ev) => ev.workflowExecutionUpdateAcceptedEventAttributes)).toHaveLength(
+    MANUAL_ESCALATIONS_MAX,
+  );
+}, 180_000);

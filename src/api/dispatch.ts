@@ -9,7 +9,17 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
 import { issuesOf } from '../policy/load';
 import type { Authenticator } from './auth';
-import { ApiError, parseJson, readBody, sendError, sendJson, toApiError, under, type Issue } from './http';
+import {
+  ApiError,
+  parseJson,
+  rateLimited,
+  readBody,
+  sendError,
+  sendJson,
+  toApiError,
+  under,
+  type Issue,
+} from './http';
 import type { RateLimiter } from './rate-limit';
 import { DEFAULT_BODY_LIMIT, type Route, type Services } from './routes/route';
 import { WEBHOOK_SOURCES, type SourceAuthenticator } from './sources';
@@ -119,8 +129,6 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       refuse(new ApiError('unavailable', `this webhook is off: ${webhook.setting} is not set`));
       return true;
     }
-    const rateLimited = (wait: number) =>
-      new ApiError('rate_limited', 'too many requests', [], { 'retry-after': String(wait) });
     /** The caller's credential (a role token, or the route's webhook source's), then its rate. */
     const admit = (raw?: Buffer): ApiError | null => {
       const caller = route.source

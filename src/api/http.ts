@@ -42,6 +42,10 @@ export class ApiError extends Error {
   }
 }
 
+/** 429 with the seconds to wait: the same answer wherever a rate limit refuses. */
+export const rateLimited = (wait: number): ApiError =>
+  new ApiError('rate_limited', 'too many requests', [], { 'retry-after': String(wait) });
+
 export function sendJson(
   res: ServerResponse,
   status: number,

@@ -18,7 +18,7 @@ import { codecRoutes } from './codec';
 import { createDispatcher, type AccessLogEntry } from './dispatch';
 import { guardFraming, guardProcess, guardRequests, guardRoutes, logFault, type FaultLog } from './guard';
 import { HealthCheck } from './health';
-import { ApiError, sendError, sendJson } from './http';
+import { ApiError, rateLimited, sendError, sendJson } from './http';
 import { openApiDocument } from './openapi';
 import { RateLimiter } from './rate-limit';
 import { ROUTES } from './routes';
@@ -95,11 +95,7 @@ export function createApiServer(deps: ApiDeps): Server {
         !caller && req.headers.authorization !== undefined
           ? limiter.take(`ip:${req.socket.remoteAddress ?? ''}`)
           : 0;
-      if (wait)
-        return sendError(
-          res,
-          new ApiError('rate_limited', 'too many requests', [], { 'retry-after': String(wait) }),
-        );
+      if (wait) return sendError(res, rateLimited(wait));
       return health.answer(res, caller !== null);
     }
     if (path === '/openapi.json') {

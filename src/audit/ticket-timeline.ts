@@ -9,7 +9,7 @@
 import type { ClockFacts, Recipient } from '../activities/tickets';
 import type { EmailMessage } from '../activities/email';
 import type { PageEvent } from '../activities/paging';
-import type { TicketOutcome } from '../activities/outcomes';
+import type { TicketOutcome } from '../ledger/types';
 import type { OpenTicket } from '../model/ticket';
 import type { TicketCarry, TicketInput, TicketStatus } from '../workflows/ticket';
 import type { Classification } from '../rules/classify';

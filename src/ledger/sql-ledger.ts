@@ -5,7 +5,6 @@
  * (jsonb_to_recordset), which keeps 10,000 credit entries to a couple of statements in one
  * transaction with no bind-parameter limit to chunk around.
  */
-import type { TicketOutcome } from '../activities/outcomes';
 import type { Level } from '../policy/schema';
 import type { Driver, Queryable } from './driver';
 import { migrate } from './migrations';
@@ -20,6 +19,7 @@ import type {
   MaintenanceRecord,
   MonthClose,
   OutageRecord,
+  TicketOutcome,
   WriteResult,
 } from './types';
 

@@ -4,7 +4,7 @@
  * so workflow tests can run on an embedded PGlite in a temporary directory and production on
  * PostgreSQL with the same code. Instants are UTC ISO-8601 strings; money is integer minor units.
  */
-import type { TicketOutcome } from '../activities/outcomes';
+import type { Level } from '../model/level';
 
 /** A customer of the vendor: what credits (C2, I10), notices (C1) and routing (C12, I13) need. */
 export interface CustomerRecord {
@@ -166,5 +166,35 @@ export interface Ledger {
 
   /** Once per (ticket, resolution); the monthly report's support figures (C6–C8). */
   recordTicketOutcome(outcome: TicketOutcome): Promise<WriteResult>;
+  ticketOutcomes(range?: { from: string; to: string }): Promise<TicketOutcome[]>;
+}
+
+/** A resolved ticket's figures for the monthly report (C6 mean first response, C7/C8 on-time rates). */
+export interface TicketOutcome {
+  ticketId: string;
+  /** 1 for the first resolution, 2 after a reopen, … */
+  resolution: number;
+  customerId: string;
+  level: Level;
+  ruleId: string;
+  policyVersion: string;
+  openedAt: string;
+  clockStart: string;
+  due: string;
+  firstResponseAt: string | null;
+  /** Coverage minutes from clock start to first response (I5). */
+  coverageMinutesToFirstResponse: number | null;
+  /** null when the SLA was suspended (I13). */
+  met: boolean | null;
+  slaState: string;
+  suspendedReason: string | null;
+  resolvedAt: string;
+  stepsFired: string[];
+}
+
+export interface OutcomeStore {
+  /** Writes once per (ticket, resolution); a repeat is a no-op. */
+  recordTicketOutcome(outcome: TicketOutcome): Promise<'written' | 'exists'>;
+  /** Outcomes resolved in [from, to), or all of them. */
   ticketOutcomes(range?: { from: string; to: string }): Promise<TicketOutcome[]>;
 }

@@ -16,7 +16,7 @@ import {
   string,
 } from './message-checks';
 import type { OutageClassification } from '../ledger/types';
-import { PAGING_USER_ID_HINT, PAGING_USER_ID_MAX, PAGING_USER_ID_PATTERN } from '../rules/agent';
+import { PAGING_USER_ID_HINT, PAGING_USER_ID_MAX, PAGING_USER_ID_PATTERN } from './paging-user-id';
 
 /** A deployment region, e.g. "ca-central" (I9). */
 export const REGION_MAX = 50;

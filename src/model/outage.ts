@@ -18,7 +18,7 @@ import {
   SOURCE_MAX,
   SUMMARY_MAX,
 } from './outage-checks';
-import { PAGING_USER_ID_HINT, PAGING_USER_ID_MAX, PAGING_USER_ID_PATTERN } from '../rules/agent';
+import { PAGING_USER_ID_HINT, PAGING_USER_ID_MAX, PAGING_USER_ID_PATTERN } from './paging-user-id';
 import { CalendarInstant, Id, Instant } from './ticket';
 
 export { OUTAGE_CLASSIFICATIONS };

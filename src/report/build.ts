@@ -18,7 +18,7 @@ import type {
   MonthClose,
   OutageRecord,
 } from '../ledger/types';
-import type { TicketOutcome } from '../activities/outcomes';
+import type { TicketOutcome } from '../ledger/types';
 import { maintenanceInputs, outageInputs } from '../rules/ledger-inputs';
 import { dailyUptime, monthUptime, type DayUptime, type Incident, type UptimeInput } from '../rules/uptime';
 

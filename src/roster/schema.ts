@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { Level, Role, WeeklyWindow } from '../policy/schema';
-import { PAGING_USER_ID_HINT, PAGING_USER_ID_MAX, PAGING_USER_ID_PATTERN } from '../rules/agent';
+import { PAGING_USER_ID_HINT, PAGING_USER_ID_MAX, PAGING_USER_ID_PATTERN } from '../model/paging-user-id';
 
 export { Role, ROLES } from '../policy/schema';
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TicketOutcome } from '../../src/activities/outcomes';
+import type { TicketOutcome } from '../../src/ledger/types';
 import { createBillingActivities } from '../../src/activities/billing';
 import { createApiServer } from '../../src/api/server';
 import { loadConfig } from '../../src/config';

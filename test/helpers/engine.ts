@@ -7,7 +7,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { createActivities, type Activities } from '../../src/activities';
 import { smtpMailer } from '../../src/activities/email';
-import type { OutcomeStore } from '../../src/activities/outcomes';
+import type { OutcomeStore } from '../../src/ledger/types';
 import { httpPagingSink } from '../../src/activities/paging';
 import { BusinessCalendar } from '../../src/calendar';
 import { SlaClient, type SlaClientOptions } from '../../src/client';

@@ -2,7 +2,7 @@
 // same served over the wire by `sla up` (src/ledger/server.ts), and a real PostgreSQL cluster.
 // What the database must guarantee is asserted in SQL.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TicketOutcome } from '../../src/activities/outcomes';
+import type { TicketOutcome } from '../../src/ledger/types';
 import {
   LedgerConflictError,
   LedgerInputError,

@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { createOutageActivities } from '../../src/activities/outages';
 import { loadPolicy } from '../../src/policy';
 import { issuesOf } from '../../src/policy/load';
-import { agentVerdict, isPagingUserId, matchAgent } from '../../src/rules/agent';
+import { isPagingUserId } from '../../src/model/paging-user-id';
+import { agentVerdict, matchAgent } from '../../src/rules/agent';
 import { loadRoster } from '../../src/roster/load';
 import { Roster, type Responder } from '../../src/roster/schema';
 

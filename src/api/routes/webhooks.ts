@@ -7,7 +7,7 @@
 import { ConflictError, InvalidInputError } from '../../errors';
 import { AlertmanagerWebhook, fromAlertmanager, PagingWebhook } from '../../model/alerts';
 import { parseOutageDedupKey, ReportOutage } from '../../model/outage';
-import { isPagingUserId } from '../../rules/agent';
+import { isPagingUserId } from '../../model/paging-user-id';
 import { ApiError } from '../http';
 import { AnObject, createdOr200, route, type Route } from './route';
 

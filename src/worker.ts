@@ -45,7 +45,7 @@ export function realDeps(
 
 /**
  * How the worker holds open tickets, shared with the benchmark so that what it measures is what
- * runs. Measured with `npm run bench tickets` (README, Performance).
+ * runs. Measured with `npm run bench tickets` (docs/benchmarks.md).
  */
 export const WORKER_TUNING = {
   // A cached ticket costs the worker ~160 KiB (measured: 210 MiB with one ticket, 1.5 GiB with

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the tools the tests use as a user would, when missing:
-#   - curl and jq (Debian, as root): the README walk-through (test/e2e/walkthrough.test.ts) runs
+#   - curl and jq (Debian, as root): the walk-through (docs/walkthrough.md, test/e2e/walkthrough.test.ts) runs
 #     its blocks verbatim;
 #   - chromium (Debian, as root): the monthly report's HTML page is rendered headless and its
 #     screenshot checked (test/e2e/report-cli.test.ts), since "renders" is what finance needs of it;

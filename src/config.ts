@@ -1,6 +1,6 @@
 /**
- * Process settings, all from environment variables (documented in the README's Configuration
- * table), validated at start so that a bad value stops the process with the variable's name.
+ * Process settings, all from environment variables (documented in docs/configuration.md, its
+ * variables table), validated at start so that a bad value stops the process with the variable's name.
  * The embedded defaults run everything on this machine; pointing TEMPORAL_ADDRESS at a cluster
  * makes the same processes production ones.
  */

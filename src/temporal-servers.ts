@@ -52,7 +52,7 @@ export function dockerCompose(env: NodeJS.ProcessEnv = process.env): string[] {
 /**
  * Dynamic config of every dev server the engine starts (`sla up`, the tests, the benchmark), so
  * that what is measured is what runs. Keys are the server's (go.temporal.io/server
- * common/dynamicconfig); the values were chosen by `npm run bench tickets` (README, Performance).
+ * common/dynamicconfig); the values were chosen by `npm run bench tickets` (docs/benchmarks.md).
  */
 export const DEV_SERVER_DYNAMIC_CONFIG: Readonly<Record<string, boolean | number | string>> = {
   // Off by default on the server: with it, an activity a workflow task schedules comes back to

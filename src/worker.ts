@@ -45,14 +45,14 @@ export function realDeps(
 
 /**
  * How the worker holds open tickets, shared with the benchmark so that what it measures is what
- * runs. Measured with `npm run bench tickets` (README, Performance).
+ * runs. Measured with `npm run bench tickets` (docs/benchmarks.md).
  */
 export const WORKER_TUNING = {
   // A cached ticket costs the worker ~160 KiB (measured: 210 MiB with one ticket, 1.5 GiB with
   // 8,400); one evicted from the cache is replayed from its history (a few dozen events) on its
-  // next task, which is cheap now that zod is out of the bundle. 4,000 keeps the worker within
-  // about 1 GiB however many tickets are open. (The SDK's default is 600 per GiB of heap, ~2,300
-  // here, at ~1.3 MiB each while zod was in the bundle: 3.1 GiB.)
+  // next task, which is cheap with no zod in the bundle. 4,000 keeps the worker within about
+  // 1 GiB however many tickets are open. (The SDK's default is 600 per GiB of heap, ~2,300 here;
+  // with zod in the bundle a cached ticket would cost ~1.3 MiB: 3.1 GiB.)
   maxCachedWorkflows: 4_000,
 } satisfies Partial<WorkerOptions>;
 

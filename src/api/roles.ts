@@ -1,6 +1,6 @@
 /**
- * The role matrix as the README shows it, generated from the route table the dispatcher
- * enforces (a test holds the README's copy to it). Webhooks are called by their sources, with
+ * The role matrix as docs/api.md shows it, generated from the route table the dispatcher
+ * enforces (a test holds that copy to it). Webhooks are called by their sources, with
  * their own secrets, never by a role: they are not in it.
  */
 import { API_ROLES } from '../config';

@@ -100,7 +100,7 @@ function eventTypeName(t: unknown): string {
  * The SDK's replay worker (debug mode: workflows run in this thread, all in one reused V8 context),
  * minus two costs it pays on every call into the workflow context and that buy nothing in a replay.
  * Together they were about half of the CPU of a ticket history's replay and most of its wall time on
- * a busy machine (README, "Replay throughput"). Both are SDK internals (pinned 1.24.0): a new SDK
+ * a busy machine (docs/audit.md, "Replay throughput"). Both are SDK internals (pinned 1.24.0): a new SDK
  * version is checked by `npm run bench -- replay` and test/workflow/audit-replay.test.ts.
  *  - The isolate execution timeout: in debug mode the SDK sets the largest one (2^32−1 ms, about 49
  *    days), which never fires, but Node implements every `vm` timeout with a watchdog thread created

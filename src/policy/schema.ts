@@ -1,5 +1,5 @@
 /**
- * The contract as data. Every number of the SLA (../shared/contract, C1–C14 as read by I1–I14)
+ * The contract as data. Every number of the SLA (docs/contract.md, C1–C14 as read by I1–I15)
  * lives in a policy validated by this schema, never in code: changing a target is a policy edit,
  * and each decision records the version (content hash) of the policy that made it.
  */

@@ -4,7 +4,7 @@
  * The provider names the agent by its own user id and a display name (PagerDuty V3 webhook
  * `event.agent` = {id, summary}). A display name is a fragile key (two people with one name, a
  * renamed user), so the provider's user id is matched first, exactly, against the roster's
- * `pagingUserId`; only when no responder has that id does the old matching of the name or id
+ * `pagingUserId`; only when no responder has that id does the matching of the name or id
  * against a responder's id, name or email (case-insensitive) apply, and a text that fits two
  * responders credits neither.
  *

@@ -1,7 +1,7 @@
-// The README's walk-through, run as written: every ```sh walk-through <step>``` block
-// of README.md's "Walk-through" section, in order, in a directory laid out like a checkout, against
-// the system its first block starts (`bash scripts/up.sh`, the quick start's first command). Only
-// the ports differ (the defaults may be taken on a shared machine), so the README cannot drift
+// The walk-through, run as written: every ```sh walk-through <step>``` block of
+// docs/walkthrough.md, in order, in a directory laid out like a checkout, against the system its
+// first block starts (`bash scripts/up.sh`, the README quick start's first command). Only the
+// ports differ (the defaults may be taken on a shared machine), so the walk-through cannot drift
 // from what works: a new step without a check here, or a check whose step is gone, fails too.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
@@ -20,12 +20,8 @@ interface Step {
   script: string;
 }
 
-/** The walk-through's steps and links, read from README.md (the one source of truth). */
-function readWalkThrough(readme: string): { steps: Step[]; links: string[] } {
-  const start = readme.indexOf('\n## Walk-through\n');
-  if (start < 0) throw new Error('README.md has no "## Walk-through" section');
-  const end = readme.indexOf('\n## ', start + 1);
-  const section = readme.slice(start, end < 0 ? undefined : end);
+/** The walk-through's steps and links, read from docs/walkthrough.md (the one source of truth). */
+function readWalkThrough(section: string): { steps: Step[]; links: string[] } {
   const steps = [...section.matchAll(/^```sh walk-through ([\w-]+)\n([\s\S]*?)^```$/gm)].map((m) => ({
     id: m[1]!,
     script: m[2]!,
@@ -62,7 +58,7 @@ function freshEnv(): NodeJS.ProcessEnv {
 
 const parseJson = <T>(r: Result): T => JSON.parse(r.stdout) as T;
 
-describe('README walk-through', () => {
+describe('the walk-through', () => {
   let up: { child: ChildProcess; output: string[]; exited: Promise<number | null> } | undefined;
   afterAll(async () => {
     if (up && up.child.exitCode === null) {
@@ -71,10 +67,10 @@ describe('README walk-through', () => {
     }
   });
 
-  it('runs every step of README.md against the system `bash scripts/up.sh` starts', async () => {
+  it('runs every step of docs/walkthrough.md against the system `bash scripts/up.sh` starts', async () => {
     if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js')))
       throw new Error('dist/ is missing: run `npm run build` (scripts/test.sh does)');
-    const { steps, links } = readWalkThrough(readFileSync(join(ROOT, 'README.md'), 'utf8'));
+    const { steps, links } = readWalkThrough(readFileSync(join(ROOT, 'docs', 'walkthrough.md'), 'utf8'));
     expect(steps.map((s) => s.id)[0]).toBe('start');
     // The quick start's first command is what the walk-through starts.
     expect(steps[0]!.script).toContain('bash scripts/up.sh');
@@ -211,7 +207,7 @@ describe('README walk-through', () => {
         expect(r.stdout).toMatch(/^acme\s+ca-central\s+99\.8991\s+45\s+1\s+500\.00 CAD$/m);
         expect(r.stdout).toMatch(/^initech\s+ca-central\s+99\.8991\s+45\s+1\s+250\.00 CAD$/m);
         expect(r.stdout).toMatch(/^northwind\s+eu-west\s+100\.0000\s+0\s+0\s+0\.00 GBP$/m);
-        // I8: the incident in Toronto time, as the README shows it.
+        // I8: the incident in Toronto time, as the walk-through shows it.
         expect(r.stdout).toMatch(/^2026-10-14 09:20 EDT\s+2026-10-14 10:05 EDT\s+45\s+INC-7$/m);
       },
       'report-html': (r) => {
@@ -271,7 +267,7 @@ describe('README walk-through', () => {
 
     for (const step of steps.slice(1)) {
       const check = checks[step.id];
-      if (!check) throw new Error(`README step "${step.id}" has no check in this test`);
+      if (!check) throw new Error(`walk-through step "${step.id}" has no check in this test`);
       const script = ports(step.script);
       let result = await run(script);
       for (let attempt = 1; ; attempt++) {

@@ -7,7 +7,7 @@
  */
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
-/** Slowest first, as measured on their own (README, Tests). */
+/** Slowest first, as measured on their own (docs/testing.md). */
 export const SLOWEST_FILES = [
   'test/integration/worker-kill.test.ts',
   'test/integration/billing-month.test.ts',

@@ -1,4 +1,4 @@
-// The API's route table and what is derived from it: the README's role matrix is the
+// The API's route table and what is derived from it: docs/api.md's role matrix is the
 // table's, the OpenAPI document describes every route with its roles and schemas, role tokens
 // are parsed from SLA_API_TOKENS with errors naming the variable (never the secret), and the
 // rate limiter's token buckets refill at their rate.
@@ -27,10 +27,10 @@ const cells = (table: string) =>
     );
 
 describe('the route table', () => {
-  it('the README role matrix is the one the dispatcher enforces', () => {
-    const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
-    const between = /<!-- role-matrix:start -->([\s\S]*?)<!-- role-matrix:end -->/.exec(readme)?.[1];
-    expect(between, 'the README has the role-matrix markers').toBeDefined();
+  it('the role matrix of docs/api.md is the one the dispatcher enforces', () => {
+    const doc = readFileSync(join(__dirname, '..', '..', 'docs', 'api.md'), 'utf8');
+    const between = /<!-- role-matrix:start -->([\s\S]*?)<!-- role-matrix:end -->/.exec(doc)?.[1];
+    expect(between, 'docs/api.md has the role-matrix markers').toBeDefined();
     expect(cells(between!)).toEqual(cells(roleMatrixMarkdown(ROUTES)));
   });
 

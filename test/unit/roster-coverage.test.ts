@@ -79,7 +79,7 @@ describe('the built-in roster keeps a Level 3 primary on duty around the clock (
     expect(rosterWarnings(builtIn)).toEqual([]);
   });
 
-  it('pages its l3-primary on a weekend night, when the weekday specialist is off (the old default)', () => {
+  it('pages its l3-primary on a weekend night, when the weekday specialist is off', () => {
     const at = et('2026-11-28T03:00'); // Saturday
     expect(select(builtIn, { role: 'l3-primary', canadaOnly: false, at }).map((r) => r.id)).toEqual([
       'oncall.toronto',
@@ -91,27 +91,30 @@ describe('the built-in roster keeps a Level 3 primary on duty around the clock (
 });
 
 describe('duty gaps of a role over the week (C9, I7)', () => {
-  it('finds the weekend the old built-in roster left without an l3-primary, across the week turn', () => {
-    // The old default: its only l3-primary on duty Monday 08:00 → Friday 16:00 (one window).
-    const old = rosterOf(
+  it('finds the weekend a weekday-only l3-primary leaves uncovered, across the week turn', () => {
+    // Its only l3-primary on duty Monday 08:00 → Friday 16:00 (one window).
+    const weekdaysOnly = rosterOf(
       person('specialist.ottawa', ['agent', 'l3-primary'], [['monday 08:00', 'friday 16:00']]),
       person('specialist.sydney', ['agent', 'l3-secondary'], [['monday 00:00', 'sunday 24:00']]),
     );
-    expect(dutyGaps(old, 'l3-primary')).toEqual([
+    expect(dutyGaps(weekdaysOnly, 'l3-primary')).toEqual([
       { from: { day: 'friday', time: '16:00' }, to: { day: 'monday', time: '08:00' } },
     ]);
-    expect(rosterWarnings(old)).toEqual([
+    expect(rosterWarnings(weekdaysOnly)).toEqual([
       'no l3-primary on duty friday 16:00 → monday 08:00 (America/Toronto): an outage then ' +
         '(C9/I7: Level 3 engaged within 10 minutes, 24/7) pages nobody first',
     ]);
     // The gap is what the workflow's own selection sees, minute by minute, in a DST week.
-    const missing = withoutL3Primary(old, everyMinute(et('2026-10-26T12:00'), et('2026-11-09T12:00')));
+    const missing = withoutL3Primary(
+      weekdaysOnly,
+      everyMinute(et('2026-10-26T12:00'), et('2026-11-09T12:00')),
+    );
     expect(missing[0]).toBe(new Date(et('2026-10-30T16:00')).toISOString());
     expect(missing.at(-1)).toBe(new Date(et('2026-11-09T07:59')).toISOString());
     // Two weekends of 64 h each, the first one hour longer: it has the fall-back hour of 1 November.
     expect(missing).toHaveLength((64 + 1 + 64) * 60);
-    // And the year's check on the built-in roster would have caught it, from the first Friday on.
-    expect(withoutL3Primary(old, instantsOf2026(old))[0]).toBe(
+    // The year's check, as run on the built-in roster, catches it from the first Friday on.
+    expect(withoutL3Primary(weekdaysOnly, instantsOf2026(weekdaysOnly))[0]).toBe(
       new Date(et('2026-01-02T16:00')).toISOString(),
     );
   });

@@ -182,7 +182,7 @@ describe('downtime from outages (I9, C3, C4)', () => {
       [2_592_000, '99.9000', 25],
       [25_920_001, '98.9999', 100],
       [25_920_000, '99.0000', 50],
-      // One millisecond down no longer shows as a perfect month.
+      // One millisecond down never shows as a perfect month.
       [1, '99.9999', 0],
     ])('%i ms down in April shows %s % and earns %i %%', (downtimeMs, shown, credit) => {
       const r = april(downtimeMs);

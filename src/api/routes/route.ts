@@ -1,7 +1,7 @@
 /**
  * One row of the API's route table: method, path pattern, who may call it, the zod schemas of
  * its path parameters, query and body, and its handler. The dispatcher (../dispatch.ts), the
- * OpenAPI document (../openapi.ts) and the README's role matrix (../roles.ts) are all read from
+ * OpenAPI document (../openapi.ts) and the role matrix of docs/api.md (../roles.ts) are all read from
  * these rows, so what is documented is what is enforced.
  */
 import type { Client } from '@temporalio/client';

@@ -148,18 +148,12 @@ export function billingMonthReading(): Reading<'billingMonthWorkflow'> {
       const p = input.progress;
       // A chain read from a later run on still numbers its batches as the month does.
       if (p && batches < p.batches) batches = p.batches;
-      return [
-        eventEntry(
-          ev,
-          p ? 'continued' : 'started',
-          p
-            ? `run ${run} continues the month ${input.month} after customer ${p.after ?? '—'}: ${p.done} of ${p.total} done in ${p.batches} batch(es), ${p.written} entries, ${p.noticesSent} notice(s)`
-            : (input.pass ?? 1) > 1
-              ? `month ${input.month} read again (pass ${input.pass}): late data came while the previous pass was reading; only differences are written (I10)`
-              : `month ${input.month} closing, in batches of ${input.batchSize ?? 'the default size'}`,
-          input,
-        ),
-      ];
+      const summary = p
+        ? `run ${run} continues the month ${input.month} after customer ${p.after ?? '—'}: ${p.done} of ${p.total} done in ${p.batches} batch(es), ${p.written} entries, ${p.noticesSent} notice(s)`
+        : (input.pass ?? 1) > 1
+          ? `month ${input.month} read again (pass ${input.pass}): late data came while the previous pass was reading; only differences are written (I10)`
+          : `month ${input.month} closing, in batches of ${input.batchSize ?? 'the default size'}`;
+      return [eventEntry(ev, p ? 'continued' : 'started', summary, input)];
     },
 
     signals: [
@@ -179,16 +173,10 @@ export function billingMonthReading(): Reading<'billingMonthWorkflow'> {
         const open = st?.openOutages?.length
           ? `; ${st.openOutages.length} outage(s) still open, counted to the month's end (I8, I14): ${st.openOutages.map((o) => o.outageId).join(', ')}`
           : '';
-        return [
-          activityEntry(
-            s,
-            'month',
-            st
-              ? `${st.customers} customer(s) in the ledger; ${st.closed ? 'the month was closed before: a re-run, only late data adjusts it (I10, I14)' : 'first close of the month'}${open}`
-              : 'month start',
-            st,
-          ),
-        ];
+        const summary = st
+          ? `${st.customers} customer(s) in the ledger; ${st.closed ? 'the month was closed before: a re-run, only late data adjusts it (I10, I14)' : 'first close of the month'}${open}`
+          : 'month start';
+        return [activityEntry(s, 'month', summary, st)];
       },
       closeBillingBatch: batchEntries,
       sendCreditNotices(s) {
@@ -203,26 +191,15 @@ export function billingMonthReading(): Reading<'billingMonthWorkflow'> {
           customers: a?.customers ?? 0,
           totalCreditMinor: a?.totalCreditMinor ?? 0,
         };
-        return [
-          activityEntry(
-            s,
-            'ledger-write',
-            `month close ${s.result ?? ''}${s.result === 'exists' ? ' (closed by an earlier run, left as it was)' : ''}: ${a?.customers ?? '?'} customer(s), closed at ${short(a?.closedAt)}`,
-          ),
-        ];
+        const summary = `month close ${s.result ?? ''}${s.result === 'exists' ? ' (closed by an earlier run, left as it was)' : ''}: ${a?.customers ?? '?'} customer(s), closed at ${short(a?.closedAt)}`;
+        return [activityEntry(s, 'ledger-write', summary)];
       },
     },
 
     continuedAsNew([input], ev) {
       const p = input.progress;
-      return [
-        eventEntry(
-          ev,
-          'continued-as-new',
-          `run ${run} continued as new${p ? ` after ${p.batches} batch(es): ${p.done} of ${p.total} customer(s) done, carried to the next run` : ''}`,
-          p,
-        ),
-      ];
+      const summary = `run ${run} continued as new${p ? ` after ${p.batches} batch(es): ${p.done} of ${p.total} customer(s) done, carried to the next run` : ''}`;
+      return [eventEntry(ev, 'continued-as-new', summary, p)];
     },
 
     final: (f) =>
@@ -280,15 +257,10 @@ export function billingScheduleReading(): Reading<'billingScheduleWorkflow'> {
     started(_args, ev) {
       // Search attributes decode as lists (one ISO instant here).
       const scheduled = firstString(ev.searchAttributes?.TemporalScheduledStartTime);
-      return [
-        eventEntry(
-          ev,
-          'triggered',
-          scheduled
-            ? `started by the month-close Schedule, action due ${short(scheduled)}`
-            : 'started by hand (no Schedule instant: the start time decides the month)',
-        ),
-      ];
+      const summary = scheduled
+        ? `started by the month-close Schedule, action due ${short(scheduled)}`
+        : 'started by hand (no Schedule instant: the start time decides the month)';
+      return [eventEntry(ev, 'triggered', summary)];
     },
     events: {
       TimerStarted: (ev) =>
@@ -322,13 +294,8 @@ export function billingScheduleReading(): Reading<'billingScheduleWorkflow'> {
       },
       ChildWorkflowExecutionCompleted(ev) {
         const p = childResult(ev, 'billingMonthWorkflow');
-        return [
-          eventEntry(
-            ev,
-            'month-closed',
-            `${ev.child?.workflowId} finished${p ? `: ${p.done} customer(s), ${p.credited} credited (${moneyByCurrency(p.creditMinorByCurrency)}), month close ${p.monthClose}` : ''} — its own timeline has each customer`,
-          ),
-        ];
+        const summary = `${ev.child?.workflowId} finished${p ? `: ${p.done} customer(s), ${p.credited} credited (${moneyByCurrency(p.creditMinorByCurrency)}), month close ${p.monthClose}` : ''} — its own timeline has each customer`;
+        return [eventEntry(ev, 'month-closed', summary)];
       },
       ChildWorkflowExecutionFailed: notFinished,
       ChildWorkflowExecutionTerminated: notFinished,
@@ -338,16 +305,10 @@ export function billingScheduleReading(): Reading<'billingScheduleWorkflow'> {
     activities: {
       billingMonthToClose(s) {
         const t: MonthToClose | undefined = (toClose = s.result);
-        return [
-          activityEntry(
-            s,
-            'month',
-            t
-              ? `closes ${t.month}, the month before the trigger${t.timeZone ? ` in ${t.timeZone}` : ''}, from ${short(t.closeAt)}${t.graceHours !== undefined ? ` (its end + ${t.graceHours} h grace, I14; policy ${t.policyVersion})` : ' (its end + the grace period, I14)'}`
-              : 'month to close',
-            t,
-          ),
-        ];
+        const summary = t
+          ? `closes ${t.month}, the month before the trigger${t.timeZone ? ` in ${t.timeZone}` : ''}, from ${short(t.closeAt)}${t.graceHours !== undefined ? ` (its end + ${t.graceHours} h grace, I14; policy ${t.policyVersion})` : ' (its end + the grace period, I14)'}`
+          : 'month to close';
+        return [activityEntry(s, 'month', summary, t)];
       },
     },
     final: (f) =>

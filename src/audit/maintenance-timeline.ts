@@ -141,29 +141,24 @@ export function maintenanceReading(): Reading<'maintenanceWorkflow'> {
   return {
     started([i], ev) {
       input = i;
+      const summary = `maintenance ${i.maintenanceId} scheduled: ${short(i.start)} → ${short(i.end)} in ${i.regions.join(', ')}`;
       return [
-        eventEntry(
-          ev,
-          'scheduled',
-          `maintenance ${i.maintenanceId} scheduled: ${short(i.start)} → ${short(i.end)} in ${i.regions.join(', ')}`,
-          { maintenanceId: i.maintenanceId, start: i.start, end: i.end, regions: i.regions },
-        ),
+        eventEntry(ev, 'scheduled', summary, {
+          maintenanceId: i.maintenanceId,
+          start: i.start,
+          end: i.end,
+          regions: i.regions,
+        }),
       ];
     },
 
     activities: {
       maintenanceRules(s) {
         const r: typeof rules = (rules = s.result);
-        return [
-          activityEntry(
-            s,
-            'rules',
-            r
-              ? `C1: a window is excluded from uptime only if every affected customer was told at least ${r.noticeHours} h before it starts (policy ${r.policyVersion})`
-              : 'notice rule',
-            r,
-          ),
-        ];
+        const summary = r
+          ? `C1: a window is excluded from uptime only if every affected customer was told at least ${r.noticeHours} h before it starts (policy ${r.policyVersion})`
+          : 'notice rule';
+        return [activityEntry(s, 'rules', summary, r)];
       },
       maintenanceAudience(s) {
         const audience = s.result ?? [];
@@ -185,15 +180,10 @@ export function maintenanceReading(): Reading<'maintenanceWorkflow'> {
       recordMaintenance(s) {
         const r = s.args?.[0];
         record = { record: r, result: s.result };
-        return [
-          ledgerEntry(
-            s,
-            r
-              ? `window record ${s.result ?? ''}: ${r.status}, ${short(r.start)} → ${short(r.end)}, announced ${short(r.announcedAt)}, qualifies ${r.qualifies ? 'yes' : 'no'}${r.actualStart ? `, started ${short(r.actualStart)}` : ''}${r.actualEnd ? `, ended ${short(r.actualEnd)}` : ''}`
-              : 'window record',
-            { record: r },
-          ),
-        ];
+        const summary = r
+          ? `window record ${s.result ?? ''}: ${r.status}, ${short(r.start)} → ${short(r.end)}, announced ${short(r.announcedAt)}, qualifies ${r.qualifies ? 'yes' : 'no'}${r.actualStart ? `, started ${short(r.actualStart)}` : ''}${r.actualEnd ? `, ended ${short(r.actualEnd)}` : ''}`
+          : 'window record';
+        return [ledgerEntry(s, summary, { record: r })];
       },
     },
 

@@ -156,14 +156,8 @@ export function outageReading(): Reading<'outageWorkflow'> {
         reason: 'reported; unexpected until classified otherwise (C9)',
       });
       const from = report.startedAt ? "the monitor's start" : 'when the report arrived';
-      return [
-        eventEntry(
-          ev,
-          'detected',
-          `outage ${report.key} reported by ${report.source} for ${report.regions.join(', ')}: detected ${short(iso(detectedAt))} (${from}, I7); "${report.summary}"`,
-          { ...report, detectedAt: iso(detectedAt) },
-        ),
-      ];
+      const summary = `outage ${report.key} reported by ${report.source} for ${report.regions.join(', ')}: detected ${short(iso(detectedAt))} (${from}, I7); "${report.summary}"`;
+      return [eventEntry(ev, 'detected', summary, { ...report, detectedAt: iso(detectedAt) })];
     },
 
     activities: {
@@ -209,13 +203,9 @@ export function outageReading(): Reading<'outageWorkflow'> {
           at: s.at,
           recipients: who,
         });
+        const summary = `step ${step.id} (planned ${short(iso(step.at))}: ${step.reason}) to ${step.audience}: ${who.join(', ') || 'nobody on duty'}`;
         return [
-          activityEntry(
-            s,
-            'escalation',
-            `step ${step.id} (planned ${short(iso(step.at))}: ${step.reason}) to ${step.audience}: ${who.join(', ') || 'nobody on duty'}`,
-            { step: { ...step, at: iso(step.at) }, recipients: who },
-          ),
+          activityEntry(s, 'escalation', summary, { step: { ...step, at: iso(step.at) }, recipients: who }),
         ];
       },
       sendPage(s) {
@@ -236,14 +226,8 @@ export function outageReading(): Reading<'outageWorkflow'> {
         }
         if (s.failure) trail.failure = s.failure.message;
         else trail.triggeredAt = s.at;
-        return [
-          activityEntry(
-            s,
-            'page',
-            `page ${step} → ${responderId}${p?.severity ? ` (${p.severity})` : ''}, dedup key ${key}`,
-            { ...p, result: s.result, failure: s.failure },
-          ),
-        ];
+        const summary = `page ${step} → ${responderId}${p?.severity ? ` (${p.severity})` : ''}, dedup key ${key}`;
+        return [activityEntry(s, 'page', summary, { ...p, result: s.result, failure: s.failure })];
       },
       sendEmail(s) {
         emails.push({ messageId: s.args?.[0].messageId ?? '', at: s.at, ok: !s.failure });
@@ -255,29 +239,20 @@ export function outageReading(): Reading<'outageWorkflow'> {
         // (recorded since pagingUserId; earlier runs have none).
         const match = s.result?.agentMatch;
         if (match === undefined || (typeof match === 'string' && match !== 'unknown')) return [];
-        return [
-          activityEntry(
-            s,
-            'roster-check',
-            typeof match === 'object'
-              ? `the acknowledging agent fits several responders (${match.ambiguous.join(', ')}): none credited, the acknowledgement is the paged responder's`
-              : "the acknowledging agent is not in the roster: recorded as given, the acknowledgement is the paged responder's",
-          ),
-        ];
+        const summary =
+          typeof match === 'object'
+            ? `the acknowledging agent fits several responders (${match.ambiguous.join(', ')}): none credited, the acknowledgement is the paged responder's`
+            : "the acknowledging agent is not in the roster: recorded as given, the acknowledgement is the paged responder's";
+        return [activityEntry(s, 'roster-check', summary)];
       },
       recordOutage(s) {
         recorded = true;
         const r = s.args?.[0];
         record = { result: s.result, record: r };
-        return [
-          ledgerEntry(
-            s,
-            r
-              ? `outage record ${s.result ?? ''}: ${r.classification}, ${r.regions.join(', ')}, ${short(r.start)} → ${short(r.end)}, engaged ${r.engagedAt ? `${short(r.engagedAt)} by ${r.engagedBy}` : 'never'}, C9 ${r.engagementMet ? 'met' : 'breached'} (I9 counts it only if unexpected)`
-              : 'outage record',
-            { record: r },
-          ),
-        ];
+        const summary = r
+          ? `outage record ${s.result ?? ''}: ${r.classification}, ${r.regions.join(', ')}, ${short(r.start)} → ${short(r.end)}, engaged ${r.engagedAt ? `${short(r.engagedAt)} by ${r.engagedBy}` : 'never'}, C9 ${r.engagementMet ? 'met' : 'breached'} (I9 counts it only if unexpected)`
+          : 'outage record';
+        return [ledgerEntry(s, summary, { record: r })];
       },
     },
 

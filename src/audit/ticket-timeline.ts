@@ -161,14 +161,8 @@ export function ticketReading(): Reading<'ticketWorkflow'> {
       if (input.carry) return [resumed(input.carry, ev)];
       ticket = input;
       const given = input.level ? ` (level ${input.level} given by an agent)` : '';
-      return [
-        eventEntry(
-          ev,
-          'opened',
-          `ticket ${input.ticketId} opened ${short(input.openedAt)} by ${input.requester.name} <${input.requester.email}> for customer ${input.customerId} on ${input.channel}${given}${input.needsDataAccess ? ', needs data access' : ''}: "${input.subject}"`,
-          input,
-        ),
-      ];
+      const summary = `ticket ${input.ticketId} opened ${short(input.openedAt)} by ${input.requester.name} <${input.requester.email}> for customer ${input.customerId} on ${input.channel}${given}${input.needsDataAccess ? ', needs data access' : ''}: "${input.subject}"`;
+      return [eventEntry(ev, 'opened', summary, input)];
     },
 
     activities: {
@@ -216,14 +210,8 @@ export function ticketReading(): Reading<'ticketWorkflow'> {
           step.id === '(unplanned)' ? (clock?.plan ?? []).find((p) => !fired.has(p.id)) : undefined;
         if (!upcoming?.channels.includes('page')) return [stepEntry(s, s.at, step, who)];
         resolvedAhead.set(upcoming.id, who);
-        return [
-          activityEntry(
-            s,
-            'audience',
-            `audience of ${upcoming.id} (planned ${short(upcoming.fireAt)}) resolved ahead: ${upcoming.audience}: ${whom(who)}`,
-            { step: upcoming, recipients: who.map((r) => r.id) },
-          ),
-        ];
+        const summary = `audience of ${upcoming.id} (planned ${short(upcoming.fireAt)}) resolved ahead: ${upcoming.audience}: ${whom(who)}`;
+        return [activityEntry(s, 'audience', summary, { step: upcoming, recipients: who.map((r) => r.id) })];
       },
       sendEmail: (s) => [
         ...firedAhead(s, (id) => s.args?.[0].messageId.endsWith(`.${id}@sla-engine>`) === true),
@@ -245,13 +233,8 @@ export function ticketReading(): Reading<'ticketWorkflow'> {
         const o = s.args?.[0];
         if (o) policyVersions.add(o.policyVersion);
         const coverage = o?.coverageMinutesToFirstResponse;
-        return [
-          ledgerEntry(
-            s,
-            `outcome of resolution ${o?.resolution ?? '?'} ${s.result ?? ''}: ${o?.level ?? ''}, state ${o?.slaState ?? ''}${coverage !== null && coverage !== undefined ? `, ${minutes(coverage)} coverage minutes to first response` : ''}`,
-            { outcome: o },
-          ),
-        ];
+        const summary = `outcome of resolution ${o?.resolution ?? '?'} ${s.result ?? ''}: ${o?.level ?? ''}, state ${o?.slaState ?? ''}${coverage !== null && coverage !== undefined ? `, ${minutes(coverage)} coverage minutes to first response` : ''}`;
+        return [ledgerEntry(s, summary, { outcome: o })];
       },
       measureResponse(s) {
         if (s.result) policyVersions.add(s.result.policyVersion);

@@ -132,12 +132,8 @@ export function billingMonthReading(): Reading<'billingMonthWorkflow'> {
         : typeof written === 'string'
           ? written
           : `${written.kind} #${written.sequence} written: ${formatMinor(written.amountMinor, currency)}`;
-    return eventEntry(
-      { at: s.at, id: s.eventId },
-      'customer',
-      `${customerId.padEnd(idWidth)}  ${region.padEnd(regionWidth)}  ${u ? uptimeInputs(u) : 'uptime ?'} → tier ${creditPercent} % of ${formatMinor(monthlyFeeMinor, currency)} = credit ${formatMinor(creditMinor, currency)}; ${entry}`,
-      c,
-    );
+    const summary = `${customerId.padEnd(idWidth)}  ${region.padEnd(regionWidth)}  ${u ? uptimeInputs(u) : 'uptime ?'} → tier ${creditPercent} % of ${formatMinor(monthlyFeeMinor, currency)} = credit ${formatMinor(creditMinor, currency)}; ${entry}`;
+    return eventEntry({ at: s.at, id: s.eventId }, 'customer', summary, c);
   }
 
   return {

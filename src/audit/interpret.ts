@@ -65,6 +65,8 @@ export interface Reading<W extends WorkflowName> {
   /** An activity without an entry in `activities`. */
   otherActivity?(s: Step): TimelineEntry[];
   updates?: UpdateReading[];
+  /** A message without a reading in `updates`. */
+  otherUpdate?(u: UpdateStep): TimelineEntry[];
   /** A message was accepted (its steps follow, its answer comes to its reading). */
   accepted?(u: UpdateStep): void;
   signals?: SignalReading[];
@@ -127,6 +129,7 @@ const answered = (u: UpdateStep, text: string) => (u.at === null ? `${text} (not
 /** The trail of a workflow type nobody taught the auditor yet: every activity and message as is. */
 export const genericReading: ReadingFactory<WorkflowName> = () => ({
   otherActivity: (s) => [activityEntry(s, s.name, `${s.local ? 'local activity' : 'activity'} ${s.name}`)],
+  otherUpdate: (u) => [updateEntry(u, `message ${u.name} ${plain(u.args[0] ?? '')}`)],
   searchAttributes: (changed, ev) => [
     { at: ev.at, eventId: ev.id, kind: 'search-attributes', summary: plain(changed), detail: changed },
   ],
@@ -148,18 +151,15 @@ function dispatcher<W extends WorkflowName>(it: Reading<W>) {
   const updates = new Map((it.updates ?? []).map((u) => [u.name, u]));
   const signals = new Map((it.signals ?? []).map((s) => [s.name, s]));
   const other = (s: Step) => [activityEntry(s, s.name, `activity ${s.name}`)];
+  const otherUpdate = (u: UpdateStep) => [updateEntry(u, answered(u, `message ${u.name}`))];
   return {
     activity: (s: Step) => (activities?.[s.name] ?? it.otherActivity ?? other)(s),
-    update: (u: UpdateStep) =>
-      updates.get(u.name)?.read(u) ??
-      (it.updates ? [updateEntry(u, answered(u, `message ${u.name}`))] : genericUpdate(u)),
+    update: (u: UpdateStep) => updates.get(u.name)?.read(u) ?? (it.otherUpdate ?? otherUpdate)(u),
     signal: (ev: AuditEvent) => signals.get(ev.signalName ?? '')?.read(ev.args ?? [], ev) ?? [],
     args: (ev: AuditEvent) => (ev.args ?? []) as Parameters<Workflows[W]>,
     result: (ev: AuditEvent) => (ev.result ?? null) as WorkflowResult<W> | null,
   };
 }
-
-const genericUpdate = (u: UpdateStep) => [updateEntry(u, `message ${u.name} ${plain(u.args[0] ?? '')}`)];
 
 /**
  * One workflow's timeline; `runs` in order when it continued as new (a billing month is several

@@ -127,12 +127,8 @@ export function outageReading(): Reading<'outageWorkflow'> {
         receivedAt: s.ackReceivedAt,
         claimedAt: s.ackClaimedAt,
       };
-    return eventEntry(
-      ev,
-      'resumed',
-      `outage ${s.key} continues (run ${s.run + 1}): ${s.state}, detected ${short(s.detectedAt)}, ${s.reports} report(s), C9 ${s.engagement}, ${carried.openPages.length} page(s) open`,
-      carried,
-    );
+    const summary = `outage ${s.key} continues (run ${s.run + 1}): ${s.state}, detected ${short(s.detectedAt)}, ${s.reports} report(s), C9 ${s.engagement}, ${carried.openPages.length} page(s) open`;
+    return eventEntry(ev, 'resumed', summary, carried);
   }
 
   return {

@@ -122,12 +122,8 @@ export function ticketReading(): Reading<'ticketWorkflow'> {
       ? `; holiday windows: ${c.holidayWindows.map((w) => `${w.country} ${w.name} ${w.date}`).join(', ')}`
       : '';
     const plan = c.plan.map((p) => `${p.id} at ${short(p.fireAt)}`).join(', ') || 'none';
-    return activityEntry(
-      s,
-      'deadline',
-      `${c.level} clock starts ${short(c.clockStart)}, first response due ${short(c.due)} (policy ${c.policyVersion}); plan: ${plan}${holidays}`,
-      c,
-    );
+    const summary = `${c.level} clock starts ${short(c.clockStart)}, first response due ${short(c.due)} (policy ${c.policyVersion}); plan: ${plan}${holidays}`;
+    return activityEntry(s, 'deadline', summary, c);
   }
 
   /**
@@ -147,12 +143,8 @@ export function ticketReading(): Reading<'ticketWorkflow'> {
       state = c.state;
     }
     const steps = c.stepsFired.map((f) => f.id).join(', ') || 'none';
-    return eventEntry(
-      ev,
-      'resumed',
-      `ticket ${c.ticketId} resumed from the previous run: ${c.status}, SLA ${c.state}, due ${short(c.due)}, ${carry.replies} replies, steps fired: ${steps}`,
-      carry,
-    );
+    const summary = `ticket ${c.ticketId} resumed from the previous run: ${c.status}, SLA ${c.state}, due ${short(c.due)}, ${carry.replies} replies, steps fired: ${steps}`;
+    return eventEntry(ev, 'resumed', summary, carry);
   }
 
   const at = (when: string | undefined) => (when ? ` at ${short(when)}` : '');

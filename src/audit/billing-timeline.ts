@@ -7,17 +7,14 @@
  * And the Schedule's trigger: which month it closes and why then (the grace period of I14), and
  * the month's workflow it started (or found already run).
  */
-import type {
-  BillingBatchInput,
-  BillingBatchResult,
-  CustomerFigures,
-  RegionUptime,
-} from '../activities/billing';
+import type { Activities } from '../activities';
+import type { CustomerFigures, RegionUptime } from '../activities/billing';
 import { formatMinor } from '../rules/credits';
-import type { BillingMonthInput, BillingProgress, BillingScheduleResult } from '../workflows/billing-month';
-import { activityEntry, type Interpreter, type TimelineEntry } from './timeline';
+import { lateRecordSignal } from '../workflows/billing-month';
+import type { AuditEvent } from './history';
+import { childResult, firstString, signal, type ActivityStep, type Reading } from './interpret';
+import { activityEntry, eventEntry, short, type TimelineEntry } from './render';
 
-const short = (iso: string | null | undefined) => (iso ? iso.replace(/\.\d{3}Z$/, 'Z') : '—');
 const MINUTE = 60_000;
 const mins = (ms: number) => {
   const m = Math.round((ms / MINUTE) * 100) / 100;
@@ -51,11 +48,12 @@ export function uptimeInputs(u: RegionUptime): string {
   return `uptime ${u.uptimePercent} % (T ${mins(u.totalMs)}, E ${mins(u.excludedMs)}, D ${mins(u.downtimeMs)}${behind.length ? `; ${behind.join('; ')}` : ''})`;
 }
 
-export function billingMonthInterpreter(): Interpreter {
+export function billingMonthReading(): Reading<'billingMonthWorkflow'> {
   let month = '';
   let batchSize: number | undefined;
   let run = 0;
   let batches = 0;
+  /** The open outages are absent in runs recorded before the close looked them up. */
   let start: { customers: number; closed: boolean; openOutages?: { outageId: string }[] } | undefined;
   const policyVersions = new Set<string>();
   let timeZone: string | undefined;
@@ -65,19 +63,17 @@ export function billingMonthInterpreter(): Interpreter {
   let batchesWithoutFigures = 0;
   const notices: { batch: number; sent: number; at: string }[] = [];
   let close: { result: unknown; customers: number; totalCreditMinor: number } | undefined;
-  let final: BillingProgress | undefined;
 
-  function batchEntries(s: Parameters<NonNullable<Interpreter['activity']>>[0]): TimelineEntry[] {
-    const a = s.args?.[0] as BillingBatchInput | undefined;
-    const r = s.result as BillingBatchResult | undefined;
+  function batchEntries(s: ActivityStep<'closeBillingBatch'>): TimelineEntry[] {
+    const a = s.args?.[0];
+    const r = s.result;
+    const after = a?.after ?? 'the start';
     if (!r || r.through === null)
       return [
         activityEntry(
           s,
           'batch',
-          r
-            ? `no customer after ${a?.after ?? 'the start'}: every customer done`
-            : `batch after ${a?.after ?? 'the start'}`,
+          r ? `no customer after ${after}: every customer done` : `batch after ${after}`,
         ),
       ];
     batches += 1;
@@ -85,7 +81,7 @@ export function billingMonthInterpreter(): Interpreter {
       activityEntry(
         s,
         'batch',
-        `batch ${batches}: ${r.customers} customer(s) after ${a?.after ?? 'the start'} through ${r.through}; ${r.written} entr${r.written === 1 ? 'y' : 'ies'} written (${r.adjustments} adjustment(s)), ${r.credited} with money: ${moneyByCurrency(r.creditMinorByCurrency)}`,
+        `batch ${batches}: ${r.customers} customer(s) after ${after} through ${r.through}; ${r.written} entr${r.written === 1 ? 'y' : 'ies'} written (${r.adjustments} adjustment(s)), ${r.credited} with money: ${moneyByCurrency(r.creditMinorByCurrency)}`,
         { input: a, result: { ...r, figures: undefined } },
       ),
     ];
@@ -136,124 +132,76 @@ export function billingMonthInterpreter(): Interpreter {
         : typeof written === 'string'
           ? written
           : `${written.kind} #${written.sequence} written: ${formatMinor(written.amountMinor, currency)}`;
-    return {
-      at: s.at,
-      eventId: s.eventId,
-      kind: 'customer',
-      summary: `${customerId.padEnd(idWidth)}  ${region.padEnd(regionWidth)}  ${u ? uptimeInputs(u) : 'uptime ?'} → tier ${creditPercent} % of ${formatMinor(monthlyFeeMinor, currency)} = credit ${formatMinor(creditMinor, currency)}; ${entry}`,
-      detail: c,
-    };
+    const summary = `${customerId.padEnd(idWidth)}  ${region.padEnd(regionWidth)}  ${u ? uptimeInputs(u) : 'uptime ?'} → tier ${creditPercent} % of ${formatMinor(monthlyFeeMinor, currency)} = credit ${formatMinor(creditMinor, currency)}; ${entry}`;
+    return eventEntry({ at: s.at, id: s.eventId }, 'customer', summary, c);
   }
 
   return {
-    started(args, ev) {
-      const input = args[0] as BillingMonthInput;
+    started([input], ev) {
       run += 1;
       month = input.month;
       batchSize = input.batchSize;
       const p = input.progress;
       // A chain read from a later run on still numbers its batches as the month does.
       if (p && batches < p.batches) batches = p.batches;
-      return [
-        {
-          at: ev.at,
-          eventId: ev.id,
-          kind: p ? 'continued' : 'started',
-          summary: p
-            ? `run ${run} continues the month ${input.month} after customer ${p.after ?? '—'}: ${p.done} of ${p.total} done in ${p.batches} batch(es), ${p.written} entries, ${p.noticesSent} notice(s)`
-            : (input.pass ?? 1) > 1
-              ? `month ${input.month} read again (pass ${input.pass}): late data came while the previous pass was reading; only differences are written (I10)`
-              : `month ${input.month} closing, in batches of ${input.batchSize ?? 'the default size'}`,
-          detail: input,
-        },
-      ];
+      const summary = p
+        ? `run ${run} continues the month ${input.month} after customer ${p.after ?? '—'}: ${p.done} of ${p.total} done in ${p.batches} batch(es), ${p.written} entries, ${p.noticesSent} notice(s)`
+        : (input.pass ?? 1) > 1
+          ? `month ${input.month} read again (pass ${input.pass}): late data came while the previous pass was reading; only differences are written (I10)`
+          : `month ${input.month} closing, in batches of ${input.batchSize ?? 'the default size'}`;
+      return [eventEntry(ev, p ? 'continued' : 'started', summary, input)];
     },
 
-    event(ev) {
-      if (ev.type !== 'WorkflowExecutionSignaled' || ev.signalName !== 'lateRecord') return [];
-      const r = ev.args?.[0] as { kind?: string; id?: string } | undefined;
-      return [
-        {
-          at: ev.at,
-          eventId: ev.id,
-          kind: 'late-data',
-          summary: `${r?.kind ?? 'a'} record ${r?.id ?? '?'} written for this month after its close began: read again if this pass had begun reading (I10, I14)`,
-          detail: r,
-        },
-      ];
+    signals: [
+      signal(lateRecordSignal, ([r], ev) => [
+        eventEntry(
+          ev,
+          'late-data',
+          `${r?.kind ?? 'a'} record ${r?.id ?? '?'} written for this month after its close began: read again if this pass had begun reading (I10, I14)`,
+          r,
+        ),
+      ]),
+    ],
+
+    activities: {
+      billingMonthStart(s) {
+        const st: typeof start = (start = s.result);
+        const open = st?.openOutages?.length
+          ? `; ${st.openOutages.length} outage(s) still open, counted to the month's end (I8, I14): ${st.openOutages.map((o) => o.outageId).join(', ')}`
+          : '';
+        const summary = st
+          ? `${st.customers} customer(s) in the ledger; ${st.closed ? 'the month was closed before: a re-run, only late data adjusts it (I10, I14)' : 'first close of the month'}${open}`
+          : 'month start';
+        return [activityEntry(s, 'month', summary, st)];
+      },
+      closeBillingBatch: batchEntries,
+      sendCreditNotices(s) {
+        const sent = s.result?.sent ?? 0;
+        notices.push({ batch: batches, sent, at: s.at });
+        return [activityEntry(s, 'notices', `credit notices for batch ${batches}: ${sent} email(s) sent`)];
+      },
+      recordBillingMonthClose(s) {
+        const a = s.args?.[0];
+        close = {
+          result: s.result,
+          customers: a?.customers ?? 0,
+          totalCreditMinor: a?.totalCreditMinor ?? 0,
+        };
+        const summary = `month close ${s.result ?? ''}${s.result === 'exists' ? ' (closed by an earlier run, left as it was)' : ''}: ${a?.customers ?? '?'} customer(s), closed at ${short(a?.closedAt)}`;
+        return [activityEntry(s, 'ledger-write', summary)];
+      },
     },
 
-    activity(s) {
-      switch (s.name) {
-        case 'billingMonthStart':
-          start = s.result as typeof start;
-          return [
-            activityEntry(
-              s,
-              'month',
-              start
-                ? `${start.customers} customer(s) in the ledger; ${start.closed ? 'the month was closed before: a re-run, only late data adjusts it (I10, I14)' : 'first close of the month'}${start.openOutages?.length ? `; ${start.openOutages.length} outage(s) still open, counted to the month's end (I8, I14): ${start.openOutages.map((o) => o.outageId).join(', ')}` : ''}`
-                : 'month start',
-              start,
-            ),
-          ];
-        case 'closeBillingBatch':
-          return batchEntries(s);
-        case 'sendCreditNotices': {
-          const sent = (s.result as { sent: number } | undefined)?.sent ?? 0;
-          notices.push({ batch: batches, sent, at: s.at });
-          return [activityEntry(s, 'notices', `credit notices for batch ${batches}: ${sent} email(s) sent`)];
-        }
-        case 'recordBillingMonthClose': {
-          const a = s.args?.[0] as
-            { customers: number; totalCreditMinor: number; closedAt: string } | undefined;
-          close = {
-            result: s.result,
-            customers: a?.customers ?? 0,
-            totalCreditMinor: a?.totalCreditMinor ?? 0,
-          };
-          return [
-            activityEntry(
-              s,
-              'ledger-write',
-              `month close ${typeof s.result === 'string' ? s.result : ''}${s.result === 'exists' ? ' (closed by an earlier run, left as it was)' : ''}: ${a?.customers ?? '?'} customer(s), closed at ${short(a?.closedAt)}`,
-            ),
-          ];
-        }
-        default:
-          return [activityEntry(s, s.name, `activity ${s.name}`)];
-      }
+    continuedAsNew([input], ev) {
+      const p = input.progress;
+      const summary = `run ${run} continued as new${p ? ` after ${p.batches} batch(es): ${p.done} of ${p.total} customer(s) done, carried to the next run` : ''}`;
+      return [eventEntry(ev, 'continued-as-new', summary, p)];
     },
 
-    closed(ev, result) {
-      if (ev.type === 'WorkflowExecutionContinuedAsNew') {
-        const p = (ev.args?.[0] as BillingMonthInput | undefined)?.progress;
-        return [
-          {
-            at: ev.at,
-            eventId: ev.id,
-            kind: 'continued-as-new',
-            summary: `run ${run} continued as new${p ? ` after ${p.batches} batch(es): ${p.done} of ${p.total} customer(s) done, carried to the next run` : ''}`,
-            detail: p,
-          },
-        ];
-      }
-      final = result as BillingProgress | undefined;
-      return [
-        {
-          at: ev.at,
-          eventId: ev.id,
-          kind: 'final',
-          summary: final
-            ? `final: ${final.month} ${final.phase}, ${final.done} of ${final.total} customer(s) in ${final.batches} batch(es) over ${run} run(s); ${final.written} entries (${final.adjustments} adjustment(s)), ${final.credited} credited: ${moneyByCurrency(final.creditMinorByCurrency)}; ${final.noticesSent} notice(s); month close ${final.monthClose ?? '—'}`
-            : `closed: ${ev.type}${ev.failure ? ` — ${ev.failure.message}` : ''}`,
-          outcome: ev.failure ? 'failed' : 'ok',
-          detail: final,
-        },
-      ];
-    },
+    final: (f) =>
+      `final: ${f.month} ${f.phase}, ${f.done} of ${f.total} customer(s) in ${f.batches} batch(es) over ${run} run(s); ${f.written} entries (${f.adjustments} adjustment(s)), ${f.credited} credited: ${moneyByCurrency(f.creditMinorByCurrency)}; ${f.noticesSent} notice(s); month close ${f.monthClose ?? '—'}`,
 
-    facts: () => ({
+    facts: (final) => ({
       month,
       batchSize: batchSize ?? null,
       runs: run,
@@ -274,146 +222,94 @@ export function billingMonthInterpreter(): Interpreter {
   };
 }
 
+type MonthToClose = Partial<Awaited<ReturnType<Activities['billingMonthToClose']>>> & {
+  month: string;
+  closeAt: string;
+};
+
 /** The Schedule's trigger: which month, why then, and the month's workflow it started. */
-export function billingScheduleInterpreter(): Interpreter {
-  let toClose:
-    | { month: string; closeAt: string; timeZone?: string; graceHours?: number; policyVersion?: string }
-    | undefined;
+export function billingScheduleReading(): Reading<'billingScheduleWorkflow'> {
+  /** The zone, grace and policy are absent in triggers recorded before the activity said them. */
+  let toClose: MonthToClose | undefined;
   let child:
     { workflowId: string; runId: string | null; started: boolean | null; cause?: string } | undefined;
-  let final: BillingScheduleResult | undefined;
   /** A start refused because a run of the month existed: a timer after it is the wait to retry. */
   let refused = false;
+  const grace = (ev: { at: string; id: number }, summary: string) => [eventEntry(ev, 'grace', summary)];
+  const startMonth = (ev: { at: string; id: number }, summary: string) => [
+    eventEntry(ev, 'start-month', summary),
+  ];
+  const notFinished = (ev: AuditEvent): TimelineEntry[] => [
+    {
+      ...eventEntry(
+        ev,
+        'month-closed',
+        `${ev.child?.workflowId} did not finish: ${ev.type}${ev.failure ? ` — ${ev.failure.message}` : ''}`,
+      ),
+      outcome: 'failed',
+    },
+  ];
   return {
     started(_args, ev) {
-      const at = ev.searchAttributes?.TemporalScheduledStartTime;
       // Search attributes decode as lists (one ISO instant here).
-      const scheduled = (Array.isArray(at) ? (at as unknown[])[0] : at) as string | undefined;
-      return [
-        {
-          at: ev.at,
-          eventId: ev.id,
-          kind: 'triggered',
-          summary: scheduled
-            ? `started by the month-close Schedule, action due ${short(scheduled)}`
-            : 'started by hand (no Schedule instant: the start time decides the month)',
-        },
-      ];
+      const scheduled = firstString(ev.searchAttributes?.TemporalScheduledStartTime);
+      const summary = scheduled
+        ? `started by the month-close Schedule, action due ${short(scheduled)}`
+        : 'started by hand (no Schedule instant: the start time decides the month)';
+      return [eventEntry(ev, 'triggered', summary)];
     },
-    event(ev) {
-      switch (ev.type) {
-        case 'TimerStarted':
-          if (refused)
-            return [
-              {
-                at: ev.at,
-                eventId: ev.id,
-                kind: 'grace',
-                summary: `a close of the month is still running: the trigger starts its own after it, asking again at ${short(ev.timerFiresAt)}`,
-              },
-            ];
-          return [
-            {
-              at: ev.at,
-              eventId: ev.id,
-              kind: 'grace',
-              summary: `waiting out the grace period until ${short(ev.timerFiresAt)} (I14: outages open at month end get time to end and be recorded)`,
-            },
-          ];
-        case 'TimerFired':
-          if (refused) return [{ at: ev.at, eventId: ev.id, kind: 'grace', summary: 'asking again' }];
-          return [{ at: ev.at, eventId: ev.id, kind: 'grace', summary: 'grace period over' }];
-        case 'StartChildWorkflowExecutionInitiated':
-          child = { workflowId: ev.child?.workflowId ?? '', runId: null, started: null };
-          return [
-            {
-              at: ev.at,
-              eventId: ev.id,
-              kind: 'start-month',
-              summary: `starting ${ev.child?.workflowId} (${ev.child?.workflowType}) with ${JSON.stringify(ev.args?.[0] ?? {})}`,
-            },
-          ];
-        case 'StartChildWorkflowExecutionFailed':
-          if (child) Object.assign(child, { started: false, cause: ev.child?.cause });
-          refused = ev.child?.cause === 'workflow_already_exists';
-          return [
-            {
-              at: ev.at,
-              eventId: ev.id,
-              kind: 'start-month',
-              // Triggers recorded before the Schedule's close always ran (patch
-              // schedule-close-always-runs) stopped here; later ones wait for the running close.
-              summary: `${ev.child?.workflowId} not started: ${refused ? 'a run of the month exists (still running; or, for triggers before the Schedule always closed, already run and not failed)' : (ev.child?.cause ?? 'refused')}`,
-            },
-          ];
-        case 'ChildWorkflowExecutionStarted':
-          if (child) Object.assign(child, { started: true, runId: ev.child?.runId ?? null });
-          return [
-            {
-              at: ev.at,
-              eventId: ev.id,
-              kind: 'start-month',
-              summary: `${ev.child?.workflowId} started (run ${ev.child?.runId})`,
-            },
-          ];
-        case 'ChildWorkflowExecutionCompleted': {
-          const p = ev.result as BillingProgress | undefined;
-          return [
-            {
-              at: ev.at,
-              eventId: ev.id,
-              kind: 'month-closed',
-              summary: `${ev.child?.workflowId} finished${p ? `: ${p.done} customer(s), ${p.credited} credited (${moneyByCurrency(p.creditMinorByCurrency)}), month close ${p.monthClose}` : ''} — its own timeline has each customer`,
-            },
-          ];
-        }
-        case 'ChildWorkflowExecutionFailed':
-        case 'ChildWorkflowExecutionTerminated':
-        case 'ChildWorkflowExecutionTimedOut':
-        case 'ChildWorkflowExecutionCanceled':
-          return [
-            {
-              at: ev.at,
-              eventId: ev.id,
-              kind: 'month-closed',
-              summary: `${ev.child?.workflowId} did not finish: ${ev.type}${ev.failure ? ` — ${ev.failure.message}` : ''}`,
-              outcome: 'failed',
-            },
-          ];
-        default:
-          return [];
-      }
-    },
-    activity(s) {
-      if (s.name !== 'billingMonthToClose') return [activityEntry(s, s.name, `activity ${s.name}`)];
-      toClose = s.result as typeof toClose;
-      return [
-        activityEntry(
-          s,
-          'month',
-          toClose
-            ? `closes ${toClose.month}, the month before the trigger${toClose.timeZone ? ` in ${toClose.timeZone}` : ''}, from ${short(toClose.closeAt)}${toClose.graceHours !== undefined ? ` (its end + ${toClose.graceHours} h grace, I14; policy ${toClose.policyVersion})` : ' (its end + the grace period, I14)'}`
-            : 'month to close',
-          toClose,
+    events: {
+      TimerStarted: (ev) =>
+        grace(
+          ev,
+          refused
+            ? `a close of the month is still running: the trigger starts its own after it, asking again at ${short(ev.timerFiresAt)}`
+            : `waiting out the grace period until ${short(ev.timerFiresAt)} (I14: outages open at month end get time to end and be recorded)`,
         ),
-      ];
+      TimerFired: (ev) => grace(ev, refused ? 'asking again' : 'grace period over'),
+      StartChildWorkflowExecutionInitiated(ev) {
+        child = { workflowId: ev.child?.workflowId ?? '', runId: null, started: null };
+        return startMonth(
+          ev,
+          `starting ${ev.child?.workflowId} (${ev.child?.workflowType}) with ${JSON.stringify(ev.args?.[0] ?? {})}`,
+        );
+      },
+      StartChildWorkflowExecutionFailed(ev) {
+        if (child) Object.assign(child, { started: false, cause: ev.child?.cause });
+        refused = ev.child?.cause === 'workflow_already_exists';
+        // Triggers recorded before the Schedule's close always ran (patch
+        // schedule-close-always-runs) stopped here; later ones wait for the running close.
+        return startMonth(
+          ev,
+          `${ev.child?.workflowId} not started: ${refused ? 'a run of the month exists (still running; or, for triggers before the Schedule always closed, already run and not failed)' : (ev.child?.cause ?? 'refused')}`,
+        );
+      },
+      ChildWorkflowExecutionStarted(ev) {
+        if (child) Object.assign(child, { started: true, runId: ev.child?.runId ?? null });
+        return startMonth(ev, `${ev.child?.workflowId} started (run ${ev.child?.runId})`);
+      },
+      ChildWorkflowExecutionCompleted(ev) {
+        const p = childResult(ev, 'billingMonthWorkflow');
+        const summary = `${ev.child?.workflowId} finished${p ? `: ${p.done} customer(s), ${p.credited} credited (${moneyByCurrency(p.creditMinorByCurrency)}), month close ${p.monthClose}` : ''} — its own timeline has each customer`;
+        return [eventEntry(ev, 'month-closed', summary)];
+      },
+      ChildWorkflowExecutionFailed: notFinished,
+      ChildWorkflowExecutionTerminated: notFinished,
+      ChildWorkflowExecutionTimedOut: notFinished,
+      ChildWorkflowExecutionCanceled: notFinished,
     },
-    closed(ev, result) {
-      final = result as BillingScheduleResult | undefined;
-      return [
-        {
-          at: ev.at,
-          eventId: ev.id,
-          kind: 'final',
-          summary: final
-            ? `final: ${final.month} ${final.started ? `closed by ${child?.workflowId ?? 'its workflow'}` : 'not started again (already run)'}`
-            : `closed: ${ev.type}${ev.failure ? ` — ${ev.failure.message}` : ''}`,
-          outcome: ev.failure ? 'failed' : 'ok',
-          detail: final,
-        },
-      ];
+    activities: {
+      billingMonthToClose(s) {
+        const t: MonthToClose | undefined = (toClose = s.result);
+        const summary = t
+          ? `closes ${t.month}, the month before the trigger${t.timeZone ? ` in ${t.timeZone}` : ''}, from ${short(t.closeAt)}${t.graceHours !== undefined ? ` (its end + ${t.graceHours} h grace, I14; policy ${t.policyVersion})` : ' (its end + the grace period, I14)'}`
+          : 'month to close';
+        return [activityEntry(s, 'month', summary, t)];
+      },
     },
-    facts: () => ({
+    final: (f) =>
+      `final: ${f.month} ${f.started ? `closed by ${child?.workflowId ?? 'its workflow'}` : 'not started again (already run)'}`,
+    facts: (final) => ({
       month: toClose?.month ?? null,
       closeAt: toClose?.closeAt ?? null,
       graceHours: toClose?.graceHours ?? null,

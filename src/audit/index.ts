@@ -1,29 +1,33 @@
 /**
  * Audit: the decision timeline of a workflow from its history alone, and replay of histories
- * against the current code. One interpreter per workflow type; a type without one gets the
- * generic trail. To add a workflow type: write its interpreter (see ticket-timeline.ts) and add
- * one line below.
+ * against the current code. One interpreter (interpret.ts) reads every history through the
+ * workflow type's reading; a type without one gets the generic trail. To add a workflow type:
+ * add it to `Workflows` (interpret.ts), write its reading (see ticket-timeline.ts) and add one
+ * line below.
  */
 import type { PayloadCodec } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
-import { billingMonthInterpreter, billingScheduleInterpreter } from './billing-timeline';
+import { billingMonthReading, billingScheduleReading } from './billing-timeline';
 import { decodeHistory } from './history';
-import { maintenanceInterpreter } from './maintenance-timeline';
-import { outageInterpreter } from './outage-timeline';
-import { sessionInterpreter } from './session-timeline';
-import { ticketInterpreter } from './ticket-timeline';
-import { buildTimeline, genericInterpreter, type InterpreterFactory, type Timeline } from './timeline';
+import { genericReading, interpret, type ReadingFactory, type WorkflowName } from './interpret';
+import { maintenanceReading } from './maintenance-timeline';
+import { outageReading } from './outage-timeline';
+import type { Timeline } from './render';
+import { sessionReading } from './session-timeline';
+import { ticketReading } from './ticket-timeline';
 
 type History = temporal.api.history.v1.IHistory;
 
-export const INTERPRETERS: Record<string, InterpreterFactory> = {
-  ticketWorkflow: ticketInterpreter,
-  sessionWorkflow: sessionInterpreter,
-  outageWorkflow: outageInterpreter,
-  maintenanceWorkflow: maintenanceInterpreter,
-  billingMonthWorkflow: billingMonthInterpreter,
-  billingScheduleWorkflow: billingScheduleInterpreter,
+export const INTERPRETERS: { [W in WorkflowName]: ReadingFactory<W> } = {
+  ticketWorkflow: ticketReading,
+  sessionWorkflow: sessionReading,
+  outageWorkflow: outageReading,
+  maintenanceWorkflow: maintenanceReading,
+  billingMonthWorkflow: billingMonthReading,
+  billingScheduleWorkflow: billingScheduleReading,
 };
+
+const isKnown = (type: string): type is WorkflowName => Object.hasOwn(INTERPRETERS, type);
 
 /**
  * The timeline of one run, or of every run of a continue-as-new chain given in order (first
@@ -38,7 +42,7 @@ export async function timelineOf(
   const decoded = [];
   for (const h of histories) decoded.push(await decodeHistory(h, codecs, workflowId));
   const type = decoded[0]?.workflowType ?? '';
-  return buildTimeline(decoded, INTERPRETERS[type] ?? genericInterpreter);
+  return isKnown(type) ? interpret(decoded, INTERPRETERS[type]) : interpret(decoded, genericReading);
 }
 
 /** The run a history continues (continue-as-new), read from its first event: no decoding needed. */
@@ -90,4 +94,4 @@ export function orderChain(histories: History[]): History[] {
   return chain;
 }
 
-export type { Timeline, TimelineEntry } from './timeline';
+export type { Timeline, TimelineEntry } from './render';

@@ -10,25 +10,14 @@
  * recomputed with the workflow's own rule (noticeQualification) from the recorded deliveries; a
  * reschedule's judgement is its recorded answer.
  */
-import type { MaintenanceNotice, NoticeSent } from '../activities/maintenance';
+import type { MaintenanceNotice } from '../activities/maintenance';
 import type { MaintenanceRecord } from '../ledger/types';
-import type {
-  CancelMaintenance,
-  EndMaintenance,
-  RescheduleMaintenance,
-  ScheduleMaintenance,
-} from '../model/maintenance';
+import type { ScheduleMaintenance } from '../model/maintenance';
 import { noticeQualification } from '../rules/maintenance';
-import type { MaintenanceStatus, NoticeResult } from '../workflows/maintenance';
-import {
-  activityEntry,
-  updateEntry,
-  type ActivityStep,
-  type Interpreter,
-  type TimelineEntry,
-} from './timeline';
+import { cancel, ended, reschedule, started } from '../workflows/maintenance';
+import { isUpdate, update, type ActivityStep, type Reading } from './interpret';
+import { activityEntry, eventEntry, ledgerEntry, short, type TimelineEntry } from './render';
 
-const short = (iso: string | null | undefined) => (iso ? iso.replace(/\.\d{3}Z$/, 'Z') : '—');
 const hm = (ms: number) =>
   `${Math.floor(ms / 3_600_000)} h ${String(Math.floor((ms % 3_600_000) / 60_000)).padStart(2, '0')} min`;
 
@@ -52,8 +41,22 @@ interface Round {
   qualification: string | null;
 }
 
-export function maintenanceInterpreter(): Interpreter {
+const round = (version: number, kind: Round['kind'], audience: string[] | null): Round => ({
+  version,
+  kind,
+  start: null,
+  end: null,
+  regions: [],
+  audience,
+  deliveries: [],
+  sentAt: null,
+  qualifies: null,
+  qualification: null,
+});
+
+export function maintenanceReading(): Reading<'maintenanceWorkflow'> {
   let input: ScheduleMaintenance | undefined;
+  /** The zone is absent in runs recorded before the rule carried it. */
   let rules: { noticeHours: number; policyVersion: string; timeZone?: string } | undefined;
   const rounds = new Map<number, Round>();
   let announces = 0;
@@ -64,14 +67,13 @@ export function maintenanceInterpreter(): Interpreter {
   // moved the window (a dev-server run showed it: an early start read as "started as announced").
   let operatorStarting = false;
   let record: { record: MaintenanceRecord | undefined; result: unknown } | undefined;
-  let final: MaintenanceStatus | undefined;
 
   /** C1 on the round's recorded deliveries, once every customer of its audience has an answer. */
   function judge(round: Round, at: string, eventId: number): TimelineEntry[] {
     if (round.audience === null || round.qualifies !== null || !rules) return [];
     const announced = round.deliveries.filter((d) => d.kind !== 'cancelled');
     if (announced.length < round.audience.length) return [];
-    const times = announced.filter((d) => d.sentAt).map((d) => Date.parse(d.sentAt!));
+    const times = announced.flatMap((d) => (d.sentAt ? [Date.parse(d.sentAt)] : []));
     round.sentAt = times.length ? new Date(Math.max(...times)).toISOString() : null;
     const q = noticeQualification({
       noticeAt: round.sentAt ? Date.parse(round.sentAt) : null,
@@ -83,49 +85,31 @@ export function maintenanceInterpreter(): Interpreter {
     round.qualifies = q.qualifies;
     round.qualification = q.reason;
     return [
-      {
-        at,
-        eventId,
-        kind: 'qualification',
-        summary: `notice v${round.version} ${q.qualifies ? 'qualifies' : 'does not qualify'} the window for exclusion: ${q.reason}${round.sentAt ? `; last message accepted ${short(round.sentAt)}` : ''}`,
-        detail: {
+      eventEntry(
+        { at, id: eventId },
+        'qualification',
+        `notice v${round.version} ${q.qualifies ? 'qualifies' : 'does not qualify'} the window for exclusion: ${q.reason}${round.sentAt ? `; last message accepted ${short(round.sentAt)}` : ''}`,
+        {
           version: round.version,
           ...q,
           sentAt: round.sentAt,
           start: round.start,
           noticeHours: rules.noticeHours,
         },
-      },
+      ),
     ];
   }
 
-  function notice(s: ActivityStep): TimelineEntry[] {
-    const n = s.args?.[0] as MaintenanceNotice | undefined;
+  function notice(s: ActivityStep<'sendMaintenanceNotice'>): TimelineEntry[] {
+    const n = s.args?.[0];
     if (!n) return [activityEntry(s, 'notice', 'notice')];
-    let round = rounds.get(n.version);
-    if (!round) {
-      // A cancellation's round has no audience lookup: it goes to whoever holds a notice.
-      round = {
-        version: n.version,
-        kind: n.kind,
-        start: n.start,
-        end: n.end,
-        regions: n.regions,
-        audience: null,
-        deliveries: [],
-        sentAt: null,
-        qualifies: null,
-        qualification: null,
-      };
-      rounds.set(n.version, round);
-    }
-    if (n.kind !== 'cancelled' || round.kind === 'cancelled') {
-      round.start = n.start;
-      round.end = n.end;
-      round.regions = n.regions;
-    }
-    const sent = s.result as NoticeSent | undefined;
-    round.deliveries.push({
+    // A cancellation's round has no audience lookup: it goes to whoever holds a notice.
+    const r = rounds.get(n.version) ?? round(n.version, n.kind, null);
+    rounds.set(n.version, r);
+    if (n.kind !== 'cancelled' || r.kind === 'cancelled')
+      Object.assign(r, { start: n.start, end: n.end, regions: n.regions });
+    const sent = s.result;
+    r.deliveries.push({
       customerId: n.customerId,
       kind: n.kind,
       ok: !s.failure,
@@ -134,7 +118,7 @@ export function maintenanceInterpreter(): Interpreter {
     });
     const what =
       n.kind === 'cancelled'
-        ? round.kind === 'cancelled'
+        ? r.kind === 'cancelled'
           ? 'cancellation'
           : 'withdrawal (no longer affected)'
         : `${n.kind} notice`;
@@ -151,161 +135,92 @@ export function maintenanceInterpreter(): Interpreter {
         failure: s.failure,
       },
     );
-    return [entry, ...judge(round, s.at, s.eventId)];
+    return [entry, ...judge(r, s.at, s.eventId)];
   }
 
   return {
-    started(args, ev) {
-      input = args[0] as ScheduleMaintenance;
+    started([i], ev) {
+      input = i;
+      const summary = `maintenance ${i.maintenanceId} scheduled: ${short(i.start)} → ${short(i.end)} in ${i.regions.join(', ')}`;
       return [
-        {
-          at: ev.at,
-          eventId: ev.id,
-          kind: 'scheduled',
-          summary: `maintenance ${input.maintenanceId} scheduled: ${short(input.start)} → ${short(input.end)} in ${input.regions.join(', ')}`,
-          detail: {
-            maintenanceId: input.maintenanceId,
-            start: input.start,
-            end: input.end,
-            regions: input.regions,
-          },
-        },
+        eventEntry(ev, 'scheduled', summary, {
+          maintenanceId: i.maintenanceId,
+          start: i.start,
+          end: i.end,
+          regions: i.regions,
+        }),
       ];
     },
 
-    activity(s) {
-      switch (s.name) {
-        case 'maintenanceRules':
-          rules = s.result as typeof rules;
-          return [
-            activityEntry(
-              s,
-              'rules',
-              rules
-                ? `C1: a window is excluded from uptime only if every affected customer was told at least ${rules.noticeHours} h before it starts (policy ${rules.policyVersion})`
-                : 'notice rule',
-              rules,
-            ),
-          ];
-        case 'maintenanceAudience': {
-          const audience = (s.result as string[] | undefined) ?? [];
-          announces += 1;
-          const version = announces;
-          const round: Round = {
-            version,
-            kind: version === 1 ? 'scheduled' : 'rescheduled',
-            start: null,
-            end: null,
-            regions: [],
-            audience,
-            deliveries: [],
-            sentAt: null,
-            qualifies: null,
-            qualification: null,
-          };
-          rounds.set(version, round);
-          return [
-            activityEntry(
-              s,
-              'audience',
-              `notice v${version}: ${audience.length} customer(s) in the window's regions: ${audience.join(', ') || 'none'}`,
-              { version, audience },
-            ),
-            ...judge(round, s.at, s.eventId),
-          ];
-        }
-        case 'sendMaintenanceNotice':
-          return notice(s);
-        case 'recordMaintenance': {
-          const r = s.args?.[0] as MaintenanceRecord | undefined;
-          record = { record: r, result: s.result };
-          return [
-            activityEntry(
-              s,
-              'ledger-write',
-              r
-                ? `window record ${typeof s.result === 'string' ? s.result : ''}: ${r.status}, ${short(r.start)} → ${short(r.end)}, announced ${short(r.announcedAt)}, qualifies ${r.qualifies ? 'yes' : 'no'}${r.actualStart ? `, started ${short(r.actualStart)}` : ''}${r.actualEnd ? `, ended ${short(r.actualEnd)}` : ''}`
-                : 'window record',
-              { record: r, result: s.result, failure: s.failure },
-            ),
-          ];
-        }
-        default:
-          return [activityEntry(s, s.name, `activity ${s.name}`)];
-      }
+    activities: {
+      maintenanceRules(s) {
+        const r: typeof rules = (rules = s.result);
+        const summary = r
+          ? `C1: a window is excluded from uptime only if every affected customer was told at least ${r.noticeHours} h before it starts (policy ${r.policyVersion})`
+          : 'notice rule';
+        return [activityEntry(s, 'rules', summary, r)];
+      },
+      maintenanceAudience(s) {
+        const audience = s.result ?? [];
+        announces += 1;
+        const version = announces;
+        const r = round(version, version === 1 ? 'scheduled' : 'rescheduled', audience);
+        rounds.set(version, r);
+        return [
+          activityEntry(
+            s,
+            'audience',
+            `notice v${version}: ${audience.length} customer(s) in the window's regions: ${audience.join(', ') || 'none'}`,
+            { version, audience },
+          ),
+          ...judge(r, s.at, s.eventId),
+        ];
+      },
+      sendMaintenanceNotice: notice,
+      recordMaintenance(s) {
+        const r = s.args?.[0];
+        record = { record: r, result: s.result };
+        const summary = r
+          ? `window record ${s.result ?? ''}: ${r.status}, ${short(r.start)} → ${short(r.end)}, announced ${short(r.announcedAt)}, qualifies ${r.qualifies ? 'yes' : 'no'}${r.actualStart ? `, started ${short(r.actualStart)}` : ''}${r.actualEnd ? `, ended ${short(r.actualEnd)}` : ''}`
+          : 'window record';
+        return [ledgerEntry(s, summary, { record: r })];
+      },
     },
 
     accepted(u) {
-      if (u.name === 'started') operatorStarting = true;
+      if (isUpdate(u, started)) operatorStarting = true;
     },
 
-    update(u) {
-      const answer = (text: string) => (u.at === null ? `${text} (not answered yet)` : text);
-      switch (u.name) {
-        case 'reschedule': {
-          const m = u.args[0] as RescheduleMaintenance;
-          const r = u.result as NoticeResult | undefined;
-          const round = r ? rounds.get(r.version) : undefined;
-          if (round && r) {
-            // The workflow's own verdict stands (the recomputed one agrees; it is the record).
-            round.qualifies = r.qualifies;
-            round.qualification = r.qualification;
-          }
-          return [
-            updateEntry(
-              u,
-              answer(
-                `rescheduled to ${short(m.start)} → ${short(m.end)}${m.regions ? ` in ${m.regions.join(', ')}` : ''}${r ? ` → notice v${r.version}, qualifies ${r.qualifies ? 'yes' : 'no'}: ${r.qualification}` : ''}`,
-              ),
-              'reschedule',
-            ),
-          ];
+    updates: [
+      update(reschedule, 'reschedule', ({ args: [m], result: r }) => {
+        const rescheduled = r && rounds.get(r.version);
+        if (rescheduled) {
+          // The workflow's own verdict stands (the recomputed one agrees; it is the record).
+          rescheduled.qualifies = r.qualifies;
+          rescheduled.qualification = r.qualification;
         }
-        case 'cancel': {
-          const m = u.args[0] as CancelMaintenance;
-          const r = u.result as { version: number; notified: number } | undefined;
-          return [
-            updateEntry(
-              u,
-              answer(
-                `cancelled: ${m.reason}${r ? ` → v${r.version}, ${r.notified} customer(s) told; nothing excluded from uptime` : ''}`,
-              ),
-              'cancellation',
-            ),
-          ];
-        }
-        case 'started': {
-          const r = u.result as { startedAt: string; state: string } | undefined;
-          operatorStarting = false;
-          if (r) operatorStarted = true;
-          return [
-            updateEntry(
-              u,
-              answer(`operator: started${r ? ` at ${short(r.startedAt)} (${r.state})` : ''}`),
-              'started',
-            ),
-          ];
-        }
-        case 'ended': {
-          const m = u.args[0] as EndMaintenance;
-          const r = u.result as { endedAt: string; overrunMs: number } | undefined;
-          return [
-            updateEntry(
-              u,
-              answer(
-                `operator: ended${r ? ` at ${short(r.endedAt)}${r.overrunMs > 0 ? `, ${hm(r.overrunMs)} past the announced end: counted as downtime (I9)` : ', within the announced window'}` : m.at ? ` at ${short(m.at)}` : ''}`,
-              ),
-              'ended',
-            ),
-          ];
-        }
-        default:
-          return [updateEntry(u, answer(`message ${u.name}`))];
-      }
-    },
+        return `rescheduled to ${short(m.start)} → ${short(m.end)}${m.regions ? ` in ${m.regions.join(', ')}` : ''}${r ? ` → notice v${r.version}, qualifies ${r.qualifies ? 'yes' : 'no'}: ${r.qualification}` : ''}`;
+      }),
+      update(
+        cancel,
+        'cancellation',
+        ({ args: [m], result: r }) =>
+          `cancelled: ${m.reason}${r ? ` → v${r.version}, ${r.notified} customer(s) told; nothing excluded from uptime` : ''}`,
+      ),
+      update(started, 'started', ({ result: r }) => {
+        operatorStarting = false;
+        if (r) operatorStarted = true;
+        return `operator: started${r ? ` at ${short(r.startedAt)} (${r.state})` : ''}`;
+      }),
+      update(
+        ended,
+        'ended',
+        ({ args: [m], result: r }) =>
+          `operator: ended${r ? ` at ${short(r.endedAt)}${r.overrunMs > 0 ? `, ${hm(r.overrunMs)} past the announced end: counted as downtime (I9)` : ', within the announced window'}` : m.at ? ` at ${short(m.at)}` : ''}`,
+      ),
+    ],
 
-    searchAttributes(changed, ev) {
-      const next = changed.SlaState as string | undefined;
+    searchAttributes(_changed, ev, next) {
       if (!next || next === state) return [];
       const from = state;
       state = next;
@@ -322,28 +237,13 @@ export function maintenanceInterpreter(): Interpreter {
           : 'the announced end passed: the window ran as announced',
       };
       const summary = told[`${from}→${next}`];
-      return summary
-        ? [{ at: ev.at, eventId: ev.id, kind: 'state', summary, detail: { from, to: next } }]
-        : [];
+      return summary ? [eventEntry(ev, 'state', summary, { from, to: next })] : [];
     },
 
-    closed(ev, result) {
-      final = result as MaintenanceStatus | undefined;
-      return [
-        {
-          at: ev.at,
-          eventId: ev.id,
-          kind: 'final',
-          summary: final
-            ? `final: ${final.state}, ${short(final.start)} → ${short(final.end)}, notice v${final.version}, qualifies ${final.qualifies ? 'yes' : 'no'} (${final.qualification})${final.overrunMs > 0 ? `, overrun ${hm(final.overrunMs)}` : ''}; record ${final.record ?? 'not written'}`
-            : `closed: ${ev.type}${ev.failure ? ` — ${ev.failure.message}` : ''}`,
-          outcome: ev.failure ? 'failed' : 'ok',
-          detail: final,
-        },
-      ];
-    },
+    final: (f) =>
+      `final: ${f.state}, ${short(f.start)} → ${short(f.end)}, notice v${f.version}, qualifies ${f.qualifies ? 'yes' : 'no'} (${f.qualification})${f.overrunMs > 0 ? `, overrun ${hm(f.overrunMs)}` : ''}; record ${f.record ?? 'not written'}`,
 
-    facts: () => ({
+    facts: (final) => ({
       maintenance: input && {
         maintenanceId: input.maintenanceId,
         scheduled: { start: input.start, end: input.end, regions: input.regions },

@@ -2,86 +2,49 @@
  * How an auditor reads a support session's history (C13, I12): the session, the limit rules and
  * their policy version, each notice (warning, wrap-up) with its instant and delivery, the end.
  */
+import type { Activities } from '../activities';
 import type { OpenSession } from '../model/ticket';
-import type { SessionStatus } from '../workflows/session';
-import { activityEntry, updateEntry, type Interpreter } from './timeline';
+import { endSession } from '../workflows/session';
+import { update, type Reading } from './interpret';
+import { activityEntry, eventEntry } from './render';
 
-export function sessionInterpreter(): Interpreter {
+export function sessionReading(): Reading<'sessionWorkflow'> {
   let session: OpenSession | undefined;
-  let rules:
-    | { enabled: boolean; limitMinutes: number; warningBeforeMinutes: number; policyVersion: string }
-    | undefined;
+  let rules: Awaited<ReturnType<Activities['sessionRules']>> | undefined;
   const notices: { kind: string; at: string; ok: boolean }[] = [];
-  let final: SessionStatus | undefined;
   return {
-    started(args, ev) {
-      session = args[0] as OpenSession;
+    started([s], ev) {
+      session = s;
+      const ticket = s.ticketId ? ` for ticket ${s.ticketId}` : '';
       return [
-        {
-          at: ev.at,
-          eventId: ev.id,
-          kind: 'opened',
-          summary: `session ${session.sessionId} on ${session.channel} with ${session.responderId}${session.ticketId ? ` for ticket ${session.ticketId}` : ''}`,
-          detail: session,
-        },
+        eventEntry(ev, 'opened', `session ${s.sessionId} on ${s.channel} with ${s.responderId}${ticket}`, s),
       ];
     },
-    activity(s) {
-      if (s.name === 'sessionRules') {
-        rules = s.result as typeof rules;
-        return [
-          activityEntry(
-            s,
-            'rules',
-            rules?.enabled
-              ? `limit ${rules.limitMinutes} minutes, warning ${rules.warningBeforeMinutes} minutes before (policy ${rules.policyVersion})`
-              : `no limit: switched off by policy ${rules?.policyVersion ?? ''}`,
-            rules,
-          ),
-        ];
-      }
-      if (s.name === 'sendSessionNotice') {
-        const n = s.args?.[0] as { kind: string; messageId: string; limitMinutes: number } | undefined;
+    activities: {
+      sessionRules(s) {
+        const r = (rules = s.result);
+        const text = r?.enabled
+          ? `limit ${r.limitMinutes} minutes, warning ${r.warningBeforeMinutes} minutes before (policy ${r.policyVersion})`
+          : `no limit: switched off by policy ${r?.policyVersion ?? ''}`;
+        return [activityEntry(s, 'rules', text, r)];
+      },
+      sendSessionNotice(s) {
+        const n = s.args?.[0];
         notices.push({ kind: n?.kind ?? '', at: s.at, ok: !s.failure });
-        return [
-          activityEntry(
-            s,
-            n?.kind ?? 'notice',
-            `${n?.kind ?? 'notice'} notice ${n?.messageId ?? ''} to the responder`,
-          ),
-        ];
-      }
-      return [activityEntry(s, s.name, `activity ${s.name}`)];
+        const kind = n?.kind ?? 'notice';
+        return [activityEntry(s, kind, `${kind} notice ${n?.messageId ?? ''} to the responder`)];
+      },
     },
-    update(u) {
-      const r = (u.result ?? {}) as { endedAt?: string; minutes?: number };
-      return [
-        updateEntry(
-          u,
-          u.name === 'end'
-            ? u.at === null
-              ? 'end requested (not answered yet)'
-              : `ended at ${r.endedAt ?? '?'} after ${r.minutes?.toFixed(1) ?? '?'} minutes`
-            : `message ${u.name}`,
-          u.name === 'end' ? 'ended' : 'message',
-        ),
-      ];
-    },
-    closed(ev, result) {
-      final = result as SessionStatus | undefined;
-      return [
-        {
-          at: ev.at,
-          eventId: ev.id,
-          kind: 'final',
-          summary: final
-            ? `final: ${final.overLimit ? 'over the limit' : 'within the limit'}, ${final.notices.length} notice(s), ended ${final.endedAt ?? '—'}`
-            : `closed: ${ev.type}`,
-          outcome: ev.failure ? 'failed' : 'ok',
-          detail: final,
-        },
-      ];
-    },
-    facts: () => ({ session, rules, notices, overLimit: final?.overLimit ?? null }),
+    updates: [
+      update(endSession, 'ended', ({ at, result: r }) =>
+        at === null
+          ? 'end requested'
+          : `ended at ${r?.endedAt ?? '?'} after ${r?.minutes.toFixed(1) ?? '?'} minutes`,
+      ),
+    ],
+    final: (f) =>
+      `final: ${f.overLimit ? 'over the limit' : 'within the limit'}, ${f.notices.length} notice(s), ended ${f.endedAt ?? '—'}`,
+    unfinished: (ev) => `closed: ${ev.type}`,
+    facts: (final) => ({ session, rules, notices, overLimit: final?.overLimit ?? null }),
   };
 }

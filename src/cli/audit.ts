@@ -17,7 +17,7 @@ import { COMMAND_CONNECT_TIMEOUT_MS } from '../connection';
 import { Instant as ModelInstant } from '../model/ticket';
 import type { HistoryToReplay, ReplaySummary } from '../audit/replay';
 import { InvalidInputError, NotFoundError } from '../errors';
-import type { Timeline } from '../audit/timeline';
+import type { Timeline } from '../audit';
 import { EXIT, parseOptions, printJson } from './io';
 import { withSla } from './sla';
 

@@ -9,8 +9,8 @@ import { historyChain, INTERPRETERS, orderChain, timelineOf, type Timeline } fro
 import type { CustomerMonth } from '../../src/audit/billing-timeline';
 import { formatTimeline } from '../../src/cli/audit';
 import { decodeHistory, parseHistoryJson } from '../../src/audit/history';
-import { buildTimeline, genericInterpreter } from '../../src/audit/timeline';
-import { billingMonthInterpreter } from '../../src/audit/billing-timeline';
+import { genericReading, interpret } from '../../src/audit/interpret';
+import { billingMonthReading } from '../../src/audit/billing-timeline';
 import { divergingEvent } from '../../src/audit/replay';
 import { AesGcmCodec, parseCodecKeys } from '../../src/codec';
 import { testKeys } from '../helpers/codec';
@@ -392,7 +392,7 @@ describe('billing month timeline (C2, C14; I8–I10, I14)', () => {
     for (const run of runs)
       for (const ev of run.events)
         if (ev.result && typeof ev.result === 'object') delete (ev.result as { figures?: unknown }).figures;
-    const t = buildTimeline(runs, billingMonthInterpreter);
+    const t = interpret(runs, billingMonthReading);
     expect(t.facts.customers).toEqual([]);
     expect(t.facts.missingFigures).toMatch(/^13 batch\(es\) recorded before/);
     expect(formatTimeline(t)).toContain('note: 13 batch(es) recorded before');
@@ -508,7 +508,7 @@ describe('any workflow type', () => {
       'ticketWorkflow',
     ]);
     const decoded = await decodeHistory(read('ticketWorkflow-escalate-reopen'), codecs, 'x');
-    const generic = buildTimeline({ ...decoded, workflowType: 'someFutureWorkflow' }, genericInterpreter);
+    const generic = interpret({ ...decoded, workflowType: 'someFutureWorkflow' }, genericReading);
     expect(kinds(generic)).toEqual(
       expect.arrayContaining(['openTicketFacts', 'sendEmail', 'sendPage', 'message']),
     );

@@ -69,17 +69,16 @@ export async function saveHistory(
 /**
  * Every run of a continue-as-new chain, from its first run on: `<name>.json`, then
  * `<name>-run2.json`, … — a replay is per run, and each run's code path (first batches, the
- * resumed ones, the close) must replay. Without `firstRunId`, the chain of the workflow's latest
- * run. Returns the number of runs saved.
+ * resumed ones, the close) must replay. Returns the number of runs saved.
  */
 export async function saveHistoryChain(
   client: Client,
   workflowId: string,
-  firstRunId: string | undefined,
+  firstRunId: string,
   name: string,
 ): Promise<number> {
   if (!writingHistories()) return 0;
-  let runId: string | undefined = firstRunId ?? (await firstRunOfLatestChain(client, workflowId));
+  let runId: string | undefined = firstRunId;
   const files: [string, string][] = [];
   while (runId) {
     const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
@@ -94,7 +93,15 @@ export async function saveHistoryChain(
   return files.length;
 }
 
-async function firstRunOfLatestChain(client: Client, workflowId: string): Promise<string | undefined> {
+/** saveHistoryChain for the chain the workflow's latest run belongs to (e.g. one a signal started). */
+export async function saveLatestHistoryChain(
+  client: Client,
+  workflowId: string,
+  name: string,
+): Promise<number> {
+  if (!writingHistories()) return 0;
   const latest = await client.workflow.getHandle(workflowId).fetchHistory();
-  return latest.events?.[0]?.workflowExecutionStartedEventAttributes?.firstExecutionRunId ?? undefined;
+  const first = latest.events?.[0]?.workflowExecutionStartedEventAttributes?.firstExecutionRunId;
+  if (!first) throw new Error(`${workflowId}: its latest run's history names no first run`);
+  return saveHistoryChain(client, workflowId, first, name);
 }

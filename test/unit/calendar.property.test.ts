@@ -11,6 +11,7 @@ import type { Moment } from 'moment';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BusinessCalendar, resolveHolidays, responseDeadline, type Holiday } from '../../src/calendar';
 import { loadPolicy, LEVELS, type Level } from '../../src/policy';
+import { momentPeer, PEER_WEEKLY } from '../helpers/moment-peer';
 
 const { policy } = loadPolicy({});
 const calendar = new BusinessCalendar(policy);
@@ -40,25 +41,9 @@ function withoutHolidays(from: number, to: number): boolean {
 
 let moment: (t: number) => Moment;
 beforeAll(async () => {
-  // The peer reads the process time zone: it must be the coverage zone before moment loads.
-  process.env.TZ = ZONE;
-  const { default: m } = await import('moment-business-time');
-  // I2 as the peer's weekly hours (the default policy: Monday 05:00 → Friday 16:00), no holidays.
-  expect(policy.coverage.weekly).toEqual([
-    { from: { day: 'monday', time: '05:00' }, to: { day: 'friday', time: '16:00' } },
-  ]);
-  m.updateLocale('en', {
-    workinghours: {
-      0: null,
-      1: ['05:00:00', '24:00:00'],
-      2: ['00:00:00', '24:00:00'],
-      3: ['00:00:00', '24:00:00'],
-      4: ['00:00:00', '24:00:00'],
-      5: ['00:00:00', '16:00:00'],
-      6: null,
-    },
-    holidays: [],
-  });
+  // The peer's weekly hours are I2's of the default policy; it has no holidays here.
+  expect(policy.coverage.weekly).toEqual(PEER_WEEKLY);
+  const m = await momentPeer();
   moment = (t) => m(t);
 });
 
@@ -66,10 +51,17 @@ beforeAll(async () => {
 const peer = {
   clockStart: (t: number) => (moment(t).isWorkingTime() ? t : moment(t).nextWorkingTime().valueOf()),
   addCoverageMinutes: (t: number, n: number) => moment(t).addWorkingTime(n, 'minutes').valueOf(),
+  /**
+   * The peer's Nth working day, at t's wall-clock time. (It walks a day at a time, so a time in
+   * 02:00–03:00 comes out an hour later past a spring-forward Sunday: the time is set again here.)
+   */
   addBusinessDays(t: number, n: number): number {
     let d = moment(t);
     for (let i = 0; i < n; i++) d = d.nextWorkingDay();
-    return d.valueOf();
+    const wall = DateTime.fromMillis(t, { zone: ZONE });
+    return DateTime.fromISO(d.format('YYYY-MM-DD'), { zone: ZONE })
+      .set({ hour: wall.hour, minute: wall.minute, second: wall.second, millisecond: wall.millisecond })
+      .toMillis();
   },
   deadline(level: Level, opened: number): number {
     const target = policy.levels[level];

@@ -10,16 +10,13 @@
  */
 import { BusinessCalendar, responseDeadline } from '../src/calendar';
 import { loadPolicy, LEVELS, type Level } from '../src/policy';
+import { momentPeer } from '../test/helpers/moment-peer';
 import { formatRate, measure, seededRandom, type BenchResult } from './util';
 
 const OPENINGS = 100_000;
 const DAY_MS = 86_400_000;
 
 export async function calendarBench(): Promise<BenchResult[]> {
-  // The peer reads the process time zone; it must be the coverage zone before moment loads.
-  process.env.TZ = 'America/Toronto';
-  const { default: moment } = await import('moment-business-time');
-
   const { policy } = loadPolicy({});
   const random = seededRandom(20261128);
   const from = Date.UTC(2026, 0, 1);
@@ -37,18 +34,7 @@ export async function calendarBench(): Promise<BenchResult[]> {
       .filter((h) => h.country === 'CA')
       .map((h) => h.date),
   );
-  moment.updateLocale('en', {
-    workinghours: {
-      0: null,
-      1: ['05:00:00', '24:00:00'],
-      2: ['00:00:00', '24:00:00'],
-      3: ['00:00:00', '24:00:00'],
-      4: ['00:00:00', '24:00:00'],
-      5: ['00:00:00', '16:00:00'],
-      6: null,
-    },
-    holidays: caHolidays,
-  });
+  const moment = await momentPeer(caHolidays);
 
   const ours = (level: Level, opened: number) => responseDeadline(calendar, policy.levels[level], opened).due;
   const peer = (level: Level, opened: number): number => {

@@ -323,7 +323,16 @@ describe('HTTP API', () => {
       const r = await api.call('oncall', 'GET', '/v1/sessions/S-API-1');
       return r.status === 200 ? r.json : null;
     }, 'the session status');
-    expect(status).toBeTruthy();
+    // The session as opened, under the engine's policy, still running.
+    const { session } = e.policy.policy;
+    expect(status).toMatchObject({
+      sessionId: 'S-API-1',
+      channel: 'phone',
+      responderId: 'agent.toronto',
+      limitMinutes: session.enabled ? session.limitMinutes : null,
+      policyVersion: e.policy.version,
+      endedAt: null,
+    });
     const end = await api.call('agent', 'POST', '/v1/sessions/S-API-1/end', { requestId: 'end-1' });
     expect(end).toMatchObject({ status: 200, json: { minutes: expect.any(Number) } });
   });

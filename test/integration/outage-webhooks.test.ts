@@ -197,7 +197,7 @@ describe('outage webhooks', () => {
     expect(guessOver!.status).toBe(429);
     const unsigned = await post('/webhooks/paging', signed, { 'x-pagerduty-signature': 'v1=00' }, limited);
     expect(unsigned.status).toBe(429);
-    expect(unsigned.headers.get('retry-after')).not.toBeNull();
+    expect(Number(unsigned.headers.get('retry-after'))).toBeGreaterThan(0);
   });
 
   it('an acknowledgement not signed by PagerDuty, or stale, changes nothing: the outage still pages', async () => {

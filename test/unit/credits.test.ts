@@ -121,7 +121,9 @@ describe('credit tiers at every boundary (I10: exact rational comparison)', () =
     const tiers = [{ below: '99.950', creditPercent: 25 }];
     expect(creditTier({ numerator: 9995n, denominator: 10_000n }, tiers)).toBeNull();
     // 1/3 of a millionth below: no float could tell these apart.
-    expect(creditTier({ numerator: 2_998_499_999n, denominator: 3_000_000_000n }, tiers)).not.toBeNull();
+    expect(creditTier({ numerator: 2_998_499_999n, denominator: 3_000_000_000n }, tiers)?.creditPercent).toBe(
+      25,
+    );
     expect(creditTier({ numerator: 1n, denominator: 1n }, [{ below: '100', creditPercent: 5 }])).toBeNull();
   });
 

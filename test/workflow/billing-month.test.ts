@@ -33,7 +33,7 @@ import type { CustomerMonth } from '../../src/audit/billing-timeline';
 import { AesGcmCodec } from '../../src/codec';
 import { testDataConverter, testKeys } from '../helpers/codec';
 import { WORKFLOWS } from '../helpers/engine';
-import { saveHistory, saveHistoryChain } from '../helpers/histories';
+import { saveHistory, saveHistoryChain, saveLatestHistoryChain } from '../helpers/histories';
 import { createTestLedger, testCustomer, type LedgerKind, type TestLedger } from '../helpers/ledger';
 import { TestSmtpServer } from '../helpers/smtp';
 import { startTimeSkipping, workflowBundle } from '../helpers/temporal';
@@ -377,6 +377,12 @@ describe('billing month workflow', () => {
       expect.stringMatching(/^outage record o-july written/),
     ]);
     expect(t.entries.some((x) => x.summary.startsWith('month 2026-07 read again (pass 2)'))).toBe(true);
+    await saveHistoryChain(
+      env.client,
+      billingMonthWorkflowId('2026-07'),
+      firstRuns.at(-1)!,
+      'billingMonthWorkflow-late-record-read-again',
+    );
   });
 
   it('I10/I14: a record for a closed month starts its re-run (no one re-running it by hand); a retry resumed past it starts nothing', async () => {
@@ -398,6 +404,12 @@ describe('billing month workflow', () => {
     // 30 min in eu-west: 99.93 % → 25 % of b-west's 100,000 EUR monthly fee.
     expect(await credits('2026-07')).toMatchObject({ 'b-west adjustment #1': 25_000 });
     expect(Object.keys(await credits('2026-07'))).toHaveLength(before + 1);
+    // Started by the signal (signal-with-start): the chain of the month's latest run.
+    await saveLatestHistoryChain(
+      env.client,
+      billingMonthWorkflowId('2026-07'),
+      'billingMonthWorkflow-late-record-starts-rerun',
+    );
   });
 
   it('I9/I10: a maintenance window recorded late re-runs its closed month too; a cancelled one changes nothing', async () => {

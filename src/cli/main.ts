@@ -2,16 +2,10 @@
  * The `sla` command: one entry point for the processes (`up`, `worker`, `api`) and for support
  * tooling, on-call, finance and auditors (tickets, sessions, outages, maintenance, calendar, policy,
  * customers, the ledger, credits, uptime, report, audit), on the `Sla` facade (src/sla-client.ts).
- * Exit codes: 0 ok, 1 failure, 2 bad input, 3 not found, 4 unavailable.
+ * Exit codes: 0 ok, 1 failure, else the error's code's (ERROR_CODES in src/errors.ts, docs/errors.md).
  */
 import { Command, CommanderError } from 'commander';
-import { CodecKeyError } from '../codec/keys';
-import { ConfigError } from '../config';
-import { ConflictError, InvalidInputError, NotFoundError, UnavailableError } from '../errors';
-import { PolicyError } from '../policy/load';
-import { LedgerConflictError } from '../ledger/sql-ledger';
-import { LedgerUnavailableError } from '../ledger/driver';
-import { LedgerInputError } from '../ledger/schema';
+import { ERROR_CODES, SlaError } from '../errors';
 import { auditCommand } from './audit';
 import { calendarCommand } from './calendar';
 import { creditsCommand } from './credits';
@@ -91,35 +85,15 @@ export async function run(argv: string[]): Promise<number> {
   } catch (err) {
     if (err instanceof CommanderError) {
       // Help and version are not errors; commander already printed its message.
-      return err.exitCode === 0 ? EXIT.ok : EXIT.badInput;
+      return err.exitCode === 0 ? EXIT.ok : ERROR_CODES.invalid.exit;
     }
-    if (
-      err instanceof UsageError ||
-      err instanceof PolicyError ||
-      err instanceof ConfigError ||
-      err instanceof LedgerInputError ||
-      err instanceof LedgerConflictError ||
-      err instanceof InvalidInputError ||
-      err instanceof CodecKeyError
-    ) {
+    // The engine's errors say what to do in their message; only a fault of ours needs its stack.
+    if (err instanceof SlaError && err.code !== 'internal') {
       process.stderr.write(`sla: ${err.message}\n`);
-      return EXIT.badInput;
-    }
-    if (err instanceof LedgerUnavailableError) {
-      process.stderr.write(`sla: ${err.message}\n`);
-      return EXIT.unavailable;
-    }
-    // The client's typed errors (src/errors.ts): a message, not a stack.
-    if (err instanceof NotFoundError || err instanceof UnavailableError || err instanceof ConflictError) {
-      process.stderr.write(`sla: ${err.message}\n`);
-      return err instanceof NotFoundError
-        ? EXIT.notFound
-        : err instanceof UnavailableError
-          ? EXIT.unavailable
-          : EXIT.failure;
+      return ERROR_CODES[err.code].exit;
     }
     process.stderr.write(`sla: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    return EXIT.failure;
+    return ERROR_CODES.internal.exit;
   }
 }
 

@@ -6,6 +6,7 @@
  * transaction with no bind-parameter limit to chunk around.
  */
 import type { TicketOutcome } from '../activities/outcomes';
+import { SlaError } from '../errors';
 import type { Level } from '../policy/schema';
 import type { Driver, Queryable } from './driver';
 import { migrate } from './migrations';
@@ -26,8 +27,11 @@ import type {
 export type { CreditedTotal } from './types';
 
 /** A write whose business key exists with different figures: a bug upstream, never overwritten. */
-export class LedgerConflictError extends Error {
+export class LedgerConflictError extends SlaError {
   override name = 'LedgerConflictError';
+  constructor(message: string) {
+    super('conflict', message);
+  }
 }
 
 /** Credit entries per statement: one JSON document of a few MB at most. */

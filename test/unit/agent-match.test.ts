@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createOutageActivities } from '../../src/activities/outages';
 import { loadPolicy } from '../../src/policy';
-import { issuesOf } from '../../src/policy/load';
+import { issuesOf } from '../../src/errors';
 import { agentVerdict, isPagingUserId, matchAgent } from '../../src/rules/agent';
 import { loadRoster } from '../../src/roster/load';
 import { Roster, type Responder } from '../../src/roster/schema';

@@ -138,3 +138,13 @@ export class UnavailableError extends SlaError {
 
 /** The code of any error: an SlaError's own, `internal` for anything else. */
 export const codeOf = (err: unknown): ErrorCode => (err instanceof SlaError ? err.code : 'internal');
+
+/** The code table of docs/errors.md, generated here so that the doc cannot drift from it. */
+export function errorCodesMarkdown(): string {
+  const rows = Object.entries(ERROR_CODES).map(
+    ([code, { status, exit, meaning }]) => `| \`${code}\` | ${status} | ${exit} | ${meaning} |`,
+  );
+  return ['| code | HTTP status | `sla` exit code | meaning |', '| --- | --- | --- | --- |', ...rows].join(
+    '\n',
+  );
+}

@@ -34,6 +34,8 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
     ...headers,
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(text),
+    // Customers' data and decrypted payloads: no cache keeps them.
+    'cache-control': 'no-store',
   });
   res.end(text);
 }

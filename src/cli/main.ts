@@ -78,22 +78,28 @@ function applyConnectionFlags(opts: { address?: string; namespace?: string }): v
   }
 }
 
+/**
+ * What `sla` prints on stderr for an error a command threw, and its exit code: the error's code's
+ * (ERROR_CODES). The engine's errors say what to do in their message; only a fault of ours needs
+ * its stack.
+ */
+export function failure(err: unknown): { exit: number; text?: string } {
+  // Help and version are not errors; commander already printed its message either way.
+  if (err instanceof CommanderError) return { exit: err.exitCode === 0 ? EXIT.ok : ERROR_CODES.invalid.exit };
+  if (err instanceof SlaError && err.code !== 'internal')
+    return { exit: ERROR_CODES[err.code].exit, text: err.message };
+  const text = err instanceof Error ? (err.stack ?? err.message) : String(err);
+  return { exit: ERROR_CODES.internal.exit, text };
+}
+
 export async function run(argv: string[]): Promise<number> {
   try {
     await program().parseAsync(argv);
     return EXIT.ok;
   } catch (err) {
-    if (err instanceof CommanderError) {
-      // Help and version are not errors; commander already printed its message.
-      return err.exitCode === 0 ? EXIT.ok : ERROR_CODES.invalid.exit;
-    }
-    // The engine's errors say what to do in their message; only a fault of ours needs its stack.
-    if (err instanceof SlaError && err.code !== 'internal') {
-      process.stderr.write(`sla: ${err.message}\n`);
-      return ERROR_CODES[err.code].exit;
-    }
-    process.stderr.write(`sla: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    return ERROR_CODES.internal.exit;
+    const { exit, text } = failure(err);
+    if (text !== undefined) process.stderr.write(`sla: ${text}\n`);
+    return exit;
   }
 }
 

@@ -165,7 +165,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     if (!match) return (refuse(methodNotAllowed(methods)), true);
     const { route } = match.c;
 
-    if (spec && !deps.sources.configured(source!))
+    if (spec && !deps.sources.configured(source))
       return (
         refuse({ error: new SlaError('unavailable', `${spec.what} is off: ${spec.setting} is not set`) }),
         true

@@ -12,19 +12,7 @@ import { RateLimiter } from '../../src/api/rate-limit';
 import { roleMatrixMarkdown } from '../../src/api/roles';
 import { ROUTES } from '../../src/api/routes';
 import { API_ROLES, ConfigError, loadConfig } from '../../src/config';
-
-/** A markdown table as rows of trimmed cells, whatever its column widths. */
-const cells = (table: string) =>
-  table
-    .trim()
-    .split('\n')
-    .filter((line) => !/^\|[\s|-]+\|$/.test(line))
-    .map((line) =>
-      line
-        .slice(1, -1)
-        .split('|')
-        .map((c) => c.trim()),
-    );
+import { tableCells as cells } from '../helpers/markdown';
 
 describe('the route table', () => {
   it('the README role matrix is the one the dispatcher enforces', () => {

@@ -23,6 +23,7 @@ import { MigrationError } from '../../src/ledger/migrations';
 import { LedgerInputError } from '../../src/ledger/schema';
 import { LedgerConflictError } from '../../src/ledger/sql-ledger';
 import { PolicyError } from '../../src/policy/load';
+import { tableCells as cells } from '../helpers/markdown';
 
 const SRC = join(__dirname, '..', '..', 'src');
 
@@ -48,19 +49,6 @@ function sources(dir: string): string[] {
     e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
   );
 }
-
-/** A markdown table as rows of trimmed cells, whatever its column widths. */
-const cells = (table: string) =>
-  table
-    .trim()
-    .split('\n')
-    .filter((line) => !/^\|[\s|:-]+\|$/.test(line))
-    .map((line) =>
-      line
-        .slice(1, -1)
-        .split('|')
-        .map((c) => c.trim()),
-    );
 
 describe('the error family', () => {
   it('each code has one HTTP error status and one non-zero exit code', () => {

@@ -38,7 +38,7 @@ export interface Answer {
   contentType?: string;
 }
 
-type Shape = z.ZodType<Record<string, unknown>>;
+export type Shape = z.ZodType<Record<string, unknown>>;
 
 export interface Route<P extends Shape = Shape, Q extends Shape = Shape, B extends z.ZodType = z.ZodType> {
   /** The OpenAPI operationId, also the route's name in the role matrix. */

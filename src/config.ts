@@ -7,6 +7,7 @@
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { CodecKeyError, parseCodecKeys, type CodecKey } from './codec/keys';
+import { SlaError } from './errors';
 
 const Port = z.coerce.number().int().min(1).max(65535);
 const Secret = z.string().min(16, 'expected a secret of at least 16 characters');
@@ -188,8 +189,11 @@ export interface WebhookSecrets {
   pagingSigningSecrets: string[];
 }
 
-export class ConfigError extends Error {
+export class ConfigError extends SlaError {
   override name = 'ConfigError';
+  constructor(message: string) {
+    super('misconfigured', message);
+  }
 }
 
 function temporalTls(e: z.infer<typeof Env>): TemporalTls | undefined {

@@ -1,28 +1,32 @@
 /**
- * The one dispatcher of the route table: match → authenticate → rate limit → role → body (size
- * limit) → parse → handler → JSON. A webhook route authenticates its source's secret instead of
- * a role token; a signed body's signature is checked once it is read, before it is parsed. Every check runs before the handler, so a request refused at
- * any of them starts no workflow and writes no row. Parse issues are collected from the path
- * parameters, the query and the body together and named "params.x", "query.x", "body.x".
+ * The one dispatcher of the route table: match → (CORS) → authenticate → rate limit → role →
+ * body (size limit) → parse → handler → JSON. A route of a source (a webhook, the codec)
+ * authenticates that source's secret instead of a role token; a signed body's signature is
+ * checked once it is read, before it is parsed. A source that browsers may call has its origin
+ * checked first and its preflight answered here. Every check runs before the handler, so a
+ * request refused at any of them starts no workflow and writes no row. Parse issues are collected
+ * from the path parameters, the query and the body together and named "params.x", "query.x",
+ * "body.x". Every error is answered through one helper (./http.ts) in one shape.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
-import { issuesOf } from '../policy/load';
+import { issuesOf, SlaError, under, type Issue } from '../errors';
 import type { Authenticator } from './auth';
+import { answerFor, type FaultLog } from './guard';
 import {
-  ApiError,
+  inBody,
+  methodNotAllowed,
   parseJson,
   rateLimited,
   readBody,
   sendError,
   sendJson,
-  toApiError,
-  under,
-  type Issue,
+  type Headers,
+  type Refusal,
 } from './http';
 import type { RateLimiter } from './rate-limit';
-import { DEFAULT_BODY_LIMIT, type Route, type Services } from './routes/route';
-import { WEBHOOK_SOURCES, type SourceAuthenticator } from './sources';
+import { DEFAULT_BODY_LIMIT, type Answer, type Route, type Services } from './routes/route';
+import { SOURCES, type SourceAuthenticator, type SourceSpec } from './sources';
 
 /** What one request leaves in the log: no path values, query or body (ticket text, emails). */
 export interface AccessLogEntry {
@@ -80,7 +84,33 @@ export interface DispatcherDeps {
   auth: Authenticator;
   sources: SourceAuthenticator;
   limiter: RateLimiter;
+  /** Where a fault of ours goes, under the correlation id its 500 names. */
+  faultLog: FaultLog;
   log?: (entry: AccessLogEntry) => void;
+}
+
+/**
+ * A source's CORS (the codec's, for the Web UI): the headers its answers carry for an allowed
+ * origin, or the refusal of any other. No Origin header: not a browser, nothing to add.
+ */
+function corsOf(
+  spec: SourceSpec | undefined,
+  req: IncomingMessage,
+  allows: (origin: string) => boolean,
+): { headers: Headers; refusal?: Refusal } {
+  const origin = req.headers.origin;
+  if (!spec?.cors || origin === undefined) return { headers: {} };
+  if (!allows(origin))
+    return {
+      headers: {},
+      refusal: { error: new SlaError('forbidden', `origin ${origin} is not allowed (${spec.cors.setting})`) },
+    };
+  const headers: Headers = {
+    'access-control-allow-origin': origin,
+    'access-control-allow-credentials': 'true',
+    vary: 'Origin',
+  };
+  return { headers };
 }
 
 export type Dispatcher = (req: IncomingMessage, res: ServerResponse, url: URL) => boolean;
@@ -95,16 +125,17 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     if (!matches.length) return false;
     const started = Date.now();
     const match = matches.find((x) => x.c.route.method === req.method);
+    const methods = [...new Set(matches.map((x) => x.c.route.method))];
+    // The routes of one path share their caller: a source's, or role tokens.
+    const source = (match ?? matches[0]!).c.route.source;
+    const spec = source && SOURCES[source];
     let role: string | null = null;
-    const finish = (
-      err: ApiError | null,
-      answer?: { status: number; body: unknown; contentType?: string },
-    ) => {
-      if (err) sendError(res, err);
+    const finish = (refusal: Refusal | null, answer?: Answer) => {
+      if (refusal) sendError(res, { error: refusal.error, headers: { ...cors.headers, ...refusal.headers } });
       else if (answer?.contentType) {
-        res.writeHead(answer.status, { 'content-type': answer.contentType });
+        res.writeHead(answer.status, { ...cors.headers, 'content-type': answer.contentType });
         res.end(String(answer.body));
-      } else if (answer) sendJson(res, answer.status, answer.body);
+      } else if (answer) sendJson(res, answer.status, answer.body, cors.headers);
       deps.log?.({
         route: match?.c.route.id ?? url.pathname.split('/').slice(0, 3).join('/'),
         method: req.method ?? '',
@@ -113,61 +144,64 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         ms: Date.now() - started,
       });
     };
-    const refuse = (err: ApiError) => {
+    const refuse = (refusal: Refusal) => {
       req.resume();
-      finish(err);
+      finish(refusal);
     };
-    if (!match) {
-      const allow = [...new Set(matches.map((x) => x.c.route.method))].join(', ');
-      refuse(new ApiError('method_not_allowed', `use ${allow}`, [], { allow }));
-      return true;
+    const cors = corsOf(spec, req, (origin) => deps.sources.allowsOrigin(source!, origin));
+    if (cors.refusal) return (refuse(cors.refusal), true);
+    if (spec?.cors && req.method === 'OPTIONS' && req.headers.origin !== undefined) {
+      // The preflight carries no credentials; the origin check above is its authorisation.
+      req.resume();
+      res.writeHead(204, {
+        ...cors.headers,
+        'access-control-allow-methods': [...methods, 'OPTIONS'].join(', '),
+        'access-control-allow-headers': spec.cors.headers,
+        'access-control-max-age': '600',
+      });
+      res.end();
+      return (finish(null), true);
     }
+    if (!match) return (refuse(methodNotAllowed(methods)), true);
     const { route } = match.c;
 
-    const webhook = route.source && WEBHOOK_SOURCES[route.source];
-    if (webhook && !deps.sources.configured(route.source!)) {
-      refuse(new ApiError('unavailable', `this webhook is off: ${webhook.setting} is not set`));
-      return true;
-    }
-    /** The caller's credential (a role token, or the route's webhook source's), then its rate. */
-    const admit = (raw?: Buffer): ApiError | null => {
-      const caller = route.source
-        ? deps.sources.authenticate(route.source, req, raw)
-        : deps.auth.authenticate(req);
+    if (spec && !deps.sources.configured(source))
+      return (
+        refuse({ error: new SlaError('unavailable', `${spec.what} is off: ${spec.setting} is not set`) }),
+        true
+      );
+    /** The caller's credential (a role token, or the route's source's), then its rate. */
+    const admit = (raw?: Buffer): Refusal | null => {
+      const caller = source ? deps.sources.authenticate(source, req, raw) : deps.auth.authenticate(req);
       if (!caller) {
         // Unauthenticated callers are limited per address, so guessing tokens is slow.
         const wait = deps.limiter.take(`ip:${req.socket.remoteAddress ?? ''}`);
         if (wait) return rateLimited(wait);
-        const challenge = webhook ? webhook.challenge : 'Bearer';
-        return new ApiError(
-          'unauthorized',
-          webhook ? webhook.refusal : 'a valid bearer token is required',
-          [],
-          challenge ? { 'www-authenticate': challenge } : {},
-        );
+        const challenge = spec ? spec.challenge : 'Bearer';
+        return {
+          error: new SlaError('unauthorized', spec ? spec.refusal : 'a valid bearer token is required'),
+          ...(challenge ? { headers: { 'www-authenticate': challenge } } : {}),
+        };
       }
       role = caller.role;
       const wait = deps.limiter.take(caller.key);
       if (wait) return rateLimited(wait);
-      if (!route.source && !route.roles.some((r) => r === caller.role))
-        return new ApiError('forbidden', `the ${caller.role} role may not call ${route.id}`);
+      if (!source && !route.roles.some((r) => r === caller.role))
+        return { error: new SlaError('forbidden', `the ${caller.role} role may not call ${route.id}`) };
       return null;
     };
     // A signature covers the body: that credential is checked once the body is read.
-    const refused = webhook?.signsBody ? null : admit();
-    if (refused) {
-      refuse(refused);
-      return true;
-    }
+    const refused = spec?.signsBody ? null : admit();
+    if (refused) return (refuse(refused), true);
 
     const body = route.body
       ? readBody(req, route.bodyLimit ?? DEFAULT_BODY_LIMIT)
       : Promise.resolve(undefined);
     if (!route.body) req.resume();
     body
-      .then(async (raw) => {
-        const unsigned = webhook?.signsBody ? admit(raw) : null;
-        if (unsigned) throw unsigned;
+      .then(async (raw): Promise<Refusal | Answer> => {
+        const unsigned = spec?.signsBody ? admit(raw) : null;
+        if (unsigned) return unsigned;
         const issues: Issue[] = [];
         const rawParams: Record<string, string> = {};
         match.c.names.forEach((name, i) => {
@@ -183,18 +217,16 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
           query: parsePart(route.query, rawQuery, 'query', issues),
           body: raw && parsePart(route.body, parseJson(raw), 'body', issues),
         };
-        if (issues.length) throw new ApiError('invalid', 'invalid input', issues);
-        return route.handler(input as Parameters<Route['handler']>[0], deps.services);
+        if (issues.length) throw new SlaError('invalid', 'invalid input', issues);
+        return route
+          .handler(input as Parameters<Route['handler']>[0], deps.services)
+          .catch((err: unknown) => {
+            throw inBody(err);
+          });
       })
       .then(
-        (answer) => finish(null, answer),
-        (err: unknown) => {
-          const apiError = toApiError(err);
-          // The error's name only: its message may quote input.
-          if (apiError.code === 'internal')
-            console.error(`api: ${route.id} failed: ${err instanceof Error ? err.name : typeof err}`);
-          finish(apiError);
-        },
+        (outcome) => ('error' in outcome ? finish(outcome) : finish(null, outcome)),
+        (err: unknown) => finish({ error: answerFor(err, deps.faultLog) }),
       );
     return true;
   };

@@ -10,8 +10,8 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { ApiError, sendError, toApiError } from './http';
-import type { Route } from './routes';
+import { ERROR_CODES, SlaError } from '../errors';
+import { errorBody, sendError } from './http';
 
 /** One fault of ours: what the log keeps of it. */
 export interface Fault {
@@ -27,28 +27,20 @@ export type FaultLog = (fault: Fault) => void;
 export const logFault: FaultLog = (fault) => console.error(JSON.stringify({ apiFault: fault }));
 
 /** Logs the error under a new correlation id and returns the 500 that names only that id. */
-export function internalError(err: unknown, log: FaultLog): ApiError {
+export function internalError(err: unknown, log: FaultLog): SlaError {
   const correlationId = randomUUID();
   const e = err instanceof Error ? err : new Error(String(err));
   log({ correlationId, name: e.name, message: e.message, ...(e.stack ? { stack: e.stack } : {}) });
-  return new ApiError('internal', `internal error (correlation id ${correlationId})`);
+  return new SlaError('internal', `internal error (correlation id ${correlationId})`);
 }
 
 /**
- * The route table with each handler's faults turned into correlated 500s; the engine's typed
- * errors (400/404/409/503) pass through to the dispatcher unchanged.
+ * What the API answers for an error met while handling a request: the engine's errors as they
+ * are, except those whose status is 500 (a fault of ours, or a setting of the operator's), which
+ * become a correlated 500 like anything else.
  */
-export function guardRoutes(routes: readonly Route[], log: FaultLog): Route[] {
-  return routes.map((r) => ({
-    ...r,
-    handler: async (input, services) => {
-      try {
-        return await r.handler(input, services);
-      } catch (err) {
-        throw toApiError(err).code === 'internal' ? internalError(err, log) : err;
-      }
-    },
-  }));
+export function answerFor(err: unknown, log: FaultLog): SlaError {
+  return err instanceof SlaError && ERROR_CODES[err.code].status !== 500 ? err : internalError(err, log);
 }
 
 /** Answers the request with the fault if nothing was sent yet; else cuts the half-sent answer. */
@@ -56,7 +48,7 @@ function answerFault(req: IncomingMessage, res: ServerResponse, err: unknown, lo
   const answer = internalError(err, log);
   if (res.headersSent) return void res.destroy();
   req.resume();
-  sendError(res, answer);
+  sendError(res, { error: answer });
 }
 
 interface InFlight {
@@ -100,12 +92,9 @@ export function guardFraming(server: Server): void {
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
     if (err.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();
     const overflow = err.code === 'HPE_HEADER_OVERFLOW';
-    const body = JSON.stringify({
-      error: {
-        code: 'invalid',
-        message: overflow ? 'request headers too large' : 'malformed HTTP request',
-      },
-    });
+    const body = JSON.stringify(
+      errorBody(new SlaError('invalid', overflow ? 'request headers too large' : 'malformed HTTP request')),
+    );
     socket.end(
       `HTTP/1.1 ${overflow ? '431 Request Header Fields Too Large' : '400 Bad Request'}\r\n` +
         'content-type: application/json; charset=utf-8\r\n' +

@@ -6,9 +6,9 @@
  */
 import { z } from 'zod';
 import { API_ROLES } from '../config';
-import { ERROR_STATUS, type ErrorCode } from './http';
+import { ERROR_CODES, type ErrorCode } from '../errors';
 import type { Route } from './routes/route';
-import { WEBHOOK_SOURCES } from './sources';
+import { SOURCES } from './sources';
 
 type Json = Record<string, unknown>;
 
@@ -50,16 +50,17 @@ const errorResponse = (description: string, headers: Record<string, string> = {}
  * 404 where a path names something; 409, 413 and 415 where there is a body.
  */
 function errors(route: Route): Record<string, Json> {
-  // A webhook's source either proves itself or is unauthorized: no role to forbid.
+  // A source either proves itself or is unauthorized: no role to forbid, only origins (CORS).
   const codes: ErrorCode[] = ['invalid', 'unauthorized', 'rate_limited', 'unavailable'];
-  if (!route.source) codes.push('forbidden');
+  if (!route.source || SOURCES[route.source].cors) codes.push('forbidden');
   if (route.params || route.method === 'POST') codes.push('not_found');
   if (route.body) codes.push('conflict', 'too_large', 'unsupported_media_type');
+  codes.push(...(route.errors ?? []));
   const headers: Partial<Record<ErrorCode, Record<string, string>>> = {
     unauthorized: { 'www-authenticate': 'Bearer' },
     rate_limited: { 'retry-after': 'seconds to wait' },
   };
-  return Object.fromEntries(codes.map((c) => [String(ERROR_STATUS[c]), errorResponse(c, headers[c])]));
+  return Object.fromEntries(codes.map((c) => [String(ERROR_CODES[c].status), errorResponse(c, headers[c])]));
 }
 
 function successes(route: Route): Record<string, Json> {
@@ -78,7 +79,7 @@ function operation(route: Route): Json {
     summary: route.summary,
     tags: [route.tag],
     ...(route.source
-      ? { security: [{ [WEBHOOK_SOURCES[route.source].scheme]: [] }] }
+      ? { security: [{ [SOURCES[route.source].scheme]: [] }] }
       : { security: [{ bearer: [] }], 'x-roles': [...route.roles] }),
     parameters: [...parameters(route.params, 'path'), ...parameters(route.query, 'query')],
     ...(route.body
@@ -149,7 +150,7 @@ export function openApiDocument(routes: readonly Route[], version: string): Json
     components: {
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', description: 'a role token from SLA_API_TOKENS' },
-        ...Object.fromEntries(Object.values(WEBHOOK_SOURCES).map((s) => [s.scheme, s.securityScheme])),
+        ...Object.fromEntries(Object.values(SOURCES).map((s) => [s.scheme, s.securityScheme])),
       },
       schemas: {
         Error: {
@@ -160,7 +161,7 @@ export function openApiDocument(routes: readonly Route[], version: string): Json
               type: 'object',
               required: ['code', 'message'],
               properties: {
-                code: { enum: Object.keys(ERROR_STATUS) },
+                code: { enum: Object.keys(ERROR_CODES) },
                 message: { type: 'string' },
                 issues: {
                   type: 'array',

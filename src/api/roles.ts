@@ -1,7 +1,7 @@
 /**
  * The role matrix as docs/api.md shows it, generated from the route table the dispatcher
- * enforces (a test holds that copy to it). Webhooks are called by their sources, with
- * their own secrets, never by a role: they are not in it.
+ * enforces (a test holds that copy to it). Webhooks and the codec endpoint are called by their
+ * sources, with their own secrets, never by a role: they are not in it.
  */
 import { API_ROLES } from '../config';
 import type { Route } from './routes/route';

@@ -1,24 +1,25 @@
 /**
- * The HTTP API process: the operations of support tooling, on-call, finance and auditors
- * and the outage webhooks (the route table in api/routes, served by api/dispatch.ts behind role
- * tokens or each webhook source's secret, a rate limit and body limits), GET /openapi.json
- * generated from that table, GET /health and the codec endpoint (api/codec.ts).
+ * The HTTP API process: the operations of support tooling, on-call, finance and auditors, the
+ * outage webhooks and the codec endpoint (the route table in api/routes, served by
+ * api/dispatch.ts behind role tokens or each source's secret, a rate limit and body limits),
+ * GET /openapi.json generated from that table, and GET /health. Every error is answered in the
+ * one shape of api/http.ts.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Client } from '@temporalio/client';
 import { SlaClient } from '../client';
 import { OutageClient } from '../client-outages';
-import { AesGcmCodec, codecDataConverter, codecKeys } from '../codec';
+import { codecDataConverter, codecKeys } from '../codec';
 import type { Config } from '../config';
 import type { Ledger } from '../ledger/types';
 import { MaintenanceClient } from '../maintenance-client';
 import type { LoadedPolicy } from '../policy/load';
 import { Authenticator } from './auth';
-import { codecRoutes } from './codec';
 import { createDispatcher, type AccessLogEntry } from './dispatch';
-import { guardFraming, guardProcess, guardRequests, guardRoutes, logFault, type FaultLog } from './guard';
+import { guardFraming, guardProcess, guardRequests, logFault, type FaultLog } from './guard';
 import { HealthCheck } from './health';
-import { ApiError, rateLimited, sendError, sendJson } from './http';
+import { SlaError } from '../errors';
+import { methodNotAllowed, rateLimited, sendError } from './http';
 import { openApiDocument } from './openapi';
 import { RateLimiter } from './rate-limit';
 import { ROUTES } from './routes';
@@ -43,18 +44,13 @@ export interface ApiDeps {
 
 export function createApiServer(deps: ApiDeps): Server {
   const keys = codecKeys(deps.config);
-  const codec = codecRoutes({
-    codec: new AesGcmCodec(keys),
-    tokens: deps.config.codecTokens,
-    origins: deps.config.codecCorsOrigins,
-  });
   const { taskQueue } = deps.config;
   const faultLog = deps.faultLog ?? logFault;
   const auth = new Authenticator(deps.config.apiTokens);
   const limiter = new RateLimiter(deps.config.apiRate);
   const health = new HealthCheck(deps.client, deps.config, deps.policy);
   const dispatch = createDispatcher({
-    routes: guardRoutes(ROUTES, faultLog),
+    routes: ROUTES,
     services: {
       client: deps.client,
       config: deps.config,
@@ -66,8 +62,9 @@ export function createApiServer(deps: ApiDeps): Server {
       payloadCodecs: codecDataConverter(keys).payloadCodecs ?? [],
     },
     auth,
-    sources: new SourceAuthenticator(deps.config.webhooks),
+    sources: new SourceAuthenticator(deps.config),
     limiter,
+    faultLog,
     ...(deps.log ? { log: deps.log } : {}),
   });
   const openapi = JSON.stringify(openApiDocument(ROUTES, deps.policy.version));
@@ -78,15 +75,13 @@ export function createApiServer(deps: ApiDeps): Server {
     } catch {
       // e.g. "http://[::1/": not a URL at all, so no route to look for.
       req.resume();
-      return sendError(res, new ApiError('invalid', 'malformed request target'));
+      return sendError(res, { error: new SlaError('invalid', 'malformed request target') });
     }
     const path = url.pathname;
-    if (codec(req, res, path)) return;
     const allow = OUTSIDE_TABLE[path];
     if (allow && !allow.includes(req.method ?? '')) {
       req.resume();
-      const methods = allow.join(', ');
-      return sendError(res, new ApiError('method_not_allowed', `use ${methods}`, [], { allow: methods }));
+      return sendError(res, methodNotAllowed(allow));
     }
     if (path === '/health') {
       // A role token sees the details; a wrong one counts against its address, as on /v1.
@@ -104,7 +99,7 @@ export function createApiServer(deps: ApiDeps): Server {
     }
     if (dispatch(req, res, url)) return;
     req.resume();
-    sendJson(res, 404, { error: { code: 'not_found', message: `no route ${path}` } });
+    sendError(res, { error: new SlaError('not_found', `no route ${path}`) });
   };
   const server = createServer(guardRequests(listener, faultLog));
   guardFraming(server);
@@ -120,7 +115,7 @@ export async function runApi(deps: ApiDeps): Promise<void> {
   });
   console.log(
     `api: listening on http://${deps.config.apiHost}:${deps.config.apiPort} ` +
-      `(/v1/* for ${deps.config.apiTokens.length} role token(s), GET /openapi.json, GET /health, POST /webhooks/*)`,
+      `(/v1/* for ${deps.config.apiTokens.length} role token(s), GET /openapi.json, GET /health, POST /webhooks/*, POST /codec/*)`,
   );
   await new Promise<void>((resolve) => {
     const stop = () => server.close(() => resolve());

@@ -6,9 +6,9 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { z } from 'zod';
+import { issuesOf } from '../errors';
 import { Month } from '../model/month';
-import type { LoadedPolicy } from '../policy/load';
-import { issuesOf, loadPolicy } from '../policy/load';
+import { loadPolicy, type LoadedPolicy } from '../policy/load';
 import { computeCredit } from '../rules/credits';
 import { monthUptime, type MonthUptime } from '../rules/uptime';
 import { runCommand, scheduleCommand } from './billing';

@@ -1,16 +1,20 @@
 /**
- * What every `sla` command shares: exit codes, option parsing through zod (so a bad flag is named
+ * What every `sla` command shares: option parsing through zod (so a bad flag is named
  * in the message), and output as JSON (--json) or readable text.
  */
 import { z } from 'zod';
 import { Instant as ModelInstant } from '../model/ticket';
-import { formatPath } from '../policy/load';
+import { formatPath, SlaError } from '../errors';
 
-export const EXIT = { ok: 0, failure: 1, badInput: 2, notFound: 3, unavailable: 4 } as const;
+/** Exit codes that are not an error's: an error exits with its code's (ERROR_CODES, src/errors.ts). */
+export const EXIT = { ok: 0, failure: 1 } as const;
 
-/** Bad input from the command line: exit code 2, nothing done. */
-export class UsageError extends Error {
+/** Bad input from the command line: an `invalid` error (exit code 2), nothing done. */
+export class UsageError extends SlaError {
   override name = 'UsageError';
+  constructor(message: string) {
+    super('invalid', message);
+  }
 }
 
 /** Parses commander's options with a zod schema; the message names each bad flag. */

@@ -2,16 +2,10 @@
  * The `sla` command: one entry point for the processes (`up`, `worker`, `api`) and for support
  * tooling, on-call, finance and auditors (tickets, sessions, outages, maintenance, calendar, policy,
  * customers, the ledger, credits, uptime, report, audit), on the `Sla` facade (src/sla-client.ts).
- * Exit codes: 0 ok, 1 failure, 2 bad input, 3 not found, 4 unavailable.
+ * Exit codes: 0 ok, 1 failure, else the error's code's (ERROR_CODES in src/errors.ts, docs/errors.md).
  */
 import { Command, CommanderError } from 'commander';
-import { CodecKeyError } from '../codec/keys';
-import { ConfigError } from '../config';
-import { ConflictError, InvalidInputError, NotFoundError, UnavailableError } from '../errors';
-import { PolicyError } from '../policy/load';
-import { LedgerConflictError } from '../ledger/sql-ledger';
-import { LedgerUnavailableError } from '../ledger/driver';
-import { LedgerInputError } from '../ledger/schema';
+import { ERROR_CODES, SlaError } from '../errors';
 import { auditCommand } from './audit';
 import { calendarCommand } from './calendar';
 import { creditsCommand } from './credits';
@@ -84,42 +78,28 @@ function applyConnectionFlags(opts: { address?: string; namespace?: string }): v
   }
 }
 
+/**
+ * What `sla` prints on stderr for an error a command threw, and its exit code: the error's code's
+ * (ERROR_CODES). The engine's errors say what to do in their message; only a fault of ours needs
+ * its stack.
+ */
+export function failure(err: unknown): { exit: number; text?: string } {
+  // Help and version are not errors; commander already printed its message either way.
+  if (err instanceof CommanderError) return { exit: err.exitCode === 0 ? EXIT.ok : ERROR_CODES.invalid.exit };
+  if (err instanceof SlaError && err.code !== 'internal')
+    return { exit: ERROR_CODES[err.code].exit, text: err.message };
+  const text = err instanceof Error ? (err.stack ?? err.message) : String(err);
+  return { exit: ERROR_CODES.internal.exit, text };
+}
+
 export async function run(argv: string[]): Promise<number> {
   try {
     await program().parseAsync(argv);
     return EXIT.ok;
   } catch (err) {
-    if (err instanceof CommanderError) {
-      // Help and version are not errors; commander already printed its message.
-      return err.exitCode === 0 ? EXIT.ok : EXIT.badInput;
-    }
-    if (
-      err instanceof UsageError ||
-      err instanceof PolicyError ||
-      err instanceof ConfigError ||
-      err instanceof LedgerInputError ||
-      err instanceof LedgerConflictError ||
-      err instanceof InvalidInputError ||
-      err instanceof CodecKeyError
-    ) {
-      process.stderr.write(`sla: ${err.message}\n`);
-      return EXIT.badInput;
-    }
-    if (err instanceof LedgerUnavailableError) {
-      process.stderr.write(`sla: ${err.message}\n`);
-      return EXIT.unavailable;
-    }
-    // The client's typed errors (src/errors.ts): a message, not a stack.
-    if (err instanceof NotFoundError || err instanceof UnavailableError || err instanceof ConflictError) {
-      process.stderr.write(`sla: ${err.message}\n`);
-      return err instanceof NotFoundError
-        ? EXIT.notFound
-        : err instanceof UnavailableError
-          ? EXIT.unavailable
-          : EXIT.failure;
-    }
-    process.stderr.write(`sla: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    return EXIT.failure;
+    const { exit, text } = failure(err);
+    if (text !== undefined) process.stderr.write(`sla: ${text}\n`);
+    return exit;
   }
 }
 

@@ -10,6 +10,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
+import { SlaError } from '../errors';
 import { KEYS_VARIABLE, type CodecKey } from './keys';
 
 export const ENCRYPTED_ENCODING = 'binary/encrypted';
@@ -22,8 +23,11 @@ const TAG_BYTES = 16;
 const text = new TextEncoder();
 const untext = new TextDecoder();
 
-export class PayloadDecryptionError extends Error {
+export class PayloadDecryptionError extends SlaError {
   override name = 'PayloadDecryptionError';
+  constructor(message: string) {
+    super('undecodable', message);
+  }
 }
 
 export class AesGcmCodec implements PayloadCodec {

@@ -7,6 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { SlaError } from '../errors';
 
 export const KEYS_VARIABLE = 'SLA_CODEC_KEYS';
 const KEY_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -17,8 +18,12 @@ export interface CodecKey {
   key: Buffer;
 }
 
-export class CodecKeyError extends Error {
+/** The key ring (SLA_CODEC_KEYS or the key file) is missing or invalid. */
+export class CodecKeyError extends SlaError {
   override name = 'CodecKeyError';
+  constructor(message: string) {
+    super('misconfigured', message);
+  }
 }
 
 /** Parses `id:<base64 of 32 bytes>,id:<base64>…`; `source` names where the text came from in errors ('' when the caller does). */

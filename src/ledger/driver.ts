@@ -6,6 +6,7 @@
 import { closeSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
+import { SlaError } from '../errors';
 import { privateDir } from '../private-files';
 
 export interface Queryable {
@@ -23,8 +24,11 @@ export interface Driver extends Queryable {
 }
 
 /** The ledger cannot be opened: another process holds the embedded one, or the server is down. */
-export class LedgerUnavailableError extends Error {
+export class LedgerUnavailableError extends SlaError {
   override name = 'LedgerUnavailableError';
+  constructor(message: string) {
+    super('unavailable', message);
+  }
 }
 
 const LOCK_FILE = 'sla-ledger.lock';

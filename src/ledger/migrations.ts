@@ -10,6 +10,7 @@
  *  - money and durations are BIGINT within JavaScript's safe integers, months are YYYY-MM.
  */
 import { createHash } from 'node:crypto';
+import { SlaError } from '../errors';
 import type { Driver } from './driver';
 
 /** The SQLSTATE raised when a written-once ledger row would be changed or removed. */
@@ -177,8 +178,12 @@ ${writtenOnce('month_closes')}`,
 
 const checksum = (sql: string) => createHash('sha256').update(sql).digest('hex');
 
-export class MigrationError extends Error {
+/** The database's migrations are not this engine's (a changed or unknown one): a fault, not an input. */
+export class MigrationError extends SlaError {
   override name = 'MigrationError';
+  constructor(message: string) {
+    super('internal', message);
+  }
 }
 
 /**

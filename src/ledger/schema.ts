@@ -5,6 +5,7 @@
  * the database's CHECK constraints hold the same lines for any other writer.
  */
 import { z } from 'zod';
+import { SlaError, under } from '../errors';
 import type { CreditEntry, CustomerRecord } from './types';
 
 /**
@@ -80,18 +81,24 @@ export interface RowIssue {
 }
 
 /** Rows that cannot be written: each issue names its row and field; nothing was written. */
-export class LedgerInputError extends Error {
+export class LedgerInputError extends SlaError {
   override name = 'LedgerInputError';
   constructor(
-    readonly issues: RowIssue[],
+    readonly rows: RowIssue[],
     what = 'rows',
   ) {
     super(
-      `invalid ${what}, nothing written:\n${issues
+      'invalid',
+      `invalid ${what}, nothing written:\n${rows
         .slice(0, 20)
         .map((i) => `  - ${i.row}${i.field ? `, ${i.field}` : ''}: ${i.message}`)
-        .join('\n')}${issues.length > 20 ? `\n  … and ${issues.length - 20} more` : ''}`,
+        .join('\n')}${rows.length > 20 ? `\n  … and ${rows.length - 20} more` : ''}`,
+      // "[3]" + "customerId" → "[3].customerId": the row, then the field in it.
+      rows.map((r) => ({ path: under(r.row, r.field), message: r.message })),
     );
+  }
+  override get summary(): string {
+    return 'invalid rows, nothing written';
   }
 }
 

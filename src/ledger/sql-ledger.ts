@@ -5,6 +5,7 @@
  * (jsonb_to_recordset), which keeps 10,000 credit entries to a couple of statements in one
  * transaction with no bind-parameter limit to chunk around.
  */
+import { SlaError } from '../errors';
 import type { Level } from '../policy/schema';
 import type { Driver, Queryable } from './driver';
 import { migrate } from './migrations';
@@ -26,8 +27,11 @@ import type {
 export type { CreditedTotal } from './types';
 
 /** A write whose business key exists with different figures: a bug upstream, never overwritten. */
-export class LedgerConflictError extends Error {
+export class LedgerConflictError extends SlaError {
   override name = 'LedgerConflictError';
+  constructor(message: string) {
+    super('conflict', message);
+  }
 }
 
 /** Credit entries per statement: one JSON document of a few MB at most. */

@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { issuesOf, SlaError, type Issue } from '../errors';
 import defaultPolicyJson from './default-policy.json';
 import { HolidayOverride, Policy } from './schema';
 
@@ -18,26 +19,18 @@ export interface LoadedPolicy {
   source: string;
 }
 
-export class PolicyError extends Error {
+export class PolicyError extends SlaError {
+  override name = 'PolicyError';
   constructor(
     readonly source: string,
-    readonly issues: { path: string; message: string }[],
+    issues: Issue[],
   ) {
-    super(`invalid policy (${source}):\n${issues.map((i) => `  - ${i.path}: ${i.message}`).join('\n')}`);
-    this.name = 'PolicyError';
+    super(
+      'misconfigured',
+      `invalid policy (${source}):\n${issues.map((i) => `  - ${i.path}: ${i.message}`).join('\n')}`,
+      issues,
+    );
   }
-}
-
-/** Formats zod issues as "a.b[2].c: message" lines, the shape every input error in the engine uses. */
-export function issuesOf(error: z.ZodError): { path: string; message: string }[] {
-  return error.issues.map((issue) => ({ path: formatPath(issue.path) || '(root)', message: issue.message }));
-}
-
-export function formatPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>(
-    (acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)),
-    '',
-  );
 }
 
 /** Validates a policy object; the single place a policy becomes trusted. */

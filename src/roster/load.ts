@@ -1,6 +1,7 @@
 /** The roster from SLA_ROSTER_FILE, else the built-in example; a bad file names each bad field. */
 import { readFileSync } from 'node:fs';
-import { issuesOf, PolicyError } from '../policy/load';
+import { issuesOf } from '../errors';
+import { PolicyError } from '../policy/load';
 import { dutyGaps } from '../rules/roster';
 import defaultRoster from './default-roster.json';
 import { Roster } from './schema';

@@ -1,11 +1,12 @@
-// The codec endpoint (C12): Temporal's remote codec protocol for the Web UI and the CLI,
-// behind a bearer token, CORS limited to the configured origins (preflight included), a body limit.
+// The codec endpoint (C12): Temporal's remote codec protocol for the Web UI and the CLI, rows of
+// the API's route table behind the codec's bearer tokens, CORS limited to the configured origins
+// (preflight included), a body limit, and the API's one error shape.
 import type { AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiServer } from '../../src/api/server';
-import { MAX_BODY_BYTES } from '../../src/api/codec';
+import { MAX_BODY_BYTES } from '../../src/api/routes/codec';
 import { AesGcmCodec } from '../../src/codec';
 import { loadConfig } from '../../src/config';
 import { loadPolicy } from '../../src/policy';
@@ -81,13 +82,19 @@ describe('API /codec', () => {
     expect(defaultPayloadConverter.fromPayload(decrypted!)).toBe('x');
   });
 
-  it('401 without a token, 403 with a wrong one; a second configured token works (rotation)', async () => {
+  it('401 without a token or with a wrong one; a second configured token works (rotation)', async () => {
     const none = await fetch(`${base}/codec/decode`, { method: 'POST', body: '{"payloads":[]}' });
     expect(none.status).toBe(401);
     expect(none.headers.get('www-authenticate')).toBe('Bearer');
-    expect(
-      (await post('decode', { payloads: [] }, { authorization: 'Bearer wrong-token-00000000000' })).status,
-    ).toBe(403);
+    const wrong = await post('decode', { payloads: [] }, { authorization: 'Bearer wrong-token-00000000000' });
+    expect([wrong.status, ((await wrong.json()) as { error: { code: string } }).error.code]).toEqual([
+      401,
+      'unauthorized',
+    ]);
+    // A role token of the API is not a codec token.
+    expect((await post('decode', { payloads: [] }, { authorization: 'Bearer auditor-token-x' })).status).toBe(
+      401,
+    );
     expect(
       (await post('decode', { payloads: [] }, { authorization: 'Bearer old-token-000000000000' })).status,
     ).toBe(200);
@@ -115,15 +122,28 @@ describe('API /codec', () => {
     expect(evil.headers.get('access-control-allow-origin')).toBeNull();
     const evilPost = await post('decode', { payloads: [] }, { origin: 'https://evil.example' });
     expect(evilPost.status).toBe(403);
+    expect(await evilPost.json()).toEqual({
+      error: {
+        code: 'forbidden',
+        message: 'origin https://evil.example is not allowed (SLA_CODEC_CORS_ORIGINS)',
+      },
+    });
   });
 
   it('refuses a body over the limit, bad JSON and bad fields (named), and an unknown key id', async () => {
     const big = await post('decode', JSON.stringify({ payloads: [{ data: 'A'.repeat(MAX_BODY_BYTES) }] }));
     expect(big.status).toBe(413);
+    expect(((await big.json()) as { error: { code: string } }).error.code).toBe('too_large');
     expect((await post('decode', '{not json')).status).toBe(400);
     const bad = await post('decode', { payloads: [{ data: '***' }] });
     expect(bad.status).toBe(400);
-    expect(await bad.json()).toEqual({ error: 'payloads.0.data: expected base64' });
+    expect(await bad.json()).toEqual({
+      error: {
+        code: 'invalid',
+        message: 'invalid input',
+        issues: [{ path: 'body.payloads[0].data', message: 'expected base64' }],
+      },
+    });
     const unknown = await post('decode', {
       payloads: [
         {
@@ -133,7 +153,9 @@ describe('API /codec', () => {
       ],
     });
     expect(unknown.status).toBe(422);
-    expect(((await unknown.json()) as { error: string }).error).toMatch(/key "gone"/);
+    const { error } = (await unknown.json()) as { error: { code: string; message: string } };
+    expect(error.code).toBe('undecodable');
+    expect(error.message).toMatch(/key "gone"/);
   });
 
   it('is off (503) without SLA_CODEC_TOKEN, and only POST is allowed', async () => {
@@ -143,8 +165,13 @@ describe('API /codec', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/codec/decode`;
     try {
-      expect((await fetch(url, { method: 'POST', body: '{}' })).status).toBe(503);
-      expect((await fetch(`${base}/codec/decode`)).status).toBe(405);
+      const off = await fetch(url, { method: 'POST', body: '{}' });
+      expect([off.status, await off.json()]).toEqual([
+        503,
+        { error: { code: 'unavailable', message: 'the codec endpoint is off: SLA_CODEC_TOKEN is not set' } },
+      ]);
+      const get = await fetch(`${base}/codec/decode`);
+      expect([get.status, get.headers.get('allow')]).toEqual([405, 'POST']);
     } finally {
       await new Promise((r) => server.close(r));
     }

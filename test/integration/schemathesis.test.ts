@@ -1,8 +1,8 @@
 // The API tested by tools nobody here wrote (docs/api-testing.md), against the real dev server,
 // worker and ledger: the OpenAPI document it serves passes openapi-spec-validator, and
 // Schemathesis, reading only that document, sends each role's token through every /v1 operation
-// and each webhook's own secret through that webhook (a bearer token, or PagerDuty's signature of
-// the raw body, by test/fixtures/schemathesis_hooks.py) and finds no server error, no answer outside what the document states (status, content type,
+// and each source's own secret through its routes (a webhook's bearer token or PagerDuty's
+// signature of the raw body, the codec's bearer token, by test/fixtures/schemathesis_hooks.py) and finds no server error, no answer outside what the document states (status, content type,
 // headers, body schema), no valid-by-document request refused, and 405 with `allow` for every
 // undeclared method. The figures (operations, cases, failures) are printed for each run.
 import { spawn } from 'node:child_process';
@@ -16,6 +16,9 @@ import { outcome } from '../helpers/cli';
 import { testTool } from '../helpers/test-tools';
 import { WEBHOOK_ENV } from '../helpers/webhooks';
 
+/** The sources' secrets: the webhooks' and the codec endpoint's. */
+const SOURCE_ENV = { ...WEBHOOK_ENV, SLA_CODEC_TOKEN: 'test-codec-token-0123456789' };
+
 /**
  * Cases per operation and phase, and a ceiling on each role's run (the four run side by side):
  * on an idle 2-core runner all four finish well inside it (docs/api-testing.md, figures).
@@ -26,9 +29,16 @@ const MAX_SECONDS = 45;
 const CONFIG = join(__dirname, '..', 'fixtures', 'schemathesis.toml');
 /** Signs each webhook request with its source's secret (docs/api-testing.md). */
 const HOOKS = join(__dirname, '..', 'fixtures', 'schemathesis_hooks.py');
-/** A webhook's run has one operation, not thirty, in the same time: more cases. */
-const WEBHOOK_EXAMPLES = 100;
-const WEBHOOKS = ['/webhooks/alerts', '/webhooks/alertmanager', '/webhooks/paging'] as const;
+/** A source's run has one operation, not thirty, in the same time: more cases. */
+const SOURCE_EXAMPLES = 100;
+/** The routes their sources call, one run each. */
+const SOURCE_PATHS = [
+  '/webhooks/alerts',
+  '/webhooks/alertmanager',
+  '/webhooks/paging',
+  '/codec/decode',
+  '/codec/encode',
+] as const;
 const CHECKS = [
   'not_a_server_error',
   'status_code_conformance',
@@ -45,7 +55,7 @@ let stop: () => Promise<void>;
 const dir = mkdtempSync(join(tmpdir(), 'sla-schemathesis-'));
 
 beforeAll(async () => {
-  ({ api, stop } = await startEngineApi(WEBHOOK_ENV));
+  ({ api, stop } = await startEngineApi(SOURCE_ENV));
 });
 
 afterAll(async () => {
@@ -53,9 +63,9 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** One Schemathesis run: a role's token through the /v1 operations, or one webhook with its own secret. */
-type RunName = ApiRole | (typeof WEBHOOKS)[number];
-const isWebhook = (name: RunName): name is (typeof WEBHOOKS)[number] => name.startsWith('/webhooks/');
+/** One Schemathesis run: a role's token through the /v1 operations, or one source's route with its own secret. */
+type RunName = ApiRole | (typeof SOURCE_PATHS)[number];
+const isSourcePath = (name: RunName): name is (typeof SOURCE_PATHS)[number] => name.startsWith('/');
 
 interface Run {
   name: RunName;
@@ -70,22 +80,22 @@ interface Run {
 }
 
 /**
- * How each run authenticates: a role sends its token on every request and leaves the webhooks
- * out; a webhook's run takes that webhook alone, each request sent with its source's secret by
- * the hook (a bearer token, or PagerDuty's signature of the raw body).
+ * How each run authenticates: a role sends its token on every request and leaves the sources'
+ * routes out; a source's run takes that route alone, each request sent with its source's secret
+ * by the hook (a bearer token, or PagerDuty's signature of the raw body).
  */
 function runArgs(name: RunName): { args: string[]; env: Record<string, string> } {
-  if (isWebhook(name))
+  if (isSourcePath(name))
     return {
-      args: ['--include-path-regex', `^${name}$`, '--max-examples', String(WEBHOOK_EXAMPLES)],
-      env: { ...WEBHOOK_ENV, SCHEMATHESIS_HOOKS: HOOKS },
+      args: ['--include-path-regex', `^${name}$`, '--max-examples', String(SOURCE_EXAMPLES)],
+      env: { ...SOURCE_ENV, SCHEMATHESIS_HOOKS: HOOKS },
     };
   return {
     args: [
       '--header',
       `Authorization: Bearer ${ROLE_TOKENS[name]}`,
       '--exclude-path-regex',
-      '^/webhooks/',
+      '^/(webhooks|codec)/',
       '--max-examples',
       String(MAX_EXAMPLES),
     ],
@@ -187,6 +197,7 @@ describe('what Schemathesis found, each answered as documented', () => {
     ['/health', 'GET, HEAD'],
     ['/openapi.json', 'GET, HEAD'],
     ['/webhooks/alertmanager', 'POST'],
+    ['/codec/decode', 'POST'],
     ['/v1/outages/INC-1', 'GET'],
   ])('an undeclared method on %s is 405 with allow: %s', async (path, allow) => {
     for (const method of ['PUT', 'DELETE', 'PATCH']) {
@@ -215,10 +226,10 @@ describe('tools nobody here wrote', () => {
   });
 
   it(
-    'Schemathesis with every role token, and on the webhooks with their secrets: no server error, every answer as documented',
+    'Schemathesis with every role token, and on the webhooks and the codec with their secrets: no server error, every answer as documented',
     async () => {
       const started = Date.now();
-      const names: RunName[] = [...API_ROLES, ...WEBHOOKS];
+      const names: RunName[] = [...API_ROLES, ...SOURCE_PATHS];
       const runs = await Promise.all(names.map(schemathesis));
       console.log(
         `schemathesis: ${names.length} runs side by side in ${Math.round((Date.now() - started) / 1000)} s`,
@@ -234,7 +245,7 @@ describe('tools nobody here wrote', () => {
         reports,
       ).toEqual(names.map((name) => ({ name, failures: [] })));
       for (const run of runs) {
-        expect(run.operations, run.name).toBeGreaterThanOrEqual(isWebhook(run.name) ? 1 : 31);
+        expect(run.operations, run.name).toBeGreaterThanOrEqual(isSourcePath(run.name) ? 1 : 31);
         expect(run.code, run.output).toBe(0);
       }
     },

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createOutageActivities } from '../../src/activities/outages';
 import { loadPolicy } from '../../src/policy';
-import { issuesOf } from '../../src/policy/load';
+import { issuesOf } from '../../src/errors';
 import { isPagingUserId } from '../../src/model/paging-user-id';
 import { agentVerdict, matchAgent } from '../../src/rules/agent';
 import { loadRoster } from '../../src/roster/load';

@@ -12,19 +12,7 @@ import { RateLimiter } from '../../src/api/rate-limit';
 import { roleMatrixMarkdown } from '../../src/api/roles';
 import { ROUTES } from '../../src/api/routes';
 import { API_ROLES, ConfigError, loadConfig } from '../../src/config';
-
-/** A markdown table as rows of trimmed cells, whatever its column widths. */
-const cells = (table: string) =>
-  table
-    .trim()
-    .split('\n')
-    .filter((line) => !/^\|[\s|-]+\|$/.test(line))
-    .map((line) =>
-      line
-        .slice(1, -1)
-        .split('|')
-        .map((c) => c.trim()),
-    );
+import { tableCells as cells } from '../helpers/markdown';
 
 describe('the route table', () => {
   it('the role matrix of docs/api.md is the one the dispatcher enforces', () => {
@@ -79,11 +67,14 @@ describe('the route table', () => {
       expect(pathParams.sort()).toEqual([...r.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort());
       expect(op.requestBody !== undefined, r.id).toBe(r.body !== undefined);
       if (r.body) expect(op.requestBody!.content['application/json'].schema.type).toMatch(/^(object|array)$/);
-      // A webhook's source proves itself or is refused 401: no role, so no 403.
+      // A webhook's source proves itself or is refused 401: no role, so no 403. The codec's
+      // refuses browsers of other origins: 403.
       expect(Object.keys(op.responses)).toEqual(
         expect.arrayContaining(r.source ? ['400', '401'] : ['400', '401', '403']),
       );
-      if (r.source) expect(Object.keys(op.responses)).not.toContain('403');
+      if (r.source === 'codec')
+        expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['403', '422']));
+      else if (r.source) expect(Object.keys(op.responses)).not.toContain('403');
     }
     expect(doc.paths['/v1/tickets']?.post?.requestBody).toMatchObject({
       content: {
@@ -93,7 +84,7 @@ describe('the route table', () => {
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/webhooks/alertmanager', '/health']));
   });
 
-  it("each webhook is a route of the table with its own source, documented with that source's security scheme", () => {
+  it("each webhook and the codec endpoint are routes of the table with their own source, documented with that source's security scheme", () => {
     const doc = openApiDocument(ROUTES, 'test') as {
       paths: Record<string, { post?: { security: Record<string, string[]>[] } }>;
       components: { securitySchemes: Record<string, Record<string, string>> };
@@ -103,18 +94,23 @@ describe('the route table', () => {
       ['POST', '/webhooks/alerts', 'alerts'],
       ['POST', '/webhooks/alertmanager', 'alertmanager'],
       ['POST', '/webhooks/paging', 'paging'],
+      ['POST', '/codec/decode', 'codec'],
+      ['POST', '/codec/encode', 'codec'],
     ]);
     const schemes = (path: string) => doc.paths[path]!.post!.security.flatMap((s) => Object.keys(s));
     expect(schemes('/webhooks/alerts')).toEqual(['alertsToken']);
     expect(schemes('/webhooks/alertmanager')).toEqual(['alertmanagerToken']);
     expect(schemes('/webhooks/paging')).toEqual(['pagingSignature']);
+    expect(schemes('/codec/decode')).toEqual(['codecToken']);
+    expect(schemes('/codec/encode')).toEqual(['codecToken']);
     expect(doc.components.securitySchemes).toMatchObject({
       alertsToken: { type: 'http', scheme: 'bearer' },
       alertmanagerToken: { type: 'http', scheme: 'bearer' },
       pagingSignature: { type: 'apiKey', in: 'header', name: 'X-PagerDuty-Signature' },
+      codecToken: { type: 'http', scheme: 'bearer' },
     });
     expect(doc.components.securitySchemes).not.toHaveProperty('webhookToken');
-    expect(roleMatrixMarkdown(ROUTES)).not.toContain('/webhooks/');
+    expect(roleMatrixMarkdown(ROUTES)).not.toMatch(/\/webhooks\/|\/codec\//);
   });
 });
 

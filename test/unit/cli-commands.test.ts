@@ -2,9 +2,13 @@
 // its --help, and the global connection flags are checked like the variables they override.
 import type { Command } from 'commander';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { program, run } from '../../src/cli/main';
+import { failure, program, run } from '../../src/cli/main';
 import { inFlags } from '../../src/cli/sla';
-import { InvalidInputError } from '../../src/errors';
+import { ConfigError } from '../../src/config';
+import { ConflictError, ERROR_CODES, InvalidInputError, NotFoundError, SlaError } from '../../src/errors';
+import { LedgerUnavailableError } from '../../src/ledger/driver';
+import { LedgerInputError } from '../../src/ledger/schema';
+import { LedgerConflictError } from '../../src/ledger/sql-ledger';
 
 /** The long-running processes print their logs, not a result: --json has nothing to shape. */
 const PROCESSES = new Set(['sla up', 'sla worker', 'sla api']);
@@ -66,6 +70,25 @@ describe('sla: global connection flags', () => {
     expect(String(stderr.mock.calls.at(-1)?.[0])).toBe('sla: --address: expected host:port, got "nope"\n');
     expect(await run(['node', 'sla', 'ticket', 'list', '--namespace', ' '])).toBe(2);
     expect(String(stderr.mock.calls.at(-1)?.[0])).toBe('sla: --namespace: must not be empty\n');
+  });
+
+  it('exits with the code of the error a command threw, from ERROR_CODES; a fault of ours with 1 and its stack', () => {
+    const cases: [unknown, number][] = [
+      [new InvalidInputError([{ path: 'a', message: 'm' }]), 2],
+      [new LedgerInputError([{ row: '[0]', field: 'region', message: 'm' }]), 2],
+      [new ConfigError('invalid settings'), 2],
+      [new NotFoundError('no ticket T-1'), 3],
+      [new ConflictError('already resolved'), 1],
+      // A ledger conflict is a conflict as in the API (409), not bad input.
+      [new LedgerConflictError('exists with other figures'), 1],
+      [new LedgerUnavailableError('cannot reach the ledger'), 4],
+    ];
+    for (const [err, exit] of cases) {
+      expect(failure(err)).toEqual({ exit, text: (err as Error).message });
+      expect(ERROR_CODES[(err as SlaError).code].exit).toBe(exit);
+    }
+    const fault = new TypeError('x is undefined');
+    expect(failure(fault)).toEqual({ exit: 1, text: fault.stack });
   });
 
   it("a workflow's refusal, which names its field in the message, names it once, as the flag", async () => {

@@ -217,7 +217,7 @@ describe('outside the zod schemas', () => {
       refused = err;
     }
     expect(refused).toBeInstanceOf(LedgerInputError);
-    expect((refused as LedgerInputError).issues).toEqual([
+    expect((refused as LedgerInputError).rows).toEqual([
       {
         row: '(file)',
         field: 'rows',

@@ -18,10 +18,17 @@ import {
 } from '../../model/outage';
 import { Id } from '../../model/ticket';
 import { ONCALL_WRITES, OPERATIONS_READ } from './roles';
+import { messageRoute, resource, statusRoute } from './resource';
 import { AnObject, createdOr200, QueryBoolean, route, Started, type Route } from './route';
 
-const OutageParams = z.object({ key: OutageKey });
-const MaintenanceParams = z.object({ maintenanceId: Id });
+const OUTAGE = resource('outage', '/v1/outages/{key}', 'outages', { key: OutageKey }, ONCALL_WRITES);
+const MAINTENANCE = resource(
+  'maintenance',
+  '/v1/maintenance/{maintenanceId}',
+  'maintenance',
+  { maintenanceId: Id },
+  ONCALL_WRITES,
+);
 
 const OutageList = z.object({
   open: QueryBoolean.optional(),
@@ -98,35 +105,11 @@ export const outageRoutes: Route[] = [
       }),
     }),
   }),
-  route({
-    id: 'outageStatus',
-    method: 'GET',
-    path: '/v1/outages/{key}',
-    summary: "An outage's state, engagement (C9) and classification history",
-    tag: 'outages',
-    roles: OPERATIONS_READ,
-    params: OutageParams,
-    success: { 200: 'the status' },
-    returns: AnObject,
-    handler: async ({ params }, s) => ({ status: 200, body: await s.outages.outageStatus(params.key) }),
-  }),
-  ...OUTAGE_MESSAGES.map(([segment, method, schema, summary]) =>
-    route({
-      id: method,
-      method: 'POST',
-      path: `/v1/outages/{key}/${segment}`,
-      summary,
-      tag: 'outages',
-      roles: ONCALL_WRITES,
-      params: OutageParams,
-      body: schema,
-      success: { 200: 'applied (a repeated requestId answers the first result)' },
-      returns: AnObject,
-      handler: async ({ params, body }, s) => ({
-        status: 200,
-        body: await s.outages[method](params.key, body),
-      }),
-    }),
+  statusRoute(OUTAGE, "An outage's state, engagement (C9) and classification history", (p, s) =>
+    s.outages.outageStatus(p.key),
+  ),
+  ...OUTAGE_MESSAGES.map(([segment, id, body, summary]) =>
+    messageRoute(OUTAGE, { segment, id, body, summary }, (p, b, s) => s.outages[id](p.key, b)),
   ),
   route({
     id: 'scheduleMaintenance',
@@ -152,37 +135,12 @@ export const outageRoutes: Route[] = [
     returns: z.array(AnObject),
     handler: async ({ query }, s) => ({ status: 200, body: await s.maintenance.listMaintenance(query) }),
   }),
-  route({
-    id: 'maintenanceStatus',
-    method: 'GET',
-    path: '/v1/maintenance/{maintenanceId}',
-    summary: "A window's state, notices and whether it qualifies for exclusion (C1)",
-    tag: 'maintenance',
-    roles: OPERATIONS_READ,
-    params: MaintenanceParams,
-    success: { 200: 'the status' },
-    returns: AnObject,
-    handler: async ({ params }, s) => ({
-      status: 200,
-      body: await s.maintenance.maintenanceStatus(params.maintenanceId),
-    }),
-  }),
-  ...MAINTENANCE_MESSAGES.map(([segment, method, schema, summary]) =>
-    route({
-      id: method,
-      method: 'POST',
-      path: `/v1/maintenance/{maintenanceId}/${segment}`,
-      summary,
-      tag: 'maintenance',
-      roles: ONCALL_WRITES,
-      params: MaintenanceParams,
-      body: schema,
-      success: { 200: 'applied (a repeated requestId answers the first result)' },
-      returns: AnObject,
-      handler: async ({ params, body }, s) => ({
-        status: 200,
-        body: await s.maintenance[method](params.maintenanceId, body),
-      }),
-    }),
+  statusRoute(MAINTENANCE, "A window's state, notices and whether it qualifies for exclusion (C1)", (p, s) =>
+    s.maintenance.maintenanceStatus(p.maintenanceId),
+  ),
+  ...MAINTENANCE_MESSAGES.map(([segment, id, body, summary]) =>
+    messageRoute(MAINTENANCE, { segment, id, body, summary }, (p, b, s) =>
+      s.maintenance[id](p.maintenanceId, b),
+    ),
   ),
 ];

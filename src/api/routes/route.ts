@@ -10,10 +10,11 @@ import { z } from 'zod';
 import type { SlaClient } from '../../client';
 import type { OutageClient } from '../../client-outages';
 import type { ApiRole, Config } from '../../config';
+import type { ErrorCode } from '../../errors';
 import type { Ledger } from '../../ledger/types';
 import type { MaintenanceClient } from '../../maintenance-client';
 import type { LoadedPolicy } from '../../policy/load';
-import type { WebhookSource } from '../sources';
+import type { Source } from '../sources';
 
 export type Method = 'GET' | 'POST';
 
@@ -26,7 +27,7 @@ export interface Services {
   tickets: SlaClient;
   outages: OutageClient;
   maintenance: MaintenanceClient;
-  /** The payload codec chain (decryption), for audit timelines. */
+  /** The payload codec chain (decryption), for audit timelines and the codec endpoint. */
   payloadCodecs: PayloadCodec[];
 }
 
@@ -37,7 +38,7 @@ export interface Answer {
   contentType?: string;
 }
 
-type Shape = z.ZodType<Record<string, unknown>>;
+export type Shape = z.ZodType<Record<string, unknown>>;
 
 export interface Route<P extends Shape = Shape, Q extends Shape = Shape, B extends z.ZodType = z.ZodType> {
   /** The OpenAPI operationId, also the route's name in the role matrix. */
@@ -51,15 +52,18 @@ export interface Route<P extends Shape = Shape, Q extends Shape = Shape, B exten
   tag: string;
   /**
    * How its caller is authenticated. Without `source`: a role token (SLA_API_TOKENS) of one of
-   * `roles`. With it: that webhook source's own secret (../sources.ts), and `roles` is empty.
+   * `roles`. With it: that source's own secret (../sources.ts: a webhook's, the codec's), and
+   * `roles` is empty.
    */
   roles: readonly ApiRole[];
-  source?: WebhookSource;
+  source?: Source;
   params?: P;
   query?: Q;
   body?: B;
   /** Largest body accepted, in bytes (default DEFAULT_BODY_LIMIT). */
   bodyLimit?: number;
+  /** Errors of its own beside the dispatcher's, for the OpenAPI document. */
+  errors?: readonly ErrorCode[];
   /** The statuses it answers on success, for the OpenAPI document. */
   success: Record<number, string>;
   /**

@@ -12,11 +12,12 @@ import {
   Reply,
   Resolve,
 } from '../../model/ticket';
-import { AGENT_WRITES, OPERATIONS_READ } from './roles';
-import { AnObject, createdOr200, route, Started, type Route } from './route';
+import { AGENT_WRITES } from './roles';
+import { messageRoute, resource, statusRoute } from './resource';
+import { createdOr200, route, Started, type Route } from './route';
 
-const TicketParams = z.object({ ticketId: Id });
-const SessionParams = z.object({ sessionId: Id });
+const TICKET = resource('ticket', '/v1/tickets/{ticketId}', 'tickets', { ticketId: Id }, AGENT_WRITES);
+const SESSION = resource('session', '/v1/sessions/{sessionId}', 'sessions', { sessionId: Id }, AGENT_WRITES);
 
 /** The ticket messages: each an update of the ticket's workflow, applied once per requestId. */
 const MESSAGES = [
@@ -52,35 +53,15 @@ export const ticketRoutes: Route[] = [
     returns: Started,
     handler: async ({ body }, s) => createdOr200(await s.tickets.openTicket(body)),
   }),
-  route({
-    id: 'ticketStatus',
-    method: 'GET',
-    path: '/v1/tickets/{ticketId}',
-    summary: "A ticket's SLA state: level, due, plan, steps fired, policy version",
-    tag: 'tickets',
-    roles: OPERATIONS_READ,
-    params: TicketParams,
-    success: { 200: 'the status' },
-    returns: AnObject,
-    handler: async ({ params }, s) => ({ status: 200, body: await s.tickets.ticketStatus(params.ticketId) }),
-  }),
-  ...MESSAGES.map(([segment, method, schema, summary]) =>
-    route({
-      id: `${method === 'recordFirstResponse' ? 'firstResponse' : method}Ticket`,
-      method: 'POST',
-      path: `/v1/tickets/{ticketId}/${segment}`,
-      summary,
-      tag: 'tickets',
-      roles: AGENT_WRITES,
-      params: TicketParams,
-      body: schema,
-      success: { 200: 'applied (a repeated requestId answers the first result)' },
-      returns: AnObject,
-      handler: async ({ params, body }, s) => ({
-        status: 200,
-        body: await s.tickets[method](params.ticketId, body),
-      }),
-    }),
+  statusRoute(TICKET, "A ticket's SLA state: level, due, plan, steps fired, policy version", (p, s) =>
+    s.tickets.ticketStatus(p.ticketId),
+  ),
+  ...MESSAGES.map(([segment, method, body, summary]) =>
+    messageRoute(
+      TICKET,
+      { segment, id: `${method === 'recordFirstResponse' ? 'firstResponse' : method}Ticket`, body, summary },
+      (p, b, s) => s.tickets[method](p.ticketId, b),
+    ),
   ),
   route({
     id: 'openSession',
@@ -94,21 +75,7 @@ export const ticketRoutes: Route[] = [
     returns: Started,
     handler: async ({ body }, s) => createdOr200(await s.tickets.openSession(body)),
   }),
-  route({
-    id: 'sessionStatus',
-    method: 'GET',
-    path: '/v1/sessions/{sessionId}',
-    summary: "A session's state and minutes",
-    tag: 'sessions',
-    roles: OPERATIONS_READ,
-    params: SessionParams,
-    success: { 200: 'the status' },
-    returns: AnObject,
-    handler: async ({ params }, s) => ({
-      status: 200,
-      body: await s.tickets.sessionStatus(params.sessionId),
-    }),
-  }),
+  statusRoute(SESSION, "A session's state and minutes", (p, s) => s.tickets.sessionStatus(p.sessionId)),
   route({
     id: 'endSession',
     method: 'POST',
@@ -116,7 +83,7 @@ export const ticketRoutes: Route[] = [
     summary: 'End a session',
     tag: 'sessions',
     roles: AGENT_WRITES,
-    params: SessionParams,
+    params: SESSION.params,
     body: z.object({ requestId: Id }),
     success: { 200: 'ended (a repeated requestId answers the first result)' },
     returns: z.looseObject({ endedAt: z.string(), minutes: z.number() }),

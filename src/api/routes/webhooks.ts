@@ -8,7 +8,6 @@ import { ConflictError, InvalidInputError } from '../../errors';
 import { AlertmanagerWebhook, fromAlertmanager, PagingWebhook } from '../../model/alerts';
 import { parseOutageDedupKey, ReportOutage } from '../../model/outage';
 import { isPagingUserId } from '../../model/paging-user-id';
-import { ApiError } from '../http';
 import { AnObject, createdOr200, route, type Route } from './route';
 
 /** A monitor's or PagerDuty's single report or event; anything larger is not a webhook of ours. */
@@ -35,7 +34,7 @@ const webhook = {
   returns: AnObject,
 } as const;
 
-/** The client's issues renamed to the body fields that carried them (toApiError adds "body."). */
+/** The client's issues renamed to the body fields that carried them (the dispatcher adds "body."). */
 async function naming<T>(fields: Record<string, string>, call: () => Promise<T>): Promise<T> {
   try {
     return await call();
@@ -104,9 +103,9 @@ export const webhookRoutes: Route[] = [
       const receivedAt = Date.now();
       // Checked before anything else: a replayed delivery learns nothing and changes nothing.
       if (Math.abs(receivedAt - Date.parse(event.occurred_at)) > REPLAY_WINDOW_MS)
-        throw new ApiError('invalid', 'invalid input', [
+        throw new InvalidInputError([
           {
-            path: 'body.event.occurred_at',
+            path: 'event.occurred_at',
             message: `more than ${REPLAY_WINDOW_MS / 60_000} minutes from its receipt at ${new Date(receivedAt).toISOString()}: a replayed or delayed delivery is not applied`,
           },
         ]);

@@ -16,8 +16,10 @@ export default defineConfig({
     sequence: { sequencer: SlowestFirst },
     testTimeout: TEST_TIMEOUT_MS,
     hookTimeout: HOOK_TIMEOUT_MS,
-    // Every test must assert: the setup file makes a test without an assertion fail.
-    setupFiles: ['./test/helpers/require-assertions.ts'],
+    // Every test must assert: one that only awaits a helper proves nothing the helper did not
+    // check itself, so a test without an assertion fails ("expected any number of assertion").
+    // fast-check properties count when they assert inside the predicate (expect, not a boolean).
+    expect: { requireAssertions: true },
     passWithNoTests: false,
     reporters: ['default', './test/helpers/summary-reporter.ts'],
     projects: TIERS.map((tier) => ({

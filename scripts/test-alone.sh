@@ -3,7 +3,7 @@
 # (no other test of its file before it), and lists the ones that fail so: a test that passes only
 # after another one has run shares state it does not set up itself (docs/testing.md).
 #   bash scripts/test-alone.sh test/workflow test/unit/policy.test.ts   (default: test/workflow)
-# ALONE_JOBS=N runs N at a time (default 1). Exit code 1 when a test fails alone, or when its name
+# ALONE_JOBS=N runs N at a time (default 1); ALONE_ONLY=REGEX runs the matching ones only. Exit code 1 when a test fails alone, or when its name
 # pattern selects other than exactly that one test.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -20,6 +20,11 @@ node -e '
   for (const t of JSON.parse(require("node:fs").readFileSync(process.env.logs + "/list.json", "utf8")))
     console.log(`${relative(process.cwd(), t.file)}\t^${escape(t.name.split(" > ").join(" "))}$`);
 ' >"$logs/tests.tsv"
+# ALONE_ONLY=REGEX keeps the tests whose file and name match it (grep -E).
+if [[ -n "${ALONE_ONLY:-}" ]]; then
+  grep -E -- "$ALONE_ONLY" "$logs/tests.tsv" >"$logs/only.tsv" || true
+  mv "$logs/only.tsv" "$logs/tests.tsv"
+fi
 echo "[alone] $(wc -l <"$logs/tests.tsv") tests; logs in $logs"
 
 alone() {

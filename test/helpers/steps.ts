@@ -8,9 +8,9 @@
 import { it } from 'vitest';
 import { TEST_TIMEOUT_MS } from './timeouts';
 
-type Step = { name: string; run: () => Promise<void> | void; done?: Promise<void> };
+type Step = { name: string; run: () => Promise<void> | void; timeout: number; done?: Promise<void> };
 
-export function scenario(): (name: string, run: () => Promise<void> | void) => void {
+export function scenario(): (name: string, run: () => Promise<void> | void, timeout?: number) => void {
   const steps: Step[] = [];
   const through = async (last: number) => {
     for (const [i, step] of steps.slice(0, last + 1).entries()) {
@@ -21,9 +21,10 @@ export function scenario(): (name: string, run: () => Promise<void> | void) => v
       });
     }
   };
-  return (name, run) => {
-    const index = steps.push({ name, run }) - 1;
-    // Run alone, a step's test also runs the steps before it: each gets the usual time.
-    it(name, () => through(index), TEST_TIMEOUT_MS * (index + 1));
+  return (name, run, timeout = TEST_TIMEOUT_MS) => {
+    const index = steps.push({ name, run, timeout }) - 1;
+    // Run alone, a step's test also runs the steps before it: each gets its own time.
+    const upTo = steps.reduce((sum, step) => sum + step.timeout, 0);
+    it(name, () => through(index), upTo);
   };
 }

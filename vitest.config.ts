@@ -1,20 +1,30 @@
 import { defineConfig } from 'vitest/config';
 import SlowestFirst from './test/helpers/slowest-first';
+import { HOOK_TIMEOUT_MS, TEST_TIMEOUT_MS } from './test/helpers/timeouts';
+
+/** The tiers (docs/testing.md): `npm run test:<tier>` runs one, `vitest run` all of them. */
+const TIERS = ['unit', 'workflow', 'integration', 'e2e'] as const;
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     // Temporal's native bridge is happiest in child processes, one per test file.
     pool: 'forks',
     // vitest's default is one fork per core less one: a single file at a time on a 2-core CI
     // runner. The slow files mostly wait on real-time timers, so three forks keep the cores busy
-    // while they wait (README, Tests: measured).
+    // while they wait (docs/testing.md: measured).
     maxWorkers: 3,
     sequence: { sequencer: SlowestFirst },
-    testTimeout: 60_000,
-    hookTimeout: 120_000,
-    // Every test must assert; an empty test passes nothing.
+    testTimeout: TEST_TIMEOUT_MS,
+    hookTimeout: HOOK_TIMEOUT_MS,
+    // Every test must assert: one that only awaits a helper proves nothing the helper did not
+    // check itself, so a test without an assertion fails ("expected any number of assertion").
+    // fast-check properties count when they assert inside the predicate (expect, not a boolean).
+    expect: { requireAssertions: true },
     passWithNoTests: false,
     reporters: ['default', './test/helpers/summary-reporter.ts'],
+    projects: TIERS.map((tier) => ({
+      extends: true,
+      test: { name: tier, include: [`test/${tier}/**/*.test.ts`] },
+    })),
   },
 });

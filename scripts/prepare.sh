@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Makes a checkout ready to run: npm packages (when package-lock.json changed), the Temporal
 # servers (scripts/provision-servers.sh, cached outside the repo), PostgreSQL for the ledger's
-# tests (scripts/provision-postgres.sh) and the build in dist/.
+# tests (scripts/provision-postgres.sh) and the build in dist/ (when src/ changed).
 # Sourced by scripts/up.sh and scripts/test.sh, so that each is one command on a fresh machine.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -23,6 +23,13 @@ else
 fi
 bash scripts/provision-servers.sh
 bash scripts/provision-postgres.sh
-echo "[prepare] build…"
-npm run --silent build >/dev/null
+# The build only when something it is made from changed since the last one (a warm run skips it).
+stamp="dist/.built-from"
+if [[ ! -f "$stamp" || -n "$(find src tsconfig.json package-lock.json -newer "$stamp" -print -quit)" ]]; then
+  echo "[prepare] build…"
+  npm run --silent build >/dev/null
+  touch "$stamp"
+else
+  echo "[prepare] dist/ up to date"
+fi
 export SLA_PREPARED=1

@@ -1,7 +1,22 @@
 #!/usr/bin/env bash
 # Quick start, command 2: every test — unit, workflow (time-skipping server), integration (dev
-# server), end-to-end (`sla up`, the CLI). Extra arguments go to vitest (a file, -t NAME…).
+# server, PostgreSQL, the tools of scripts/provision-test-tools.sh), end-to-end (`sla up`, the CLI,
+# dist/). `bash scripts/test.sh TIER` runs one tier (unit, workflow, integration or e2e) and
+# provisions only what that tier needs (docs/testing.md). Other arguments go to vitest (a file,
+# -t NAME…).
 set -euo pipefail
-source "$(dirname "${BASH_SOURCE[0]}")/prepare.sh"
-bash "$(dirname "${BASH_SOURCE[0]}")/provision-test-tools.sh"
-exec npx vitest run "$@"
+here="$(dirname "${BASH_SOURCE[0]}")"
+tier=""
+case "${1:-}" in unit | workflow | integration | e2e) tier="$1" && shift ;; esac
+case "$tier" in
+  unit) ;; # plain code: nothing to provision
+  workflow)
+    bash "$here/provision-servers.sh"
+    bash "$here/provision-postgres.sh" # the billing close's retried write, on both ledgers
+    ;;
+  *)
+    source "$here/prepare.sh"
+    bash "$here/provision-test-tools.sh"
+    ;;
+esac
+exec npx vitest run ${tier:+--project "$tier"} "$@"

@@ -2,12 +2,13 @@
 // engine on the dev server with a real SMTP server: schedule, status, list, reschedule, start,
 // end, cancel; bad input refused with the flag named and nothing started; exit codes 2, 3, 4, 1.
 import { execFile } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import type { MaintenanceSummary } from '../../src/maintenance-client';
 import type { MaintenanceStatus } from '../../src/workflows/maintenance';
 import { SLA } from '../helpers/cli';
 import { startEngine, type Engine } from '../helpers/engine';
 import { iso, minutes } from '../helpers/when';
+import { scenario } from '../helpers/steps';
 
 const hours = (n: number) => n * 3_600_000;
 
@@ -53,8 +54,9 @@ describe('sla maintenance', () => {
 
   const id = `M-CLI-${Date.now()}`;
   const start = Date.now() + hours(48);
+  const step = scenario();
 
-  it('refuses bad input naming the flag, exit 2, and starts nothing', async () => {
+  step('refuses bad input naming the flag, exit 2, and starts nothing', async () => {
     const bad = await sla([
       'schedule',
       '--id',
@@ -87,7 +89,7 @@ describe('sla maintenance', () => {
     expect(missing.stderr).toMatch(/^sla: .*not found/i);
   });
 
-  it('schedules a window; the notice goes out and the status says it qualifies', async () => {
+  step('schedules a window; the notice goes out and the status says it qualifies', async () => {
     const out = await json<{ workflowId: string; created: boolean }>([
       'schedule',
       ...['--id', id, '--start', iso(start), '--end', iso(start + hours(2))],
@@ -111,7 +113,7 @@ describe('sla maintenance', () => {
     expect(readable.stdout).toContain('notice v1 scheduled: 1/1 customers');
   });
 
-  it('lists it from visibility, as JSON and as a table', async () => {
+  step('lists it from visibility, as JSON and as a table', async () => {
     const listed = await e.waitFor(async () => {
       const all = await json<MaintenanceSummary[]>(['list', '--state', 'scheduled']);
       return all.find((w) => w.maintenanceId === id && w.qualifies);
@@ -133,7 +135,7 @@ describe('sla maintenance', () => {
     expect(table.stdout).toMatch(new RegExp(`${id}\\s+scheduled\\s+.*ca-east,eu-west\\s+yes`));
   });
 
-  it('reschedules to less than 24 h ahead: the window no longer qualifies', async () => {
+  step('reschedules to less than 24 h ahead: the window no longer qualifies', async () => {
     const moved = await sla([
       'reschedule',
       ...['--id', id, '--start', iso(Date.now() + hours(20)), '--end', iso(Date.now() + hours(21))],
@@ -144,7 +146,7 @@ describe('sla maintenance', () => {
     expect(moved.stdout).toMatch(/qualifies: no — notice went out 19 h 59 min before the start, less than/);
   });
 
-  it('start and end from the operator; a second end is refused as a conflict (exit 1)', async () => {
+  step('start and end from the operator; a second end is refused as a conflict (exit 1)', async () => {
     const started = await json<{ state: string; startedAt: string }>(['start', '--id', id]);
     expect(started.state).toBe('in-progress');
     const ended = await sla(['end', '--id', id, '--request-id', 'end-1']);
@@ -163,7 +165,7 @@ describe('sla maintenance', () => {
     expect(again.stderr).toMatch(/^sla: maintenance M-CLI-\d+ is over/);
   });
 
-  it('cancels another window and says whom it told', async () => {
+  step('cancels another window and says whom it told', async () => {
     const other = `${id}-B`;
     await json(
       ['schedule', '--id', other, '--start', iso(start), '--end', iso(start + hours(1))].concat([
@@ -184,7 +186,7 @@ describe('sla maintenance', () => {
     );
   });
 
-  it('answers "unavailable" (exit 4) when Temporal cannot be reached', async () => {
+  step('answers "unavailable" (exit 4) when Temporal cannot be reached', async () => {
     const r = await sla(['status', '--id', id], { TEMPORAL_ADDRESS: '127.0.0.1:9' });
     expect(r.code).toBe(4);
     expect(r.stderr).toMatch(/^sla: cannot reach Temporal at 127\.0\.0\.1:9/);

@@ -1,9 +1,10 @@
 // `sla outage …` as on-call runs it (the built command), against the real dev server with the
 // engine's worker: report, join, a refused and an accepted acknowledgement, classification,
 // the visibility list, resolution, and the exit codes of bad input, conflicts and unknown keys.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { sla as run } from '../helpers/cli';
 import { startEngine, type Engine } from '../helpers/engine';
+import { scenario } from '../helpers/steps';
 
 describe('sla outage', () => {
   let e: Engine;
@@ -15,8 +16,9 @@ describe('sla outage', () => {
   afterAll(async () => e?.stop());
 
   const sla = (...args: string[]) => run(['outage', ...args], env);
+  const step = scenario();
 
-  it('report opens an outage (JSON), and a second report joins it (text)', async () => {
+  step('report opens an outage (JSON), and a second report joins it (text)', async () => {
     const first = await sla(
       'report',
       '--key',
@@ -40,7 +42,7 @@ describe('sla outage', () => {
     expect(again.stdout).toBe('joined the open outage CLI-1 (workflow outage-CLI-1, 2 report(s))\n');
   });
 
-  it('refuses bad input with exit code 2, naming the flag', async () => {
+  step('refuses bad input with exit code 2, naming the flag', async () => {
     const noRegion = await sla('report', '--key', 'CLI-2', '--summary', 'x');
     expect(noRegion.code).toBe(2);
     const badRegion = await sla('report', '--key', 'CLI-2', '--summary', 'x', '--region', 'Not A Region');
@@ -71,7 +73,7 @@ describe('sla outage', () => {
     expect(notL3.stderr).toMatch(/^sla: --responder: agent\.toronto is not a Level 3 responder/);
   });
 
-  it('ack by a Level 3 responder engages the outage in time', async () => {
+  step('ack by a Level 3 responder engages the outage in time', async () => {
     const ack = await sla('ack', 'CLI-1', '--responder', 'oncall.toronto', '--json');
     expect(ack.code).toBe(0);
     expect(JSON.parse(ack.stdout)).toMatchObject({
@@ -81,7 +83,7 @@ describe('sla outage', () => {
     });
   });
 
-  it('classify records the change, and list finds the open outage through visibility', async () => {
+  step('classify records the change, and list finds the open outage through visibility', async () => {
     const partial = await sla(
       'classify',
       'CLI-1',
@@ -104,33 +106,36 @@ describe('sla outage', () => {
     expect(listed).toMatchObject({ engagement: 'met' });
   });
 
-  it("confirm-start makes a webhook's backdated start count (I7); an outage without a claim exits 1", async () => {
-    const startedAt = new Date(Date.now() - 2 * 3600_000).toISOString();
-    await e.outages.reportOutage(
-      { key: 'CLI-WH', summary: 'Checkout fails', regions: ['ca-central'], source: 'uptime', startedAt },
-      { via: 'webhook' },
-    );
-    const confirmed = await sla(
-      'confirm-start',
-      'CLI-WH',
-      '--by',
-      'oncall.toronto',
-      '--reason',
-      'graphs agree',
-    );
-    expect(confirmed.stderr).toBe('');
-    expect(confirmed.stdout).toMatch(/^CLI-WH now counts from \S+; engagement due \S+: C9 breached\n$/);
-    expect(await e.outages.outageStatus('CLI-WH')).toMatchObject({
-      detectedAt: startedAt,
-      startConfirmed: true,
-    });
-    const noClaim = await sla('confirm-start', 'CLI-1', '--by', 'oncall.toronto', '--reason', 'x');
-    expect(noClaim.code).toBe(1);
-    expect(noClaim.stderr).toMatch(/no claimed start to confirm/);
-    await e.outages.resolveOutage('CLI-WH', { requestId: 'end', by: 'oncall.toronto' });
-  });
+  step(
+    "confirm-start makes a webhook's backdated start count (I7); an outage without a claim exits 1",
+    async () => {
+      const startedAt = new Date(Date.now() - 2 * 3600_000).toISOString();
+      await e.outages.reportOutage(
+        { key: 'CLI-WH', summary: 'Checkout fails', regions: ['ca-central'], source: 'uptime', startedAt },
+        { via: 'webhook' },
+      );
+      const confirmed = await sla(
+        'confirm-start',
+        'CLI-WH',
+        '--by',
+        'oncall.toronto',
+        '--reason',
+        'graphs agree',
+      );
+      expect(confirmed.stderr).toBe('');
+      expect(confirmed.stdout).toMatch(/^CLI-WH now counts from \S+; engagement due \S+: C9 breached\n$/);
+      expect(await e.outages.outageStatus('CLI-WH')).toMatchObject({
+        detectedAt: startedAt,
+        startConfirmed: true,
+      });
+      const noClaim = await sla('confirm-start', 'CLI-1', '--by', 'oncall.toronto', '--reason', 'x');
+      expect(noClaim.code).toBe(1);
+      expect(noClaim.stderr).toMatch(/no claimed start to confirm/);
+      await e.outages.resolveOutage('CLI-WH', { requestId: 'end', by: 'oncall.toronto' });
+    },
+  );
 
-  it('resolve ends it once; a second resolve is a conflict (exit 1); an unknown key exits 3', async () => {
+  step('resolve ends it once; a second resolve is a conflict (exit 1); an unknown key exits 3', async () => {
     const resolved = await sla('resolve', 'CLI-1', '--by', 'oncall.toronto');
     expect(resolved.code).toBe(0);
     expect(resolved.stdout).toMatch(/^CLI-1 resolved, ended \S+: C9 met\n$/);

@@ -5,12 +5,13 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import type { TicketListItem } from '../../src/client';
 import type { TicketStatus } from '../../src/workflows/ticket';
 import type { SessionStatus } from '../../src/workflows/session';
 import { sla as run } from '../helpers/cli';
 import { startEngine, type Engine } from '../helpers/engine';
+import { scenario } from '../helpers/steps';
 
 const dir = mkdtempSync(join(tmpdir(), 'sla-ticket-cli-'));
 const ticket = (id: string, over: Record<string, string> = {}) => {
@@ -44,49 +45,54 @@ describe('sla ticket / sla session', () => {
     return JSON.parse(r.stdout) as T;
   };
 
-  it('open: from flags (JSON), again (text: nothing changed), and from standard input (C10: L1)', async () => {
-    expect(await json(['ticket', 'open', ...ticket('TK-1')])).toEqual({
-      ticketId: 'TK-1',
-      workflowId: 'ticket-TK-1',
-      created: true,
-    });
-    const again = await sla(['ticket', 'open', ...ticket('TK-1')]);
-    expect(again).toMatchObject({
-      code: 0,
-      stdout: 'ticket TK-1 is already open (workflow ticket-TK-1); nothing changed\n',
-    });
-    const fromStdin = await json<{ created: boolean }>(
-      ['ticket', 'open', '--from-file', '-', '--customer', 'globex'],
-      JSON.stringify({
-        ticketId: 'TK-2',
-        customerId: 'acme', // the flag wins
-        requester: { name: 'Grace Hopper', email: 'grace@globex.example' },
-        subject: 'Is your API rate limited?',
-        body: 'Our API integration gets 429 answers from the API.',
-        channel: 'chat',
-        needsDataAccess: false,
-      }),
-    );
-    expect(fromStdin.created).toBe(true);
-    const file = join(dir, 'tk3.json');
-    writeFileSync(
-      file,
-      JSON.stringify({
-        ticketId: 'TK-3',
-        customerId: 'acme',
-        requester: { name: 'A', email: 'a@acme.example' },
-        subject: 'Best practice for roles?',
-        body: 'What is the best practice for roles?',
-        channel: 'phone',
-        needsDataAccess: false,
-      }),
-    );
-    expect((await sla(['ticket', 'open', '--from-file', file])).stdout).toMatch(
-      /^opened ticket TK-3 \(workflow ticket-TK-3\)/,
-    );
-  });
+  const step = scenario();
 
-  it('open: bad input exits 2 naming the flags, and starts nothing', async () => {
+  step(
+    'open: from flags (JSON), again (text: nothing changed), and from standard input (C10: L1)',
+    async () => {
+      expect(await json(['ticket', 'open', ...ticket('TK-1')])).toEqual({
+        ticketId: 'TK-1',
+        workflowId: 'ticket-TK-1',
+        created: true,
+      });
+      const again = await sla(['ticket', 'open', ...ticket('TK-1')]);
+      expect(again).toMatchObject({
+        code: 0,
+        stdout: 'ticket TK-1 is already open (workflow ticket-TK-1); nothing changed\n',
+      });
+      const fromStdin = await json<{ created: boolean }>(
+        ['ticket', 'open', '--from-file', '-', '--customer', 'globex'],
+        JSON.stringify({
+          ticketId: 'TK-2',
+          customerId: 'acme', // the flag wins
+          requester: { name: 'Grace Hopper', email: 'grace@globex.example' },
+          subject: 'Is your API rate limited?',
+          body: 'Our API integration gets 429 answers from the API.',
+          channel: 'chat',
+          needsDataAccess: false,
+        }),
+      );
+      expect(fromStdin.created).toBe(true);
+      const file = join(dir, 'tk3.json');
+      writeFileSync(
+        file,
+        JSON.stringify({
+          ticketId: 'TK-3',
+          customerId: 'acme',
+          requester: { name: 'A', email: 'a@acme.example' },
+          subject: 'Best practice for roles?',
+          body: 'What is the best practice for roles?',
+          channel: 'phone',
+          needsDataAccess: false,
+        }),
+      );
+      expect((await sla(['ticket', 'open', '--from-file', file])).stdout).toMatch(
+        /^opened ticket TK-3 \(workflow ticket-TK-3\)/,
+      );
+    },
+  );
+
+  step('open: bad input exits 2 naming the flags, and starts nothing', async () => {
     // Independent commands, run side by side: each process spends most of its time starting.
     const [missing, badEmail, badId, badChannel, badOpenedAt, noFile, notJson, notObject] = await Promise.all(
       [
@@ -121,7 +127,7 @@ describe('sla ticket / sla session', () => {
     await expect(e.client.ticketStatus('TK-9')).rejects.toThrow(/no ticket TK-9/);
   });
 
-  it('status: text and JSON; an unknown ticket exits 3, a bad id 2', async () => {
+  step('status: text and JSON; an unknown ticket exits 3, a bad id 2', async () => {
     const s = await json<TicketStatus>(['ticket', 'status', 'TK-1']);
     expect(s).toMatchObject({ ticketId: 'TK-1', customerId: 'acme', level: 'L1', status: 'open' });
     expect(Date.parse(s.due)).toBeGreaterThan(Date.parse(s.openedAt));
@@ -136,7 +142,7 @@ describe('sla ticket / sla session', () => {
     expect((await sla(['ticket', 'status', 'bad id!'])).stderr).toMatch(/^sla: <ticket-id>: /);
   });
 
-  it("audit timeline: the ticket's decisions from its history, through the same facade", async () => {
+  step("audit timeline: the ticket's decisions from its history, through the same facade", async () => {
     const timeline = await json<{ workflowType: string; entries: unknown[] }>([
       'audit',
       'timeline',
@@ -147,7 +153,7 @@ describe('sla ticket / sla session', () => {
     expect((await sla(['audit', 'timeline', 'ticket-TK-unknown'])).code).toBe(3);
   });
 
-  it('list: through visibility, filtered by customer, level and state; a bad state exits 2', async () => {
+  step('list: through visibility, filtered by customer, level and state; a bad state exits 2', async () => {
     const mine = await e.waitFor(async () => {
       const items = await json<TicketListItem[]>(['ticket', 'list', '--customer', 'acme', '--open']);
       return items.length >= 2 && items.every((i) => i.due) ? items : undefined;
@@ -169,42 +175,48 @@ describe('sla ticket / sla session', () => {
     expect((await sla(['ticket', 'list', '--limit', '0'])).stderr).toMatch(/--limit: /);
   });
 
-  it('assign: a roster responder; someone else exits 2 naming --responder; an unknown ticket 3', async () => {
-    expect(await json(['ticket', 'assign', 'TK-1', '--responder', 'agent.toronto'])).toEqual({
-      assigneeId: 'agent.toronto',
-    });
-    const nobody = await sla(['ticket', 'assign', 'TK-1', '--responder', 'nobody']);
-    expect(nobody.code).toBe(2);
-    expect(nobody.stderr).toMatch(/^sla: --responder: /);
-    expect((await sla(['ticket', 'assign', 'TK-unknown', '--responder', 'agent.toronto'])).code).toBe(3);
-    expect((await sla(['ticket', 'assign', 'TK-1'])).code).toBe(2);
-  });
+  step(
+    'assign: a roster responder; someone else exits 2 naming --responder; an unknown ticket 3',
+    async () => {
+      expect(await json(['ticket', 'assign', 'TK-1', '--responder', 'agent.toronto'])).toEqual({
+        assigneeId: 'agent.toronto',
+      });
+      const nobody = await sla(['ticket', 'assign', 'TK-1', '--responder', 'nobody']);
+      expect(nobody.code).toBe(2);
+      expect(nobody.stderr).toMatch(/^sla: --responder: /);
+      expect((await sla(['ticket', 'assign', 'TK-unknown', '--responder', 'agent.toronto'])).code).toBe(3);
+      expect((await sla(['ticket', 'assign', 'TK-1'])).code).toBe(2);
+    },
+  );
 
-  it('respond: the first response stops the clock; a second is refused (exit 1); a bad --at exits 2', async () => {
-    expect(
-      (await sla(['ticket', 'respond', 'TK-1', '--responder', 'agent.toronto', '--at', 'now'])).stderr,
-    ).toMatch(/^sla: --at: /);
-    const first = await json<{ met: boolean | null; coverageMinutes: number }>([
-      'ticket',
-      'respond',
-      'TK-1',
-      '--responder',
-      'agent.toronto',
-      '--request-id',
-      'resp-1',
-    ]);
-    expect(typeof first.coverageMinutes).toBe('number');
-    // The same request id again is the same message, applied once: the same answer.
-    expect(
-      await json(['ticket', 'respond', 'TK-1', '--responder', 'agent.toronto', '--request-id', 'resp-1']),
-    ).toEqual(first);
-    const second = await sla(['ticket', 'respond', 'TK-1', '--responder', 'agent.toronto']);
-    expect(second).toMatchObject({ code: 1, stderr: 'sla: a first response is already recorded\n' });
-    const s = await json<TicketStatus>(['ticket', 'status', 'TK-1']);
-    expect(s.firstResponse).toMatchObject({ by: 'agent.toronto' });
-  });
+  step(
+    'respond: the first response stops the clock; a second is refused (exit 1); a bad --at exits 2',
+    async () => {
+      expect(
+        (await sla(['ticket', 'respond', 'TK-1', '--responder', 'agent.toronto', '--at', 'now'])).stderr,
+      ).toMatch(/^sla: --at: /);
+      const first = await json<{ met: boolean | null; coverageMinutes: number }>([
+        'ticket',
+        'respond',
+        'TK-1',
+        '--responder',
+        'agent.toronto',
+        '--request-id',
+        'resp-1',
+      ]);
+      expect(typeof first.coverageMinutes).toBe('number');
+      // The same request id again is the same message, applied once: the same answer.
+      expect(
+        await json(['ticket', 'respond', 'TK-1', '--responder', 'agent.toronto', '--request-id', 'resp-1']),
+      ).toEqual(first);
+      const second = await sla(['ticket', 'respond', 'TK-1', '--responder', 'agent.toronto']);
+      expect(second).toMatchObject({ code: 1, stderr: 'sla: a first response is already recorded\n' });
+      const s = await json<TicketStatus>(['ticket', 'status', 'TK-1']);
+      expect(s.firstResponse).toMatchObject({ by: 'agent.toronto' });
+    },
+  );
 
-  it('reply, escalate and reclassify (I11); each with a bad value exits 2', async () => {
+  step('reply, escalate and reclassify (I11); each with a bad value exits 2', async () => {
     expect((await sla(['ticket', 'reply', 'TK-1', '--from', 'customer'])).stdout).toBe(
       'TK-1: 1 reply recorded\n',
     );
@@ -238,26 +250,28 @@ describe('sla ticket / sla session', () => {
     ).toBe(2);
   });
 
-  it('resolve and reopen: a reopen before resolution is refused (1); resolve again after reopening', async () => {
-    const early = await sla(['ticket', 'reopen', 'TK-3', '--reason', 'still broken']);
-    expect(early).toMatchObject({ code: 1, stderr: 'sla: only a resolved ticket can be reopened\n' });
-    expect(await json(['ticket', 'resolve', 'TK-3', '--responder', 'specialist.ottawa'])).toEqual({
-      resolution: 1,
-    });
-    expect((await sla(['ticket', 'reopen', 'TK-3', '--reason', 'still broken'])).stdout).toBe(
-      'TK-3 reopened\n',
-    );
-    expect((await sla(['ticket', 'resolve', 'TK-3', '--responder', 'specialist.ottawa'])).stdout).toBe(
-      'TK-3 resolved (resolution 2)\n',
-    );
-    expect((await sla(['ticket', 'resolve', 'TK-3'])).code).toBe(2);
-    expect((await sla(['ticket', 'reopen', 'TK-unknown', '--reason', 'x'])).code).toBe(3);
-  });
+  step(
+    'resolve and reopen: a reopen before resolution is refused (1); resolve again after reopening',
+    async () => {
+      const early = await sla(['ticket', 'reopen', 'TK-3', '--reason', 'still broken']);
+      expect(early).toMatchObject({ code: 1, stderr: 'sla: only a resolved ticket can be reopened\n' });
+      expect(await json(['ticket', 'resolve', 'TK-3', '--responder', 'specialist.ottawa'])).toEqual({
+        resolution: 1,
+      });
+      expect((await sla(['ticket', 'reopen', 'TK-3', '--reason', 'still broken'])).stdout).toBe(
+        'TK-3 reopened\n',
+      );
+      expect((await sla(['ticket', 'resolve', 'TK-3', '--responder', 'specialist.ottawa'])).stdout).toBe(
+        'TK-3 resolved (resolution 2)\n',
+      );
+      expect((await sla(['ticket', 'resolve', 'TK-3'])).code).toBe(2);
+      expect((await sla(['ticket', 'reopen', 'TK-unknown', '--reason', 'x'])).code).toBe(3);
+    },
+  );
 
   // Thirteen `sla` processes one after the other: room for a loaded CI machine.
-  it(
+  step(
     'session start, status, end: valid and invalid input, unknown sessions exit 3',
-    { timeout: 180_000 },
     async () => {
       const started = await json<{ created: boolean }>([
         'session',
@@ -300,14 +314,18 @@ describe('sla ticket / sla session', () => {
       expect((await sla(['session', 'end', 'SE-unknown'])).code).toBe(3);
       expect((await sla(['session', 'end', 'bad id!'])).code).toBe(2);
     },
+    180_000,
   );
 
-  it('Temporal unreachable: exit 4; the global --address and --namespace win over the environment', async () => {
-    const down = await sla(['--address', '127.0.0.1:1', 'ticket', 'status', 'TK-1']);
-    expect(down.code).toBe(4);
-    expect(down.stderr).toMatch(/^sla: cannot reach Temporal at 127\.0\.0\.1:1/);
-    expect((await sla(['session', 'status', 'SE-1', '--address', '127.0.0.1:1'])).code).toBe(4);
-    const otherNamespace = await sla(['ticket', 'status', 'TK-1', '--namespace', 'no-such-namespace']);
-    expect(otherNamespace).toMatchObject({ code: 3, stderr: 'sla: no namespace no-such-namespace\n' });
-  });
+  step(
+    'Temporal unreachable: exit 4; the global --address and --namespace win over the environment',
+    async () => {
+      const down = await sla(['--address', '127.0.0.1:1', 'ticket', 'status', 'TK-1']);
+      expect(down.code).toBe(4);
+      expect(down.stderr).toMatch(/^sla: cannot reach Temporal at 127\.0\.0\.1:1/);
+      expect((await sla(['session', 'status', 'SE-1', '--address', '127.0.0.1:1'])).code).toBe(4);
+      const otherNamespace = await sla(['ticket', 'status', 'TK-1', '--namespace', 'no-such-namespace']);
+      expect(otherNamespace).toMatchObject({ code: 3, stderr: 'sla: no namespace no-such-namespace\n' });
+    },
+  );
 });

@@ -4,10 +4,14 @@
  *  - time-skipping: the Java test server; durable timers fire as soon as the workflow is idle;
  *  - dev server: the Temporal CLI's server, with visibility and our search attributes.
  */
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import type { DataConverter } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { bundleWorkflows } from '../../src/build/bundle-workflows';
 import { SEARCH_ATTRIBUTES } from '../../src/search-attributes';
 import { devServerArgs, devServerExecutable, testServerExecutable } from '../../src/temporal-servers';
@@ -50,15 +54,45 @@ export async function startDevServer(dataConverter?: DataConverter): Promise<Tes
   });
 }
 
-const bundles = new Map<string, Promise<WorkflowBundleWithSourceMap>>();
+const bundles = new Map<string, Promise<{ code: string }>>();
 
-/** Bundles a workflows module once per test file (bundling takes seconds; workers reuse it). */
-export function workflowBundle(workflowsPath: string): Promise<WorkflowBundleWithSourceMap> {
+/**
+ * Bundles a workflows module once per test file, and once per machine for the same sources: the
+ * bundle is kept in the temporary directory under a hash of everything it is made from (src/, the
+ * module's own folder, package-lock.json), so the test files of a run share one webpack run
+ * (seconds of CPU each, on cores the other files need) instead of each bundling again.
+ */
+export function workflowBundle(workflowsPath: string): Promise<{ code: string }> {
   let bundle = bundles.get(workflowsPath);
   if (!bundle) {
-    // The same bundling as the build's (the engine's failure converter).
-    bundle = bundleWorkflows(workflowsPath, { quiet: true });
+    bundle = cachedBundle(workflowsPath);
     bundles.set(workflowsPath, bundle);
   }
   return bundle;
+}
+
+const ROOT = join(__dirname, '..', '..');
+
+async function cachedBundle(workflowsPath: string): Promise<{ code: string }> {
+  const hash = createHash('sha256').update(workflowsPath);
+  const sources = [join(ROOT, 'src'), dirname(workflowsPath), join(ROOT, 'package-lock.json')];
+  for (const source of sources)
+    for (const file of filesUnder(source)) hash.update(file).update(readFileSync(file));
+  const path = join(tmpdir(), `sla-workflow-bundle-${hash.digest('hex').slice(0, 16)}.js`);
+  if (existsSync(path)) return { code: readFileSync(path, 'utf8') };
+  // The same bundling as the build's (the engine's failure converter).
+  const bundle = await bundleWorkflows(workflowsPath, { quiet: true });
+  // Atomic: a test process racing this one reads either nothing or the whole bundle.
+  const partial = `${path}.${process.pid}`;
+  writeFileSync(partial, bundle.code);
+  renameSync(partial, path);
+  return bundle;
+}
+
+function filesUnder(path: string): string[] {
+  if (!statSync(path).isDirectory()) return [path];
+  return readdirSync(path, { recursive: true, encoding: 'utf8' })
+    .sort()
+    .map((name) => join(path, name))
+    .filter((file) => statSync(file).isFile());
 }

@@ -26,6 +26,7 @@ import { fastPolicy, WARN_THEN_BREACH_STEPS } from '../helpers/fast-policy';
 import { saveHistory } from '../helpers/histories';
 import { testCustomer } from '../helpers/ledger';
 import { newTicket } from '../helpers/tickets';
+import { scenario } from '../helpers/steps';
 
 const policy = {
   ...fastPolicy(WARN_THEN_BREACH_STEPS),
@@ -74,74 +75,81 @@ describe('audit on the dev server (real time, codec on)', () => {
   });
   afterAll(async () => e?.stop());
 
-  it('a ticket run for real: warning, breach, page and email, acknowledgement, outcome — all in its timeline', async () => {
-    const { workflowId } = await e.client.openTicket(
-      newTicket(TICKET, {
-        customerId: 'acme',
-        requester: { name: SECRET.name, email: SECRET.email },
-        subject: SECRET.subject,
-        body: SECRET.body,
-      }),
-    );
-    await e.client.assign(TICKET, { requestId: 'assign-1', responderId: 'agent.toronto' });
-    await e.waitFor(
-      async () =>
-        (await e.client.ticketStatus(TICKET)).stepsFired.some(
-          (s) => s.id === 'l1-breach-team-lead' && s.deliveries.length === 2,
-        ),
-      'the breach step',
-      120_000,
-    );
-    await e.client.recordFirstResponse(TICKET, { requestId: 'fr-1', responderId: 'agent.toronto' });
-    await e.client.resolve(TICKET, { requestId: 'res-1', responderId: 'agent.toronto' });
-    await expect(
-      e.client.resolve(TICKET, { requestId: 'res-2', responderId: 'agent.toronto' }),
-    ).rejects.toThrow(/already resolved/);
-    await e.waitFor(async () => (await e.outcomes.ticketOutcomes()).length === 1, 'the outcome');
+  /** The ticket, then the proofs read its stored history. */
+  const step = scenario();
 
-    await saveHistory(e.env.client, workflowId, 'ticketWorkflow-dev-l1-breach');
-    const t = await timelineFor(workflowId);
-    const kinds = t.entries.map((x) => x.kind);
-    for (const k of [
-      'opened',
-      'classification',
-      'deadline',
-      'routing',
-      'assignment',
-      'warning',
-      'email',
-      'breach',
-      'escalation',
-      'page',
-      'acknowledgement',
-      'measure',
-      'resolution',
-      'ledger-write',
-    ])
-      expect(kinds, k).toContain(k);
-    expect(t.facts).toMatchObject({
-      ticket: { subject: SECRET.subject, requester: { name: SECRET.name, email: SECRET.email } },
-      classification: { level: 'L1', ruleId: expect.any(String) },
-      policyVersions: [e.policy.version],
-      stepsFired: [
-        expect.objectContaining({ id: 'l1-warn-assignee', kind: 'warning' }),
-        expect.objectContaining({ id: 'l1-breach-team-lead', kind: 'breach' }),
-      ],
-      state: 'breached',
-    });
-    const pages = t.entries.filter((x) => x.kind === 'page').map((x) => x.summary);
-    expect(pages).toEqual([
-      `page trigger ticket-${TICKET}:l1-breach-team-lead:lead.toronto (error)`,
-      `page resolve ticket-${TICKET}:l1-breach-team-lead:lead.toronto`,
-    ]);
-    expect(t.entries.find((x) => x.kind === 'resolution' && x.outcome === 'rejected')?.summary).toMatch(
-      /rejected: the ticket is already resolved/,
-    );
-    // In history order, each entry at its instant.
-    expect(t.entries.map((x) => x.eventId)).toEqual(
-      [...t.entries.map((x) => x.eventId)].sort((a, b) => a - b),
-    );
-  }, 180_000);
+  step(
+    'a ticket run for real: warning, breach, page and email, acknowledgement, outcome — all in its timeline',
+    async () => {
+      const { workflowId } = await e.client.openTicket(
+        newTicket(TICKET, {
+          customerId: 'acme',
+          requester: { name: SECRET.name, email: SECRET.email },
+          subject: SECRET.subject,
+          body: SECRET.body,
+        }),
+      );
+      await e.client.assign(TICKET, { requestId: 'assign-1', responderId: 'agent.toronto' });
+      await e.waitFor(
+        async () =>
+          (await e.client.ticketStatus(TICKET)).stepsFired.some(
+            (s) => s.id === 'l1-breach-team-lead' && s.deliveries.length === 2,
+          ),
+        'the breach step',
+        120_000,
+      );
+      await e.client.recordFirstResponse(TICKET, { requestId: 'fr-1', responderId: 'agent.toronto' });
+      await e.client.resolve(TICKET, { requestId: 'res-1', responderId: 'agent.toronto' });
+      await expect(
+        e.client.resolve(TICKET, { requestId: 'res-2', responderId: 'agent.toronto' }),
+      ).rejects.toThrow(/already resolved/);
+      await e.waitFor(async () => (await e.outcomes.ticketOutcomes()).length === 1, 'the outcome');
+
+      await saveHistory(e.env.client, workflowId, 'ticketWorkflow-dev-l1-breach');
+      const t = await timelineFor(workflowId);
+      const kinds = t.entries.map((x) => x.kind);
+      for (const k of [
+        'opened',
+        'classification',
+        'deadline',
+        'routing',
+        'assignment',
+        'warning',
+        'email',
+        'breach',
+        'escalation',
+        'page',
+        'acknowledgement',
+        'measure',
+        'resolution',
+        'ledger-write',
+      ])
+        expect(kinds, k).toContain(k);
+      expect(t.facts).toMatchObject({
+        ticket: { subject: SECRET.subject, requester: { name: SECRET.name, email: SECRET.email } },
+        classification: { level: 'L1', ruleId: expect.any(String) },
+        policyVersions: [e.policy.version],
+        stepsFired: [
+          expect.objectContaining({ id: 'l1-warn-assignee', kind: 'warning' }),
+          expect.objectContaining({ id: 'l1-breach-team-lead', kind: 'breach' }),
+        ],
+        state: 'breached',
+      });
+      const pages = t.entries.filter((x) => x.kind === 'page').map((x) => x.summary);
+      expect(pages).toEqual([
+        `page trigger ticket-${TICKET}:l1-breach-team-lead:lead.toronto (error)`,
+        `page resolve ticket-${TICKET}:l1-breach-team-lead:lead.toronto`,
+      ]);
+      expect(t.entries.find((x) => x.kind === 'resolution' && x.outcome === 'rejected')?.summary).toMatch(
+        /rejected: the ticket is already resolved/,
+      );
+      // In history order, each entry at its instant.
+      expect(t.entries.map((x) => x.eventId)).toEqual(
+        [...t.entries.map((x) => x.eventId)].sort((a, b) => a - b),
+      );
+    },
+    180_000,
+  );
 
   describe('proof: no personal data or ticket text in plaintext in the stored history (C12)', () => {
     // Asynchronous: the codec endpoint answering the CLI runs in this very process.
@@ -164,7 +172,7 @@ describe('audit on the dev server (real time, codec on)', () => {
         ),
       ].join('\n');
 
-    it('`temporal workflow show --output json` holds none of them, in any encoding', async () => {
+    step('`temporal workflow show --output json` holds none of them, in any encoding', async () => {
       const stored = everyReading(await show(`ticket-${TICKET}`));
       expect(stored).toContain('binary/encrypted'); // it is the history, encrypted
       for (const [what, secret] of Object.entries(SECRET)) expect(stored, what).not.toContain(secret);
@@ -173,7 +181,7 @@ describe('audit on the dev server (real time, codec on)', () => {
         expect(stored, fragment).not.toContain(fragment);
     });
 
-    it('search attributes and workflow ids carry no personal data', async () => {
+    step('search attributes and workflow ids carry no personal data', async () => {
       const listed = everyReading(
         await temporal('workflow', 'list', '--query', `WorkflowId = 'ticket-${TICKET}'`, '--output', 'json'),
       );
@@ -182,26 +190,29 @@ describe('audit on the dev server (real time, codec on)', () => {
       for (const secret of Object.values(SECRET)) expect(listed).not.toContain(secret);
     });
 
-    it('`sla audit timeline` with the key shows them; without the right key it refuses, naming the key id', async () => {
-      const env = { TEMPORAL_ADDRESS: e.env.address, SLA_CODEC_KEYS: TEST_CODEC_KEYS };
-      const readable = await sla(['audit', 'timeline', `ticket-${TICKET}`], env);
-      expect(readable.stderr).toBe('');
-      expect(readable.code).toBe(0);
-      for (const secret of [SECRET.name, SECRET.email, SECRET.subject])
-        expect(readable.stdout).toContain(secret);
-      const json = await sla(['audit', 'timeline', `ticket-${TICKET}`, '--json'], env);
-      expect((JSON.parse(json.stdout) as Timeline).entries[0]!.detail).toMatchObject({ body: SECRET.body });
+    step(
+      '`sla audit timeline` with the key shows them; without the right key it refuses, naming the key id',
+      async () => {
+        const env = { TEMPORAL_ADDRESS: e.env.address, SLA_CODEC_KEYS: TEST_CODEC_KEYS };
+        const readable = await sla(['audit', 'timeline', `ticket-${TICKET}`], env);
+        expect(readable.stderr).toBe('');
+        expect(readable.code).toBe(0);
+        for (const secret of [SECRET.name, SECRET.email, SECRET.subject])
+          expect(readable.stdout).toContain(secret);
+        const json = await sla(['audit', 'timeline', `ticket-${TICKET}`, '--json'], env);
+        expect((JSON.parse(json.stdout) as Timeline).entries[0]!.detail).toMatchObject({ body: SECRET.body });
 
-      const wrong = await sla(['audit', 'timeline', `ticket-${TICKET}`], {
-        ...env,
-        SLA_CODEC_KEYS: 'other:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=',
-      });
-      expect(wrong.code).toBe(1);
-      expect(wrong.stderr).toMatch(/key "test-2", which is not in SLA_CODEC_KEYS/);
-      expect(wrong.stderr).not.toContain(SECRET.subject);
-    });
+        const wrong = await sla(['audit', 'timeline', `ticket-${TICKET}`], {
+          ...env,
+          SLA_CODEC_KEYS: 'other:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=',
+        });
+        expect(wrong.code).toBe(1);
+        expect(wrong.stderr).toMatch(/key "test-2", which is not in SLA_CODEC_KEYS/);
+        expect(wrong.stderr).not.toContain(SECRET.subject);
+      },
+    );
 
-    it("the Temporal CLI decodes through the API's codec endpoint for a token holder", async () => {
+    step("the Temporal CLI decodes through the API's codec endpoint for a token holder", async () => {
       const config = loadConfig({
         TEMPORAL_ADDRESS: e.env.address,
         SLA_CODEC_KEYS: TEST_CODEC_KEYS,

@@ -8,7 +8,7 @@
 // and webhooks are rate limited like the API. The Alertmanager outage's run becomes a golden
 // history (`npm run histories:dev`).
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { REPLAY_WINDOW_MS } from '../../src/api/routes/webhooks';
 import { createApiServer } from '../../src/api/server';
 import { timelineOf } from '../../src/audit';
@@ -26,6 +26,7 @@ import {
   signPaging,
   WEBHOOK_ENV,
 } from '../helpers/webhooks';
+import { scenario } from '../helpers/steps';
 
 function alertmanager(status: 'firing' | 'resolved', overrides: Record<string, unknown> = {}) {
   const startsAt = new Date(Date.now() - 90_000).toISOString();
@@ -127,8 +128,9 @@ describe('outage webhooks', () => {
       [new AesGcmCodec(testKeys())],
       outageWorkflowId(key),
     );
+  const step = scenario();
 
-  it('refuses a request without the bearer token, or with a wrong one, and starts nothing', async () => {
+  step('refuses a request without the bearer token, or with a wrong one, and starts nothing', async () => {
     const report = { key: 'WH-NOAUTH', summary: 'down', regions: ['eu-west'], source: 'monitor' };
     const none = await fetch(`${base}/webhooks/alerts`, {
       method: 'POST',
@@ -145,7 +147,7 @@ describe('outage webhooks', () => {
     await expect(e.outages.outageStatus('WH-NOAUTH')).rejects.toBeInstanceOf(NotFoundError);
   });
 
-  it("a source's credential is refused on another source's webhook", async () => {
+  step("a source's credential is refused on another source's webhook", async () => {
     const report = { key: 'WH-CROSS', summary: 'down', regions: ['eu-west'], source: 'monitor' };
     const alerts = { authorization: `Bearer ${ALERTS_TOKEN}` };
     expect((await post('/webhooks/alertmanager', alertmanager('firing'), alerts)).status).toBe(401);
@@ -161,7 +163,7 @@ describe('outage webhooks', () => {
     await expect(e.outages.outageStatus('WH-CROSS')).rejects.toBeInstanceOf(NotFoundError);
   });
 
-  it('each webhook whose secret is unset answers 503 naming the setting', async () => {
+  step('each webhook whose secret is unset answers 503 naming the setting', async () => {
     const off = await serve({});
     for (const [path, setting] of [
       ['/webhooks/alerts', 'SLA_ALERTS_TOKEN'],
@@ -176,80 +178,94 @@ describe('outage webhooks', () => {
     }
   });
 
-  it('webhooks are rate limited like the API: per source credential, and per address without one', async () => {
-    // One request a burst, refilled every 1000 s: the second is over the rate.
-    const limited = await serve({ ...WEBHOOK_ENV, SLA_API_RATE: '0.001', SLA_API_BURST: '1' });
-    const statuses = async (headers: Record<string, string>) => {
-      const answers = [];
-      for (let i = 0; i < 2; i++) answers.push(await post('/webhooks/alerts', {}, headers, limited));
-      return answers;
-    };
-    const [first, over] = await statuses({});
-    expect(first!.status).toBe(400);
-    expect(over!.status).toBe(429);
-    expect(Number(over!.headers.get('retry-after'))).toBeGreaterThan(0);
-    expect(await over!.json()).toEqual({ error: { code: 'rate_limited', message: 'too many requests' } });
-    // Another source's credential has its own bucket; unauthenticated attempts share the address's.
-    const signed = { event: { id: 'x' } };
-    expect((await post('/webhooks/paging', signed, {}, limited)).status).toBe(400);
-    const [guess, guessOver] = await statuses({ authorization: 'Bearer a-guessed-token-0123456789' });
-    expect(guess!.status).toBe(401);
-    expect(guessOver!.status).toBe(429);
-    const unsigned = await post('/webhooks/paging', signed, { 'x-pagerduty-signature': 'v1=00' }, limited);
-    expect(unsigned.status).toBe(429);
-    expect(Number(unsigned.headers.get('retry-after'))).toBeGreaterThan(0);
-  });
+  step(
+    'webhooks are rate limited like the API: per source credential, and per address without one',
+    async () => {
+      // One request a burst, refilled every 1000 s: the second is over the rate.
+      const limited = await serve({ ...WEBHOOK_ENV, SLA_API_RATE: '0.001', SLA_API_BURST: '1' });
+      const statuses = async (headers: Record<string, string>) => {
+        const answers = [];
+        for (let i = 0; i < 2; i++) answers.push(await post('/webhooks/alerts', {}, headers, limited));
+        return answers;
+      };
+      const [first, over] = await statuses({});
+      expect(first!.status).toBe(400);
+      expect(over!.status).toBe(429);
+      expect(Number(over!.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(await over!.json()).toEqual({ error: { code: 'rate_limited', message: 'too many requests' } });
+      // Another source's credential has its own bucket; unauthenticated attempts share the address's.
+      const signed = { event: { id: 'x' } };
+      expect((await post('/webhooks/paging', signed, {}, limited)).status).toBe(400);
+      const [guess, guessOver] = await statuses({ authorization: 'Bearer a-guessed-token-0123456789' });
+      expect(guess!.status).toBe(401);
+      expect(guessOver!.status).toBe(429);
+      const unsigned = await post('/webhooks/paging', signed, { 'x-pagerduty-signature': 'v1=00' }, limited);
+      expect(unsigned.status).toBe(429);
+      expect(Number(unsigned.headers.get('retry-after'))).toBeGreaterThan(0);
+    },
+  );
 
-  it('an acknowledgement not signed by PagerDuty, or stale, changes nothing: the outage still pages', async () => {
-    const dedupKey = await openedAndPaged('WH-FORGE', 'Checkout fails');
-    const forged = JSON.stringify(ackEvent(dedupKey, 'evt-forged', { id: 'PFORGED', summary: 'Intruder' }));
-    const other = JSON.stringify(ackEvent(dedupKey, 'evt-other', null));
-    const attempts: Record<string, string>[] = [
-      { 'x-pagerduty-signature': '' },
-      { 'x-pagerduty-signature': signPaging(forged, 'a-guessed-secret-0123456789') },
-      { 'x-pagerduty-signature': signPaging(other, PAGING_SECRETS[0]!) },
-      { 'x-pagerduty-signature': 'v1=zz, v2=abc,,v1' },
-    ];
-    for (const headers of attempts) {
-      const res = await post('/webhooks/paging', forged, headers);
-      expect(res.status).toBe(401);
-      expect(res.headers.get('www-authenticate')).toBeNull();
-      expect(await res.json()).toEqual({
-        error: { code: 'unauthorized', message: 'a valid X-PagerDuty-Signature is required' },
+  step(
+    'an acknowledgement not signed by PagerDuty, or stale, changes nothing: the outage still pages',
+    async () => {
+      const dedupKey = await openedAndPaged('WH-FORGE', 'Checkout fails');
+      const forged = JSON.stringify(ackEvent(dedupKey, 'evt-forged', { id: 'PFORGED', summary: 'Intruder' }));
+      const other = JSON.stringify(ackEvent(dedupKey, 'evt-other', null));
+      const attempts: Record<string, string>[] = [
+        { 'x-pagerduty-signature': '' },
+        { 'x-pagerduty-signature': signPaging(forged, 'a-guessed-secret-0123456789') },
+        { 'x-pagerduty-signature': signPaging(other, PAGING_SECRETS[0]!) },
+        { 'x-pagerduty-signature': 'v1=zz, v2=abc,,v1' },
+      ];
+      for (const headers of attempts) {
+        const res = await post('/webhooks/paging', forged, headers);
+        expect(res.status).toBe(401);
+        expect(res.headers.get('www-authenticate')).toBeNull();
+        expect(await res.json()).toEqual({
+          error: { code: 'unauthorized', message: 'a valid X-PagerDuty-Signature is required' },
+        });
+      }
+      // Genuinely signed, but sent again ten minutes on: outside the replay window.
+      const old = ackEvent(dedupKey, 'evt-old', null, new Date(Date.now() - 2 * REPLAY_WINDOW_MS));
+      const replayed = await post('/webhooks/paging', old);
+      expect(replayed.status).toBe(400);
+      expect(await replayed.json()).toMatchObject({
+        error: { code: 'invalid', issues: [{ path: 'body.event.occurred_at' }] },
       });
-    }
-    // Genuinely signed, but sent again ten minutes on: outside the replay window.
-    const old = ackEvent(dedupKey, 'evt-old', null, new Date(Date.now() - 2 * REPLAY_WINDOW_MS));
-    const replayed = await post('/webhooks/paging', old);
-    expect(replayed.status).toBe(400);
-    expect(await replayed.json()).toMatchObject({
-      error: { code: 'invalid', issues: [{ path: 'body.event.occurred_at' }] },
-    });
-    const status = await e.outages.outageStatus('WH-FORGE');
-    expect(status.state).toBe('open');
-    expect(status.engagedBy).toBeNull();
+      const status = await e.outages.outageStatus('WH-FORGE');
+      expect(status.state).toBe('open');
+      expect(status.engagedBy).toBeNull();
 
-    // Signed under the older secret, still configured while PagerDuty rotates: accepted.
-    const rotated = JSON.stringify(ackEvent(dedupKey, 'evt-rotated', null));
-    const signature = `v1=${'0'.repeat(64)},${signPaging(rotated, PAGING_SECRETS[1]!)}`;
-    const accepted = await post('/webhooks/paging', rotated, { 'x-pagerduty-signature': signature });
-    expect(accepted.status).toBe(200);
-    expect(await accepted.json()).toMatchObject({ outageId: 'WH-FORGE', engagedBy: 'oncall.toronto' });
-    expect((await e.outages.outageStatus('WH-FORGE')).state).toBe('engaged');
-  });
+      // Signed under the older secret, still configured while PagerDuty rotates: accepted.
+      const rotated = JSON.stringify(ackEvent(dedupKey, 'evt-rotated', null));
+      const signature = `v1=${'0'.repeat(64)},${signPaging(rotated, PAGING_SECRETS[1]!)}`;
+      const accepted = await post('/webhooks/paging', rotated, { 'x-pagerduty-signature': signature });
+      expect(accepted.status).toBe(200);
+      expect(await accepted.json()).toMatchObject({ outageId: 'WH-FORGE', engagedBy: 'oncall.toronto' });
+      expect((await e.outages.outageStatus('WH-FORGE')).state).toBe('engaged');
+    },
+  );
 
-  it('a generic report opens an outage (201), a repeat joins it (200), and the primary is paged', async () => {
-    const report = { key: 'WH-1', summary: 'Sign-in fails', regions: ['ca-central'], source: 'uptime-robot' };
-    const first = await post('/webhooks/alerts', report);
-    expect(first.status).toBe(201);
-    expect(await first.json()).toMatchObject({ outageId: 'WH-1', created: true, state: 'open' });
-    const again = await post('/webhooks/alerts', report);
-    expect(again.status).toBe(200);
-    expect(await again.json()).toMatchObject({ outageId: 'WH-1', created: false, reports: 2 });
-    await primaryPaged('WH-1');
-  });
+  step(
+    'a generic report opens an outage (201), a repeat joins it (200), and the primary is paged',
+    async () => {
+      const report = {
+        key: 'WH-1',
+        summary: 'Sign-in fails',
+        regions: ['ca-central'],
+        source: 'uptime-robot',
+      };
+      const first = await post('/webhooks/alerts', report);
+      expect(first.status).toBe(201);
+      expect(await first.json()).toMatchObject({ outageId: 'WH-1', created: true, state: 'open' });
+      const again = await post('/webhooks/alerts', report);
+      expect(again.status).toBe(200);
+      expect(await again.json()).toMatchObject({ outageId: 'WH-1', created: false, reports: 2 });
+      await primaryPaged('WH-1');
+    },
+  );
 
-  it('a bad body is answered 400 naming each field, and starts nothing', async () => {
+  step('a bad body is answered 400 naming each field, and starts nothing', async () => {
     const res = await post('/webhooks/alerts', { key: 'WH-BAD', summary: '', regions: ['EU West'] });
     expect(res.status).toBe(400);
     // The API's error shape: the code, and each field named under the part it came in.
@@ -275,65 +291,74 @@ describe('outage webhooks', () => {
     expect(badAnswer.error.issues.map((i) => i.path)).toContain('body.alerts[0].labels');
   });
 
-  it('a firing notification without a firing alert is refused naming body.status, and starts nothing', async () => {
-    const resolvedAlert = alertmanager('resolved').alerts[0]!;
-    const crafted = alertmanager('firing', { groupKey: 'crafted', alerts: [resolvedAlert] });
-    const res = await post('/webhooks/alertmanager', crafted);
-    expect(res.status).toBe(400);
-    const { error } = (await res.json()) as { error: { issues: { path: string }[] } };
-    expect(error.issues.map((i) => i.path)).toEqual(['body.status']);
-  });
+  step(
+    'a firing notification without a firing alert is refused naming body.status, and starts nothing',
+    async () => {
+      const resolvedAlert = alertmanager('resolved').alerts[0]!;
+      const crafted = alertmanager('firing', { groupKey: 'crafted', alerts: [resolvedAlert] });
+      const res = await post('/webhooks/alertmanager', crafted);
+      expect(res.status).toBe(400);
+      const { error } = (await res.json()) as { error: { issues: { path: string }[] } };
+      expect(error.issues.map((i) => i.path)).toEqual(['body.status']);
+    },
+  );
 
-  it('a resolution ending before the counted start of a backdated firing is refused naming its endsAt; the outage stays open', async () => {
-    const hour = 3_600_000;
-    const firing = alertmanager('firing', { groupKey: 'backdated-end' });
-    const alert = { ...firing.alerts[0]!, startsAt: new Date(Date.now() - hour).toISOString() };
-    const opened = await post('/webhooks/alertmanager', { ...firing, alerts: [alert] });
-    expect(opened.status).toBe(201);
-    const { outageId } = (await opened.json()) as { outageId: string };
-    const ended = { ...alert, status: 'resolved', endsAt: new Date(Date.now() - hour / 2).toISOString() };
-    const res = await post('/webhooks/alertmanager', { ...firing, status: 'resolved', alerts: [ended] });
-    expect(res.status).toBe(400);
-    const { error } = (await res.json()) as { error: { issues: { path: string }[] } };
-    expect(error.issues.map((i) => i.path)).toEqual(['body.alerts[0].endsAt']);
-    expect((await e.outages.outageStatus(outageId)).state).toBe('open');
-  });
+  step(
+    'a resolution ending before the counted start of a backdated firing is refused naming its endsAt; the outage stays open',
+    async () => {
+      const hour = 3_600_000;
+      const firing = alertmanager('firing', { groupKey: 'backdated-end' });
+      const alert = { ...firing.alerts[0]!, startsAt: new Date(Date.now() - hour).toISOString() };
+      const opened = await post('/webhooks/alertmanager', { ...firing, alerts: [alert] });
+      expect(opened.status).toBe(201);
+      const { outageId } = (await opened.json()) as { outageId: string };
+      const ended = { ...alert, status: 'resolved', endsAt: new Date(Date.now() - hour / 2).toISOString() };
+      const res = await post('/webhooks/alertmanager', { ...firing, status: 'resolved', alerts: [ended] });
+      expect(res.status).toBe(400);
+      const { error } = (await res.json()) as { error: { issues: { path: string }[] } };
+      expect(error.issues.map((i) => i.path)).toEqual(['body.alerts[0].endsAt']);
+      expect((await e.outages.outageStatus(outageId)).state).toBe('open');
+    },
+  );
 
-  it('an Alertmanager group of 1,000 realistic alerts (max_alerts) is accepted, one more refused naming alerts', async () => {
-    const firing = alertmanager('firing', { groupKey: 'thousand' });
-    const realistic = (i: number) => ({
-      ...firing.alerts[0]!,
-      labels: {
-        alertname: 'KubeApiServerDown',
-        severity: 'page',
-        region: 'ca-central',
-        namespace: 'payments-prod',
-        pod: `api-server-7d9f8c6b5d-${String(i).padStart(5, '0')}`,
-        instance: `10.42.${i % 256}.203:8443`,
-        job: 'kubernetes-apiservers',
-        cluster: 'prod-ca-central-1',
-      },
-      annotations: {
-        summary: 'API server in ca-central is not answering',
-        description: `The API server pod api-server-7d9f8c6b5d-${i} has failed its health check for 5 minutes.`,
-        runbook_url: 'https://runbooks.example.com/kube/apiserver-down',
-      },
-      startsAt: new Date(Date.now() - 60_000).toISOString().replace('Z', '123456Z'),
-      generatorURL:
-        'http://prometheus-0.monitoring.svc:9090/graph?g0.expr=up%7Bjob%3D%22kubernetes-apiservers%22%7D+%3D%3D+0&g0.tab=1',
-      fingerprint: `c2d1f0e9a8b7${String(i).padStart(4, '0')}`,
-    });
-    const alerts = Array.from({ length: 1000 }, (_, i) => realistic(i));
-    expect(JSON.stringify(alerts).length).toBeGreaterThan(700_000);
-    expect((await post('/webhooks/alertmanager', { ...firing, alerts })).status).toBe(201);
-    const over = await post('/webhooks/alertmanager', { ...firing, alerts: [...alerts, realistic(1000)] });
-    expect(over.status).toBe(400);
-    const { error } = (await over.json()) as { error: { issues: { path: string }[] } };
-    expect(error.issues.map((i) => i.path)).toEqual(['body.alerts']);
-  });
+  step(
+    'an Alertmanager group of 1,000 realistic alerts (max_alerts) is accepted, one more refused naming alerts',
+    async () => {
+      const firing = alertmanager('firing', { groupKey: 'thousand' });
+      const realistic = (i: number) => ({
+        ...firing.alerts[0]!,
+        labels: {
+          alertname: 'KubeApiServerDown',
+          severity: 'page',
+          region: 'ca-central',
+          namespace: 'payments-prod',
+          pod: `api-server-7d9f8c6b5d-${String(i).padStart(5, '0')}`,
+          instance: `10.42.${i % 256}.203:8443`,
+          job: 'kubernetes-apiservers',
+          cluster: 'prod-ca-central-1',
+        },
+        annotations: {
+          summary: 'API server in ca-central is not answering',
+          description: `The API server pod api-server-7d9f8c6b5d-${i} has failed its health check for 5 minutes.`,
+          runbook_url: 'https://runbooks.example.com/kube/apiserver-down',
+        },
+        startsAt: new Date(Date.now() - 60_000).toISOString().replace('Z', '123456Z'),
+        generatorURL:
+          'http://prometheus-0.monitoring.svc:9090/graph?g0.expr=up%7Bjob%3D%22kubernetes-apiservers%22%7D+%3D%3D+0&g0.tab=1',
+        fingerprint: `c2d1f0e9a8b7${String(i).padStart(4, '0')}`,
+      });
+      const alerts = Array.from({ length: 1000 }, (_, i) => realistic(i));
+      expect(JSON.stringify(alerts).length).toBeGreaterThan(700_000);
+      expect((await post('/webhooks/alertmanager', { ...firing, alerts })).status).toBe(201);
+      const over = await post('/webhooks/alertmanager', { ...firing, alerts: [...alerts, realistic(1000)] });
+      expect(over.status).toBe(400);
+      const { error } = (await over.json()) as { error: { issues: { path: string }[] } };
+      expect(error.issues.map((i) => i.path)).toEqual(['body.alerts']);
+    },
+  );
 
   let amKey = '';
-  it("Alertmanager's firing group opens one outage, detected when its first alert started", async () => {
+  step("Alertmanager's firing group opens one outage, detected when its first alert started", async () => {
     const payload = alertmanager('firing');
     const res = await post('/webhooks/alertmanager', payload);
     expect(res.status).toBe(201);
@@ -352,7 +377,7 @@ describe('outage webhooks', () => {
     });
   });
 
-  it("the paging provider's acknowledgement engages the outage, once per event", async () => {
+  step("the paging provider's acknowledgement engages the outage, once per event", async () => {
     const dedupKey = await primaryPaged(amKey);
     // The on-call primary was paged; Sydney, on the same provider, acknowledged it. The provider stamped it
     // 20 s before it reached us (C9: its own time counts within a minute of the receipt).
@@ -406,137 +431,157 @@ describe('outage webhooks', () => {
     expect(bad.status).toBe(400);
   });
 
-  it('the paging webhook credits who acknowledged: not Level 3, refused naming agent; unknown to the roster, recorded beside the paged responder', async () => {
-    const ack = (id: string, agent: unknown) => pagingAck(primaryPage('WH-1'), id, agent);
-    const agentL2 = await ack('evt-l2', {
-      id: 'PAG1',
-      type: 'user_reference',
-      summary: 'Toronto support agent',
-    });
-    expect(agentL2.status).toBe(400);
-    expect(await agentL2.json()).toMatchObject({
-      error: {
-        code: 'invalid',
-        issues: [
-          {
-            path: 'body.event.agent',
-            message: expect.stringMatching(/agent\.toronto is not a Level 3 responder/),
-          },
-        ],
-      },
-    });
-    expect((await e.outages.outageStatus('WH-1')).state).toBe('open');
-    const stranger = await ack('evt-x', { id: 'PZZZZZZ', type: 'user_reference', summary: 'Night operator' });
-    expect(stranger.status).toBe(200);
-    expect(await stranger.json()).toMatchObject({
-      outageId: 'WH-1',
-      engagedBy: 'oncall.toronto',
-      agent: 'Night operator',
-      alreadyEngaged: false,
-    });
-    expect(await e.outages.outageStatus('WH-1')).toMatchObject({
-      state: 'engaged',
-      ackAgent: 'Night operator',
-      ackAgentId: 'PZZZZZZ',
-      ackAgentMatch: 'unknown',
-    });
-    // A user id no roster could hold (here with spaces) is left out, not a refusal of the
-    // provider's acknowledgement; the first acknowledgement stands.
-    const oddId = await ack('evt-odd', {
-      id: 'user with spaces',
-      type: 'user_reference',
-      summary: 'Day operator',
-    });
-    expect(oddId.status).toBe(200);
-    expect(await oddId.json()).toMatchObject({ alreadyEngaged: true, agent: 'Night operator' });
-    // The audit says why the agent was not credited.
-    const audit = await auditOf('WH-1');
-    expect(audit.entries.filter((x) => x.kind === 'acknowledgement').map((x) => x.summary)).toEqual([
-      expect.stringMatching(
-        /^acknowledged by oncall\.toronto \(agent Toronto support agent, paging user PAG1\) .* rejected: agent: agent\.toronto is not a Level 3/,
-      ),
-      expect.stringMatching(/^acknowledged by oncall\.toronto \(agent Night operator, paging user PZZZZZZ\)/),
-      expect.stringMatching(
-        /^acknowledged by oncall\.toronto \(agent Day operator\) at \S+ → already engaged/,
-      ),
-    ]);
-    expect(audit.entries.filter((x) => x.kind === 'roster-check').map((x) => x.summary)).toEqual([
-      "the acknowledging agent is not in the roster: recorded as given, the acknowledgement is the paged responder's",
-      "the acknowledging agent is not in the roster: recorded as given, the acknowledgement is the paged responder's",
-    ]);
-  });
+  step(
+    'the paging webhook credits who acknowledged: not Level 3, refused naming agent; unknown to the roster, recorded beside the paged responder',
+    async () => {
+      const ack = (id: string, agent: unknown) => pagingAck(primaryPage('WH-1'), id, agent);
+      const agentL2 = await ack('evt-l2', {
+        id: 'PAG1',
+        type: 'user_reference',
+        summary: 'Toronto support agent',
+      });
+      expect(agentL2.status).toBe(400);
+      expect(await agentL2.json()).toMatchObject({
+        error: {
+          code: 'invalid',
+          issues: [
+            {
+              path: 'body.event.agent',
+              message: expect.stringMatching(/agent\.toronto is not a Level 3 responder/),
+            },
+          ],
+        },
+      });
+      expect((await e.outages.outageStatus('WH-1')).state).toBe('open');
+      const stranger = await ack('evt-x', {
+        id: 'PZZZZZZ',
+        type: 'user_reference',
+        summary: 'Night operator',
+      });
+      expect(stranger.status).toBe(200);
+      expect(await stranger.json()).toMatchObject({
+        outageId: 'WH-1',
+        engagedBy: 'oncall.toronto',
+        agent: 'Night operator',
+        alreadyEngaged: false,
+      });
+      expect(await e.outages.outageStatus('WH-1')).toMatchObject({
+        state: 'engaged',
+        ackAgent: 'Night operator',
+        ackAgentId: 'PZZZZZZ',
+        ackAgentMatch: 'unknown',
+      });
+      // A user id no roster could hold (here with spaces) is left out, not a refusal of the
+      // provider's acknowledgement; the first acknowledgement stands.
+      const oddId = await ack('evt-odd', {
+        id: 'user with spaces',
+        type: 'user_reference',
+        summary: 'Day operator',
+      });
+      expect(oddId.status).toBe(200);
+      expect(await oddId.json()).toMatchObject({ alreadyEngaged: true, agent: 'Night operator' });
+      // The audit says why the agent was not credited.
+      const audit = await auditOf('WH-1');
+      expect(audit.entries.filter((x) => x.kind === 'acknowledgement').map((x) => x.summary)).toEqual([
+        expect.stringMatching(
+          /^acknowledged by oncall\.toronto \(agent Toronto support agent, paging user PAG1\) .* rejected: agent: agent\.toronto is not a Level 3/,
+        ),
+        expect.stringMatching(
+          /^acknowledged by oncall\.toronto \(agent Night operator, paging user PZZZZZZ\)/,
+        ),
+        expect.stringMatching(
+          /^acknowledged by oncall\.toronto \(agent Day operator\) at \S+ → already engaged/,
+        ),
+      ]);
+      expect(audit.entries.filter((x) => x.kind === 'roster-check').map((x) => x.summary)).toEqual([
+        "the acknowledging agent is not in the roster: recorded as given, the acknowledgement is the paged responder's",
+        "the acknowledging agent is not in the roster: recorded as given, the acknowledgement is the paged responder's",
+      ]);
+    },
+  );
 
-  it("the paging webhook credits the agent by the roster's pagingUserId, even under another display name", async () => {
-    const dedupKey = await openedAndPaged('WH-UID', 'Exports fail');
-    // The on-call primary was paged; the Ottawa specialist (pagingUserId P4OTW3N in the built-in
-    // roster) acknowledged under a display name the roster does not have, here Sydney's.
-    const res = await pagingAck(dedupKey, 'evt-uid', {
-      id: 'P4OTW3N',
-      type: 'user_reference',
-      summary: 'Sydney L3 specialist',
-    });
-    expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({
-      outageId: 'WH-UID',
-      engagedBy: 'specialist.ottawa',
-      agent: 'Sydney L3 specialist',
-      agentId: 'P4OTW3N',
-      agentMatch: 'pagingUserId',
-      met: true,
-      alreadyEngaged: false,
-    });
-    expect(await e.outages.outageStatus('WH-UID')).toMatchObject({
-      state: 'engaged',
-      engagedBy: 'specialist.ottawa',
-      ackAgent: 'Sydney L3 specialist',
-      ackAgentId: 'P4OTW3N',
-      ackAgentMatch: 'pagingUserId',
-    });
-  });
+  step(
+    "the paging webhook credits the agent by the roster's pagingUserId, even under another display name",
+    async () => {
+      const dedupKey = await openedAndPaged('WH-UID', 'Exports fail');
+      // The on-call primary was paged; the Ottawa specialist (pagingUserId P4OTW3N in the built-in
+      // roster) acknowledged under a display name the roster does not have, here Sydney's.
+      const res = await pagingAck(dedupKey, 'evt-uid', {
+        id: 'P4OTW3N',
+        type: 'user_reference',
+        summary: 'Sydney L3 specialist',
+      });
+      expect(res.status).toBe(200);
+      expect(await res.json()).toMatchObject({
+        outageId: 'WH-UID',
+        engagedBy: 'specialist.ottawa',
+        agent: 'Sydney L3 specialist',
+        agentId: 'P4OTW3N',
+        agentMatch: 'pagingUserId',
+        met: true,
+        alreadyEngaged: false,
+      });
+      expect(await e.outages.outageStatus('WH-UID')).toMatchObject({
+        state: 'engaged',
+        engagedBy: 'specialist.ottawa',
+        ackAgent: 'Sydney L3 specialist',
+        ackAgentId: 'P4OTW3N',
+        ackAgentMatch: 'pagingUserId',
+      });
+    },
+  );
 
-  it('an agent whose name and id fit two responders credits neither: the paged responder engages, the audit names both', async () => {
-    const dedupKey = await openedAndPaged('WH-AMB', 'Search slow');
-    // A user id nobody holds as pagingUserId, which is Ottawa's roster id, under Sydney's name.
-    const res = await pagingAck(dedupKey, 'evt-amb', {
-      id: 'specialist.ottawa',
-      type: 'user_reference',
-      summary: 'Sydney L3 specialist',
-    });
-    expect(res.status).toBe(200);
-    const ambiguous = { ambiguous: ['specialist.ottawa', 'specialist.sydney'] };
-    expect(await res.json()).toMatchObject({ engagedBy: 'oncall.toronto', agentMatch: ambiguous });
-    expect(await e.outages.outageStatus('WH-AMB')).toMatchObject({
-      engagedBy: 'oncall.toronto',
-      ackAgent: 'Sydney L3 specialist',
-      ackAgentId: 'specialist.ottawa',
-      ackAgentMatch: ambiguous,
-    });
-    const audit = await auditOf('WH-AMB');
-    expect(audit.entries.find((x) => x.kind === 'acknowledgement')?.summary).toMatch(
-      /^acknowledged by oncall\.toronto \(agent Sydney L3 specialist, paging user specialist\.ottawa\)/,
-    );
-    expect(audit.entries.filter((x) => x.kind === 'roster-check').map((x) => x.summary)).toEqual([
-      "the acknowledging agent fits several responders (specialist.ottawa, specialist.sydney): none credited, the acknowledgement is the paged responder's",
-    ]);
-  });
+  step(
+    'an agent whose name and id fit two responders credits neither: the paged responder engages, the audit names both',
+    async () => {
+      const dedupKey = await openedAndPaged('WH-AMB', 'Search slow');
+      // A user id nobody holds as pagingUserId, which is Ottawa's roster id, under Sydney's name.
+      const res = await pagingAck(dedupKey, 'evt-amb', {
+        id: 'specialist.ottawa',
+        type: 'user_reference',
+        summary: 'Sydney L3 specialist',
+      });
+      expect(res.status).toBe(200);
+      const ambiguous = { ambiguous: ['specialist.ottawa', 'specialist.sydney'] };
+      expect(await res.json()).toMatchObject({ engagedBy: 'oncall.toronto', agentMatch: ambiguous });
+      expect(await e.outages.outageStatus('WH-AMB')).toMatchObject({
+        engagedBy: 'oncall.toronto',
+        ackAgent: 'Sydney L3 specialist',
+        ackAgentId: 'specialist.ottawa',
+        ackAgentMatch: ambiguous,
+      });
+      const audit = await auditOf('WH-AMB');
+      expect(audit.entries.find((x) => x.kind === 'acknowledgement')?.summary).toMatch(
+        /^acknowledged by oncall\.toronto \(agent Sydney L3 specialist, paging user specialist\.ottawa\)/,
+      );
+      expect(audit.entries.filter((x) => x.kind === 'roster-check').map((x) => x.summary)).toEqual([
+        "the acknowledging agent fits several responders (specialist.ottawa, specialist.sydney): none credited, the acknowledgement is the paged responder's",
+      ]);
+    },
+  );
 
-  it('an Alertmanager resolved alert ending at its start is refused naming its endsAt; the outage stays open', async () => {
-    const payload = alertmanager('resolved');
-    const alert = payload.alerts[0]!;
-    const instant = alertmanager('resolved', { alerts: [alert, { ...alert, endsAt: alert.startsAt }] });
-    const res = await post('/webhooks/alertmanager', instant);
-    expect(res.status).toBe(400);
-    expect(await res.json()).toMatchObject({
-      error: {
-        code: 'invalid',
-        issues: [{ path: 'body.alerts[1].endsAt', message: 'a resolved alert must end after its startsAt' }],
-      },
-    });
-    expect((await e.outages.outageStatus(amKey)).state).toBe('engaged');
-  });
+  step(
+    'an Alertmanager resolved alert ending at its start is refused naming its endsAt; the outage stays open',
+    async () => {
+      const payload = alertmanager('resolved');
+      const alert = payload.alerts[0]!;
+      const instant = alertmanager('resolved', { alerts: [alert, { ...alert, endsAt: alert.startsAt }] });
+      const res = await post('/webhooks/alertmanager', instant);
+      expect(res.status).toBe(400);
+      expect(await res.json()).toMatchObject({
+        error: {
+          code: 'invalid',
+          issues: [
+            { path: 'body.alerts[1].endsAt', message: 'a resolved alert must end after its startsAt' },
+          ],
+        },
+      });
+      expect((await e.outages.outageStatus(amKey)).state).toBe('engaged');
+    },
+  );
 
   let firstResolved: ReturnType<typeof alertmanager> | undefined;
-  it("Alertmanager's resolved notification ends the outage and writes its record once", async () => {
+  step("Alertmanager's resolved notification ends the outage and writes its record once", async () => {
     const payload = alertmanager('resolved');
     firstResolved = payload;
     const res = await post('/webhooks/alertmanager', payload);
@@ -581,94 +626,103 @@ describe('outage webhooks', () => {
 
   // C9, I7: the same group key firing again after its outage was resolved is a new
   // incident, and an on-call engineer is paged for it.
-  it('the same Alertmanager group firing again after it was resolved opens a new outage and pages; a retried delivery joins it', async () => {
-    const firstFiring = alertmanager('firing', {
-      alerts: [{ ...alertmanager('firing').alerts[0]!, startsAt: firstResolved!.alerts[0]!.startsAt }],
-    });
-    const startsAt = new Date().toISOString();
-    const refire = alertmanager('firing', { alerts: [{ ...alertmanager('firing').alerts[0]!, startsAt }] });
-    const res = await post('/webhooks/alertmanager', refire);
-    expect(res.status).toBe(201);
-    const repeat = `${amKey}.2`;
-    expect(await res.json()).toMatchObject({
-      outageId: repeat,
-      workflowId: `outage-${repeat}`,
-      created: true,
-      state: 'open',
-      repeatOf: amKey,
-      message: expect.stringMatching(
-        new RegExp(`^outage ${amKey} was resolved .*: opened the new outage ${repeat}$`),
-      ),
-    });
-    const pageKey = await primaryPaged(repeat, 'the page of the repeat');
-    expect((await e.outages.outageStatus(repeat)).detectedAt).toBe(startsAt);
+  step(
+    'the same Alertmanager group firing again after it was resolved opens a new outage and pages; a retried delivery joins it',
+    async () => {
+      const firstFiring = alertmanager('firing', {
+        alerts: [{ ...alertmanager('firing').alerts[0]!, startsAt: firstResolved!.alerts[0]!.startsAt }],
+      });
+      const startsAt = new Date().toISOString();
+      const refire = alertmanager('firing', { alerts: [{ ...alertmanager('firing').alerts[0]!, startsAt }] });
+      const res = await post('/webhooks/alertmanager', refire);
+      expect(res.status).toBe(201);
+      const repeat = `${amKey}.2`;
+      expect(await res.json()).toMatchObject({
+        outageId: repeat,
+        workflowId: `outage-${repeat}`,
+        created: true,
+        state: 'open',
+        repeatOf: amKey,
+        message: expect.stringMatching(
+          new RegExp(`^outage ${amKey} was resolved .*: opened the new outage ${repeat}$`),
+        ),
+      });
+      const pageKey = await primaryPaged(repeat, 'the page of the repeat');
+      expect((await e.outages.outageStatus(repeat)).detectedAt).toBe(startsAt);
 
-    // Alertmanager retries the same delivery: it joins the repeat, it opens no third outage.
-    const retried = await post('/webhooks/alertmanager', refire);
-    expect(retried.status).toBe(200);
-    expect(await retried.json()).toMatchObject({
-      outageId: repeat,
-      created: false,
-      reports: 2,
-      repeatOf: amKey,
-    });
-    // A late redelivery of the first firing belongs to the resolved outage: nothing new.
-    const stale = await post('/webhooks/alertmanager', firstFiring);
-    expect(stale.status).toBe(200);
-    expect(await stale.json()).toMatchObject({ outageId: amKey, created: false, state: 'resolved' });
-    await expect(e.outages.outageStatus(`${amKey}.3`)).rejects.toBeInstanceOf(NotFoundError);
-    expect(e.pager.triggers().filter((t) => t.dedup_key === pageKey)).toHaveLength(1);
+      // Alertmanager retries the same delivery: it joins the repeat, it opens no third outage.
+      const retried = await post('/webhooks/alertmanager', refire);
+      expect(retried.status).toBe(200);
+      expect(await retried.json()).toMatchObject({
+        outageId: repeat,
+        created: false,
+        reports: 2,
+        repeatOf: amKey,
+      });
+      // A late redelivery of the first firing belongs to the resolved outage: nothing new.
+      const stale = await post('/webhooks/alertmanager', firstFiring);
+      expect(stale.status).toBe(200);
+      expect(await stale.json()).toMatchObject({ outageId: amKey, created: false, state: 'resolved' });
+      await expect(e.outages.outageStatus(`${amKey}.3`)).rejects.toBeInstanceOf(NotFoundError);
+      expect(e.pager.triggers().filter((t) => t.dedup_key === pageKey)).toHaveLength(1);
 
-    // The first outage's resolved notification, redelivered, ends nothing; the repeat's own does.
-    const old = await post('/webhooks/alertmanager', firstResolved);
-    expect(old.status).toBe(200);
-    expect(await old.json()).toMatchObject({ outageId: amKey, state: 'resolved' });
-    expect((await e.outages.outageStatus(repeat)).state).toBe('open');
-    const ended = alertmanager('resolved', {
-      alerts: [{ ...alertmanager('resolved').alerts[0]!, startsAt, endsAt: new Date().toISOString() }],
-    });
-    const resolved = await post('/webhooks/alertmanager', ended);
-    expect(resolved.status).toBe(200);
-    expect(await resolved.json()).toMatchObject({
-      outageId: repeat,
-      state: 'resolved',
-      end: ended.alerts[0]!.endsAt,
-    });
-  });
+      // The first outage's resolved notification, redelivered, ends nothing; the repeat's own does.
+      const old = await post('/webhooks/alertmanager', firstResolved);
+      expect(old.status).toBe(200);
+      expect(await old.json()).toMatchObject({ outageId: amKey, state: 'resolved' });
+      expect((await e.outages.outageStatus(repeat)).state).toBe('open');
+      const ended = alertmanager('resolved', {
+        alerts: [{ ...alertmanager('resolved').alerts[0]!, startsAt, endsAt: new Date().toISOString() }],
+      });
+      const resolved = await post('/webhooks/alertmanager', ended);
+      expect(resolved.status).toBe(200);
+      expect(await resolved.json()).toMatchObject({
+        outageId: repeat,
+        state: 'resolved',
+        end: ended.alerts[0]!.endsAt,
+      });
+    },
+  );
 
-  it('a generic report of a resolved key: with startedAt after the end, a new outage; without it, 400 naming startedAt', async () => {
-    const report = {
-      key: 'WH-AGAIN',
-      summary: 'Sign-in fails',
-      regions: ['ca-central'],
-      source: 'uptime-robot',
-    };
-    expect((await post('/webhooks/alerts', report)).status).toBe(201);
-    const end = new Date().toISOString();
-    await e.outages.resolveOutage('WH-AGAIN', { requestId: 'r1', by: 'uptime-robot', end });
+  step(
+    'a generic report of a resolved key: with startedAt after the end, a new outage; without it, 400 naming startedAt',
+    async () => {
+      const report = {
+        key: 'WH-AGAIN',
+        summary: 'Sign-in fails',
+        regions: ['ca-central'],
+        source: 'uptime-robot',
+      };
+      expect((await post('/webhooks/alerts', report)).status).toBe(201);
+      const end = new Date().toISOString();
+      await e.outages.resolveOutage('WH-AGAIN', { requestId: 'r1', by: 'uptime-robot', end });
 
-    const unsure = await post('/webhooks/alerts', report);
-    expect(unsure.status).toBe(400);
-    expect(await unsure.json()).toEqual({
-      error: {
-        code: 'invalid',
-        message: 'invalid input',
-        issues: [
-          { path: 'body.startedAt', message: expect.stringMatching(/^outage WH-AGAIN is already resolved/) },
-        ],
-      },
-    });
-    const again = { ...report, startedAt: new Date().toISOString() };
-    const opened = await post('/webhooks/alerts', again);
-    expect(opened.status).toBe(201);
-    expect(await opened.json()).toMatchObject({
-      outageId: 'WH-AGAIN.2',
-      created: true,
-      repeatOf: 'WH-AGAIN',
-    });
-    const joined = await post('/webhooks/alerts', again);
-    expect(joined.status).toBe(200);
-    expect(await joined.json()).toMatchObject({ outageId: 'WH-AGAIN.2', created: false, reports: 2 });
-    await primaryPaged('WH-AGAIN.2', 'the page of the repeat');
-  });
+      const unsure = await post('/webhooks/alerts', report);
+      expect(unsure.status).toBe(400);
+      expect(await unsure.json()).toEqual({
+        error: {
+          code: 'invalid',
+          message: 'invalid input',
+          issues: [
+            {
+              path: 'body.startedAt',
+              message: expect.stringMatching(/^outage WH-AGAIN is already resolved/),
+            },
+          ],
+        },
+      });
+      const again = { ...report, startedAt: new Date().toISOString() };
+      const opened = await post('/webhooks/alerts', again);
+      expect(opened.status).toBe(201);
+      expect(await opened.json()).toMatchObject({
+        outageId: 'WH-AGAIN.2',
+        created: true,
+        repeatOf: 'WH-AGAIN',
+      });
+      const joined = await post('/webhooks/alerts', again);
+      expect(joined.status).toBe(200);
+      expect(await joined.json()).toMatchObject({ outageId: 'WH-AGAIN.2', created: false, reports: 2 });
+      await primaryPaged('WH-AGAIN.2', 'the page of the repeat');
+    },
+  );
 });

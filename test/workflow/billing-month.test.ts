@@ -37,6 +37,7 @@ import { saveHistory, saveHistoryChain, saveLatestHistoryChain } from '../helper
 import { createTestLedger, testCustomer, type LedgerKind, type TestLedger } from '../helpers/ledger';
 import { TestSmtpServer } from '../helpers/smtp';
 import { startTimeSkipping, workflowBundle } from '../helpers/temporal';
+import { scenario } from '../helpers/steps';
 
 const TASK_QUEUE = 'billing-test';
 // Annual 1,200,000 → monthly 100,000: the tiers pay 25,000 / 50,000 / 100,000.
@@ -200,6 +201,10 @@ describe('billing month workflow', () => {
       [new AesGcmCodec(testKeys())],
     );
 
+  /** October's close, its re-run and late data; July's late data: each month's steps build on each other. */
+  const october = scenario();
+  const july = scenario();
+
   const credits = async (month: string) =>
     Object.fromEntries(
       (await ledger.creditEntries({ month })).map((e) => [
@@ -208,90 +213,99 @@ describe('billing month workflow', () => {
       ]),
     );
 
-  it('I9/I10: closes October 2026 with one credit entry per customer, at each tier, and notices by email', async () => {
-    // October 2026 in Toronto is 744 h: 99.95 % allows 22.32 min of downtime, 99.9 % 44.64, 99 % 446.4.
-    for (const record of [
-      outageRecord('o-central', '2026-10-06T14:00:00Z', 30, ['ca-central']), // 99.9327 % → 25 %
-      outageRecord('o-west', '2026-10-07T10:00:00Z', 60, ['eu-west']), // 99.8655 % → 50 %
-      outageRecord('o-au', '2026-10-08T02:00:00Z', 480, ['au-east']), // 98.9247 % → 100 %
-      // C3 / C4: recorded but not counted.
-      outageRecord('o-external', '2026-10-09T02:00:00Z', 600, ['ca-central'], 'external'),
-      outageRecord('o-partial', '2026-10-10T02:00:00Z', 600, ['us-east'], 'partial'),
-      // I14: open across the month end (23:50 → 00:20 Toronto): only its 10 October minutes count.
-      outageRecord('o-boundary', '2026-11-01T03:50:00Z', 30, ['us-east']),
-    ])
-      await ledger.recordOutage(record);
-    // A cancelled window never ran; an announced one that ran as planned is excluded.
-    await ledger.recordMaintenance(
-      maintenanceRecord('m-cancelled', '2026-10-20T06:00:00Z', 600, ['ca-central'], { status: 'cancelled' }),
-    );
-    await ledger.recordMaintenance(maintenanceRecord('m-au', '2026-10-21T06:00:00Z', 120, ['au-east']));
+  october(
+    'I9/I10: closes October 2026 with one credit entry per customer, at each tier, and notices by email',
+    async () => {
+      // October 2026 in Toronto is 744 h: 99.95 % allows 22.32 min of downtime, 99.9 % 44.64, 99 % 446.4.
+      for (const record of [
+        outageRecord('o-central', '2026-10-06T14:00:00Z', 30, ['ca-central']), // 99.9327 % → 25 %
+        outageRecord('o-west', '2026-10-07T10:00:00Z', 60, ['eu-west']), // 99.8655 % → 50 %
+        outageRecord('o-au', '2026-10-08T02:00:00Z', 480, ['au-east']), // 98.9247 % → 100 %
+        // C3 / C4: recorded but not counted.
+        outageRecord('o-external', '2026-10-09T02:00:00Z', 600, ['ca-central'], 'external'),
+        outageRecord('o-partial', '2026-10-10T02:00:00Z', 600, ['us-east'], 'partial'),
+        // I14: open across the month end (23:50 → 00:20 Toronto): only its 10 October minutes count.
+        outageRecord('o-boundary', '2026-11-01T03:50:00Z', 30, ['us-east']),
+      ])
+        await ledger.recordOutage(record);
+      // A cancelled window never ran; an announced one that ran as planned is excluded.
+      await ledger.recordMaintenance(
+        maintenanceRecord('m-cancelled', '2026-10-20T06:00:00Z', 600, ['ca-central'], {
+          status: 'cancelled',
+        }),
+      );
+      await ledger.recordMaintenance(maintenanceRecord('m-au', '2026-10-21T06:00:00Z', 120, ['au-east']));
 
-    const progress = await runMonth('2026-10');
-    expect(progress).toMatchObject({
-      month: '2026-10',
-      phase: 'closed',
-      total: 25,
-      done: 25,
-      batches: 13,
-      written: 25,
-      adjustments: 0,
-      credited: 4,
-      creditMinorByCurrency: { CAD: 25_000 + 100_000 + 20_833, EUR: 50_000 },
-      noticesSent: 4,
-      alreadyClosed: false,
-      monthClose: 'written',
-    });
-    expect(await credits('2026-10')).toMatchObject({
-      'a-central credit #1': 25_000,
-      'b-west credit #1': 50_000,
-      'c-au credit #1': 100_000,
-      'd-us credit #1': 0,
-      // 25 % × 1,000,001 / 12 = 20,833.3958… → 20,833 (rounded once, half-up).
-      'e-central credit #1': 20_833,
-      'f-19 credit #1': 0,
-    });
-    const [d] = await ledger.creditEntries({ month: '2026-10', customerId: 'd-us' });
-    expect(d).toMatchObject({ downtimeMs: 10 * 60_000, uptimePercent: '99.9775', outageIds: ['o-boundary'] });
-    const [c] = await ledger.creditEntries({ month: '2026-10', customerId: 'c-au' });
-    expect(c).toMatchObject({ excludedMs: 120 * 60_000, maintenanceIds: ['m-au'], creditPercent: 100 });
-    expect(await ledger.monthClose('2026-10')).toMatchObject({
-      month: '2026-10',
-      workflowId: 'billing-month-2026-10',
-      customers: 25,
-    });
+      const progress = await runMonth('2026-10');
+      expect(progress).toMatchObject({
+        month: '2026-10',
+        phase: 'closed',
+        total: 25,
+        done: 25,
+        batches: 13,
+        written: 25,
+        adjustments: 0,
+        credited: 4,
+        creditMinorByCurrency: { CAD: 25_000 + 100_000 + 20_833, EUR: 50_000 },
+        noticesSent: 4,
+        alreadyClosed: false,
+        monthClose: 'written',
+      });
+      expect(await credits('2026-10')).toMatchObject({
+        'a-central credit #1': 25_000,
+        'b-west credit #1': 50_000,
+        'c-au credit #1': 100_000,
+        'd-us credit #1': 0,
+        // 25 % × 1,000,001 / 12 = 20,833.3958… → 20,833 (rounded once, half-up).
+        'e-central credit #1': 20_833,
+        'f-19 credit #1': 0,
+      });
+      const [d] = await ledger.creditEntries({ month: '2026-10', customerId: 'd-us' });
+      expect(d).toMatchObject({
+        downtimeMs: 10 * 60_000,
+        uptimePercent: '99.9775',
+        outageIds: ['o-boundary'],
+      });
+      const [c] = await ledger.creditEntries({ month: '2026-10', customerId: 'c-au' });
+      expect(c).toMatchObject({ excludedMs: 120 * 60_000, maintenanceIds: ['m-au'], creditPercent: 100 });
+      expect(await ledger.monthClose('2026-10')).toMatchObject({
+        month: '2026-10',
+        workflowId: 'billing-month-2026-10',
+        customers: 25,
+      });
 
-    // The notices: one per credited customer, to its administrators, with a fixed Message-ID.
-    const notice = smtp.byMessageId(
-      creditNoticeMessageId({ customerId: 'b-west', month: '2026-10', kind: 'credit', sequence: 1 }),
-    );
-    expect(notice).toHaveLength(1);
-    expect(notice[0]!.to.sort()).toEqual(['x@b.example', 'y@b.example']);
-    expect(notice[0]!.subject).toBe('Service credit for October 2026: 500.00 EUR');
-    expect(notice[0]!.text).toContain('Measured uptime: 99.8655 %');
-    expect(smtp.received.map((m) => m.messageId).sort()).toEqual(
-      ['a-central', 'b-west', 'c-au', 'e-central'].map((customerId) =>
-        creditNoticeMessageId({ customerId, month: '2026-10', kind: 'credit', sequence: 1 }),
-      ),
-    );
+      // The notices: one per credited customer, to its administrators, with a fixed Message-ID.
+      const notice = smtp.byMessageId(
+        creditNoticeMessageId({ customerId: 'b-west', month: '2026-10', kind: 'credit', sequence: 1 }),
+      );
+      expect(notice).toHaveLength(1);
+      expect(notice[0]!.to.sort()).toEqual(['x@b.example', 'y@b.example']);
+      expect(notice[0]!.subject).toBe('Service credit for October 2026: 500.00 EUR');
+      expect(notice[0]!.text).toContain('Measured uptime: 99.8655 %');
+      expect(smtp.received.map((m) => m.messageId).sort()).toEqual(
+        ['a-central', 'b-west', 'c-au', 'e-central'].map((customerId) =>
+          creditNoticeMessageId({ customerId, month: '2026-10', kind: 'credit', sequence: 1 }),
+        ),
+      );
 
-    // The progress query answers on the closed month too (the last run of the chain).
-    const queried = await env.client.workflow
-      .getHandle(billingMonthWorkflowId('2026-10'))
-      .query(billingProgressQuery);
-    expect(queried).toMatchObject({ done: 25, total: 25, phase: 'closed' });
+      // The progress query answers on the closed month too (the last run of the chain).
+      const queried = await env.client.workflow
+        .getHandle(billingMonthWorkflowId('2026-10'))
+        .query(billingProgressQuery);
+      expect(queried).toMatchObject({ done: 25, total: 25, phase: 'closed' });
 
-    // Every run of the chain (batches, notices, the continue-as-new, the close), first run
-    // first: the audit's month timeline reads them together.
-    await saveHistoryChain(
-      env.client,
-      billingMonthWorkflowId('2026-10'),
-      firstRuns[0]!,
-      'billingMonthWorkflow-october',
-    );
-  });
+      // Every run of the chain (batches, notices, the continue-as-new, the close), first run
+      // first: the audit's month timeline reads them together.
+      await saveHistoryChain(
+        env.client,
+        billingMonthWorkflowId('2026-10'),
+        firstRuns[0]!,
+        'billingMonthWorkflow-october',
+      );
+    },
+  );
 
-  it('I14: re-running a closed month writes nothing and sends nothing', async () => {
+  october('I14: re-running a closed month writes nothing and sends nothing', async () => {
     const before = await credits('2026-10');
     const mails = smtp.received.length;
     const progress = await runMonth('2026-10');
@@ -312,134 +326,134 @@ describe('billing month workflow', () => {
     expect(customers.every((c) => c.written === null)).toBe(true);
   });
 
-  it('I10: outage data that arrives after the close gives adjustments of the difference, never edits', async () => {
-    // 20 more minutes in ca-central: 50 min → 99.8879 % → 50 %.
-    await ledger.recordOutage(outageRecord('o-late', '2026-10-15T14:00:00Z', 20, ['ca-central']));
-    const progress = await runMonth('2026-10');
-    expect(progress).toMatchObject({ written: 2, adjustments: 2, credited: 2, noticesSent: 2 });
-    expect(await credits('2026-10')).toMatchObject({
-      'a-central credit #1': 25_000,
-      'a-central adjustment #1': 25_000,
-      'e-central credit #1': 20_833,
-      // 50 % × 1,000,001 / 12 = 41,666.79… → 41,667, less the 20,833 already credited.
-      'e-central adjustment #1': 20_834,
-    });
-    expect((await ledger.creditEntries({ month: '2026-10' })).length).toBe(27);
-    const adjustment = smtp.byMessageId(
-      creditNoticeMessageId({ customerId: 'a-central', month: '2026-10', kind: 'adjustment', sequence: 1 }),
-    );
-    expect(adjustment[0]?.subject).toBe('Service credit adjustment for October 2026: 250.00 CAD');
-    // The close is the first run's, untouched.
-    expect(await ledger.monthClose('2026-10')).toMatchObject({ customers: 25 });
-    // From history alone: the new tier and credit, and the adjustment of the difference written.
-    const customers = (await auditMonth('2026-10')).facts.customers as CustomerMonth[];
-    expect(customers.find((c) => c.customerId === 'e-central')).toMatchObject({
-      uptimePercent: '99.8879',
-      outageIds: ['o-central', 'o-late'],
-      creditPercent: 50,
-      creditMinor: 41_667,
-      written: { kind: 'adjustment', sequence: 1, amountMinor: 20_834 },
-    });
-    expect(customers.filter((c) => c.written !== null).map((c) => c.customerId)).toEqual([
-      'a-central',
-      'e-central',
-    ]);
-  });
-
-  it('I10/I14: an outage recorded while the close is reading makes it read the month once more; a retried record write adds no pass', async () => {
-    // The outage activity as the worker runs it (the SDK's activity environment: a context with
-    // the worker's task queue), writing its record right after the first batch (a-central,
-    // b-west) was credited, while the close goes on. Twice: the second is a retry of the first.
-    const recordOutage = () =>
-      new MockActivityEnvironment({ taskQueue: TASK_QUEUE }).run(
-        (r: OutageRecord) => acts.recordOutage(r),
-        outageRecord('o-july', '2026-07-15T14:00:00Z', 30, ['ca-central']),
+  october(
+    'I10: outage data that arrives after the close gives adjustments of the difference, never edits',
+    async () => {
+      // 20 more minutes in ca-central: 50 min → 99.8879 % → 50 %.
+      await ledger.recordOutage(outageRecord('o-late', '2026-10-15T14:00:00Z', 20, ['ca-central']));
+      const progress = await runMonth('2026-10');
+      expect(progress).toMatchObject({ written: 2, adjustments: 2, credited: 2, noticesSent: 2 });
+      expect(await credits('2026-10')).toMatchObject({
+        'a-central credit #1': 25_000,
+        'a-central adjustment #1': 25_000,
+        'e-central credit #1': 20_833,
+        // 50 % × 1,000,001 / 12 = 41,666.79… → 41,667, less the 20,833 already credited.
+        'e-central adjustment #1': 20_834,
+      });
+      expect((await ledger.creditEntries({ month: '2026-10' })).length).toBe(27);
+      const adjustment = smtp.byMessageId(
+        creditNoticeMessageId({ customerId: 'a-central', month: '2026-10', kind: 'adjustment', sequence: 1 }),
       );
-    afterFirstWrite.set('2026-07', async () => {
-      expect(await recordOutage()).toBe('written');
-      expect(await recordOutage()).toBe('exists');
-    });
-    const progress = await runMonth('2026-07');
-    expect(afterFirstWrite.has('2026-07')).toBe(false);
-    // The first pass credited a-central before the record and e-central after it; the second
-    // pass (one, not two) adjusts a-central only.
-    expect(progress).toMatchObject({ pass: 2, done: 25, written: 1, adjustments: 1, alreadyClosed: true });
-    expect(await credits('2026-07')).toMatchObject({
-      'a-central credit #1': 0,
-      'a-central adjustment #1': 25_000,
-      'e-central credit #1': 20_833,
-    });
-    expect(Object.keys(await credits('2026-07'))).toHaveLength(26);
-    // The audit reads it from history: both signals (the retry's is ignored), then the new pass.
-    const t = await auditMonth('2026-07');
-    expect(t.entries.filter((x) => x.kind === 'late-data').map((x) => x.summary)).toEqual([
-      expect.stringMatching(/^outage record o-july written for this month after its close began/),
-      expect.stringMatching(/^outage record o-july written/),
-    ]);
-    expect(t.entries.some((x) => x.summary.startsWith('month 2026-07 read again (pass 2)'))).toBe(true);
-    await saveHistoryChain(
-      env.client,
-      billingMonthWorkflowId('2026-07'),
-      firstRuns.at(-1)!,
-      'billingMonthWorkflow-late-record-read-again',
-    );
-  });
+      expect(adjustment[0]?.subject).toBe('Service credit adjustment for October 2026: 250.00 CAD');
+      // The close is the first run's, untouched.
+      expect(await ledger.monthClose('2026-10')).toMatchObject({ customers: 25 });
+      // From history alone: the new tier and credit, and the adjustment of the difference written.
+      const customers = (await auditMonth('2026-10')).facts.customers as CustomerMonth[];
+      expect(customers.find((c) => c.customerId === 'e-central')).toMatchObject({
+        uptimePercent: '99.8879',
+        outageIds: ['o-central', 'o-late'],
+        creditPercent: 50,
+        creditMinor: 41_667,
+        written: { kind: 'adjustment', sequence: 1, amountMinor: 20_834 },
+      });
+      expect(customers.filter((c) => c.written !== null).map((c) => c.customerId)).toEqual([
+        'a-central',
+        'e-central',
+      ]);
+    },
+  );
 
-  it('I10/I14: a record for a closed month starts its re-run (no one re-running it by hand); a retry resumed past it starts nothing', async () => {
-    const before = Object.keys(await credits('2026-07')).length;
-    const record = outageRecord('o-july-late', '2026-07-20T14:00:00Z', 30, ['eu-west']);
-    // A retry whose earlier attempt already reached the month (its heartbeat) does nothing more.
-    const resumed = new MockActivityEnvironment({
-      taskQueue: TASK_QUEUE,
-      heartbeatDetails: { '2026-07': 'rerun' },
-    });
-    await ledger.recordOutage(record);
-    expect(await resumed.run((r: OutageRecord) => acts.recordOutage(r), record)).toBe('exists');
-    expect(Object.keys(await credits('2026-07'))).toHaveLength(before);
-    // The first attempt: the month is closed, so its close runs again by itself.
-    const first = new MockActivityEnvironment({ taskQueue: TASK_QUEUE });
-    expect(await first.run((r: OutageRecord) => acts.recordOutage(r), record)).toBe('exists');
-    const rerun = await env.client.workflow.getHandle(billingMonthWorkflowId('2026-07')).result();
-    expect(rerun).toMatchObject({ alreadyClosed: true, written: 1, adjustments: 1 });
-    // 30 min in eu-west: 99.93 % → 25 % of b-west's 100,000 EUR monthly fee.
-    expect(await credits('2026-07')).toMatchObject({ 'b-west adjustment #1': 25_000 });
-    expect(Object.keys(await credits('2026-07'))).toHaveLength(before + 1);
-    // Started by the signal (signal-with-start): the chain of the month's latest run.
-    await saveLatestHistoryChain(
-      env.client,
-      billingMonthWorkflowId('2026-07'),
-      'billingMonthWorkflow-late-record-starts-rerun',
-    );
-  });
+  july(
+    'I10/I14: an outage recorded while the close is reading makes it read the month once more; a retried record write adds no pass',
+    async () => {
+      // The outage activity as the worker runs it (the SDK's activity environment: a context with
+      // the worker's task queue), writing its record right after the first batch (a-central,
+      // b-west) was credited, while the close goes on. Twice: the second is a retry of the first.
+      const recordOutage = () =>
+        new MockActivityEnvironment({ taskQueue: TASK_QUEUE }).run(
+          (r: OutageRecord) => acts.recordOutage(r),
+          outageRecord('o-july', '2026-07-15T14:00:00Z', 30, ['ca-central']),
+        );
+      afterFirstWrite.set('2026-07', async () => {
+        expect(await recordOutage()).toBe('written');
+        expect(await recordOutage()).toBe('exists');
+      });
+      const progress = await runMonth('2026-07');
+      expect(afterFirstWrite.has('2026-07')).toBe(false);
+      // The first pass credited a-central before the record and e-central after it; the second
+      // pass (one, not two) adjusts a-central only.
+      expect(progress).toMatchObject({ pass: 2, done: 25, written: 1, adjustments: 1, alreadyClosed: true });
+      expect(await credits('2026-07')).toMatchObject({
+        'a-central credit #1': 0,
+        'a-central adjustment #1': 25_000,
+        'e-central credit #1': 20_833,
+      });
+      expect(Object.keys(await credits('2026-07'))).toHaveLength(26);
+      // The audit reads it from history: both signals (the retry's is ignored), then the new pass.
+      const t = await auditMonth('2026-07');
+      expect(t.entries.filter((x) => x.kind === 'late-data').map((x) => x.summary)).toEqual([
+        expect.stringMatching(/^outage record o-july written for this month after its close began/),
+        expect.stringMatching(/^outage record o-july written/),
+      ]);
+      expect(t.entries.some((x) => x.summary.startsWith('month 2026-07 read again (pass 2)'))).toBe(true);
+    },
+  );
 
-  it('I9/I10: a maintenance window recorded late re-runs its closed month too; a cancelled one changes nothing', async () => {
-    const before = Object.keys(await credits('2026-07')).length;
-    const recordMaintenance = (r: MaintenanceRecord) =>
-      new MockActivityEnvironment({ taskQueue: TASK_QUEUE }).run(
-        (m: MaintenanceRecord) => acts.recordMaintenance(m),
-        r,
-      );
-    const latest = async () =>
-      (await env.client.workflow.getHandle(billingMonthWorkflowId('2026-07')).describe()).runId;
-    const runBefore = await latest();
-    expect(
-      await recordMaintenance(
-        maintenanceRecord('m-july-cancelled', '2026-07-20T14:00:00Z', 30, ['eu-west'], {
-          status: 'cancelled',
-        }),
-      ),
-    ).toBe('written');
-    expect(await latest()).toBe(runBefore);
-    // Announced 48 h ahead over o-july-late's 30 minutes in eu-west: excluded (I9), so b-west is
-    // back to full uptime and its 25 % credit is taken back by a negative adjustment.
-    expect(
-      await recordMaintenance(maintenanceRecord('m-july', '2026-07-20T14:00:00Z', 30, ['eu-west'])),
-    ).toBe('written');
-    const rerun = await env.client.workflow.getHandle(billingMonthWorkflowId('2026-07')).result();
-    expect(rerun).toMatchObject({ alreadyClosed: true, written: 1, adjustments: 1 });
-    expect(await credits('2026-07')).toMatchObject({ 'b-west adjustment #2': -25_000 });
-    expect(Object.keys(await credits('2026-07'))).toHaveLength(before + 1);
-  });
+  july(
+    'I10/I14: a record for a closed month starts its re-run (no one re-running it by hand); a retry resumed past it starts nothing',
+    async () => {
+      const before = Object.keys(await credits('2026-07')).length;
+      const record = outageRecord('o-july-late', '2026-07-20T14:00:00Z', 30, ['eu-west']);
+      // A retry whose earlier attempt already reached the month (its heartbeat) does nothing more.
+      const resumed = new MockActivityEnvironment({
+        taskQueue: TASK_QUEUE,
+        heartbeatDetails: { '2026-07': 'rerun' },
+      });
+      await ledger.recordOutage(record);
+      expect(await resumed.run((r: OutageRecord) => acts.recordOutage(r), record)).toBe('exists');
+      expect(Object.keys(await credits('2026-07'))).toHaveLength(before);
+      // The first attempt: the month is closed, so its close runs again by itself.
+      const first = new MockActivityEnvironment({ taskQueue: TASK_QUEUE });
+      expect(await first.run((r: OutageRecord) => acts.recordOutage(r), record)).toBe('exists');
+      const rerun = await env.client.workflow.getHandle(billingMonthWorkflowId('2026-07')).result();
+      expect(rerun).toMatchObject({ alreadyClosed: true, written: 1, adjustments: 1 });
+      // 30 min in eu-west: 99.93 % → 25 % of b-west's 100,000 EUR monthly fee.
+      expect(await credits('2026-07')).toMatchObject({ 'b-west adjustment #1': 25_000 });
+      expect(Object.keys(await credits('2026-07'))).toHaveLength(before + 1);
+    },
+  );
+
+  july(
+    'I9/I10: a maintenance window recorded late re-runs its closed month too; a cancelled one changes nothing',
+    async () => {
+      const before = Object.keys(await credits('2026-07')).length;
+      const recordMaintenance = (r: MaintenanceRecord) =>
+        new MockActivityEnvironment({ taskQueue: TASK_QUEUE }).run(
+          (m: MaintenanceRecord) => acts.recordMaintenance(m),
+          r,
+        );
+      const latest = async () =>
+        (await env.client.workflow.getHandle(billingMonthWorkflowId('2026-07')).describe()).runId;
+      const runBefore = await latest();
+      expect(
+        await recordMaintenance(
+          maintenanceRecord('m-july-cancelled', '2026-07-20T14:00:00Z', 30, ['eu-west'], {
+            status: 'cancelled',
+          }),
+        ),
+      ).toBe('written');
+      expect(await latest()).toBe(runBefore);
+      // Announced 48 h ahead over o-july-late's 30 minutes in eu-west: excluded (I9), so b-west is
+      // back to full uptime and its 25 % credit is taken back by a negative adjustment.
+      expect(
+        await recordMaintenance(maintenanceRecord('m-july', '2026-07-20T14:00:00Z', 30, ['eu-west'])),
+      ).toBe('written');
+      const rerun = await env.client.workflow.getHandle(billingMonthWorkflowId('2026-07')).result();
+      expect(rerun).toMatchObject({ alreadyClosed: true, written: 1, adjustments: 1 });
+      expect(await credits('2026-07')).toMatchObject({ 'b-west adjustment #2': -25_000 });
+      expect(Object.keys(await credits('2026-07'))).toHaveLength(before + 1);
+    },
+  );
 
   it("I14: the Schedule's trigger closes the month before the one it fires in, after the grace period", async () => {
     // The test server's clock to 00:30 on the 1st of next month (Toronto), as the Schedule fires.

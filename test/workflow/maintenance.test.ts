@@ -10,6 +10,7 @@ import type { MaintenanceStatus } from '../../src/workflows/maintenance';
 import { startEngine, type Engine } from '../helpers/engine';
 import { saveHistory } from '../helpers/histories';
 import { iso, minutes } from '../helpers/when';
+import { scenario } from '../helpers/steps';
 
 const hours = (n: number) => n * 3_600_000;
 
@@ -83,7 +84,9 @@ describe('planned maintenance', () => {
     let start: number;
     let status: MaintenanceStatus;
 
-    it('emails one notice per affected customer, to its administrators only, at once (C1)', async () => {
+    const step = scenario();
+
+    step('emails one notice per affected customer, to its administrators only, at once (C1)', async () => {
       // One minute of room for the sending itself: the lead is measured from when it went out.
       start = (await serverNow()) + hours(24) + minutes(1);
       expect(await schedule(id, start, start + hours(2), ['ca-east'])).toEqual({
@@ -102,7 +105,7 @@ describe('planned maintenance', () => {
       expect(mails.flatMap((m) => m.to)).not.toContain('sysadmin@globex.example');
     });
 
-    it('records when the notice went out and that it qualifies', () => {
+    step('records when the notice went out and that it qualifies', () => {
       const round = status.notices[0]!;
       expect(round.deliveries.map((d) => [d.customerId, d.ok, d.recipients])).toEqual([
         ['acme', true, 2],
@@ -121,7 +124,7 @@ describe('planned maintenance', () => {
       });
     });
 
-    it('scheduling the same id again joins the window and sends nothing more', async () => {
+    step('scheduling the same id again joins the window and sends nothing more', async () => {
       expect(await schedule(id, start, start + hours(3), ['eu-west'])).toEqual({
         workflowId: `maintenance-${id}`,
         created: false,
@@ -129,38 +132,41 @@ describe('planned maintenance', () => {
       expect(mailsOf(id)).toHaveLength(2);
     });
 
-    it('with nobody saying otherwise, starts and ends on its announced timers and is recorded once', async () => {
-      await e.advanceTo(start + minutes(1));
-      expect(
-        await e.waitFor(async () => {
-          const s = await e.maintenance.maintenanceStatus(id);
-          return s.state === 'in-progress' ? s : undefined;
-        }, 'the start'),
-      ).toMatchObject({ startedAt: iso(start), actualStart: null });
-      await e.advanceTo(start + hours(2) + minutes(1));
-      const [record] = await e.waitFor(async () => {
-        const r = await recordOf(id);
-        return r.length ? r : undefined;
-      }, 'the record');
-      expect(record).toEqual({
-        maintenanceId: id,
-        start: iso(start),
-        end: iso(start + hours(2)),
-        regions: ['ca-east'],
-        announcedAt: status.announcedAt,
-        qualifies: true,
-        actualStart: null,
-        actualEnd: null,
-        status: 'completed',
-        policyVersion: e.policy.version,
-        workflowId: `maintenance-${id}`,
-      } satisfies MaintenanceRecord);
-      const done = await finished(id);
-      expect(done).toMatchObject({ state: 'completed', endedAt: iso(start + hours(2)), record: 'written' });
-      expect(await recordOf(id)).toHaveLength(1);
-    });
+    step(
+      'with nobody saying otherwise, starts and ends on its announced timers and is recorded once',
+      async () => {
+        await e.advanceTo(start + minutes(1));
+        expect(
+          await e.waitFor(async () => {
+            const s = await e.maintenance.maintenanceStatus(id);
+            return s.state === 'in-progress' ? s : undefined;
+          }, 'the start'),
+        ).toMatchObject({ startedAt: iso(start), actualStart: null });
+        await e.advanceTo(start + hours(2) + minutes(1));
+        const [record] = await e.waitFor(async () => {
+          const r = await recordOf(id);
+          return r.length ? r : undefined;
+        }, 'the record');
+        expect(record).toEqual({
+          maintenanceId: id,
+          start: iso(start),
+          end: iso(start + hours(2)),
+          regions: ['ca-east'],
+          announcedAt: status.announcedAt,
+          qualifies: true,
+          actualStart: null,
+          actualEnd: null,
+          status: 'completed',
+          policyVersion: e.policy.version,
+          workflowId: `maintenance-${id}`,
+        } satisfies MaintenanceRecord);
+        const done = await finished(id);
+        expect(done).toMatchObject({ state: 'completed', endedAt: iso(start + hours(2)), record: 'written' });
+        expect(await recordOf(id)).toHaveLength(1);
+      },
+    );
 
-    it('a finished window refuses messages as a conflict', async () => {
+    step('a finished window refuses messages as a conflict', async () => {
       await expect(e.maintenance.startMaintenance(id, { requestId: 'late' })).rejects.toBeInstanceOf(
         ConflictError,
       );
@@ -171,7 +177,9 @@ describe('planned maintenance', () => {
     const id = 'M-SHORT';
     let start: number;
 
-    it('does not qualify, and says why (C1)', async () => {
+    const step = scenario();
+
+    step('does not qualify, and says why (C1)', async () => {
       start = (await serverNow()) + hours(24) - minutes(1);
       await schedule(id, start, start + hours(1), ['eu-west']);
       const status = await noticed(id, 1);
@@ -181,26 +189,29 @@ describe('planned maintenance', () => {
       expect(status.qualification).toMatch(/^notice went out 23 h 5\d min before the start, less than/);
     });
 
-    it('started as announced and ended early by the operator: only the end is recorded as told', async () => {
-      await e.advanceTo(start + minutes(10));
-      await e.waitFor(
-        async () => (await e.maintenance.maintenanceStatus(id)).state === 'in-progress',
-        'the start on its timer',
-      );
-      expect(
-        await e.maintenance.endMaintenance(id, { requestId: 'early', at: iso(start + minutes(8)) }),
-      ).toEqual({ endedAt: iso(start + minutes(8)), overrunMs: 0 });
-      const done = await finished(id);
-      expect(done).toMatchObject({ state: 'completed', startedAt: iso(start), actualStart: null });
-      expect(await recordOf(id)).toEqual([
-        expect.objectContaining({
-          qualifies: false,
-          actualStart: null,
-          actualEnd: iso(start + minutes(8)),
-          status: 'completed',
-        }),
-      ]);
-    });
+    step(
+      'started as announced and ended early by the operator: only the end is recorded as told',
+      async () => {
+        await e.advanceTo(start + minutes(10));
+        await e.waitFor(
+          async () => (await e.maintenance.maintenanceStatus(id)).state === 'in-progress',
+          'the start on its timer',
+        );
+        expect(
+          await e.maintenance.endMaintenance(id, { requestId: 'early', at: iso(start + minutes(8)) }),
+        ).toEqual({ endedAt: iso(start + minutes(8)), overrunMs: 0 });
+        const done = await finished(id);
+        expect(done).toMatchObject({ state: 'completed', startedAt: iso(start), actualStart: null });
+        expect(await recordOf(id)).toEqual([
+          expect.objectContaining({
+            qualifies: false,
+            actualStart: null,
+            actualEnd: iso(start + minutes(8)),
+            status: 'completed',
+          }),
+        ]);
+      },
+    );
   });
 
   describe('a send refused once and retried', () => {
@@ -225,59 +236,67 @@ describe('planned maintenance', () => {
     const id = 'M-MOVED';
     let now: number;
 
-    it('a reschedule to an earlier start that leaves less than 24 h re-sends and loses qualification', async () => {
-      now = await serverNow();
-      await schedule(id, now + hours(48), now + hours(50), ['ca-east']);
-      expect((await noticed(id, 1)).qualifies).toBe(true);
-      const move = { requestId: 'move-1', start: iso(now + hours(12)), end: iso(now + hours(14)) };
-      const answer = await e.maintenance.rescheduleMaintenance(id, move);
-      expect(answer).toMatchObject({ version: 2, qualifies: false });
-      expect(answer.qualification).toMatch(/less than the 24 h 00 min required/);
-      // The same request again: the same answer, no second round of mail.
-      expect(await e.maintenance.rescheduleMaintenance(id, move)).toEqual(answer);
-      expect(mailsOf(id).map((m) => m.messageId)).toEqual([
-        `<maintenance-${id}.v1.acme@sla-engine>`,
-        `<maintenance-${id}.v1.initech@sla-engine>`,
-        `<maintenance-${id}.v2.acme@sla-engine>`,
-        `<maintenance-${id}.v2.initech@sla-engine>`,
-      ]);
-      const v2 = e.smtp.byMessageId(`<maintenance-${id}.v2.acme@sla-engine>`)[0]!;
-      expect(v2.subject).toMatch(/^\[Planned maintenance, rescheduled\]/);
-      expect(v2.text).toContain(`UTC ${iso(now + hours(12))}`);
-      expect(await e.maintenance.maintenanceStatus(id)).toMatchObject({
-        version: 2,
-        start: iso(now + hours(12)),
-        qualifies: false,
-        announcedAt: answer.announcedAt,
-      });
-    });
+    const step = scenario();
 
-    it('a reschedule far enough ahead to another region qualifies again and withdraws the old notice', async () => {
-      const answer = await e.maintenance.rescheduleMaintenance(id, {
-        requestId: 'move-2',
-        start: iso(now + hours(96)),
-        end: iso(now + hours(97)),
-        regions: ['eu-west'],
-      });
-      expect(answer).toMatchObject({ version: 3, qualifies: true });
-      const v3 = mailsOf(id).filter((m) => m.messageId.includes('.v3.'));
-      expect(v3.map((m) => [m.messageId, m.to, m.subject.split(']')[0]])).toEqual([
-        [
-          `<maintenance-${id}.v3.acme@sla-engine>`,
-          ['it@acme.example', 'ops@acme.example'],
-          '[Maintenance cancelled',
-        ],
-        [
-          `<maintenance-${id}.v3.globex@sla-engine>`,
-          ['sysadmin@globex.example'],
-          '[Planned maintenance, rescheduled',
-        ],
-        [`<maintenance-${id}.v3.initech@sla-engine>`, ['admin@initech.example'], '[Maintenance cancelled'],
-      ]);
-      expect(v3[0]!.text).toContain('no longer affects your region');
-    });
+    step(
+      'a reschedule to an earlier start that leaves less than 24 h re-sends and loses qualification',
+      async () => {
+        now = await serverNow();
+        await schedule(id, now + hours(48), now + hours(50), ['ca-east']);
+        expect((await noticed(id, 1)).qualifies).toBe(true);
+        const move = { requestId: 'move-1', start: iso(now + hours(12)), end: iso(now + hours(14)) };
+        const answer = await e.maintenance.rescheduleMaintenance(id, move);
+        expect(answer).toMatchObject({ version: 2, qualifies: false });
+        expect(answer.qualification).toMatch(/less than the 24 h 00 min required/);
+        // The same request again: the same answer, no second round of mail.
+        expect(await e.maintenance.rescheduleMaintenance(id, move)).toEqual(answer);
+        expect(mailsOf(id).map((m) => m.messageId)).toEqual([
+          `<maintenance-${id}.v1.acme@sla-engine>`,
+          `<maintenance-${id}.v1.initech@sla-engine>`,
+          `<maintenance-${id}.v2.acme@sla-engine>`,
+          `<maintenance-${id}.v2.initech@sla-engine>`,
+        ]);
+        const v2 = e.smtp.byMessageId(`<maintenance-${id}.v2.acme@sla-engine>`)[0]!;
+        expect(v2.subject).toMatch(/^\[Planned maintenance, rescheduled\]/);
+        expect(v2.text).toContain(`UTC ${iso(now + hours(12))}`);
+        expect(await e.maintenance.maintenanceStatus(id)).toMatchObject({
+          version: 2,
+          start: iso(now + hours(12)),
+          qualifies: false,
+          announcedAt: answer.announcedAt,
+        });
+      },
+    );
 
-    it('refuses bad messages before anything is recorded or sent', async () => {
+    step(
+      'a reschedule far enough ahead to another region qualifies again and withdraws the old notice',
+      async () => {
+        const answer = await e.maintenance.rescheduleMaintenance(id, {
+          requestId: 'move-2',
+          start: iso(now + hours(96)),
+          end: iso(now + hours(97)),
+          regions: ['eu-west'],
+        });
+        expect(answer).toMatchObject({ version: 3, qualifies: true });
+        const v3 = mailsOf(id).filter((m) => m.messageId.includes('.v3.'));
+        expect(v3.map((m) => [m.messageId, m.to, m.subject.split(']')[0]])).toEqual([
+          [
+            `<maintenance-${id}.v3.acme@sla-engine>`,
+            ['it@acme.example', 'ops@acme.example'],
+            '[Maintenance cancelled',
+          ],
+          [
+            `<maintenance-${id}.v3.globex@sla-engine>`,
+            ['sysadmin@globex.example'],
+            '[Planned maintenance, rescheduled',
+          ],
+          [`<maintenance-${id}.v3.initech@sla-engine>`, ['admin@initech.example'], '[Maintenance cancelled'],
+        ]);
+        expect(v3[0]!.text).toContain('no longer affects your region');
+      },
+    );
+
+    step('refuses bad messages before anything is recorded or sent', async () => {
       const before = e.smtp.received.length;
       await expect(
         e.maintenance.rescheduleMaintenance(id, {
@@ -305,33 +324,36 @@ describe('planned maintenance', () => {
       expect((await e.maintenance.maintenanceStatus(id)).version).toBe(3);
     });
 
-    it('cancel tells the customers who hold a notice, ends the workflow and records it cancelled', async () => {
-      expect(
-        await e.maintenance.cancelMaintenance(id, {
-          requestId: 'cancel-1',
-          reason: 'Vendor patch withdrawn',
-        }),
-      ).toEqual({ version: 4, notified: 1 });
-      const [cancelled] = mailsOf(id).filter((m) => m.messageId.includes('.v4.'));
-      expect(cancelled).toMatchObject({
-        messageId: `<maintenance-${id}.v4.globex@sla-engine>`,
-        to: ['sysadmin@globex.example'],
-        subject: `[Maintenance cancelled] ${id}`,
-      });
-      expect(cancelled!.text).toContain('Reason: Vendor patch withdrawn');
-      const done = await finished(id);
-      expect(done).toMatchObject({ state: 'cancelled', qualifies: false, record: 'written' });
-      expect(await recordOf(id)).toEqual([
-        expect.objectContaining({
-          status: 'cancelled',
-          qualifies: false,
-          start: iso(now + hours(96)),
-          regions: ['eu-west'],
-          actualStart: null,
-          actualEnd: null,
-        }),
-      ]);
-    });
+    step(
+      'cancel tells the customers who hold a notice, ends the workflow and records it cancelled',
+      async () => {
+        expect(
+          await e.maintenance.cancelMaintenance(id, {
+            requestId: 'cancel-1',
+            reason: 'Vendor patch withdrawn',
+          }),
+        ).toEqual({ version: 4, notified: 1 });
+        const [cancelled] = mailsOf(id).filter((m) => m.messageId.includes('.v4.'));
+        expect(cancelled).toMatchObject({
+          messageId: `<maintenance-${id}.v4.globex@sla-engine>`,
+          to: ['sysadmin@globex.example'],
+          subject: `[Maintenance cancelled] ${id}`,
+        });
+        expect(cancelled!.text).toContain('Reason: Vendor patch withdrawn');
+        const done = await finished(id);
+        expect(done).toMatchObject({ state: 'cancelled', qualifies: false, record: 'written' });
+        expect(await recordOf(id)).toEqual([
+          expect.objectContaining({
+            status: 'cancelled',
+            qualifies: false,
+            start: iso(now + hours(96)),
+            regions: ['eu-west'],
+            actualStart: null,
+            actualEnd: null,
+          }),
+        ]);
+      },
+    );
   });
 
   describe('two reschedules at once', () => {
@@ -379,7 +401,9 @@ describe('planned maintenance', () => {
     let start: number;
     let end: number;
 
-    it("records the operator's start, then marks the overrun at the announced end", async () => {
+    const step = scenario();
+
+    step("records the operator's start, then marks the overrun at the announced end", async () => {
       start = (await serverNow()) + hours(25);
       end = start + hours(2);
       await schedule(id, start, end, ['us-west']);
@@ -403,7 +427,7 @@ describe('planned maintenance', () => {
       expect(await recordOf(id)).toEqual([]);
     });
 
-    it('ended after the announced end records the overrun, once (I9)', async () => {
+    step('ended after the announced end records the overrun, once (I9)', async () => {
       await expect(
         e.maintenance.endMaintenance(id, { requestId: 'future', at: iso(end + hours(5)) }),
       ).rejects.toBeInstanceOf(InvalidInputError);

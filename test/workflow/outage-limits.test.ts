@@ -19,6 +19,7 @@ import { testKeys } from '../helpers/codec';
 import { startEngine, type Engine } from '../helpers/engine';
 import { saveHistory, saveHistoryChain } from '../helpers/histories';
 import { iso, minutes, nextWeekdayAt } from '../helpers/when';
+import { scenario } from '../helpers/steps';
 
 let e: Engine;
 beforeAll(async () => {
@@ -52,7 +53,9 @@ describe('a webhook report claiming a start long before its receipt (I7)', () =>
   const key = 'INC-BACKDATED';
   let received: number;
 
-  it('opens the outage at receipt and keeps the claimed start, unconfirmed', async () => {
+  const step = scenario();
+
+  step('opens the outage at receipt and keeps the claimed start, unconfirmed', async () => {
     received = e.now();
     const claimed = received - minutes(60);
     const answer = await e.outages.reportOutage(
@@ -72,7 +75,7 @@ describe('a webhook report claiming a start long before its receipt (I7)', () =>
     expect(status.classificationHistory[0]!.reason).toContain(`claiming a start at ${iso(claimed)}`);
   });
 
-  it('a repeated report joins without moving the start, whatever start it claims', async () => {
+  step('a repeated report joins without moving the start, whatever start it claims', async () => {
     const again = await e.outages.reportOutage(
       {
         key,
@@ -90,61 +93,67 @@ describe('a webhook report claiming a start long before its receipt (I7)', () =>
     });
   });
 
-  it("an on-call's confirmation moves the counted start and the due instant, already past: a breach", async () => {
-    await e.advanceTo(received + minutes(2));
-    const confirmed = await e.outages.confirmStart(key, {
-      by: 'oncall.toronto',
-      reason: 'the error graphs start then',
-    });
-    expect(confirmed).toEqual({
-      detectedAt: iso(received - minutes(60)),
-      engagementDue: iso(received - minutes(50)),
-      engagement: 'breached',
-      met: false,
-      alreadyConfirmed: false,
-    });
-    const twice = await e.outages.confirmStart(key, { by: 'eng.manager', reason: 'again' });
-    expect(twice).toMatchObject({ detectedAt: iso(received - minutes(60)), alreadyConfirmed: true });
-    const status = await e.outages.outageStatus(key);
-    expect(status).toMatchObject({ startConfirmed: true, detectedAt: iso(received - minutes(60)) });
-    expect(status.classificationHistory.at(-1)).toMatchObject({
-      by: 'oncall.toronto',
-      reason: `start confirmed at ${iso(received - minutes(60))} as the webhook claimed (I7): the error graphs start then`,
-    });
-    // The chain pages from the receipt: the confirmation fired no round it "missed".
-    expect(status.stepsFired.map((f) => f.id)).toEqual(['outage-primary', 'outage-status']);
-  });
+  step(
+    "an on-call's confirmation moves the counted start and the due instant, already past: a breach",
+    async () => {
+      await e.advanceTo(received + minutes(2));
+      const confirmed = await e.outages.confirmStart(key, {
+        by: 'oncall.toronto',
+        reason: 'the error graphs start then',
+      });
+      expect(confirmed).toEqual({
+        detectedAt: iso(received - minutes(60)),
+        engagementDue: iso(received - minutes(50)),
+        engagement: 'breached',
+        met: false,
+        alreadyConfirmed: false,
+      });
+      const twice = await e.outages.confirmStart(key, { by: 'eng.manager', reason: 'again' });
+      expect(twice).toMatchObject({ detectedAt: iso(received - minutes(60)), alreadyConfirmed: true });
+      const status = await e.outages.outageStatus(key);
+      expect(status).toMatchObject({ startConfirmed: true, detectedAt: iso(received - minutes(60)) });
+      expect(status.classificationHistory.at(-1)).toMatchObject({
+        by: 'oncall.toronto',
+        reason: `start confirmed at ${iso(received - minutes(60))} as the webhook claimed (I7): the error graphs start then`,
+      });
+      // The chain pages from the receipt: the confirmation fired no round it "missed".
+      expect(status.stepsFired.map((f) => f.id)).toEqual(['outage-primary', 'outage-status']);
+    },
+  );
 
-  it('refuses an end at the counted start naming end; the record counts from the confirmed start', async () => {
-    const start = received - minutes(60);
-    const atStart = await refusal(
-      e.outages.resolveOutage(key, { requestId: 'end-at-start', by: 'oncall.toronto', end: iso(start) }),
-    );
-    expect(atStart).toBeInstanceOf(InvalidInputError);
-    expect((atStart as InvalidInputError).issues[0]!.path).toBe('end');
-    await e.outages.resolveOutage(key, {
-      requestId: 'end',
-      by: 'oncall.toronto',
-      end: iso(received + minutes(1)),
-    });
-    const record = await e.waitFor(() => recordOf(key, start, received + minutes(1)), 'the record');
-    expect(record).toMatchObject({
-      start: iso(start),
-      end: iso(received + minutes(1)),
-      engagementMet: false,
-    });
-    expect(record.classificationHistory.map((c) => c.by)).toEqual(['uptime', 'oncall.toronto']);
-    // The audit shows the claim and its confirmation, with who and why.
-    const audit = await auditOf(`outage-${key}`);
-    const entries = audit.entries.filter((x) => x.kind === 'claimed-start' || x.kind === 'start-confirmed');
-    expect(entries.map((x) => x.summary)).toEqual([
-      `the webhook claimed a start at ${short(start)}, more than 15 min before its receipt: detected at the receipt ${short(received)} until an on-call confirms the claim (I7)`,
-      expect.stringMatching(
-        /^claimed start confirmed by oncall\.toronto: the error graphs start then → counts from \S+, engagement due \S+: C9 breached$/,
-      ),
-      expect.stringMatching(/^claimed start confirmed by eng\.manager: again → already confirmed/),
-    ]);
-  });
+  step(
+    'refuses an end at the counted start naming end; the record counts from the confirmed start',
+    async () => {
+      const start = received - minutes(60);
+      const atStart = await refusal(
+        e.outages.resolveOutage(key, { requestId: 'end-at-start', by: 'oncall.toronto', end: iso(start) }),
+      );
+      expect(atStart).toBeInstanceOf(InvalidInputError);
+      expect((atStart as InvalidInputError).issues[0]!.path).toBe('end');
+      await e.outages.resolveOutage(key, {
+        requestId: 'end',
+        by: 'oncall.toronto',
+        end: iso(received + minutes(1)),
+      });
+      const record = await e.waitFor(() => recordOf(key, start, received + minutes(1)), 'the record');
+      expect(record).toMatchObject({
+        start: iso(start),
+        end: iso(received + minutes(1)),
+        engagementMet: false,
+      });
+      expect(record.classificationHistory.map((c) => c.by)).toEqual(['uptime', 'oncall.toronto']);
+      // The audit shows the claim and its confirmation, with who and why.
+      const audit = await auditOf(`outage-${key}`);
+      const entries = audit.entries.filter((x) => x.kind === 'claimed-start' || x.kind === 'start-confirmed');
+      expect(entries.map((x) => x.summary)).toEqual([
+        `the webhook claimed a start at ${short(start)}, more than 15 min before its receipt: detected at the receipt ${short(received)} until an on-call confirms the claim (I7)`,
+        expect.stringMatching(
+          /^claimed start confirmed by oncall\.toronto: the error graphs start then → counts from \S+, engagement due \S+: C9 breached$/,
+        ),
+        expect.stringMatching(/^claimed start confirmed by eng\.manager: again → already confirmed/),
+      ]);
+    },
+  );
 });
 
 describe("the on-call role's own report (API, CLI)", () => {

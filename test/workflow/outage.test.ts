@@ -9,6 +9,7 @@ import type { Ledger } from '../../src/ledger/types';
 import { startEngine, type Engine } from '../helpers/engine';
 import { saveHistory } from '../helpers/histories';
 import { iso, minutes, nextWeekdayAt } from '../helpers/when';
+import { scenario } from '../helpers/steps';
 
 /**
  * Makes the engine's ledger commit its next outage write and then lose the answer (a crash after
@@ -67,7 +68,9 @@ describe('an outage acknowledged late (C9 breached)', () => {
   let detected: number;
   let engagedAt: string;
 
-  it('a report opens the outage, pages the L3 primary and emails the status audience at once', async () => {
+  const step = scenario();
+
+  step('a report opens the outage, pages the L3 primary and emails the status audience at once', async () => {
     detected = e.now();
     const answer = await e.outages.reportOutage({
       key,
@@ -112,7 +115,7 @@ describe('an outage acknowledged late (C9 breached)', () => {
     }
   });
 
-  it('a repeated report joins the same outage and adds the region it names', async () => {
+  step('a repeated report joins the same outage and adds the region it names', async () => {
     const again = await e.outages.reportOutage({
       key,
       summary: 'API answers 503',
@@ -131,7 +134,7 @@ describe('an outage acknowledged late (C9 breached)', () => {
     expect(triggered(`${wf}:outage-primary:oncall.toronto`)).toHaveLength(1);
   });
 
-  it('refuses an acknowledgement by a responder who is not Level 3, naming the field', async () => {
+  step('refuses an acknowledgement by a responder who is not Level 3, naming the field', async () => {
     const refused = await e.outages
       .acknowledgeOutage(key, { requestId: 'ack-agent', responderId: 'agent.toronto' })
       .catch((err: unknown) => err);
@@ -143,7 +146,7 @@ describe('an outage acknowledged late (C9 breached)', () => {
     expect((await e.outages.outageStatus(key)).state).toBe('open');
   });
 
-  it('pages the secondary at 5 minutes, the engineering manager at 10, and marks the breach', async () => {
+  step('pages the secondary at 5 minutes, the engineering manager at 10, and marks the breach', async () => {
     await e.advanceTo(detected + minutes(5) + 1000);
     await e.waitFor(() => triggered(`${wf}:outage-secondary:specialist.sydney`).length, 'the secondary page');
     expect((await e.outages.outageStatus(key)).engagement).toBe('on-track');
@@ -159,7 +162,7 @@ describe('an outage acknowledged late (C9 breached)', () => {
     ]);
   });
 
-  it('starts the chain again 15 minutes after its last step while nobody acknowledges', async () => {
+  step('starts the chain again 15 minutes after its last step while nobody acknowledges', async () => {
     await e.advanceTo(detected + minutes(25) + 1000);
     await e.waitFor(
       () => triggered(`${wf}:outage-primary-r2:oncall.toronto`).length,
@@ -171,7 +174,7 @@ describe('an outage acknowledged late (C9 breached)', () => {
     expect(status.stepsFired[4]!.reason).toMatch(/round 2: still unacknowledged 25 min after detection/);
   });
 
-  it('records a late acknowledgement as a breach and resolves every page the outage raised', async () => {
+  step('records a late acknowledgement as a breach and resolves every page the outage raised', async () => {
     await e.advanceTo(detected + minutes(27));
     // Sent at 27 min claiming 9 (before the due instant): C9 takes the receipt, the
     // breach recorded at 10 min stands, and the claimed time is kept beside it for the audit.
@@ -230,7 +233,7 @@ describe('an outage acknowledged late (C9 breached)', () => {
     expect(e.pager.duplicateTriggers()).toEqual([]);
   });
 
-  it('keeps every classification change with who, when and why (C3, C4)', async () => {
+  step('keeps every classification change with who, when and why (C3, C4)', async () => {
     const partial = await e.outages.classifyOutage(key, {
       requestId: 'cls-1',
       classification: 'partial',
@@ -262,74 +265,77 @@ describe('an outage acknowledged late (C9 breached)', () => {
     expect(Date.parse(status.classificationHistory[3]!.at)).toBeGreaterThanOrEqual(detected + minutes(60));
   });
 
-  it('resolving writes the record once; a second resolve is a conflict; a late report starts nothing (C9, I7)', async () => {
-    const end = detected + minutes(55);
-    expect(
-      await e.outages.resolveOutage(key, { requestId: 'res-1', by: 'specialist.sydney', end: iso(end) }),
-    ).toEqual({ outageId: key, end: iso(end), met: false });
-    // The resolution does not judge C9 again from the claimed time either: the record says breached.
-    const records = await e.waitFor(async () => {
-      const found = await ledger.outages({ from: iso(detected - minutes(1)), to: iso(end + minutes(1)) });
-      return found.length ? found : undefined;
-    }, 'the outage record');
-    expect(records).toEqual([
-      {
-        outageId: key,
-        start: iso(detected),
-        end: iso(end),
-        classification: 'external',
-        regions: ['ca-central'],
-        engagedAt,
-        engagedBy: 'specialist.sydney',
-        engagementMet: false,
-        classificationHistory: expect.any(Array),
-        policyVersion: e.policy.version,
-        workflowId: wf,
-      },
-    ]);
-    expect(records[0]!.classificationHistory).toHaveLength(4);
-    await e.waitFor(() => e.smtp.byMessageId(`<${wf}.resolved@sla-engine>`)[0], 'the resolution email');
+  step(
+    'resolving writes the record once; a second resolve is a conflict; a late report starts nothing (C9, I7)',
+    async () => {
+      const end = detected + minutes(55);
+      expect(
+        await e.outages.resolveOutage(key, { requestId: 'res-1', by: 'specialist.sydney', end: iso(end) }),
+      ).toEqual({ outageId: key, end: iso(end), met: false });
+      // The resolution does not judge C9 again from the claimed time either: the record says breached.
+      const records = await e.waitFor(async () => {
+        const found = await ledger.outages({ from: iso(detected - minutes(1)), to: iso(end + minutes(1)) });
+        return found.length ? found : undefined;
+      }, 'the outage record');
+      expect(records).toEqual([
+        {
+          outageId: key,
+          start: iso(detected),
+          end: iso(end),
+          classification: 'external',
+          regions: ['ca-central'],
+          engagedAt,
+          engagedBy: 'specialist.sydney',
+          engagementMet: false,
+          classificationHistory: expect.any(Array),
+          policyVersion: e.policy.version,
+          workflowId: wf,
+        },
+      ]);
+      expect(records[0]!.classificationHistory).toHaveLength(4);
+      await e.waitFor(() => e.smtp.byMessageId(`<${wf}.resolved@sla-engine>`)[0], 'the resolution email');
 
-    const second = await e.outages
-      .resolveOutage(key, { requestId: 'res-2', by: 'eng.manager' })
-      .catch((err: unknown) => err);
-    expect(second).toBeInstanceOf(ConflictError);
-    // A report that started before the end is a late delivery of this outage: nothing new.
-    const late = await e.outages.reportOutage({
-      key,
-      summary: 'API answers 503',
-      regions: ['ca-central'],
-      source: 'alertmanager',
-      startedAt: iso(detected + minutes(50)),
-    });
-    expect(late).toMatchObject({
-      outageId: key,
-      created: false,
-      state: 'resolved',
-      end: iso(end),
-      message: expect.stringMatching(/already resolved/),
-    });
-    // Without startedAt a repeat cannot be told from a retry: refused, naming the field.
-    const unsure = await e.outages
-      .reportOutage({ key, summary: 'API answers 503', regions: ['ca-central'], source: 'cli' })
-      .catch((err: unknown) => err);
-    expect(unsure).toBeInstanceOf(InvalidInputError);
-    expect((unsure as InvalidInputError).issues).toEqual([
-      {
-        path: 'startedAt',
-        message: expect.stringMatching(/already resolved .*a new outage INC-LATE\.2 opens/),
-      },
-    ]);
-    await expect(e.outages.outageStatus(`${key}.2`)).rejects.toThrow(/no outage/);
-    expect(await ledger.outages({ from: iso(detected), to: iso(end) })).toHaveLength(1);
-    const final = await e.outages.outageStatus(key);
-    expect(final).toMatchObject({
-      state: 'resolved',
-      recorded: 'written',
-      end: iso(end),
-      resolvedBy: 'specialist.sydney',
-    });
-  });
+      const second = await e.outages
+        .resolveOutage(key, { requestId: 'res-2', by: 'eng.manager' })
+        .catch((err: unknown) => err);
+      expect(second).toBeInstanceOf(ConflictError);
+      // A report that started before the end is a late delivery of this outage: nothing new.
+      const late = await e.outages.reportOutage({
+        key,
+        summary: 'API answers 503',
+        regions: ['ca-central'],
+        source: 'alertmanager',
+        startedAt: iso(detected + minutes(50)),
+      });
+      expect(late).toMatchObject({
+        outageId: key,
+        created: false,
+        state: 'resolved',
+        end: iso(end),
+        message: expect.stringMatching(/already resolved/),
+      });
+      // Without startedAt a repeat cannot be told from a retry: refused, naming the field.
+      const unsure = await e.outages
+        .reportOutage({ key, summary: 'API answers 503', regions: ['ca-central'], source: 'cli' })
+        .catch((err: unknown) => err);
+      expect(unsure).toBeInstanceOf(InvalidInputError);
+      expect((unsure as InvalidInputError).issues).toEqual([
+        {
+          path: 'startedAt',
+          message: expect.stringMatching(/already resolved .*a new outage INC-LATE\.2 opens/),
+        },
+      ]);
+      await expect(e.outages.outageStatus(`${key}.2`)).rejects.toThrow(/no outage/);
+      expect(await ledger.outages({ from: iso(detected), to: iso(end) })).toHaveLength(1);
+      const final = await e.outages.outageStatus(key);
+      expect(final).toMatchObject({
+        state: 'resolved',
+        recorded: 'written',
+        end: iso(end),
+        resolvedBy: 'specialist.sydney',
+      });
+    },
+  );
 });
 
 describe('an outage acknowledged in time (C9 met)', () => {

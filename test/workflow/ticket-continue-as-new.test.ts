@@ -3,7 +3,7 @@
 // keep the ticket's facts as decided (no new lookup of its clock), fire its steps at their planned
 // instants, answer a message retried across the boundary with its first answer, and write the
 // outcome once. Its runs are the golden histories `ticketWorkflow-continue-as-new*.json`.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { historyChain, timelineOf } from '../../src/audit';
 import { AesGcmCodec } from '../../src/codec';
 import { ticketWorkflowId } from '../../src/model/ticket';
@@ -13,6 +13,7 @@ import { startEngine, type Engine } from '../helpers/engine';
 import { saveHistoryChain } from '../helpers/histories';
 import { newTicket } from '../helpers/tickets';
 import { iso, minutes, nextWeekdayAt } from '../helpers/when';
+import { scenario } from '../helpers/steps';
 
 const id = 'T-CAN';
 const workflowId = ticketWorkflowId(id);
@@ -24,6 +25,7 @@ describe('a ticket continuing as new', () => {
   const chain = () =>
     historyChain((runId) => e.env.client.workflow.getHandle(workflowId, runId).fetchHistory());
   const runs = async () => (await chain()).length;
+  const step = scenario();
 
   beforeAll(async () => {
     e = await startEngine();
@@ -36,7 +38,7 @@ describe('a ticket continuing as new', () => {
     await e?.stop();
   });
 
-  it('hands its state to a new run after its third message, and answers a retry there', async () => {
+  step('hands its state to a new run after its third message, and answers a retry there', async () => {
     const input: TicketInput = {
       ...newTicket(id, { customerId: 'acme', subject: 'Comment puis-je exporter la liste ?' }),
       openedAt: iso(opened),
@@ -65,7 +67,7 @@ describe('a ticket continuing as new', () => {
     expect(JSON.stringify(second.at(-1)!.events)).not.toContain('openTicketFacts');
   });
 
-  it('fires the warning at its planned instant in the new run', async () => {
+  step('fires the warning at its planned instant in the new run', async () => {
     const { plan } = await e.client.ticketStatus(id);
     const warning = plan.find((p) => p.kind === 'warning')!;
     await e.advanceTo(Date.parse(warning.fireAt) + minutes(1));
@@ -81,7 +83,7 @@ describe('a ticket continuing as new', () => {
     expect(status.state).toBe('at-risk');
   });
 
-  it('stops the clock, resolves, writes the outcome once, and ends after the reopen window', async () => {
+  step('stops the clock, resolves, writes the outcome once, and ends after the reopen window', async () => {
     const first = await e.client.recordFirstResponse(id, { requestId: 'f-1', responderId: 'agent.toronto' });
     expect(first).toMatchObject({ met: true, state: 'met' });
     await e.waitFor(async () => (await runs()) === 3, 'the third run');
@@ -100,7 +102,7 @@ describe('a ticket continuing as new', () => {
     expect((await e.outcomes.ticketOutcomes()).filter((o) => o.ticketId === id)).toHaveLength(1);
   });
 
-  it('reads as one timeline across its runs (`sla audit timeline`)', async () => {
+  step('reads as one timeline across its runs (`sla audit timeline`)', async () => {
     const t = await timelineOf(await chain(), [new AesGcmCodec(testKeys())], workflowId);
     expect(t.runs.map((r) => r.status)).toEqual(['continued-as-new', 'continued-as-new', 'completed']);
     const kinds = t.entries.map((x) => x.kind);

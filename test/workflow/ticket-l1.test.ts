@@ -1,11 +1,12 @@
 // An L1 ticket across Friday 16:00 (C6, I5): classification, the 15-coverage-minute clock, the
 // warning, the breach to the team lead by email and page, the first response stopping the clock
 // and resolving the pages, and the outcome written once.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { responseDeadline } from '../../src/calendar';
 import { startEngine, type Engine } from '../helpers/engine';
 import { saveHistory } from '../helpers/histories';
 import { iso, minutes, nextWeekdayAt } from '../helpers/when';
+import { scenario } from '../helpers/steps';
 
 describe('L1 ticket across a Friday 16:00', () => {
   let e: Engine;
@@ -23,8 +24,9 @@ describe('L1 ticket across a Friday 16:00', () => {
   });
 
   const id = 'T-L1-FRIDAY';
+  const step = scenario();
 
-  it('classifies "Comment puis-je…" as L1 by rule and starts the clock at once', async () => {
+  step('classifies "Comment puis-je…" as L1 by rule and starts the clock at once', async () => {
     const opening = await e.client.openTicket({
       ticketId: id,
       customerId: 'acme',
@@ -54,7 +56,7 @@ describe('L1 ticket across a Friday 16:00', () => {
     ]);
   });
 
-  it('opening the same ticket again joins the running workflow', async () => {
+  step('opening the same ticket again joins the running workflow', async () => {
     const again = await e.client.openTicket({
       ticketId: id,
       customerId: 'acme',
@@ -67,7 +69,7 @@ describe('L1 ticket across a Friday 16:00', () => {
     expect(again).toEqual({ workflowId: `ticket-${id}`, created: false });
   });
 
-  it('fires nothing over the weekend, then warns the on-duty agents at 12 coverage minutes', async () => {
+  step('fires nothing over the weekend, then warns the on-duty agents at 12 coverage minutes', async () => {
     await e.advanceTo(due - minutes(2));
     const warning = await e.waitFor(
       () => e.smtp.byMessageId(`<ticket-${id}.l1-warn-assignee@sla-engine>`)[0],
@@ -89,7 +91,7 @@ describe('L1 ticket across a Friday 16:00', () => {
     expect(e.pager.triggers()).toEqual([]);
   });
 
-  it('at the deadline, marks the breach and emails and pages the team lead', async () => {
+  step('at the deadline, marks the breach and emails and pages the team lead', async () => {
     await e.advanceTo(due + minutes(1));
     await e.waitFor(() => e.pager.triggers().length === 1, 'the breach page');
     const [page] = e.pager.triggers();
@@ -110,7 +112,7 @@ describe('L1 ticket across a Friday 16:00', () => {
     expect((await e.client.ticketStatus(id)).state).toBe('breached');
   });
 
-  it('a first response stops the clock, records 20 coverage minutes and resolves the page', async () => {
+  step('a first response stops the clock, records 20 coverage minutes and resolves the page', async () => {
     await e.advanceTo(due + minutes(5));
     const response = { requestId: 'r-1', responderId: 'agent.toronto', at: iso(due + minutes(5)) };
     const answer = await e.client.recordFirstResponse(id, response);
@@ -129,7 +131,7 @@ describe('L1 ticket across a Friday 16:00', () => {
     expect(e.pager.triggers()).toHaveLength(1);
   });
 
-  it('resolving writes the outcome once', async () => {
+  step('resolving writes the outcome once', async () => {
     expect(await e.client.resolve(id, { requestId: 'r-2', responderId: 'agent.toronto' })).toEqual({
       resolution: 1,
     });

@@ -1,12 +1,13 @@
 // Data residency (C12, I13), assignment checks, validated and idempotent messages, manual
 // escalation, reopen and a second resolution.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { InvalidInputError } from '../../src/errors';
 import { startEngine, type Engine } from '../helpers/engine';
 import { saveHistory } from '../helpers/histories';
 import { testCustomer } from '../helpers/ledger';
 import { newTicket } from '../helpers/tickets';
 import { iso, minutes, nextWeekdayAt } from '../helpers/when';
+import { scenario } from '../helpers/steps';
 
 const ticket = (
   ticketId: string,
@@ -30,53 +31,62 @@ describe('ticket messages and data residency', () => {
     await saveHistory(e.env.client, 'ticket-T-OPEN', 'ticketWorkflow-escalate-reopen');
     await e?.stop();
   });
+  /** T-RESIDENCY, then T-OPEN: each ticket's steps build on each other. */
+  const residency = scenario();
+  const open = scenario();
 
-  it('suspends the SLA of a Canada-only ticket when no Canada-based responder is on duty (I13)', async () => {
-    await e.client.openTicket(
-      ticket('T-RESIDENCY', 'northwind', 'Data protection request: export personal data', true, monday6),
-    );
-    const status = await e.waitFor(() => e.client.ticketStatus('T-RESIDENCY'), 'the ticket');
-    expect(status).toMatchObject({
-      level: 'L3',
-      ruleId: 'l3-data-protection',
-      state: 'suspended',
-      canadaOnly: true,
-      suspendedReason: expect.stringMatching(
-        /restricted to Canada-based staff .* no Canada-based L3 responder is on duty/,
-      ),
-    });
-    const notice = await e.waitFor(
-      () => e.smtp.byMessageId('<ticket-T-RESIDENCY.suspended@sla-engine>')[0],
-      'the suspension notice',
-    );
-    expect(notice.to).toEqual(['lead.toronto@support.example']);
-    expect(notice.text).toContain('SLA suspended');
+  residency(
+    'suspends the SLA of a Canada-only ticket when no Canada-based responder is on duty (I13)',
+    async () => {
+      await e.client.openTicket(
+        ticket('T-RESIDENCY', 'northwind', 'Data protection request: export personal data', true, monday6),
+      );
+      const status = await e.waitFor(() => e.client.ticketStatus('T-RESIDENCY'), 'the ticket');
+      expect(status).toMatchObject({
+        level: 'L3',
+        ruleId: 'l3-data-protection',
+        state: 'suspended',
+        canadaOnly: true,
+        suspendedReason: expect.stringMatching(
+          /restricted to Canada-based staff .* no Canada-based L3 responder is on duty/,
+        ),
+      });
+      const notice = await e.waitFor(
+        () => e.smtp.byMessageId('<ticket-T-RESIDENCY.suspended@sla-engine>')[0],
+        'the suspension notice',
+      );
+      expect(notice.to).toEqual(['lead.toronto@support.example']);
+      expect(notice.text).toContain('SLA suspended');
 
-    // Past the deadline nothing breaches: the SLA is suspended, not silently breached.
-    await e.advanceTo(Date.parse(status.due) + minutes(10));
-    const later = await e.client.ticketStatus('T-RESIDENCY');
-    expect(later.state).toBe('suspended');
-    expect(later.stepsFired.map((f) => f.id)).toEqual(['suspended']);
-  });
+      // Past the deadline nothing breaches: the SLA is suspended, not silently breached.
+      await e.advanceTo(Date.parse(status.due) + minutes(10));
+      const later = await e.client.ticketStatus('T-RESIDENCY');
+      expect(later.state).toBe('suspended');
+      expect(later.stepsFired.map((f) => f.id)).toEqual(['suspended']);
+    },
+  );
 
-  it('refuses to assign it to someone outside Canada, and accepts a Canada-based responder', async () => {
-    await expect(
-      e.client.assign('T-RESIDENCY', { requestId: 'a-1', responderId: 'specialist.sydney' }),
-    ).rejects.toThrow(/not based in Canada/);
-    await expect(e.client.assign('T-RESIDENCY', { requestId: 'a-2', responderId: 'nobody' })).rejects.toThrow(
-      /not in the roster/,
-    );
-    expect(
-      await e.client.assign('T-RESIDENCY', { requestId: 'a-3', responderId: 'specialist.ottawa' }),
-    ).toEqual({ assigneeId: 'specialist.ottawa' });
-    const answer = await e.client.recordFirstResponse('T-RESIDENCY', {
-      requestId: 'f-1',
-      responderId: 'specialist.ottawa',
-    });
-    expect(answer).toMatchObject({ met: null, state: 'suspended' });
-  });
+  residency(
+    'refuses to assign it to someone outside Canada, and accepts a Canada-based responder',
+    async () => {
+      await expect(
+        e.client.assign('T-RESIDENCY', { requestId: 'a-1', responderId: 'specialist.sydney' }),
+      ).rejects.toThrow(/not based in Canada/);
+      await expect(
+        e.client.assign('T-RESIDENCY', { requestId: 'a-2', responderId: 'nobody' }),
+      ).rejects.toThrow(/not in the roster/);
+      expect(
+        await e.client.assign('T-RESIDENCY', { requestId: 'a-3', responderId: 'specialist.ottawa' }),
+      ).toEqual({ assigneeId: 'specialist.ottawa' });
+      const answer = await e.client.recordFirstResponse('T-RESIDENCY', {
+        requestId: 'f-1',
+        responderId: 'specialist.ottawa',
+      });
+      expect(answer).toMatchObject({ met: null, state: 'suspended' });
+    },
+  );
 
-  it('routes the same question normally when the customer is not restricted', async () => {
+  open('routes the same question normally when the customer is not restricted', async () => {
     const now = e.now();
     await e.client.openTicket(ticket('T-OPEN', 'acme', 'Data protection request', true, now));
     expect(await e.waitFor(() => e.client.ticketStatus('T-OPEN'), 'the ticket')).toMatchObject({
@@ -86,7 +96,7 @@ describe('ticket messages and data residency', () => {
     });
   });
 
-  it('rejects a bad message naming the field, in the client and in the workflow validator', async () => {
+  open('rejects a bad message naming the field, in the client and in the workflow validator', async () => {
     await expect(e.client.recordFirstResponse('T-OPEN', { requestId: 'x' })).rejects.toThrow(
       InvalidInputError,
     );
@@ -102,7 +112,7 @@ describe('ticket messages and data residency', () => {
     expect(JSON.stringify(history.events)).not.toContain('"L9"');
   });
 
-  it('a manual escalation pages and emails the team lead once, however often it is sent', async () => {
+  open('a manual escalation pages and emails the team lead once, however often it is sent', async () => {
     const first = await e.client.escalate('T-OPEN', {
       requestId: 'esc-1',
       by: 'agent.toronto',
@@ -124,32 +134,35 @@ describe('ticket messages and data residency', () => {
     ).toHaveLength(1);
   });
 
-  it('resolve, reopen and resolve again write two outcomes; a resolved ticket cannot be resolved twice', async () => {
-    await e.client.recordFirstResponse('T-OPEN', { requestId: 'f-2', responderId: 'specialist.ottawa' });
-    expect(
-      await e.client.resolve('T-OPEN', { requestId: 'res-1', responderId: 'specialist.ottawa' }),
-    ).toEqual({ resolution: 1 });
-    await expect(
-      e.client.resolve('T-OPEN', { requestId: 'res-2', responderId: 'specialist.ottawa' }),
-    ).rejects.toThrow(/already resolved/);
-    await e.waitFor(
-      async () => (await e.outcomes.ticketOutcomes()).some((o) => o.ticketId === 'T-OPEN'),
-      'the first outcome',
-    );
-    expect(await e.client.reopen('T-OPEN', { requestId: 'ro-1', reason: 'customer wrote back' })).toEqual({
-      status: 'open',
-    });
-    expect(
-      await e.client.resolve('T-OPEN', { requestId: 'res-3', responderId: 'specialist.ottawa' }),
-    ).toEqual({ resolution: 2 });
-    const outcomes = await e.waitFor(async () => {
-      const all = (await e.outcomes.ticketOutcomes()).filter((o) => o.ticketId === 'T-OPEN');
-      return all.length === 2 ? all : undefined;
-    }, 'the second outcome');
-    expect(outcomes.map((o) => o.resolution)).toEqual([1, 2]);
-    // The page raised by the manual escalation was resolved when the ticket was answered.
-    expect(e.pager.events.filter((p) => p.event_action === 'resolve').map((p) => p.dedup_key)).toContain(
-      'ticket-T-OPEN:manual-esc-1:lead.toronto',
-    );
-  });
+  open(
+    'resolve, reopen and resolve again write two outcomes; a resolved ticket cannot be resolved twice',
+    async () => {
+      await e.client.recordFirstResponse('T-OPEN', { requestId: 'f-2', responderId: 'specialist.ottawa' });
+      expect(
+        await e.client.resolve('T-OPEN', { requestId: 'res-1', responderId: 'specialist.ottawa' }),
+      ).toEqual({ resolution: 1 });
+      await expect(
+        e.client.resolve('T-OPEN', { requestId: 'res-2', responderId: 'specialist.ottawa' }),
+      ).rejects.toThrow(/already resolved/);
+      await e.waitFor(
+        async () => (await e.outcomes.ticketOutcomes()).some((o) => o.ticketId === 'T-OPEN'),
+        'the first outcome',
+      );
+      expect(await e.client.reopen('T-OPEN', { requestId: 'ro-1', reason: 'customer wrote back' })).toEqual({
+        status: 'open',
+      });
+      expect(
+        await e.client.resolve('T-OPEN', { requestId: 'res-3', responderId: 'specialist.ottawa' }),
+      ).toEqual({ resolution: 2 });
+      const outcomes = await e.waitFor(async () => {
+        const all = (await e.outcomes.ticketOutcomes()).filter((o) => o.ticketId === 'T-OPEN');
+        return all.length === 2 ? all : undefined;
+      }, 'the second outcome');
+      expect(outcomes.map((o) => o.resolution)).toEqual([1, 2]);
+      // The page raised by the manual escalation was resolved when the ticket was answered.
+      expect(e.pager.events.filter((p) => p.event_action === 'resolve').map((p) => p.dedup_key)).toContain(
+        'ticket-T-OPEN:manual-esc-1:lead.toronto',
+      );
+    },
+  );
 });

@@ -396,6 +396,12 @@ describe('billing month workflow', () => {
         expect.stringMatching(/^outage record o-july written/),
       ]);
       expect(t.entries.some((x) => x.summary.startsWith('month 2026-07 read again (pass 2)'))).toBe(true);
+      await saveHistoryChain(
+        env.client,
+        billingMonthWorkflowId('2026-07'),
+        firstRuns.at(-1)!,
+        'billingMonthWorkflow-late-record-read-again',
+      );
     },
   );
 
@@ -420,6 +426,12 @@ describe('billing month workflow', () => {
       // 30 min in eu-west: 99.93 % → 25 % of b-west's 100,000 EUR monthly fee.
       expect(await credits('2026-07')).toMatchObject({ 'b-west adjustment #1': 25_000 });
       expect(Object.keys(await credits('2026-07'))).toHaveLength(before + 1);
+      // Started by the signal (signal-with-start): the chain of the month's latest run.
+      await saveLatestHistoryChain(
+        env.client,
+        billingMonthWorkflowId('2026-07'),
+        'billingMonthWorkflow-late-record-starts-rerun',
+      );
     },
   );
 

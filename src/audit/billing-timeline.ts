@@ -14,7 +14,7 @@ import type {
   RegionUptime,
 } from '../activities/billing';
 import { formatMinor } from '../rules/credits';
-import type { BillingMonthInput, BillingProgress, BillingScheduleResult } from '../workflows/billing-month';
+import type { BillingMonthInput, BillingProgress, BillingScheduleResult } from '../messages/billing';
 import { activityEntry, type Interpreter, type TimelineEntry } from './timeline';
 
 const short = (iso: string | null | undefined) => (iso ? iso.replace(/\.\d{3}Z$/, 'Z') : '—');

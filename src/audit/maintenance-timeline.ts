@@ -19,7 +19,7 @@ import type {
   ScheduleMaintenance,
 } from '../model/maintenance';
 import { noticeQualification } from '../rules/maintenance';
-import type { MaintenanceStatus, NoticeResult } from '../workflows/maintenance';
+import type { MaintenanceStatus, NoticeResult } from '../messages/maintenance';
 import {
   activityEntry,
   updateEntry,

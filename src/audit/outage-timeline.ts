@@ -31,7 +31,8 @@ import {
   stepOccurrence,
   type StepOccurrence,
 } from '../rules/outage-plan';
-import type { AcknowledgeAnswer, ConfirmStartAnswer, OutageRun, OutageStatus } from '../workflows/outage';
+import type { AcknowledgeAnswer, ConfirmStartAnswer, OutageStatus } from '../messages/outage';
+import type { OutageRun } from '../workflows/outage';
 import { activityEntry, updateEntry, type Interpreter, type TimelineEntry } from './timeline';
 
 const short = (iso: string | null | undefined) => (iso ? iso.replace(/\.\d{3}Z$/, 'Z') : '—');

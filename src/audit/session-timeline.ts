@@ -3,7 +3,7 @@
  * their policy version, each notice (warning, wrap-up) with its instant and delivery, the end.
  */
 import type { OpenSession } from '../model/ticket';
-import type { SessionStatus } from '../workflows/session';
+import type { SessionStatus } from '../messages/session';
 import { activityEntry, updateEntry, type Interpreter } from './timeline';
 
 export function sessionInterpreter(): Interpreter {

@@ -11,7 +11,8 @@ import type { EmailMessage } from '../activities/email';
 import type { PageEvent } from '../activities/paging';
 import type { TicketOutcome } from '../activities/outcomes';
 import type { OpenTicket } from '../model/ticket';
-import type { TicketCarry, TicketInput, TicketStatus } from '../workflows/ticket';
+import type { TicketStatus } from '../messages/ticket';
+import type { TicketCarry, TicketInput } from '../workflows/ticket';
 import type { Classification } from '../rules/classify';
 import {
   activityEntry,

@@ -6,9 +6,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TicketListItem } from '../../src/client';
-import type { TicketStatus } from '../../src/workflows/ticket';
-import type { SessionStatus } from '../../src/workflows/session';
+import type { TicketListItem } from '../../src/clients/tickets';
+import type { TicketStatus } from '../../src/messages/ticket';
+import type { SessionStatus } from '../../src/messages/session';
 import { sla as run } from '../helpers/cli';
 import { startEngine, type Engine } from '../helpers/engine';
 

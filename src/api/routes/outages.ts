@@ -1,4 +1,4 @@
-/** Outages (C3, C4, C9; I7, I9) and planned maintenance (C1) through their typed clients. */
+/** Outages (C3, C4, C9; I7, I9) and planned maintenance (C1) through the one client (src/client.ts). */
 import { z } from 'zod';
 import {
   CancelMaintenance,
@@ -78,7 +78,7 @@ export const outageRoutes: Route[] = [
       state: z.string(),
       reports: z.number(),
     }),
-    handler: async ({ body }, s) => createdOr200(await s.outages.reportOutage(body)),
+    handler: async ({ body }, s) => createdOr200(await s.sla.outages.reportOutage(body)),
   }),
   route({
     id: 'listOutages',
@@ -92,7 +92,7 @@ export const outageRoutes: Route[] = [
     returns: z.array(AnObject),
     handler: async ({ query }, s) => ({
       status: 200,
-      body: await s.outages.listOutages({
+      body: await s.sla.outages.listOutages({
         ...(query.open !== undefined ? { open: query.open } : {}),
         ...(query.limit !== undefined ? { limit: query.limit } : {}),
       }),
@@ -108,7 +108,7 @@ export const outageRoutes: Route[] = [
     params: OutageParams,
     success: { 200: 'the status' },
     returns: AnObject,
-    handler: async ({ params }, s) => ({ status: 200, body: await s.outages.outageStatus(params.key) }),
+    handler: async ({ params }, s) => ({ status: 200, body: await s.sla.outages.outageStatus(params.key) }),
   }),
   ...OUTAGE_MESSAGES.map(([segment, method, schema, summary]) =>
     route({
@@ -124,7 +124,7 @@ export const outageRoutes: Route[] = [
       returns: AnObject,
       handler: async ({ params, body }, s) => ({
         status: 200,
-        body: await s.outages[method](params.key, body),
+        body: await s.sla.outages[method](params.key, body),
       }),
     }),
   ),
@@ -138,7 +138,7 @@ export const outageRoutes: Route[] = [
     body: ScheduleMaintenance,
     success: { 201: 'scheduled', 200: 'this maintenanceId exists (ids are used once)' },
     returns: Started,
-    handler: async ({ body }, s) => createdOr200(await s.maintenance.scheduleMaintenance(body)),
+    handler: async ({ body }, s) => createdOr200(await s.sla.maintenance.scheduleMaintenance(body)),
   }),
   route({
     id: 'listMaintenance',
@@ -150,7 +150,7 @@ export const outageRoutes: Route[] = [
     query: ListMaintenance,
     success: { 200: 'the windows' },
     returns: z.array(AnObject),
-    handler: async ({ query }, s) => ({ status: 200, body: await s.maintenance.listMaintenance(query) }),
+    handler: async ({ query }, s) => ({ status: 200, body: await s.sla.maintenance.listMaintenance(query) }),
   }),
   route({
     id: 'maintenanceStatus',
@@ -164,7 +164,7 @@ export const outageRoutes: Route[] = [
     returns: AnObject,
     handler: async ({ params }, s) => ({
       status: 200,
-      body: await s.maintenance.maintenanceStatus(params.maintenanceId),
+      body: await s.sla.maintenance.maintenanceStatus(params.maintenanceId),
     }),
   }),
   ...MAINTENANCE_MESSAGES.map(([segment, method, schema, summary]) =>
@@ -181,7 +181,7 @@ export const outageRoutes: Route[] = [
       returns: AnObject,
       handler: async ({ params, body }, s) => ({
         status: 200,
-        body: await s.maintenance[method](params.maintenanceId, body),
+        body: await s.sla.maintenance[method](params.maintenanceId, body),
       }),
     }),
   ),

@@ -1,4 +1,4 @@
-/** Tickets and support sessions (C6–C13) through the typed client (src/client.ts). */
+/** Tickets and support sessions (C6–C13) through the one client (src/client.ts). */
 import { z } from 'zod';
 import {
   Assign,
@@ -50,7 +50,7 @@ export const ticketRoutes: Route[] = [
     body: OpenTicket,
     success: { 201: 'opened', 200: 'already open' },
     returns: Started,
-    handler: async ({ body }, s) => createdOr200(await s.tickets.openTicket(body)),
+    handler: async ({ body }, s) => createdOr200(await s.sla.tickets.openTicket(body)),
   }),
   route({
     id: 'ticketStatus',
@@ -62,7 +62,10 @@ export const ticketRoutes: Route[] = [
     params: TicketParams,
     success: { 200: 'the status' },
     returns: AnObject,
-    handler: async ({ params }, s) => ({ status: 200, body: await s.tickets.ticketStatus(params.ticketId) }),
+    handler: async ({ params }, s) => ({
+      status: 200,
+      body: await s.sla.tickets.ticketStatus(params.ticketId),
+    }),
   }),
   ...MESSAGES.map(([segment, method, schema, summary]) =>
     route({
@@ -78,7 +81,7 @@ export const ticketRoutes: Route[] = [
       returns: AnObject,
       handler: async ({ params, body }, s) => ({
         status: 200,
-        body: await s.tickets[method](params.ticketId, body),
+        body: await s.sla.tickets[method](params.ticketId, body),
       }),
     }),
   ),
@@ -92,7 +95,7 @@ export const ticketRoutes: Route[] = [
     body: OpenSession,
     success: { 201: 'opened', 200: 'already open' },
     returns: Started,
-    handler: async ({ body }, s) => createdOr200(await s.tickets.openSession(body)),
+    handler: async ({ body }, s) => createdOr200(await s.sla.tickets.openSession(body)),
   }),
   route({
     id: 'sessionStatus',
@@ -106,7 +109,7 @@ export const ticketRoutes: Route[] = [
     returns: AnObject,
     handler: async ({ params }, s) => ({
       status: 200,
-      body: await s.tickets.sessionStatus(params.sessionId),
+      body: await s.sla.tickets.sessionStatus(params.sessionId),
     }),
   }),
   route({
@@ -122,7 +125,7 @@ export const ticketRoutes: Route[] = [
     returns: z.looseObject({ endedAt: z.string(), minutes: z.number() }),
     handler: async ({ params, body }, s) => ({
       status: 200,
-      body: await s.tickets.endSession(params.sessionId, body.requestId),
+      body: await s.sla.tickets.endSession(params.sessionId, body.requestId),
     }),
   }),
 ];

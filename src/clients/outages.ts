@@ -1,48 +1,62 @@
 /**
- * The typed client for outages (C3, C4, C9; I7, I9), beside the ticket client of client.ts and
- * built the same way: inputs parsed by the schemas the workflow validates with, Temporal's
- * failures mapped to the engine's typed errors. The CLI and the webhooks are built on it.
+ * Outages (C3, C4, C9; I7, I9): reports (update-with-start, one workflow per incident of a monitor
+ * key), the on-call's messages, status and list. Every input parsed once here with the schemas of
+ * src/model, every message sent with its definition from src/messages. The CLI, the API and the
+ * webhooks reach it through SlaClient.
  */
 import { randomUUID } from 'node:crypto';
 import {
   WithStartWorkflowOperation,
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
-  type Client,
 } from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
 import type { z } from 'zod';
-import { parse, queryStatus, translate, type SlaClientOptions } from './client';
-import { ConflictError, InvalidInputError, NotFoundError } from './errors';
+import { ConflictError, InvalidInputError, NotFoundError } from '../errors';
+import {
+  acknowledgeOutage,
+  classifyOutage,
+  confirmOutageStart,
+  outageStatus,
+  outageWorkflowId,
+  reportOutage,
+  resolveOutage,
+  type AcknowledgeAnswer,
+  type ClassifyAnswer,
+  type ConfirmStartAnswer,
+  type OutageStatus,
+  type ReportAnswer,
+  type ResolveAnswer,
+} from '../messages/outage';
+import { ID_MAX } from '../model/message-checks';
 import {
   AcknowledgeOutage,
   ClassifyOutage,
   ConfirmStart,
+  ENGAGEMENT_STATES,
+  OUTAGE_STATES,
   OutageKey,
   ReportOutage,
   ResolveOutage,
   incidentKey,
-  outageWorkflowId,
   type EngagementState,
   type OutageState,
   type ReceivedReport,
   type ReportVia,
-} from './model/outage';
-import { ID_MAX } from './model/message-checks';
-import { SlaDueAt, SlaKind, SlaPhase, SlaState } from './search-attributes';
-import type {
-  AcknowledgeAnswer,
-  ClassifyAnswer,
-  ConfirmStartAnswer,
-  OutageStatus,
-  ReportAnswer,
-  ResolveAnswer,
-  outageWorkflow,
-} from './workflows/outage';
-
-type OutageWorkflow = typeof outageWorkflow;
-
-/** How far ahead of the engine's clock a monitor's startedAt may be (monitor clocks drift). */
-const MAX_CLOCK_SKEW_MS = 5 * 60_000;
+} from '../model/outage';
+import { SlaDueAt, SlaKind, SlaPhase, SlaState } from '../search-attributes';
+import {
+  Calls,
+  isOneOf,
+  MAX_CLOCK_SKEW_MS,
+  parse,
+  parseId,
+  queryStatus,
+  translate,
+  type ClientOptions,
+  type ClientSource,
+  type WorkflowOf,
+} from './calls';
 
 export interface OutageListItem {
   outageId: string;
@@ -57,14 +71,10 @@ export interface OutageListItem {
 }
 
 export class OutageClient {
-  private readonly now: () => number;
+  private readonly calls: Calls;
 
-  constructor(
-    private readonly client: Client,
-    private readonly taskQueue: string,
-    private readonly options: SlaClientOptions = {},
-  ) {
-    this.now = options.now ?? Date.now;
+  constructor(client: ClientSource, taskQueue: string, options: ClientOptions = {}) {
+    this.calls = new Calls(client, taskQueue, options);
   }
 
   /**
@@ -83,7 +93,7 @@ export class OutageClient {
    */
   async reportOutage(input: unknown, opts: { via?: ReportVia } = {}): Promise<ReportAnswer> {
     const report = parse(ReportOutage, input);
-    const now = this.now();
+    const now = this.calls.now();
     if (report.startedAt && Date.parse(report.startedAt) > now + MAX_CLOCK_SKEW_MS)
       throw new InvalidInputError([{ path: 'startedAt', message: 'must not be in the future' }]);
     const received: ReceivedReport = {
@@ -132,30 +142,30 @@ export class OutageClient {
    */
   private async reportTo(received: ReceivedReport): Promise<ReportAnswer> {
     const workflowId = outageWorkflowId(received.key);
-    const start = new WithStartWorkflowOperation<OutageWorkflow>('outageWorkflow', {
-      taskQueue: this.taskQueue,
+    const start = new WithStartWorkflowOperation<WorkflowOf<'outageWorkflow'>>('outageWorkflow', {
+      ...this.calls.startOptions(),
       workflowId,
       args: [received],
       workflowIdConflictPolicy: 'USE_EXISTING',
       // A resolved (completed) outage is never reopened under its id; a failed or terminated
       // run can be started again, since it wrote no record.
       workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
-      ...(this.options.workflowTaskTimeout ? { workflowTaskTimeout: this.options.workflowTaskTimeout } : {}),
       typedSearchAttributes: [
         { key: SlaKind, value: 'outage' },
         { key: SlaPhase, value: 'open' },
         { key: SlaState, value: 'on-track' },
       ],
     });
+    const client = await this.calls.client();
     try {
-      const answer = await this.client.workflow.executeUpdateWithStart<
-        OutageWorkflow,
-        ReportAnswer,
-        [ReceivedReport]
-      >('report', { args: [received], updateId: received.reportId, startWorkflowOperation: start });
+      const answer = await client.workflow.executeUpdateWithStart(reportOutage, {
+        args: [received],
+        updateId: received.reportId,
+        startWorkflowOperation: start,
+      });
       // Resolved and still writing its record: the end is in its status.
       if (answer.state === 'resolved' && !answer.end) {
-        const status = await queryStatus<OutageStatus>(this.client.workflow.getHandle(workflowId));
+        const status = await queryStatus(client.workflow.getHandle(workflowId), outageStatus);
         return { ...answer, ...(status.end ? { end: status.end } : {}) };
       }
       return answer;
@@ -182,17 +192,17 @@ export class OutageClient {
    * detected is about an earlier, already resolved one: a conflict, like resolving it twice.
    */
   async resolveLatest(key: string, message: unknown): Promise<ResolveAnswer> {
-    const k = parse(OutageKey, key);
+    const k = parseId('key', key, OutageKey);
     const m = parse(ResolveOutage, message);
     for (let n = 1; ; n++) {
       const current = incidentKey(k, n);
-      const handle = this.client.workflow.getHandle(outageWorkflowId(current));
+      const handle = await this.calls.handle(outageWorkflowId(current));
       let status: OutageStatus;
       try {
         const description = await handle.describe();
         // A closed run is a resolved incident: only the next one can still be open.
         if (description.status.name !== 'RUNNING') continue;
-        status = await queryStatus<OutageStatus>(handle);
+        status = await queryStatus(handle, outageStatus);
       } catch (err) {
         if (!(err instanceof WorkflowNotFoundError)) return translate(err);
         if (n === 1) throw new NotFoundError(`no outage with key ${k}`);
@@ -209,14 +219,15 @@ export class OutageClient {
           { path: 'end', message: `must be after the open outage's counted start (${status.detectedAt})` },
         ]);
       }
-      return this.resolveOutage(current, m);
+      return this.send(current, resolveOutage, m);
     }
   }
 
   /** The end of a resolved incident (its closed workflow's result), or null if it has none. */
   private async endOf(key: string): Promise<string | null> {
     try {
-      return (await this.client.workflow.getHandle<typeof outageWorkflow>(outageWorkflowId(key)).result())
+      const client = await this.calls.client();
+      return (await client.workflow.getHandle<WorkflowOf<'outageWorkflow'>>(outageWorkflowId(key)).result())
         .end;
     } catch (err) {
       return translate(err);
@@ -225,12 +236,12 @@ export class OutageClient {
 
   /** C9 / I7: a Level 3 responder acknowledged; anyone else is refused naming responderId. */
   acknowledgeOutage(key: string, message: unknown): Promise<AcknowledgeAnswer> {
-    return this.update(key, 'acknowledge', AcknowledgeOutage, message);
+    return this.update(key, acknowledgeOutage, AcknowledgeOutage, message);
   }
 
   /** C3 / C4: unexpected, external or partial, with the affected regions, who and why. */
   classifyOutage(key: string, message: unknown): Promise<ClassifyAnswer> {
-    return this.update(key, 'classify', ClassifyOutage, message);
+    return this.update(key, classifyOutage, ClassifyOutage, message);
   }
 
   /**
@@ -242,80 +253,71 @@ export class OutageClient {
       message && typeof message === 'object' && !('requestId' in message)
         ? { requestId: randomUUID(), ...message }
         : message;
-    return this.update(key, 'confirmStart', ConfirmStart, withId);
+    return this.update(key, confirmOutageStart, ConfirmStart, withId);
   }
 
   /** Ends the outage; its record is written to the ledger once. */
   resolveOutage(key: string, message: unknown): Promise<ResolveAnswer> {
-    return this.update(key, 'resolve', ResolveOutage, message);
+    return this.update(key, resolveOutage, ResolveOutage, message);
   }
 
-  async outageStatus(key: string): Promise<OutageStatus> {
-    const k = parse(OutageKey, key);
-    try {
-      return await queryStatus<OutageStatus>(this.client.workflow.getHandle(outageWorkflowId(k)));
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError) throw new NotFoundError(`no outage with key ${k}`);
-      return translate(err);
-    }
+  outageStatus(key: string): Promise<OutageStatus> {
+    const k = parseId('key', key, OutageKey);
+    return this.calls.status(outageWorkflowId(k), outageStatus, () => {
+      throw new NotFoundError(`no outage with key ${k}`);
+    });
   }
 
   /** Outages from Temporal's visibility store, newest first; `open` keeps the running ones. */
-  async listOutages(filter: { open?: boolean; limit?: number } = {}): Promise<OutageListItem[]> {
+  listOutages(filter: { open?: boolean; limit?: number } = {}): Promise<OutageListItem[]> {
     const query = `SlaKind = 'outage'${filter.open ? ` AND ExecutionStatus = 'Running'` : ''}`;
-    const limit = filter.limit ?? 100;
-    const items: OutageListItem[] = [];
-    try {
-      for await (const info of this.client.workflow.list({ query, pageSize: Math.min(limit, 100) })) {
-        const due = info.typedSearchAttributes.get(SlaDueAt);
-        items.push({
-          outageId: info.workflowId.slice('outage-'.length),
-          workflowId: info.workflowId,
-          status: info.status.name,
-          phase: (info.typedSearchAttributes.get(SlaPhase) as OutageState | undefined) ?? null,
-          engagement: (info.typedSearchAttributes.get(SlaState) as EngagementState | undefined) ?? null,
-          engagementDue: due ? due.toISOString() : null,
-          reportedAt: info.startTime.toISOString(),
-          closedAt: info.closeTime?.toISOString() ?? null,
-        });
-        if (items.length >= limit) break;
-      }
-    } catch (err) {
-      return translate(err);
-    }
-    return items;
+    return this.calls.list(query, filter.limit ?? 100, 'outages', (info) => {
+      const due = info.typedSearchAttributes.get(SlaDueAt);
+      const phase = info.typedSearchAttributes.get(SlaPhase);
+      const engagement = info.typedSearchAttributes.get(SlaState);
+      return {
+        outageId: info.workflowId.slice('outage-'.length),
+        workflowId: info.workflowId,
+        status: info.status.name,
+        phase: isOneOf(OUTAGE_STATES, phase) ? phase : null,
+        engagement: isOneOf(ENGAGEMENT_STATES, engagement) ? engagement : null,
+        engagementDue: due ? due.toISOString() : null,
+        reportedAt: info.startTime.toISOString(),
+        closedAt: info.closeTime?.toISOString() ?? null,
+      };
+    });
   }
 
-  private async update<R>(
-    key: string,
-    name: string,
-    schema: z.ZodType<{ requestId: string }>,
+  /** One message to an incident: its key and body parsed, then sent. */
+  private update<R, S extends z.ZodType<{ requestId: string }>>(
+    key: unknown,
+    update: UpdateDefinition<R, [z.infer<S>]>,
+    schema: S,
     message: unknown,
   ): Promise<R> {
-    const k = parse(OutageKey, key);
-    const parsed = parse(schema, message);
-    try {
-      return await this.client.workflow
-        .getHandle(outageWorkflowId(k))
-        .executeUpdate<R, [typeof parsed]>(name, { args: [parsed], updateId: parsed.requestId });
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError) {
-        // The workflow ends once the outage is resolved and recorded: a closed one is a conflict.
-        if (await this.closedOutage(k)) throw new ConflictError(`outage ${k} is already resolved`);
-        throw new NotFoundError(`no outage with key ${k}`);
-      }
-      return translate(err);
-    }
+    return this.send(parseId('key', key, OutageKey), update, parse(schema, message));
+  }
+
+  private send<R, M extends { requestId: string }>(
+    key: string,
+    update: UpdateDefinition<R, [M]>,
+    message: M,
+  ): Promise<R> {
+    return this.calls.update(outageWorkflowId(key), update, message, async () => {
+      // The workflow ends once the outage is resolved and recorded: a closed one is a conflict.
+      if (await this.closedOutage(key)) throw new ConflictError(`outage ${key} is already resolved`);
+      throw new NotFoundError(`no outage with key ${key}`);
+    });
   }
 
   /** The final status of a closed outage workflow, or null when there is none. */
   private async closedOutage(key: string): Promise<OutageStatus | null> {
-    const handle = this.client.workflow.getHandle(outageWorkflowId(key));
+    const handle = await this.calls.handle(outageWorkflowId(key));
     try {
       const description = await handle.describe();
       if (description.status.name === 'RUNNING') return null;
       // A query, not result(): the final state is the same, and a query never waits on the run.
-      return description.status.name === 'COMPLETED' ? await queryStatus<OutageStatus>(handle) : null;
+      return description.status.name === 'COMPLETED' ? await queryStatus(handle, outageStatus) : null;
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) return null;
       throw err;

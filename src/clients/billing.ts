@@ -15,9 +15,7 @@ const noClose = (month: string) => () => {
   throw new NotFoundError(`no month close for ${month}`);
 };
 
-export class BillingClient {
-  private readonly calls: Calls;
-
+export class BillingClient extends Calls {
   /**
    * `months`: the policy's month settings, asked when a close is started: a month is closed only
    * once it has ended in its time zone (I8), and before its grace period has passed only a forced
@@ -29,7 +27,7 @@ export class BillingClient {
     private readonly months: () => Pick<Policy['month'], 'timeZone' | 'closeGraceHours'>,
     options: ClientOptions = {},
   ) {
-    this.calls = new Calls(client, taskQueue, options);
+    super(client, taskQueue, options);
   }
 
   /**
@@ -50,8 +48,8 @@ export class BillingClient {
       forceFlag,
     });
     if (!may.allowed) throw new InvalidInputError([{ path: 'month', message: may.message }]);
-    const { workflowId } = await this.calls.startWorkflow('billingMonthWorkflow', {
-      ...this.calls.startOptions(),
+    const { workflowId } = await this.startWorkflow('billingMonthWorkflow', {
+      ...this.startOptions(),
       workflowId: billingMonthWorkflowId(month),
       args: [{ month, ...(batchSize ? { batchSize } : {}) }],
       // Running: this is the same run. Closed: run it again, which writes only adjustments (I10).
@@ -62,15 +60,15 @@ export class BillingClient {
   }
 
   /** Where the month's close stands; the handle follows continue-as-new to the last run. */
-  progress(month: unknown): Promise<BillingProgress> {
+  async progress(month: unknown): Promise<BillingProgress> {
     const m = parse(Month, month);
-    return this.calls.status(billingMonthWorkflowId(m), billingProgressQuery, noClose(m));
+    return this.status(billingMonthWorkflowId(m), billingProgressQuery, noClose(m));
   }
 
   /** Waits for the month's close to finish and answers its summary. */
   async result(month: unknown): Promise<BillingProgress> {
     const m = parse(Month, month);
-    const client = await this.calls.client();
+    const client = await this.client();
     try {
       return await client.workflow
         .getHandle<WorkflowOf<'billingMonthWorkflow'>>(billingMonthWorkflowId(m))

@@ -162,33 +162,33 @@ export const notFound =
   };
 
 /**
- * The calls of one area's client: its Temporal client (connected on first use), task queue and
- * options, and the start / update / query / list every area makes the same way.
+ * What every area's client is built on: its Temporal client (connected on first use), task queue
+ * and options, and the start / update / query / list every area makes the same way.
  */
-export class Calls {
+export abstract class Calls {
   private connecting: Promise<Client> | undefined;
 
   constructor(
     private readonly source: ClientSource,
-    readonly taskQueue: string,
-    readonly options: ClientOptions = {},
+    private readonly taskQueue: string,
+    private readonly options: ClientOptions = {},
   ) {}
 
-  now(): number {
+  protected now(): number {
     return (this.options.now ?? Date.now)();
   }
 
-  client(): Promise<Client> {
+  protected client(): Promise<Client> {
     const source = this.source;
     return (this.connecting ??= typeof source === 'function' ? source() : Promise.resolve(source));
   }
 
-  async handle(workflowId: string): Promise<WorkflowHandle> {
+  protected async handle(workflowId: string): Promise<WorkflowHandle> {
     return (await this.client()).workflow.getHandle(workflowId);
   }
 
   /** The options every start shares: the task queue and the tests' workflow task timeout. */
-  startOptions(): { taskQueue: string; workflowTaskTimeout?: Duration } {
+  protected startOptions(): { taskQueue: string; workflowTaskTimeout?: Duration } {
     const { workflowTaskTimeout } = this.options;
     return { taskQueue: this.taskQueue, ...(workflowTaskTimeout ? { workflowTaskTimeout } : {}) };
   }
@@ -198,7 +198,7 @@ export class Calls {
    * shared startOptions()); the same workflow id already started (and not to be reused) answers
    * `created: false`.
    */
-  async startWorkflow<N extends WorkflowName>(
+  protected async startWorkflow<N extends WorkflowName>(
     name: N,
     options: WorkflowStartOptions<WorkflowOf<N>>,
   ): Promise<{ workflowId: string; created: boolean }> {
@@ -214,7 +214,7 @@ export class Calls {
   }
 
   /** Sends a message (an update whose id is its request id: a retried call is applied once). */
-  async update<R, M extends { requestId: string }>(
+  protected async send<R, M extends { requestId: string }>(
     workflowId: string,
     update: UpdateDefinition<R, [M]>,
     message: M,
@@ -232,8 +232,32 @@ export class Calls {
     }
   }
 
+  /**
+   * One kind of message to the area's workflows: `sender(update, schema)` is the function that
+   * parses the target id (as `idField`) and the body once, then sends it with its definition.
+   */
+  protected messages(
+    idField: string,
+    idSchema: z.ZodType<string>,
+    workflowIdOf: (id: string) => string,
+    onNotFound: (id: string) => OnNotFound,
+  ) {
+    return <R, S extends z.ZodType<{ requestId: string }>>(
+        update: UpdateDefinition<R, [z.infer<S>]>,
+        schema: S,
+      ) =>
+      async (id: unknown, message: unknown): Promise<R> => {
+        const target = parseId(idField, id, idSchema);
+        return this.send(workflowIdOf(target), update, parse(schema, message), onNotFound(target));
+      };
+  }
+
   /** A workflow's status (see queryStatus). */
-  async status<R>(workflowId: string, query: QueryDefinition<R, []>, onNotFound: OnNotFound): Promise<R> {
+  protected async status<R>(
+    workflowId: string,
+    query: QueryDefinition<R, []>,
+    onNotFound: OnNotFound,
+  ): Promise<R> {
     try {
       return await queryStatus(await this.handle(workflowId), query);
     } catch (err) {
@@ -247,7 +271,7 @@ export class Calls {
    * replay), up to `limit`, each mapped by `item` (null: not one to show). A query refused by
    * the server holds checked values only: the cluster lacks the search attributes.
    */
-  async list<T>(
+  protected async list<T>(
     query: string,
     limit: number,
     what: string,

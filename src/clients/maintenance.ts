@@ -3,35 +3,17 @@
  * message sent with its definition from src/messages as an update whose id is its requestId (a
  * retried call is applied once).
  */
-import type { UpdateDefinition } from '@temporalio/common';
-import type { z } from 'zod';
 import { ConflictError } from '../errors';
-import {
-  cancel,
-  ended,
-  maintenanceStatus,
-  maintenanceWorkflowId,
-  reschedule,
-  started,
-  type MaintenanceStatus,
-} from '../messages/maintenance';
-import {
-  CancelMaintenance,
-  EndMaintenance,
-  ListMaintenance,
-  MAINTENANCE_STATES,
-  RescheduleMaintenance,
-  ScheduleMaintenance,
-  StartMaintenance,
-  type MaintenanceState,
-} from '../model/maintenance';
+import * as maintenance from '../messages/maintenance';
+import * as model from '../model/maintenance';
+import { Id } from '../model/ticket';
 import { SlaState, SlaWindowStart } from '../search-attributes';
-import { Calls, isOneOf, parse, parseId, translate, type ClientOptions, type ClientSource } from './calls';
+import { Calls, isOneOf, parse, parseId, translate } from './calls';
 
 export interface MaintenanceSummary extends WindowMemo {
   maintenanceId: string;
   workflowId: string;
-  state: MaintenanceState;
+  state: model.MaintenanceState;
 }
 
 /** The window as the workflow keeps it in its memo, for lists without a query. */
@@ -43,22 +25,16 @@ interface WindowMemo {
   qualifies: boolean;
 }
 
-export class MaintenanceClient {
-  private readonly calls: Calls;
-
-  constructor(client: ClientSource, taskQueue: string, options: ClientOptions = {}) {
-    this.calls = new Calls(client, taskQueue, options);
-  }
-
+export class MaintenanceClient extends Calls {
   /**
    * Announces a window: notices go out at once. The same maintenanceId again returns the
    * existing workflow (running or finished): an id is used once.
    */
-  scheduleMaintenance(input: unknown): Promise<{ workflowId: string; created: boolean }> {
-    const window = parse(ScheduleMaintenance, input);
-    return this.calls.startWorkflow('maintenanceWorkflow', {
-      ...this.calls.startOptions(),
-      workflowId: maintenanceWorkflowId(window.maintenanceId),
+  async scheduleMaintenance(input: unknown): Promise<{ workflowId: string; created: boolean }> {
+    const window = parse(model.ScheduleMaintenance, input);
+    return this.startWorkflow('maintenanceWorkflow', {
+      ...this.startOptions(),
+      workflowId: maintenance.maintenanceWorkflowId(window.maintenanceId),
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
       args: [window],
       typedSearchAttributes: [
@@ -78,51 +54,36 @@ export class MaintenanceClient {
     });
   }
 
-  /** One message to a window: its id and body parsed, then sent with its definition. */
-  private async update<R, S extends z.ZodType<{ requestId: string }>>(
-    maintenanceId: unknown,
-    update: UpdateDefinition<R, [z.infer<S>]>,
-    schema: S,
-    message: unknown,
-  ): Promise<R> {
-    const id = parseId('maintenanceId', maintenanceId);
-    const workflowId = maintenanceWorkflowId(id);
-    return this.calls.update(workflowId, update, parse(schema, message), async (err) => {
-      // A finished window refuses messages: that is a conflict, not an unknown window.
-      const closed = await (await this.calls.handle(workflowId)).describe().then(
+  private readonly message = this.messages('maintenanceId', Id, maintenance.maintenanceWorkflowId, (id) => {
+    // A finished window refuses messages: that is a conflict, not an unknown window.
+    return async (err) => {
+      const handle = await this.handle(maintenance.maintenanceWorkflowId(id));
+      const closed = await handle.describe().then(
         (d) => d.status.name,
         () => null,
       );
       if (closed) throw new ConflictError(`maintenance ${id} is over (${closed.toLowerCase()})`);
       return translate(err);
-    });
-  }
+    };
+  });
 
   /** New window (and regions): notices go out again and C1 is judged against the new start. */
-  rescheduleMaintenance(maintenanceId: unknown, message: unknown) {
-    return this.update(maintenanceId, reschedule, RescheduleMaintenance, message);
-  }
+  readonly rescheduleMaintenance = this.message(maintenance.reschedule, model.RescheduleMaintenance);
   /** Withdraws the window: customers who were told get a cancellation; recorded as cancelled. */
-  cancelMaintenance(maintenanceId: unknown, message: unknown) {
-    return this.update(maintenanceId, cancel, CancelMaintenance, message);
-  }
+  readonly cancelMaintenance = this.message(maintenance.cancel, model.CancelMaintenance);
   /** The operator says the work started (`at`, default now). */
-  startMaintenance(maintenanceId: unknown, message: unknown) {
-    return this.update(maintenanceId, started, StartMaintenance, message);
-  }
+  readonly startMaintenance = this.message(maintenance.started, model.StartMaintenance);
   /** The operator says the work ended (`at`, default now); past the announced end is an overrun (I9). */
-  endMaintenance(maintenanceId: unknown, message: unknown) {
-    return this.update(maintenanceId, ended, EndMaintenance, message);
-  }
+  readonly endMaintenance = this.message(maintenance.ended, model.EndMaintenance);
 
-  maintenanceStatus(maintenanceId: unknown): Promise<MaintenanceStatus> {
+  async maintenanceStatus(maintenanceId: unknown): Promise<maintenance.MaintenanceStatus> {
     const id = parseId('maintenanceId', maintenanceId);
-    return this.calls.status(maintenanceWorkflowId(id), maintenanceStatus, translate);
+    return this.status(maintenance.maintenanceWorkflowId(id), maintenance.maintenanceStatus, translate);
   }
 
   /** Windows from visibility (search attributes and memo): no worker needed, no replay. */
   async listMaintenance(filter: unknown = {}): Promise<MaintenanceSummary[]> {
-    const f = parse(ListMaintenance, filter);
+    const f = parse(model.ListMaintenance, filter);
     // Every value below passed a schema (an enum, ISO instants): nothing else reaches the query.
     const query = [
       `WorkflowType = 'maintenanceWorkflow'`,
@@ -130,11 +91,11 @@ export class MaintenanceClient {
       ...(f.from ? [`SlaWindowStart >= '${new Date(f.from).toISOString()}'`] : []),
       ...(f.to ? [`SlaWindowStart < '${new Date(f.to).toISOString()}'`] : []),
     ].join(' AND ');
-    const windows = await this.calls.list(query, Infinity, 'maintenance windows', (w) => {
+    const windows = await this.list(query, Infinity, 'maintenance windows', (w) => {
       const memo = w.memo?.window as WindowMemo | undefined;
       const state = w.typedSearchAttributes.get(SlaState);
       // Not started by this client: no window to show.
-      if (!memo || !isOneOf(MAINTENANCE_STATES, state)) return null;
+      if (!memo || !isOneOf(model.MAINTENANCE_STATES, state)) return null;
       return {
         maintenanceId: w.workflowId.replace(/^maintenance-/, ''),
         workflowId: w.workflowId,

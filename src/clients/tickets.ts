@@ -3,61 +3,19 @@
  * with the schemas of src/model (the workflows' validators check the same rules), every message
  * sent with its definition from src/messages, applied once per requestId.
  */
-import type { UpdateDefinition } from '@temporalio/common';
-import type { z } from 'zod';
 import { InvalidInputError } from '../errors';
-import {
-  endSession,
-  sessionStatus,
-  sessionWorkflowId,
-  type SessionEnded,
-  type SessionStatus,
-} from '../messages/session';
-import {
-  assign,
-  escalate,
-  firstResponse,
-  reclassify,
-  reopen,
-  reply,
-  resolve,
-  ticketStatus,
-  ticketWorkflowId,
-  type TicketStatus,
-} from '../messages/ticket';
-import {
-  Assign,
-  EndSession,
-  Escalate,
-  FirstResponse,
-  ListTickets,
-  OpenSession,
-  OpenTicket,
-  Reclassify,
-  Reopen,
-  Reply,
-  Resolve,
-  SLA_STATES,
-  type SlaState,
-} from '../model/ticket';
-import { SlaCustomer, SlaDueAt, SlaLevel, SlaState as SlaStateKey } from '../search-attributes';
-import {
-  Calls,
-  isOneOf,
-  MAX_CLOCK_SKEW_MS,
-  notFound,
-  parse,
-  parseId,
-  type ClientOptions,
-  type ClientSource,
-} from './calls';
+import * as session from '../messages/session';
+import * as ticket from '../messages/ticket';
+import * as model from '../model/ticket';
+import { SlaCustomer, SlaDueAt, SlaLevel, SlaState } from '../search-attributes';
+import { Calls, isOneOf, MAX_CLOCK_SKEW_MS, notFound, parse, parseId } from './calls';
 
 export interface TicketListItem {
   ticketId: string;
   workflowId: string;
   customerId: string | null;
   level: string | null;
-  state: SlaState | null;
+  state: model.SlaState | null;
   due: string | null;
   /** Temporal's execution status: RUNNING while open or inside its reopen window. */
   status: string;
@@ -65,80 +23,54 @@ export interface TicketListItem {
   closedAt: string | null;
 }
 
-export class TicketClient {
-  private readonly calls: Calls;
-
-  constructor(client: ClientSource, taskQueue: string, options: ClientOptions = {}) {
-    this.calls = new Calls(client, taskQueue, options);
-  }
-
+export class TicketClient extends Calls {
   /** Opens a ticket; opening the same ticket id again returns the running workflow. */
   async openTicket(input: unknown): Promise<{ workflowId: string; created: boolean }> {
-    const ticket = parse(OpenTicket, input);
-    const now = this.calls.now();
-    const openedAt = new Date(ticket.openedAt ?? now).toISOString();
+    const opened = parse(model.OpenTicket, input);
+    const now = this.now();
+    const openedAt = new Date(opened.openedAt ?? now).toISOString();
     if (Date.parse(openedAt) > now + MAX_CLOCK_SKEW_MS) {
       throw new InvalidInputError([{ path: 'openedAt', message: 'must not be in the future' }]);
     }
-    return this.calls.startWorkflow('ticketWorkflow', {
-      ...this.calls.startOptions(),
-      workflowId: ticketWorkflowId(ticket.ticketId),
-      args: [{ ...ticket, openedAt }],
+    return this.startWorkflow('ticketWorkflow', {
+      ...this.startOptions(),
+      workflowId: ticket.ticketWorkflowId(opened.ticketId),
+      args: [{ ...opened, openedAt }],
       // Customer id only: no personal data in search attributes.
       typedSearchAttributes: [
-        { key: SlaCustomer, value: ticket.customerId },
-        ...(ticket.level ? [{ key: SlaLevel, value: ticket.level }] : []),
-        { key: SlaStateKey, value: 'on-track' },
+        { key: SlaCustomer, value: opened.customerId },
+        ...(opened.level ? [{ key: SlaLevel, value: opened.level }] : []),
+        { key: SlaState, value: 'on-track' },
       ],
     });
   }
 
-  /** One message to a ticket: its id and body parsed, then sent with its definition. */
-  private async update<R, S extends z.ZodType<{ requestId: string }>>(
-    ticketId: unknown,
-    update: UpdateDefinition<R, [z.infer<S>]>,
-    schema: S,
-    message: unknown,
-  ): Promise<R> {
+  async ticketStatus(ticketId: string): Promise<ticket.TicketStatus> {
     const id = parseId('ticketId', ticketId);
-    return this.calls.update(ticketWorkflowId(id), update, parse(schema, message), notFound(`ticket ${id}`));
+    return this.status(ticket.ticketWorkflowId(id), ticket.ticketStatus, notFound(`ticket ${id}`));
   }
 
-  assign(ticketId: string, message: unknown) {
-    return this.update(ticketId, assign, Assign, message);
-  }
+  private readonly message = this.messages('ticketId', model.Id, ticket.ticketWorkflowId, (id) =>
+    notFound(`ticket ${id}`),
+  );
+
+  readonly assign = this.message(ticket.assign, model.Assign);
   /** The first response: stops the clock and records met or breached (I5, I6). */
-  recordFirstResponse(ticketId: string, message: unknown) {
-    return this.update(ticketId, firstResponse, FirstResponse, message);
-  }
-  reply(ticketId: string, message: unknown) {
-    return this.update(ticketId, reply, Reply, message);
-  }
-  resolve(ticketId: string, message: unknown) {
-    return this.update(ticketId, resolve, Resolve, message);
-  }
-  reopen(ticketId: string, message: unknown) {
-    return this.update(ticketId, reopen, Reopen, message);
-  }
-  escalate(ticketId: string, message: unknown) {
-    return this.update(ticketId, escalate, Escalate, message);
-  }
+  readonly recordFirstResponse = this.message(ticket.firstResponse, model.FirstResponse);
+  readonly reply = this.message(ticket.reply, model.Reply);
+  readonly resolve = this.message(ticket.resolve, model.Resolve);
+  /** Reopens a resolved ticket within its reopen window. */
+  readonly reopen = this.message(ticket.reopen, model.Reopen);
+  readonly escalate = this.message(ticket.escalate, model.Escalate);
   /** A new level, with the clock recomputed from the original opening (I11). */
-  reclassify(ticketId: string, message: unknown) {
-    return this.update(ticketId, reclassify, Reclassify, message);
-  }
-
-  ticketStatus(ticketId: string): Promise<TicketStatus> {
-    const id = parseId('ticketId', ticketId);
-    return this.calls.status(ticketWorkflowId(id), ticketStatus, notFound(`ticket ${id}`));
-  }
+  readonly reclassify = this.message(ticket.reclassify, model.Reclassify);
 
   /**
    * Tickets from Temporal's visibility store (search attributes, no worker, no replay), soonest
    * due first: e.g. every breached ticket of one customer.
    */
-  async listTickets(filter: ListTickets = {}): Promise<TicketListItem[]> {
-    const f = parse(ListTickets, filter);
+  async listTickets(filter: model.ListTickets = {}): Promise<TicketListItem[]> {
+    const f = parse(model.ListTickets, filter);
     // Every value below passed the schema (enums, the id pattern, an instant).
     const query = [
       `WorkflowType = 'ticketWorkflow'`,
@@ -148,15 +80,15 @@ export class TicketClient {
       ...(f.open ? [`ExecutionStatus = 'Running'`] : []),
       ...(f.dueBefore ? [`SlaDueAt < '${new Date(f.dueBefore).toISOString()}'`] : []),
     ].join(' AND ');
-    const items = await this.calls.list(query, f.limit, 'tickets', (info) => {
+    const items = await this.list(query, f.limit, 'tickets', (info) => {
       const due = info.typedSearchAttributes.get(SlaDueAt);
-      const state = info.typedSearchAttributes.get(SlaStateKey);
+      const state = info.typedSearchAttributes.get(SlaState);
       return {
         ticketId: info.workflowId.slice('ticket-'.length),
         workflowId: info.workflowId,
         customerId: info.typedSearchAttributes.get(SlaCustomer) ?? null,
         level: info.typedSearchAttributes.get(SlaLevel) ?? null,
-        state: isOneOf(SLA_STATES, state) ? state : null,
+        state: isOneOf(model.SLA_STATES, state) ? state : null,
         due: due ? due.toISOString() : null,
         status: info.status.name,
         openedAt: info.startTime.toISOString(),
@@ -170,23 +102,23 @@ export class TicketClient {
   }
 
   async openSession(input: unknown): Promise<{ workflowId: string; created: boolean }> {
-    const session = parse(OpenSession, input);
-    return this.calls.startWorkflow('sessionWorkflow', {
-      ...this.calls.startOptions(),
-      workflowId: sessionWorkflowId(session.sessionId),
-      args: [session],
+    const opened = parse(model.OpenSession, input);
+    return this.startWorkflow('sessionWorkflow', {
+      ...this.startOptions(),
+      workflowId: session.sessionWorkflowId(opened.sessionId),
+      args: [opened],
     });
   }
 
   /** Ends a session; ending it again answers the same end (the update is idempotent). */
-  endSession(sessionId: string, requestId: string): Promise<SessionEnded> {
+  async endSession(sessionId: string, requestId: string): Promise<session.SessionEnded> {
     const id = parseId('sessionId', sessionId);
-    const message = parse(EndSession, { requestId });
-    return this.calls.update(sessionWorkflowId(id), endSession, message, notFound(`session ${id}`));
+    const message = parse(model.EndSession, { requestId });
+    return this.send(session.sessionWorkflowId(id), session.endSession, message, notFound(`session ${id}`));
   }
 
-  sessionStatus(sessionId: string): Promise<SessionStatus> {
+  async sessionStatus(sessionId: string): Promise<session.SessionStatus> {
     const id = parseId('sessionId', sessionId);
-    return this.calls.status(sessionWorkflowId(id), sessionStatus, notFound(`session ${id}`));
+    return this.status(session.sessionWorkflowId(id), session.sessionStatus, notFound(`session ${id}`));
   }
 }

@@ -208,7 +208,7 @@ const RUNNING_CLOSE_RETRY_MS = 60_000;
 
 /**
  * The Schedule's close always happens (I14): a manual run is refused inside the grace unless
- * forced (src/sla-client.ts), and one forced early may have missed outages recorded since, so
+ * forced (src/clients/billing.ts), and one forced early may have missed outages recorded since, so
  * the trigger closes the month again after the grace whatever ran before. A re-run writes only
  * differences, so after a complete run it writes nothing. A close still running has the month's
  * id: the trigger waits for it to end (durable timer) and then starts its own.

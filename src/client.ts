@@ -78,7 +78,7 @@ export class SlaClient {
     return new SlaClient(loadConfig(env), options);
   }
 
-  /** Closes what this facade opened (not a client or ledger it was given). */
+  /** Closes what this client opened (not a client or ledger it was given). */
   async close(): Promise<void> {
     const client = this.ownsClient ? await this.temporal?.catch(() => undefined) : undefined;
     await Promise.all([client?.connection.close(), this.closeLedger?.()]);

@@ -15,11 +15,8 @@ import { ledgerDirectory } from '../src/customers/directory';
 import type { CreditEntry, Ledger } from '../src/ledger';
 import { loadPolicy } from '../src/policy';
 import { loadRoster } from '../src/roster/load';
-import {
-  billingMonthWorkflow,
-  billingMonthWorkflowId,
-  billingProgressQuery,
-} from '../src/workflows/billing-month';
+import { billingMonthWorkflowId, billingProgressQuery } from '../src/messages/billing';
+import { billingMonthWorkflow } from '../src/workflows/billing-month';
 import { outageRecord } from '../test/helpers/billing';
 import { WORKFLOWS } from '../test/helpers/engine';
 import { createTestLedger, testCustomer } from '../test/helpers/ledger';

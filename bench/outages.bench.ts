@@ -13,7 +13,7 @@ import { DefaultLogger, Runtime, Worker, bundleWorkflowCode } from '@temporalio/
 import { createActivities } from '../src/activities';
 import { outboxMailer } from '../src/activities/email';
 import { httpPagingSink } from '../src/activities/paging';
-import { OutageClient } from '../src/client-outages';
+import { OutageClient } from '../src/clients/outages';
 import { ledgerDirectory } from '../src/customers/directory';
 import { loadPolicy } from '../src/policy';
 import { loadRoster } from '../src/roster/load';

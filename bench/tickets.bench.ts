@@ -30,7 +30,7 @@ import { DefaultLogger, Runtime, Worker, bundleWorkflowCode, type WorkerOptions 
 import { createActivities } from '../src/activities';
 import { outboxMailer } from '../src/activities/email';
 import { httpPagingSink } from '../src/activities/paging';
-import { SlaClient } from '../src/client';
+import { TicketClient } from '../src/clients/tickets';
 import { ledgerDirectory } from '../src/customers/directory';
 import { parsePolicy } from '../src/policy';
 import defaultPolicy from '../src/policy/default-policy.json';
@@ -184,7 +184,7 @@ async function run(
     ...(JSON.parse(process.env.BENCH_WORKER_TUNING ?? '{}') as Partial<WorkerOptions>),
   });
   const running = worker.run();
-  const client = new SlaClient(env.client, taskQueue);
+  const client = new TicketClient(env.client, taskQueue);
 
   /**
    * Side by side in one round, each group N at one instant (or spread evenly over spreadMs), the
@@ -396,7 +396,7 @@ async function memory(
   const rssMiB = () =>
     Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${workerProcess.pid}/status`, 'utf8'))![1]) / 1024;
   // The worker with its first ticket open: code loaded, V8 context made.
-  const memoryClient = new SlaClient(env.client, 'bench-memory');
+  const memoryClient = new TicketClient(env.client, 'bench-memory');
   await memoryClient.openTicket(ticketInput('mem-first', 'What is the best practice for rotas?'));
   const processedCount = async () =>
     (await env.client.workflow.count(`TaskQueue = 'bench-memory' AND SlaLevel = 'L2'`)).count;

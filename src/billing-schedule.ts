@@ -11,6 +11,7 @@
  * manual run and the schedule from both closing a month.
  */
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
+import type { WorkflowName } from './clients/calls';
 
 export const BILLING_SCHEDULE_ID = 'sla-billing-month';
 
@@ -27,7 +28,7 @@ export async function ensureBillingSchedule(
   const spec = { calendars: [{ dayOfMonth: 1, hour: 0, minute: 0, second: 0 }], timezone: options.zone };
   const action = {
     type: 'startWorkflow' as const,
-    workflowType: 'billingScheduleWorkflow',
+    workflowType: 'billingScheduleWorkflow' satisfies WorkflowName,
     // Temporal appends the scheduled instant, to the second, to this id for each run: two
     // triggers within one second (`temporal schedule trigger` twice) become two runs of one id,
     // so an operator looking at one reads it by run id (`temporal workflow show -r`).

@@ -19,7 +19,12 @@ import type { Ledger } from '../ledger/types';
 import type { LoadedPolicy } from '../policy/load';
 import { monthsTouched } from '../rules/months-touched';
 import { accountingMonth } from '../rules/uptime';
-import { billingMonthWorkflowId, lateRecordSignal, type LateRecord } from '../workflows/billing-month';
+import {
+  billingMonthWorkflowId,
+  lateRecordSignal,
+  type BillingMonthWorkflow,
+  type LateRecord,
+} from '../messages/billing';
 
 export interface LateRecordDeps {
   ledger: Ledger;
@@ -69,7 +74,7 @@ async function revisit(
 ): Promise<Revisit | null> {
   const workflowId = billingMonthWorkflowId(month);
   const rerun = async (): Promise<Revisit> => {
-    await deps.temporal.workflow.signalWithStart('billingMonthWorkflow', {
+    await deps.temporal.workflow.signalWithStart<BillingMonthWorkflow, [LateRecord]>('billingMonthWorkflow', {
       workflowId,
       taskQueue,
       args: [{ month }],

@@ -9,7 +9,7 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { OutageRecord } from '../ledger/types';
 import { outageRecordOf } from '../model/outage-record';
-import type { OutageStatus } from '../workflows/outage';
+import { outageStatus, type OutageStatus } from '../messages/outage';
 
 /**
  * The open executions of the outage workflow type, rather than the SlaKind attribute the outage
@@ -51,7 +51,7 @@ export async function openOutagesBefore(client: Client, monthEnd: string): Promi
         const w = running[next++]!;
         let s: OutageStatus;
         try {
-          s = await client.workflow.getHandle(w.workflowId, w.runId).query<OutageStatus>('status');
+          s = await client.workflow.getHandle(w.workflowId, w.runId).query(outageStatus);
         } catch (err) {
           // Gone between the listing and the query (past retention): its record is in the ledger.
           if (err instanceof WorkflowNotFoundError) continue;

@@ -7,6 +7,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { BusinessCalendar, responseDeadline } from '../calendar';
 import type { CustomerDirectory } from '../customers/directory';
+import type { HolidayWindow, PlannedStep } from '../messages/ticket';
 import type { LoadedPolicy } from '../policy/load';
 import type { Level } from '../policy/schema';
 import { classify, type Classification } from '../rules/classify';
@@ -22,15 +23,8 @@ export interface ClockFacts {
   clockStart: string;
   due: string;
   /** Holiday windows between opening and deadline: why the clock ran as it did. */
-  holidayWindows: { date: string; country: string; name: string; start: string; end: string }[];
-  plan: {
-    id: string;
-    kind: 'warning' | 'breach';
-    fireAt: string;
-    audience: string;
-    channels: ('email' | 'page')[];
-    reason: string;
-  }[];
+  holidayWindows: HolidayWindow[];
+  plan: PlannedStep[];
 }
 
 export interface Recipient {

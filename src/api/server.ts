@@ -8,11 +8,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Client } from '@temporalio/client';
 import { SlaClient } from '../client';
-import { OutageClient } from '../client-outages';
 import { codecDataConverter, codecKeys } from '../codec';
 import type { Config } from '../config';
 import type { Ledger } from '../ledger/types';
-import { MaintenanceClient } from '../maintenance-client';
 import type { LoadedPolicy } from '../policy/load';
 import { Authenticator } from './auth';
 import { createDispatcher, type AccessLogEntry } from './dispatch';
@@ -44,7 +42,6 @@ export interface ApiDeps {
 
 export function createApiServer(deps: ApiDeps): Server {
   const keys = codecKeys(deps.config);
-  const { taskQueue } = deps.config;
   const faultLog = deps.faultLog ?? logFault;
   const auth = new Authenticator(deps.config.apiTokens);
   const limiter = new RateLimiter(deps.config.apiRate);
@@ -56,9 +53,8 @@ export function createApiServer(deps: ApiDeps): Server {
       config: deps.config,
       policy: deps.policy,
       ledger: deps.ledger,
-      tickets: new SlaClient(deps.client, taskQueue),
-      outages: new OutageClient(deps.client, taskQueue),
-      maintenance: new MaintenanceClient(deps.client, taskQueue),
+      // The one client, on this process's connection, ledger and policy.
+      sla: new SlaClient(deps.config, { client: deps.client, ledger: deps.ledger, policy: deps.policy }),
       payloadCodecs: codecDataConverter(keys).payloadCodecs ?? [],
     },
     auth,

@@ -10,7 +10,7 @@
 import type { Activities } from '../activities';
 import type { CustomerFigures, RegionUptime } from '../activities/billing';
 import { formatMinor } from '../rules/credits';
-import { lateRecordSignal } from '../workflows/billing-month';
+import { lateRecordSignal } from '../messages/billing';
 import type { AuditEvent } from './history';
 import { childResult, firstString, signal, type ActivityStep, type Reading } from './interpret';
 import { activityEntry, eventEntry, short, type TimelineEntry } from './render';

@@ -14,7 +14,7 @@ import type { MaintenanceNotice } from '../activities/maintenance';
 import type { MaintenanceRecord } from '../ledger/types';
 import type { ScheduleMaintenance } from '../model/maintenance';
 import { noticeQualification } from '../rules/maintenance';
-import { cancel, ended, reschedule, started } from '../workflows/maintenance';
+import { cancel, ended, reschedule, started } from '../messages/maintenance';
 import { isUpdate, update, type ActivityStep, type Reading } from './interpret';
 import { activityEntry, eventEntry, ledgerEntry, short, type TimelineEntry } from './render';
 

@@ -27,9 +27,9 @@ import {
   confirmOutageStart,
   reportOutage,
   resolveOutage,
-  type OutageCarry,
   type OutageStatus,
-} from '../workflows/outage';
+} from '../messages/outage';
+import type { OutageCarry } from '../workflows/outage';
 import { update, type Reading } from './interpret';
 import { activityEntry, emailEntry, eventEntry, ledgerEntry, minutes, short } from './render';
 

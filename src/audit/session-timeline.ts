@@ -4,7 +4,7 @@
  */
 import type { Activities } from '../activities';
 import type { OpenSession } from '../model/ticket';
-import { endSession } from '../workflows/session';
+import { endSession } from '../messages/session';
 import { update, type Reading } from './interpret';
 import { activityEntry, eventEntry } from './render';
 

@@ -9,17 +9,8 @@
 import type { Activities } from '../activities';
 import type { ClockFacts, Recipient } from '../activities/tickets';
 import type { Escalate } from '../model/ticket';
-import {
-  assign,
-  escalate,
-  firstResponse,
-  reclassify,
-  reopen,
-  reply,
-  resolve,
-  type TicketCarry,
-  type TicketInput,
-} from '../workflows/ticket';
+import { assign, escalate, firstResponse, reclassify, reopen, reply, resolve } from '../messages/ticket';
+import type { TicketCarry, TicketInput } from '../workflows/ticket';
 import { isUpdate, update, type Reading } from './interpret';
 import {
   activityEntry,

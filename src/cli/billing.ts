@@ -12,8 +12,8 @@ import { loadConfig } from '../config';
 import { COMMAND_CONNECT_TIMEOUT_MS, connectClient } from '../connection';
 import { loadPolicy } from '../policy/load';
 import { formatMinor } from '../rules/credits';
-import type { BillingProgress } from '../workflows/billing-month';
-import type { Sla } from '../sla-client';
+import type { BillingProgress } from '../messages/billing';
+import type { SlaClient } from '../client';
 import { parseOptions, printJson } from './io';
 import { inFlags, withSla } from './sla';
 
@@ -47,11 +47,14 @@ export function runCommand(): Command {
       await inFlags({}, () =>
         withSla(async (sla) => {
           // Running: follow it. Closed: run it again, which writes only adjustments (I10).
-          await sla.credits.runMonth({
-            month: opts.month,
-            ...(opts.batchSize ? { batchSize: opts.batchSize } : {}),
-            ...(opts.force ? { force: true } : {}),
-          });
+          await sla.credits.runMonth(
+            {
+              month: opts.month,
+              ...(opts.batchSize ? { batchSize: opts.batchSize } : {}),
+              ...(opts.force ? { force: true } : {}),
+            },
+            '--force',
+          );
           const result = await follow(opts.month, sla, opts.json === true);
           if (opts.json) return printJson(result);
           printSummary(result);
@@ -61,7 +64,7 @@ export function runCommand(): Command {
 }
 
 /** Polls the progress query (on stderr, so --json's stdout stays one document) until the result. */
-async function follow(month: string, sla: Sla, quiet: boolean): Promise<BillingProgress> {
+async function follow(month: string, sla: SlaClient, quiet: boolean): Promise<BillingProgress> {
   const bar = new SingleBar({
     format: `${month} [{bar}] {value}/{total} customers | {credited} credited | {notices} notices`,
     stream: process.stderr,

@@ -1,7 +1,7 @@
 /**
  * The `sla` command: one entry point for the processes (`up`, `worker`, `api`) and for support
  * tooling, on-call, finance and auditors (tickets, sessions, outages, maintenance, calendar, policy,
- * customers, the ledger, credits, uptime, report, audit), on the `Sla` facade (src/sla-client.ts).
+ * customers, the ledger, credits, uptime, report, audit), on the one client, `SlaClient` (src/client.ts).
  * Exit codes: 0 ok, 1 failure, else the error's code's (ERROR_CODES in src/errors.ts, docs/errors.md).
  */
 import { Command, CommanderError } from 'commander';

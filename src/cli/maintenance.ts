@@ -10,7 +10,7 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { InvalidInputError } from '../errors';
 import { loadPolicy } from '../policy/load';
-import type { MaintenanceSummary } from '../maintenance-client';
+import type { MaintenanceSummary } from '../clients/maintenance';
 import {
   CancelMaintenance,
   EndMaintenance,
@@ -20,8 +20,8 @@ import {
   StartMaintenance,
 } from '../model/maintenance';
 import { Id } from '../model/ticket';
-import type { Sla } from '../sla-client';
-import type { MaintenanceStatus } from '../workflows/maintenance';
+import type { SlaClient } from '../client';
+import type { MaintenanceStatus } from '../messages/maintenance';
 import { parseOptions, printJson, printTable, UsageError } from './io';
 import { requestIdOf, withSla } from './sla';
 
@@ -49,7 +49,7 @@ const WindowId = z.object({ maintenanceId: Id });
 const windowId = (id: string) => validate(WindowId, { maintenanceId: id }).maintenanceId;
 
 /** The facade's maintenance operations; typed errors become exit codes in main.ts. */
-const withClient = <T>(use: (maintenance: Sla['maintenance']) => Promise<T>) =>
+const withClient = <T>(use: (maintenance: SlaClient['maintenance']) => Promise<T>) =>
   withSla((sla) => use(sla.maintenance));
 
 const Json = { json: z.boolean().optional() };
@@ -138,7 +138,7 @@ export function maintenanceCommand(): Command {
         regions: o.regions,
         description: o.description,
       });
-      const out = await withClient((c) => c.schedule(window));
+      const out = await withClient((c) => c.scheduleMaintenance(window));
       if (o.json) return printJson(out);
       process.stdout.write(
         out.created
@@ -185,7 +185,7 @@ export function maintenanceCommand(): Command {
         ...(o.regions ? { regions: o.regions } : {}),
         ...(o.description ? { description: o.description } : {}),
       });
-      const out = await withClient((c) => c.reschedule(id, message));
+      const out = await withClient((c) => c.rescheduleMaintenance(id, message));
       if (o.json) return printJson(out);
       process.stdout.write(
         `rescheduled ${id} (version ${out.version}); notice ${out.announcedAt ? `went out ${local(out.announcedAt)}` : 'did not go out'}\n` +
@@ -206,7 +206,7 @@ export function maintenanceCommand(): Command {
       const o = parseOptions(z.object({ ...Target, reason: z.string(), requestId: RequestId, ...Json }), raw);
       const id = windowId(targetOf(given, o.id));
       const message = validate(CancelMaintenance, { requestId: requestIdOf(o.requestId), reason: o.reason });
-      const out = await withClient((c) => c.cancel(id, message));
+      const out = await withClient((c) => c.cancelMaintenance(id, message));
       if (o.json) return printJson(out);
       process.stdout.write(`cancelled ${id}; ${out.notified} customer(s) notified\n`);
     });
@@ -239,11 +239,11 @@ export function maintenanceCommand(): Command {
           ...(o.at ? { at: o.at } : {}),
         });
         if (name === 'start') {
-          const out = await withClient((c) => c.start(id, message));
+          const out = await withClient((c) => c.startMaintenance(id, message));
           if (o.json) return printJson(out);
           process.stdout.write(`${id} started ${local(out.startedAt)} (${out.state})\n`);
         } else {
-          const out = await withClient((c) => c.end(id, message));
+          const out = await withClient((c) => c.endMaintenance(id, message));
           if (o.json) return printJson(out);
           process.stdout.write(
             `${id} ended ${local(out.endedAt)}` +
@@ -265,7 +265,7 @@ export function maintenanceCommand(): Command {
     .action(async (given: string | undefined, raw: unknown) => {
       const o = parseOptions(z.object({ ...Target, ...Json }), raw);
       const id = windowId(targetOf(given, o.id));
-      const status = await withClient((c) => c.status(id));
+      const status = await withClient((c) => c.maintenanceStatus(id));
       if (o.json) return printJson(status);
       printStatus(status);
     });
@@ -293,7 +293,7 @@ export function maintenanceCommand(): Command {
         ...(o.from ? { from: o.from } : {}),
         ...(o.to ? { to: o.to } : {}),
       });
-      const windows: MaintenanceSummary[] = await withClient((c) => c.list(filter));
+      const windows: MaintenanceSummary[] = await withClient((c) => c.listMaintenance(filter));
       if (o.json) return printJson(windows);
       printTable(
         ['ID', 'STATE', `START (${zone()})`, 'END', 'REGIONS', 'QUALIFIES'],

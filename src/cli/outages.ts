@@ -5,9 +5,9 @@
  */
 import { Command, Option } from 'commander';
 import { z } from 'zod';
-import type { Sla } from '../sla-client';
+import type { SlaClient } from '../client';
 import { OUTAGE_CLASSIFICATIONS } from '../model/outage';
-import type { OutageStatus } from '../workflows/outage';
+import type { OutageStatus } from '../messages/outage';
 import { parseOptions, printJson, printTable } from './io';
 import { inFlags, requestIdOf, withSla } from './sla';
 
@@ -25,8 +25,10 @@ const FLAGS: Record<string, string> = { regions: 'region', responderId: 'respond
 const KEY_ARGUMENT: Record<string, string> = { ...FLAGS, key: '<key>' };
 
 /** Runs an action on the facade's outages; typed errors become exit codes in main.ts. */
-const withClient = <T>(flags: Record<string, string>, action: (outages: Sla['outages']) => Promise<T>) =>
-  inFlags(flags, () => withSla((sla) => action(sla.outages)));
+const withClient = <T>(
+  flags: Record<string, string>,
+  action: (outages: SlaClient['outages']) => Promise<T>,
+) => inFlags(flags, () => withSla((sla) => action(sla.outages)));
 
 const verdict = (met: boolean | null) => (met === null ? 'pending' : met ? 'met' : 'breached');
 
@@ -87,7 +89,7 @@ export function outageCommand(): Command {
         raw,
       );
       await withClient(FLAGS, async (outages) => {
-        const answer = await outages.report({
+        const answer = await outages.reportOutage({
           key: o.key,
           summary: o.summary,
           regions: o.region,
@@ -119,7 +121,7 @@ export function outageCommand(): Command {
         raw,
       );
       await withClient(KEY_ARGUMENT, async (outages) => {
-        const answer = await outages.acknowledge(key, {
+        const answer = await outages.acknowledgeOutage(key, {
           requestId: o.requestId ?? requestId(),
           responderId: o.responder,
           ...(o.at ? { at: o.at } : {}),
@@ -167,7 +169,7 @@ export function outageCommand(): Command {
         raw,
       );
       await withClient(KEY_ARGUMENT, async (outages) => {
-        const answer = await outages.classify(key, {
+        const answer = await outages.classifyOutage(key, {
           requestId: o.requestId ?? requestId(),
           classification: o.as,
           by: o.by,
@@ -235,7 +237,7 @@ export function outageCommand(): Command {
         raw,
       );
       await withClient(KEY_ARGUMENT, async (outages) => {
-        const answer = await outages.resolve(key, {
+        const answer = await outages.resolveOutage(key, {
           requestId: o.requestId ?? requestId(),
           by: o.by,
           ...(o.end ? { end: o.end } : {}),
@@ -255,7 +257,7 @@ export function outageCommand(): Command {
     .action(async (key: string, raw: unknown) => {
       const o = parseOptions(Json, raw);
       await withClient(KEY_ARGUMENT, async (outages) => {
-        const status = await outages.status(key);
+        const status = await outages.outageStatus(key);
         if (o.json) return printJson(status);
         printStatus(status);
       });
@@ -274,7 +276,7 @@ export function outageCommand(): Command {
         raw,
       );
       await withClient(FLAGS, async (outages) => {
-        const items = await outages.list({ open: o.open ?? false, limit: o.limit });
+        const items = await outages.listOutages({ open: o.open ?? false, limit: o.limit });
         if (o.json) return printJson(items);
         printTable(
           ['KEY', 'PHASE', 'C9', 'ENGAGEMENT DUE', 'REPORTED', 'CLOSED'],

@@ -1,17 +1,17 @@
 /**
- * How a command reaches the engine: through the `Sla` facade (src/sla-client.ts), built from the
+ * How a command reaches the engine: through the one client, `SlaClient` (src/client.ts), built from the
  * environment (and the global --address/--namespace flags, applied in main.ts), loaded only when a
  * command needs it so that the others start fast. Typed errors reach main.ts, which turns them
  * into exit codes: 2 invalid, 3 not found, 4 unavailable, 1 conflict.
  */
 import { randomUUID } from 'node:crypto';
 import { InvalidInputError } from '../errors';
-import type { Sla } from '../sla-client';
+import type { SlaClient } from '../client';
 import { UsageError } from './io';
 
-export async function withSla<T>(use: (sla: Sla) => Promise<T>): Promise<T> {
-  const { Sla } = await import('../sla-client');
-  const sla = Sla.fromEnv();
+export async function withSla<T>(use: (sla: SlaClient) => Promise<T>): Promise<T> {
+  const { SlaClient } = await import('../client');
+  const sla = SlaClient.fromEnv();
   try {
     return await use(sla);
   } finally {

@@ -1,6 +1,6 @@
 /**
  * `sla ticket …` and `sla session …`: support tickets (C6–C8, C10–C13; I5, I6, I11, I13) and
- * support sessions (C13, I12) through the `Sla` facade. Every input is checked by the schemas the
+ * support sessions (C13, I12) through the one client, `SlaClient`. Every input is checked by the schemas the
  * workflows validate with before anything is contacted (exit 2, the flag named); an unknown
  * ticket or session exits 3, Temporal unreachable 4, a message the ticket refuses 1.
  */
@@ -11,9 +11,9 @@ import { z } from 'zod';
 import { LEVELS } from '../model/level';
 import { CHANNELS, SLA_STATES } from '../model/ticket';
 import { loadPolicy } from '../policy/load';
-import type { TicketListItem } from '../client';
-import type { SessionStatus } from '../workflows/session';
-import type { TicketStatus } from '../workflows/ticket';
+import type { TicketListItem } from '../clients/tickets';
+import type { SessionStatus } from '../messages/session';
+import type { TicketStatus } from '../messages/ticket';
 import { parseOptions, printJson, printTable, UsageError } from './io';
 import { inFlags, requestIdOf, withSla } from './sla';
 
@@ -152,7 +152,7 @@ function message(
     schema: z.ZodObject;
     example: string;
     send: (
-      sla: import('../sla-client').Sla,
+      sla: import('../client').SlaClient,
       id: string,
       o: Record<string, unknown>,
       requestId: string,
@@ -213,7 +213,7 @@ export function ticketCommand(): Command {
       const o = parseOptions(OpenOptions, raw);
       const input = ticketInput(o);
       const out = await inFlags({ ...FLAGS, ticketId: 'id' }, () =>
-        withSla((sla) => sla.tickets.open(input)),
+        withSla((sla) => sla.tickets.openTicket(input)),
       );
       const ticketId = String(input.ticketId);
       if (o.json) return printJson({ ticketId, ...out });
@@ -232,7 +232,7 @@ export function ticketCommand(): Command {
     .addHelpText('after', '\nExample:\n  sla ticket status T-1042 --json')
     .action(async (id: string, raw: unknown) => {
       const o = parseOptions(z.object(Json), raw);
-      const status = await inFlags(FLAGS, () => withSla((sla) => sla.tickets.status(id)));
+      const status = await inFlags(FLAGS, () => withSla((sla) => sla.tickets.ticketStatus(id)));
       if (o.json) return printJson(status);
       printTicket(status);
     });
@@ -266,7 +266,7 @@ export function ticketCommand(): Command {
       );
       const items: TicketListItem[] = await inFlags(FLAGS, () =>
         withSla((sla) =>
-          sla.tickets.list({
+          sla.tickets.listTickets({
             ...(o.state ? { state: o.state as TicketListItem['state'] & string } : {}),
             ...(o.customer ? { customerId: o.customer } : {}),
             ...(o.level ? { level: o.level as (typeof LEVELS)[number] } : {}),
@@ -309,7 +309,7 @@ export function ticketCommand(): Command {
     schema: z.object({ responder: z.string(), at: z.string().optional() }),
     example: 'sla ticket respond T-1042 --responder agent.toronto',
     send: (sla, id, o, requestId) =>
-      sla.tickets.respond(id, { requestId, responderId: o.responder, ...at(o) }),
+      sla.tickets.recordFirstResponse(id, { requestId, responderId: o.responder, ...at(o) }),
     say: (id, a: { met: boolean | null; coverageMinutes: number; state: string }) =>
       `${id} first response after ${a.coverageMinutes} coverage min: ${a.met === null ? a.state : a.met ? 'met' : 'breached'}`,
   });
@@ -410,7 +410,7 @@ export function sessionCommand(): Command {
       );
       const out = await inFlags({ ...FLAGS, sessionId: 'id', ticketId: 'ticket' }, () =>
         withSla((sla) =>
-          sla.sessions.start({
+          sla.tickets.openSession({
             sessionId: o.id,
             channel: o.channel,
             responderId: o.responder,
@@ -434,7 +434,7 @@ export function sessionCommand(): Command {
     .addHelpText('after', '\nExample:\n  sla session status S-77')
     .action(async (id: string, raw: unknown) => {
       const o = parseOptions(z.object(Json), raw);
-      const status = await inFlags(FLAGS, () => withSla((sla) => sla.sessions.status(id)));
+      const status = await inFlags(FLAGS, () => withSla((sla) => sla.tickets.sessionStatus(id)));
       if (o.json) return printJson(status);
       printSession(status);
     });
@@ -449,7 +449,7 @@ export function sessionCommand(): Command {
     .action(async (id: string, raw: unknown) => {
       const o = parseOptions(z.object({ ...RequestId, ...Json }), raw);
       const out = await inFlags(FLAGS, () =>
-        withSla((sla) => sla.sessions.end(id, { requestId: requestIdOf(o.requestId) })),
+        withSla((sla) => sla.tickets.endSession(id, requestIdOf(o.requestId))),
       );
       if (o.json) return printJson({ sessionId: id, ...out });
       process.stdout.write(`session ${id} ended ${local(out.endedAt)} after ${out.minutes.toFixed(1)} min\n`);

@@ -90,5 +90,3 @@ export const ListMaintenance = z.object({
   from: Instant.optional(),
   to: Instant.optional(),
 });
-
-export const maintenanceWorkflowId = (maintenanceId: string) => `maintenance-${maintenanceId}`;

@@ -5,7 +5,7 @@
  * Temporal-free: the workflow imports it.
  */
 import type { OutageRecord } from '../ledger/types';
-import type { OutageStatus } from '../workflows/outage';
+import type { OutageStatus } from '../messages/outage';
 
 export function outageRecordOf(s: OutageStatus, end: string): OutageRecord {
   return {

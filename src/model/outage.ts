@@ -126,9 +126,8 @@ export const OUTAGE_STATES = ['open', 'engaged', 'resolved'] as const;
 export type OutageState = (typeof OUTAGE_STATES)[number];
 
 /** The C9 clock, also the SlaState search attribute of outage workflows. */
-export type EngagementState = 'on-track' | 'breached' | 'met';
-
-export const outageWorkflowId = (key: string) => `outage-${key}`;
+export const ENGAGEMENT_STATES = ['on-track', 'breached', 'met'] as const;
+export type EngagementState = (typeof ENGAGEMENT_STATES)[number];
 
 /**
  * The incidents reported under one monitor key: `key`, then `key.2`, `key.3`, … A monitor

@@ -97,6 +97,3 @@ export const ListTickets = z.object({
   limit: z.number().int().min(1).max(1000).default(100),
 });
 export type ListTickets = z.input<typeof ListTickets>;
-
-export const ticketWorkflowId = (ticketId: string) => `ticket-${ticketId}`;
-export const sessionWorkflowId = (sessionId: string) => `session-${sessionId}`;

@@ -13,8 +13,6 @@
 import {
   ApplicationFailure,
   continueAsNew,
-  defineQuery,
-  defineSignal,
   ParentClosePolicy,
   patched,
   proxyActivities,
@@ -31,7 +29,14 @@ import {
   WorkflowExecutionAlreadyStartedError,
 } from '@temporalio/common';
 import type { Activities } from '../activities';
-import type { OutageRecord } from '../ledger/types';
+import {
+  billingMonthWorkflowId,
+  billingProgressQuery,
+  lateRecordSignal,
+  type BillingMonthInput,
+  type BillingProgress,
+  type BillingScheduleResult,
+} from '../messages/billing';
 
 const ledgerActs = proxyActivities<Activities>({
   startToCloseTimeout: '2 minutes',
@@ -48,68 +53,6 @@ const lookups = proxyLocalActivities<Activities>({ startToCloseTimeout: '10 seco
 export const DEFAULT_BATCH_SIZE = 500;
 /** Batches per run before continuing as new: ~20 events each, so a run stays a few hundred events. */
 const BATCHES_PER_RUN = 10;
-
-export function billingMonthWorkflowId(month: string): string {
-  return `billing-month-${month}`;
-}
-
-export interface BillingProgress {
-  month: string;
-  phase: 'closing' | 'closed';
-  /** Customers in the ledger when the month started closing. */
-  total: number;
-  done: number;
-  batches: number;
-  /** Entries written by this run (credits at 0 % included) and how many were adjustments. */
-  written: number;
-  adjustments: number;
-  /** Customers with money in this run's entries, and the money by currency (minor units). */
-  credited: number;
-  creditMinorByCurrency: Record<string, number>;
-  noticesSent: number;
-  /** Whether the month was closed before this run (a re-run: only late data adjusts it). */
-  alreadyClosed: boolean;
-  /** 'written' the first time; 'exists' when an earlier run closed the month. */
-  monthClose: 'written' | 'exists' | null;
-  /**
-   * Outages still running at the close, counted from detection to the month's end (I8, I14);
-   * absent from histories recorded before they were.
-   */
-  openOutages?: number;
-  /** Which read of the month this is: 1, then one more each time late data came mid-read. */
-  pass?: number;
-  /** The last customer done: where the next batch (or run) starts. */
-  after: string | null;
-}
-
-export interface BillingMonthInput {
-  month: string;
-  batchSize?: number;
-  /** Carried across continue-as-new; absent on the first run. */
-  progress?: BillingProgress;
-  /** This pass's snapshot of the outages open at the close (billingMonthStart), for every batch. */
-  openOutages?: OutageRecord[];
-  /** Late records this chain was told about (`kind:id`): a repeated signal is not a new one. */
-  lateSeen?: string[];
-  /** A late record came after this pass had begun reading: read the month once more. */
-  readAgain?: boolean;
-  /** The pass a continue-as-new starts (absent: the first). */
-  pass?: number;
-}
-
-/** An outage or maintenance record written after the month's close began (I10, I14). */
-export interface LateRecord {
-  kind: 'outage' | 'maintenance';
-  id: string;
-}
-
-export const billingProgressQuery = defineQuery<BillingProgress>('progress');
-/**
- * Sent by the record-writing activities (src/activities/late-records.ts) to a running close, or
- * with the start of a re-run of a closed month: the ledger holds a record that this month's
- * figures may not include yet.
- */
-export const lateRecordSignal = defineSignal<[LateRecord]>('lateRecord');
 
 export async function billingMonthWorkflow(input: BillingMonthInput): Promise<BillingProgress> {
   if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(input.month)) {
@@ -229,13 +172,6 @@ function emptyProgress(month: string): BillingProgress {
 /** Set by Temporal on every workflow a Schedule starts: the instant the action was due. */
 const SCHEDULED_START = defineSearchAttributeKey('TemporalScheduledStartTime', SearchAttributeType.DATETIME);
 
-export interface BillingScheduleResult {
-  month: string;
-  /** false: that month's workflow had already run (e.g. by hand) and did not fail. */
-  started: boolean;
-  progress: BillingProgress | null;
-}
-
 /**
  * Started by the billing Schedule at 00:00 on the 1st (policy month zone). The month is derived
  * from the scheduled instant (the TemporalScheduledStartTime search attribute; the workflow's
@@ -272,7 +208,7 @@ const RUNNING_CLOSE_RETRY_MS = 60_000;
 
 /**
  * The Schedule's close always happens (I14): a manual run is refused inside the grace unless
- * forced (src/sla-client.ts), and one forced early may have missed outages recorded since, so
+ * forced (src/clients/billing.ts), and one forced early may have missed outages recorded since, so
  * the trigger closes the month again after the grace whatever ran before. A re-run writes only
  * differences, so after a complete run it writes nothing. A close still running has the month's
  * id: the trigger waits for it to end (durable timer) and then starts its own.

@@ -10,8 +10,6 @@ import {
   allHandlersFinished,
   ApplicationFailure,
   condition,
-  defineQuery,
-  defineUpdate,
   log,
   proxyActivities,
   proxyLocalActivities,
@@ -22,15 +20,19 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { MaintenanceNotice } from '../activities/maintenance';
-import type { MaintenanceRecord, WriteResult } from '../ledger/types';
-import type {
-  CancelMaintenance,
-  EndMaintenance,
-  MaintenanceState,
-  RescheduleMaintenance,
-  ScheduleMaintenance,
-  StartMaintenance,
-} from '../model/maintenance';
+import type { MaintenanceRecord } from '../ledger/types';
+import {
+  cancel,
+  ended,
+  maintenanceStatus,
+  reschedule,
+  started,
+  type MaintenanceStatus,
+  type NoticeDelivery,
+  type NoticeResult,
+  type NoticeRound,
+} from '../messages/maintenance';
+import type { EndMaintenance, ScheduleMaintenance, StartMaintenance } from '../model/maintenance';
 // The validators are zod-free (see ../model/maintenance-checks): zod would be ~1 MB per cached workflow.
 import { maintenanceChecks } from '../model/maintenance-checks';
 import { noticeMessageId, noticeQualification, overrunMs } from '../rules/maintenance';
@@ -42,80 +44,6 @@ const lookups = proxyLocalActivities<Activities>(LOOKUP);
 // A notice retried for up to an hour goes out late, and is recorded as late.
 const notify = proxyActivities<Activities>(DELIVERY);
 const store = proxyActivities<Activities>(LEDGER_WRITE);
-
-export interface NoticeDelivery {
-  customerId: string;
-  messageId: string;
-  ok: boolean;
-  /** When the message was accepted (the activity's answer), null if it never was. */
-  sentAt: string | null;
-  recipients: number;
-  detail: string;
-}
-
-export interface NoticeRound {
-  version: number;
-  kind: 'scheduled' | 'rescheduled' | 'cancelled';
-  /** The window this round announced (or withdrew). */
-  start: string;
-  end: string;
-  regions: string[];
-  requestedAt: string;
-  /** When the last successful message of the round went out. */
-  sentAt: string | null;
-  deliveries: NoticeDelivery[];
-  /** Customers told by a reschedule that the window no longer affects them. */
-  withdrawals: NoticeDelivery[];
-  done: boolean;
-}
-
-export interface MaintenanceStatus {
-  maintenanceId: string;
-  workflowId: string;
-  description: string;
-  /** The window as currently announced. */
-  start: string;
-  end: string;
-  regions: string[];
-  /** 1 at scheduling, one more per reschedule and for a cancellation. */
-  version: number;
-  state: MaintenanceState;
-  noticeHours: number;
-  policyVersion: string;
-  /** When the notice of the current version went out; null until it has. */
-  announcedAt: string | null;
-  /** C1: only a qualifying window is excluded from uptime (I9). */
-  qualifies: boolean;
-  qualification: string;
-  noticeLeadMinutes: number | null;
-  notices: NoticeRound[];
-  /** When the window began: the operator's `started`, else its announced start. */
-  startedAt: string | null;
-  /** What the operator said; null means as announced. */
-  actualStart: string | null;
-  actualEnd: string | null;
-  endedAt: string | null;
-  /** I9: past the announced end, counted as downtime. */
-  overrunMs: number;
-  cancellation: { at: string; reason: string } | null;
-  /** The ledger's answer when the record was written. */
-  record: WriteResult | null;
-}
-
-export interface NoticeResult {
-  version: number;
-  announcedAt: string | null;
-  qualifies: boolean;
-  qualification: string;
-}
-
-export const maintenanceStatus = defineQuery<MaintenanceStatus>('status');
-export const reschedule = defineUpdate<NoticeResult, [RescheduleMaintenance]>('reschedule');
-export const cancel = defineUpdate<{ version: number; notified: number }, [CancelMaintenance]>('cancel');
-export const started = defineUpdate<{ state: MaintenanceState; startedAt: string }, [StartMaintenance]>(
-  'started',
-);
-export const ended = defineUpdate<{ endedAt: string; overrunMs: number }, [EndMaintenance]>('ended');
 
 /**
  * A window is rescheduled at most this often: each reschedule sends a round of notices to every

@@ -6,14 +6,13 @@
  */
 import {
   condition,
-  defineQuery,
-  defineUpdate,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { endSession, sessionStatus, type SessionStatus } from '../messages/session';
 import type { OpenSession } from '../model/ticket';
 
 /** The session rules are a policy lookup: a local activity, recorded in history as a marker. */
@@ -27,21 +26,6 @@ const acts = proxyActivities<Activities>({
     maximumAttempts: 10,
   },
 });
-
-export interface SessionStatus {
-  sessionId: string;
-  channel: OpenSession['channel'];
-  responderId: string;
-  startedAt: string;
-  limitMinutes: number | null;
-  policyVersion: string;
-  notices: { kind: 'warning' | 'wrap-up'; at: string; messageId: string }[];
-  endedAt: string | null;
-  overLimit: boolean;
-}
-
-export const sessionStatus = defineQuery<SessionStatus>('status');
-export const endSession = defineUpdate<{ endedAt: string; minutes: number }, [{ requestId: string }]>('end');
 
 export async function sessionWorkflow(input: OpenSession): Promise<SessionStatus> {
   const rules = await lookups.sessionRules();

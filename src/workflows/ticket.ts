@@ -10,8 +10,6 @@ import {
   ApplicationFailure,
   condition,
   continueAsNew,
-  defineQuery,
-  defineUpdate,
   log,
   patched,
   proxyActivities,
@@ -21,21 +19,23 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { ClockFacts, Recipient } from '../activities/tickets';
+import type { Recipient } from '../activities/tickets';
+import {
+  assign,
+  escalate,
+  firstResponse,
+  reclassify,
+  reopen,
+  reply,
+  resolve,
+  ticketStatus,
+  type FiredStep,
+  type PlannedStep,
+  type TicketStatus,
+} from '../messages/ticket';
 // The validators are zod-free (see ../model/message-checks): zod would be ~1 MB per cached workflow.
 import { messageChecks } from '../model/message-checks';
-import type {
-  Assign,
-  Escalate,
-  FirstResponse,
-  OpenTicket,
-  Reclassify,
-  Reopen,
-  Reply,
-  Resolve,
-  SlaState,
-} from '../model/ticket';
-import type { Level } from '../policy/schema';
+import type { OpenTicket } from '../model/ticket';
 import { SlaCustomer, SlaDueAt, SlaLevel, SlaState as SlaStateKey } from '../search-attributes';
 import { DELIVERY, LEDGER_WRITE, LOOKUP } from './activity-options';
 import { runIsFull, UPDATES_PER_RUN } from './run-limits';
@@ -49,53 +49,6 @@ const lookups = proxyLocalActivities<Activities>(LOOKUP);
 const store = proxyActivities<Activities>(LEDGER_WRITE);
 // A delivery that still fails after about an hour is recorded as failed in its step.
 const notify = proxyActivities<Activities>(DELIVERY);
-
-export interface FiredStep {
-  id: string;
-  kind: 'warning' | 'breach' | 'manual' | 'suspension';
-  /** When the plan said (null for manual and suspension notices) and when it fired. */
-  plannedAt: string | null;
-  at: string;
-  reason: string;
-  deliveries: { channel: 'email' | 'page'; to: string; ok: boolean; detail: string }[];
-}
-
-export interface TicketStatus {
-  ticketId: string;
-  customerId: string;
-  channel: string;
-  level: Level;
-  ruleId: string;
-  policyVersion: string;
-  openedAt: string;
-  clockStart: string;
-  due: string;
-  state: SlaState;
-  status: 'open' | 'resolved';
-  assigneeId: string | null;
-  canadaOnly: boolean;
-  suspendedReason: string | null;
-  firstResponse: { at: string; by: string; coverageMinutes: number; met: boolean } | null;
-  plan: ClockFacts['plan'];
-  holidayWindows: ClockFacts['holidayWindows'];
-  stepsFired: FiredStep[];
-  reclassifications: { at: string; from: Level; to: Level; by: string; reason: string }[];
-  resolutions: number;
-}
-
-export const ticketStatus = defineQuery<TicketStatus>('status');
-export const assign = defineUpdate<{ assigneeId: string }, [Assign]>('assign');
-export const firstResponse = defineUpdate<
-  { met: boolean | null; coverageMinutes: number; state: SlaState },
-  [FirstResponse]
->('firstResponse');
-export const reply = defineUpdate<{ replies: number }, [Reply]>('reply');
-export const resolve = defineUpdate<{ resolution: number }, [Resolve]>('resolve');
-export const reopen = defineUpdate<{ status: 'open' }, [Reopen]>('reopen');
-export const escalate = defineUpdate<{ stepId: string }, [Escalate]>('escalate');
-export const reclassify = defineUpdate<{ level: Level; due: string; state: SlaState }, [Reclassify]>(
-  'reclassify',
-);
 
 const REOPEN_WINDOW_MS = 14 * 24 * 3_600_000;
 
@@ -257,7 +210,7 @@ export async function ticketWorkflow(input: TicketInput): Promise<TicketStatus> 
   const resolvedAhead = new Map<string, { query: AudienceQuery; recipients: Recipient[] }>(
     carried?.resolvedAhead as [string, { query: AudienceQuery; recipients: Recipient[] }][] | undefined,
   );
-  const aheadFor = (step: ClockFacts['plan'][number]) => {
+  const aheadFor = (step: PlannedStep) => {
     const known = resolvedAhead.get(step.id);
     return known && sameQuery(known.query, audienceQuery(step.audience, step.fireAt)) ? known : undefined;
   };

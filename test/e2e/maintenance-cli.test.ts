@@ -3,8 +3,8 @@
 // end, cancel; bad input refused with the flag named and nothing started; exit codes 2, 3, 4, 1.
 import { execFile } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
-import type { MaintenanceSummary } from '../../src/maintenance-client';
-import type { MaintenanceStatus } from '../../src/workflows/maintenance';
+import type { MaintenanceSummary } from '../../src/clients/maintenance';
+import type { MaintenanceStatus } from '../../src/messages/maintenance';
 import { SLA } from '../helpers/cli';
 import { startEngine, type Engine } from '../helpers/engine';
 import { iso, minutes } from '../helpers/when';

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { TicketStatus } from '../../src/workflows/ticket';
+import type { TicketStatus } from '../../src/messages/ticket';
 import { outcome } from '../helpers/cli';
 import { freePort } from '../helpers/ports';
 

@@ -10,11 +10,12 @@ import { smtpMailer } from '../../src/activities/email';
 import type { OutcomeStore } from '../../src/ledger/types';
 import { httpPagingSink } from '../../src/activities/paging';
 import { BusinessCalendar } from '../../src/calendar';
-import { SlaClient, type SlaClientOptions } from '../../src/client';
-import { MaintenanceClient } from '../../src/maintenance-client';
+import type { ClientOptions } from '../../src/clients/calls';
+import { MaintenanceClient } from '../../src/clients/maintenance';
+import { OutageClient } from '../../src/clients/outages';
+import { TicketClient } from '../../src/clients/tickets';
 import { ledgerDirectory } from '../../src/customers/directory';
 import type { CustomerRecord } from '../../src/ledger';
-import { OutageClient } from '../../src/client-outages';
 import { loadPolicy, type LoadedPolicy } from '../../src/policy';
 import { loadRoster } from '../../src/roster/load';
 import type { Roster } from '../../src/roster/schema';
@@ -29,7 +30,7 @@ export const WORKFLOWS = join(__dirname, '..', '..', 'src', 'workflows', 'index.
 
 export interface Engine {
   env: TestWorkflowEnvironment;
-  client: SlaClient;
+  client: TicketClient;
   maintenance: MaintenanceClient;
   outages: OutageClient;
   smtp: TestSmtpServer;
@@ -117,12 +118,12 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
 
   let current = await env.currentTimeMs();
   // The time-skipping server may skip time past a workflow task in progress: give tasks room.
-  const clientOptions: SlaClientOptions = {
+  const clientOptions: ClientOptions = {
     // On the dev server time is real: the client stamps what it receives with the real clock.
     now: timeSkipping ? () => current : () => Date.now(),
     ...(timeSkipping ? { workflowTaskTimeout: '1 hour' as const } : {}),
   };
-  const client = new SlaClient(env.client, taskQueue, clientOptions);
+  const client = new TicketClient(env.client, taskQueue, clientOptions);
 
   const clientEnv = {
     TEMPORAL_ADDRESS: env.address,

@@ -9,7 +9,7 @@ import { ROLE_ROUTES } from '../../src/api/routes';
 import { API_ROLES } from '../../src/config';
 import { parsePolicy } from '../../src/policy';
 import { accountingMonth } from '../../src/rules/uptime';
-import { billingMonthWorkflowId } from '../../src/workflows/billing-month';
+import { billingMonthWorkflowId } from '../../src/messages/billing';
 import { issuePaths, startApi, startEngineApi, type TestApi } from '../helpers/api';
 import type { Engine } from '../helpers/engine';
 import { noLedger, testCustomer } from '../helpers/ledger';

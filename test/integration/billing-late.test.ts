@@ -14,11 +14,8 @@ import { historyChain, timelineOf } from '../../src/audit';
 import { AesGcmCodec } from '../../src/codec';
 import { loadPolicy, parsePolicy } from '../../src/policy';
 import { accountingMonth } from '../../src/rules/uptime';
-import {
-  billingMonthWorkflow,
-  billingMonthWorkflowId,
-  type BillingProgress,
-} from '../../src/workflows/billing-month';
+import { billingMonthWorkflowId, type BillingProgress } from '../../src/messages/billing';
+import { billingMonthWorkflow } from '../../src/workflows/billing-month';
 import { slaFromSource } from '../helpers/cli';
 import { testKeys } from '../helpers/codec';
 import { startEngine, type Engine } from '../helpers/engine';

@@ -21,12 +21,12 @@ import { openLedger, type SqlLedger } from '../../src/ledger';
 import { loadPolicy, parsePolicy } from '../../src/policy';
 import { loadRoster } from '../../src/roster/load';
 import {
-  billingMonthWorkflow,
   billingMonthWorkflowId,
   billingProgressQuery,
   type BillingProgress,
   type BillingScheduleResult,
-} from '../../src/workflows/billing-month';
+} from '../../src/messages/billing';
+import { billingMonthWorkflow } from '../../src/workflows/billing-month';
 import type { Timeline } from '../../src/audit';
 import type { CustomerMonth } from '../../src/audit/billing-timeline';
 import { outageRecord } from '../helpers/billing';

@@ -6,7 +6,7 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REGIONS_MAX } from '../../src/model/maintenance-checks';
-import { maintenanceWorkflowId } from '../../src/model/maintenance';
+import { maintenanceWorkflowId } from '../../src/messages/maintenance';
 import { RESCHEDULES_MAX } from '../../src/workflows/maintenance';
 import { issuePaths, startEngineApi, type TestApi } from '../helpers/api';
 import type { Engine } from '../helpers/engine';

@@ -4,8 +4,7 @@
 // counted once, the acknowledgement and the resolution are accepted, no page is sent twice and
 // the ledger gets one record.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { outageWorkflowId } from '../../src/model/outage';
-import type { OutageStatus, ReportAnswer } from '../../src/workflows/outage';
+import { outageWorkflowId, type OutageStatus, type ReportAnswer } from '../../src/messages/outage';
 import { startEngine, type Engine } from '../helpers/engine';
 
 const REPORTS = 5000;

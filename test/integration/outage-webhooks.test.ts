@@ -15,7 +15,7 @@ import { timelineOf } from '../../src/audit';
 import { AesGcmCodec } from '../../src/codec';
 import { loadConfig } from '../../src/config';
 import { NotFoundError } from '../../src/errors';
-import { outageWorkflowId } from '../../src/model/outage';
+import { outageWorkflowId } from '../../src/messages/outage';
 import { TEST_CODEC_KEYS, testKeys } from '../helpers/codec';
 import { startEngine, type Engine } from '../helpers/engine';
 import { saveHistory } from '../helpers/histories';

@@ -8,7 +8,7 @@ import { Client, WorkflowFailedError } from '@temporalio/client';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ticketWorkflowId } from '../../src/model/ticket';
+import { ticketWorkflowId } from '../../src/messages/ticket';
 import { REFUSE_UNVOUCHED_PATCH } from '../../src/workflows/interceptors';
 import { startEngine, type Engine } from '../helpers/engine';
 import { saveHistory } from '../helpers/histories';

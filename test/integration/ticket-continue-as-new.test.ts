@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Activities } from '../../src/activities';
 import { historyChain } from '../../src/audit';
-import { ticketWorkflowId } from '../../src/model/ticket';
+import { ticketWorkflowId } from '../../src/messages/ticket';
 import { ConflictError } from '../../src/errors';
 import { UPDATES_PER_RUN } from '../../src/workflows/run-limits';
 import { MANUAL_ESCALATIONS_MAX } from '../../src/workflows/ticket';

@@ -1,13 +1,13 @@
-// The facade's typed errors: Temporal's failures mapped to invalid / not found /
+// The client's typed errors: Temporal's failures mapped to invalid / not found /
 // conflict / unavailable, whatever operation met them; every input checked before anything is
 // contacted (here against an address where nothing listens, so a contact would be "unavailable").
 import { ServiceError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure, NamespaceNotFoundError } from '@temporalio/common';
 import { afterAll, describe, expect, it } from 'vitest';
-import { translate } from '../../src/client';
+import { SlaClient } from '../../src/client';
+import { translate } from '../../src/clients/calls';
 import { loadConfig } from '../../src/config';
 import { ConflictError, InvalidInputError, NotFoundError, UnavailableError } from '../../src/errors';
-import { Sla } from '../../src/sla-client';
 
 const thrown = (fn: () => unknown): unknown => {
   try {
@@ -81,9 +81,9 @@ describe('translate: Temporal failures → typed errors', () => {
   });
 });
 
-describe('Sla facade: input checked before any connection', () => {
+describe('SlaClient: input checked before any connection', () => {
   // Nothing listens on port 1: any attempt to contact Temporal answers UnavailableError.
-  const sla = new Sla(
+  const sla = new SlaClient(
     loadConfig({
       TEMPORAL_ADDRESS: '127.0.0.1:1',
       SLA_CODEC_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}`,
@@ -102,11 +102,14 @@ describe('Sla facade: input checked before any connection', () => {
   };
 
   it('names the bad field of every capability, and contacts nothing', async () => {
-    await invalid(sla.tickets.open({ ticketId: 'T-1' }), 'customerId');
-    await invalid(sla.tickets.status('not an id'), 'ticketId');
-    await invalid(sla.tickets.list({ state: 'late' as never }), 'state');
+    await invalid(sla.tickets.openTicket({ ticketId: 'T-1' }), 'customerId');
+    await invalid(sla.tickets.ticketStatus('not an id'), 'ticketId');
+    await invalid(sla.tickets.listTickets({ state: 'late' as never }), 'state');
     await invalid(sla.tickets.assign('T-1', { requestId: 'r1' }), 'responderId');
-    await invalid(sla.tickets.respond('T-1', { requestId: 'r1', responderId: 'a', at: 'noon' }), 'at');
+    await invalid(
+      sla.tickets.recordFirstResponse('T-1', { requestId: 'r1', responderId: 'a', at: 'noon' }),
+      'at',
+    );
     await invalid(sla.tickets.reply('T-1', { requestId: 'r1', from: 'bot' }), 'from');
     await invalid(sla.tickets.resolve('T 1', { requestId: 'r1', responderId: 'a' }), 'ticketId');
     await invalid(sla.tickets.reopen('T-1', { requestId: 'r1', reason: '' }), 'reason');
@@ -115,20 +118,26 @@ describe('Sla facade: input checked before any connection', () => {
       sla.tickets.reclassify('T-1', { requestId: 'r1', level: 'L4', by: 'a', reason: 'x' }),
       'level',
     );
-    await invalid(sla.sessions.start({ sessionId: 'S-1', channel: 'email', responderId: 'a' }), 'channel');
-    await invalid(sla.sessions.end('S-1', { requestId: '' }), 'requestId');
-    await invalid(sla.outages.report({ key: 'INC-1', summary: 'x', regions: [] }), 'regions');
-    await invalid(sla.outages.acknowledge('INC-1', { requestId: 'r1' }), 'responderId');
-    await invalid(sla.maintenance.schedule({ maintenanceId: 'M-1' }), 'start');
-    await invalid(sla.maintenance.cancel('M 1', { requestId: 'r1', reason: 'x' }), 'maintenanceId');
-    await invalid(sla.credits.runMonth({ month: '2026-13' }), 'month');
-    await invalid(sla.credits.runMonth({ month: '2999-01' }), 'month');
+    await invalid(
+      sla.tickets.openSession({ sessionId: 'S-1', channel: 'email', responderId: 'a' }),
+      'channel',
+    );
+    await invalid(sla.tickets.endSession('S-1', ''), 'requestId');
+    await invalid(sla.outages.reportOutage({ key: 'INC-1', summary: 'x', regions: [] }), 'regions');
+    await invalid(sla.outages.acknowledgeOutage('INC-1', { requestId: 'r1' }), 'responderId');
+    await invalid(sla.maintenance.scheduleMaintenance({ maintenanceId: 'M-1' }), 'start');
+    await invalid(
+      sla.maintenance.cancelMaintenance('M 1', { requestId: 'r1', reason: 'x' }),
+      'maintenanceId',
+    );
+    await invalid(sla.credits.runMonth({ month: '2026-13' }, '--force'), 'month');
+    await invalid(sla.credits.runMonth({ month: '2999-01' }, '--force'), 'month');
     await invalid(sla.reports.month({ month: '26-01' }), 'month');
     await invalid(sla.customers.get('no such id!'), 'customerId');
   });
 
   it('a valid request to an address where nothing listens is UnavailableError, and fails fast', async () => {
-    const err = await sla.tickets.status('T-1').then(
+    const err = await sla.tickets.ticketStatus('T-1').then(
       () => undefined,
       (e: unknown) => e,
     );

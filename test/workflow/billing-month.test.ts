@@ -21,12 +21,11 @@ import type { Ledger, MaintenanceRecord, OutageRecord } from '../../src/ledger';
 import { loadPolicy } from '../../src/policy';
 import { loadRoster } from '../../src/roster/load';
 import {
-  billingMonthWorkflow,
   billingMonthWorkflowId,
   billingProgressQuery,
-  billingScheduleWorkflow,
   type BillingProgress,
-} from '../../src/workflows/billing-month';
+} from '../../src/messages/billing';
+import { billingMonthWorkflow, billingScheduleWorkflow } from '../../src/workflows/billing-month';
 import { maintenanceRecord, outageRecord } from '../helpers/billing';
 import { historyChain, timelineOf } from '../../src/audit';
 import type { CustomerMonth } from '../../src/audit/billing-timeline';

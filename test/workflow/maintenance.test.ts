@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConflictError, InvalidInputError } from '../../src/errors';
 import type { CustomerRecord, MaintenanceRecord } from '../../src/ledger/types';
-import type { MaintenanceStatus } from '../../src/workflows/maintenance';
+import type { MaintenanceStatus } from '../../src/messages/maintenance';
 import { startEngine, type Engine } from '../helpers/engine';
 import { saveHistory } from '../helpers/histories';
 import { iso, minutes } from '../helpers/when';

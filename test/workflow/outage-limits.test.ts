@@ -8,13 +8,8 @@ import { timelineOf } from '../../src/audit';
 import { AesGcmCodec } from '../../src/codec';
 import { ConflictError, InvalidInputError } from '../../src/errors';
 import type { ReceivedReport } from '../../src/model/outage';
-import {
-  CLASSIFICATION_CHANGES_MAX,
-  STATUS_KEPT,
-  type AcknowledgeAnswer,
-  type OutageStatus,
-  type ReportAnswer,
-} from '../../src/workflows/outage';
+import type { AcknowledgeAnswer, OutageStatus, ReportAnswer } from '../../src/messages/outage';
+import { CLASSIFICATION_CHANGES_MAX, STATUS_KEPT } from '../../src/workflows/outage';
 import { testKeys } from '../helpers/codec';
 import { startEngine, type Engine } from '../helpers/engine';
 import { saveHistory, saveHistoryChain } from '../helpers/histories';

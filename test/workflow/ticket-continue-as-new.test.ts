@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { historyChain, timelineOf } from '../../src/audit';
 import { AesGcmCodec } from '../../src/codec';
-import { ticketWorkflowId } from '../../src/model/ticket';
+import { ticketWorkflowId } from '../../src/messages/ticket';
 import type { TicketInput } from '../../src/workflows/ticket';
 import { testKeys } from '../helpers/codec';
 import { startEngine, type Engine } from '../helpers/engine';

@@ -1,6 +1,6 @@
 /** The audit timeline (C12, C14): a workflow's decisions read from its history alone. */
 import { z } from 'zod';
-import { translate } from '../../client';
+import { translate } from '../../clients/calls';
 import { timelineOf } from '../../audit';
 import { NotFoundError } from '../../errors';
 import { AUDIT_READ } from './roles';

@@ -6,8 +6,7 @@
 import { z } from 'zod';
 import { NotFoundError } from '../../errors';
 import { CUSTOMER_LIST_MAX, CustomerRecordSchema, parseCustomers } from '../../ledger/schema';
-import { Month } from '../../model/month';
-import { MonthCloseRequest, monthCloseProgress, startMonthClose } from '../../month-close';
+import { Month, MonthCloseRequest } from '../../model/month';
 import { renderReportHtml } from '../../report/html';
 import { ledgerMonthReport } from '../../report/month';
 import { ledgerUptime } from '../../report/uptime';
@@ -111,15 +110,7 @@ export const financeRoutes: Route[] = [
     success: { 202: 'started or running: follow it at GET /v1/credits/runs/{month}' },
     returns: z.object({ month: z.string(), workflowId: z.string() }),
     handler: async ({ body }, s) => {
-      const { workflowId } = await startMonthClose(
-        {
-          client: () => Promise.resolve(s.client),
-          taskQueue: s.config.taskQueue,
-          months: s.policy.policy.month,
-          forceFlag: '`force: true`',
-        },
-        body,
-      );
+      const { workflowId } = await s.sla.credits.runMonth(body, '`force: true`');
       return { status: 202, body: { month: body.month, workflowId } };
     },
   }),
@@ -135,7 +126,7 @@ export const financeRoutes: Route[] = [
     returns: AnObject,
     handler: async ({ params }, s) => ({
       status: 200,
-      body: await monthCloseProgress(() => Promise.resolve(s.client), params.month),
+      body: await s.sla.credits.progress(params.month),
     }),
   }),
   route({

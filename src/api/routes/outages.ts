@@ -1,4 +1,4 @@
-/** Outages (C3, C4, C9; I7, I9) and planned maintenance (C1) through their typed clients. */
+/** Outages (C3, C4, C9; I7, I9) and planned maintenance (C1) through the one client (src/client.ts). */
 import { z } from 'zod';
 import {
   CancelMaintenance,
@@ -85,7 +85,7 @@ export const outageRoutes: Route[] = [
       state: z.string(),
       reports: z.number(),
     }),
-    handler: async ({ body }, s) => createdOr200(await s.outages.reportOutage(body)),
+    handler: async ({ body }, s) => createdOr200(await s.sla.outages.reportOutage(body)),
   }),
   route({
     id: 'listOutages',
@@ -99,17 +99,17 @@ export const outageRoutes: Route[] = [
     returns: z.array(AnObject),
     handler: async ({ query }, s) => ({
       status: 200,
-      body: await s.outages.listOutages({
+      body: await s.sla.outages.listOutages({
         ...(query.open !== undefined ? { open: query.open } : {}),
         ...(query.limit !== undefined ? { limit: query.limit } : {}),
       }),
     }),
   }),
   statusRoute(OUTAGE, "An outage's state, engagement (C9) and classification history", (p, s) =>
-    s.outages.outageStatus(p.key),
+    s.sla.outages.outageStatus(p.key),
   ),
   ...OUTAGE_MESSAGES.map(([segment, id, body, summary]) =>
-    messageRoute(OUTAGE, { segment, id, body, summary }, (p, b, s) => s.outages[id](p.key, b)),
+    messageRoute(OUTAGE, { segment, id, body, summary }, (p, b, s) => s.sla.outages[id](p.key, b)),
   ),
   route({
     id: 'scheduleMaintenance',
@@ -121,7 +121,7 @@ export const outageRoutes: Route[] = [
     body: ScheduleMaintenance,
     success: { 201: 'scheduled', 200: 'this maintenanceId exists (ids are used once)' },
     returns: Started,
-    handler: async ({ body }, s) => createdOr200(await s.maintenance.scheduleMaintenance(body)),
+    handler: async ({ body }, s) => createdOr200(await s.sla.maintenance.scheduleMaintenance(body)),
   }),
   route({
     id: 'listMaintenance',
@@ -133,14 +133,14 @@ export const outageRoutes: Route[] = [
     query: ListMaintenance,
     success: { 200: 'the windows' },
     returns: z.array(AnObject),
-    handler: async ({ query }, s) => ({ status: 200, body: await s.maintenance.listMaintenance(query) }),
+    handler: async ({ query }, s) => ({ status: 200, body: await s.sla.maintenance.listMaintenance(query) }),
   }),
   statusRoute(MAINTENANCE, "A window's state, notices and whether it qualifies for exclusion (C1)", (p, s) =>
-    s.maintenance.maintenanceStatus(p.maintenanceId),
+    s.sla.maintenance.maintenanceStatus(p.maintenanceId),
   ),
   ...MAINTENANCE_MESSAGES.map(([segment, id, body, summary]) =>
     messageRoute(MAINTENANCE, { segment, id, body, summary }, (p, b, s) =>
-      s.maintenance[id](p.maintenanceId, b),
+      s.sla.maintenance[id](p.maintenanceId, b),
     ),
   ),
 ];

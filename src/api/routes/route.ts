@@ -8,25 +8,21 @@ import type { Client } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
 import { z } from 'zod';
 import type { SlaClient } from '../../client';
-import type { OutageClient } from '../../client-outages';
 import type { ApiRole, Config } from '../../config';
 import type { ErrorCode } from '../../errors';
 import type { Ledger } from '../../ledger/types';
-import type { MaintenanceClient } from '../../maintenance-client';
 import type { LoadedPolicy } from '../../policy/load';
 import type { Source } from '../sources';
 
 export type Method = 'GET' | 'POST';
 
-/** What a handler works with: the typed clients, the ledger and the settings. */
+/** What a handler works with: the one client, the ledger and the settings. */
 export interface Services {
   client: Client;
   config: Config;
   policy: LoadedPolicy;
   ledger: Ledger;
-  tickets: SlaClient;
-  outages: OutageClient;
-  maintenance: MaintenanceClient;
+  sla: SlaClient;
   /** The payload codec chain (decryption), for audit timelines and the codec endpoint. */
   payloadCodecs: PayloadCodec[];
 }

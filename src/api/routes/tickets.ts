@@ -1,4 +1,4 @@
-/** Tickets and support sessions (C6–C13) through the typed client (src/client.ts). */
+/** Tickets and support sessions (C6–C13) through the one client (src/client.ts). */
 import { z } from 'zod';
 import {
   Assign,
@@ -51,16 +51,16 @@ export const ticketRoutes: Route[] = [
     body: OpenTicket,
     success: { 201: 'opened', 200: 'already open' },
     returns: Started,
-    handler: async ({ body }, s) => createdOr200(await s.tickets.openTicket(body)),
+    handler: async ({ body }, s) => createdOr200(await s.sla.tickets.openTicket(body)),
   }),
   statusRoute(TICKET, "A ticket's SLA state: level, due, plan, steps fired, policy version", (p, s) =>
-    s.tickets.ticketStatus(p.ticketId),
+    s.sla.tickets.ticketStatus(p.ticketId),
   ),
   ...MESSAGES.map(([segment, method, body, summary]) =>
     messageRoute(
       TICKET,
       { segment, id: `${method === 'recordFirstResponse' ? 'firstResponse' : method}Ticket`, body, summary },
-      (p, b, s) => s.tickets[method](p.ticketId, b),
+      (p, b, s) => s.sla.tickets[method](p.ticketId, b),
     ),
   ),
   route({
@@ -73,9 +73,9 @@ export const ticketRoutes: Route[] = [
     body: OpenSession,
     success: { 201: 'opened', 200: 'already open' },
     returns: Started,
-    handler: async ({ body }, s) => createdOr200(await s.tickets.openSession(body)),
+    handler: async ({ body }, s) => createdOr200(await s.sla.tickets.openSession(body)),
   }),
-  statusRoute(SESSION, "A session's state and minutes", (p, s) => s.tickets.sessionStatus(p.sessionId)),
+  statusRoute(SESSION, "A session's state and minutes", (p, s) => s.sla.tickets.sessionStatus(p.sessionId)),
   route({
     id: 'endSession',
     method: 'POST',
@@ -89,7 +89,7 @@ export const ticketRoutes: Route[] = [
     returns: z.looseObject({ endedAt: z.string(), minutes: z.number() }),
     handler: async ({ params, body }, s) => ({
       status: 200,
-      body: await s.tickets.endSession(params.sessionId, body.requestId),
+      body: await s.sla.tickets.endSession(params.sessionId, body.requestId),
     }),
   }),
 ];

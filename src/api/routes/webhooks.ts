@@ -53,7 +53,7 @@ export const webhookRoutes: Route[] = [
     source: 'alerts',
     body: ReportOutage,
     success: { 200: 'joined the open outage', 201: 'an outage opened' },
-    handler: async ({ body }, { outages }) =>
+    handler: async ({ body }, { sla: { outages } }) =>
       createdOr200(await outages.reportOutage(body, { via: 'webhook' })),
   }),
 
@@ -67,7 +67,7 @@ export const webhookRoutes: Route[] = [
     source: 'alertmanager',
     body: AlertmanagerWebhook,
     success: { 200: 'joined or resolved', 201: 'an outage opened' },
-    handler: async ({ body }, { outages }) => {
+    handler: async ({ body }, { sla: { outages } }) => {
       const action = fromAlertmanager(body);
       if (action.kind === 'report')
         return createdOr200(await outages.reportOutage(action.report, { via: 'webhook' }));
@@ -99,7 +99,7 @@ export const webhookRoutes: Route[] = [
     source: 'paging',
     body: PagingWebhook,
     success: { 200: 'acknowledged (or already engaged)', 202: 'nothing to do' },
-    handler: async ({ body: { event } }, { outages }) => {
+    handler: async ({ body: { event } }, { sla: { outages } }) => {
       const receivedAt = Date.now();
       // Checked before anything else: a replayed delivery learns nothing and changes nothing.
       if (Math.abs(receivedAt - Date.parse(event.occurred_at)) > REPLAY_WINDOW_MS)

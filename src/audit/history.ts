@@ -8,6 +8,7 @@ import type { Payload, PayloadCodec } from '@temporalio/common';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { temporal } from '@temporalio/proto';
+import { PayloadDecryptionError } from '../codec/aes-gcm';
 
 type History = temporal.api.history.v1.IHistory;
 type ProtoPayload = temporal.api.common.v1.IPayload;
@@ -39,6 +40,11 @@ export interface AuditEvent {
   updateId?: string;
   /** A signal received (its arguments in args), e.g. a billing month's lateRecord. */
   signalName?: string;
+  /**
+   * Why a message's input was not read: a payload the engine's keys do not open (forged, or
+   * another key's). The worker refused it as well (src/codec/worker-codec.ts), so it changed nothing.
+   */
+  refused?: string;
   timerId?: string;
   timerFiresAt?: string;
   searchAttributes?: Record<string, unknown>;
@@ -89,6 +95,16 @@ class Decoder {
       // A binary/null value has no JSON; anything else the default converter reads.
       return encoding === 'binary/null' ? null : defaultPayloadConverter.fromPayload(p);
     });
+  }
+
+  /** A message's input, or why it cannot be read; any other failure is ours, and thrown. */
+  async message(list: ProtoPayload[] | null | undefined): Promise<{ args: unknown[] } | { refused: string }> {
+    try {
+      return { args: await this.payloads(list) };
+    } catch (err) {
+      if (err instanceof PayloadDecryptionError) return { refused: err.message };
+      throw err;
+    }
   }
 
   async one(list: ProtoPayload[] | null | undefined): Promise<unknown> {
@@ -174,7 +190,7 @@ export async function decodeHistory(
     if (accepted) {
       ev.updateId = accepted.acceptedRequest?.meta?.updateId ?? accepted.protocolInstanceId ?? '';
       ev.updateName = accepted.acceptedRequest?.input?.name ?? '';
-      ev.args = await d.payloads(accepted.acceptedRequest?.input?.args?.payloads);
+      Object.assign(ev, await d.message(accepted.acceptedRequest?.input?.args?.payloads));
     }
     const updateDone = e.workflowExecutionUpdateCompletedEventAttributes;
     if (updateDone) {
@@ -202,7 +218,7 @@ export async function decodeHistory(
     const signaled = e.workflowExecutionSignaledEventAttributes;
     if (signaled) {
       ev.signalName = signaled.signalName ?? '';
-      ev.args = await d.payloads(signaled.input?.payloads);
+      Object.assign(ev, await d.message(signaled.input?.payloads));
     }
     const continued = e.workflowExecutionContinuedAsNewEventAttributes;
     if (continued) {

@@ -136,6 +136,15 @@ export const genericReading: ReadingFactory<WorkflowName> = () => ({
   facts: () => ({}),
 });
 
+/** A message whose input the engine's keys do not open: shown, never read (the worker refused it too). */
+const refusedEntry = (ev: AuditEvent, what: string): TimelineEntry => ({
+  at: ev.at,
+  eventId: ev.id,
+  kind: 'refused',
+  summary: `${what} refused: ${ev.refused ?? ''}; it changed nothing`,
+  outcome: 'rejected',
+});
+
 const CLOSED: Record<string, Status> = {
   WorkflowExecutionCompleted: 'completed',
   WorkflowExecutionFailed: 'failed',
@@ -222,9 +231,13 @@ export function interpret<W extends WorkflowName>(
           if (ev.localActivity) add(on.activity(step(ev, undefined, true)));
           break;
         case 'WorkflowExecutionSignaled':
-          add(on.signal(ev));
+          add(ev.refused === undefined ? on.signal(ev) : [refusedEntry(ev, `signal ${ev.signalName ?? ''}`)]);
           break;
         case 'WorkflowExecutionUpdateAccepted': {
+          if (ev.refused !== undefined) {
+            add([refusedEntry(ev, `message ${ev.updateName ?? ''}`)]);
+            break;
+          }
           const u: UpdateStep = {
             name: ev.updateName ?? '',
             updateId: ev.updateId ?? '',

@@ -4,7 +4,7 @@
  * so workflow tests can run on an embedded PGlite in a temporary directory and production on
  * PostgreSQL with the same code. Instants are UTC ISO-8601 strings; money is integer minor units.
  */
-import type { Level } from '../model/level';
+import type { TicketClock } from '../model/level';
 
 /** A customer of the vendor: what credits (C2, I10), notices (C1) and routing (C12, I13) need. */
 export interface CustomerRecord {
@@ -170,17 +170,10 @@ export interface Ledger {
 }
 
 /** A resolved ticket's figures for the monthly report (C6 mean first response, C7/C8 on-time rates). */
-export interface TicketOutcome {
+export interface TicketOutcome extends TicketClock {
   ticketId: string;
   /** 1 for the first resolution, 2 after a reopen, … */
   resolution: number;
-  customerId: string;
-  level: Level;
-  ruleId: string;
-  policyVersion: string;
-  openedAt: string;
-  clockStart: string;
-  due: string;
   firstResponseAt: string | null;
   /** Coverage minutes from clock start to first response (I5). */
   coverageMinutesToFirstResponse: number | null;

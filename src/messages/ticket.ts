@@ -5,7 +5,7 @@
  * type-check of every user. Sandbox-safe: types only from src/model, no zod values.
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { Level } from '../model/level';
+import type { Level, TicketClock } from '../model/level';
 import type {
   Assign,
   Escalate,
@@ -48,16 +48,9 @@ export interface FiredStep {
   deliveries: { channel: 'email' | 'page'; to: string; ok: boolean; detail: string }[];
 }
 
-export interface TicketStatus {
+export interface TicketStatus extends TicketClock {
   ticketId: string;
-  customerId: string;
   channel: string;
-  level: Level;
-  ruleId: string;
-  policyVersion: string;
-  openedAt: string;
-  clockStart: string;
-  due: string;
   state: SlaState;
   status: 'open' | 'resolved';
   assigneeId: string | null;

@@ -11,7 +11,7 @@ export default defineConfig({
     pool: 'forks',
     // vitest's default is one fork per core less one: a single file at a time on a 2-core CI
     // runner. The slow files mostly wait on real-time timers, so three forks keep the cores busy
-    // while they wait (docs/testing.md: measured).
+    // while they wait (docs/testing.md, Timing).
     maxWorkers: 3,
     sequence: { sequencer: SlowestFirst },
     testTimeout: TEST_TIMEOUT_MS,

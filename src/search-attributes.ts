@@ -2,7 +2,7 @@
  * Custom search attributes, so that on-call can ask Temporal (CLI or Web UI) for breached or
  * at-risk work: `SlaState = 'breached'`, or open outages: `SlaKind = 'outage' AND SlaPhase = 'open'`. They carry no personal data (customer ids only).
  * Registered by `sla up` on the embedded dev server and by the test harness; on a cluster, with
- * `temporal operator search-attribute create` (README, Operations).
+ * `temporal operator search-attribute create` (docs/operations.md, Production).
  */
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 

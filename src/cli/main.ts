@@ -31,7 +31,7 @@ export function program(): Command {
     .addHelpText(
       'after',
       '\nConnection: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_TLS_CA, TEMPORAL_TLS_CERT, TEMPORAL_TLS_KEY,\n' +
-        'TEMPORAL_TLS_SERVER_NAME (README, Configuration); --address and --namespace override them.\n' +
+        'TEMPORAL_TLS_SERVER_NAME (docs/configuration.md); --address and --namespace override them.\n' +
         'Every command takes --json; exit codes: 0 ok, 1 refused or failed, 2 bad input, 3 not found, 4 unavailable.\n' +
         '\nExamples:\n  sla ticket list --state breached\n  sla --address temporal.internal:7233 outage list --open --json',
     )

@@ -289,7 +289,7 @@ export abstract class Calls {
       if (grpcCode(err) === 3 /* INVALID_ARGUMENT */) {
         throw new UnavailableError(
           `visibility cannot list ${what} here (${causeDetails(err) ?? (err as Error).message}); ` +
-            'register the search attributes (README, Operations)',
+            'register the search attributes (docs/operations.md, Production)',
         );
       }
       return translate(err);

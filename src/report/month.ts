@@ -1,6 +1,6 @@
 /**
  * The monthly SLA report (C14, I14) from what the ledger recorded: the rows `sla report` (through
- * `Sla.reports.month`) and GET /v1/reports/{month} build it from, gathered in one place, so that
+ * `SlaClient.reports.month`) and GET /v1/reports/{month} build it from, gathered in one place, so that
  * the command's JSON and HTML and the API's are the same document.
  */
 import { NotFoundError } from '../errors';

@@ -38,9 +38,14 @@ export interface SlaClientOptions extends ClientOptions {
 }
 
 const ReportQuery = z.object({ month: Month, customerId: Id.optional() });
-const TimelineQuery = z.object({
-  workflowId: z.string().min(1).max(400),
-  runId: z.string().min(1).optional(),
+/** A workflow to audit: every id the engine makes is a prefix ("ticket-", "outage-" …) and a model id. */
+export const TimelineQuery = z.object({
+  workflowId: z
+    .string()
+    .min(1)
+    .max(200)
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, 'expected a workflow id, e.g. ticket-T-1042'),
+  runId: z.uuid().optional(),
 });
 
 export class SlaClient {

@@ -10,6 +10,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { PayloadDecryptionError } from '../codec/aes-gcm';
 import { ERROR_CODES, SlaError } from '../errors';
 import { errorBody, sendError } from './http';
 
@@ -40,7 +41,13 @@ export function internalError(err: unknown, log: FaultLog): SlaError {
  * become a correlated 500 like anything else.
  */
 export function answerFor(err: unknown, log: FaultLog): SlaError {
-  return err instanceof SlaError && ERROR_CODES[err.code].status !== 500 ? err : internalError(err, log);
+  // A stored payload the keys do not open is the operator's key ring at fault, not the caller:
+  // only the codec endpoint answers `undecodable`, for the payloads its caller sent.
+  const ours =
+    !(err instanceof SlaError) ||
+    ERROR_CODES[err.code].status === 500 ||
+    err instanceof PayloadDecryptionError;
+  return ours ? internalError(err, log) : err;
 }
 
 /** Answers the request with the fault if nothing was sent yet; else cuts the half-sent answer. */

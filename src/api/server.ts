@@ -49,7 +49,6 @@ export function createApiServer(deps: ApiDeps): Server {
   const dispatch = createDispatcher({
     routes: ROUTES,
     services: {
-      client: deps.client,
       config: deps.config,
       policy: deps.policy,
       ledger: deps.ledger,

@@ -139,7 +139,7 @@ function decodeOnly(codecs: PayloadCodec[] | undefined): PayloadCodec[] | undefi
 }
 
 /**
- * Replay workers on the one queue at most, when the caller does not say. Measured (bench/replay,
+ * Replay workers on the one queue at most, when the caller does not say. Measured (bench/replay.bench.ts,
  * one core): 1 and 2 cost about the same CPU per history, 4 a little more, 8 about 50% more (each
  * worker has its own V8 context); 2 hide some of the waits on the core between activations.
  */

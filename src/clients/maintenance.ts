@@ -10,19 +10,10 @@ import { Id } from '../model/ticket';
 import { SlaState, SlaWindowStart } from '../search-attributes';
 import { Calls, isOneOf, parse, parseId, translate } from './calls';
 
-export interface MaintenanceSummary extends WindowMemo {
+export interface MaintenanceSummary extends maintenance.WindowMemo {
   maintenanceId: string;
   workflowId: string;
   state: model.MaintenanceState;
-}
-
-/** The window as the workflow keeps it in its memo, for lists without a query. */
-interface WindowMemo {
-  start: string;
-  end: string;
-  regions: string[];
-  version: number;
-  qualifies: boolean;
 }
 
 export class MaintenanceClient extends Calls {
@@ -49,7 +40,7 @@ export class MaintenanceClient extends Calls {
           regions: window.regions,
           version: 1,
           qualifies: false,
-        } satisfies WindowMemo,
+        } satisfies maintenance.WindowMemo,
       },
     });
   }
@@ -92,7 +83,8 @@ export class MaintenanceClient extends Calls {
       ...(f.to ? [`SlaWindowStart < '${new Date(f.to).toISOString()}'`] : []),
     ].join(' AND ');
     const windows = await this.list(query, Infinity, 'maintenance windows', (w) => {
-      const memo = w.memo?.window as WindowMemo | undefined;
+      // Written by the workflow (satisfies WindowMemo there); absent for a window not started by this client.
+      const memo = w.memo?.window as maintenance.WindowMemo | undefined;
       const state = w.typedSearchAttributes.get(SlaState);
       // Not started by this client: no window to show.
       if (!memo || !isOneOf(model.MAINTENANCE_STATES, state)) return null;

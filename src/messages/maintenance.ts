@@ -88,3 +88,12 @@ export const started = defineUpdate<{ state: MaintenanceState; startedAt: string
   'started',
 );
 export const ended = defineUpdate<{ endedAt: string; overrunMs: number }, [EndMaintenance]>('ended');
+
+/** The window as the workflow keeps it in its memo, so that a list needs no query per window. */
+export interface WindowMemo {
+  start: string;
+  end: string;
+  regions: string[];
+  version: number;
+  qualifies: boolean;
+}

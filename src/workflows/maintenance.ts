@@ -31,6 +31,7 @@ import {
   type NoticeDelivery,
   type NoticeResult,
   type NoticeRound,
+  type WindowMemo,
 } from '../messages/maintenance';
 import type { EndMaintenance, ScheduleMaintenance, StartMaintenance } from '../model/maintenance';
 // The validators are zod-free (see ../model/maintenance-checks): zod would be ~1 MB per cached workflow.
@@ -120,7 +121,13 @@ export async function maintenanceWorkflow(input: ScheduleMaintenance): Promise<M
     ]);
     // What `sla maintenance list` shows without querying every window (no addresses, no text).
     upsertMemo({
-      window: { start: s.start, end: s.end, regions: s.regions, version: s.version, qualifies: s.qualifies },
+      window: {
+        start: s.start,
+        end: s.end,
+        regions: s.regions,
+        version: s.version,
+        qualifies: s.qualifies,
+      } satisfies WindowMemo,
     });
     changed = true;
   };

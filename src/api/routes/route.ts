@@ -4,7 +4,6 @@
  * OpenAPI document (../openapi.ts) and the role matrix of docs/api.md (../roles.ts) are all read from
  * these rows, so what is documented is what is enforced.
  */
-import type { Client } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
 import { z } from 'zod';
 import type { SlaClient } from '../../client';
@@ -18,7 +17,6 @@ export type Method = 'GET' | 'POST';
 
 /** What a handler works with: the one client, the ledger and the settings. */
 export interface Services {
-  client: Client;
   config: Config;
   policy: LoadedPolicy;
   ledger: Ledger;

@@ -19,12 +19,15 @@ import { TicketClient } from './clients/tickets';
 import { loadConfig, type Config } from './config';
 import { COMMAND_CONNECT_TIMEOUT_MS, connectClient, probeTcp } from './connection';
 import { NotFoundError } from './errors';
-import type { CustomerRecord, Ledger } from './ledger/types';
+import { parseCustomers } from './ledger/schema';
+import type { CreditEntry, CustomerRecord, Ledger } from './ledger/types';
+import { Region } from './model/maintenance';
 import { Month } from './model/month';
 import { Id } from './model/ticket';
 import { loadPolicy, type LoadedPolicy } from './policy/load';
 import type { MonthReport } from './report/build';
 import { ledgerMonthReport } from './report/month';
+import { ledgerUptime, type MonthUptime } from './report/uptime';
 
 export interface SlaClientOptions extends ClientOptions {
   /** An already connected Temporal client (the API process keeps one); else one from config. */
@@ -38,6 +41,16 @@ export interface SlaClientOptions extends ClientOptions {
 }
 
 const ReportQuery = z.object({ month: Month, customerId: Id.optional() });
+const UptimeQuery = z.object({ month: Month, region: Region.optional() });
+const CreditQuery = z.object({ month: Month.optional(), customerId: Id.optional() });
+
+/** What an import did: rows read, customers added, changed and left as they were. */
+export interface CustomerImport {
+  rows: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+}
 /** A workflow to audit: every id the engine makes is a prefix ("ticket-", "outage-" …) and a model id. */
 export const TimelineQuery = z.object({
   workflowId: z
@@ -124,10 +137,28 @@ export class SlaClient {
       if (!customer) throw new NotFoundError(`no customer ${customerId}`);
       return customer;
     },
+    /**
+     * All rows or none (C2 fees, I13 residency): each row is checked, and a customer id given
+     * twice is refused naming both rows, before anything is written; existing customers are updated.
+     */
+    import: async (rows: unknown[]): Promise<CustomerImport> => {
+      const customers = parseCustomers(rows);
+      const { inserted, updated } = await (await this.ledger()).importCustomers(customers);
+      return { rows: customers.length, inserted, updated, unchanged: customers.length - inserted - updated };
+    },
   };
 
   /** The monthly SLA report (C14, I14), from the ledger alone. */
   readonly reports = {
+    /** A month's uptime (C1; I8, I9), for one region or every region. */
+    uptime: async (query: { month: string; region?: string }): Promise<MonthUptime> => {
+      const q = parse(UptimeQuery, query);
+      const loaded = this.policy();
+      return ledgerUptime(await this.ledger(), loaded, q.month, q.region);
+    },
+    /** The credit entries written (C2, I10), by month and customer. */
+    creditEntries: async (filter: { month?: string; customerId?: string } = {}): Promise<CreditEntry[]> =>
+      (await this.ledger()).creditEntries(parse(CreditQuery, filter)),
     month: async (query: { month: string; customerId?: string }): Promise<MonthReport> => {
       const q = parse(ReportQuery, query);
       // A bad policy file stops the command before the ledger is opened.

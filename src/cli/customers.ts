@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { readCustomersFile } from '../customers/file';
 import { formatMinor } from '../rules/credits';
 import { parseOptions, printJson, printTable } from './io';
-import { withLedger } from './ledger';
+import { withSla } from './sla';
 
 export function customersCommand(): Command {
   const cmd = new Command('customers').description('Customers: fees, administrators, data residency');
@@ -29,11 +29,10 @@ export function customersCommand(): Command {
     .action(async (file: string, raw: unknown) => {
       const opts = parseOptions(z.object({ json: z.boolean().optional() }), raw);
       const customers = readCustomersFile(file);
-      const { inserted, updated } = await withLedger((ledger) => ledger.importCustomers(customers));
-      const unchanged = customers.length - inserted - updated;
-      if (opts.json) return printJson({ rows: customers.length, inserted, updated, unchanged });
+      const counts = await withSla((sla) => sla.customers.import(customers));
+      if (opts.json) return printJson(counts);
       process.stdout.write(
-        `imported ${customers.length} customers: ${inserted} new, ${updated} updated, ${unchanged} unchanged\n`,
+        `imported ${counts.rows} customers: ${counts.inserted} new, ${counts.updated} updated, ${counts.unchanged} unchanged\n`,
       );
     });
   cmd
@@ -43,7 +42,7 @@ export function customersCommand(): Command {
     .addHelpText('after', '\nExample:\n  sla customers list --json')
     .action(async (raw: unknown) => {
       const opts = parseOptions(z.object({ json: z.boolean().optional() }), raw);
-      const customers = await withLedger((ledger) => ledger.customers());
+      const customers = await withSla((sla) => sla.customers.list());
       if (opts.json) return printJson(customers);
       if (!customers.length) {
         process.stdout.write('no customers (import them with `sla customers import <file>`)\n');

@@ -1,28 +1,13 @@
 /**
  * `sla ledger list`: the credit entries (C2, I10, I14) for finance and auditors, by month and
- * customer, as a table or JSON; and the one way every CLI command opens the ledger.
+ * customer, as a table or JSON.
  */
 import { Command } from 'commander';
 import { z } from 'zod';
 import { Month } from '../model/month';
-import { loadConfig } from '../config';
-import type { SqlLedger } from '../ledger';
 import { formatMinor } from '../rules/credits';
 import { parseOptions, printJson, printTable } from './io';
-
-/** Opens the configured ledger (migrated), runs fn, and closes it whatever happens. */
-export async function withLedger<T>(fn: (ledger: SqlLedger) => Promise<T>): Promise<T> {
-  const config = loadConfig();
-  // Loaded on demand: the embedded ledger's WASM is only for the commands that need it.
-  const { openLedger } = await import('../ledger');
-  const ledger = await openLedger(config);
-  try {
-    await ledger.migrate();
-    return await fn(ledger);
-  } finally {
-    await ledger.close();
-  }
-}
+import { withSla } from './sla';
 
 export function ledgerCommand(): Command {
   const cmd = new Command('ledger').description('The ledger: credit entries for finance and auditors');
@@ -45,8 +30,8 @@ export function ledgerCommand(): Command {
         }),
         raw,
       );
-      const entries = await withLedger((ledger) =>
-        ledger.creditEntries({ month: opts.month, customerId: opts.customer }),
+      const entries = await withSla((sla) =>
+        sla.reports.creditEntries({ month: opts.month, customerId: opts.customer }),
       );
       if (opts.json) return printJson(entries);
       if (!entries.length) {

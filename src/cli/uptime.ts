@@ -6,20 +6,16 @@
  */
 import { Command } from 'commander';
 import { z } from 'zod';
+import { Region } from '../model/maintenance';
 import { Month } from '../model/month';
-import { loadPolicy } from '../policy/load';
 import { localTime } from '../report/local-time';
-import { ledgerUptime } from '../report/uptime';
 import type { DayUptime } from '../rules/uptime';
 import { parseOptions, printJson, printTable } from './io';
-import { withLedger } from './ledger';
+import { withSla } from './sla';
 
 const Options = z.object({
   month: Month,
-  region: z
-    .string()
-    .regex(/^[a-z0-9][a-z0-9-]*$/, 'expected a deployment region id, e.g. ca-central')
-    .optional(),
+  region: Region.optional(),
   json: z.boolean().optional(),
 });
 
@@ -35,8 +31,7 @@ export function uptimeCommand(): Command {
     )
     .action(async (raw: unknown) => {
       const opts = parseOptions(Options, raw);
-      const loaded = loadPolicy();
-      const month = await withLedger((ledger) => ledgerUptime(ledger, loaded, opts.month, opts.region));
+      const month = await withSla((sla) => sla.reports.uptime({ month: opts.month, region: opts.region }));
       if (opts.json) return printJson(month);
       const minutes = (ms: number) => (ms / 60_000).toFixed(1);
       process.stdout.write(

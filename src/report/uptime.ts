@@ -47,3 +47,6 @@ export async function ledgerUptime(
     days: dailyUptime(input),
   };
 }
+
+/** A month's uptime as `sla uptime --json` prints it and the API answers it. */
+export type MonthUptime = Awaited<ReturnType<typeof ledgerUptime>>;

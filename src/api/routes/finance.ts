@@ -4,17 +4,14 @@
  * `sla credits run` and `sla report`.
  */
 import { z } from 'zod';
-import { NotFoundError } from '../../errors';
-import { CUSTOMER_LIST_MAX, CustomerRecordSchema, parseCustomers } from '../../ledger/schema';
+import { CUSTOMER_LIST_MAX, CustomerRecordSchema } from '../../ledger/schema';
+import { Region } from '../../model/maintenance';
 import { Month, MonthCloseRequest } from '../../model/month';
 import { renderReportHtml } from '../../report/html';
-import { ledgerMonthReport } from '../../report/month';
-import { ledgerUptime } from '../../report/uptime';
 import { FINANCE_WRITES, MONEY_READ, OPERATIONS_READ } from './roles';
 import { AnObject, route, type Route } from './route';
 
 const CustomerId = CustomerRecordSchema.shape.customerId;
-const Region = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'expected a deployment region id, e.g. ca-central');
 
 export const financeRoutes: Route[] = [
   route({
@@ -26,7 +23,7 @@ export const financeRoutes: Route[] = [
     roles: OPERATIONS_READ,
     success: { 200: 'the customers' },
     returns: z.array(AnObject),
-    handler: async (_, s) => ({ status: 200, body: await s.ledger.customers() }),
+    handler: async (_, s) => ({ status: 200, body: await s.sla.customers.list() }),
   }),
   route({
     id: 'getCustomer',
@@ -38,11 +35,7 @@ export const financeRoutes: Route[] = [
     params: z.object({ customerId: CustomerId }),
     success: { 200: 'the customer' },
     returns: z.looseObject({ customerId: z.string() }),
-    handler: async ({ params }, s) => {
-      const customer = await s.ledger.customer(params.customerId);
-      if (!customer) throw new NotFoundError(`no customer ${params.customerId}`);
-      return { status: 200, body: customer };
-    },
+    handler: async ({ params }, s) => ({ status: 200, body: await s.sla.customers.get(params.customerId) }),
   }),
   route({
     id: 'importCustomers',
@@ -55,15 +48,7 @@ export const financeRoutes: Route[] = [
     bodyLimit: 16 * 1024 * 1024,
     success: { 200: 'the counts' },
     returns: z.object({ rows: z.int(), inserted: z.int(), updated: z.int(), unchanged: z.int() }),
-    handler: async ({ body }, s) => {
-      // A customer id given twice is refused naming both rows, before anything is written.
-      const customers = parseCustomers(body);
-      const { inserted, updated } = await s.ledger.importCustomers(customers);
-      return {
-        status: 200,
-        body: { rows: customers.length, inserted, updated, unchanged: customers.length - inserted - updated },
-      };
-    },
+    handler: async ({ body }, s) => ({ status: 200, body: await s.sla.customers.import(body) }),
   }),
   route({
     id: 'uptime',
@@ -77,7 +62,7 @@ export const financeRoutes: Route[] = [
     returns: AnObject,
     handler: async ({ query }, s) => ({
       status: 200,
-      body: await ledgerUptime(s.ledger, s.policy, query.month, query.region),
+      body: await s.sla.reports.uptime(query),
     }),
   }),
   route({
@@ -92,10 +77,7 @@ export const financeRoutes: Route[] = [
     returns: z.array(AnObject),
     handler: async ({ query }, s) => ({
       status: 200,
-      body: await s.ledger.creditEntries({
-        ...(query.month ? { month: query.month } : {}),
-        ...(query.customerId ? { customerId: query.customerId } : {}),
-      }),
+      body: await s.sla.reports.creditEntries(query),
     }),
   }),
   route({
@@ -143,7 +125,7 @@ export const financeRoutes: Route[] = [
     returns: AnObject,
     html: true,
     handler: async ({ params, query }, s) => {
-      const report = await ledgerMonthReport(s.ledger, s.policy, params.month, query.customerId);
+      const report = await s.sla.reports.month({ month: params.month, customerId: query.customerId });
       return query.format === 'html'
         ? { status: 200, body: renderReportHtml(report), contentType: 'text/html; charset=utf-8' }
         : { status: 200, body: report };

@@ -121,6 +121,6 @@ describe('sla uptime', () => {
     const result = await sla(['uptime', '--month', '2026-13', '--region', 'CA Central'], env());
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('--month: expected a month "YYYY-MM"');
-    expect(result.stderr).toContain('--region: expected a deployment region id');
+    expect(result.stderr).toContain('--region: expected letters, digits');
   });
 });

@@ -53,11 +53,11 @@ export function creditTier(uptime: Ratio, tiers: readonly CreditTier[]): CreditT
   return best?.tier ?? null;
 }
 
-function checkFee(annualFeeMinor: number): bigint {
-  if (!Number.isSafeInteger(annualFeeMinor) || annualFeeMinor < 0) {
-    throw new RangeError(`annualFeeMinor: expected a non-negative safe integer, got ${annualFeeMinor}`);
+function checkFee(feeMinor: number, field = 'annualFeeMinor'): bigint {
+  if (!Number.isSafeInteger(feeMinor) || feeMinor < 0) {
+    throw new RangeError(`${field}: expected a non-negative safe integer, got ${feeMinor}`);
   }
-  return BigInt(annualFeeMinor);
+  return BigInt(feeMinor);
 }
 
 /** numerator / denominator rounded half-up, for non-negative numerator and positive denominator. */
@@ -71,26 +71,23 @@ export function monthlyFeeMinor(annualFeeMinor: number): number {
 }
 
 /**
- * I10: creditPercent × annual fee / 12 / 100, computed exactly and rounded half-up once at the
- * end — not from the already-rounded monthly fee, which could move the credit by a cent.
+ * I10: creditPercent × the monthly fee the entry states, / 100, rounded half-up: every entry's
+ * credit can be recomputed from its own fields (a credit of round(tier × annual / 12) could
+ * differ from it by a cent).
  */
-export function creditMinor(creditPercent: number, annualFeeMinor: number): number {
+export function creditMinor(creditPercent: number, monthlyFeeMinor: number): number {
   if (!Number.isInteger(creditPercent) || creditPercent < 0 || creditPercent > 100) {
     throw new RangeError(`creditPercent: expected an integer from 0 to 100, got ${creditPercent}`);
   }
-  return roundHalfUp(BigInt(creditPercent) * checkFee(annualFeeMinor), 1200n);
+  return roundHalfUp(BigInt(creditPercent) * checkFee(monthlyFeeMinor, 'monthlyFeeMinor'), 100n);
 }
 
 /** The month's credit for one customer: tier, monthly fee, and the credit in minor units. */
 export function computeCredit(uptime: Ratio, annualFeeMinor: number, tiers: readonly CreditTier[]): Credit {
   const tier = creditTier(uptime, tiers);
   const creditPercent = tier?.creditPercent ?? 0;
-  return {
-    tier,
-    creditPercent,
-    monthlyFeeMinor: monthlyFeeMinor(annualFeeMinor),
-    creditMinor: creditMinor(creditPercent, annualFeeMinor),
-  };
+  const monthly = monthlyFeeMinor(annualFeeMinor);
+  return { tier, creditPercent, monthlyFeeMinor: monthly, creditMinor: creditMinor(creditPercent, monthly) };
 }
 
 /**

@@ -46,8 +46,8 @@ describe('sla credits compute', () => {
       downtimeMs: 5_400_000,
       uptimePercent: '99.7975',
       creditPercent: 50,
-      monthlyFeeMinor: 104_167,
-      creditMinor: 52_083,
+      monthlyFeeMinor: 104_167, // 1,250,000 / 12 = 104,166.67
+      creditMinor: 52_084, // I10: 50 % of the 104,167 stated, 52,083.5, rounds up
     });
   });
 
@@ -77,7 +77,7 @@ describe('sla credits compute', () => {
     expect(stdout).toMatch(/month length \(T\)\s+743 h 00 min 00 s \(2674800000 ms\)/);
     expect(stdout).toMatch(/uptime\s+99\.7975 %/);
     expect(stdout).toMatch(/credit tier\s+50 % \(uptime below 99\.9 %\)/);
-    expect(stdout).toMatch(/credit\s+52083 minor units/);
+    expect(stdout).toMatch(/credit\s+52084 minor units/);
   });
 
   it('names every bad field of the events file, exits 2 and prints nothing', async () => {

@@ -155,24 +155,25 @@ describe('money (I10: integer minor units, rounded half-up once)', () => {
   });
 
   it.each([
-    [25, 600, 13], // 12.5 rounds up
-    [25, 1_000_000, 20_833], // 20,833.33
-    [50, 1_000_000, 41_667], // 41,666.67
-    [100, 1_000_000, 83_333],
-    [25, 18, 0], // 0.375: from the rounded monthly fee (2) it would wrongly be 1
-    [50, 18, 1], // 0.75
-    [100, 18, 2], // 1.5
-    [0, 1_000_000, 0],
+    [25, 50, 13], // 12.5 rounds up
+    [25, 83_333, 20_833], // 20,833.25
+    [50, 83_333, 41_667], // 41,666.5 rounds up
+    [100, 83_333, 83_333],
+    [50, 102_881, 51_441], // an annual fee of 1,234,567: 51,440.5 of the monthly fee the entry states
+    [25, 2, 1], // 0.5
+    [100, 2, 2],
+    [0, 83_333, 0],
     [100, 0, 0],
-  ])('%i %% of an annual fee of %i is %i', (percent, annual, credit) => {
-    expect(creditMinor(percent, annual)).toBe(credit);
+  ])('%i %% of a monthly fee of %i is %i', (percent, monthly, credit) => {
+    expect(creditMinor(percent, monthly)).toBe(credit);
   });
 
   it('stays exact up to the largest safe amount', () => {
     const annual = Number.MAX_SAFE_INTEGER; // 9,007,199,254,740,991 / 12 = …082.58
-    expect(monthlyFeeMinor(annual)).toBe(750_599_937_895_083);
-    expect(creditMinor(100, annual)).toBe(750_599_937_895_083);
-    expect(creditMinor(25, annual)).toBe(187_649_984_473_771); // …770.6458
+    const monthly = monthlyFeeMinor(annual);
+    expect(monthly).toBe(750_599_937_895_083);
+    expect(creditMinor(100, monthly)).toBe(750_599_937_895_083);
+    expect(creditMinor(25, monthly)).toBe(187_649_984_473_771); // …770.75
   });
 
   it.each([-1, 1.5, Number.NaN, Number.MAX_SAFE_INTEGER + 1, Infinity])('refuses the fee %d', (fee) => {
@@ -209,18 +210,19 @@ describe('money (I10: integer minor units, rounded half-up once)', () => {
     });
   });
 
-  it('the credit never exceeds the monthly fee and equals tier × fee / 1200 within half a unit', () => {
+  it('every credit is tier × the monthly fee it states, rounded half-up, and never more than that fee', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }),
         fc.constantFrom(0, 25, 50, 100),
         (annual, percent) => {
-          const credit = creditMinor(percent, annual);
-          expect(credit).toBeLessThanOrEqual(monthlyFeeMinor(annual));
-          const exact = BigInt(percent) * BigInt(annual); // × 1/1200
-          const twice = 2400n * BigInt(credit);
-          expect(twice - 2n * exact).toBeGreaterThan(-1200n);
-          expect(twice - 2n * exact).toBeLessThanOrEqual(1200n);
+          const tiers = [{ below: '100', creditPercent: percent }] as const;
+          const entry = computeCredit({ numerator: 0n, denominator: 1n }, annual, tiers);
+          expect(entry.creditMinor).toBeLessThanOrEqual(entry.monthlyFeeMinor);
+          // Recomputed from the entry's own fields: |100 × credit − tier × fee| ≤ 50, ties up.
+          const diff = 100n * BigInt(entry.creditMinor) - BigInt(percent) * BigInt(entry.monthlyFeeMinor);
+          expect(diff).toBeGreaterThan(-50n);
+          expect(diff).toBeLessThanOrEqual(50n);
         },
       ),
       { numRuns: 1000 },

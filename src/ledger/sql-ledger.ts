@@ -512,4 +512,16 @@ export class SqlLedger implements Ledger {
       )
     ).map(toOutcome);
   }
+
+  // BASE-ONLY STUBS (replaced by the terms and notices branches; never merged to main as such).
+  endContract(): Promise<WriteResult> { throw new Error('todo'); }
+  customerHistory(): Promise<import('./types').CustomerVersion[]> { throw new Error('todo'); }
+  customerTermsPage(): Promise<import('./types').CustomerTermsInRange[]> { throw new Error('todo'); }
+  recordPolicyVersion(): Promise<WriteResult> { throw new Error('todo'); }
+  policyVersion(): Promise<import('./types').PolicyVersionRecord | null> { throw new Error('todo'); }
+  policyVersions(): Promise<import('./types').PolicyVersionRecord[]> { throw new Error('todo'); }
+  recordMonthPolicy(): Promise<import('./types').MonthPolicy> { throw new Error('todo'); }
+  monthPolicy(): Promise<import('./types').MonthPolicy | null> { throw new Error('todo'); }
+  recordMaintenanceNotices(): Promise<{ written: number; existing: number }> { throw new Error('todo'); }
+  maintenanceNotices(): Promise<import('./types').CustomerNotice[]> { throw new Error('todo'); }
 }

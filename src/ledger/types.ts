@@ -22,6 +22,49 @@ export interface CustomerRecord {
   canadaOnlyDataAccess: boolean;
 }
 
+/** A customer's terms without its id: what one version of them holds (I15). */
+export type CustomerTerms = Omit<CustomerRecord, 'customerId'>;
+
+/**
+ * One version of a customer's terms (I15), in force from `effectiveAt` until the customer's next
+ * version. Written once: a change is a new version, never an edit of an old one.
+ */
+export interface CustomerVersion {
+  customerId: string;
+  /** When it takes effect (ISO instant; a date given by people means 00:00 in the month zone). */
+  effectiveAt: string;
+  /** When the ledger recorded it. */
+  recordedAt: string;
+  /** The terms in force from effectiveAt; null: the contract ends at effectiveAt. */
+  terms: CustomerTerms | null;
+}
+
+/**
+ * A customer's versions that bear on a period [from, to): the one in force at `from` (if any),
+ * then each later one taking effect before `to`, in order of effectiveAt.
+ */
+export interface CustomerTermsInRange {
+  customerId: string;
+  versions: CustomerVersion[];
+}
+
+/** A policy version the engine has used (its content hash) and its canonical JSON. */
+export interface PolicyVersionRecord {
+  version: string;
+  /** The policy object, as canonical JSON parses back (sorted keys). */
+  policy: unknown;
+  recordedAt: string;
+  /** The months whose close this version judges (I15), in order. */
+  months: string[];
+}
+
+/** The policy version a month is judged by: the one in force when its close first began (I15). */
+export interface MonthPolicy {
+  month: string;
+  policyVersion: string;
+  recordedAt: string;
+}
+
 /** C3 / C4 / I9: only `unexpected` outages count as downtime. */
 export type OutageClassification = 'unexpected' | 'external' | 'partial';
 
@@ -68,6 +111,41 @@ export interface MaintenanceRecord {
   status: 'completed' | 'cancelled';
   policyVersion: string;
   workflowId: string;
+  /**
+   * Every round of notices in order (I9 as amended): what each announced or withdrew, and when
+   * it was published. Absent on records written before rounds were kept.
+   */
+  rounds?: NoticeRoundRecord[];
+}
+
+/** One round of a maintenance's notices, as published (the window's version). */
+export interface NoticeRoundRecord {
+  version: number;
+  kind: 'scheduled' | 'rescheduled' | 'cancelled';
+  /** The window it announced (for a cancellation: the window withdrawn). */
+  start: string;
+  end: string;
+  regions: string[];
+  /** When the round was published (its notices requested). */
+  publishedAt: string;
+}
+
+/**
+ * One notice of a maintenance to one customer (I9 as amended), whether or not it reached them:
+ * the window it announced, or a withdrawal (a cancellation, or a reschedule that no longer
+ * affects the customer). Written once per (maintenance, customer, version).
+ */
+export interface CustomerNotice {
+  maintenanceId: string;
+  customerId: string;
+  /** The round (the window's version): a later round withdraws what it no longer covers. */
+  version: number;
+  kind: 'announced' | 'withdrawn';
+  /** The window announced (for a withdrawal: the window withdrawn). */
+  start: string;
+  end: string;
+  /** When the mail server (or outbox) accepted it for the customer's administrators; null: it never did. */
+  sentAt: string | null;
 }
 
 /**
@@ -142,16 +220,59 @@ export interface Ledger {
   migrate(): Promise<void>;
   close(): Promise<void>;
 
-  /** All rows or none (a bad row stops the import); existing customers are updated. */
-  importCustomers(rows: CustomerRecord[]): Promise<{ inserted: number; updated: number }>;
-  customers(): Promise<CustomerRecord[]>;
-  customer(customerId: string): Promise<CustomerRecord | null>;
-  /** Customers in id order after `after` (null: from the first), at most `limit`: a billing batch. */
-  customersPage(page: { after: string | null; limit: number }): Promise<CustomerRecord[]>;
-  customerCount(): Promise<number>;
+  /**
+   * Adds a version of each customer's terms in force from `effectiveAt` (default: now), all rows
+   * or none (I15). `inserted`: customers new to the ledger; `updated`: a new version of a known
+   * customer; the others had these terms in force at that instant already. Refused, naming
+   * `effective`, for an instant inside a month whose close has begun (its terms are fixed), or
+   * where a customer has other terms recorded at that very instant.
+   */
+  importCustomers(
+    rows: CustomerRecord[],
+    options?: { effectiveAt?: string },
+  ): Promise<{ inserted: number; updated: number }>;
+  /** Ends a customer's contract at `effectiveAt` (default: now), under the same rules as an import. */
+  endContract(customerId: string, options?: { effectiveAt?: string }): Promise<WriteResult>;
+  /** Customers whose terms are in force at `at` (default: now), with those terms, in id order. */
+  customers(options?: { at?: string }): Promise<CustomerRecord[]>;
+  customer(customerId: string, options?: { at?: string }): Promise<CustomerRecord | null>;
+  /** Every version of a customer's terms, in order of effectiveAt ([] for an unknown customer). */
+  customerHistory(customerId: string): Promise<CustomerVersion[]>;
+  /** Customers in force at `at` (default: now) in id order after `after`, at most `limit`. */
+  customersPage(page: { after: string | null; limit: number; at?: string }): Promise<CustomerRecord[]>;
+  /**
+   * Customers whose contract is in force for some part of [from, to), in id order after `after`,
+   * at most `limit`, each with the versions that bear on the range: a billing batch (I15).
+   */
+  customerTermsPage(page: {
+    after: string | null;
+    limit: number;
+    range: { from: string; to: string };
+  }): Promise<CustomerTermsInRange[]>;
+  /** How many customers are in force for some part of `range` (default: at this instant). */
+  customerCount(range?: { from: string; to: string }): Promise<number>;
+
+  /** Stores a policy version the engine uses (written once by its version hash). */
+  recordPolicyVersion(policy: { version: string; policy: unknown }): Promise<WriteResult>;
+  policyVersion(version: string): Promise<PolicyVersionRecord | null>;
+  policyVersions(): Promise<PolicyVersionRecord[]>;
+  /**
+   * The month's policy (I15): the first call records `policyVersion` (which must be stored);
+   * every later call answers what the first recorded, whatever version it is given.
+   */
+  recordMonthPolicy(month: string, policyVersion: string): Promise<MonthPolicy>;
+  monthPolicy(month: string): Promise<MonthPolicy | null>;
 
   recordOutage(outage: OutageRecord): Promise<WriteResult>;
   recordMaintenance(window: MaintenanceRecord): Promise<WriteResult>;
+  /** Each notice once by (maintenance, customer, version), all in one transaction (I9 as amended). */
+  recordMaintenanceNotices(notices: CustomerNotice[]): Promise<{ written: number; existing: number }>;
+  /** The notices of these windows, for one customer or a batch's customers (ids in (after, through]). */
+  maintenanceNotices(filter: {
+    maintenanceIds: string[];
+    customerId?: string;
+    customerRange?: { after: string | null; through: string };
+  }): Promise<CustomerNotice[]>;
   /** Outages and windows that overlap [from, to) (ISO instants). */
   outages(range: { from: string; to: string }): Promise<OutageRecord[]>;
   maintenance(range: { from: string; to: string }): Promise<MaintenanceRecord[]>;

@@ -6,18 +6,21 @@
  * Idempotency: every entry has its business key (customer, month, kind, sequence); what a
  * customer is owed is compared with what the ledger already credited (creditedTotals), so a
  * retry after the write, or a re-run of a closed month, writes nothing, and only a changed figure
- * (late outage data, I10) writes an adjustment of the difference. Entries carry the calling
+ * (late outage data, I10) writes an adjustment of the difference. A month is judged by the policy
+ * recorded at its first close and by each customer's terms in force during it (I15), both fixed in
+ * the ledger, so a re-run with no new facts writes nothing. Entries carry the calling
  * batch's write instant, fixed by the workflow, which is how a retried notice step finds the
  * entries its batch wrote even when the retry itself wrote none.
  */
 import { Context, log } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { DateTime } from 'luxon';
-import type { CreditEntry, CustomerRecord, Ledger, MaintenanceRecord, OutageRecord } from '../ledger/types';
+import type { CreditEntry, CustomerNotice, CustomerRecord, Ledger, OutageRecord } from '../ledger/types';
 import type { LoadedPolicy } from '../policy/load';
-import { computeCredit, formatMinor as money } from '../rules/credits';
-import { maintenanceInputs, outageInputs } from '../rules/ledger-inputs';
-import { accountingMonth, accountingMonthRange, monthUptime, type MonthUptime } from '../rules/uptime';
+import { monthPolicies } from '../policy/month-policy';
+import { formatMinor as money } from '../rules/credits';
+import { customerMonth, type CustomerMonth } from '../rules/customer-month';
+import { accountingMonth, accountingMonthRange, type MonthUptime } from '../rules/uptime';
 import type { EmailMessage } from './email';
 import { openOutagesBefore } from './open-outages';
 
@@ -78,10 +81,11 @@ export interface RegionUptime {
 }
 
 /**
- * One customer of a batch: [customerId, region, currency, monthly fee, credit tier %, the
- * month's credit (minor units), what this batch wrote]. `written` is [kind, sequence, amount] of
- * the entry this batch call wrote, or null when the ledger already held that credit (a re-run),
- * or a reason when nothing could be written (a currency changed after the month was credited).
+ * One customer of a batch: [customerId, region(s) in force, currency, monthly fee, credit tier %,
+ * the month's credit (minor units), what this batch wrote, its uptime figure]. `written` is
+ * [kind, sequence, amount] of the entry this batch call wrote, or null when the ledger already
+ * held that credit (a re-run), or a reason when nothing could be written (a currency that differs
+ * from the month's earlier entries).
  */
 export type CustomerFigures = [
   customerId: string,
@@ -91,14 +95,36 @@ export type CustomerFigures = [
   creditPercent: number,
   creditMinor: number,
   written: [kind: CreditEntry['kind'], sequence: number, amountMinor: number] | null | string,
+  /** The customer's uptime among BatchFigures.uptimes; absent: the region's in BatchFigures.regions. */
+  uptime?: number,
 ];
 
 export interface BatchFigures {
   policyVersion: string;
   /** The policy's month zone (I8): where the month starts and ends. */
   timeZone: string;
+  /** The uptime of each region, in batches whose customers all had their region's figure. */
   regions: Record<string, RegionUptime>;
+  /** Each customer's own month (I9 per customer, I15): the distinct figures of the batch. */
+  uptimes?: RegionUptime[];
   customers: CustomerFigures[];
+}
+
+/** The regions in force over the customer's month, in order ("ca-central", "ca-central→eu-west"). */
+function regionsOf(month: CustomerMonth): string {
+  const names: string[] = [];
+  for (const p of month.periods) if (names[names.length - 1] !== p.region) names.push(p.region);
+  return names.join('→');
+}
+
+function groupByCustomer(notices: CustomerNotice[]): Map<string, CustomerNotice[]> {
+  const by = new Map<string, CustomerNotice[]>();
+  for (const n of notices) {
+    const list = by.get(n.customerId);
+    if (list) list.push(n);
+    else by.set(n.customerId, [n]);
+  }
+  return by;
 }
 
 /** "YYYY-MM": exactly the months the policy's month zone defines (checked before any read). */
@@ -106,31 +132,31 @@ function checkMonth(month: string): void {
   if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw new RangeError(`month: expected "YYYY-MM", got ${month}`);
 }
 
-/** Uptime per deployment region: every customer of a region has the same month (I9). */
-function uptimeByRegion(
-  month: string,
-  policy: LoadedPolicy['policy'],
-  outages: OutageRecord[],
-  maintenance: MaintenanceRecord[],
-): (region: string) => MonthUptime {
-  const outs = outageInputs(outages);
-  const windows = maintenanceInputs(maintenance);
-  const cache = new Map<string, MonthUptime>();
-  return (region) => {
-    let u = cache.get(region);
-    if (!u) {
-      u = monthUptime({
-        month,
-        zone: policy.month.timeZone,
-        noticeHours: policy.maintenanceNoticeHours,
-        region,
-        outages: outs,
-        maintenance: windows,
-      });
-      cache.set(region, u);
+/**
+ * The batch's distinct uptime figures: customers of a region whose notices all arrived share one,
+ * so a batch result names each figure once and its customers point at it.
+ */
+class UptimeFigures {
+  readonly list: RegionUptime[] = [];
+  private readonly index = new Map<string, number>();
+  of(u: MonthUptime): number {
+    const figure: RegionUptime = {
+      uptimePercent: u.uptimePercent,
+      totalMs: u.totalMs,
+      excludedMs: u.excludedMs,
+      downtimeMs: u.downtimeMs,
+      outageIds: u.countedOutageIds,
+      maintenanceIds: u.qualifyingMaintenanceIds,
+    };
+    const key = JSON.stringify(figure);
+    let i = this.index.get(key);
+    if (i === undefined) {
+      i = this.list.length;
+      this.list.push(figure);
+      this.index.set(key, i);
     }
-    return u;
-  };
+    return i;
+  }
 }
 
 /** Deterministic per customer, month and entry, so a resent notice is recognisably the same. */
@@ -185,94 +211,133 @@ function noticeFor(customer: CustomerRecord, e: CreditEntry, zone: string): Emai
 }
 
 export function createBillingActivities(deps: BillingDeps) {
+  const months = monthPolicies(deps.ledger, deps.policy);
+
+  /** Where each batch customer's notice goes: the administrators in force now, else the last ones. */
+  async function recipients(customerIds: string[], after: string | null, limit: number) {
+    const now = new Map(
+      (await deps.ledger.customersPage({ after, limit })).map((c) => [c.customerId, c] as const),
+    );
+    const out = new Map<string, CustomerRecord>();
+    for (const id of customerIds) {
+      // Beyond the page (customers who joined since the month take places in it), one read each.
+      const inForce = now.get(id) ?? (await deps.ledger.customer(id));
+      if (inForce) {
+        out.set(id, inForce);
+        continue;
+      }
+      // The contract ended since the month: its last terms still say who to tell (I15).
+      const last = (await deps.ledger.customerHistory(id)).filter((v) => v.terms !== null).pop();
+      if (last?.terms) out.set(id, { customerId: id, ...last.terms });
+    }
+    return out;
+  }
+
   return {
     /**
-     * How many customers the month closes over (the progress total), whether it is closed, and
-     * the outages still open (I14): running outage workflows detected before the month's end,
+     * How many customers the month closes over (the progress total: those in force for some part
+     * of it, I15), whether it is closed, the policy that judges it (recorded by its first close),
+     * and the outages still open (I14): running outage workflows detected before the month's end,
      * each ending at the month's end here (I8: split at the boundary). A snapshot in history, so
      * every batch and the audit see the same ones.
      */
-    async billingMonthStart(input: {
-      month: string;
-    }): Promise<{ customers: number; closed: boolean; openOutages: OutageRecord[] }> {
+    async billingMonthStart(input: { month: string }): Promise<{
+      customers: number;
+      closed: boolean;
+      openOutages: OutageRecord[];
+      policyVersion: string;
+    }> {
       checkMonth(input.month);
-      const { to } = accountingMonthRange(input.month, deps.policy().policy.month.timeZone);
+      const judged = await months.judge(input.month);
+      const range = accountingMonthRange(input.month, judged.policy.month.timeZone);
       const [customers, close, open] = await Promise.all([
-        deps.ledger.customerCount(),
+        deps.ledger.customerCount(range),
         deps.ledger.monthClose(input.month),
-        openOutagesBefore(deps.temporal, to),
+        openOutagesBefore(deps.temporal, range.to),
       ]);
       if (open.length) log.info('outages open at the month close', { month: input.month, open: open.length });
-      return { customers, closed: close !== null, openOutages: open };
+      return { customers, closed: close !== null, openOutages: open, policyVersion: judged.version };
     },
 
     /**
-     * One batch: each customer's uptime (their region, I9), tier and credit (I10), compared with
-     * what the ledger holds: nothing yet → the month's `credit` entry (sequence 1), written even
-     * at 0 so the month's figures are on record; a different credit → an `adjustment` of the
-     * difference at the next sequence; the same → nothing. All of the batch in one transaction.
+     * One batch: each customer's month as its terms in force and its notices say (I9, I15), tier
+     * and credit (I10) by the month's policy, compared with what the ledger holds: nothing yet →
+     * the month's `credit` entry (sequence 1), written even at 0 so the month's figures are on
+     * record; a different credit → an `adjustment` of the difference at the next sequence; the
+     * same → nothing. All of the batch in one transaction.
      */
     async closeBillingBatch(input: BillingBatchInput): Promise<BillingBatchResult> {
       checkMonth(input.month);
-      const { policy, version } = deps.policy();
-      const customers = await deps.ledger.customersPage({ after: input.after, limit: input.limit });
-      const empty = { customers: 0, written: 0, adjustments: 0, credited: 0, creditMinorByCurrency: {} };
-      if (!customers.length) return { through: null, ...empty };
-      const through = customers[customers.length - 1]!.customerId;
+      const { policy, version } = await months.judge(input.month);
       const range = accountingMonthRange(input.month, policy.month.timeZone);
+      const page = await deps.ledger.customerTermsPage({ after: input.after, limit: input.limit, range });
+      const empty = { customers: 0, written: 0, adjustments: 0, credited: 0, creditMinorByCurrency: {} };
+      if (!page.length) return { through: null, ...empty };
+      const through = page[page.length - 1]!.customerId;
+      const customerRange = { after: input.after, through };
       const [recorded, maintenance, totals] = await Promise.all([
         deps.ledger.outages(range),
         deps.ledger.maintenance(range),
-        deps.ledger.creditedTotals({ month: input.month, customerRange: { after: input.after, through } }),
+        deps.ledger.creditedTotals({ month: input.month, customerRange }),
       ]);
+      const notices = maintenance.length
+        ? await deps.ledger.maintenanceNotices({
+            maintenanceIds: maintenance.map((m) => m.maintenanceId),
+            customerRange,
+          })
+        : [];
       const known = new Set(recorded.map((o) => o.outageId));
       const outages = [...recorded, ...(input.openOutages ?? []).filter((o) => !known.has(o.outageId))];
       const credited = new Map(totals.map((t) => [t.customerId, t]));
-      const uptimeOf = uptimeByRegion(input.month, policy, outages, maintenance);
+      const noticesOf = groupByCustomer(notices);
 
       const entries: CreditEntry[] = [];
-      const regions: Record<string, RegionUptime> = {};
+      const uptimes = new UptimeFigures();
       const rows: CustomerFigures[] = [];
-      for (const c of customers) {
-        const u = uptimeOf(c.region);
-        regions[c.region] ??= {
-          uptimePercent: u.uptimePercent,
-          totalMs: u.totalMs,
-          excludedMs: u.excludedMs,
-          downtimeMs: u.downtimeMs,
-          outageIds: u.countedOutageIds,
-          maintenanceIds: u.qualifyingMaintenanceIds,
-        };
-        const credit = computeCredit(u.uptime, c.annualFeeMinor, policy.uptime.creditTiers);
+      for (const { customerId, versions } of page) {
+        const month = customerMonth({
+          month: input.month,
+          zone: policy.month.timeZone,
+          noticeHours: policy.maintenanceNoticeHours,
+          tiers: policy.uptime.creditTiers,
+          customerId,
+          versions,
+          outages,
+          maintenance,
+          notices: noticesOf.get(customerId) ?? [],
+        });
+        if (!month) continue;
+        const { uptime: u, credit, fee } = month;
         const row: CustomerFigures = [
-          c.customerId,
-          c.region,
-          c.currency,
+          customerId,
+          regionsOf(month),
+          fee.currency,
           credit.monthlyFeeMinor,
           credit.creditPercent,
           credit.creditMinor,
           null,
+          uptimes.of(u),
         ];
         rows.push(row);
-        const before = credited.get(c.customerId);
-        if (before && before.currency !== c.currency) {
-          // A change of currency after close is finance's to settle; an adjustment in another
-          // currency would add up amounts that cannot be added.
-          log.warn('customer currency changed after the month was credited; no adjustment written', {
-            customerId: c.customerId,
+        const before = credited.get(customerId);
+        if (before && before.currency !== fee.currency) {
+          // Terms for a closed month are fixed (I15), so this is a month credited before terms
+          // were versions; an adjustment in another currency would add amounts that cannot be added.
+          log.warn('currency differs from the month\'s credited entries; no adjustment written', {
+            customerId,
             month: input.month,
           });
-          row[6] = `currency changed from ${before.currency} after the month was credited: nothing written`;
+          row[6] = `currency ${fee.currency} differs from ${before.currency} already credited for the month: nothing written`;
           continue;
         }
         const difference = credit.creditMinor - (before?.creditedMinor ?? 0);
         if (before && difference === 0) continue;
         entries.push({
-          customerId: c.customerId,
+          customerId,
           month: input.month,
           kind: before ? 'adjustment' : 'credit',
           sequence: before ? before.nextAdjustmentSequence : 1,
-          currency: c.currency,
+          currency: fee.currency,
           uptimePercent: u.uptimePercent,
           creditPercent: credit.creditPercent,
           monthlyFeeMinor: credit.monthlyFeeMinor,
@@ -305,29 +370,35 @@ export function createBillingActivities(deps: BillingDeps) {
       }
       return {
         through,
-        customers: customers.length,
+        customers: page.length,
         written: mine.length,
         adjustments: mine.filter((e) => e.kind === 'adjustment').length,
         credited: mine.filter((e) => e.creditMinor !== 0).length,
         creditMinorByCurrency,
-        figures: { policyVersion: version, timeZone: policy.month.timeZone, regions, customers: rows },
+        figures: {
+          policyVersion: version,
+          timeZone: policy.month.timeZone,
+          regions: {},
+          uptimes: uptimes.list,
+          customers: rows,
+        },
       };
     },
 
     /**
      * Emails a notice to the administrators of each customer whose entry from this batch carries
-     * money (a credit, or an adjustment of one). Progress is heartbeated, so a retry resumes after
-     * the last notice sent; a notice resent after a crash has the same Message-ID.
+     * money (a credit, or an adjustment of one): those in force when it is sent (I15). Progress is
+     * heartbeated, so a retry resumes after the last notice sent; a notice resent after a crash
+     * has the same Message-ID.
      */
     async sendCreditNotices(input: BillingBatchInput & { through: string }): Promise<{ sent: number }> {
-      const { policy } = deps.policy();
+      const { policy } = await months.judge(input.month);
       const due = (await batchEntries(deps.ledger, input, input.through)).filter((e) => e.creditMinor !== 0);
       // The batch's customers in one read, not one per notice.
-      const customers = new Map(
-        (await deps.ledger.customersPage({ after: input.after, limit: input.limit })).map((c) => [
-          c.customerId,
-          c,
-        ]),
+      const customers = await recipients(
+        due.map((e) => e.customerId),
+        input.after,
+        input.limit,
       );
       // Heartbeat: how many notices, from the first, are known sent; a retry starts there.
       const resumeAt = (Context.current().info.heartbeatDetails as number | undefined) ?? 0;
@@ -341,7 +412,7 @@ export function createBillingActivities(deps: BillingDeps) {
           while (next < due.length) {
             const i = next++;
             const e = due[i]!;
-            const customer = customers.get(e.customerId) ?? (await deps.ledger.customer(e.customerId));
+            const customer = customers.get(e.customerId);
             if (customer?.administrators.length) {
               await deps.sendEmail(noticeFor(customer, e, policy.month.timeZone));
               sent++;

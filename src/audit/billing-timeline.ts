@@ -95,7 +95,11 @@ export function billingMonthReading(): Reading<'billingMonthWorkflow'> {
     Object.assign(regions, f.regions);
     const idWidth = Math.max(...f.customers.map((c) => c[0].length));
     const regionWidth = Math.max(...f.customers.map((c) => c[1].length));
-    for (const row of f.customers) out.push(customerEntry(s, row, f.regions[row[1]], idWidth, regionWidth));
+    for (const row of f.customers) {
+      // Each customer's own figure (I9 per customer, I15), or its region's in older batches.
+      const u = row[7] === undefined ? f.regions[row[1]] : f.uptimes?.[row[7]];
+      out.push(customerEntry(s, row, u, idWidth, regionWidth));
+    }
     return out;
   }
 

@@ -25,7 +25,9 @@ import { Region } from './model/maintenance';
 import { Month } from './model/month';
 import { Id } from './model/ticket';
 import { loadPolicy, type LoadedPolicy } from './policy/load';
+import { monthPolicies } from './policy/month-policy';
 import type { MonthReport } from './report/build';
+import { creditExplanation, type CreditExplanation } from './report/explanation';
 import { ledgerMonthReport } from './report/month';
 import { ledgerUptime, type MonthUptime } from './report/uptime';
 
@@ -43,6 +45,7 @@ export interface SlaClientOptions extends ClientOptions {
 const ReportQuery = z.object({ month: Month, customerId: Id.optional() });
 const UptimeQuery = z.object({ month: Month, region: Region.optional() });
 const CreditQuery = z.object({ month: Month.optional(), customerId: Id.optional() });
+const ExplanationQuery = z.object({ month: Month, customerId: Id });
 
 /** What an import did: rows read, customers added, changed and left as they were. */
 export interface CustomerImport {
@@ -159,6 +162,17 @@ export class SlaClient {
     /** The credit entries written (C2, I10), by month and customer. */
     creditEntries: async (filter: { month?: string; customerId?: string } = {}): Promise<CreditEntry[]> =>
       (await this.ledger()).creditEntries(parse(CreditQuery, filter)),
+    /**
+     * One customer's credit for a month from the ledger alone (C2; I9, I10, I15): the close's
+     * computation with every input and reason, beside the entries written (`sla credits explain`).
+     */
+    creditExplanation: async (query: { month: string; customerId: string }): Promise<CreditExplanation> => {
+      const q = parse(ExplanationQuery, query);
+      // A bad policy file stops the command before the ledger is opened.
+      const current = this.policy();
+      const ledger = await this.ledger();
+      return creditExplanation(ledger, monthPolicies(ledger, () => current), () => current, q);
+    },
     month: async (query: { month: string; customerId?: string }): Promise<MonthReport> => {
       const q = parse(ReportQuery, query);
       // A bad policy file stops the command before the ledger is opened.

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { CUSTOMER_LIST_MAX, CustomerRecordSchema } from '../../ledger/schema';
 import { Region } from '../../model/maintenance';
 import { Month, MonthCloseRequest } from '../../model/month';
+import { renderExplanationHtml } from '../../report/explanation-html';
 import { renderReportHtml } from '../../report/html';
 import { FINANCE_WRITES, MONEY_READ, OPERATIONS_READ } from './roles';
 import { AnObject, route, type Route } from './route';
@@ -110,6 +111,26 @@ export const financeRoutes: Route[] = [
       status: 200,
       body: await s.sla.credits.progress(params.month),
     }),
+  }),
+  route({
+    id: 'creditExplanation',
+    method: 'GET',
+    path: '/v1/credits/{month}/{customerId}/explanation',
+    summary:
+      "One customer's credit for a month from the ledger: terms in force, the month's policy, each outage and window counted or not and why, T, E, D, the exact ratio, tier, fee and credit, beside the entries written (I9, I10, I15); format=html for the page",
+    tag: 'credits',
+    roles: MONEY_READ,
+    params: z.object({ month: Month, customerId: CustomerId }),
+    query: z.object({ format: z.enum(['json', 'html']).optional() }),
+    success: { 200: 'the explanation (JSON, or a self-contained HTML page)' },
+    returns: AnObject,
+    html: true,
+    handler: async ({ params, query }, s) => {
+      const explanation = await s.sla.reports.creditExplanation(params);
+      return query.format === 'html'
+        ? { status: 200, body: renderExplanationHtml(explanation), contentType: 'text/html; charset=utf-8' }
+        : { status: 200, body: explanation };
+    },
   }),
   route({
     id: 'monthReport',

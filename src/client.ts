@@ -25,7 +25,7 @@ import { Region } from './model/maintenance';
 import { Month } from './model/month';
 import { Id } from './model/ticket';
 import { loadPolicy, type LoadedPolicy } from './policy/load';
-import { monthPolicies } from './policy/month-policy';
+import { monthPolicies } from './ledger/month-policy';
 import type { MonthReport } from './report/build';
 import { creditExplanation, type CreditExplanation } from './report/explanation';
 import { ledgerMonthReport } from './report/month';

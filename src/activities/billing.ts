@@ -17,7 +17,7 @@ import type { Client } from '@temporalio/client';
 import { DateTime } from 'luxon';
 import type { CreditEntry, CustomerNotice, CustomerRecord, Ledger, OutageRecord } from '../ledger/types';
 import type { LoadedPolicy } from '../policy/load';
-import { monthPolicies } from '../policy/month-policy';
+import { monthPolicies } from '../ledger/month-policy';
 import { formatMinor as money } from '../rules/credits';
 import { customerMonth, type CustomerMonth } from '../rules/customer-month';
 import { accountingMonth, accountingMonthRange, type MonthUptime } from '../rules/uptime';

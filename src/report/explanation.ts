@@ -10,7 +10,7 @@
 import { NotFoundError } from '../errors';
 import type { CreditEntry, Ledger, MonthClose } from '../ledger/types';
 import type { LoadedPolicy } from '../policy/load';
-import type { MonthPolicies } from '../policy/month-policy';
+import type { MonthPolicies } from '../ledger/month-policy';
 import type { Policy } from '../policy/schema';
 import { customerMonth, type CustomerMonth, type CustomerMonthInput } from '../rules/customer-month';
 import { accountingMonthRange } from '../rules/uptime';

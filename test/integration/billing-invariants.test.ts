@@ -16,7 +16,7 @@ import { createBillingActivities } from '../../src/activities/billing';
 import { SlaError } from '../../src/errors';
 import type { CustomerNotice, CustomerRecord, NoticeRoundRecord } from '../../src/ledger';
 import { loadPolicy, parsePolicy, type LoadedPolicy } from '../../src/policy/load';
-import { monthPolicies } from '../../src/policy/month-policy';
+import { monthPolicies } from '../../src/ledger/month-policy';
 import { creditExplanation } from '../../src/report/explanation';
 import { creditMinor } from '../../src/rules/credits';
 import { maintenanceRecord, MINUTE, outageRecord } from '../helpers/billing';

@@ -3,8 +3,8 @@
  * began, recorded in the ledger with the month, so that a re-run or an adjusting entry months
  * later applies the same tiers, zone and notice hours, whatever the policy file says by then.
  */
-import type { Ledger } from '../ledger/types';
-import { policyFromRecord, type LoadedPolicy } from './load';
+import type { Ledger } from './types';
+import { policyFromRecord, type LoadedPolicy } from '../policy/load';
 
 type PolicyLedger = Pick<Ledger, 'recordPolicyVersion' | 'recordMonthPolicy' | 'monthPolicy' | 'policyVersion'>;
 

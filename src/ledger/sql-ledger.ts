@@ -60,13 +60,21 @@ const strOrNull = (v: unknown): string | null => (v === null || v === undefined 
 const TERMS_COLUMNS = `name, annual_fee_minor, currency, region, administrators, canada_only_data_access`;
 const terms = (alias: string) => TERMS_COLUMNS.replace(/(\w+)/g, `${alias}.$1`);
 
-/** Version `t` is not superseded by another of its customer's effective by `by`. */
-const NOT_SUPERSEDED = (by: string) => `NOT EXISTS (SELECT 1 FROM customer_terms n
-  WHERE n.customer_id = t.customer_id AND n.effective_at > t.effective_at AND n.effective_at <= ${by})`;
+/**
+ * Version `alias` is not superseded by another of its customer's effective by `by`. A scalar
+ * subquery rather than NOT EXISTS: the planner keeps it a per-row index probe, where an anti
+ * join would read the whole table for a page of 500.
+ */
+const NOT_SUPERSEDED = (by: string, alias = 't') => `${alias}.effective_at >= COALESCE((
+  SELECT max(n.effective_at) FROM customer_terms n WHERE n.customer_id = ${alias}.customer_id AND n.effective_at <= ${by}
+), '-infinity')`;
+
+/** Version `t` bears on [from, to): it takes effect before `to` and is still in force at `from` or later. */
+const BEARS_ON = (from: string, to: string) => `t.effective_at < ${to} AND ${NOT_SUPERSEDED(from)}`;
 
 /** The customer has terms in force for some part of [from, to): a version before `to` not superseded by `from`. */
-const IN_FORCE_IN = (customerId: string, from: string, to: string) => `EXISTS (SELECT 1 FROM customer_terms t
-  WHERE t.customer_id = ${customerId} AND t.name IS NOT NULL AND t.effective_at < ${to} AND ${NOT_SUPERSEDED(from)})`;
+const IN_FORCE_IN = (customerId: string, from: string, to: string) => `EXISTS (SELECT 1 FROM customer_terms f
+  WHERE f.customer_id = ${customerId} AND f.name IS NOT NULL AND f.effective_at < ${to} AND ${NOT_SUPERSEDED(from, 'f')})`;
 
 function toCustomer(r: Row): CustomerRecord {
   return {
@@ -426,24 +434,34 @@ export class SqlLedger implements Ledger {
   }
 
   /**
-   * One statement per page: the first `limit` customers after `after` with a version in force
-   * for some part of the range (the Unique scan of the key stops there), then their versions
-   * bearing on it.
+   * One statement per page whose plan cannot degrade to a scan of the table (fresh rows have no
+   * statistics): a walk over the customer ids in key order, each step one index probe, that stops
+   * once `limit` customers with terms in force for part of the range are found; then each one's
+   * versions bearing on the range.
    */
   async customerTermsPage(page: {
     after: string | null;
     limit: number;
     range: { from: string; to: string };
   }): Promise<CustomerTermsInRange[]> {
+    const inForce = IN_FORCE_IN('c.id', '$3::timestamptz', '$4::timestamptz');
     const rows = await this.driver.query(
-      `WITH page AS (
-         SELECT c.customer_id FROM (
-           SELECT DISTINCT customer_id FROM customer_terms WHERE customer_id > COALESCE($1::text, '')) c
-         WHERE ${IN_FORCE_IN('c.customer_id', '$3::timestamptz', '$4::timestamptz')}
-         ORDER BY c.customer_id LIMIT $2)
-       SELECT t.* FROM customer_terms t JOIN page USING (customer_id)
-       WHERE t.effective_at < $4::timestamptz AND ${NOT_SUPERSEDED('$3::timestamptz')}
-       ORDER BY t.customer_id, t.effective_at`,
+      `WITH RECURSIVE walk(customer_id, hit, found) AS (
+         SELECT c.id, h.hit, h.hit::int
+         FROM (SELECT min(customer_id) AS id FROM customer_terms WHERE customer_id > COALESCE($1::text, '')) c
+         CROSS JOIN LATERAL (SELECT ${inForce} AS hit) h
+         WHERE c.id IS NOT NULL
+         UNION ALL
+         SELECT c.id, h.hit, w.found + h.hit::int
+         FROM walk w
+         CROSS JOIN LATERAL (SELECT min(customer_id) AS id FROM customer_terms WHERE customer_id > w.customer_id) c
+         CROSS JOIN LATERAL (SELECT ${inForce} AS hit) h
+         WHERE w.found < $2 AND c.id IS NOT NULL)
+       SELECT v.* FROM walk w CROSS JOIN LATERAL (
+         SELECT * FROM customer_terms t
+         WHERE t.customer_id = w.customer_id AND ${BEARS_ON('$3::timestamptz', '$4::timestamptz')}) v
+       WHERE w.hit
+       ORDER BY v.customer_id, v.effective_at`,
       [page.after, page.limit, page.range.from, page.range.to],
     );
     const pages: CustomerTermsInRange[] = [];

@@ -24,9 +24,10 @@ const fee = (t: CustomerTerms) => formatMinor(t.annualFeeMinor, t.currency, { gr
 
 /** A version's instant as people read it: local time in the month zone, then UTC (I8, I15). */
 const when = (iso: string, zone: string) => `${localTime(iso, zone)} (${iso})`;
+const monthZone = () => loadPolicy().policy.month.timeZone;
 
 function printHistory(versions: CustomerVersion[]): void {
-  const zone = loadPolicy().policy.month.timeZone;
+  const zone = monthZone();
   printTable(
     ['effective from', 'annual fee', 'currency', 'region', 'data access', 'administrators', 'recorded at'],
     versions.map((v) => {
@@ -61,8 +62,10 @@ export function customersCommand(): Command {
       const customers = readCustomersFile(file);
       const counts = await withSla((sla) => sla.customers.import(customers, { effective: opts.effective }));
       if (opts.json) return printJson(counts);
+      // Without --effective the versions take effect now, which needs no saying.
+      const from = opts.effective ? ` in force from ${when(counts.effectiveAt, monthZone())}` : '';
       process.stdout.write(
-        `imported ${counts.rows} customers in force from ${counts.effectiveAt}: ` +
+        `imported ${counts.rows} customers${from}: ` +
           `${counts.inserted} new, ${counts.updated} updated, ${counts.unchanged} unchanged\n`,
       );
     });

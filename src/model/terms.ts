@@ -12,9 +12,11 @@ export const EFFECTIVE_HINT =
   'expected a date YYYY-MM-DD (00:00 in the month zone) or an ISO-8601 instant with Z or an offset';
 
 /** Years 1970–2999, as months are (./month): the ledger's instants stay inside what it stores. */
-const Day = z.iso.date().regex(/^(19[7-9]\d|2\d{3})-/, EFFECTIVE_HINT);
+const YEARS = /^(19[7-9]\d|2\d{3})-/;
 
-export const EffectiveInstant = z.union([Day, Instant], { error: EFFECTIVE_HINT });
+export const EffectiveInstant = z.union([z.iso.date().regex(YEARS), Instant.regex(YEARS)], {
+  error: EFFECTIVE_HINT,
+});
 export type EffectiveInstant = z.infer<typeof EffectiveInstant>;
 
 /** The UTC instant (ISO) a parsed EffectiveInstant names, a day read in `zone`. */

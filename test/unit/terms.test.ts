@@ -20,10 +20,21 @@ describe('effective instants (I15)', () => {
   });
 
   it('refuses anything else with one message', () => {
-    for (const bad of ['2026-13-01', '2026-02-30', '1969-12-31', '2026-03-01T10:00:00', 'tomorrow', '']) {
+    for (const bad of [
+      '2026-13-01',
+      '2026-02-30',
+      '1969-12-31',
+      '0000-01-01T00:00:00Z',
+      '2026-03-01T10:00:00',
+      'tomorrow',
+      '',
+    ]) {
       const result = EffectiveInstant.safeParse(bad);
       expect(result.success, bad).toBe(false);
-      expect(result.error?.issues.map((i) => i.message), bad).toEqual([EFFECTIVE_HINT]);
+      expect(
+        result.error?.issues.map((i) => i.message),
+        bad,
+      ).toEqual([EFFECTIVE_HINT]);
     }
   });
 });

@@ -11,9 +11,30 @@ import { Month, MonthCloseRequest } from '../../model/month';
 import { EffectiveInstant } from '../../model/terms';
 import { renderReportHtml } from '../../report/html';
 import { FINANCE_WRITES, MONEY_READ, OPERATIONS_READ } from './roles';
-import { AnObject, route, type Route } from './route';
+import { AnObject, route, type Route, type Services } from './route';
 
 const CustomerId = CustomerRecordSchema.shape.customerId;
+
+/** A read about one customer named in the path, open to every role that reads customers. */
+export function customerRead(r: {
+  id: string;
+  path: string;
+  summary: string;
+  success: string;
+  returns: z.ZodType;
+  read: (sla: Services['sla'], customerId: string) => Promise<unknown>;
+}): Route {
+  const { read, success, ...described } = r;
+  return route({
+    ...described,
+    method: 'GET',
+    tag: 'customers',
+    roles: OPERATIONS_READ,
+    params: z.object({ customerId: CustomerId }),
+    success: { 200: success },
+    handler: async ({ params }, s) => ({ status: 200, body: await read(s.sla, params.customerId) }),
+  });
+}
 
 /** The ledger names `effective` (a closed month, the same instant, I15); here it came in the query. */
 async function effectiveInQuery<T>(run: () => Promise<T>): Promise<T> {
@@ -40,17 +61,13 @@ export const financeRoutes: Route[] = [
     returns: z.array(AnObject),
     handler: async ({ query }, s) => ({ status: 200, body: await s.sla.customers.list(query) }),
   }),
-  route({
+  customerRead({
     id: 'getCustomer',
-    method: 'GET',
     path: '/v1/customers/{customerId}',
-    summary: 'One customer',
-    tag: 'customers',
-    roles: OPERATIONS_READ,
-    params: z.object({ customerId: CustomerId }),
-    success: { 200: 'the customer' },
+    summary: 'One customer, with its terms in force now (I15)',
+    success: 'the customer',
     returns: z.looseObject({ customerId: z.string() }),
-    handler: async ({ params }, s) => ({ status: 200, body: await s.sla.customers.get(params.customerId) }),
+    read: (sla, customerId) => sla.customers.get(customerId),
   }),
   route({
     id: 'importCustomers',

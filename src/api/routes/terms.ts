@@ -6,7 +6,8 @@
 import { z } from 'zod';
 import { CustomerRecordSchema } from '../../ledger/schema';
 import { EffectiveInstant } from '../../model/terms';
-import { FINANCE_WRITES, MONEY_READ, OPERATIONS_READ } from './roles';
+import { customerRead } from './finance';
+import { FINANCE_WRITES, MONEY_READ } from './roles';
 import { AnObject, route, type Route } from './route';
 
 const CustomerId = CustomerRecordSchema.shape.customerId;
@@ -33,20 +34,13 @@ export const termsRoutes: Route[] = [
       body: await s.sla.customers.end(params.customerId, body),
     }),
   }),
-  route({
+  customerRead({
     id: 'customerHistory',
-    method: 'GET',
     path: '/v1/customers/{customerId}/history',
     summary: "Every version of a customer's terms, in order of effect; terms null: the contract ends (I15)",
-    tag: 'customers',
-    roles: OPERATIONS_READ,
-    params: z.object({ customerId: CustomerId }),
-    success: { 200: 'the versions' },
+    success: 'the versions',
     returns: z.array(AnObject),
-    handler: async ({ params }, s) => ({
-      status: 200,
-      body: await s.sla.customers.history(params.customerId),
-    }),
+    read: (sla, customerId) => sla.customers.history(customerId),
   }),
   route({
     id: 'policyVersions',

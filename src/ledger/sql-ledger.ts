@@ -317,18 +317,16 @@ export class SqlLedger implements Ledger {
          ins AS (
            INSERT INTO customer_terms (customer_id, effective_at, ${TERMS_COLUMNS})
            SELECT customer_id, $2::timestamptz, ${TERMS_COLUMNS} FROM c
-           WHERE NOT same AND current_at IS DISTINCT FROM $2::timestamptz
-           RETURNING 1)
+           WHERE NOT same AND current_at IS DISTINCT FROM $2::timestamptz)
          SELECT count(*) FILTER (WHERE NOT same AND NOT known) AS inserted,
                 count(*) FILTER (WHERE NOT same AND known) AS changed,
-                min(customer_id) FILTER (WHERE NOT same AND current_at = $2::timestamptz) AS clash,
-                (SELECT count(*) FROM ins) AS written
+                min(customer_id) FILTER (WHERE NOT same AND current_at = $2::timestamptz) AS clash
          FROM c`,
         [doc, at],
       );
+      // The INSERT ran all the same (a data-modifying CTE always does): throwing rolls it back.
       if (row?.clash !== null && row?.clash !== undefined) throw sameInstant(str(row.clash), at);
-      const inserted = int(row?.inserted);
-      return { inserted, updated: int(row?.changed) };
+      return { inserted: int(row?.inserted), updated: int(row?.changed) };
     });
   }
 

@@ -20,9 +20,17 @@ import { loadConfig, type Config } from './config';
 import { COMMAND_CONNECT_TIMEOUT_MS, connectClient, probeTcp } from './connection';
 import { NotFoundError } from './errors';
 import { parseCustomers } from './ledger/schema';
-import type { CreditEntry, CustomerRecord, Ledger } from './ledger/types';
+import type {
+  CreditEntry,
+  CustomerRecord,
+  CustomerVersion,
+  Ledger,
+  PolicyVersionRecord,
+  WriteResult,
+} from './ledger/types';
 import { Region } from './model/maintenance';
 import { Month } from './model/month';
+import { EffectiveInstant, effectiveAt } from './model/terms';
 import { Id } from './model/ticket';
 import { loadPolicy, type LoadedPolicy } from './policy/load';
 import { monthPolicies } from './ledger/month-policy';
@@ -47,12 +55,26 @@ const UptimeQuery = z.object({ month: Month, region: Region.optional() });
 const CreditQuery = z.object({ month: Month.optional(), customerId: Id.optional() });
 const ExplanationQuery = z.object({ month: Month, customerId: Id });
 
-/** What an import did: rows read, customers added, changed and left as they were. */
+const EffectiveOption = z.object({ effective: EffectiveInstant.optional() });
+const AtOption = z.object({ at: EffectiveInstant.optional() });
+
+/**
+ * What an import did (I15): rows read, customers new to the ledger, customers given a new
+ * version, customers whose terms were in force already, and the instant the versions take effect.
+ */
 export interface CustomerImport {
   rows: number;
   inserted: number;
   updated: number;
   unchanged: number;
+  effectiveAt: string;
+}
+
+/** A contract's end (I15): 'exists' when no terms were in force any more at that instant. */
+export interface ContractEnd {
+  customerId: string;
+  effectiveAt: string;
+  result: WriteResult;
 }
 /** A workflow to audit: every id the engine makes is a prefix ("ticket-", "outage-" …) and a model id. */
 export const TimelineQuery = z.object({
@@ -91,7 +113,7 @@ export class SlaClient {
     this.tickets = new TicketClient(connect, taskQueue, options);
     this.outages = new OutageClient(connect, taskQueue, options);
     this.maintenance = new MaintenanceClient(connect, taskQueue, options);
-    this.credits = new BillingClient(connect, taskQueue, () => this.policy().policy.month, options);
+    this.credits = new BillingClient(connect, taskQueue, () => this.currentPolicy().policy.month, options);
   }
 
   /** From the environment (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_TLS_*, SLA_CODEC_*, …). */
@@ -127,28 +149,68 @@ export class SlaClient {
     return this.ledgerOpening;
   }
 
-  private policy(): LoadedPolicy {
+  private currentPolicy(): LoadedPolicy {
     return (this.loadedPolicy ??= loadPolicy());
   }
 
-  /** Customers as the ledger knows them (fees, region, data residency I13). */
+  /** A person's date or instant (`effective`, `at`) as the ledger's instant: a day in the month zone (I15). */
+  private instant(value: string | undefined): string {
+    return value === undefined
+      ? new Date(this.options.now?.() ?? Date.now()).toISOString()
+      : effectiveAt(value, this.currentPolicy().policy.month.timeZone);
+  }
+
+  /** Customers and their terms in force (fees, region, data residency I13; versions I15). */
   readonly customers = {
-    list: async (): Promise<CustomerRecord[]> => (await this.ledger()).customers(),
+    /** The customers whose terms are in force at `at` (default now), with those terms. */
+    list: async (query: { at?: string } = {}): Promise<CustomerRecord[]> => {
+      const q = parse(AtOption, query);
+      return (await this.ledger()).customers({ at: this.instant(q.at) });
+    },
     get: async (customerId: string): Promise<CustomerRecord> => {
       parseId('customerId', customerId);
       const customer = await (await this.ledger()).customer(customerId);
       if (!customer) throw new NotFoundError(`no customer ${customerId}`);
       return customer;
     },
+    /** Every version of a customer's terms, in order of effect (I15). */
+    history: async (customerId: string): Promise<CustomerVersion[]> => {
+      parseId('customerId', customerId);
+      const versions = await (await this.ledger()).customerHistory(customerId);
+      if (!versions.length) throw new NotFoundError(`no customer ${customerId}`);
+      return versions;
+    },
     /**
      * All rows or none (C2 fees, I13 residency): each row is checked, and a customer id given
-     * twice is refused naming both rows, before anything is written; existing customers are updated.
+     * twice is refused naming both rows, before anything is written. Each changed customer gets a
+     * version in force from `effective` (default now, I15); the past is never rewritten.
      */
-    import: async (rows: unknown[]): Promise<CustomerImport> => {
+    import: async (rows: unknown[], options: { effective?: string } = {}): Promise<CustomerImport> => {
       const customers = parseCustomers(rows);
-      const { inserted, updated } = await (await this.ledger()).importCustomers(customers);
-      return { rows: customers.length, inserted, updated, unchanged: customers.length - inserted - updated };
+      const at = this.instant(parse(EffectiveOption, options).effective);
+      const { inserted, updated } = await (
+        await this.ledger()
+      ).importCustomers(customers, { effectiveAt: at });
+      return {
+        rows: customers.length,
+        inserted,
+        updated,
+        unchanged: customers.length - inserted - updated,
+        effectiveAt: at,
+      };
     },
+    /** Ends a customer's contract at `effective` (default now, I15): no terms in force from then. */
+    end: async (customerId: string, options: { effective?: string } = {}): Promise<ContractEnd> => {
+      parseId('customerId', customerId);
+      const at = this.instant(parse(EffectiveOption, options).effective);
+      const result = await (await this.ledger()).endContract(customerId, { effectiveAt: at });
+      return { customerId, effectiveAt: at, result };
+    },
+  };
+
+  /** The policy versions the engine has judged by (I15), with the months each judged. */
+  readonly policy = {
+    versions: async (): Promise<PolicyVersionRecord[]> => (await this.ledger()).policyVersions(),
   };
 
   /** The monthly SLA report (C14, I14), from the ledger alone. */
@@ -156,7 +218,7 @@ export class SlaClient {
     /** A month's uptime (C1; I8, I9), for one region or every region. */
     uptime: async (query: { month: string; region?: string }): Promise<MonthUptime> => {
       const q = parse(UptimeQuery, query);
-      const loaded = this.policy();
+      const loaded = this.currentPolicy();
       return ledgerUptime(await this.ledger(), loaded, q.month, q.region);
     },
     /** The credit entries written (C2, I10), by month and customer. */
@@ -176,7 +238,7 @@ export class SlaClient {
     month: async (query: { month: string; customerId?: string }): Promise<MonthReport> => {
       const q = parse(ReportQuery, query);
       // A bad policy file stops the command before the ledger is opened.
-      const loaded = this.policy();
+      const loaded = this.currentPolicy();
       return ledgerMonthReport(await this.ledger(), loaded, q.month, q.customerId);
     },
   };

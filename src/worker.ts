@@ -18,7 +18,7 @@ import { codecKeys, workerDataConverter } from './codec';
 import type { Config } from './config';
 import { ensureBillingSchedule } from './billing-schedule';
 import { connectClient, connectWorker } from './connection';
-import type { LoadedPolicy } from './policy/load';
+import { policyRecord, type LoadedPolicy } from './policy/load';
 
 /**
  * The real world the activities talk to, from the configuration and the opened ledger; the
@@ -80,6 +80,8 @@ export async function createWorker(
   let client: Client | undefined;
   try {
     await ledger.migrate();
+    // Every policy version the engine judges by is in the ledger (I15), for a month to name.
+    await ledger.recordPolicyVersion(policyRecord(policy));
     const deps = realDeps(config, policy, ledger); // a bad roster file stops here, before connecting
     // Marks what the engine did not encrypt, for the workflow interceptors to refuse.
     const dataConverter = workerDataConverter(codecKeys(config));

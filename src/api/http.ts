@@ -5,7 +5,7 @@
  * gives the status (ERROR_CODES), so that bad input is never a 500.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ERROR_CODES, issuesUnder, SlaError } from '../errors';
+import { ERROR_CODES, issuesUnder, SlaError, type Issue } from '../errors';
 
 /** Headers an error's answer carries beside its body (allow, retry-after, www-authenticate). */
 export type Headers = Record<string, string>;
@@ -55,7 +55,12 @@ export function sendError(res: ServerResponse, { error, headers }: Refusal): voi
  */
 export function inBody(err: unknown): unknown {
   if (!(err instanceof SlaError) || !err.issues.length) return err;
-  return new SlaError(err.code, err.summary, issuesUnder('body', err.issues));
+  const rooted = (i: Issue) => /^(params|query|body)([.[]|$)/.test(i.path);
+  return new SlaError(
+    err.code,
+    err.summary,
+    err.issues.flatMap((i) => (rooted(i) ? [i] : issuesUnder('body', [i]))),
+  );
 }
 
 /**

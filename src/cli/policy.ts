@@ -1,9 +1,13 @@
-/** `sla policy …`: check a policy file before deploying it, and show the effective policy. */
+/**
+ * `sla policy …`: check a policy file before deploying it, show the effective policy, and list
+ * the versions the engine has judged by, with the months each judged (I15).
+ */
 import { Command } from 'commander';
 import { z } from 'zod';
 import { loadPolicy } from '../policy/load';
 import { loadRoster, rosterSource, rosterWarnings } from '../roster/load';
-import { parseOptions, printJson } from './io';
+import { parseOptions, printJson, printTable } from './io';
+import { withSla } from './sla';
 
 export function policyCommand(): Command {
   const cmd = new Command('policy').description('The contract as data: validate and show the policy');
@@ -57,6 +61,26 @@ export function policyCommand(): Command {
     .action(() => {
       const loaded = loadPolicy();
       printJson({ version: loaded.version, source: loaded.source, policy: loaded.policy });
+    });
+  cmd
+    .command('versions')
+    .description(
+      'The policy versions stored in the ledger (every one a worker has run with) and the months each judged (I15)',
+    )
+    .option('--json', "print JSON (with each version's policy)")
+    .addHelpText('after', '\nExample:\n  sla policy versions --json | jq ".[0].months"')
+    .action(async (raw: unknown) => {
+      const opts = parseOptions(z.object({ json: z.boolean().optional() }), raw);
+      const versions = await withSla((sla) => sla.policy.versions());
+      if (opts.json) return printJson(versions);
+      if (!versions.length) {
+        process.stdout.write('no policy versions stored (a worker stores the one it runs with)\n');
+        return;
+      }
+      printTable(
+        ['version', 'recorded at', 'months judged'],
+        versions.map((v) => [v.version, v.recordedAt, v.months.join(', ') || '-']),
+      );
     });
   return cmd;
 }

@@ -1,8 +1,8 @@
 /**
  * What the ticket activities need to know about a customer: whether it restricted data access
- * to Canada-based staff (C12 / I13). Read from the ledger's customers table (`sla customers
- * import`) at each ticket's routing, so an imported change applies to the next ticket; a
- * customer the ledger does not know is unrestricted.
+ * to Canada-based staff (C12 / I13). Read from the customer's terms in force now (I15, `sla
+ * customers import`) at each ticket's routing, so an imported change applies to the next ticket;
+ * a customer with no terms in force is unrestricted.
  */
 import type { Ledger } from '../ledger/types';
 

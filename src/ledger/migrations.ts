@@ -5,8 +5,9 @@
  *
  * What the database itself guarantees, whatever code talks to it (C14, I10, I14):
  *  - credit entries are append-only with a unique business key (customer, month, kind, sequence);
- *  - credit entries, month closes, outages, maintenance windows and ticket outcomes are written
- *    once: UPDATE, DELETE and TRUNCATE raise an error (SQLSTATE SLA01) from a trigger;
+ *  - credit entries, month closes, outages, maintenance windows, ticket outcomes, customers'
+ *    terms (I15), policy versions and the policy of each month are written once: UPDATE, DELETE
+ *    and TRUNCATE raise an error (SQLSTATE SLA01) from a trigger;
  *  - money and durations are BIGINT within JavaScript's safe integers, months are YYYY-MM.
  */
 import { createHash } from 'node:crypto';
@@ -173,6 +174,52 @@ ${writtenOnce('month_closes')}`,
     // As many ids as the count says; null on closes recorded before the ids were kept.
     sql: `ALTER TABLE month_closes ADD COLUMN open_outage_ids text[]
   CHECK (open_outage_ids IS NULL OR (open_outages IS NOT NULL AND cardinality(open_outage_ids) = open_outages));`,
+  },
+  {
+    version: 6,
+    name: 'customer terms in force, policy versions and the policy of each month',
+    // I15: every version of a customer's terms, from the instant it takes effect; a row whose term
+    // columns are all NULL ends the contract there. Each customers row becomes one version in force
+    // from its first import (created_at) with the terms it holds, recorded when they were last
+    // written (updated_at); then the table goes, so that nothing reads terms without an instant.
+    sql: `
+CREATE TABLE customer_terms (
+  customer_id text COLLATE "C" NOT NULL CHECK (customer_id <> ''),
+  effective_at timestamptz NOT NULL,
+  name text CHECK (name <> ''),
+  annual_fee_minor bigint CHECK (annual_fee_minor BETWEEN 0 AND ${SAFE}),
+  currency text CHECK (currency ~ ${CURRENCY}),
+  region text CHECK (region <> ''),
+  administrators text[],
+  canada_only_data_access boolean,
+  recorded_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (customer_id, effective_at),
+  CONSTRAINT customer_terms_all_or_ended CHECK (
+    (name, annual_fee_minor, currency, region, administrators, canada_only_data_access) IS NULL
+    OR (name, annual_fee_minor, currency, region, administrators, canada_only_data_access) IS NOT NULL)
+);
+INSERT INTO customer_terms (customer_id, effective_at, name, annual_fee_minor, currency, region,
+  administrators, canada_only_data_access, recorded_at)
+SELECT customer_id, created_at, name, annual_fee_minor, currency, region, administrators,
+  canada_only_data_access, updated_at
+FROM customers;
+DROP TABLE customers;
+${writtenOnce('customer_terms')}
+
+CREATE TABLE policy_versions (
+  version text COLLATE "C" PRIMARY KEY CHECK (version <> ''),
+  policy jsonb NOT NULL,
+  recorded_at timestamptz NOT NULL DEFAULT now()
+);
+${writtenOnce('policy_versions')}
+
+-- The policy each month is judged by (I15): written by the month's first close, never changed.
+CREATE TABLE month_policies (
+  month text COLLATE "C" PRIMARY KEY CHECK (month ~ ${MONTH}),
+  policy_version text NOT NULL REFERENCES policy_versions (version),
+  recorded_at timestamptz NOT NULL DEFAULT now()
+);
+${writtenOnce('month_policies')}`,
   },
 ];
 

@@ -7,6 +7,7 @@
  */
 import { SlaError } from '../errors';
 import type { Level } from '../policy/schema';
+import { accountingMonthRange } from '../rules/uptime';
 import type { Driver, Queryable } from './driver';
 import { migrate } from './migrations';
 import { CreditEntrySchema, parseCustomers, parseRows } from './schema';
@@ -16,10 +17,15 @@ import type {
   CreditFilter,
   CreditedTotal,
   CustomerRecord,
+  CustomerTerms,
+  CustomerTermsInRange,
+  CustomerVersion,
   Ledger,
   MaintenanceRecord,
   MonthClose,
+  MonthPolicy,
   OutageRecord,
+  PolicyVersionRecord,
   TicketOutcome,
   WriteResult,
 } from './types';
@@ -50,11 +56,35 @@ const instantOrNull = (v: unknown): string | null => (v === null || v === undefi
 const str = (v: unknown): string => String(v);
 const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : str(v));
 
-const CUSTOMER_COLUMNS = `customer_id, name, annual_fee_minor, currency, region, administrators, canada_only_data_access`;
+/** The columns of a version's terms; all NULL on the version that ends a contract (I15). */
+const TERMS_COLUMNS = `name, annual_fee_minor, currency, region, administrators, canada_only_data_access`;
+const terms = (alias: string) => TERMS_COLUMNS.replace(/(\w+)/g, `${alias}.$1`);
+
+/**
+ * Version `alias` is not superseded by another of its customer's effective by `by`. A scalar
+ * subquery rather than NOT EXISTS: the planner keeps it a per-row index probe, where an anti
+ * join would read the whole table for a page of 500.
+ */
+const NOT_SUPERSEDED = (by: string, alias = 't') => `${alias}.effective_at >= COALESCE((
+  SELECT max(n.effective_at) FROM customer_terms n WHERE n.customer_id = ${alias}.customer_id AND n.effective_at <= ${by}
+), '-infinity')`;
+
+/** Version `t` bears on [from, to): it takes effect before `to` and is still in force at `from` or later. */
+const BEARS_ON = (from: string, to: string) => `t.effective_at < ${to} AND ${NOT_SUPERSEDED(from)}`;
+
+/** The customer has terms in force for some part of [from, to): a version before `to` not superseded by `from`. */
+const IN_FORCE_IN = (customerId: string, from: string, to: string) => `EXISTS (SELECT 1 FROM customer_terms f
+  WHERE f.customer_id = ${customerId} AND f.name IS NOT NULL AND f.effective_at < ${to} AND ${NOT_SUPERSEDED(from, 'f')})`;
 
 function toCustomer(r: Row): CustomerRecord {
   return {
     customerId: str(r.customer_id),
+    ...toTerms(r),
+  };
+}
+
+function toTerms(r: Row): CustomerTerms {
+  return {
     name: str(r.name),
     annualFeeMinor: int(r.annual_fee_minor),
     currency: str(r.currency),
@@ -62,6 +92,24 @@ function toCustomer(r: Row): CustomerRecord {
     administrators: r.administrators as string[],
     canadaOnlyDataAccess: Boolean(r.canada_only_data_access),
   };
+}
+
+function toVersion(r: Row): CustomerVersion {
+  return {
+    customerId: str(r.customer_id),
+    effectiveAt: instant(r.effective_at),
+    recordedAt: instant(r.recorded_at),
+    terms: r.name === null ? null : toTerms(r),
+  };
+}
+
+/** Two different versions of one customer's terms cannot take effect at the same instant. */
+function sameInstant(customer: string, at: string): SlaError {
+  return new SlaError(
+    'conflict',
+    `${customer} has other terms recorded at ${at} already; a version is written once (give another effective instant)`,
+    [{ path: 'effective', message: `${customer} has other terms taking effect at this instant` }],
+  );
 }
 
 function toOutage(r: Row): OutageRecord {
@@ -231,8 +279,17 @@ export class SqlLedger implements Ledger {
     return this.closing;
   }
 
-  async importCustomers(rows: CustomerRecord[]): Promise<{ inserted: number; updated: number }> {
+  /**
+   * One transaction: the month lock, the closed-month check, then one statement that classifies
+   * every row against the version in force at `effectiveAt` and inserts the changed ones
+   * (jsonb_to_recordset: 20,000 rows stay one statement). A conflict rolls everything back.
+   */
+  async importCustomers(
+    rows: CustomerRecord[],
+    options: { effectiveAt?: string } = {},
+  ): Promise<{ inserted: number; updated: number }> {
     const customers = parseCustomers(rows);
+    const at = options.effectiveAt ?? new Date().toISOString();
     if (!customers.length) return { inserted: 0, updated: 0 };
     const doc = JSON.stringify(
       customers.map((c) => ({
@@ -245,53 +302,247 @@ export class SqlLedger implements Ledger {
         canada_only_data_access: c.canadaOnlyDataAccess,
       })),
     );
-    // One statement, so all rows or none; an unchanged customer is neither inserted nor updated.
-    const written = await this.driver.query<{ inserted: boolean }>(
-      `INSERT INTO customers (${CUSTOMER_COLUMNS})
-       SELECT ${CUSTOMER_COLUMNS} FROM jsonb_to_recordset($1::jsonb) AS r(customer_id text, name text,
-         annual_fee_minor bigint, currency text, region text, administrators text[], canada_only_data_access boolean)
-       ON CONFLICT (customer_id) DO UPDATE SET
-         name = EXCLUDED.name, annual_fee_minor = EXCLUDED.annual_fee_minor, currency = EXCLUDED.currency,
-         region = EXCLUDED.region, administrators = EXCLUDED.administrators,
-         canada_only_data_access = EXCLUDED.canada_only_data_access, updated_at = now()
-       WHERE (customers.name, customers.annual_fee_minor, customers.currency, customers.region,
-              customers.administrators, customers.canada_only_data_access)
-         IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.annual_fee_minor, EXCLUDED.currency, EXCLUDED.region,
-              EXCLUDED.administrators, EXCLUDED.canada_only_data_access)
-       RETURNING (xmax = 0) AS inserted`,
-      [doc],
-    );
-    const inserted = written.filter((r) => r.inserted).length;
-    return { inserted, updated: written.length - inserted };
+    return this.termsWrite(at, async (tx) => {
+      const [row] = await tx.query<Row>(
+        `WITH r AS (
+           SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(customer_id text, name text, annual_fee_minor bigint,
+             currency text, region text, administrators text[], canada_only_data_access boolean)),
+         c AS (
+           SELECT r.*, cur.effective_at AS current_at,
+             (${terms('cur')}) IS NOT DISTINCT FROM (${terms('r')}) AS same,
+             EXISTS (SELECT 1 FROM customer_terms k WHERE k.customer_id = r.customer_id) AS known
+           FROM r LEFT JOIN LATERAL (
+             SELECT * FROM customer_terms t WHERE t.customer_id = r.customer_id AND t.effective_at <= $2::timestamptz
+             ORDER BY t.effective_at DESC LIMIT 1) cur ON true),
+         ins AS (
+           INSERT INTO customer_terms (customer_id, effective_at, ${TERMS_COLUMNS})
+           SELECT customer_id, $2::timestamptz, ${TERMS_COLUMNS} FROM c
+           WHERE NOT same AND current_at IS DISTINCT FROM $2::timestamptz)
+         SELECT count(*) FILTER (WHERE NOT same AND NOT known) AS inserted,
+                count(*) FILTER (WHERE NOT same AND known) AS changed,
+                min(customer_id) FILTER (WHERE NOT same AND current_at = $2::timestamptz) AS clash
+         FROM c`,
+        [doc, at],
+      );
+      // The INSERT ran all the same (a data-modifying CTE always does): throwing rolls it back.
+      if (row?.clash !== null && row?.clash !== undefined) throw sameInstant(str(row.clash), at);
+      return { inserted: int(row?.inserted), updated: int(row?.changed) };
+    });
   }
 
-  async customers(): Promise<CustomerRecord[]> {
-    return (await this.driver.query(`SELECT ${CUSTOMER_COLUMNS} FROM customers ORDER BY customer_id`)).map(
-      toCustomer,
-    );
+  async endContract(customerId: string, options: { effectiveAt?: string } = {}): Promise<WriteResult> {
+    const at = options.effectiveAt ?? new Date().toISOString();
+    return this.termsWrite(at, async (tx) => {
+      const [current] = await tx.query<Row>(
+        `SELECT effective_at, name FROM customer_terms WHERE customer_id = $1 AND effective_at <= $2::timestamptz
+         ORDER BY effective_at DESC LIMIT 1`,
+        [customerId, at],
+      );
+      if (!current) {
+        const [later] = await tx.query<Row>(
+          'SELECT min(effective_at) AS first FROM customer_terms WHERE customer_id = $1',
+          [customerId],
+        );
+        if (later?.first === null || later?.first === undefined)
+          throw new SlaError('not_found', `no customer ${customerId} in the ledger`);
+        throw new SlaError(
+          'invalid',
+          `customer ${customerId} has no terms in force at ${at}: its first version takes effect at ${instant(later.first)}`,
+          [{ path: 'effective', message: `before ${instant(later.first)}, when the contract begins` }],
+        );
+      }
+      if (current.name === null) return 'exists';
+      if (instant(current.effective_at) === instant(at)) throw sameInstant(customerId, at);
+      await tx.query('INSERT INTO customer_terms (customer_id, effective_at) VALUES ($1, $2)', [
+        customerId,
+        at,
+      ]);
+      return 'written';
+    });
   }
 
-  async customer(customerId: string): Promise<CustomerRecord | null> {
-    const [row] = await this.driver.query(
-      `SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE customer_id = $1`,
-      [customerId],
-    );
-    return row ? toCustomer(row) : null;
+  /**
+   * A write of terms (I15): under a share lock on month_policies, so that no close begins between
+   * the check and the commit, and refused at an instant inside a month whose close has begun.
+   */
+  private async termsWrite<T>(at: string, write: (tx: Queryable) => Promise<T>): Promise<T> {
+    try {
+      return await this.driver.transaction(async (tx) => {
+        await tx.query('LOCK TABLE month_policies IN SHARE MODE');
+        const [latest] = await tx.query<Row>(
+          `SELECT m.month, p.policy #>> '{month,timeZone}' AS zone FROM month_policies m
+           JOIN policy_versions p ON p.version = m.policy_version ORDER BY m.month DESC LIMIT 1`,
+        );
+        if (latest) {
+          const month = str(latest.month);
+          const earliest = accountingMonthRange(month, str(latest.zone)).to;
+          if (Date.parse(at) < Date.parse(earliest))
+            throw new SlaError(
+              'invalid',
+              `effective ${at} is inside ${month} or earlier, whose close has begun: its terms are fixed (I15); the earliest instant allowed is ${earliest}`,
+              [{ path: 'effective', message: `before ${earliest}, the end of ${month} (closed)` }],
+            );
+        }
+        return write(tx);
+      });
+    } catch (err) {
+      // Another writer recorded terms at this very instant between our read and our insert.
+      if ((err as { code?: unknown }).code === '23505') throw sameInstant('a customer', at);
+      throw err;
+    }
   }
 
-  async customersPage(page: { after: string | null; limit: number }): Promise<CustomerRecord[]> {
+  /** Terms in force at `at`: a version effective by then that no later one by then supersedes. */
+  private async inForce(filter: { at?: string; customerId?: string; after?: string | null; limit?: number }) {
     return (
       await this.driver.query(
-        `SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE ($1::text IS NULL OR customer_id > $1)
-         ORDER BY customer_id LIMIT $2`,
-        [page.after, page.limit],
+        `SELECT t.customer_id, ${TERMS_COLUMNS} FROM customer_terms t
+         WHERE t.customer_id > COALESCE($2::text, '') AND ($3::text IS NULL OR t.customer_id = $3)
+           AND t.name IS NOT NULL AND t.effective_at <= $1::timestamptz AND ${NOT_SUPERSEDED('$1::timestamptz')}
+         ORDER BY t.customer_id LIMIT $4`,
+        [
+          filter.at ?? new Date().toISOString(),
+          filter.after ?? null,
+          filter.customerId ?? null,
+          filter.limit ?? null,
+        ],
       )
     ).map(toCustomer);
   }
 
-  async customerCount(): Promise<number> {
-    const [row] = await this.driver.query<Row>('SELECT count(*) AS n FROM customers');
+  customers(options: { at?: string } = {}): Promise<CustomerRecord[]> {
+    return this.inForce({ at: options.at });
+  }
+
+  async customer(customerId: string, options: { at?: string } = {}): Promise<CustomerRecord | null> {
+    const [found] = await this.inForce({ at: options.at, customerId });
+    return found ?? null;
+  }
+
+  customersPage(page: { after: string | null; limit: number; at?: string }): Promise<CustomerRecord[]> {
+    return this.inForce(page);
+  }
+
+  async customerHistory(customerId: string): Promise<CustomerVersion[]> {
+    return (
+      await this.driver.query('SELECT * FROM customer_terms WHERE customer_id = $1 ORDER BY effective_at', [
+        customerId,
+      ])
+    ).map(toVersion);
+  }
+
+  /**
+   * One statement per page whose plan cannot degrade to a scan of the table (fresh rows have no
+   * statistics): a walk over the customer ids in key order, each step one index probe, that stops
+   * once `limit` customers with terms in force for part of the range are found; then each one's
+   * versions bearing on the range.
+   */
+  async customerTermsPage(page: {
+    after: string | null;
+    limit: number;
+    range: { from: string; to: string };
+  }): Promise<CustomerTermsInRange[]> {
+    const inForce = IN_FORCE_IN('c.id', '$3::timestamptz', '$4::timestamptz');
+    const rows = await this.driver.query(
+      `WITH RECURSIVE walk(customer_id, hit, found) AS (
+         SELECT c.id, h.hit, h.hit::int
+         FROM (SELECT min(customer_id) AS id FROM customer_terms WHERE customer_id > COALESCE($1::text, '')) c
+         CROSS JOIN LATERAL (SELECT ${inForce} AS hit) h
+         WHERE c.id IS NOT NULL
+         UNION ALL
+         SELECT c.id, h.hit, w.found + h.hit::int
+         FROM walk w
+         CROSS JOIN LATERAL (SELECT min(customer_id) AS id FROM customer_terms WHERE customer_id > w.customer_id) c
+         CROSS JOIN LATERAL (SELECT ${inForce} AS hit) h
+         WHERE w.found < $2 AND c.id IS NOT NULL)
+       SELECT v.* FROM walk w CROSS JOIN LATERAL (
+         SELECT * FROM customer_terms t
+         WHERE t.customer_id = w.customer_id AND ${BEARS_ON('$3::timestamptz', '$4::timestamptz')}) v
+       WHERE w.hit
+       ORDER BY v.customer_id, v.effective_at`,
+      [page.after, page.limit, page.range.from, page.range.to],
+    );
+    const pages: CustomerTermsInRange[] = [];
+    for (const version of rows.map(toVersion)) {
+      const last = pages.at(-1);
+      if (last?.customerId === version.customerId) last.versions.push(version);
+      else pages.push({ customerId: version.customerId, versions: [version] });
+    }
+    return pages;
+  }
+
+  async customerCount(range?: { from: string; to: string }): Promise<number> {
+    const now = new Date().toISOString();
+    const [row] = await this.driver.query<Row>(
+      `SELECT count(*) AS n FROM (SELECT DISTINCT customer_id FROM customer_terms) c
+       WHERE ${IN_FORCE_IN('c.customer_id', '$1::timestamptz', '$2::timestamptz')}`,
+      // At one instant: in force for some part of [now, now + 1 ms).
+      range ? [range.from, range.to] : [now, new Date(Date.parse(now) + 1).toISOString()],
+    );
     return int(row?.n);
+  }
+
+  recordPolicyVersion(p: { version: string; policy: unknown }): Promise<WriteResult> {
+    return writeOnce(
+      this.driver,
+      `INSERT INTO policy_versions (version, policy) VALUES ($1, $2::jsonb)
+       ON CONFLICT (version) DO NOTHING RETURNING version`,
+      [p.version, JSON.stringify(p.policy)],
+    );
+  }
+
+  async policyVersion(version: string): Promise<PolicyVersionRecord | null> {
+    const [found] = await this.policyVersionRows(version);
+    return found ?? null;
+  }
+
+  policyVersions(): Promise<PolicyVersionRecord[]> {
+    return this.policyVersionRows(null);
+  }
+
+  private async policyVersionRows(version: string | null): Promise<PolicyVersionRecord[]> {
+    return (
+      await this.driver.query(
+        `SELECT p.version, p.policy, p.recorded_at,
+                COALESCE(array_agg(m.month ORDER BY m.month) FILTER (WHERE m.month IS NOT NULL), '{}') AS months
+         FROM policy_versions p LEFT JOIN month_policies m ON m.policy_version = p.version
+         WHERE $1::text IS NULL OR p.version = $1
+         GROUP BY p.version ORDER BY p.recorded_at, p.version`,
+        [version],
+      )
+    ).map((r) => ({
+      version: str(r.version),
+      policy: r.policy,
+      recordedAt: instant(r.recorded_at),
+      months: (r.months as unknown[]).map(str),
+    }));
+  }
+
+  async recordMonthPolicy(month: string, policyVersion: string): Promise<MonthPolicy> {
+    try {
+      await this.driver.query(
+        `INSERT INTO month_policies (month, policy_version) VALUES ($1, $2) ON CONFLICT (month) DO NOTHING`,
+        [month, policyVersion],
+      );
+    } catch (err) {
+      if ((err as { code?: unknown }).code === '23503')
+        throw new SlaError('invalid', `policy version ${policyVersion} is not stored in the ledger`, [
+          { path: 'policyVersion', message: 'not a stored policy version (record it first)' },
+        ]);
+      throw err;
+    }
+    return (await this.monthPolicy(month))!;
+  }
+
+  async monthPolicy(month: string): Promise<MonthPolicy | null> {
+    const [row] = await this.driver.query('SELECT * FROM month_policies WHERE month = $1', [month]);
+    return row
+      ? {
+          month: str(row.month),
+          policyVersion: str(row.policy_version),
+          recordedAt: instant(row.recorded_at),
+        }
+      : null;
   }
 
   recordOutage(o: OutageRecord): Promise<WriteResult> {
@@ -514,14 +765,10 @@ export class SqlLedger implements Ledger {
   }
 
   // BASE-ONLY STUBS (replaced by the terms and notices branches; never merged to main as such).
-  endContract(): Promise<WriteResult> { throw new Error('todo'); }
-  customerHistory(): Promise<import('./types').CustomerVersion[]> { throw new Error('todo'); }
-  customerTermsPage(): Promise<import('./types').CustomerTermsInRange[]> { throw new Error('todo'); }
-  recordPolicyVersion(): Promise<WriteResult> { throw new Error('todo'); }
-  policyVersion(): Promise<import('./types').PolicyVersionRecord | null> { throw new Error('todo'); }
-  policyVersions(): Promise<import('./types').PolicyVersionRecord[]> { throw new Error('todo'); }
-  recordMonthPolicy(): Promise<import('./types').MonthPolicy> { throw new Error('todo'); }
-  monthPolicy(): Promise<import('./types').MonthPolicy | null> { throw new Error('todo'); }
-  recordMaintenanceNotices(): Promise<{ written: number; existing: number }> { throw new Error('todo'); }
-  maintenanceNotices(): Promise<import('./types').CustomerNotice[]> { throw new Error('todo'); }
+  recordMaintenanceNotices(): Promise<{ written: number; existing: number }> {
+    throw new Error('todo');
+  }
+  maintenanceNotices(): Promise<import('./types').CustomerNotice[]> {
+    throw new Error('todo');
+  }
 }

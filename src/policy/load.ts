@@ -45,7 +45,7 @@ export function policyVersion(policy: Policy): string {
 }
 
 /** JSON with sorted keys, so that the version does not depend on key order in the file. */
-function canonicalJson(value: unknown): string {
+export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>)
@@ -54,6 +54,25 @@ function canonicalJson(value: unknown): string {
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
   }
   return JSON.stringify(value);
+}
+
+/** What the ledger stores of a policy the engine uses (I15): its version and canonical JSON. */
+export function policyRecord(loaded: LoadedPolicy): { version: string; policy: unknown } {
+  return { version: loaded.version, policy: JSON.parse(canonicalJson(loaded.policy)) as unknown };
+}
+
+/**
+ * A policy version read back from the ledger (I15), trusted as a loaded file is: validated again,
+ * and refused unless its content still hashes to the version it is stored under.
+ */
+export function policyFromRecord(record: { version: string; policy: unknown }): LoadedPolicy {
+  const source = `ledger policy ${record.version}`;
+  const loaded = parsePolicy(record.policy, source);
+  if (loaded.version !== record.version)
+    throw new PolicyError(source, [
+      { path: '(version)', message: `the stored content hashes to ${loaded.version}, not ${record.version}` },
+    ]);
+  return loaded;
 }
 
 function readJson(file: string, what: string): unknown {

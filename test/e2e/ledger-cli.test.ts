@@ -5,7 +5,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openLedger, type CreditEntry, type CustomerRecord } from '../../src/ledger';
+import { openLedger, type CreditEntry, type CustomerRecord, type CustomerVersion } from '../../src/ledger';
+import { loadPolicy, policyRecord } from '../../src/policy';
 import { creditEntry } from '../helpers/billing';
 import { sla } from '../helpers/cli';
 import { createTestLedger, seedLedgerDir, testCustomer } from '../helpers/ledger';
@@ -62,7 +63,13 @@ describe('sla customers import', () => {
 
     const json = file('customers.json', JSON.stringify([{ ...acme, canadaOnlyDataAccess: true }, northwind]));
     const again = await sla(['customers', 'import', json, '--json'], env());
-    expect(JSON.parse(again.stdout)).toEqual({ rows: 2, inserted: 0, updated: 1, unchanged: 1 });
+    expect(JSON.parse(again.stdout)).toEqual({
+      rows: 2,
+      inserted: 0,
+      updated: 1,
+      unchanged: 1,
+      effectiveAt: expect.stringMatching(/^20\d\d-/),
+    });
     const table = await sla(['customers', 'list'], env());
     expect(table.code).toBe(0);
     expect(table.stdout.split('\n').slice(0, 4)).toEqual([
@@ -174,6 +181,96 @@ describe('sla ledger list', () => {
     const bad = await sla(['ledger', 'list', '--month', '2026-3'], env());
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--month: expected a month "YYYY-MM"');
+  });
+});
+
+describe('sla customers: terms in force (I15)', () => {
+  it('imports from an effective day, lists at an instant, ends the contract, shows the history', async () => {
+    const v1 = file('v1.json', JSON.stringify([testCustomer('acme')]));
+    const v2 = file(
+      'v2.json',
+      JSON.stringify([testCustomer('acme', { annualFeeMinor: 2_400_000, region: 'eu-west' })]),
+    );
+    const first = await sla(['customers', 'import', v1, '--effective', '2026-03-01'], env());
+    expect(first.stderr).toBe('');
+    expect(first.stdout).toBe(
+      'imported 1 customers in force from 2026-03-01 00:00 EST (2026-03-01T05:00:00.000Z): 1 new, 0 updated, 0 unchanged\n',
+    );
+    const second = await sla(['customers', 'import', v2, '--effective', '2026-05-01', '--json'], env());
+    expect(JSON.parse(second.stdout)).toEqual({
+      rows: 1,
+      inserted: 0,
+      updated: 1,
+      unchanged: 0,
+      effectiveAt: '2026-05-01T04:00:00.000Z',
+    });
+    const clash = await sla(['customers', 'import', v1, '--effective', '2026-05-01T04:00:00Z'], env());
+    expect(clash.code).toBe(1);
+    expect(clash.stderr).toContain('acme has other terms recorded at 2026-05-01T04:00:00.000Z already');
+    const bad = await sla(['customers', 'import', v1, '--effective', 'May'], env());
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--effective: expected a date YYYY-MM-DD');
+
+    const at = async (when: string) =>
+      JSON.parse(
+        (await sla(['customers', 'list', '--at', when, '--json'], env())).stdout,
+      ) as CustomerRecord[];
+    expect(await at('2026-02-28')).toEqual([]);
+    expect(await at('2026-04-30T23:59:59-04:00')).toEqual([testCustomer('acme')]);
+    expect(await at('2026-05-01')).toMatchObject([{ region: 'eu-west' }]);
+
+    const end = await sla(['customers', 'end', 'acme', '--effective', '2026-07-01'], env());
+    expect(end.stdout).toBe('contract of acme ends at 2026-07-01T04:00:00.000Z\n');
+    expect(await listed()).toEqual([]);
+
+    const history = await sla(['customers', 'history', 'acme'], env());
+    expect(history.code).toBe(0);
+    expect(history.stdout.trimEnd().split('\n')).toEqual([
+      expect.stringMatching(
+        /^effective from\s+annual fee\s+currency\s+region\s+data access\s+administrators\s+recorded at$/,
+      ),
+      expect.stringMatching(/^-+ +-+/),
+      expect.stringMatching(
+        /^2026-03-01 00:00 EST \(2026-03-01T05:00:00\.000Z\)\s+12,000\.00 CAD\s+CAD\s+ca-central\s+anywhere\s+admin@acme\.example\s+20\d\d-/,
+      ),
+      expect.stringMatching(
+        /^2026-05-01 00:00 EDT \(2026-05-01T04:00:00\.000Z\)\s+24,000\.00 CAD\s+CAD\s+eu-west\s/,
+      ),
+      expect.stringMatching(/^2026-07-01 00:00 EDT \(2026-07-01T04:00:00\.000Z\)\s+contract ended\s+20\d\d-/),
+    ]);
+    const json = JSON.parse(
+      (await sla(['customers', 'history', 'acme', '--json'], env())).stdout,
+    ) as CustomerVersion[];
+    expect(json.map((v) => [v.effectiveAt, v.terms?.region ?? null])).toEqual([
+      ['2026-03-01T05:00:00.000Z', 'ca-central'],
+      ['2026-05-01T04:00:00.000Z', 'eu-west'],
+      ['2026-07-01T04:00:00.000Z', null],
+    ]);
+    expect((await sla(['customers', 'history', 'nobody'], env())).code).toBe(3);
+  });
+
+  it('lists the policy versions stored, with the months each judged', async () => {
+    const policy = loadPolicy({});
+    const ledger = await openLedger({ databaseUrl: undefined, ledgerDir: join(dataDir, 'ledger') });
+    await ledger.migrate();
+    await ledger.recordPolicyVersion(policyRecord(policy));
+    await ledger.recordMonthPolicy('2026-03', policy.version);
+    await ledger.close();
+    const table = await sla(['policy', 'versions'], env());
+    expect(table.stdout.trimEnd().split('\n')).toEqual([
+      expect.stringMatching(/^version\s+recorded at\s+months judged$/),
+      expect.stringMatching(/^-+ +-+/),
+      expect.stringMatching(new RegExp(`^${policy.version}\\s+20\\d\\d-\\S+\\s+2026-03$`)),
+    ]);
+    const json = JSON.parse((await sla(['policy', 'versions', '--json'], env())).stdout) as unknown;
+    expect(json).toEqual([
+      {
+        version: policy.version,
+        policy: expect.any(Object),
+        recordedAt: expect.any(String),
+        months: ['2026-03'],
+      },
+    ]);
   });
 });
 

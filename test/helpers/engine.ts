@@ -16,7 +16,7 @@ import { OutageClient } from '../../src/clients/outages';
 import { TicketClient } from '../../src/clients/tickets';
 import { ledgerDirectory } from '../../src/customers/directory';
 import type { CustomerRecord } from '../../src/ledger';
-import { loadPolicy, type LoadedPolicy } from '../../src/policy';
+import { loadPolicy, policyRecord, type LoadedPolicy } from '../../src/policy';
 import { loadRoster } from '../../src/roster/load';
 import type { Roster } from '../../src/roster/schema';
 import { createTestLedger, type LedgerKind, type TestLedger } from './ledger';
@@ -89,6 +89,8 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
       'a worker in another process needs the PostgreSQL ledger: the embedded one is per process',
     );
   const ledger = await createTestLedger(ledgerKind);
+  // As `sla worker` does at start: the policy the engine judges by is in the ledger (I15).
+  await ledger.recordPolicyVersion(policyRecord(policy));
   if (options.customers?.length) await ledger.importCustomers(options.customers);
   const taskQueue = 'engine-test';
   const worker =

@@ -130,7 +130,7 @@ async function ledgerTables(e: Engine): Promise<Map<string, Set<string>>> {
  * rule here (the migrations', or one added later) may not change at all.
  */
 const OWNER: Record<string, (row: Row) => string> = {
-  customers: (r) => `customer ${String(r.customer_id)}`,
+  customer_terms: (r) => `customer ${String(r.customer_id)}`,
   ticket_outcomes: (r) => `ticket-${String(r.ticket_id)}`,
   outages: (r) => String(r.workflow_id),
   maintenance_windows: (r) => String(r.workflow_id),
@@ -247,6 +247,10 @@ describe('HTTP API fuzz', () => {
           (JSON.parse(a.request.body!) as { customerId: string }[]).map((c) => c.customerId.trim()),
         ),
     );
+    // A contract ended by an accepted request: its customer's new version (I15).
+    for (const a of answered)
+      if (a.request.route.id === 'endContract' && a.reply.status < 300)
+        importedIds.add(decodeURIComponent(a.request.path.split('/')[3]!));
     const owners = new Set([...accepted, ...[...importedIds].map((id) => `customer ${id}`)]);
     for (const table of new Set([...before.keys(), ...after.keys()])) {
       const [was, is] = [before.get(table) ?? new Set<string>(), after.get(table) ?? new Set<string>()];

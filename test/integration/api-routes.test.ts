@@ -147,7 +147,19 @@ const INVALID: Record<string, { method: string; path: string; body?: unknown; is
     body: { requestId: '' },
     issues: ['body.requestId'],
   },
-  listCustomers: { method: 'GET', path: '/v1/customers?all=true', issues: ['query.all'] },
+  listCustomers: { method: 'GET', path: '/v1/customers?at=yesterday', issues: ['query.at'] },
+  customerHistory: {
+    method: 'GET',
+    path: `/v1/customers/${'x'.repeat(201)}/history`,
+    issues: ['params.customerId'],
+  },
+  endContract: {
+    method: 'POST',
+    path: '/v1/customers/acme/end',
+    body: { effective: '2026-02-30' },
+    issues: ['body.effective'],
+  },
+  policyVersions: { method: 'GET', path: '/v1/policy/versions?month=2026-03', issues: ['query.month'] },
   getCustomer: { method: 'GET', path: `/v1/customers/${'x'.repeat(201)}`, issues: ['params.customerId'] },
   importCustomers: {
     method: 'POST',
@@ -487,6 +499,48 @@ describe('HTTP API', () => {
       json: { currency: 'GBP' },
     });
     expect((await api.call('auditor', 'GET', '/v1/customers/nobody')).status).toBe(404);
+  });
+
+  it('customers: terms in force (I15): import from an effective day, history, list at, end, policy versions', async () => {
+    const zone = e.policy.policy.month.timeZone;
+    const first = DateTime.now().setZone(zone).startOf('month');
+    const day = first.toFormat('yyyy-MM-dd');
+    const ids = (res: { json: unknown }) => (res.json as { customerId: string }[]).map((c) => c.customerId);
+    const imported = await api.call('finance', 'POST', `/v1/customers?effective=${day}`, [
+      testCustomer('soylent'),
+    ]);
+    expect(imported).toMatchObject({
+      status: 200,
+      json: { inserted: 1, effectiveAt: first.toUTC().toISO() },
+    });
+    // Other terms at that very instant: refused, naming where `effective` came in.
+    const clash = await api.call('finance', 'POST', `/v1/customers?effective=${day}`, [
+      testCustomer('soylent', { region: 'eu-west' }),
+    ]);
+    expect(clash).toMatchObject({
+      status: 409,
+      error: { code: 'conflict', issues: [{ path: 'query.effective' }] },
+    });
+    const dayBefore = first.minus({ days: 1 }).toFormat('yyyy-MM-dd');
+    expect(ids(await api.call('agent', 'GET', `/v1/customers?at=${dayBefore}`))).not.toContain('soylent');
+    expect(ids(await api.call('agent', 'GET', `/v1/customers?at=${day}`))).toContain('soylent');
+    expect(await api.call('auditor', 'GET', '/v1/customers/soylent/history')).toMatchObject({
+      status: 200,
+      json: [{ customerId: 'soylent', effectiveAt: first.toUTC().toISO(), terms: { region: 'ca-central' } }],
+    });
+    expect((await api.call('auditor', 'GET', '/v1/customers/nobody/history')).status).toBe(404);
+    // Between its start and now: the engine's clock here is the time-skipping server's.
+    const endAt = new Date((first.toMillis() + Date.now()) / 2).toISOString();
+    const end = await api.call('finance', 'POST', '/v1/customers/soylent/end', { effective: endAt });
+    expect(end).toMatchObject({
+      status: 200,
+      json: { customerId: 'soylent', effectiveAt: endAt, result: 'written' },
+    });
+    expect((await api.call('auditor', 'GET', '/v1/customers/soylent')).status).toBe(404);
+    expect((await api.call('finance', 'POST', '/v1/customers/nobody/end', {})).status).toBe(404);
+    const versions = await api.call('auditor', 'GET', '/v1/policy/versions');
+    expect(versions.status).toBe(200);
+    expect((versions.json as { version: string }[]).map((v) => v.version)).toContain(e.policy.version);
   });
 
   it('money: uptime, a month closed by a credits run (202, then its progress), credits, the report as JSON and HTML', async () => {

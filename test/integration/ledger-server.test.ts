@@ -138,8 +138,9 @@ describe('the served embedded ledger', () => {
       expect(statSync(urlFile).mode & 0o777).toBe(0o600);
       expect(findServedLedger(ledgerDir)).toBe(server.url);
       await embedded.driver.query(
-        `INSERT INTO customers (customer_id, name, annual_fee_minor, currency, region, administrators,
-           canada_only_data_access) VALUES ('acme', 'Acme', 1200000, 'CAD', 'ca-central', '{a@acme.example}', false)`,
+        `INSERT INTO customer_terms (customer_id, effective_at, name, annual_fee_minor, currency, region,
+           administrators, canada_only_data_access)
+         VALUES ('acme', now(), 'Acme', 1200000, 'CAD', 'ca-central', '{a@acme.example}', false)`,
       );
       const listed = await sla(['customers', 'list', '--json'], terminal);
       expect(listed.stderr).toBe('');

@@ -116,10 +116,12 @@ describe.each<LedgerKind>(['pglite', 'served', 'postgres'])('ledger on %s', (kin
         );
         expect(tables.map((t) => t.table_name)).toEqual([
           'credit_entries',
-          'customers',
+          'customer_terms',
           'maintenance_windows',
           'month_closes',
+          'month_policies',
           'outages',
+          'policy_versions',
           'schema_migrations',
           'ticket_outcomes',
         ]);
@@ -174,7 +176,7 @@ describe.each<LedgerKind>(['pglite', 'served', 'postgres'])('ledger on %s', (kin
     });
 
     it('imports all rows or none: a bad row is named by index and field', async () => {
-      const before = await count('SELECT count(*) AS n FROM customers');
+      const before = await count('SELECT count(*) AS n FROM customer_terms');
       const error = await sqlError(
         ledger.importCustomers([
           customer('initech'),
@@ -188,7 +190,7 @@ describe.each<LedgerKind>(['pglite', 'served', 'postgres'])('ledger on %s', (kin
       await expect(ledger.importCustomers([customer('initech'), customer('initech')])).rejects.toThrow(
         /\[1\], customerId: initech is given twice \(first at \[0\]\)/,
       );
-      expect(await count('SELECT count(*) AS n FROM customers')).toBe(before);
+      expect(await count('SELECT count(*) AS n FROM customer_terms')).toBe(before);
       expect(await ledger.customer('initech')).toBeNull();
     });
   });

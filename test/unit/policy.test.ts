@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import defaultPolicy from '../../src/policy/default-policy.json';
-import { loadPolicy, parsePolicy, PolicyError } from '../../src/policy';
+import { loadPolicy, parsePolicy, policyFromRecord, policyRecord, PolicyError } from '../../src/policy';
 
 const dir = mkdtempSync(join(tmpdir(), 'sla-policy-'));
 const write = (name: string, value: unknown) => {
@@ -126,5 +126,23 @@ describe('policy version', () => {
     expect(loaded.version).not.toBe(loadPolicy({}).version);
     expect(loaded.policy.holidays.overrides).toHaveLength(1);
     expect(loaded.source).toContain('closures.json');
+  });
+
+  it('reads back from its stored record (I15) only while the content hashes to its version', () => {
+    const loaded = loadPolicy({
+      overridesFile: write('stored.json', [
+        { action: 'add', country: 'CA', date: '2026-12-24', name: 'Company closure' },
+      ]),
+    });
+    // As the ledger gives it back: jsonb reorders keys.
+    const record = JSON.parse(JSON.stringify(policyRecord(loaded))) as { version: string; policy: unknown };
+    const back = policyFromRecord(record);
+    expect(back).toEqual({
+      policy: loaded.policy,
+      version: loaded.version,
+      source: `ledger policy ${loaded.version}`,
+    });
+    const edited = { ...record, policy: { ...(record.policy as object), engagementMinutes: 11 } };
+    expect(() => policyFromRecord(edited)).toThrow(/\(version\): the stored content hashes to/);
   });
 });

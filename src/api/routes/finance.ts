@@ -4,52 +4,95 @@
  * `sla credits run` and `sla report`.
  */
 import { z } from 'zod';
+import { SlaError } from '../../errors';
 import { CUSTOMER_LIST_MAX, CustomerRecordSchema } from '../../ledger/schema';
 import { Region } from '../../model/maintenance';
 import { Month, MonthCloseRequest } from '../../model/month';
+import { EffectiveInstant } from '../../model/terms';
 import { renderExplanationHtml } from '../../report/explanation-html';
 import { renderReportHtml } from '../../report/html';
 import { FINANCE_WRITES, MONEY_READ, OPERATIONS_READ } from './roles';
-import { AnObject, route, type Route } from './route';
+import { AnObject, route, type Route, type Services } from './route';
 
 const CustomerId = CustomerRecordSchema.shape.customerId;
+
+/** A read about one customer named in the path, open to every role that reads customers. */
+export function customerRead(r: {
+  id: string;
+  path: string;
+  summary: string;
+  success: string;
+  returns: z.ZodType;
+  read: (sla: Services['sla'], customerId: string) => Promise<unknown>;
+}): Route {
+  const { read, success, ...described } = r;
+  return route({
+    ...described,
+    method: 'GET',
+    tag: 'customers',
+    roles: OPERATIONS_READ,
+    params: z.object({ customerId: CustomerId }),
+    success: { 200: success },
+    handler: async ({ params }, s) => ({ status: 200, body: await read(s.sla, params.customerId) }),
+  });
+}
+
+/** The ledger names `effective` (a closed month, the same instant, I15); here it came in the query. */
+async function effectiveInQuery<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    if (!(err instanceof SlaError) || !err.issues.some((i) => i.path === 'effective')) throw err;
+    const issues = err.issues.map((i) => (i.path === 'effective' ? { ...i, path: 'query.effective' } : i));
+    throw new SlaError(err.code, err.message, issues);
+  }
+}
 
 export const financeRoutes: Route[] = [
   route({
     id: 'listCustomers',
     method: 'GET',
     path: '/v1/customers',
-    summary: 'The customers the ledger bills and notifies',
+    summary:
+      'The customers whose terms are in force at `at` (YYYY-MM-DD: 00:00 in the month zone, or an instant; default now), with those terms (I15)',
     tag: 'customers',
     roles: OPERATIONS_READ,
+    query: z.object({ at: EffectiveInstant.optional() }),
     success: { 200: 'the customers' },
     returns: z.array(AnObject),
-    handler: async (_, s) => ({ status: 200, body: await s.sla.customers.list() }),
+    handler: async ({ query }, s) => ({ status: 200, body: await s.sla.customers.list(query) }),
   }),
-  route({
+  customerRead({
     id: 'getCustomer',
-    method: 'GET',
     path: '/v1/customers/{customerId}',
-    summary: 'One customer',
-    tag: 'customers',
-    roles: OPERATIONS_READ,
-    params: z.object({ customerId: CustomerId }),
-    success: { 200: 'the customer' },
+    summary: 'One customer, with its terms in force now (I15)',
+    success: 'the customer',
     returns: z.looseObject({ customerId: z.string() }),
-    handler: async ({ params }, s) => ({ status: 200, body: await s.sla.customers.get(params.customerId) }),
+    read: (sla, customerId) => sla.customers.get(customerId),
   }),
   route({
     id: 'importCustomers',
     method: 'POST',
     path: '/v1/customers',
-    summary: 'Import customers: all rows or none; existing customers are updated',
+    summary:
+      'Import customers: all rows or none; each changed customer gets a version of its terms in force from `effective` (default now; I15)',
     tag: 'customers',
     roles: FINANCE_WRITES,
+    query: z.object({ effective: EffectiveInstant.optional() }),
     body: z.array(CustomerRecordSchema).min(1).max(CUSTOMER_LIST_MAX.importRows),
     bodyLimit: 16 * 1024 * 1024,
-    success: { 200: 'the counts' },
-    returns: z.object({ rows: z.int(), inserted: z.int(), updated: z.int(), unchanged: z.int() }),
-    handler: async ({ body }, s) => ({ status: 200, body: await s.sla.customers.import(body) }),
+    success: { 200: 'the counts, and the instant the versions take effect' },
+    returns: z.object({
+      rows: z.int(),
+      inserted: z.int(),
+      updated: z.int(),
+      unchanged: z.int(),
+      effectiveAt: z.string(),
+    }),
+    handler: async ({ query, body }, s) => ({
+      status: 200,
+      body: await effectiveInQuery(() => s.sla.customers.import(body, query)),
+    }),
   }),
   route({
     id: 'uptime',

@@ -4,6 +4,7 @@ import { codecRoutes } from './codec';
 import { financeRoutes } from './finance';
 import { outageRoutes } from './outages';
 import type { Route } from './route';
+import { termsRoutes } from './terms';
 import { ticketRoutes } from './tickets';
 import { webhookRoutes } from './webhooks';
 
@@ -11,6 +12,7 @@ export const ROUTES: readonly Route[] = [
   ...ticketRoutes,
   ...outageRoutes,
   ...financeRoutes,
+  ...termsRoutes,
   ...auditRoutes,
   ...webhookRoutes,
   ...codecRoutes,

@@ -9,16 +9,18 @@ import { SlaError } from '../errors';
 import type { Level } from '../policy/schema';
 import type { Driver, Queryable } from './driver';
 import { migrate } from './migrations';
-import { CreditEntrySchema, parseCustomers, parseRows } from './schema';
+import { CreditEntrySchema, CustomerNoticeSchema, parseCustomers, parseRows } from './schema';
 import type {
   ClassificationChange,
   CreditEntry,
   CreditFilter,
   CreditedTotal,
+  CustomerNotice,
   CustomerRecord,
   Ledger,
   MaintenanceRecord,
   MonthClose,
+  NoticeRoundRecord,
   OutageRecord,
   TicketOutcome,
   WriteResult,
@@ -93,6 +95,35 @@ function toMaintenance(r: Row): MaintenanceRecord {
     status: r.status as MaintenanceRecord['status'],
     policyVersion: str(r.policy_version),
     workflowId: str(r.workflow_id),
+    // Absent, not empty, on windows recorded before rounds were kept.
+    ...(Array.isArray(r.rounds) ? { rounds: r.rounds as NoticeRoundRecord[] } : {}),
+  };
+}
+
+/** The record type of a maintenance notice in a JSON document (jsonb_to_recordset). */
+const NOTICE_RECORD = `maintenance_id text, customer_id text, version integer, kind text,
+  window_start timestamptz, window_end timestamptz, sent_at timestamptz`;
+const NOTICE_COLUMNS = `maintenance_id, customer_id, version, kind, window_start, window_end, sent_at`;
+
+const noticeJson = (n: CustomerNotice): Row => ({
+  maintenance_id: n.maintenanceId,
+  customer_id: n.customerId,
+  version: n.version,
+  kind: n.kind,
+  window_start: n.start,
+  window_end: n.end,
+  sent_at: n.sentAt,
+});
+
+function toNotice(r: Row): CustomerNotice {
+  return {
+    maintenanceId: str(r.maintenance_id),
+    customerId: str(r.customer_id),
+    version: int(r.version),
+    kind: r.kind as CustomerNotice['kind'],
+    start: instant(r.window_start),
+    end: instant(r.window_end),
+    sentAt: instantOrNull(r.sent_at),
   };
 }
 
@@ -321,8 +352,8 @@ export class SqlLedger implements Ledger {
     return writeOnce(
       this.driver,
       `INSERT INTO maintenance_windows (maintenance_id, start_at, end_at, regions, announced_at, qualifies,
-         actual_start, actual_end, status, policy_version, workflow_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+         actual_start, actual_end, status, policy_version, workflow_id, rounds)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb)
        ON CONFLICT (maintenance_id) DO NOTHING RETURNING maintenance_id`,
       [
         m.maintenanceId,
@@ -336,8 +367,84 @@ export class SqlLedger implements Ledger {
         m.status,
         m.policyVersion,
         m.workflowId,
+        m.rounds ? JSON.stringify(m.rounds) : null,
       ],
     );
+  }
+
+  /**
+   * Each notice once by (maintenance, customer, version), all in one transaction, one statement
+   * per CHUNK rows. A key that exists with another kind, window or sentAt is a conflict: the
+   * workflow sends the same facts on a retry, so a difference is a bug and nothing is written.
+   */
+  async recordMaintenanceNotices(notices: CustomerNotice[]): Promise<{ written: number; existing: number }> {
+    if (!notices.length) return { written: 0, existing: 0 };
+    try {
+      return await this.driver.transaction((tx) => this.insertNotices(tx, notices));
+    } catch (err) {
+      if (isBadData(err)) parseRows(CustomerNoticeSchema, notices, 'maintenance notices');
+      throw err;
+    }
+  }
+
+  private async insertNotices(tx: Queryable, notices: CustomerNotice[]) {
+    let written = 0;
+    for (let at = 0; at < notices.length; at += CHUNK) {
+      const chunk = notices.slice(at, at + CHUNK);
+      const doc = JSON.stringify(chunk.map(noticeJson));
+      const [row] = await tx.query<{ written: unknown }>(
+        `WITH inserted AS (
+           INSERT INTO maintenance_notices (${NOTICE_COLUMNS})
+           SELECT ${NOTICE_COLUMNS} FROM jsonb_to_recordset($1::jsonb) AS r(${NOTICE_RECORD})
+           ON CONFLICT (maintenance_id, customer_id, version) DO NOTHING
+           RETURNING 1)
+         SELECT count(*) AS written FROM inserted`,
+        [doc],
+      );
+      const here = int(row?.written);
+      written += here;
+      if (here < chunk.length) {
+        const [clash] = await tx.query<Row>(
+          `SELECT r.maintenance_id, r.customer_id, r.version
+           FROM jsonb_to_recordset($1::jsonb) AS r(${NOTICE_RECORD})
+           JOIN maintenance_notices n USING (maintenance_id, customer_id, version)
+           WHERE (n.kind, n.window_start, n.window_end, n.sent_at)
+             IS DISTINCT FROM (r.kind, r.window_start, r.window_end, r.sent_at)
+           LIMIT 1`,
+          [doc],
+        );
+        if (clash) {
+          throw new LedgerConflictError(
+            `maintenance notice ${str(clash.maintenance_id)} v${str(clash.version)} to ${str(clash.customer_id)} ` +
+              'exists with other facts; notices are written once, nothing was written',
+          );
+        }
+      }
+    }
+    return { written, existing: notices.length - written };
+  }
+
+  /** In order of maintenance, customer and version (the order the customer received them). */
+  async maintenanceNotices(filter: {
+    maintenanceIds: string[];
+    customerId?: string;
+    customerRange?: { after: string | null; through: string };
+  }): Promise<CustomerNotice[]> {
+    if (!filter.maintenanceIds.length) return [];
+    return (
+      await this.driver.query(
+        `SELECT ${NOTICE_COLUMNS} FROM maintenance_notices
+         WHERE maintenance_id = ANY($1::text[]) AND ($2::text IS NULL OR customer_id = $2)
+           AND ($3::text IS NULL OR customer_id > $3) AND ($4::text IS NULL OR customer_id <= $4)
+         ORDER BY maintenance_id, customer_id, version`,
+        [
+          filter.maintenanceIds,
+          filter.customerId ?? null,
+          filter.customerRange?.after ?? null,
+          filter.customerRange?.through ?? null,
+        ],
+      )
+    ).map(toNotice);
   }
 
   async outages(range: { from: string; to: string }): Promise<OutageRecord[]> {
@@ -514,14 +621,28 @@ export class SqlLedger implements Ledger {
   }
 
   // BASE-ONLY STUBS (replaced by the terms and notices branches; never merged to main as such).
-  endContract(): Promise<WriteResult> { throw new Error('todo'); }
-  customerHistory(): Promise<import('./types').CustomerVersion[]> { throw new Error('todo'); }
-  customerTermsPage(): Promise<import('./types').CustomerTermsInRange[]> { throw new Error('todo'); }
-  recordPolicyVersion(): Promise<WriteResult> { throw new Error('todo'); }
-  policyVersion(): Promise<import('./types').PolicyVersionRecord | null> { throw new Error('todo'); }
-  policyVersions(): Promise<import('./types').PolicyVersionRecord[]> { throw new Error('todo'); }
-  recordMonthPolicy(): Promise<import('./types').MonthPolicy> { throw new Error('todo'); }
-  monthPolicy(): Promise<import('./types').MonthPolicy | null> { throw new Error('todo'); }
-  recordMaintenanceNotices(): Promise<{ written: number; existing: number }> { throw new Error('todo'); }
-  maintenanceNotices(): Promise<import('./types').CustomerNotice[]> { throw new Error('todo'); }
+  endContract(): Promise<WriteResult> {
+    throw new Error('todo');
+  }
+  customerHistory(): Promise<import('./types').CustomerVersion[]> {
+    throw new Error('todo');
+  }
+  customerTermsPage(): Promise<import('./types').CustomerTermsInRange[]> {
+    throw new Error('todo');
+  }
+  recordPolicyVersion(): Promise<WriteResult> {
+    throw new Error('todo');
+  }
+  policyVersion(): Promise<import('./types').PolicyVersionRecord | null> {
+    throw new Error('todo');
+  }
+  policyVersions(): Promise<import('./types').PolicyVersionRecord[]> {
+    throw new Error('todo');
+  }
+  recordMonthPolicy(): Promise<import('./types').MonthPolicy> {
+    throw new Error('todo');
+  }
+  monthPolicy(): Promise<import('./types').MonthPolicy | null> {
+    throw new Error('todo');
+  }
 }

@@ -117,6 +117,7 @@ describe.each<LedgerKind>(['pglite', 'served', 'postgres'])('ledger on %s', (kin
         expect(tables.map((t) => t.table_name)).toEqual([
           'credit_entries',
           'customers',
+          'maintenance_notices',
           'maintenance_windows',
           'month_closes',
           'outages',

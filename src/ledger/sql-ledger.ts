@@ -5,6 +5,7 @@
  * (jsonb_to_recordset), which keeps 10,000 credit entries to a couple of statements in one
  * transaction with no bind-parameter limit to chunk around.
  */
+import type { z } from 'zod';
 import { SlaError } from '../errors';
 import type { Level } from '../policy/schema';
 import type { Driver, Queryable } from './driver';
@@ -115,17 +116,16 @@ const noticeJson = (n: CustomerNotice): Row => ({
   sent_at: n.sentAt,
 });
 
-function toNotice(r: Row): CustomerNotice {
-  return {
-    maintenanceId: str(r.maintenance_id),
-    customerId: str(r.customer_id),
-    version: int(r.version),
-    kind: r.kind as CustomerNotice['kind'],
-    start: instant(r.window_start),
-    end: instant(r.window_end),
-    sentAt: instantOrNull(r.sent_at),
-  };
-}
+/** Read under the record's own names (NOTICE_SELECT): only the types need converting. */
+const NOTICE_SELECT = `maintenance_id AS "maintenanceId", customer_id AS "customerId", version, kind,
+  window_start AS start, window_end AS "end", sent_at AS "sentAt"`;
+const toNotice = (r: Row): CustomerNotice => ({
+  ...(r as unknown as CustomerNotice),
+  version: int(r.version),
+  start: instant(r.start),
+  end: instant(r.end),
+  sentAt: instantOrNull(r.sentAt),
+});
 
 const CREDIT_COLUMNS = `customer_id, month, kind, sequence, currency, uptime_percent, credit_percent,
   monthly_fee_minor, credit_minor, total_ms, excluded_ms, downtime_ms, outage_ids, maintenance_ids,
@@ -240,6 +240,88 @@ function isBadData(err: unknown): boolean {
 /** 'written' when the INSERT … ON CONFLICT DO NOTHING RETURNING gave a row back. */
 async function writeOnce(q: Queryable, sql: string, params: unknown[]): Promise<WriteResult> {
   return (await q.query(sql, params)).length ? 'written' : 'exists';
+}
+
+/** A written-once table filled in bulk, one JSON document per statement (jsonb_to_recordset). */
+interface BulkTable<T> {
+  /** What the rows are, in an error. */
+  what: string;
+  schema: z.ZodType<T>;
+  table: string;
+  columns: string;
+  /** The record type of a row in the JSON document. */
+  record: string;
+  /** The ON CONFLICT target of the key. */
+  conflict: string;
+  /** The key's columns (a JOIN … USING list). */
+  key: string;
+  /** What a repeated write must repeat exactly. */
+  facts: string[];
+  json: (row: T) => Row;
+  /** The message for a key that exists with other facts. */
+  clash: (r: Row) => string;
+}
+
+const CREDIT_TABLE: BulkTable<CreditEntry> = {
+  what: 'credit entries',
+  schema: CreditEntrySchema,
+  table: 'credit_entries',
+  columns: CREDIT_COLUMNS,
+  record: CREDIT_RECORD,
+  conflict: 'ON CONSTRAINT credit_entries_business_key',
+  key: 'month, customer_id, kind, sequence',
+  facts: ['currency', 'uptime_percent', 'credit_percent', 'monthly_fee_minor', 'credit_minor'],
+  json: creditJson,
+  clash: (r) =>
+    `credit entry ${str(r.customer_id)} ${str(r.month)} ${str(r.kind)} #${str(r.sequence)} ` +
+    'exists with other figures; a correction is a new adjustment entry, nothing was written',
+};
+
+const NOTICE_TABLE: BulkTable<CustomerNotice> = {
+  what: 'maintenance notices',
+  schema: CustomerNoticeSchema,
+  table: 'maintenance_notices',
+  columns: NOTICE_COLUMNS,
+  record: NOTICE_RECORD,
+  conflict: '(maintenance_id, customer_id, version)',
+  key: 'maintenance_id, customer_id, version',
+  facts: ['kind', 'window_start', 'window_end', 'sent_at'],
+  json: noticeJson,
+  clash: (r) =>
+    `maintenance notice ${str(r.maintenance_id)} v${str(r.version)} to ${str(r.customer_id)} ` +
+    'exists with other facts; notices are written once, nothing was written',
+};
+
+/** Inserts each row once; a row whose key exists with other facts throws, to roll back the call. */
+async function insertOnce<T>(tx: Queryable, t: BulkTable<T>, rows: T[]) {
+  const facts = (alias: string) => t.facts.map((c) => `${alias}.${c}`).join(', ');
+  let written = 0;
+  for (let at = 0; at < rows.length; at += CHUNK) {
+    const chunk = rows.slice(at, at + CHUNK);
+    const doc = JSON.stringify(chunk.map(t.json));
+    const [row] = await tx.query<{ written: unknown }>(
+      `WITH inserted AS (
+         INSERT INTO ${t.table} (${t.columns})
+         SELECT ${t.columns} FROM jsonb_to_recordset($1::jsonb) AS r(${t.record})
+         ON CONFLICT ${t.conflict} DO NOTHING
+         RETURNING 1)
+       SELECT count(*) AS written FROM inserted`,
+      [doc],
+    );
+    const here = int(row?.written);
+    written += here;
+    if (here < chunk.length) {
+      const [clash] = await tx.query<Row>(
+        `SELECT r.* FROM jsonb_to_recordset($1::jsonb) AS r(${t.record})
+         JOIN ${t.table} e USING (${t.key})
+         WHERE (${facts('e')}) IS DISTINCT FROM (${facts('r')})
+         LIMIT 1`,
+        [doc],
+      );
+      if (clash) throw new LedgerConflictError(t.clash(clash));
+    }
+  }
+  return { written, existing: rows.length - written };
 }
 
 export class SqlLedger implements Ledger {
@@ -373,55 +455,12 @@ export class SqlLedger implements Ledger {
   }
 
   /**
-   * Each notice once by (maintenance, customer, version), all in one transaction, one statement
-   * per CHUNK rows. A key that exists with another kind, window or sentAt is a conflict: the
-   * workflow sends the same facts on a retry, so a difference is a bug and nothing is written.
+   * Each notice once by (maintenance, customer, version), all in one transaction. A key that
+   * exists with another kind, window or sentAt is a conflict: the workflow sends the same facts
+   * on a retry, so a difference is a bug and nothing of the call is written.
    */
-  async recordMaintenanceNotices(notices: CustomerNotice[]): Promise<{ written: number; existing: number }> {
-    if (!notices.length) return { written: 0, existing: 0 };
-    try {
-      return await this.driver.transaction((tx) => this.insertNotices(tx, notices));
-    } catch (err) {
-      if (isBadData(err)) parseRows(CustomerNoticeSchema, notices, 'maintenance notices');
-      throw err;
-    }
-  }
-
-  private async insertNotices(tx: Queryable, notices: CustomerNotice[]) {
-    let written = 0;
-    for (let at = 0; at < notices.length; at += CHUNK) {
-      const chunk = notices.slice(at, at + CHUNK);
-      const doc = JSON.stringify(chunk.map(noticeJson));
-      const [row] = await tx.query<{ written: unknown }>(
-        `WITH inserted AS (
-           INSERT INTO maintenance_notices (${NOTICE_COLUMNS})
-           SELECT ${NOTICE_COLUMNS} FROM jsonb_to_recordset($1::jsonb) AS r(${NOTICE_RECORD})
-           ON CONFLICT (maintenance_id, customer_id, version) DO NOTHING
-           RETURNING 1)
-         SELECT count(*) AS written FROM inserted`,
-        [doc],
-      );
-      const here = int(row?.written);
-      written += here;
-      if (here < chunk.length) {
-        const [clash] = await tx.query<Row>(
-          `SELECT r.maintenance_id, r.customer_id, r.version
-           FROM jsonb_to_recordset($1::jsonb) AS r(${NOTICE_RECORD})
-           JOIN maintenance_notices n USING (maintenance_id, customer_id, version)
-           WHERE (n.kind, n.window_start, n.window_end, n.sent_at)
-             IS DISTINCT FROM (r.kind, r.window_start, r.window_end, r.sent_at)
-           LIMIT 1`,
-          [doc],
-        );
-        if (clash) {
-          throw new LedgerConflictError(
-            `maintenance notice ${str(clash.maintenance_id)} v${str(clash.version)} to ${str(clash.customer_id)} ` +
-              'exists with other facts; notices are written once, nothing was written',
-          );
-        }
-      }
-    }
-    return { written, existing: notices.length - written };
+  recordMaintenanceNotices(notices: CustomerNotice[]): Promise<{ written: number; existing: number }> {
+    return this.appendOnce(NOTICE_TABLE, notices);
   }
 
   /** In order of maintenance, customer and version (the order the customer received them). */
@@ -433,7 +472,7 @@ export class SqlLedger implements Ledger {
     if (!filter.maintenanceIds.length) return [];
     return (
       await this.driver.query(
-        `SELECT ${NOTICE_COLUMNS} FROM maintenance_notices
+        `SELECT ${NOTICE_SELECT} FROM maintenance_notices
          WHERE maintenance_id = ANY($1::text[]) AND ($2::text IS NULL OR customer_id = $2)
            AND ($3::text IS NULL OR customer_id > $3) AND ($4::text IS NULL OR customer_id <= $4)
          ORDER BY maintenance_id, customer_id, version`,
@@ -475,53 +514,23 @@ export class SqlLedger implements Ledger {
    * other figures (currency, amounts, percentages) is a conflict: nothing of the call is written.
    * A bad entry is refused by the database (CHECK constraints, types) and named by the schema.
    */
-  async appendCreditEntries(entries: CreditEntry[]): Promise<{ written: number; existing: number }> {
-    if (!entries.length) return { written: 0, existing: 0 };
-    try {
-      return await this.driver.transaction((tx) => this.insertCredits(tx, entries));
-    } catch (err) {
-      // The database's CHECKs and types are the fast path's validation (zod costs as much as the
-      // INSERT itself at 10,000 rows); when they refuse, zod says which entry and field.
-      if (isBadData(err)) parseRows(CreditEntrySchema, entries, 'credit entries');
-      throw err;
-    }
+  appendCreditEntries(entries: CreditEntry[]): Promise<{ written: number; existing: number }> {
+    return this.appendOnce(CREDIT_TABLE, entries);
   }
 
-  private async insertCredits(tx: Queryable, entries: CreditEntry[]) {
-    let written = 0;
-    for (let at = 0; at < entries.length; at += CHUNK) {
-      const chunk = entries.slice(at, at + CHUNK);
-      const doc = JSON.stringify(chunk.map(creditJson));
-      const [row] = await tx.query<{ written: unknown }>(
-        `WITH inserted AS (
-           INSERT INTO credit_entries (${CREDIT_COLUMNS})
-           SELECT ${CREDIT_COLUMNS} FROM jsonb_to_recordset($1::jsonb) AS r(${CREDIT_RECORD})
-           ON CONFLICT ON CONSTRAINT credit_entries_business_key DO NOTHING
-           RETURNING 1)
-         SELECT count(*) AS written FROM inserted`,
-        [doc],
-      );
-      const here = int(row?.written);
-      written += here;
-      if (here < chunk.length) {
-        const [clash] = await tx.query<Row>(
-          `SELECT r.customer_id, r.month, r.kind, r.sequence
-           FROM jsonb_to_recordset($1::jsonb) AS r(${CREDIT_RECORD})
-           JOIN credit_entries e USING (month, customer_id, kind, sequence)
-           WHERE (e.currency, e.uptime_percent, e.credit_percent, e.monthly_fee_minor, e.credit_minor)
-             IS DISTINCT FROM (r.currency, r.uptime_percent, r.credit_percent, r.monthly_fee_minor, r.credit_minor)
-           LIMIT 1`,
-          [doc],
-        );
-        if (clash) {
-          throw new LedgerConflictError(
-            `credit entry ${str(clash.customer_id)} ${str(clash.month)} ${str(clash.kind)} #${str(clash.sequence)} ` +
-              'exists with other figures; a correction is a new adjustment entry, nothing was written',
-          );
-        }
-      }
+  /**
+   * Rows of a written-once table, each once by its key, all in one transaction, one statement per
+   * CHUNK rows. The database's CHECKs and types are the fast path's validation (zod costs as much
+   * as the INSERT itself at 10,000 rows); when they refuse, zod says which row and field.
+   */
+  private async appendOnce<T>(t: BulkTable<T>, rows: T[]): Promise<{ written: number; existing: number }> {
+    if (!rows.length) return { written: 0, existing: 0 };
+    try {
+      return await this.driver.transaction((tx) => insertOnce(tx, t, rows));
+    } catch (err) {
+      if (isBadData(err)) parseRows(t.schema, rows, t.what);
+      throw err;
     }
-    return { written, existing: entries.length - written };
   }
 
   async creditEntries(filter: CreditFilter): Promise<CreditEntry[]> {

@@ -91,8 +91,8 @@ const operatorTime = (at: string | undefined): string => {
 
 export async function maintenanceWorkflow(input: ScheduleMaintenance): Promise<MaintenanceStatus> {
   const workflowId = workflowInfo().workflowId;
-  // Decided once, at the start: a window begun before notices were kept per customer keeps no
-  // rows and no rounds for its whole life (the close falls back to its record, I9 as amended).
+  // Decided once, at the start: a window whose history has no marker of this patch keeps no rows
+  // and no rounds for its whole life (the close reads its record instead, I9 as amended).
   const perCustomer = patched('notices-per-customer');
   const rules = await lookups.maintenanceRules();
   const s: MaintenanceStatus = {

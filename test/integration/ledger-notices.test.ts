@@ -14,21 +14,19 @@ import { createTestLedger, type LedgerKind, type TestLedger } from '../helpers/l
 const START = '2026-04-14T04:00:00.000Z';
 const END = '2026-04-14T06:00:00.000Z';
 
+/** A notice of the window [START, END) that reached the customer, unless `over` says otherwise. */
+const REACHED = {
+  kind: 'announced',
+  start: START,
+  end: END,
+  sentAt: '2026-04-10T09:00:00.000Z',
+} as const;
 const notice = (
   maintenanceId: string,
   customerId: string,
   version: number,
   over: Partial<CustomerNotice> = {},
-): CustomerNotice => ({
-  maintenanceId,
-  customerId,
-  version,
-  kind: 'announced',
-  start: START,
-  end: END,
-  sentAt: '2026-04-10T09:00:00.000Z',
-  ...over,
-});
+): CustomerNotice => ({ ...REACHED, maintenanceId, customerId, version, ...over });
 
 const windowRecord = (maintenanceId: string, over: Partial<MaintenanceRecord> = {}): MaintenanceRecord => ({
   maintenanceId,

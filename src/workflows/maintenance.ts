@@ -72,6 +72,32 @@ export const REPEATS_MAX = 100;
  */
 export const NOTICES_PER_CALL = 2_000;
 
+/**
+ * A round's notices as ledger rows, one per attempt (I9 as amended): delivered with the instant
+ * the mail server accepted it, failed with none; a cancellation's, and a reschedule's to customers
+ * it no longer affects, are withdrawals. In the order sent, in calls of at most NOTICES_PER_CALL.
+ */
+export function roundNotices(maintenanceId: string, round: NoticeRound): CustomerNotice[][] {
+  const row = (d: NoticeDelivery, kind: CustomerNotice['kind']): CustomerNotice => ({
+    maintenanceId,
+    customerId: d.customerId,
+    version: round.version,
+    kind,
+    start: round.start,
+    end: round.end,
+    sentAt: d.sentAt,
+  });
+  const announced = round.kind === 'cancelled' ? 'withdrawn' : 'announced';
+  const notices = [
+    ...round.deliveries.map((d) => row(d, announced)),
+    ...round.withdrawals.map((d) => row(d, 'withdrawn')),
+  ];
+  const calls: CustomerNotice[][] = [];
+  for (let at = 0; at < notices.length; at += NOTICES_PER_CALL)
+    calls.push(notices.slice(at, at + NOTICES_PER_CALL));
+  return calls;
+}
+
 /** How far in the future an operator's `at` may be (clocks drift a little). */
 const MAX_SKEW_MS = 60_000;
 
@@ -202,27 +228,12 @@ export async function maintenanceWorkflow(input: ScheduleMaintenance): Promise<M
     return deliveries;
   }
 
-  /** Every attempt of a round, one row per customer, written once by (maintenance, customer, version). */
+  /** Every attempt of the round, written once by (maintenance, customer, version). */
   async function recordNotices(round: NoticeRound): Promise<void> {
     if (!perCustomer) return;
-    const row = (d: NoticeDelivery, kind: CustomerNotice['kind']): CustomerNotice => ({
-      maintenanceId: s.maintenanceId,
-      customerId: d.customerId,
-      version: round.version,
-      kind,
-      start: round.start,
-      end: round.end,
-      sentAt: d.sentAt,
-    });
-    const announced = round.kind === 'cancelled' ? 'withdrawn' : 'announced';
-    const notices = [
-      ...round.deliveries.map((d) => row(d, announced)),
-      ...round.withdrawals.map((d) => row(d, 'withdrawn')),
-    ];
-    const calls: Promise<unknown>[] = [];
-    for (let at = 0; at < notices.length; at += NOTICES_PER_CALL)
-      calls.push(store.recordMaintenanceNotices({ notices: notices.slice(at, at + NOTICES_PER_CALL) }));
-    await Promise.all(calls);
+    await Promise.all(
+      roundNotices(s.maintenanceId, round).map((notices) => store.recordMaintenanceNotices({ notices })),
+    );
   }
 
   /**

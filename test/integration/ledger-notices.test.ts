@@ -43,7 +43,7 @@ const windowRecord = (maintenanceId: string, over: Partial<MaintenanceRecord> = 
   ...over,
 });
 
-describe.each<LedgerKind>(['pglite', 'postgres'])('maintenance notices on %s', (kind) => {
+describe.each<LedgerKind>(['pglite', 'served', 'postgres'])('maintenance notices on %s', (kind) => {
   let ledger: TestLedger;
   const count = async (sql: string) => Number((await ledger.driver.query<{ n: unknown }>(sql))[0]!.n);
 

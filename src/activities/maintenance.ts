@@ -1,12 +1,13 @@
 /**
- * Facts and side effects of planned maintenance (C1, I9): who a window affects (customers of its
- * regions, from the ledger), one notice per customer to its administrators, and the window's
+ * Facts and side effects of planned maintenance (C1, I9): who a window affects (customers whose
+ * terms in force now place them in its regions, I15), one notice per customer to the
+ * administrators in force when it is sent, each customer's notices of a round and the window's
  * record in the ledger, written once.
  */
 import { ApplicationFailure, log } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { DateTime } from 'luxon';
-import type { Ledger, MaintenanceRecord, WriteResult } from '../ledger/types';
+import type { CustomerNotice, Ledger, MaintenanceRecord, WriteResult } from '../ledger/types';
 import type { LoadedPolicy } from '../policy/load';
 import type { EmailMessage } from './email';
 import { revisitClosedMonths } from './late-records';
@@ -59,7 +60,10 @@ export function createMaintenanceActivities(deps: MaintenanceDeps) {
       };
     },
 
-    /** Customers whose deployment region is among the window's, by id (no addresses in history). */
+    /**
+     * Customers in force now whose deployment region is among the window's, by id (no addresses
+     * in history): a customer whose contract has ended, or not begun, is not told (I15).
+     */
     async maintenanceAudience(input: { regions: string[] }): Promise<string[]> {
       const customers = await deps.ledger.customers();
       return customers
@@ -69,7 +73,7 @@ export function createMaintenanceActivities(deps: MaintenanceDeps) {
     },
 
     /**
-     * One customer's notice, to its administrators as the ledger has them now. One activity per
+     * One customer's notice, to its administrators in force when it is sent. One activity per
      * customer, so that a retry resends only the message that failed.
      */
     async sendMaintenanceNotice(n: MaintenanceNotice): Promise<NoticeSent> {
@@ -120,6 +124,16 @@ export function createMaintenanceActivities(deps: MaintenanceDeps) {
         recipients: customer.administrators.length,
         sentAt,
       };
+    },
+
+    /**
+     * A round's notices, one row per customer (I9 as amended: the close judges the window for
+     * each customer by the notices that reached it). Written once by key: a retry writes nothing.
+     */
+    async recordMaintenanceNotices(input: {
+      notices: CustomerNotice[];
+    }): Promise<{ written: number; existing: number }> {
+      return deps.ledger.recordMaintenanceNotices(input.notices);
     },
 
     /**

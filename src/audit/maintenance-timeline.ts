@@ -3,8 +3,9 @@
  * the notice rule and its policy version, each notice round (who it went to, each message with
  * the instant it was accepted), whether the round qualified the window for exclusion with the
  * 24-hour reason, reschedules and cancellation with the withdrawals they sent, the window's real
- * start and end (or its timers when nobody said), the overrun counted as downtime, the record
- * written to the ledger, and the final status.
+ * start and end (or its timers when nobody said), the overrun counted as downtime, each round's
+ * notices written to the ledger per customer (I9 as amended: what the close judges each customer
+ * by), the record written to the ledger, and the final status.
  *
  * The first round's judgement is no update's answer (the workflow judges it alone): it is
  * recomputed with the workflow's own rule (noticeQualification) from the recorded deliveries; a
@@ -177,11 +178,28 @@ export function maintenanceReading(): Reading<'maintenanceWorkflow'> {
         ];
       },
       sendMaintenanceNotice: notice,
+      recordMaintenanceNotices(s) {
+        const rows = s.args?.[0]?.notices ?? [];
+        const reached = rows.filter((n) => n.sentAt !== null).length;
+        const withdrawn = rows.filter((n) => n.kind === 'withdrawn').length;
+        const versions = [...new Set(rows.map((n) => `v${n.version}`))].join(', ');
+        const summary = `notices ${versions} recorded for ${rows.length} customer(s): ${reached} reached, ${rows.length - reached} failed${withdrawn ? ` (${withdrawn} withdrawal(s))` : ''}${s.result ? `; ${s.result.written} written, ${s.result.existing} already there` : ''}`;
+        return [
+          ledgerEntry(s, summary, {
+            notices: rows.map((n) => ({
+              customerId: n.customerId,
+              version: n.version,
+              kind: n.kind,
+              sentAt: n.sentAt,
+            })),
+          }),
+        ];
+      },
       recordMaintenance(s) {
         const r = s.args?.[0];
         record = { record: r, result: s.result };
         const summary = r
-          ? `window record ${s.result ?? ''}: ${r.status}, ${short(r.start)} → ${short(r.end)}, announced ${short(r.announcedAt)}, qualifies ${r.qualifies ? 'yes' : 'no'}${r.actualStart ? `, started ${short(r.actualStart)}` : ''}${r.actualEnd ? `, ended ${short(r.actualEnd)}` : ''}`
+          ? `window record ${s.result ?? ''}: ${r.status}, ${short(r.start)} → ${short(r.end)}, announced ${short(r.announcedAt)}, qualifies ${r.qualifies ? 'yes' : 'no'}${r.actualStart ? `, started ${short(r.actualStart)}` : ''}${r.actualEnd ? `, ended ${short(r.actualEnd)}` : ''}${r.rounds ? `, ${r.rounds.length} round(s) of notices` : ''}`
           : 'window record';
         return [ledgerEntry(s, summary, { record: r })];
       },

@@ -5,9 +5,10 @@
  *
  * What the database itself guarantees, whatever code talks to it (C14, I10, I14):
  *  - credit entries are append-only with a unique business key (customer, month, kind, sequence);
- *  - credit entries, month closes, outages, maintenance windows, ticket outcomes, customers'
- *    terms (I15), policy versions and the policy of each month are written once: UPDATE, DELETE
- *    and TRUNCATE raise an error (SQLSTATE SLA01) from a trigger;
+ *  - credit entries, month closes, outages, maintenance windows and each customer's notices of
+ *    them (I9), ticket outcomes, customers' terms (I15), policy versions and the policy of each
+ *    month are written once: UPDATE, DELETE and TRUNCATE raise an error (SQLSTATE SLA01) from a
+ *    trigger;
  *  - money and durations are BIGINT within JavaScript's safe integers, months are YYYY-MM.
  */
 import { createHash } from 'node:crypto';
@@ -220,6 +221,29 @@ CREATE TABLE month_policies (
   recorded_at timestamptz NOT NULL DEFAULT now()
 );
 ${writtenOnce('month_policies')}`,
+  },
+  {
+    version: 7,
+    name: 'maintenance notices per customer and rounds',
+    // I9 as amended: a window is excluded for a customer by the notices that reached that
+    // customer, so each notice is kept, delivered (sent_at) or not (NULL). Rounds are NULL on
+    // windows recorded before they were kept.
+    sql: `
+CREATE TABLE maintenance_notices (
+  maintenance_id text COLLATE "C" NOT NULL CHECK (maintenance_id <> ''),
+  customer_id text COLLATE "C" NOT NULL CHECK (customer_id <> ''),
+  version integer NOT NULL CHECK (version >= 1),
+  kind text NOT NULL CHECK (kind IN ('announced', 'withdrawn')),
+  window_start timestamptz NOT NULL,
+  window_end timestamptz NOT NULL CHECK (window_end >= window_start),
+  sent_at timestamptz,
+  recorded_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (maintenance_id, customer_id, version)
+);
+${writtenOnce('maintenance_notices')}
+
+ALTER TABLE maintenance_windows ADD COLUMN rounds jsonb
+  CHECK (rounds IS NULL OR jsonb_typeof(rounds) = 'array');`,
   },
 ];
 

@@ -1,12 +1,13 @@
 /**
  * zod shapes of what enters the ledger from outside its own code: customer rows (from finance's
- * files, `sla customers import`) and credit entries (from the billing workflow). Checked before
- * any statement runs, so that a bad row is named (its index and field) and nothing is written;
- * the database's CHECK constraints hold the same lines for any other writer.
+ * files, `sla customers import`), credit entries (from the billing workflow) and maintenance
+ * notices (from the maintenance workflow). Checked before any statement runs, or (for the bulk
+ * writes) when the database refuses one, so that a bad row is named (its index and field) and
+ * nothing is written; the database's CHECK constraints hold the same lines for any other writer.
  */
 import { z } from 'zod';
 import { SlaError, under } from '../errors';
-import type { CreditEntry, CustomerRecord } from './types';
+import type { CreditEntry, CustomerNotice, CustomerRecord } from './types';
 
 /**
  * PostgreSQL text cannot hold NUL: refused here, naming the field, rather than failing the write.
@@ -72,6 +73,17 @@ export const CreditEntrySchema = z.strictObject({
   workflowId: Id,
   createdAt: Instant,
 }) satisfies z.ZodType<CreditEntry>;
+
+/** One customer's notice of a maintenance round (I9 as amended). */
+export const CustomerNoticeSchema = z.strictObject({
+  maintenanceId: Id,
+  customerId: Id,
+  version: z.number().int().min(1),
+  kind: z.enum(['announced', 'withdrawn']),
+  start: Instant,
+  end: Instant,
+  sentAt: Instant.nullable(),
+}) satisfies z.ZodType<CustomerNotice>;
 
 export interface RowIssue {
   /** Where the row came from: "line 4" of a CSV file, "[3]" of a JSON array or a call. */

@@ -5,17 +5,19 @@
  * (jsonb_to_recordset), which keeps 10,000 credit entries to a couple of statements in one
  * transaction with no bind-parameter limit to chunk around.
  */
+import type { z } from 'zod';
 import { SlaError } from '../errors';
 import type { Level } from '../policy/schema';
 import { accountingMonthRange } from '../rules/uptime';
 import type { Driver, Queryable } from './driver';
 import { migrate } from './migrations';
-import { CreditEntrySchema, parseCustomers, parseRows } from './schema';
+import { CreditEntrySchema, CustomerNoticeSchema, parseCustomers, parseRows } from './schema';
 import type {
   ClassificationChange,
   CreditEntry,
   CreditFilter,
   CreditedTotal,
+  CustomerNotice,
   CustomerRecord,
   CustomerTerms,
   CustomerTermsInRange,
@@ -24,6 +26,7 @@ import type {
   MaintenanceRecord,
   MonthClose,
   MonthPolicy,
+  NoticeRoundRecord,
   OutageRecord,
   PolicyVersionRecord,
   TicketOutcome,
@@ -141,8 +144,36 @@ function toMaintenance(r: Row): MaintenanceRecord {
     status: r.status as MaintenanceRecord['status'],
     policyVersion: str(r.policy_version),
     workflowId: str(r.workflow_id),
+    // Absent, not empty, on windows recorded before rounds were kept.
+    ...(Array.isArray(r.rounds) ? { rounds: r.rounds as NoticeRoundRecord[] } : {}),
   };
 }
+
+/** The record type of a maintenance notice in a JSON document (jsonb_to_recordset). */
+const NOTICE_RECORD = `maintenance_id text, customer_id text, version integer, kind text,
+  window_start timestamptz, window_end timestamptz, sent_at timestamptz`;
+const NOTICE_COLUMNS = `maintenance_id, customer_id, version, kind, window_start, window_end, sent_at`;
+
+const noticeJson = (n: CustomerNotice): Row => ({
+  maintenance_id: n.maintenanceId,
+  customer_id: n.customerId,
+  version: n.version,
+  kind: n.kind,
+  window_start: n.start,
+  window_end: n.end,
+  sent_at: n.sentAt,
+});
+
+/** Read under the record's own names (NOTICE_SELECT): only the types need converting. */
+const NOTICE_SELECT = `maintenance_id AS "maintenanceId", customer_id AS "customerId", version, kind,
+  window_start AS start, window_end AS "end", sent_at AS "sentAt"`;
+const toNotice = (r: Row): CustomerNotice => ({
+  ...(r as unknown as CustomerNotice),
+  version: int(r.version),
+  start: instant(r.start),
+  end: instant(r.end),
+  sentAt: instantOrNull(r.sentAt),
+});
 
 const CREDIT_COLUMNS = `customer_id, month, kind, sequence, currency, uptime_percent, credit_percent,
   monthly_fee_minor, credit_minor, total_ms, excluded_ms, downtime_ms, outage_ids, maintenance_ids,
@@ -257,6 +288,88 @@ function isBadData(err: unknown): boolean {
 /** 'written' when the INSERT … ON CONFLICT DO NOTHING RETURNING gave a row back. */
 async function writeOnce(q: Queryable, sql: string, params: unknown[]): Promise<WriteResult> {
   return (await q.query(sql, params)).length ? 'written' : 'exists';
+}
+
+/** A written-once table filled in bulk, one JSON document per statement (jsonb_to_recordset). */
+interface BulkTable<T> {
+  /** What the rows are, in an error. */
+  what: string;
+  schema: z.ZodType<T>;
+  table: string;
+  columns: string;
+  /** The record type of a row in the JSON document. */
+  record: string;
+  /** The ON CONFLICT target of the key. */
+  conflict: string;
+  /** The key's columns (a JOIN … USING list). */
+  key: string;
+  /** What a repeated write must repeat exactly. */
+  facts: string[];
+  json: (row: T) => Row;
+  /** The message for a key that exists with other facts. */
+  clash: (r: Row) => string;
+}
+
+const CREDIT_TABLE: BulkTable<CreditEntry> = {
+  what: 'credit entries',
+  schema: CreditEntrySchema,
+  table: 'credit_entries',
+  columns: CREDIT_COLUMNS,
+  record: CREDIT_RECORD,
+  conflict: 'ON CONSTRAINT credit_entries_business_key',
+  key: 'month, customer_id, kind, sequence',
+  facts: ['currency', 'uptime_percent', 'credit_percent', 'monthly_fee_minor', 'credit_minor'],
+  json: creditJson,
+  clash: (r) =>
+    `credit entry ${str(r.customer_id)} ${str(r.month)} ${str(r.kind)} #${str(r.sequence)} ` +
+    'exists with other figures; a correction is a new adjustment entry, nothing was written',
+};
+
+const NOTICE_TABLE: BulkTable<CustomerNotice> = {
+  what: 'maintenance notices',
+  schema: CustomerNoticeSchema,
+  table: 'maintenance_notices',
+  columns: NOTICE_COLUMNS,
+  record: NOTICE_RECORD,
+  conflict: '(maintenance_id, customer_id, version)',
+  key: 'maintenance_id, customer_id, version',
+  facts: ['kind', 'window_start', 'window_end', 'sent_at'],
+  json: noticeJson,
+  clash: (r) =>
+    `maintenance notice ${str(r.maintenance_id)} v${str(r.version)} to ${str(r.customer_id)} ` +
+    'exists with other facts; notices are written once, nothing was written',
+};
+
+/** Inserts each row once; a row whose key exists with other facts throws, to roll back the call. */
+async function insertOnce<T>(tx: Queryable, t: BulkTable<T>, rows: T[]) {
+  const facts = (alias: string) => t.facts.map((c) => `${alias}.${c}`).join(', ');
+  let written = 0;
+  for (let at = 0; at < rows.length; at += CHUNK) {
+    const chunk = rows.slice(at, at + CHUNK);
+    const doc = JSON.stringify(chunk.map(t.json));
+    const [row] = await tx.query<{ written: unknown }>(
+      `WITH inserted AS (
+         INSERT INTO ${t.table} (${t.columns})
+         SELECT ${t.columns} FROM jsonb_to_recordset($1::jsonb) AS r(${t.record})
+         ON CONFLICT ${t.conflict} DO NOTHING
+         RETURNING 1)
+       SELECT count(*) AS written FROM inserted`,
+      [doc],
+    );
+    const here = int(row?.written);
+    written += here;
+    if (here < chunk.length) {
+      const [clash] = await tx.query<Row>(
+        `SELECT r.* FROM jsonb_to_recordset($1::jsonb) AS r(${t.record})
+         JOIN ${t.table} e USING (${t.key})
+         WHERE (${facts('e')}) IS DISTINCT FROM (${facts('r')})
+         LIMIT 1`,
+        [doc],
+      );
+      if (clash) throw new LedgerConflictError(t.clash(clash));
+    }
+  }
+  return { written, existing: rows.length - written };
 }
 
 export class SqlLedger implements Ledger {
@@ -572,8 +685,8 @@ export class SqlLedger implements Ledger {
     return writeOnce(
       this.driver,
       `INSERT INTO maintenance_windows (maintenance_id, start_at, end_at, regions, announced_at, qualifies,
-         actual_start, actual_end, status, policy_version, workflow_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+         actual_start, actual_end, status, policy_version, workflow_id, rounds)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb)
        ON CONFLICT (maintenance_id) DO NOTHING RETURNING maintenance_id`,
       [
         m.maintenanceId,
@@ -587,8 +700,41 @@ export class SqlLedger implements Ledger {
         m.status,
         m.policyVersion,
         m.workflowId,
+        m.rounds ? JSON.stringify(m.rounds) : null,
       ],
     );
+  }
+
+  /**
+   * Each notice once by (maintenance, customer, version), all in one transaction. A key that
+   * exists with another kind, window or sentAt is a conflict: the workflow sends the same facts
+   * on a retry, so a difference is a bug and nothing of the call is written.
+   */
+  recordMaintenanceNotices(notices: CustomerNotice[]): Promise<{ written: number; existing: number }> {
+    return this.appendOnce(NOTICE_TABLE, notices);
+  }
+
+  /** In order of maintenance, customer and version (the order the customer received them). */
+  async maintenanceNotices(filter: {
+    maintenanceIds: string[];
+    customerId?: string;
+    customerRange?: { after: string | null; through: string };
+  }): Promise<CustomerNotice[]> {
+    if (!filter.maintenanceIds.length) return [];
+    return (
+      await this.driver.query(
+        `SELECT ${NOTICE_SELECT} FROM maintenance_notices
+         WHERE maintenance_id = ANY($1::text[]) AND ($2::text IS NULL OR customer_id = $2)
+           AND ($3::text IS NULL OR customer_id > $3) AND ($4::text IS NULL OR customer_id <= $4)
+         ORDER BY maintenance_id, customer_id, version`,
+        [
+          filter.maintenanceIds,
+          filter.customerId ?? null,
+          filter.customerRange?.after ?? null,
+          filter.customerRange?.through ?? null,
+        ],
+      )
+    ).map(toNotice);
   }
 
   async outages(range: { from: string; to: string }): Promise<OutageRecord[]> {
@@ -619,53 +765,23 @@ export class SqlLedger implements Ledger {
    * other figures (currency, amounts, percentages) is a conflict: nothing of the call is written.
    * A bad entry is refused by the database (CHECK constraints, types) and named by the schema.
    */
-  async appendCreditEntries(entries: CreditEntry[]): Promise<{ written: number; existing: number }> {
-    if (!entries.length) return { written: 0, existing: 0 };
-    try {
-      return await this.driver.transaction((tx) => this.insertCredits(tx, entries));
-    } catch (err) {
-      // The database's CHECKs and types are the fast path's validation (zod costs as much as the
-      // INSERT itself at 10,000 rows); when they refuse, zod says which entry and field.
-      if (isBadData(err)) parseRows(CreditEntrySchema, entries, 'credit entries');
-      throw err;
-    }
+  appendCreditEntries(entries: CreditEntry[]): Promise<{ written: number; existing: number }> {
+    return this.appendOnce(CREDIT_TABLE, entries);
   }
 
-  private async insertCredits(tx: Queryable, entries: CreditEntry[]) {
-    let written = 0;
-    for (let at = 0; at < entries.length; at += CHUNK) {
-      const chunk = entries.slice(at, at + CHUNK);
-      const doc = JSON.stringify(chunk.map(creditJson));
-      const [row] = await tx.query<{ written: unknown }>(
-        `WITH inserted AS (
-           INSERT INTO credit_entries (${CREDIT_COLUMNS})
-           SELECT ${CREDIT_COLUMNS} FROM jsonb_to_recordset($1::jsonb) AS r(${CREDIT_RECORD})
-           ON CONFLICT ON CONSTRAINT credit_entries_business_key DO NOTHING
-           RETURNING 1)
-         SELECT count(*) AS written FROM inserted`,
-        [doc],
-      );
-      const here = int(row?.written);
-      written += here;
-      if (here < chunk.length) {
-        const [clash] = await tx.query<Row>(
-          `SELECT r.customer_id, r.month, r.kind, r.sequence
-           FROM jsonb_to_recordset($1::jsonb) AS r(${CREDIT_RECORD})
-           JOIN credit_entries e USING (month, customer_id, kind, sequence)
-           WHERE (e.currency, e.uptime_percent, e.credit_percent, e.monthly_fee_minor, e.credit_minor)
-             IS DISTINCT FROM (r.currency, r.uptime_percent, r.credit_percent, r.monthly_fee_minor, r.credit_minor)
-           LIMIT 1`,
-          [doc],
-        );
-        if (clash) {
-          throw new LedgerConflictError(
-            `credit entry ${str(clash.customer_id)} ${str(clash.month)} ${str(clash.kind)} #${str(clash.sequence)} ` +
-              'exists with other figures; a correction is a new adjustment entry, nothing was written',
-          );
-        }
-      }
+  /**
+   * Rows of a written-once table, each once by its key, all in one transaction, one statement per
+   * CHUNK rows. The database's CHECKs and types are the fast path's validation (zod costs as much
+   * as the INSERT itself at 10,000 rows); when they refuse, zod says which row and field.
+   */
+  private async appendOnce<T>(t: BulkTable<T>, rows: T[]): Promise<{ written: number; existing: number }> {
+    if (!rows.length) return { written: 0, existing: 0 };
+    try {
+      return await this.driver.transaction((tx) => insertOnce(tx, t, rows));
+    } catch (err) {
+      if (isBadData(err)) parseRows(t.schema, rows, t.what);
+      throw err;
     }
-    return { written, existing: entries.length - written };
   }
 
   async creditEntries(filter: CreditFilter): Promise<CreditEntry[]> {
@@ -762,13 +878,5 @@ export class SqlLedger implements Ledger {
         [range?.from ?? null, range?.to ?? null],
       )
     ).map(toOutcome);
-  }
-
-  // BASE-ONLY STUBS (replaced by the terms and notices branches; never merged to main as such).
-  recordMaintenanceNotices(): Promise<{ written: number; existing: number }> {
-    throw new Error('todo');
-  }
-  maintenanceNotices(): Promise<import('./types').CustomerNotice[]> {
-    throw new Error('todo');
   }
 }

@@ -5,12 +5,17 @@
  * the start (only then is the window excluded from uptime), follows the window on durable timers
  * at its announced start and end unless the operator says when it really started and ended, and
  * writes the window's record to the ledger once, when it ends or is cancelled.
+ *
+ * I9 as amended judges a window per customer, by the notices that reached that customer: after
+ * each round, every customer's notice (delivered or not, announced or withdrawn) is written to
+ * the ledger, and the record carries every round.
  */
 import {
   allHandlersFinished,
   ApplicationFailure,
   condition,
   log,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
@@ -20,7 +25,7 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { MaintenanceNotice } from '../activities/maintenance';
-import type { MaintenanceRecord } from '../ledger/types';
+import type { CustomerNotice, MaintenanceRecord } from '../ledger/types';
 import {
   cancel,
   ended,
@@ -61,6 +66,38 @@ export const RESCHEDULES_MAX = 20;
  */
 export const REPEATS_MAX = 100;
 
+/**
+ * Notices per activity call: one round reaches up to ~10,000 customers, and a call's input must
+ * stay far below Temporal's 2 MB payload limit (a row is ~200 bytes of JSON).
+ */
+export const NOTICES_PER_CALL = 2_000;
+
+/**
+ * A round's notices as ledger rows, one per attempt (I9 as amended): delivered with the instant
+ * the mail server accepted it, failed with none; a cancellation's, and a reschedule's to customers
+ * it no longer affects, are withdrawals. In the order sent, in calls of at most NOTICES_PER_CALL.
+ */
+export function roundNotices(maintenanceId: string, round: NoticeRound): CustomerNotice[][] {
+  const row = (d: NoticeDelivery, kind: CustomerNotice['kind']): CustomerNotice => ({
+    maintenanceId,
+    customerId: d.customerId,
+    version: round.version,
+    kind,
+    start: round.start,
+    end: round.end,
+    sentAt: d.sentAt,
+  });
+  const announced = round.kind === 'cancelled' ? 'withdrawn' : 'announced';
+  const notices = [
+    ...round.deliveries.map((d) => row(d, announced)),
+    ...round.withdrawals.map((d) => row(d, 'withdrawn')),
+  ];
+  const calls: CustomerNotice[][] = [];
+  for (let at = 0; at < notices.length; at += NOTICES_PER_CALL)
+    calls.push(notices.slice(at, at + NOTICES_PER_CALL));
+  return calls;
+}
+
 /** How far in the future an operator's `at` may be (clocks drift a little). */
 const MAX_SKEW_MS = 60_000;
 
@@ -80,6 +117,9 @@ const operatorTime = (at: string | undefined): string => {
 
 export async function maintenanceWorkflow(input: ScheduleMaintenance): Promise<MaintenanceStatus> {
   const workflowId = workflowInfo().workflowId;
+  // Decided once, at the start: a window whose history has no marker of this patch keeps no rows
+  // and no rounds for its whole life (the close reads its record instead, I9 as amended).
+  const perCustomer = patched('notices-per-customer');
   const rules = await lookups.maintenanceRules();
   const s: MaintenanceStatus = {
     maintenanceId: input.maintenanceId,
@@ -188,6 +228,14 @@ export async function maintenanceWorkflow(input: ScheduleMaintenance): Promise<M
     return deliveries;
   }
 
+  /** Every attempt of the round, written once by (maintenance, customer, version). */
+  async function recordNotices(round: NoticeRound): Promise<void> {
+    if (!perCustomer) return;
+    await Promise.all(
+      roundNotices(s.maintenanceId, round).map((notices) => store.recordMaintenanceNotices({ notices })),
+    );
+  }
+
   /**
    * Sends the notice of the window as it now stands (and withdraws it from customers a reschedule
    * no longer affects), then judges it (C1). A round superseded meanwhile by a later version
@@ -217,6 +265,7 @@ export async function maintenanceWorkflow(input: ScheduleMaintenance): Promise<M
       ]);
       round.deliveries = deliveries;
       round.withdrawals = withdrawals;
+      await recordNotices(round);
       const times = deliveries.filter((d) => d.sentAt).map((d) => Date.parse(d.sentAt!));
       round.sentAt = times.length ? iso(Math.max(...times)) : null;
       round.done = true;
@@ -361,6 +410,7 @@ export async function maintenanceWorkflow(input: ScheduleMaintenance): Promise<M
           };
           s.notices.push(round);
           round.deliveries = await send(round, [...informed].sort(), 'cancelled', m.reason);
+          await recordNotices(round);
           const times = round.deliveries.filter((d) => d.sentAt).map((d) => Date.parse(d.sentAt!));
           round.sentAt = times.length ? iso(Math.max(...times)) : null;
           round.done = true;
@@ -458,6 +508,18 @@ export async function maintenanceWorkflow(input: ScheduleMaintenance): Promise<M
     status: s.state === 'cancelled' ? 'cancelled' : 'completed',
     policyVersion: s.policyVersion,
     workflowId,
+    ...(perCustomer
+      ? {
+          rounds: s.notices.map((r) => ({
+            version: r.version,
+            kind: r.kind,
+            start: r.start,
+            end: r.end,
+            regions: r.regions,
+            publishedAt: r.requestedAt,
+          })),
+        }
+      : {}),
   };
   s.record = await store.recordMaintenance(record);
   log.info('maintenance recorded', {

@@ -117,6 +117,7 @@ describe.each<LedgerKind>(['pglite', 'served', 'postgres'])('ledger on %s', (kin
         expect(tables.map((t) => t.table_name)).toEqual([
           'credit_entries',
           'customer_terms',
+          'maintenance_notices',
           'maintenance_windows',
           'month_closes',
           'month_policies',

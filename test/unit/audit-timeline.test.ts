@@ -278,6 +278,21 @@ describe('maintenance timeline (C1, I9)', () => {
     expect(t.facts.notices).toHaveLength(4);
   });
 
+  it("each round's notices written per customer (I9): one failed, then a reschedule that reached both", async () => {
+    const t = await timeline('maintenanceWorkflow-notices-per-customer-failed-rescheduled');
+    expect(all(t, 'ledger-write').map((e) => e.summary)).toEqual([
+      'notices v1 recorded for 2 customer(s): 1 reached, 1 failed; 2 written, 0 already there',
+      'notices v2 recorded for 2 customer(s): 2 reached, 0 failed; 2 written, 0 already there',
+      expect.stringMatching(/^window record written: completed, .*qualifies yes, 2 round\(s\) of notices$/),
+    ]);
+    expect(all(t, 'ledger-write')[0]!.detail).toMatchObject({
+      notices: [
+        { customerId: 'umbrella', version: 1, kind: 'announced', sentAt: null },
+        { customerId: 'wayne', version: 1, kind: 'announced', sentAt: expect.any(String) },
+      ],
+    });
+  });
+
   it('a dev-server window started early by the operator: too late a notice (C1), no "started as announced"', async () => {
     const t = await timeline('maintenanceWorkflow-dev-operator-unqualified');
     expect(entry(t, 'qualification').summary).toMatch(

@@ -2,10 +2,10 @@
 // the administrators of the affected regions' customers only, one per customer and version with a
 // stable Message-ID even when a send is retried; the 24-hour notice judged against the start
 // (and again at each reschedule); cancel; a window that ran as announced; an overrun; the record
-// written once.
+// written once; every customer's notice of every round in the ledger (I9 as amended).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConflictError, InvalidInputError } from '../../src/errors';
-import type { CustomerRecord, MaintenanceRecord } from '../../src/ledger/types';
+import type { CustomerNotice, CustomerRecord, MaintenanceRecord } from '../../src/ledger/types';
 import type { MaintenanceStatus } from '../../src/messages/maintenance';
 import { startEngine, type Engine } from '../helpers/engine';
 import { saveHistory } from '../helpers/histories';
@@ -39,6 +39,12 @@ describe('planned maintenance', () => {
   });
   afterAll(async () => {
     if (e) {
+      // Saved first: recording it alone (-t) must not stop at an older name the writer refuses.
+      await saveHistory(
+        e.env.client,
+        'maintenance-M-PERCUSTOMER',
+        'maintenanceWorkflow-notices-per-customer-failed-rescheduled',
+      );
       await saveHistory(e.env.client, 'maintenance-M-ASANNOUNCED', 'maintenanceWorkflow-ran-as-announced');
       await saveHistory(e.env.client, 'maintenance-M-MOVED', 'maintenanceWorkflow-rescheduled-cancelled');
       await saveHistory(e.env.client, 'maintenance-M-OVERRUN', 'maintenanceWorkflow-overrun');
@@ -70,6 +76,26 @@ describe('planned maintenance', () => {
     (await e.ledger.maintenance({ from: '2000-01-01T00:00:00Z', to: '2100-01-01T00:00:00Z' })).filter(
       (r) => r.maintenanceId === id,
     );
+  const noticesOf = (id: string) => e.ledger.maintenanceNotices({ maintenanceIds: [id] });
+  /** The rows the workflow must have written for a round: one per attempt, as the status has it. */
+  const rowsOf = (id: string, s: MaintenanceStatus, version: number): CustomerNotice[] => {
+    const r = s.notices.find((n) => n.version === version)!;
+    const row = (kind: CustomerNotice['kind']) => (d: { customerId: string; sentAt: string | null }) => ({
+      maintenanceId: id,
+      customerId: d.customerId,
+      version,
+      kind,
+      start: r.start,
+      end: r.end,
+      sentAt: d.sentAt,
+    });
+    return [
+      ...r.deliveries.map(row(r.kind === 'cancelled' ? 'withdrawn' : 'announced')),
+      ...r.withdrawals.map(row('withdrawn')),
+    ];
+  };
+  const byKey = (rows: CustomerNotice[]) =>
+    [...rows].sort((a, b) => a.customerId.localeCompare(b.customerId) || a.version - b.version);
   const schedule = (id: string, start: number, end: number, regions: string[]) =>
     e.maintenance.scheduleMaintenance({
       maintenanceId: id,
@@ -159,6 +185,16 @@ describe('planned maintenance', () => {
           status: 'completed',
           policyVersion: e.policy.version,
           workflowId: `maintenance-${id}`,
+          rounds: [
+            {
+              version: 1,
+              kind: 'scheduled',
+              start: iso(start),
+              end: iso(start + hours(2)),
+              regions: ['ca-east'],
+              publishedAt: status.notices[0]!.requestedAt,
+            },
+          ],
         } satisfies MaintenanceRecord);
         const done = await finished(id);
         expect(done).toMatchObject({ state: 'completed', endedAt: iso(start + hours(2)), record: 'written' });
@@ -354,6 +390,40 @@ describe('planned maintenance', () => {
         ]);
       },
     );
+
+    step(
+      "keeps every customer's notice of every round, withdrawals included, and the rounds (I9)",
+      async () => {
+        const done = await finished(id);
+        const rows = await noticesOf(id);
+        expect(rows.map((n) => [n.version, n.customerId, n.kind, n.sentAt !== null])).toEqual([
+          [1, 'acme', 'announced', true],
+          [2, 'acme', 'announced', true],
+          [3, 'acme', 'withdrawn', true],
+          [3, 'globex', 'announced', true],
+          [4, 'globex', 'withdrawn', true],
+          [1, 'initech', 'announced', true],
+          [2, 'initech', 'announced', true],
+          [3, 'initech', 'withdrawn', true],
+        ]);
+        expect(rows).toEqual(byKey([1, 2, 3, 4].flatMap((v) => rowsOf(id, done, v))));
+        expect(rows.find((n) => n.version === 2)).toMatchObject({
+          start: iso(now + hours(12)),
+          end: iso(now + hours(14)),
+        });
+        const [record] = await recordOf(id);
+        expect(record!.rounds!.map((r) => [r.version, r.kind, r.regions])).toEqual([
+          [1, 'scheduled', ['ca-east']],
+          [2, 'rescheduled', ['ca-east']],
+          [3, 'rescheduled', ['eu-west']],
+          [4, 'cancelled', ['eu-west']],
+        ]);
+        // Each round as its notices went out: published when they were requested.
+        expect(record!.rounds!.map((r) => [r.start, r.end, r.publishedAt])).toEqual(
+          done.notices.map((r) => [r.start, r.end, r.requestedAt]),
+        );
+      },
+    );
   });
 
   describe('two reschedules at once', () => {
@@ -447,6 +517,59 @@ describe('planned maintenance', () => {
           actualEnd: iso(end + minutes(20)),
           status: 'completed',
         }),
+      ]);
+    });
+  });
+
+  describe('a notice that fails for one customer, then a reschedule, then the work', () => {
+    const step = scenario();
+    const id = 'M-PERCUSTOMER';
+    /** The window as first announced, and the customer whose first notice the server refused. */
+    let start: number;
+    let failed: string;
+
+    step('the failed notice is kept for its customer with no sentAt; the other is delivered', async () => {
+      await e.ledger.importCustomers([
+        customer('umbrella', 'ca-west', ['it@umbrella.example']),
+        customer('wayne', 'ca-west', ['ops@wayne.example']),
+      ]);
+      start = (await serverNow()) + hours(48);
+      // A permanent refusal of whichever message reaches the server first: not retried.
+      e.smtp.refuse(1, 550);
+      await schedule(id, start, start + hours(2), ['ca-west']);
+      const status = await noticed(id, 1);
+      const deliveries = status.notices[0]!.deliveries;
+      expect(deliveries.map((d) => d.ok).sort()).toEqual([false, true]);
+      failed = deliveries.find((d) => !d.ok)!.customerId;
+      expect(status.qualifies).toBe(false);
+      expect(await noticesOf(id)).toEqual(byKey(rowsOf(id, status, 1)));
+      expect((await noticesOf(id)).map((n) => [n.customerId, n.sentAt === null])).toEqual([
+        ['umbrella', failed === 'umbrella'],
+        ['wayne', failed === 'wayne'],
+      ]);
+    });
+
+    step('a reschedule reaches both; the window runs as announced; both rounds stay', async () => {
+      const answer = await e.maintenance.rescheduleMaintenance(id, {
+        requestId: 'later',
+        start: iso(start + hours(24)),
+        end: iso(start + hours(25)),
+      });
+      expect(answer).toMatchObject({ version: 2, qualifies: true });
+      await e.advanceTo(start + hours(25) + minutes(1));
+      const done = await finished(id);
+      expect(done).toMatchObject({ state: 'completed', record: 'written' });
+      const rows = await noticesOf(id);
+      expect(rows).toEqual(byKey([...rowsOf(id, done, 1), ...rowsOf(id, done, 2)]));
+      expect(rows.map((n) => [n.customerId, n.version, n.kind, n.sentAt === null])).toEqual([
+        ['umbrella', 1, 'announced', failed === 'umbrella'],
+        ['umbrella', 2, 'announced', false],
+        ['wayne', 1, 'announced', failed === 'wayne'],
+        ['wayne', 2, 'announced', false],
+      ]);
+      expect((await recordOf(id))[0]!.rounds!.map((r) => [r.version, r.kind, r.start])).toEqual([
+        [1, 'scheduled', iso(start)],
+        [2, 'rescheduled', iso(start + hours(24))],
       ]);
     });
   });

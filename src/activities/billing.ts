@@ -16,8 +16,8 @@ import { DateTime } from 'luxon';
 import type { CreditEntry, CustomerRecord, Ledger, MaintenanceRecord, OutageRecord } from '../ledger/types';
 import type { LoadedPolicy } from '../policy/load';
 import { computeCredit, formatMinor as money } from '../rules/credits';
-import { maintenanceInputs, outageInputs } from '../rules/ledger-inputs';
-import { accountingMonth, accountingMonthRange, monthUptime, type MonthUptime } from '../rules/uptime';
+import { regionMonth } from '../rules/customer-month';
+import { accountingMonth, accountingMonthRange, type MonthUptime } from '../rules/uptime';
 import type { EmailMessage } from './email';
 import { openOutagesBefore } from './open-outages';
 
@@ -113,19 +113,17 @@ function uptimeByRegion(
   outages: OutageRecord[],
   maintenance: MaintenanceRecord[],
 ): (region: string) => MonthUptime {
-  const outs = outageInputs(outages);
-  const windows = maintenanceInputs(maintenance);
   const cache = new Map<string, MonthUptime>();
   return (region) => {
     let u = cache.get(region);
     if (!u) {
-      u = monthUptime({
+      u = regionMonth({
         month,
         zone: policy.month.timeZone,
         noticeHours: policy.maintenanceNoticeHours,
         region,
-        outages: outs,
-        maintenance: windows,
+        outages,
+        maintenance,
       });
       cache.set(region, u);
     }

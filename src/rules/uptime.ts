@@ -425,7 +425,8 @@ function collect(
     regions: readonly string[] | undefined,
   ) => {
     const anywhere = !regions || regions.length === 0;
-    for (const p of periods) {
+    for (let k = 0; k < periods.length; k++) {
+      const p = periods[k]!;
       if (!anywhere && p.region !== undefined && !regions.includes(p.region)) continue;
       const s = Math.max(start, p.start);
       const e = Math.min(end, p.end);

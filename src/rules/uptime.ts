@@ -16,7 +16,6 @@ import { DateTime, IANAZone } from 'luxon';
 import type { OutageClassification } from '../ledger/types';
 import { noticeCover, type NoticeInput, type Span } from './maintenance';
 
-const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 
 /**
@@ -483,7 +482,6 @@ function periodsIn(input: UptimeInput, month: { start: number; end: number }): P
 }
 
 function checkNotices(notices: readonly NoticeInput[], i: number): void {
-  if (!Array.isArray(notices)) throw new RangeError(`maintenance[${i}].notices: expected a list`);
   notices.forEach((n, k) => {
     if (n.sentAt !== null && !Number.isSafeInteger(n.sentAt)) {
       throw new RangeError(`maintenance[${i}].notices[${k}].sentAt: expected epoch milliseconds or null`);

@@ -49,7 +49,12 @@ const april = (fields: Partial<CustomerMonthInput> = {}): CustomerMonthInput => 
   ...fields,
 });
 /** A window of `minutes` from a local time, with rounds (notices kept per customer). */
-const window = (id: string, local: string, minutes: number, over: Partial<MaintenanceRecord> = {}) => {
+const window = (
+  id: string,
+  local: string,
+  minutes: number,
+  over: Parameters<typeof maintenanceRecord>[4] = {},
+) => {
   const m = maintenanceRecord(id, iso(local), minutes, ['ca-east'], over);
   return {
     ...m,

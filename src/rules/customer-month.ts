@@ -383,11 +383,7 @@ function explainWindows(
             ? 'downtime for all its running time in force: no notice reached the customer in time for it (C1, I9)'
             : 'excluded where a notice in time still covered it, downtime elsewhere (overrun, early start, late change; I9)';
     return {
-      maintenanceId: m.maintenanceId,
-      status: m.status,
-      regions: m.regions,
-      start: m.start,
-      end: m.end,
+      ...windowOf(m),
       ranFrom: iso(ranFrom),
       ranTo: iso(ranTo),
       noticesFrom: rows.has(m.maintenanceId) ? 'customer' : m.rounds ? 'publication' : 'record',
@@ -402,15 +398,19 @@ function explainWindows(
   });
 }
 
+const windowOf = (m: MaintenanceRecord) => ({
+  maintenanceId: m.maintenanceId,
+  status: m.status,
+  regions: m.regions,
+  start: m.start,
+  end: m.end,
+});
+
 /** A cancelled window that never ran: dropped from the math (maintenanceInputs), listed for the reader. */
 function cancelledBeforeRunning(m: MaintenanceRecord): WindowExplanation {
   const length = Date.parse(m.end) - Date.parse(m.start);
   return {
-    maintenanceId: m.maintenanceId,
-    status: m.status,
-    regions: m.regions,
-    start: m.start,
-    end: m.end,
+    ...windowOf(m),
     ranFrom: m.start,
     ranTo: m.start,
     noticesFrom: m.rounds ? 'publication' : 'record',

@@ -4,12 +4,10 @@
  * notices all went out in time (noticeQualification), how long a window overran, and the
  * notice's Message-ID.
  */
+import { unionOf, type Interval } from '../calendar/business-calendar';
 
 /** A half-open span of instants [start, end), epoch milliseconds. */
-export interface Span {
-  start: number;
-  end: number;
-}
+export type Span = Interval;
 
 /** One notice of a maintenance to one customer, in the order sent (I9 as amended). */
 export interface NoticeInput {
@@ -113,16 +111,7 @@ export function noticeCovers(notices: readonly NoticeInput[], noticeHours: numbe
 
 /** I9 as amended: the instants a customer's notices exclude, as sorted disjoint spans (see noticeCovers). */
 export function noticeCover(notices: readonly NoticeInput[], noticeHours: number): Span[] {
-  const spans = noticeCovers(notices, noticeHours)
-    .flatMap((c) => (c.cover ? [c.cover] : []))
-    .sort((x, y) => x.start - y.start);
-  const union: Span[] = [];
-  for (const s of spans) {
-    const last = union[union.length - 1];
-    if (last && s.start <= last.end) last.end = Math.max(last.end, s.end);
-    else union.push({ ...s });
-  }
-  return union;
+  return unionOf(noticeCovers(notices, noticeHours).flatMap((c) => (c.cover ? [c.cover] : [])));
 }
 
 /** I9: an overrun (actual end after the announced end) counts as downtime; 0 when none. */

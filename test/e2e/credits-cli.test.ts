@@ -136,13 +136,18 @@ describe('sla credits compute', () => {
     const { code, stdout, stderr } = await compute(notices, '--json');
     expect(stderr).toBe('');
     expect(code).toBe(0);
-    // T: 16 March 00:00 Toronto to the month's end, 16 days = 1,382,400,000 ms of 2,674,800,000.
-    expect(JSON.parse(stdout)).toStrictEqual({
+    const answer = JSON.parse(stdout) as Record<string, unknown>;
+    // T: 16 March 00:00 Toronto to the month's end, 16 days = 1,382,400,000 ms of 2,674,800,000;
+    // E: the 2 h announced in time; D: the 10 min extension and the 30 min window never announced.
+    expect([answer.totalMs, answer.excludedMs, answer.downtimeMs]).toEqual([
+      1_382_400_000, 7_200_000, 2_400_000,
+    ]);
+    expect(answer).toStrictEqual({
       month: '2026-03',
       totalMs: 1_382_400_000,
       excludedMs: 7_200_000,
       downtimeMs: 2_400_000,
-      uptimePercent: '99.8254',
+      uptimePercent: '99.8254', // 1,372,800,000 / 1,375,200,000
       creditPercent: 50,
       monthlyFeeMinor: 53_836, // I15: 1,250,000 × 1,382,400,000 / (12 × 2,674,800,000) = 53,835.80
       creditMinor: 26_918,

@@ -13,7 +13,7 @@ import type {
 } from '../../src/ledger/types';
 import { loadPolicy } from '../../src/policy';
 import { computeCredit } from '../../src/rules/credits';
-import { customerMonth } from '../../src/rules/customer-month';
+import { customerMonth, type CustomerMonth } from '../../src/rules/customer-month';
 import { maintenanceInputs, outageInputs } from '../../src/rules/ledger-inputs';
 import type { NoticeInput } from '../../src/rules/maintenance';
 import {
@@ -232,40 +232,37 @@ describe('customer month properties (fast-check)', () => {
     );
   });
 
-  it('E + D ≤ T, and E for the customer lies inside the windows’ running time in force', () => {
+  /** `check` holds for the month of every generated customer in force in it. */
+  const everyMonth = (check: (r: CustomerMonth) => void, months = month) =>
     fc.assert(
-      fc.property(month, (input) => {
+      fc.property(months, (input) => {
         const r = customerMonth(input);
-        if (!r) return;
-        const e = r.explanation;
-        expect(e.excludedMs + e.downtimeMs).toBeLessThanOrEqual(e.totalMs);
-        for (const w of e.maintenance) {
-          expect(w.excludedMs + w.downtimeMs).toBe(w.inForceMs);
-          expect(w.inForceMs + w.otherRegionMs + w.clippedMs).toBe(
-            Date.parse(w.ranTo) - Date.parse(w.ranFrom),
-          );
-        }
-        expect(e.excludedMs).toBeLessThanOrEqual(e.maintenance.reduce((s, w) => s + w.excludedMs, 0));
-        expect(e.periods.reduce((s, p) => s + p.ms, 0)).toBe(e.totalMs);
+        if (r) check(r);
       }),
       RUNS,
     );
+
+  it('E + D ≤ T, and E for the customer lies inside the windows’ running time in force', () => {
+    everyMonth(({ explanation: e }) => {
+      expect(e.excludedMs + e.downtimeMs).toBeLessThanOrEqual(e.totalMs);
+      for (const w of e.maintenance) {
+        expect(w.excludedMs + w.downtimeMs).toBe(w.inForceMs);
+        expect(w.inForceMs + w.otherRegionMs + w.clippedMs).toBe(Date.parse(w.ranTo) - Date.parse(w.ranFrom));
+      }
+      expect(e.excludedMs).toBeLessThanOrEqual(e.maintenance.reduce((s, w) => s + w.excludedMs, 0));
+      expect(e.periods.reduce((s, p) => s + p.ms, 0)).toBe(e.totalMs);
+    });
   });
 
   it('credit = round-half-up(tier × the monthly fee stated) on every output (I10)', () => {
-    fc.assert(
-      fc.property(month, (input) => {
-        const r = customerMonth(input);
-        if (!r) return;
-        const { creditPercent, monthlyFeeMinor, creditMinor } = r.explanation;
-        expect(BigInt(creditMinor)).toBe((2n * BigInt(creditPercent * monthlyFeeMinor) + 100n) / 200n);
-        const { annualFeeMinor, coveredMs, monthMs } = r.fee;
-        expect(BigInt(monthlyFeeMinor)).toBe(
-          (2n * BigInt(annualFeeMinor) * BigInt(coveredMs) + 12n * BigInt(monthMs)) / (24n * BigInt(monthMs)),
-        );
-      }),
-      RUNS,
-    );
+    everyMonth((r) => {
+      const { creditPercent, monthlyFeeMinor, creditMinor } = r.explanation;
+      expect(BigInt(creditMinor)).toBe((2n * BigInt(creditPercent * monthlyFeeMinor) + 100n) / 200n);
+      const { annualFeeMinor, coveredMs, monthMs } = r.fee;
+      expect(BigInt(monthlyFeeMinor)).toBe(
+        (2n * BigInt(annualFeeMinor) * BigInt(coveredMs) + 12n * BigInt(monthMs)) / (24n * BigInt(monthMs)),
+      );
+    });
   });
 
   it('every notice delivered 24 h ahead and no change: the whole announced window in force is excluded', () => {
@@ -290,16 +287,11 @@ describe('customer month properties (fast-check)', () => {
         }));
         return { ...input, maintenance, notices };
       });
-    fc.assert(
-      fc.property(announcedInTime, (input) => {
-        const r = customerMonth(input);
-        if (!r) return;
-        for (const w of r.explanation.maintenance) {
-          expect(w).toMatchObject({ noticesFrom: 'customer', excludedMs: w.inForceMs, downtimeMs: 0 });
-        }
-      }),
-      RUNS,
-    );
+    everyMonth((r) => {
+      for (const w of r.explanation.maintenance) {
+        expect(w).toMatchObject({ noticesFrom: 'customer', excludedMs: w.inForceMs, downtimeMs: 0 });
+      }
+    }, announcedInTime);
   });
 
   it('agrees with monthUptime and computeCredit for one region all month on records of before notices were kept', () => {

@@ -3,7 +3,7 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { noticeCover, noticeCovers, type NoticeInput } from '../../src/rules/maintenance';
-import { monthUptime } from '../../src/rules/uptime';
+import { monthUptime, type MaintenanceInput } from '../../src/rules/uptime';
 
 const ZONE = 'America/Toronto';
 const H = 3_600_000;
@@ -63,26 +63,19 @@ describe('noticeCover (I9 as amended)', () => {
 });
 
 describe('a month on the notices that reached the customer (I9 as amended)', () => {
+  const monthOf = (w: MaintenanceInput) =>
+    monthUptime({ month: '2026-04', zone: ZONE, noticeHours: 24, outages: [], maintenance: [w] });
   const month = (notices: NoticeInput[], ran: { actualStart?: number; actualEnd?: number } = {}) =>
-    monthUptime({
-      month: '2026-04',
-      zone: ZONE,
-      noticeHours: 24,
-      outages: [],
-      maintenance: [{ id: 'mw', start: START, end: END, notices, ...ran }],
-    });
+    monthOf({ id: 'mw', start: START, end: END, notices, ...ran });
 
   it('a 10-minute extension announced 2 h before the start: the announced 2 h stay excluded, only the 10 min are downtime', () => {
     const extended = notice(START - 2 * H, START, END + 10 * MINUTE);
     // The record's window is the one finally announced; the work ran all of it.
-    const r = monthUptime({
-      month: '2026-04',
-      zone: ZONE,
-      noticeHours: 24,
-      outages: [],
-      maintenance: [
-        { id: 'mw', start: START, end: END + 10 * MINUTE, notices: [notice(START - 48 * H), extended] },
-      ],
+    const r = monthOf({
+      id: 'mw',
+      start: START,
+      end: END + 10 * MINUTE,
+      notices: [notice(START - 48 * H), extended],
     });
     expect(r).toMatchObject({ excludedMs: 2 * H, downtimeMs: 10 * MINUTE, qualifyingMaintenanceIds: ['mw'] });
     expect(r.incidents).toEqual([
@@ -91,19 +84,11 @@ describe('a month on the notices that reached the customer (I9 as amended)', () 
   });
 
   it('a rescheduled window that ran where finally announced: the part no in-time notice covers is downtime', () => {
-    const r = monthUptime({
-      month: '2026-04',
-      zone: ZONE,
-      noticeHours: 24,
-      outages: [],
-      maintenance: [
-        {
-          id: 'mw',
-          start: START + H,
-          end: END + H,
-          notices: [notice(START - 48 * H), notice(START - H, START + H, END + H)],
-        },
-      ],
+    const r = monthOf({
+      id: 'mw',
+      start: START + H,
+      end: END + H,
+      notices: [notice(START - 48 * H), notice(START - H, START + H, END + H)],
     });
     expect(r).toMatchObject({ excludedMs: H, downtimeMs: H });
   });

@@ -4,7 +4,7 @@
  * notices all went out in time (noticeQualification), how long a window overran, and the
  * notice's Message-ID.
  */
-import { unionOf, type Interval } from '../calendar/business-calendar';
+import { unionOf, type Interval } from '../calendar/intervals';
 
 /** A half-open span of instants [start, end), epoch milliseconds. */
 export type Span = Interval;

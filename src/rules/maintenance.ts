@@ -89,10 +89,7 @@ export function noticeQualification(c: NoticeCheck): Qualification {
  * notices of one maintenance to one customer: a handful of rounds.
  */
 export function noticeCovers(notices: readonly NoticeInput[], noticeHours: number): NoticeCover[] {
-  if (!Number.isFinite(noticeHours) || noticeHours < 0) {
-    throw new RangeError(`noticeHours: expected a non-negative number, got ${noticeHours}`);
-  }
-  const noticeMs = Math.round(noticeHours * 3_600_000);
+  const noticeMs = noticeMsOf(noticeHours);
   return notices.map(({ sentAt, window }, i) => {
     const leadMs = window && sentAt !== null ? window.start - sentAt : null;
     let start = window?.start ?? 0;
@@ -109,9 +106,38 @@ export function noticeCovers(notices: readonly NoticeInput[], noticeHours: numbe
   });
 }
 
-/** I9 as amended: the instants a customer's notices exclude, as sorted disjoint spans (see noticeCovers). */
+/**
+ * I9 as amended: the instants a customer's notices exclude, as sorted disjoint spans: the union
+ * of noticeCovers' covers (a unit property checks they agree).
+ */
 export function noticeCover(notices: readonly NoticeInput[], noticeHours: number): Span[] {
-  return unionOf(noticeCovers(notices, noticeHours).flatMap((c) => (c.cover ? [c.cover] : [])));
+  const noticeMs = noticeMsOf(noticeHours);
+  // One backward pass without the per-notice details (the month's sweep calls this for every
+  // window): [from, to) is what every later notice still announces.
+  const spans: Span[] = [];
+  let from = -Infinity;
+  let to = Infinity;
+  for (let i = notices.length - 1; i >= 0; i--) {
+    const { sentAt, window } = notices[i]!;
+    if (!window) {
+      from = Infinity;
+      to = -Infinity;
+      continue;
+    }
+    const start = Math.max(window.start, from);
+    const end = Math.min(window.end, to);
+    if (sentAt !== null && window.start - sentAt >= noticeMs && end > start) spans.push({ start, end });
+    from = Math.max(from, window.start);
+    to = Math.min(to, window.end);
+  }
+  return spans.length > 1 ? unionOf(spans) : spans;
+}
+
+function noticeMsOf(noticeHours: number): number {
+  if (!Number.isFinite(noticeHours) || noticeHours < 0) {
+    throw new RangeError(`noticeHours: expected a non-negative number, got ${noticeHours}`);
+  }
+  return Math.round(noticeHours * 3_600_000);
 }
 
 /** I9: an overrun (actual end after the announced end) counts as downtime; 0 when none. */

@@ -482,12 +482,19 @@ function periodsIn(input: UptimeInput, month: { start: number; end: number }): P
 }
 
 function checkNotices(notices: readonly NoticeInput[], i: number): void {
-  notices.forEach((n, k) => {
-    if (n.sentAt !== null && !Number.isSafeInteger(n.sentAt)) {
+  for (let k = 0; k < notices.length; k++) {
+    const { sentAt, window } = notices[k]!;
+    if (sentAt !== null && !Number.isSafeInteger(sentAt)) {
       throw new RangeError(`maintenance[${i}].notices[${k}].sentAt: expected epoch milliseconds or null`);
     }
-    if (n.window) checkSpan(`maintenance[${i}].notices`, k, n.window.start, n.window.end, 'start', 'end');
-  });
+    // The path is only spelled out for a bad window: this runs for every window of the month.
+    if (
+      window &&
+      !(Number.isSafeInteger(window.start) && Number.isSafeInteger(window.end) && window.end >= window.start)
+    ) {
+      checkSpan(`maintenance[${i}].notices`, k, window.start, window.end, 'start', 'end');
+    }
+  }
 }
 
 function checkSpan(list: string, i: number, start: number, end: number, from: string, to: string) {

@@ -1,7 +1,9 @@
 // I9 as amended: each customer's exclusion from the notices that reached them (noticeCover), and
 // what it does to a month's figures.
+import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
+import { unionOf } from '../../src/calendar/intervals';
 import { noticeCover, noticeCovers, type NoticeInput } from '../../src/rules/maintenance';
 import { monthUptime, type MaintenanceInput } from '../../src/rules/uptime';
 
@@ -57,8 +59,29 @@ describe('noticeCover (I9 as amended)', () => {
     ]);
   });
 
+  it('agrees with the union of what each notice covers (noticeCovers, the explanation)', () => {
+    const instant = fc.integer({ min: -72 * 60, max: 12 * 60 }).map((m) => START + m * MINUTE);
+    const anyNotice = fc.record({
+      sentAt: fc.option(instant, { nil: null }),
+      window: fc.option(
+        fc
+          .tuple(instant, fc.integer({ min: 0, max: 6 * 60 }))
+          .map(([start, m]) => ({ start, end: start + m * MINUTE })),
+        { nil: null },
+      ),
+    });
+    fc.assert(
+      fc.property(fc.array(anyNotice, { maxLength: 5 }), (notices) => {
+        const covers = noticeCovers(notices, 24).flatMap((c) => (c.cover ? [c.cover] : []));
+        expect(noticeCover(notices, 24)).toEqual(unionOf(covers));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('refuses a negative notice', () => {
     expect(() => noticeCover([], -1)).toThrow(/noticeHours/);
+    expect(() => noticeCovers([], Number.NaN)).toThrow(/noticeHours/);
   });
 });
 

@@ -16,6 +16,7 @@ import {
   type OutageInput,
   type UptimeInput,
 } from '../src/rules/uptime';
+import { announcedOnce } from '../test/helpers/notices';
 import { bitmapUptime } from '../test/helpers/uptime-bitmap';
 import { seededRandom, type BenchResult } from './util';
 
@@ -94,14 +95,11 @@ function monthOfRecords(): UptimeInput {
     const to = from + (1 + Math.floor(random() * 4)) * HOUR;
     const notice = pick([48 * HOUR, 24 * HOUR, 24 * HOUR - MINUTE, 2 * HOUR]);
     const drift = pick([0, 0, 30 * MINUTE, -30 * MINUTE]);
-    return {
+    return announcedOnce(from, to, random() < 0.1 ? null : from - notice, {
       id: `m-${i}`,
-      start: from,
-      end: to,
-      announcedAt: random() < 0.1 ? null : from - notice,
       actualEnd: drift ? to + drift : null,
       regions: random() < 0.5 ? [] : [pick(REGIONS)],
-    };
+    });
   });
   return {
     month: '2026-03',

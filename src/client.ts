@@ -231,7 +231,7 @@ export class SlaClient {
     creditExplanation: async (query: { month: string; customerId: string }): Promise<CreditExplanation> => {
       const q = parse(ExplanationQuery, query);
       // A bad policy file stops the command before the ledger is opened.
-      const current = this.policy();
+      const current = this.currentPolicy();
       const ledger = await this.ledger();
       return creditExplanation(ledger, monthPolicies(ledger, () => current), () => current, q);
     },

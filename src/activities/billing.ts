@@ -112,9 +112,7 @@ export interface BatchFigures {
 
 /** The regions in force over the customer's month, in order ("ca-central", "ca-central→eu-west"). */
 function regionsOf(month: CustomerMonth): string {
-  const names: string[] = [];
-  for (const p of month.periods) if (names[names.length - 1] !== p.region) names.push(p.region);
-  return names.join('→');
+  return month.regions.join('→');
 }
 
 function groupByCustomer(notices: CustomerNotice[]): Map<string, CustomerNotice[]> {

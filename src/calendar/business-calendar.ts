@@ -10,13 +10,11 @@
 import type { Country, HolidayWindow, Policy } from '../policy/schema';
 import { COUNTRIES, WEEKDAYS, minutesOf } from '../policy/schema';
 import { resolveHolidays, type Holiday } from './holidays';
+import { type Interval, unionOf } from './intervals';
 import { lowerBound, upperBound } from './search';
 import { ZoneDays } from './zone-days';
 
-export interface Interval {
-  start: number;
-  end: number;
-}
+export { type Interval, unionOf };
 
 /** A holiday with its no-coverage window as instants: a calendar fact behind a deadline. */
 export interface HolidayWindowFact extends Holiday, Interval {}
@@ -27,18 +25,6 @@ const MIN_YEAR = 1971;
 const MAX_YEAR = 2199;
 /** How far ahead of an instant a forward query may reach before the span is grown (two weeks of slack). */
 const LOOKAHEAD_MS = 45 * 86_400_000;
-
-/** Sorts and merges overlapping or touching intervals. */
-export function unionOf(intervals: Interval[]): Interval[] {
-  const sorted = [...intervals].sort((a, b) => a.start - b.start);
-  const out: Interval[] = [];
-  for (const iv of sorted) {
-    const last = out[out.length - 1];
-    if (last && iv.start <= last.end) last.end = Math.max(last.end, iv.end);
-    else out.push({ ...iv });
-  }
-  return out;
-}
 
 /** base minus holes; both sorted and disjoint. */
 function subtract(base: Interval[], holes: Interval[]): Interval[] {

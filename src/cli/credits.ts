@@ -3,56 +3,15 @@
  * `compute` works from an events file alone — no ledger, no Temporal — so that finance or an
  * auditor can redo a month's figure by hand. Further subcommands are added in `creditsCommand`.
  */
-import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { z } from 'zod';
-import { issuesOf } from '../errors';
 import { Month } from '../model/month';
 import { loadPolicy, type LoadedPolicy } from '../policy/load';
 import { computeCredit } from '../rules/credits';
 import { monthUptime, type MonthUptime } from '../rules/uptime';
 import { runCommand, scheduleCommand } from './billing';
-import { Instant, parseOptions, printJson, UsageError } from './io';
-
-const Id = z.string().min(1).max(200);
-
-/** One outage as recorded (C3, C4, I9): only `unexpected` ones count as downtime. */
-const OutageEvent = z
-  .strictObject({
-    id: Id.optional(),
-    start: Instant,
-    end: Instant,
-    classification: z.enum(['unexpected', 'external', 'partial']),
-  })
-  .refine((o) => o.end >= o.start, { message: 'must not be before start', path: ['end'] });
-
-/** One planned window (C1, I9): announced window, notice instant, and when it really ran. */
-const MaintenanceEvent = z
-  .strictObject({
-    id: Id.optional(),
-    start: Instant,
-    end: Instant,
-    announcedAt: Instant.nullable(),
-    actualStart: Instant.nullable().optional(),
-    actualEnd: Instant.nullable().optional(),
-  })
-  .refine((m) => m.end >= m.start, { message: 'must not be before start', path: ['end'] })
-  .refine((m) => (m.actualEnd ?? m.end) >= (m.actualStart ?? m.start), {
-    message: 'the actual end must not be before the actual start',
-    path: ['actualEnd'],
-  });
-
-/**
- * One month's events for one customer: a month with a thousand outages has no uptime left to
- * credit, and the uptime walk stays quick.
- */
-const EVENTS_MAX = 1_000;
-
-const EventsFile = z.strictObject({
-  outages: z.array(OutageEvent).max(EVENTS_MAX).default([]),
-  maintenance: z.array(MaintenanceEvent).max(EVENTS_MAX).default([]),
-});
-type EventsFile = z.infer<typeof EventsFile>;
+import { readEvents } from './credits-events';
+import { parseOptions, printJson } from './io';
 
 const ComputeOptions = z.object({
   month: Month,
@@ -79,7 +38,7 @@ function computeCommand(): Command {
     .requiredOption('--annual-fee <minor units>', 'annual fee in minor units (cents), e.g. 1250000')
     .requiredOption(
       '--events <file.json>',
-      'JSON: { "outages": [{ "start", "end", "classification" }], "maintenance": [{ "start", "end", "announcedAt", "actualStart"?, "actualEnd"? }] }',
+      'JSON: { "contract"?: { "from"?, "to"? }, "outages": [{ "start", "end", "classification" }], "maintenance": [{ "start", "end", "announcedAt" | "notices": [{ "sentAt", "start", "end" }], "cancelled"?, "actualStart"?, "actualEnd"? }] } (docs/cli.md)',
     )
     .option('--json', 'print JSON')
     .addHelpText(
@@ -89,15 +48,13 @@ function computeCommand(): Command {
     .action((raw: unknown) => {
       const opts = parseOptions(ComputeOptions, raw);
       const loaded = loadPolicy();
-      const events = readEvents(opts.events);
-      const uptime = monthUptime({
+      const { input, share } = readEvents(opts.events, {
         month: opts.month,
         zone: loaded.policy.month.timeZone,
         noticeHours: loaded.policy.maintenanceNoticeHours,
-        outages: events.outages,
-        maintenance: events.maintenance,
       });
-      const credit = computeCredit(uptime.uptime, opts.annualFee, loaded.policy.uptime.creditTiers);
+      const uptime = monthUptime(input);
+      const credit = computeCredit(uptime.uptime, opts.annualFee, loaded.policy.uptime.creditTiers, share);
       const answer = {
         month: uptime.month,
         totalMs: uptime.totalMs,
@@ -111,27 +68,6 @@ function computeCommand(): Command {
       if (opts.json) return printJson(answer);
       printSummary(loaded, uptime, answer, credit.tier?.below);
     });
-}
-
-function readEvents(file: string): EventsFile {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new UsageError(`--events: cannot read ${file}: ${(err as Error).message}`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw new UsageError(`--events: ${file} is not valid JSON: ${(err as Error).message}`);
-  }
-  const parsed = EventsFile.safeParse(json);
-  if (!parsed.success) {
-    const lines = issuesOf(parsed.error).map((i) => `  - ${i.path}: ${i.message}`);
-    throw new UsageError(`invalid events file (${file}):\n${lines.join('\n')}`);
-  }
-  return parsed.data;
 }
 
 function printSummary(

@@ -19,7 +19,7 @@ import type {
   OutageRecord,
 } from '../ledger/types';
 import type { TicketOutcome } from '../ledger/types';
-import { maintenanceInputs, outageInputs } from '../rules/ledger-inputs';
+import { regionUptimeInput } from '../rules/customer-month';
 import { dailyUptime, monthUptime, type DayUptime, type Incident, type UptimeInput } from '../rules/uptime';
 
 export interface ReportInput {
@@ -182,10 +182,11 @@ export function buildMonthReport(input: ReportInput): MonthReport {
     month: input.month,
     zone: input.zone,
     noticeHours: input.noticeHours,
-    outages: outageInputs(input.outages),
-    maintenance: maintenanceInputs(input.maintenance),
+    outages: input.outages,
+    maintenance: input.maintenance,
   };
-  const overall = figures(base);
+  const everyone = regionUptimeInput(base);
+  const overall = figures(everyone);
   const inMonth = (t: string) => {
     const at = Date.parse(t);
     return at >= overall.start && at < overall.end;
@@ -200,7 +201,8 @@ export function buildMonthReport(input: ReportInput): MonthReport {
   const regionNames = [...new Set(customers.map((c) => c.region))].sort();
   const regions = new Map(
     regionNames.map((region) => {
-      const f = figures({ ...base, region });
+      const regionInput = regionUptimeInput({ ...base, region });
+      const f = figures(regionInput);
       const { start: _s, end: _e, ...rest } = f;
       return [
         region,
@@ -208,7 +210,7 @@ export function buildMonthReport(input: ReportInput): MonthReport {
           region,
           customers: customers.filter((c) => c.region === region).length,
           ...rest,
-          daily: dailyUptime({ ...base, region }),
+          daily: dailyUptime(regionInput),
         } satisfies RegionReport,
       ];
     }),
@@ -267,7 +269,7 @@ export function buildMonthReport(input: ReportInput): MonthReport {
       creditedCustomers,
       creditMinorByCurrency,
       support: support(input.customerId ? outcomes.filter((o) => wanted.has(o.customerId)) : outcomes),
-      daily: dailyUptime(base),
+      daily: dailyUptime(everyone),
     },
     regions: [...regions.values()],
     customers: customerReports,

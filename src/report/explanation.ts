@@ -12,7 +12,12 @@ import type { CreditEntry, Ledger, MonthClose } from '../ledger/types';
 import type { LoadedPolicy } from '../policy/load';
 import type { MonthPolicies } from '../ledger/month-policy';
 import type { Policy } from '../policy/schema';
-import { customerMonth, type CustomerMonth, type CustomerMonthInput } from '../rules/customer-month';
+import {
+  customerMonth,
+  type CustomerMonth,
+  type CustomerMonthInput,
+  type MonthExplanation,
+} from '../rules/customer-month';
 import { accountingMonthRange } from '../rules/uptime';
 
 export interface CreditExplanation {
@@ -22,7 +27,7 @@ export interface CreditExplanation {
   policy: { version: string; ofTheMonth: boolean; recordedAt: string | null };
   close: MonthClose | null;
   /** The month as the ledger's facts make it; null when no terms of the customer are in force in it. */
-  computed: CustomerMonth | null;
+  computed: MonthExplanation | null;
   /** The entries written for the month, in order, and their sum. */
   entries: CreditEntry[];
   creditedMinor: number;
@@ -92,7 +97,7 @@ export async function creditExplanation(
       recordedAt: monthPolicy?.recordedAt ?? null,
     },
     close,
-    computed,
+    computed: computed?.explanation ?? null,
     entries,
     creditedMinor,
     outstandingMinor: (computed?.credit.creditMinor ?? 0) - creditedMinor,

@@ -5,7 +5,7 @@
 import type { Ledger } from '../ledger/types';
 import type { LoadedPolicy } from '../policy/load';
 import { parseDecimal, percentBelow } from '../rules/credits';
-import { maintenanceInputs, outageInputs } from '../rules/ledger-inputs';
+import { regionUptimeInput } from '../rules/customer-month';
 import { accountingMonthRange, dailyUptime, monthUptime } from '../rules/uptime';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -20,14 +20,14 @@ export async function ledgerUptime(
   const zone = policy.month.timeZone;
   const range = accountingMonthRange(month, zone);
   const [outages, maintenance] = await Promise.all([ledger.outages(range), ledger.maintenance(range)]);
-  const input = {
+  const input = regionUptimeInput({
     month,
     zone,
     noticeHours: policy.maintenanceNoticeHours,
     ...(region ? { region } : {}),
-    outages: outageInputs(outages),
-    maintenance: maintenanceInputs(maintenance),
-  };
+    outages,
+    maintenance,
+  });
   const figures = monthUptime(input);
   return {
     month: figures.month,

@@ -65,9 +65,27 @@ function roundHalfUp(numerator: bigint, denominator: bigint): number {
   return Number((2n * numerator + denominator) / (2n * denominator));
 }
 
-/** I10: the annual fee prorated to one month, rounded half-up to the minor unit. */
-export function monthlyFeeMinor(annualFeeMinor: number): number {
-  return roundHalfUp(checkFee(annualFeeMinor), 12n);
+/** The part of a month a contract covers (I15): T and the month's length, in milliseconds. */
+export interface FeeShare {
+  coveredMs: number;
+  monthMs: number;
+}
+
+/**
+ * I10, I15: the annual fee / 12, times coveredMs / monthMs when the contract covers only part of
+ * the month, rounded half-up to the minor unit once (in bigint: annual × covered stays exact).
+ */
+export function monthlyFeeMinor(annualFeeMinor: number, share?: FeeShare): number {
+  const annual = checkFee(annualFeeMinor);
+  if (!share) return roundHalfUp(annual, 12n);
+  const { coveredMs, monthMs } = share;
+  if (!Number.isSafeInteger(monthMs) || monthMs <= 0) {
+    throw new RangeError(`monthMs: expected a positive safe integer, got ${monthMs}`);
+  }
+  if (!Number.isSafeInteger(coveredMs) || coveredMs < 0 || coveredMs > monthMs) {
+    throw new RangeError(`coveredMs: expected a safe integer from 0 to monthMs, got ${coveredMs}`);
+  }
+  return roundHalfUp(annual * BigInt(coveredMs), 12n * BigInt(monthMs));
 }
 
 /**
@@ -82,11 +100,16 @@ export function creditMinor(creditPercent: number, monthlyFeeMinor: number): num
   return roundHalfUp(BigInt(creditPercent) * checkFee(monthlyFeeMinor, 'monthlyFeeMinor'), 100n);
 }
 
-/** The month's credit for one customer: tier, monthly fee, and the credit in minor units. */
-export function computeCredit(uptime: Ratio, annualFeeMinor: number, tiers: readonly CreditTier[]): Credit {
+/** The month's credit for one customer: tier, monthly fee (prorated by `share`, I15), and the credit. */
+export function computeCredit(
+  uptime: Ratio,
+  annualFeeMinor: number,
+  tiers: readonly CreditTier[],
+  share?: FeeShare,
+): Credit {
   const tier = creditTier(uptime, tiers);
   const creditPercent = tier?.creditPercent ?? 0;
-  const monthly = monthlyFeeMinor(annualFeeMinor);
+  const monthly = monthlyFeeMinor(annualFeeMinor, share);
   return { tier, creditPercent, monthlyFeeMinor: monthly, creditMinor: creditMinor(creditPercent, monthly) };
 }
 

@@ -1,7 +1,33 @@
 /**
- * Planned maintenance rules (C1, I9) as plain functions: whether a window's notice qualifies it
- * for exclusion from the uptime figure, how long it overran, and the notice's Message-ID.
+ * Planned maintenance rules (C1, I9) as plain functions: which running time a customer's notices
+ * exclude from the uptime figure (noticeCover), the workflow's status line on whether a round's
+ * notices all went out in time (noticeQualification), how long a window overran, and the
+ * notice's Message-ID.
  */
+import { unionOf, type Interval } from '../calendar/intervals';
+
+/** A half-open span of instants [start, end), epoch milliseconds. */
+export type Span = Interval;
+
+/** One notice of a maintenance to one customer, in the order sent (I9 as amended). */
+export interface NoticeInput {
+  /** When it reached the customer (mail server or outbox accepted it); null: it never did. */
+  sentAt: number | null;
+  /** The window it announced; null: a withdrawal (a cancellation, or no longer affected). */
+  window: Span | null;
+}
+
+/** What one notice covers for its customer, and why (the explanation of a month, I9). */
+export interface NoticeCover {
+  /** start − sentAt, null when it never reached the customer or withdraws. */
+  leadMs: number | null;
+  /** Reached the customer at least noticeHours before the start of the window it announced (C1). */
+  qualifies: boolean;
+  /** Its window intersected with every later notice's window; null when it covers nothing. */
+  cover: Span | null;
+  /** The first later notice (its index) that withdrew part or all of its window; null if none. */
+  withdrawnBy: number | null;
+}
 
 export interface NoticeCheck {
   /** When the last notice for the window as scheduled went out (epoch ms); null if none did. */
@@ -53,6 +79,65 @@ export function noticeQualification(c: NoticeCheck): Qualification {
         leadMinutes,
         reason: `notice went out ${lead}, less than the ${required} required (C1)`,
       };
+}
+
+/**
+ * I9 as amended, per notice: a notice covers its window if it reached the customer at least
+ * `noticeHours` before that window's start (exactly the minimum qualifies, a millisecond less
+ * does not), less whatever a later notice of the same maintenance no longer announces (a
+ * reschedule withdraws what it no longer covers, a withdrawal everything). Quadratic in the
+ * notices of one maintenance to one customer: a handful of rounds.
+ */
+export function noticeCovers(notices: readonly NoticeInput[], noticeHours: number): NoticeCover[] {
+  const noticeMs = noticeMsOf(noticeHours);
+  return notices.map(({ sentAt, window }, i) => {
+    const leadMs = window && sentAt !== null ? window.start - sentAt : null;
+    let start = window?.start ?? 0;
+    let end = window?.end ?? 0;
+    let withdrawnBy: number | null = null;
+    for (let j = i + 1; j < notices.length && end > start; j++) {
+      const later = notices[j]!.window;
+      const [s, e] = later ? [Math.max(start, later.start), Math.min(end, later.end)] : [0, 0];
+      if (s !== start || e !== end) withdrawnBy ??= j;
+      [start, end] = [s, e];
+    }
+    const qualifies = leadMs !== null && leadMs >= noticeMs;
+    return { leadMs, qualifies, cover: qualifies && end > start ? { start, end } : null, withdrawnBy };
+  });
+}
+
+/**
+ * I9 as amended: the instants a customer's notices exclude, as sorted disjoint spans: the union
+ * of noticeCovers' covers (a unit property checks they agree).
+ */
+export function noticeCover(notices: readonly NoticeInput[], noticeHours: number): Span[] {
+  const noticeMs = noticeMsOf(noticeHours);
+  // One backward pass without the per-notice details (the month's sweep calls this for every
+  // window): [from, to) is what every later notice still announces.
+  const spans: Span[] = [];
+  let from = -Infinity;
+  let to = Infinity;
+  for (let i = notices.length - 1; i >= 0; i--) {
+    const { sentAt, window } = notices[i]!;
+    if (!window) {
+      from = Infinity;
+      to = -Infinity;
+      continue;
+    }
+    const start = Math.max(window.start, from);
+    const end = Math.min(window.end, to);
+    if (sentAt !== null && window.start - sentAt >= noticeMs && end > start) spans.push({ start, end });
+    from = Math.max(from, window.start);
+    to = Math.min(to, window.end);
+  }
+  return spans.length > 1 ? unionOf(spans) : spans;
+}
+
+function noticeMsOf(noticeHours: number): number {
+  if (!Number.isFinite(noticeHours) || noticeHours < 0) {
+    throw new RangeError(`noticeHours: expected a non-negative number, got ${noticeHours}`);
+  }
+  return Math.round(noticeHours * 3_600_000);
 }
 
 /** I9: an overrun (actual end after the announced end) counts as downtime; 0 when none. */

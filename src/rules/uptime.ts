@@ -14,8 +14,8 @@
  */
 import { DateTime, IANAZone } from 'luxon';
 import type { OutageClassification } from '../ledger/types';
+import { noticeCover, type NoticeInput, type Span } from './maintenance';
 
-const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 
 /**
@@ -42,11 +42,11 @@ export interface OutageInput {
 
 export interface MaintenanceInput {
   id?: string;
-  /** The announced window. */
+  /** The window as finally announced: where the work ran unless actualStart/actualEnd say otherwise. */
   start: number;
   end: number;
-  /** When its notice went out; null if none did. */
-  announcedAt: number | null;
+  /** The customer's notices of it in the order sent (I9 as amended): they decide what is excluded. */
+  notices: readonly NoticeInput[];
   /** When it really ran; an absent (or null) end of it means that end ran as announced. */
   actualStart?: number | null;
   actualEnd?: number | null;
@@ -62,8 +62,21 @@ export interface UptimeInput {
   noticeHours: number;
   /** The customer's deployment region; absent means every record counts. */
   region?: string;
+  /**
+   * I15: the parts of the month the contract is in force, each with the region in force then,
+   * sorted and disjoint (clipped to the month). T is their total; a record counts at an instant
+   * only if it affects the region in force then. Absent: the whole month in `region`.
+   */
+  periods?: readonly Period[];
   outages: readonly OutageInput[];
   maintenance: readonly MaintenanceInput[];
+}
+
+/** A part of the month in force and its region (I15); no region: every record counts. */
+export interface Period {
+  start: number;
+  end: number;
+  region?: string;
 }
 
 /** A connected stretch of counted downtime and the records behind it (in input order). */
@@ -82,7 +95,7 @@ export interface MonthUptime {
   /** The month's instants, [start, end). */
   start: number;
   end: number;
-  /** T: real elapsed length of the month (I8). */
+  /** T: real elapsed length of the month (I8), or of the parts of it in force (I15). */
   totalMs: number;
   /** E: qualifying maintenance (I9). */
   excludedMs: number;
@@ -140,8 +153,11 @@ function firstInstantOf(year: number, month: number, tz: IANAZone): number {
 
 /** The month's figures (I9); see the file comment and `collect` for every choice made. */
 export function monthUptime(input: UptimeInput): MonthUptime {
-  const a = analyse(input);
-  const totalMs = a.end - a.start;
+  return figuresOf(input, analyse(input));
+}
+
+function figuresOf(input: UptimeInput, a: Analysis): MonthUptime {
+  const totalMs = a.totalMs;
   const excludedMs = lengthOf(a.excluded);
   const downtimeMs = a.incidents.reduce((sum, i) => sum + i.downtimeMs, 0);
   const uptime = uptimeRatio(totalMs, excludedMs, downtimeMs);
@@ -211,12 +227,82 @@ export function formatPercent(ratio: Ratio, decimals = UPTIME_DECIMALS): string 
   return `${scaled / scale}.${(scaled % scale).toString().padStart(decimals, '0')}`;
 }
 
-// ---------------------------------------------------------------------------------------------
-
-interface Span {
-  start: number;
-  end: number;
+/** What one record contributes to a month (the explanation of a customer's month, I9). */
+export interface RecordShare {
+  /** Its time in E (maintenance only; several windows may exclude the same instant). */
+  excludedMs: number;
+  /** Its counted time in force (I15) that is not its own exclusion. */
+  downMs: number;
+  /** Of downMs: the part inside E (another window's exclusion), hence not downtime. */
+  underExclusionMs: number;
+  /** Of downMs: the part in D that no other record counts too. */
+  soleMs: number;
 }
+
+/**
+ * The month's figures and each record's share of them, for the explanation of a customer's
+ * month: whatever downMs − underExclusionMs − soleMs leaves is downtime another counted record
+ * explains as well (I9: never counted twice). Costs one more sort and sweep than monthUptime.
+ */
+export function monthUptimeShares(input: UptimeInput): {
+  uptime: MonthUptime;
+  outages: RecordShare[];
+  maintenance: RecordShare[];
+} {
+  const a = analyse(input);
+  const n = input.outages.length + input.maintenance.length;
+  const shares = Array.from({ length: n }, () => ({
+    excludedMs: 0,
+    downMs: 0,
+    underExclusionMs: 0,
+    soleMs: 0,
+  }));
+  const { excluded, down } = a.collected;
+  excluded.owners.forEach(
+    (owner, k) => (shares[owner]!.excludedMs += excluded.ends[k]! - excluded.starts[k]!),
+  );
+  // A sweep over the down intervals and E: where exactly one interval is open outside E, its
+  // owner alone explains the downtime. The XOR of the open owners is that owner then.
+  const events: [at: number, open: number, owner: number][] = [];
+  down.owners.forEach((owner, k) => {
+    const share = shares[owner]!;
+    share.downMs += down.ends[k]! - down.starts[k]!;
+    share.underExclusionMs += overlapWith(down.starts[k]!, down.ends[k]!, a.excluded);
+    events.push([down.starts[k]!, 1, owner], [down.ends[k]!, -1, owner]);
+  });
+  for (const e of a.excluded) events.push([e.start, 1, -1], [e.end, -1, -1]);
+  events.sort((x, y) => x[0] - y[0]);
+  let open = 0;
+  let excludedOpen = 0;
+  let xor = 0;
+  let at = a.start;
+  for (const [t, delta, owner] of events) {
+    if (t > at && open === 1 && excludedOpen === 0) shares[xor]!.soleMs += t - at;
+    at = t;
+    if (owner < 0) excludedOpen += delta;
+    else {
+      open += delta;
+      xor ^= owner;
+    }
+  }
+  const outageCount = input.outages.length;
+  return {
+    uptime: figuresOf(input, a),
+    outages: shares.slice(0, outageCount),
+    maintenance: shares.slice(outageCount),
+  };
+}
+
+/** Milliseconds of [start, end) inside the disjoint sorted `spans`. */
+function overlapWith(start: number, end: number, spans: Span[]): number {
+  let sum = 0;
+  for (let h = Math.max(0, lastStartingBy(spans, start)); h < spans.length && spans[h]!.start < end; h++) {
+    sum += Math.max(0, Math.min(end, spans[h]!.end) - Math.max(start, spans[h]!.start));
+  }
+  return sum;
+}
+
+// ---------------------------------------------------------------------------------------------
 
 /**
  * Intervals as parallel arrays, with the record behind each: owner i < outages.length is
@@ -232,6 +318,9 @@ interface Intervals {
 interface Analysis {
   start: number;
   end: number;
+  /** T: the month's length in force (I15). */
+  totalMs: number;
+  collected: { excluded: Intervals; down: Intervals };
   /** E as sorted, disjoint, non-touching spans. */
   excluded: Span[];
   /** D as sorted, disjoint spans. */
@@ -289,6 +378,8 @@ function analyse(input: UptimeInput): Analysis {
   for (let i = 0; i < outageCount; i++) if (counted[i]) countedOutageIds.push(idOf(i));
   return {
     ...month,
+    totalMs: collected.totalMs,
+    collected,
     excluded,
     down,
     incidents: incidents.map(({ start, end, downtimeMs, owners: behind }) => {
@@ -303,44 +394,53 @@ function analyse(input: UptimeInput): Analysis {
 }
 
 /**
- * Turns the records into excluded and downtime intervals clipped to the month (I9):
+ * Turns the records into excluded and downtime intervals clipped to the parts of the month in
+ * force (I9, I15):
  * - Outages: only `unexpected` ones count; `partial` (C4: other members could use the system)
  *   and `external` (C3: outside the vendor's control) are recorded elsewhere, never counted.
- * - Maintenance qualifies when announced at least `noticeHours` before its *announced* start
- *   (C1). Only the announced window is excluded, and only while the work really ran (an early
- *   end gives the rest of the window back as ordinary time). Whatever ran outside the announced
- *   window — an early start or an overrun — is downtime. A window that does not qualify is
- *   downtime for as long as it ran (its actual span, else the announced one).
- * - Region (I9: an outage counts where it hits the customer's region): with `region` given, only
- *   records listing it count; a record listing no region affects every region.
+ * - Maintenance (I9 as amended): its running time inside the customer's notice cover
+ *   (noticeCover: notices that reached them in time, less what later notices withdrew) is
+ *   excluded; the rest of its running time — an early start, an overrun, an extension announced
+ *   late, a notice that never reached them — is downtime.
+ * - Region (I9: an outage counts where it hits the customer's region; I15: the region in force
+ *   at that instant): a record counts in a period only if it lists the period's region; a record
+ *   listing no region affects every region.
  */
 function collect(
   input: UptimeInput,
   month: { start: number; end: number },
-): { excluded: Intervals; down: Intervals } {
+): { excluded: Intervals; down: Intervals; totalMs: number } {
   if (!Number.isFinite(input.noticeHours) || input.noticeHours < 0) {
     throw new RangeError(`noticeHours: expected a non-negative number, got ${input.noticeHours}`);
   }
-  const noticeMs = Math.round(input.noticeHours * HOUR_MS);
-  const region = input.region;
-  const affects = (regions: readonly string[] | undefined) =>
-    region === undefined || !regions || regions.length === 0 || regions.includes(region);
+  const periods = periodsIn(input, month);
   const excluded: Intervals = { starts: [], ends: [], owners: [] };
   const down: Intervals = { starts: [], ends: [], owners: [] };
-  const push = (into: Intervals, start: number, end: number, owner: number) => {
-    const s = Math.max(start, month.start);
-    const e = Math.min(end, month.end);
-    if (e <= s) return;
-    into.starts.push(s);
-    into.ends.push(e);
-    into.owners.push(owner);
+  const push = (
+    into: Intervals,
+    start: number,
+    end: number,
+    owner: number,
+    regions: readonly string[] | undefined,
+  ) => {
+    const anywhere = !regions || regions.length === 0;
+    for (let k = 0; k < periods.length; k++) {
+      const p = periods[k]!;
+      if (!anywhere && p.region !== undefined && !regions.includes(p.region)) continue;
+      const s = Math.max(start, p.start);
+      const e = Math.min(end, p.end);
+      if (e <= s) continue;
+      into.starts.push(s);
+      into.ends.push(e);
+      into.owners.push(owner);
+    }
   };
 
   const outages = input.outages;
   for (let i = 0; i < outages.length; i++) {
     const o = outages[i]!;
     checkSpan('outages', i, o.start, o.end, 'start', 'end');
-    if (o.classification === 'unexpected' && affects(o.regions)) push(down, o.start, o.end, i);
+    if (o.classification === 'unexpected') push(down, o.start, o.end, i, o.regions);
   }
 
   input.maintenance.forEach((m, i) => {
@@ -348,21 +448,53 @@ function collect(
     const ranFrom = m.actualStart ?? m.start;
     const ranTo = m.actualEnd ?? m.end;
     checkSpan('maintenance', i, ranFrom, ranTo, 'actualStart', 'actualEnd');
-    if (m.announcedAt !== null && !Number.isSafeInteger(m.announcedAt)) {
-      throw new RangeError(`maintenance[${i}].announcedAt: expected epoch milliseconds or null`);
-    }
-    if (!affects(m.regions)) return;
+    checkNotices(m.notices, i);
     const owner = outages.length + i;
-    const qualifies = m.announcedAt !== null && m.announcedAt <= m.start - noticeMs;
-    if (!qualifies) {
-      push(down, ranFrom, ranTo, owner);
-      return;
+    let at = ranFrom;
+    for (const c of noticeCover(m.notices, input.noticeHours)) {
+      const s = Math.max(c.start, at);
+      const e = Math.min(c.end, ranTo);
+      if (e <= s) continue;
+      push(down, at, s, owner, m.regions);
+      push(excluded, s, e, owner, m.regions);
+      at = e;
     }
-    push(excluded, Math.max(m.start, ranFrom), Math.min(m.end, ranTo), owner);
-    push(down, ranFrom, Math.min(ranTo, m.start), owner);
-    push(down, Math.max(ranFrom, m.end), ranTo, owner);
+    push(down, at, ranTo, owner, m.regions);
   });
-  return { excluded, down };
+  return { excluded, down, totalMs: periods.reduce((sum, p) => sum + (p.end - p.start), 0) };
+}
+
+/** The periods in force clipped to the month (I15), checked sorted and disjoint; absent: the month. */
+function periodsIn(input: UptimeInput, month: { start: number; end: number }): Period[] {
+  if (!input.periods) return [{ ...month, region: input.region }];
+  const periods: Period[] = [];
+  input.periods.forEach((p, i) => {
+    checkSpan('periods', i, p.start, p.end, 'start', 'end');
+    const previous = input.periods![i - 1];
+    if (previous && p.start < previous.end) {
+      throw new RangeError(`periods[${i}].start: must not be before periods[${i - 1}].end`);
+    }
+    const start = Math.max(p.start, month.start);
+    const end = Math.min(p.end, month.end);
+    if (end > start) periods.push({ start, end, region: p.region });
+  });
+  return periods;
+}
+
+function checkNotices(notices: readonly NoticeInput[], i: number): void {
+  for (let k = 0; k < notices.length; k++) {
+    const { sentAt, window } = notices[k]!;
+    if (sentAt !== null && !Number.isSafeInteger(sentAt)) {
+      throw new RangeError(`maintenance[${i}].notices[${k}].sentAt: expected epoch milliseconds or null`);
+    }
+    // The path is only spelled out for a bad window: this runs for every window of the month.
+    if (
+      window &&
+      !(Number.isSafeInteger(window.start) && Number.isSafeInteger(window.end) && window.end >= window.start)
+    ) {
+      checkSpan(`maintenance[${i}].notices`, k, window.start, window.end, 'start', 'end');
+    }
+  }
 }
 
 function checkSpan(list: string, i: number, start: number, end: number, from: string, to: string) {

@@ -109,6 +109,90 @@ describe('sla credits compute', () => {
     expect(stderr).not.toMatch(/outages\[0\]/);
   });
 
+  it('judges each window on the notices sent (I9 as amended) and prorates the fee to the contract (I15)', async () => {
+    // Announced 02:00–04:00 two days ahead, then extended to 04:10 two hours ahead: 2 h stay
+    // excluded, the 10 min are downtime; a cancelled window that never ran counts for nothing.
+    const notices = eventsFile('notices.json', {
+      contract: { from: '2026-03-16T04:00:00Z' },
+      maintenance: [
+        {
+          id: 'extended',
+          notices: [
+            { sentAt: '2026-03-18T06:00:00Z', start: '2026-03-20T06:00:00Z', end: '2026-03-20T08:00:00Z' },
+            { sentAt: '2026-03-20T04:00:00Z', start: '2026-03-20T06:00:00Z', end: '2026-03-20T08:10:00Z' },
+          ],
+        },
+        {
+          notices: [
+            { sentAt: '2026-03-18T06:00:00Z', start: '2026-03-21T06:00:00Z', end: '2026-03-21T08:00:00Z' },
+          ],
+          cancelled: true,
+        },
+        {
+          notices: [{ sentAt: null, start: '2026-03-22T06:00:00Z', end: '2026-03-22T06:30:00Z' }],
+        },
+      ],
+    });
+    const { code, stdout, stderr } = await compute(notices, '--json');
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const answer = JSON.parse(stdout) as Record<string, unknown>;
+    // T: 16 March 00:00 Toronto to the month's end, 16 days = 1,382,400,000 ms of 2,674,800,000;
+    // E: the 2 h announced in time; D: the 10 min extension and the 30 min window never announced.
+    expect([answer.totalMs, answer.excludedMs, answer.downtimeMs]).toEqual([
+      1_382_400_000, 7_200_000, 2_400_000,
+    ]);
+    expect(answer).toStrictEqual({
+      month: '2026-03',
+      totalMs: 1_382_400_000,
+      excludedMs: 7_200_000,
+      downtimeMs: 2_400_000,
+      uptimePercent: '99.8254', // 1,372,800,000 / 1,375,200,000
+      creditPercent: 50,
+      monthlyFeeMinor: 53_836, // I15: 1,250,000 × 1,382,400,000 / (12 × 2,674,800,000) = 53,835.80
+      creditMinor: 26_918,
+    });
+  });
+
+  it('refuses a maintenance entry that mixes both shapes, naming the field', async () => {
+    const mixed = eventsFile('mixed.json', {
+      contract: { from: '2026-03-20T00:00:00Z', to: '2026-03-10T00:00:00Z' },
+      maintenance: [
+        {
+          start: '2026-03-20T06:00:00Z',
+          notices: [{ sentAt: 'soon', start: '2026-03-20T06:00:00Z', end: '2026-03-20T08:00:00Z' }],
+        },
+        {
+          start: '2026-03-20T06:00:00Z',
+          end: '2026-03-20T08:00:00Z',
+          announcedAt: null,
+          notices: [{ sentAt: null, start: '2026-03-20T06:00:00Z', end: '2026-03-20T08:00:00Z' }],
+        },
+        { cancelled: true, actualStart: '2026-03-20T06:00:00Z' },
+        { start: '2026-03-20T06:00:00Z' },
+      ],
+    });
+    const { code, stdout, stderr } = await compute(mixed, '--json');
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(/contract\.to: must not be before from/);
+    expect(stderr).toMatch(/maintenance\[0\]\.notices\[0\]\.sentAt: expected an ISO-8601 instant/);
+    expect(stderr).toMatch(/maintenance\[1\]\.start: not with "notices"/);
+    expect(stderr).toMatch(/maintenance\[1\]\.announcedAt: not with "notices"/);
+    expect(stderr).toMatch(
+      /maintenance\[2\]\.actualEnd: a cancelled window without notices that ran needs both/,
+    );
+    expect(stderr).toMatch(/maintenance\[3\]\.end: required \(or give "notices"\)/);
+    expect(stderr).toMatch(/maintenance\[3\]\.announcedAt: required/);
+  });
+
+  it('refuses a contract in force for no part of the month', async () => {
+    const before = eventsFile('ended.json', { contract: { to: '2026-02-20T00:00:00Z' } });
+    const { code, stderr } = await compute(before, '--json');
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/contract: in force for no part of 2026-03/);
+  });
+
   it.each([
     ['a missing file', ['--events', join(dir, 'missing.json')], /--events: cannot read /],
     [

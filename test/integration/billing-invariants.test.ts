@@ -12,7 +12,7 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBillingActivities } from '../../src/activities/billing';
+import { createBillingActivities, type BillingBatchResult } from '../../src/activities/billing';
 import { SlaError } from '../../src/errors';
 import type { CustomerNotice, CustomerRecord, NoticeRoundRecord } from '../../src/ledger';
 import { loadPolicy, parsePolicy, type LoadedPolicy } from '../../src/policy/load';
@@ -197,7 +197,7 @@ async function closeMonth(t: Harness, batchSize: number): Promise<number> {
   let after: string | null = null;
   let written = 0;
   for (;;) {
-    const r = await env.run(acts.closeBillingBatch, {
+    const r: BillingBatchResult = await env.run(acts.closeBillingBatch, {
       month: MONTH,
       after,
       limit: batchSize,

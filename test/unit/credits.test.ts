@@ -13,6 +13,7 @@ import {
   type CreditTier,
 } from '../../src/rules/credits';
 import { accountingMonth, monthUptime, type Ratio } from '../../src/rules/uptime';
+import { announcedOnce } from '../helpers/notices';
 
 const { policy } = loadPolicy({});
 const TIERS = policy.uptime.creditTiers;
@@ -94,11 +95,7 @@ describe('credit tiers at every boundary (I10: exact rational comparison)', () =
         noticeHours: policy.maintenanceNoticeHours,
         outages: [{ start, end: start + downtimeMs, classification: 'unexpected' }],
         maintenance: [
-          {
-            start: maintenanceStart,
-            end: maintenanceStart + 2 * 3_600_000,
-            announcedAt: maintenanceStart - 2 * DAY,
-          },
+          announcedOnce(maintenanceStart, maintenanceStart + 2 * 3_600_000, maintenanceStart - 2 * DAY),
         ],
       }).uptime;
     expect(computeCredit(uptime(1_292_400), 1_200_000, TIERS).creditPercent).toBe(0);

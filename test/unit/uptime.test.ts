@@ -13,6 +13,7 @@ import {
 } from '../../src/rules/uptime';
 import { computeCredit, creditTier, parseDecimal } from '../../src/rules/credits';
 import { loadPolicy } from '../../src/policy';
+import { announcedOnce } from '../helpers/notices';
 import { bitmapUptime } from '../helpers/uptime-bitmap';
 
 const ZONE = 'America/Toronto';
@@ -28,9 +29,15 @@ function month(m: string, fields: Partial<UptimeInput> = {}): UptimeInput {
 function outage(from: string, to: string, fields: Partial<OutageInput> = {}): OutageInput {
   return { start: et(from), end: et(to), classification: 'unexpected', ...fields };
 }
-/** A window announced `noticeMs` before its announced start. */
-function window(from: string, to: string, noticeMs: number, fields: Partial<MaintenanceInput> = {}) {
-  return { start: et(from), end: et(to), announcedAt: et(from) - noticeMs, ...fields };
+/** A window announced by one notice `noticeMs` before its announced start (or at `announcedAt`). */
+function window(
+  from: string,
+  to: string,
+  noticeMs: number,
+  fields: Partial<MaintenanceInput> & { announcedAt?: number | null } = {},
+): MaintenanceInput {
+  const { announcedAt = et(from) - noticeMs, ...rest } = fields;
+  return announcedOnce(et(from), et(to), announcedAt, rest);
 }
 
 describe('the accounting month (I8)', () => {
@@ -234,7 +241,7 @@ describe('downtime from outages (I9, C3, C4)', () => {
 });
 
 describe('planned maintenance (C1, I9)', () => {
-  const announced = (noticeMs: number, fields: Partial<MaintenanceInput> = {}) =>
+  const announced = (noticeMs: number, fields: Parameters<typeof window>[3] = {}) =>
     monthUptime(
       month('2026-04', {
         maintenance: [window('2026-04-12T02:00', '2026-04-12T04:00', noticeMs, { id: 'mw', ...fields })],
@@ -473,14 +480,11 @@ describe('uptime properties (fast-check)', () => {
       let actualEnd = shiftEnd === undefined ? undefined : end + shiftEnd;
       // Work never ends before it starts: an actual start after the announced end has an actual end.
       if ((actualEnd ?? end) < (actualStart ?? start)) actualEnd = actualStart;
-      return {
-        start,
-        end,
-        announcedAt: notice === null ? null : start - notice,
+      return announcedOnce(start, end, notice === null ? null : start - notice, {
         actualStart,
         actualEnd,
         regions: r,
-      };
+      });
     });
   const input = fc
     .record({

@@ -18,7 +18,7 @@ import { OutageClient } from './clients/outages';
 import { TicketClient } from './clients/tickets';
 import { loadConfig, type Config } from './config';
 import { COMMAND_CONNECT_TIMEOUT_MS, connectClient, probeTcp } from './connection';
-import { NotFoundError } from './errors';
+import { NotFoundError, SlaError } from './errors';
 import { parseCustomers } from './ledger/schema';
 import type { CreditEntry, CustomerRecord, Ledger } from './ledger/types';
 import { Region } from './model/maintenance';
@@ -148,7 +148,7 @@ export class SlaClient {
     },
   };
 
-  /** The monthly SLA report (C14, I14), from the ledger alone. */
+  /** The monthly SLA report (C14, I14): the ledger, and Temporal for the tickets still open. */
   readonly reports = {
     /** A month's uptime (C1; I8, I9), for one region or every region. */
     uptime: async (query: { month: string; region?: string }): Promise<MonthUptime> => {
@@ -159,11 +159,20 @@ export class SlaClient {
     /** The credit entries written (C2, I10), by month and customer. */
     creditEntries: async (filter: { month?: string; customerId?: string } = {}): Promise<CreditEntry[]> =>
       (await this.ledger()).creditEntries(parse(CreditQuery, filter)),
+    /** Needs Temporal (the open tickets, I14): unavailable when it cannot be reached. */
     month: async (query: { month: string; customerId?: string }): Promise<MonthReport> => {
       const q = parse(ReportQuery, query);
       // A bad policy file stops the command before the ledger is opened.
       const loaded = this.policy();
-      return ledgerMonthReport(await this.ledger(), loaded, q.month, q.customerId);
+      const [ledger, temporal] = await Promise.all([this.ledger(), this.client()]);
+      const now = (this.options.now ?? Date.now)();
+      try {
+        return await ledgerMonthReport(ledger, temporal, loaded, { ...q, now });
+      } catch (err) {
+        // Temporal's failures (unreachable, a namespace missing) in the engine's words.
+        if (err instanceof SlaError) throw err;
+        return translate(err);
+      }
     },
   };
 

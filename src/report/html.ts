@@ -15,6 +15,7 @@ import {
   type SupportFigures,
 } from './build';
 import { localTime } from './local-time';
+import { ticketTable } from './support';
 
 const esc = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -133,7 +134,20 @@ function supportRows(s: SupportFigures): string {
     `<tr><th>L1 mean first response</th><td>${s.l1.meanFirstResponseCoverageMinutes === null ? '—' : `${s.l1.meanFirstResponseCoverageMinutes} coverage min (${s.l1.measured} tickets)`}</td></tr>` +
     `<tr><th>L2 on time</th><td>${rate(s.l2)}</td></tr>` +
     `<tr><th>L3 on time</th><td>${rate(s.l3)}</td></tr>` +
-    `<tr><th>SLA suspended (I13)</th><td>${s.suspended}</td></tr>`
+    `<tr><th>Open / pending / suspended</th><td>${s.open.length} / ${s.pending.length} / ${s.suspended.length}</td></tr>`
+  );
+}
+
+/** I14: the tickets a support lead acts on — open, pending, suspended — with their deadlines. */
+function ticketSection(s: SupportFigures, zone: string, asOf: string): string {
+  const { head, rows } = ticketTable(s, zone);
+  const body = rows.length
+    ? rows.map((r) => `<tr>${r.map((cell) => `<td>${esc(cell)}</td>`).join('')}</tr>`).join('')
+    : `<tr><td colspan="${head.length}" class="muted">no open, pending or suspended ticket</td></tr>`;
+  return (
+    `<section><h2>Open, pending and suspended tickets (I14)</h2>` +
+    `<div class="muted">as of ${esc(localTime(asOf, zone))}</div>` +
+    `<table class="tickets"><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${body}</tbody></table></section>`
   );
 }
 
@@ -226,6 +240,7 @@ ${regionSections}
     incidents || '<tr><td colspan="4" class="muted">no incident</td></tr>'
   }</tbody></table></section>
 <section><h2>Support (C6–C8)</h2><table>${supportRows(single ? single.support : o.support)}</table></section>
+${ticketSection(single ? single.support : o.support, r.zone, r.ticketsAsOf)}
 <section><h2>Customers</h2><table><thead><tr><th>customer</th><th>name</th><th>region</th><th class="num">uptime</th>
 <th class="num">down (min)</th><th class="num">excl. (min)</th><th class="num">incidents</th><th class="num">tier</th>
 <th class="num">credit</th><th class="num">L1 mean (cov. min)</th><th class="num">L2</th><th class="num">L3</th></tr></thead>

@@ -1,0 +1,48 @@
+/**
+ * The tickets still running when the report is made (I14): their outcomes reach the ledger only
+ * at a resolution, so the report asks Temporal, as the close does for open outages — the running
+ * ticket workflows (visibility), then each one's status query. A ticket still without a first
+ * response gets its coverage minutes so far (I5), by the calendar its workflow measures with.
+ */
+import type { Client } from '@temporalio/client';
+import { askRunning } from '../activities/running-workflows';
+import type { BusinessCalendar } from '../calendar';
+import { queryStatus } from '../clients/calls';
+import { ticketStatus } from '../messages/ticket';
+import type { RunningTicket } from './support';
+
+const TICKET_WORKFLOW_TYPE = 'ticketWorkflow';
+
+/** The running tickets opened in [from, to), judged at `asOf` (ISO). */
+export async function runningTickets(
+  client: Client,
+  calendar: BusinessCalendar,
+  range: { from: string; to: string },
+  asOf: string,
+): Promise<RunningTicket[]> {
+  const statuses = await askRunning(client, TICKET_WORKFLOW_TYPE, (w) =>
+    // A ticket just started answers its status once its opening lookups have (queryStatus waits).
+    queryStatus(client.workflow.getHandle(w.workflowId, w.runId), ticketStatus),
+  );
+  const [from, to] = [Date.parse(range.from), Date.parse(range.to)];
+  return statuses
+    .filter((s) => Date.parse(s.openedAt) >= from && Date.parse(s.openedAt) < to)
+    .map((s) => ({
+      ticketId: s.ticketId,
+      customerId: s.customerId,
+      level: s.level,
+      ruleId: s.ruleId,
+      policyVersion: s.policyVersion,
+      openedAt: s.openedAt,
+      clockStart: s.clockStart,
+      due: s.due,
+      status: s.status,
+      state: s.state,
+      suspendedReason: s.suspendedReason,
+      firstResponse: s.firstResponse,
+      coverageMinutesSoFar:
+        s.firstResponse === null && s.status === 'open' && s.state !== 'suspended'
+          ? calendar.coverageMinutes(Date.parse(s.clockStart), Date.parse(asOf))
+          : null,
+    }));
+}

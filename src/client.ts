@@ -6,7 +6,7 @@
  * contacted, so a bad input never waits on a connection; failures are the typed errors of
  * errors.ts (invalid, not found, conflict, unavailable), whatever part answered.
  *
- * Connections are opened on first use: a report needs the ledger and never Temporal, a ticket
+ * Connections are opened on first use: uptime needs the ledger and never Temporal, a ticket
  * status needs Temporal and never the ledger. close() releases whatever was opened.
  */
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';

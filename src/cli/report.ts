@@ -76,7 +76,9 @@ function printText(r: MonthReport): void {
   // I14: the tickets a support lead acts on, deadlines in the month's zone.
   const tickets = ticketTable(r.customers.length === 1 ? r.customers[0]!.support : o.support, r.zone);
   if (tickets.rows.length) {
-    process.stdout.write(`\nopen, pending and suspended tickets as of ${localTime(r.ticketsAsOf, r.zone)}\n`);
+    process.stdout.write(
+      `\nopen, pending and suspended tickets as of ${localTime(r.ticketsAsOf, r.zone)} (times in ${r.zone})\n`,
+    );
     printTable(tickets.head, tickets.rows);
   }
   // The month's incidents in its own zone (I8); --json keeps the UTC instants.

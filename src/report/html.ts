@@ -146,7 +146,7 @@ function ticketSection(s: SupportFigures, zone: string, asOf: string): string {
     : `<tr><td colspan="${head.length}" class="muted">no open, pending or suspended ticket</td></tr>`;
   return (
     `<section><h2>Open, pending and suspended tickets (I14)</h2>` +
-    `<div class="muted">as of ${esc(localTime(asOf, zone))}</div>` +
+    `<div class="muted">as of ${esc(localTime(asOf, zone))}; times in ${esc(zone)}</div>` +
     `<table class="tickets"><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${body}</tbody></table></section>`
   );
 }
@@ -182,6 +182,7 @@ td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:now
 .chart .b50{fill:#e26d00}.chart .b100{fill:#b42318}.chart .threshold{stroke:#8a94a0;stroke-dasharray:4 3}
 .chart .axis,.chart .track{stroke:#9aa4ae}.chart .grid{stroke:#eef0f2}.chart .tick,.chart .row{fill:#55606c;font-size:11px}
 .chart .row{font-size:12px}.chart .incident{fill:#b42318;opacity:.85}
+.tickets td,.tickets th{white-space:nowrap}.tickets td:last-child{white-space:normal}
 .legend span{display:inline-block;width:10px;height:10px;margin:0 4px 0 12px;border-radius:2px}
 `;
 

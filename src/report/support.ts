@@ -184,30 +184,21 @@ export function supportFigures(tickets: RunningTicket[], asOf: string): SupportF
 
 /** What each listed state means to the person reading the table. */
 const MEANING: Record<TicketLine['state'], string> = {
-  open: 'no first response yet, minutes so far in the L1 mean',
-  late: 'past its deadline without a first response, late in the rate',
-  pending: 'not yet due, outside the rate',
-  suspended: 'SLA suspended (I13), in no figure',
+  open: 'no first response: minutes so far in the L1 mean',
+  late: 'past due, no first response: late in the rate',
+  pending: 'not yet due: outside the rate',
+  suspended: 'SLA suspended (I13): in no figure',
 };
 
 /**
  * The open, pending and suspended tickets as the text and the page list them, instants in the
- * month's zone (I8; the deadlines of I6 are Toronto wall-clock times); none: no rows.
+ * month's zone (I8; the deadlines of I6 are Toronto wall-clock times, the abbreviation says which
+ * offset); none: no rows.
  */
 export function ticketTable(s: SupportFigures, zone: string): { head: string[]; rows: string[][] } {
-  const at = (iso: string | null) => (iso === null ? '—' : localTime(iso, zone));
+  const at = (iso: string) => localTime(iso, zone);
   return {
-    head: [
-      'ticket',
-      'customer',
-      'level',
-      'state',
-      `opened (${zone})`,
-      'due',
-      'first response',
-      'cov. min',
-      'why',
-    ],
+    head: ['ticket', 'customer', 'level', 'state', 'opened', 'due', 'cov. min', 'why'],
     rows: [...s.open, ...s.pending, ...s.suspended].map((t) => [
       t.ticketId,
       t.customerId,
@@ -215,7 +206,6 @@ export function ticketTable(s: SupportFigures, zone: string): { head: string[]; 
       t.state,
       at(t.openedAt),
       at(t.due),
-      at(t.firstResponseAt),
       t.coverageMinutes === null ? '—' : String(t.coverageMinutes),
       t.suspendedReason ?? MEANING[t.state],
     ]),

@@ -258,6 +258,15 @@ describe('sla report', () => {
     expect(page).not.toContain('Acme <Inc>');
     expect(page.match(/<svg class="chart"/g)).toHaveLength(4); // overall, 2 regions, timeline
     expect(page).toContain('<title>2026-10-06: 97.9166 % (down 30.0 min, excluded 0.0 min)</title>');
+    // I14: the suspended ticket listed apart, its instants in Toronto time, as of the close.
+    expect(page).toContain('<h2>Open, pending and suspended tickets (I14)</h2>');
+    expect(page).toContain('as of 2026-11-03 23:00:01 EST; times in America/Toronto');
+    expect(page).toContain(
+      '<tr><td>t-6</td><td>acme</td><td>L2</td><td>suspended</td><td>2026-10-14 10:00 EDT</td><td>2026-10-14 10:15 EDT</td>',
+    );
+    expect(r.stdout).toMatch(
+      /^t-6\s+acme\s+L2\s+suspended\s+2026-10-14 10:00 EDT\s+2026-10-14 10:15 EDT\s+10\s+I13$/m,
+    );
     expect(page).toContain('250.00 CAD');
     expect(page).toContain('1,000.00 EUR');
 

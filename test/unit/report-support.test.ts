@@ -170,9 +170,8 @@ describe('support figures (I14)', () => {
         'open',
         '2026-10-20 10:00 EDT',
         '2026-10-20 10:15 EDT',
-        '—',
         '12.35',
-        'no first response yet, minutes so far in the L1 mean',
+        'no first response: minutes so far in the L1 mean',
       ],
     ]);
   });

@@ -11,14 +11,13 @@ import type { AddressInfo } from 'node:net';
 import { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TicketOutcome } from '../../src/ledger/types';
 import { createBillingActivities } from '../../src/activities/billing';
 import { createApiServer } from '../../src/api/server';
 import { loadConfig } from '../../src/config';
 import { openLedger } from '../../src/ledger';
 import { loadPolicy } from '../../src/policy';
 import type { MonthReport } from '../../src/report/build';
-import { maintenanceRecord, outageRecord } from '../helpers/billing';
+import { maintenanceRecord, outageRecord, ticketOutcome } from '../helpers/billing';
 import { ROLE_TOKENS } from '../helpers/api';
 import { outcome as exited, slaFromSource } from '../helpers/cli';
 import { TEST_CODEC_KEYS, testDataConverter } from '../helpers/codec';
@@ -38,25 +37,7 @@ const sla = (args: string[], temporalAddress = env.address) =>
     SLA_CODEC_KEYS: TEST_CODEC_KEYS,
   });
 
-const outcome = (ticketId: string, over: Partial<TicketOutcome>): TicketOutcome => ({
-  ticketId,
-  resolution: 1,
-  customerId: 'acme',
-  level: 'L1',
-  ruleId: 'rule',
-  policyVersion: 'test',
-  openedAt: '2026-10-14T14:00:00Z',
-  clockStart: '2026-10-14T14:00:00Z',
-  due: '2026-10-14T14:15:00Z',
-  firstResponseAt: '2026-10-14T14:10:00Z',
-  coverageMinutesToFirstResponse: 10,
-  met: true,
-  slaState: 'met',
-  suspendedReason: null,
-  resolvedAt: '2026-10-15T14:00:00Z',
-  stepsFired: [],
-  ...over,
-});
+const outcome = ticketOutcome;
 
 beforeAll(async () => {
   env = await startTimeSkipping(testDataConverter());

@@ -73,28 +73,23 @@ describe('support figures of the report over running and finished ticket workflo
   const step = scenario();
 
   step('opens the five tickets', async () => {
+    /** An L1 opened at `from`, answered at `at` and resolved. */
+    const answered = async (ticketId: string, from: number, at: number) => {
+      await open(ticketId, 'initech', from, { level: 'L1' });
+      const by = { responderId: 'agent.toronto' };
+      await e.client.recordFirstResponse(ticketId, { requestId: `${ticketId}-1`, ...by, at: iso(at) });
+      await e.client.resolve(ticketId, { requestId: `${ticketId}-2`, ...by });
+    };
     // A: L1 from 05:00, answered at 05:40 (40 coverage minutes), resolved, reopened, resolved again.
-    await open('T-A', 'initech', monday - minutes(60), { level: 'L1' });
-    await e.client.recordFirstResponse('T-A', {
-      requestId: 'a-1',
-      responderId: 'agent.toronto',
-      at: iso(monday - minutes(20)),
-    });
-    await e.client.resolve('T-A', { requestId: 'a-2', responderId: 'agent.toronto' });
+    await answered('T-A', monday - minutes(60), monday - minutes(20));
     await e.waitFor(
       async () => (await e.ledger.ticketOutcomes()).some((o) => o.ticketId === 'T-A'),
       'A resolved',
     );
-    await e.client.reopen('T-A', { requestId: 'a-3', reason: 'the customer wrote again' });
-    await e.client.resolve('T-A', { requestId: 'a-4', responderId: 'agent.toronto' });
+    await e.client.reopen('T-A', { requestId: 'T-A-3', reason: 'the customer wrote again' });
+    await e.client.resolve('T-A', { requestId: 'T-A-4', responderId: 'agent.toronto' });
     // B: L1 from 05:50, answered at 05:52 (2 minutes).
-    await open('T-B', 'initech', monday - minutes(10), { level: 'L1' });
-    await e.client.recordFirstResponse('T-B', {
-      requestId: 'b-1',
-      responderId: 'agent.toronto',
-      at: iso(monday - minutes(8)),
-    });
-    await e.client.resolve('T-B', { requestId: 'b-2', responderId: 'agent.toronto' });
+    await answered('T-B', monday - minutes(10), monday - minutes(8));
     // Still unanswered: an L1 (from 05:30), an L2 due tomorrow, an L3 opened a week ago.
     await open('T-OPEN', 'acme', monday - minutes(30), { level: 'L1' });
     await open('T-PENDING', 'initech', monday, { level: 'L2' });

@@ -4,27 +4,10 @@ import { describe, expect, it } from 'vitest';
 import type { TicketOutcome } from '../../src/ledger/types';
 import { buildMonthReport } from '../../src/report/build';
 import { supportFigures, ticketsOnce, ticketTable, type RunningTicket } from '../../src/report/support';
+import { ticketOutcome } from '../helpers/billing';
 import { testCustomer } from '../helpers/ledger';
 
-const outcome = (ticketId: string, over: Partial<TicketOutcome> = {}): TicketOutcome => ({
-  ticketId,
-  resolution: 1,
-  customerId: 'acme',
-  level: 'L1',
-  ruleId: 'rule',
-  policyVersion: 'test',
-  openedAt: '2026-10-14T14:00:00.000Z',
-  clockStart: '2026-10-14T14:00:00.000Z',
-  due: '2026-10-14T14:15:00.000Z',
-  firstResponseAt: '2026-10-14T14:10:00.000Z',
-  coverageMinutesToFirstResponse: 10,
-  met: true,
-  slaState: 'met',
-  suspendedReason: null,
-  resolvedAt: '2026-10-15T14:00:00.000Z',
-  stepsFired: [],
-  ...over,
-});
+const outcome = ticketOutcome;
 
 const running = (ticketId: string, over: Partial<RunningTicket> = {}): RunningTicket => ({
   ticketId,

@@ -7,6 +7,7 @@
  * not missed (an attribute the workflow upserts would be).
  */
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { msToTs } from '@temporalio/common/lib/time';
 
 /** Queries in flight at once: a round trip to the worker each. */
 const QUERIES_IN_FLIGHT = 8;
@@ -24,6 +25,8 @@ export async function askRunning<T>(
   client: Client,
   workflowType: string,
   ask: (execution: Execution) => Promise<T>,
+  /** Only runs started at or after this instant (epoch ms): the server skips the older ones. */
+  startedFrom?: number,
 ): Promise<T[]> {
   const running: Execution[] = [];
   let nextPageToken: Uint8Array | undefined;
@@ -31,6 +34,7 @@ export async function askRunning<T>(
     const page = await client.workflowService.listOpenWorkflowExecutions({
       namespace: client.options.namespace,
       typeFilter: { name: workflowType },
+      ...(startedFrom === undefined ? {} : { startTimeFilter: { earliestTime: msToTs(startedFrom) } }),
       maximumPageSize: 1_000,
       ...(nextPageToken ? { nextPageToken } : {}),
     });

@@ -7,7 +7,7 @@
 import type { Client } from '@temporalio/client';
 import { askRunning } from '../activities/running-workflows';
 import type { BusinessCalendar } from '../calendar';
-import { queryStatus } from '../clients/calls';
+import { MAX_CLOCK_SKEW_MS, queryStatus } from '../clients/calls';
 import { ticketStatus } from '../messages/ticket';
 import type { RunningTicket } from './support';
 
@@ -20,11 +20,16 @@ export async function runningTickets(
   range: { from: string; to: string },
   asOf: string,
 ): Promise<RunningTicket[]> {
-  const statuses = await askRunning(client, TICKET_WORKFLOW_TYPE, (w) =>
-    // A ticket just started answers its status once its opening lookups have (queryStatus waits).
-    queryStatus(client.workflow.getHandle(w.workflowId, w.runId), ticketStatus),
-  );
   const [from, to] = [Date.parse(range.from), Date.parse(range.to)];
+  const statuses = await askRunning(
+    client,
+    TICKET_WORKFLOW_TYPE,
+    // A ticket just started answers its status once its opening lookups have (queryStatus waits).
+    (w) => queryStatus(client.workflow.getHandle(w.workflowId, w.runId), ticketStatus),
+    // A ticket opened in the month started no earlier than its opening less the clock skew a start
+    // is allowed (its run continued as new started later still): older runs are not asked.
+    from - MAX_CLOCK_SKEW_MS,
+  );
   return (
     statuses
       .filter((s) => Date.parse(s.openedAt) >= from && Date.parse(s.openedAt) < to)

@@ -6,7 +6,7 @@
  * contacted, so a bad input never waits on a connection; failures are the typed errors of
  * errors.ts (invalid, not found, conflict, unavailable), whatever part answered.
  *
- * Connections are opened on first use: a report needs the ledger and never Temporal, a ticket
+ * Connections are opened on first use: uptime needs the ledger and never Temporal, a ticket
  * status needs Temporal and never the ledger. close() releases whatever was opened.
  */
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
@@ -18,7 +18,7 @@ import { OutageClient } from './clients/outages';
 import { TicketClient } from './clients/tickets';
 import { loadConfig, type Config } from './config';
 import { COMMAND_CONNECT_TIMEOUT_MS, connectClient, probeTcp } from './connection';
-import { NotFoundError } from './errors';
+import { NotFoundError, SlaError } from './errors';
 import { parseCustomers } from './ledger/schema';
 import type {
   CreditEntry,
@@ -213,7 +213,7 @@ export class SlaClient {
     versions: async (): Promise<PolicyVersionRecord[]> => (await this.ledger()).policyVersions(),
   };
 
-  /** The monthly SLA report (C14, I14), from the ledger alone. */
+  /** The monthly SLA report (C14, I14): the ledger, and Temporal for the tickets still open. */
   readonly reports = {
     /** A month's uptime (C1; I8, I9), for one region or every region. */
     uptime: async (query: { month: string; region?: string }): Promise<MonthUptime> => {
@@ -235,11 +235,20 @@ export class SlaClient {
       const ledger = await this.ledger();
       return creditExplanation(ledger, monthPolicies(ledger, () => current), () => current, q);
     },
+    /** Needs Temporal (the open tickets, I14): unavailable when it cannot be reached. */
     month: async (query: { month: string; customerId?: string }): Promise<MonthReport> => {
       const q = parse(ReportQuery, query);
       // A bad policy file stops the command before the ledger is opened.
       const loaded = this.currentPolicy();
-      return ledgerMonthReport(await this.ledger(), loaded, q.month, q.customerId);
+      const [ledger, temporal] = await Promise.all([this.ledger(), this.client()]);
+      const now = (this.options.now ?? Date.now)();
+      try {
+        return await ledgerMonthReport(ledger, temporal, loaded, { ...q, now });
+      } catch (err) {
+        // Temporal's failures (unreachable, a namespace missing) in the engine's words.
+        if (err instanceof SlaError) throw err;
+        return translate(err);
+      }
     },
   };
 

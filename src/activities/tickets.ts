@@ -202,8 +202,11 @@ export function createTicketActivities(deps: TicketDeps) {
       at: string;
     }): Promise<{ coverageMinutes: number; policyVersion: string }> {
       const loaded = deps.policy();
-      const ms = calendarOf(loaded).coverageMsBetween(Date.parse(input.clockStart), Date.parse(input.at));
-      return { coverageMinutes: Math.max(0, ms) / 60_000, policyVersion: loaded.version };
+      const coverageMinutes = calendarOf(loaded).coverageMinutes(
+        Date.parse(input.clockStart),
+        Date.parse(input.at),
+      );
+      return { coverageMinutes, policyVersion: loaded.version };
     },
   };
 }

@@ -203,6 +203,14 @@ export class BusinessCalendar {
     return this.coverageBefore(s, to) - this.coverageBefore(s, from);
   }
 
+  /**
+   * I5: coverage minutes from a clock start to an instant (none before the clock starts): what a
+   * first response measures, and a ticket still without one has run so far (I14).
+   */
+  coverageMinutes(clockStart: number, at: number): number {
+    return Math.max(0, this.coverageMsBetween(clockStart, at)) / 60_000;
+  }
+
   /** I5: the earliest instant at which `ms` of coverage time has elapsed since t. */
   addCoverageMs(t: number, ms: number): number {
     if (!(ms >= 0)) throw new RangeError('coverage time to add must be zero or more');

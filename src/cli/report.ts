@@ -1,6 +1,6 @@
 /**
  * `sla report --month YYYY-MM [--customer C] [--json] [--html out.html]`: the monthly SLA report
- * (C14, I14) from the ledger — a pure builder over its rows (src/report/build.ts) and a
+ * (C14, I14) from the ledger and the open tickets Temporal knows — a pure builder over its rows (src/report/build.ts) and a
  * self-contained HTML page (src/report/html.ts).
  */
 import { writeFileSync } from 'node:fs';
@@ -11,6 +11,7 @@ import { incidentRecords, openAtCloseNote, type MonthReport } from '../report/bu
 import { renderReportHtml } from '../report/html';
 import { formatMinor } from '../rules/credits';
 import { localTime } from '../report/local-time';
+import { ticketTable } from '../report/support';
 import { parseOptions, printJson, printTable } from './io';
 import { withSla } from './sla';
 
@@ -34,7 +35,8 @@ export function reportCommand(): Command {
     )
     .action(async (raw: unknown) => {
       const opts = parseOptions(ReportOptions, raw);
-      // From the ledger alone (no Temporal); an unknown customer is "not found", exit 3.
+      // The ledger, and Temporal for the open tickets (I14): unreachable, exit 4; an unknown
+      // customer is "not found", exit 3.
       const report = await withSla((sla) =>
         sla.reports.month({ month: opts.month, ...(opts.customer ? { customerId: opts.customer } : {}) }),
       );
@@ -57,7 +59,8 @@ function printText(r: MonthReport): void {
       `  uptime (all regions)  ${o.uptimePercent} %, ${o.downtimeMinutes} min down, ${o.excludedMinutes} min excluded, ${o.incidents.length} incident(s)\n` +
       `  credits               ${o.creditedCustomers} customer(s)${credits.length ? `: ${credits.join(', ')}` : ''}\n` +
       `  L1 mean first response ${o.support.l1.meanFirstResponseCoverageMinutes ?? '—'} coverage min; ` +
-      `L2 on time ${o.support.l2.ratePercent ?? '—'} %; L3 on time ${o.support.l3.ratePercent ?? '—'} %\n\n`,
+      `L2 on time ${o.support.l2.ratePercent ?? '—'} %; L3 on time ${o.support.l3.ratePercent ?? '—'} %\n` +
+      `  tickets               ${o.support.open.length} open, ${o.support.pending.length} pending, ${o.support.suspended.length} suspended (I14)\n\n`,
   );
   printTable(
     ['customer', 'region', 'uptime %', 'down min', 'incidents', 'credit'],
@@ -70,6 +73,14 @@ function printText(r: MonthReport): void {
       c.credit ? formatMinor(c.credit.creditMinor, c.credit.currency, { grouped: true }) : 'not closed',
     ]),
   );
+  // I14: the tickets a support lead acts on, deadlines in the month's zone.
+  const tickets = ticketTable(r.customers.length === 1 ? r.customers[0]!.support : o.support, r.zone);
+  if (tickets.rows.length) {
+    process.stdout.write(
+      `\nopen, pending and suspended tickets as of ${localTime(r.ticketsAsOf, r.zone)} (times in ${r.zone})\n`,
+    );
+    printTable(tickets.head, tickets.rows);
+  }
   // The month's incidents in its own zone (I8); --json keeps the UTC instants.
   const incidents = r.customers.length === 1 ? r.customers[0]!.incidents : o.incidents;
   if (!incidents.length) return;

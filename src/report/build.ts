@@ -7,9 +7,8 @@
  *
  * Choices: uptime is recomputed from the records as they are now, so late outage data shows even
  * before its adjustment is written; the credit columns are the ledger's. The overall uptime counts
- * every record whatever its regions (the service as a whole). Support figures count tickets
- * opened in the month, one measure per (ticket, resolution); a suspended SLA (I13) is counted
- * apart, neither on time nor late.
+ * every record whatever its regions (the service as a whole). Support figures (I14): each ticket
+ * opened in the month once, open ones at `ticketsAsOf`, suspended ones apart (./support.ts).
  */
 import type {
   CreditEntry,
@@ -20,6 +19,7 @@ import type {
 } from '../ledger/types';
 import type { TicketOutcome } from '../ledger/types';
 import { regionUptimeInput } from '../rules/customer-month';
+import { supportFigures, ticketsOnce, type RunningTicket, type SupportFigures } from './support';
 import { dailyUptime, monthUptime, type DayUptime, type Incident, type UptimeInput } from '../rules/uptime';
 
 export interface ReportInput {
@@ -33,6 +33,10 @@ export interface ReportInput {
   maintenance: MaintenanceRecord[];
   credits: CreditEntry[];
   outcomes: TicketOutcome[];
+  /** Ticket workflows still running (I14), each with its coverage minutes so far if still unanswered. */
+  running: RunningTicket[];
+  /** The instant open tickets are judged at (I14): the close's, or the report's when not closed. */
+  ticketsAsOf: string;
   close: MonthClose | null;
   /** Only this customer (its region's figures and its own). */
   customerId?: string;
@@ -54,20 +58,7 @@ export interface UptimeFigures {
   incidents: ReportIncident[];
 }
 
-export interface SupportFigures {
-  l1: { measured: number; meanFirstResponseCoverageMinutes: number | null };
-  l2: OnTime;
-  l3: OnTime;
-  /** Tickets whose SLA was suspended (I13): not in the rates. */
-  suspended: number;
-}
-
-export interface OnTime {
-  measured: number;
-  onTime: number;
-  /** Percentage with one decimal, or null when nothing was measured. */
-  ratePercent: string | null;
-}
+export type { OnTime, SupportFigures, TicketLine } from './support';
 
 export interface CustomerCredit {
   /** Sum of the month's entries (credit and adjustments), in minor units. */
@@ -99,6 +90,8 @@ export interface MonthReport {
   start: string;
   end: string;
   policyVersion: string;
+  /** The instant the open tickets of the support figures were judged at (I14). */
+  ticketsAsOf: string;
   closed: {
     closedAt: string;
     workflowId: string;
@@ -143,30 +136,6 @@ function figures(input: UptimeInput): UptimeFigures & { start: number; end: numb
   };
 }
 
-function onTime(outcomes: TicketOutcome[], level: 'L2' | 'L3'): OnTime {
-  const measured = outcomes.filter((o) => o.level === level && o.met !== null);
-  const met = measured.filter((o) => o.met).length;
-  return {
-    measured: measured.length,
-    onTime: met,
-    ratePercent: measured.length ? (Math.round((1000 * met) / measured.length) / 10).toFixed(1) : null,
-  };
-}
-
-function support(outcomes: TicketOutcome[]): SupportFigures {
-  const l1 = outcomes.filter((o) => o.level === 'L1' && o.coverageMinutesToFirstResponse !== null);
-  const sum = l1.reduce((s, o) => s + o.coverageMinutesToFirstResponse!, 0);
-  return {
-    l1: {
-      measured: l1.length,
-      meanFirstResponseCoverageMinutes: l1.length ? Math.round((100 * sum) / l1.length) / 100 : null,
-    },
-    l2: onTime(outcomes, 'L2'),
-    l3: onTime(outcomes, 'L3'),
-    suspended: outcomes.filter((o) => o.met === null).length,
-  };
-}
-
 function groupBy<T extends { customerId: string }>(rows: T[]): Map<string, T[]> {
   const groups = new Map<string, T[]>();
   for (const row of rows) {
@@ -194,8 +163,13 @@ export function buildMonthReport(input: ReportInput): MonthReport {
   const customers = input.customerId
     ? input.customers.filter((c) => c.customerId === input.customerId)
     : input.customers;
-  const outcomes = input.outcomes.filter((o) => inMonth(o.openedAt));
-  const byCustomer = groupBy(outcomes);
+  // I14: each ticket opened in the month once, whatever its reopenings.
+  const tickets = ticketsOnce(
+    input.outcomes.filter((o) => inMonth(o.openedAt)),
+    input.running.filter((t) => inMonth(t.openedAt)),
+  );
+  const support = (rows: typeof tickets) => supportFigures(rows, input.ticketsAsOf);
+  const byCustomer = groupBy(tickets);
   const entries = groupBy(input.credits.filter((e) => e.month === input.month));
 
   const regionNames = [...new Set(customers.map((c) => c.region))].sort();
@@ -255,6 +229,7 @@ export function buildMonthReport(input: ReportInput): MonthReport {
     start: iso(start),
     end: iso(end),
     policyVersion: input.policyVersion,
+    ticketsAsOf: input.ticketsAsOf,
     closed: input.close
       ? {
           closedAt: input.close.closedAt,
@@ -268,7 +243,7 @@ export function buildMonthReport(input: ReportInput): MonthReport {
       customers: customers.length,
       creditedCustomers,
       creditMinorByCurrency,
-      support: support(input.customerId ? outcomes.filter((o) => wanted.has(o.customerId)) : outcomes),
+      support: support(input.customerId ? tickets.filter((t) => wanted.has(t.customerId)) : tickets),
       daily: dailyUptime(everyone),
     },
     regions: [...regions.values()],

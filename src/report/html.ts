@@ -15,6 +15,7 @@ import {
   type SupportFigures,
 } from './build';
 import { localTime } from './local-time';
+import { ticketTable } from './support';
 
 const esc = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -133,7 +134,20 @@ function supportRows(s: SupportFigures): string {
     `<tr><th>L1 mean first response</th><td>${s.l1.meanFirstResponseCoverageMinutes === null ? '—' : `${s.l1.meanFirstResponseCoverageMinutes} coverage min (${s.l1.measured} tickets)`}</td></tr>` +
     `<tr><th>L2 on time</th><td>${rate(s.l2)}</td></tr>` +
     `<tr><th>L3 on time</th><td>${rate(s.l3)}</td></tr>` +
-    `<tr><th>SLA suspended (I13)</th><td>${s.suspended}</td></tr>`
+    `<tr><th>Open / pending / suspended</th><td>${s.open.length} / ${s.pending.length} / ${s.suspended.length}</td></tr>`
+  );
+}
+
+/** I14: the tickets a support lead acts on — open, pending, suspended — with their deadlines. */
+function ticketSection(s: SupportFigures, zone: string, asOf: string): string {
+  const { head, rows } = ticketTable(s, zone);
+  const body = rows.length
+    ? rows.map((r) => `<tr>${r.map((cell) => `<td>${esc(cell)}</td>`).join('')}</tr>`).join('')
+    : `<tr><td colspan="${head.length}" class="muted">no open, pending or suspended ticket</td></tr>`;
+  return (
+    `<section><h2>Open, pending and suspended tickets (I14)</h2>` +
+    `<div class="muted">as of ${esc(localTime(asOf, zone))}; times in ${esc(zone)}</div>` +
+    `<table class="tickets"><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${body}</tbody></table></section>`
   );
 }
 
@@ -168,6 +182,7 @@ td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:now
 .chart .b50{fill:#e26d00}.chart .b100{fill:#b42318}.chart .threshold{stroke:#8a94a0;stroke-dasharray:4 3}
 .chart .axis,.chart .track{stroke:#9aa4ae}.chart .grid{stroke:#eef0f2}.chart .tick,.chart .row{fill:#55606c;font-size:11px}
 .chart .row{font-size:12px}.chart .incident{fill:#b42318;opacity:.85}
+.tickets td,.tickets th{white-space:nowrap}.tickets td:last-child{white-space:normal}
 .legend span{display:inline-block;width:10px;height:10px;margin:0 4px 0 12px;border-radius:2px}
 `;
 
@@ -226,6 +241,7 @@ ${regionSections}
     incidents || '<tr><td colspan="4" class="muted">no incident</td></tr>'
   }</tbody></table></section>
 <section><h2>Support (C6–C8)</h2><table>${supportRows(single ? single.support : o.support)}</table></section>
+${ticketSection(single ? single.support : o.support, r.zone, r.ticketsAsOf)}
 <section><h2>Customers</h2><table><thead><tr><th>customer</th><th>name</th><th>region</th><th class="num">uptime</th>
 <th class="num">down (min)</th><th class="num">excl. (min)</th><th class="num">incidents</th><th class="num">tier</th>
 <th class="num">credit</th><th class="num">L1 mean (cov. min)</th><th class="num">L2</th><th class="num">L3</th></tr></thead>

@@ -1,13 +1,19 @@
 /**
- * The monthly SLA report (C14, I14) from what the ledger recorded: the rows `sla report` (through
- * `SlaClient.reports.month`) and GET /v1/reports/{month} build it from, gathered in one place, so that
- * the command's JSON and HTML and the API's are the same document.
+ * The monthly SLA report (C14, I14) from what the ledger recorded and, for the tickets still open,
+ * what Temporal answers (I14: open tickets count and are listed): the rows `sla report` (through
+ * `SlaClient.reports.month`) and GET /v1/reports/{month} build it from, gathered in one place, so
+ * that the command's JSON and HTML and the API's are the same document. Temporal unreachable, the
+ * report is unavailable (exit 4, 503) rather than support figures that silently leave out the
+ * open tickets.
  */
+import type { Client } from '@temporalio/client';
+import { BusinessCalendar } from '../calendar';
 import { NotFoundError } from '../errors';
 import type { Ledger } from '../ledger/types';
 import type { LoadedPolicy } from '../policy/load';
 import { accountingMonthRange } from '../rules/uptime';
 import { buildMonthReport, type MonthReport } from './build';
+import { runningTickets } from './open-tickets';
 
 /** Tickets opened in the month are resolved in it or after: outcomes are read to the end of time. */
 const END_OF_OUTCOMES = '9999-12-31T00:00:00Z';
@@ -17,10 +23,11 @@ export async function ledgerMonthReport(
     Ledger,
     'customer' | 'customers' | 'outages' | 'maintenance' | 'creditEntries' | 'monthClose' | 'ticketOutcomes'
   >,
+  temporal: Client,
   loaded: LoadedPolicy,
-  month: string,
-  customerId?: string,
+  query: { month: string; customerId?: string; now: number },
 ): Promise<MonthReport> {
+  const { month, customerId } = query;
   const { policy, version } = loaded;
   const zone = policy.month.timeZone;
   const range = accountingMonthRange(month, zone);
@@ -29,13 +36,18 @@ export async function ledgerMonthReport(
     : await ledger.customers();
   // An unknown customer is "not found" (exit 3, 404), not an empty report.
   if (customerId && !customers.length) throw new NotFoundError(`no customer ${customerId}`);
-  const [outages, maintenance, credits, close, outcomes] = await Promise.all([
+  const close = await ledger.monthClose(month);
+  // I14: open tickets are judged at the close once the month is closed, else at the report's instant.
+  const ticketsAsOf = new Date(
+    close ? Math.min(query.now, Date.parse(close.closedAt)) : query.now,
+  ).toISOString();
+  const [outages, maintenance, credits, outcomes, running] = await Promise.all([
     ledger.outages(range),
     ledger.maintenance(range),
     ledger.creditEntries({ month, ...(customerId ? { customerId } : {}) }),
-    ledger.monthClose(month),
     // The builder keeps the outcomes of tickets opened in the month.
     ledger.ticketOutcomes({ from: range.from, to: END_OF_OUTCOMES }),
+    runningTickets(temporal, new BusinessCalendar(policy), range, ticketsAsOf),
   ]);
   return buildMonthReport({
     month,
@@ -47,6 +59,8 @@ export async function ledgerMonthReport(
     maintenance,
     credits,
     outcomes,
+    running,
+    ticketsAsOf,
     close,
     ...(customerId ? { customerId } : {}),
   });

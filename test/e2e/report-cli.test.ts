@@ -1,50 +1,46 @@
 // `sla report` over a seeded ledger (C14, I14): the JSON figures per customer and overall, the
 // self-contained HTML page, and that it renders in Debian's headless chromium; and
-// GET /v1/reports/{month} answering the same bytes for the same ledger.
+// GET /v1/reports/{month} answering the same bytes for the same ledger. The open tickets come
+// from Temporal (a test server with none running here; test/integration/report-tickets.test.ts
+// runs real ticket workflows): without Temporal the report is unavailable.
 import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TicketOutcome } from '../../src/ledger/types';
 import { createBillingActivities } from '../../src/activities/billing';
 import { createApiServer } from '../../src/api/server';
 import { loadConfig } from '../../src/config';
 import { openLedger } from '../../src/ledger';
 import { loadPolicy } from '../../src/policy';
 import type { MonthReport } from '../../src/report/build';
-import { maintenanceRecord, outageRecord } from '../helpers/billing';
+import { maintenanceRecord, outageRecord, ticketOutcome } from '../helpers/billing';
+import { ROLE_TOKENS } from '../helpers/api';
 import { outcome as exited, slaFromSource } from '../helpers/cli';
-import { TEST_CODEC_KEYS } from '../helpers/codec';
+import { TEST_CODEC_KEYS, testDataConverter } from '../helpers/codec';
 import { seedLedgerDir, testCustomer } from '../helpers/ledger';
+import { startOfflineApi } from '../helpers/offline-api';
+import { freePort } from '../helpers/ports';
+import { startTimeSkipping } from '../helpers/temporal';
 
 const dir = mkdtempSync(join(tmpdir(), 'sla-report-'));
+let env: TestWorkflowEnvironment;
 
-const sla = (args: string[]) => slaFromSource(args, { SLA_DATA_DIR: dir, DATABASE_URL: '' });
+const sla = (args: string[], temporalAddress = env.address) =>
+  slaFromSource(args, {
+    SLA_DATA_DIR: dir,
+    DATABASE_URL: '',
+    TEMPORAL_ADDRESS: temporalAddress,
+    SLA_CODEC_KEYS: TEST_CODEC_KEYS,
+  });
 
-const outcome = (ticketId: string, over: Partial<TicketOutcome>): TicketOutcome => ({
-  ticketId,
-  resolution: 1,
-  customerId: 'acme',
-  level: 'L1',
-  ruleId: 'rule',
-  policyVersion: 'test',
-  openedAt: '2026-10-14T14:00:00Z',
-  clockStart: '2026-10-14T14:00:00Z',
-  due: '2026-10-14T14:15:00Z',
-  firstResponseAt: '2026-10-14T14:10:00Z',
-  coverageMinutesToFirstResponse: 10,
-  met: true,
-  slaState: 'met',
-  suspendedReason: null,
-  resolvedAt: '2026-10-15T14:00:00Z',
-  stepsFired: [],
-  ...over,
-});
+const outcome = ticketOutcome;
 
 beforeAll(async () => {
+  env = await startTimeSkipping(testDataConverter());
   const ledgerDir = await seedLedgerDir(dir);
   const ledger = await openLedger({ databaseUrl: undefined, ledgerDir });
   try {
@@ -113,7 +109,10 @@ beforeAll(async () => {
     await ledger.close();
   }
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(async () => {
+  await env?.teardown();
+  rmSync(dir, { recursive: true, force: true });
+});
 
 describe('sla report', () => {
   it('--json gives per-customer and overall uptime, incidents, credits and support figures', async () => {
@@ -142,7 +141,9 @@ describe('sla report', () => {
           l1: { measured: 2, meanFirstResponseCoverageMinutes: 15 },
           l2: { measured: 2, onTime: 1, ratePercent: '50.0' },
           l3: { measured: 1, onTime: 1, ratePercent: '100.0' },
-          suspended: 1,
+          open: [],
+          pending: [],
+          suspended: [{ ticketId: 't-6', level: 'L2', state: 'suspended', suspendedReason: 'I13' }],
         },
       },
     });
@@ -188,6 +189,15 @@ describe('sla report', () => {
     expect(page).not.toContain('still open');
   });
 
+  it('I14: judges open tickets at the close, and is unavailable (exit 4) without Temporal', async () => {
+    const r = await sla(['report', '--month', '2026-10', '--json']);
+    expect((JSON.parse(r.stdout) as MonthReport).ticketsAsOf).toBe('2026-11-04T04:00:01.000Z');
+    const away = await sla(['report', '--month', '2026-10'], `127.0.0.1:${await freePort()}`);
+    expect(away.code).toBe(4);
+    expect(away.stderr).toMatch(/^sla: cannot reach Temporal at 127\.0\.0\.1:\d+/);
+    expect(away.stdout).toBe('');
+  });
+
   it('--customer narrows the report to one customer and its region', async () => {
     const r = await sla(['report', '--month', '2026-10', '--customer', 'globex', '--json']);
     expect(r.code).toBe(0);
@@ -229,6 +239,15 @@ describe('sla report', () => {
     expect(page).not.toContain('Acme <Inc>');
     expect(page.match(/<svg class="chart"/g)).toHaveLength(4); // overall, 2 regions, timeline
     expect(page).toContain('<title>2026-10-06: 97.9166 % (down 30.0 min, excluded 0.0 min)</title>');
+    // I14: the suspended ticket listed apart, its instants in Toronto time, as of the close.
+    expect(page).toContain('<h2>Open, pending and suspended tickets (I14)</h2>');
+    expect(page).toContain('as of 2026-11-03 23:00:01 EST; times in America/Toronto');
+    expect(page).toContain(
+      '<tr><td>t-6</td><td>acme</td><td>L2</td><td>suspended</td><td>2026-10-14 10:00 EDT</td><td>2026-10-14 10:15 EDT</td>',
+    );
+    expect(r.stdout).toMatch(
+      /^t-6\s+acme\s+L2\s+suspended\s+2026-10-14 10:00 EDT\s+2026-10-14 10:15 EDT\s+10\s+I13$/m,
+    );
     expect(page).toContain('250.00 CAD');
     expect(page).toContain('1,000.00 EUR');
 
@@ -272,15 +291,13 @@ describe('GET /v1/reports/{month} and sla report', () => {
   /** The API over the same ledger directory, opened in this process once the commands are done. */
   async function apiReports(paths: string[]): Promise<string[]> {
     const ledger = await openLedger({ databaseUrl: undefined, ledgerDir: join(dir, 'ledger') });
-    // The report reads the ledger alone: a lazy connection that nothing here ever opens.
-    const connection = Connection.lazy({ address: '127.0.0.1:1' });
     const server = createApiServer({
       config: loadConfig({
         SLA_CODEC_KEYS: TEST_CODEC_KEYS,
         SLA_API_TOKENS: 'finance:finance-token-0123456789abcdef',
       }),
       policy: loadPolicy(),
-      client: new Client({ connection }),
+      client: env.client,
       ledger,
     });
     try {
@@ -336,5 +353,20 @@ describe('GET /v1/reports/{month} and sla report', () => {
     expect(fromApi[2]).toContain('1,000.00 EUR');
     expect(JSON.parse(fromApi[0]!)).toMatchObject({ closed: { openOutages: 1 } });
     expect(JSON.parse(fromApi[4]!)).toMatchObject({ closed: { openOutages: null } });
+  });
+
+  it('answers 503 when Temporal is unreachable: the open tickets are part of the figures (I14)', async () => {
+    const ledger = await openLedger({ databaseUrl: undefined, ledgerDir: join(dir, 'ledger') });
+    const api = await startOfflineApi(ledger);
+    try {
+      const res = await fetch(`${api.base}/v1/reports/2026-10`, {
+        headers: { authorization: `Bearer ${ROLE_TOKENS.finance}` },
+      });
+      expect(res.status).toBe(503);
+      expect(await res.json()).toMatchObject({ error: { code: 'unavailable' } });
+    } finally {
+      await api.close();
+      await ledger.close();
+    }
   });
 });

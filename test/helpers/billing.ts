@@ -1,8 +1,15 @@
 /**
- * Outage and maintenance records as the outage and maintenance workflows write them, and credit
- * entries as the billing-month workflow writes them, for seeding.
+ * Outage and maintenance records as the outage and maintenance workflows write them, credit
+ * entries as the billing-month workflow writes them, and ticket outcomes as the ticket workflow
+ * writes them, for seeding.
  */
-import type { CreditEntry, MaintenanceRecord, OutageClassification, OutageRecord } from '../../src/ledger';
+import type {
+  CreditEntry,
+  MaintenanceRecord,
+  OutageClassification,
+  OutageRecord,
+  TicketOutcome,
+} from '../../src/ledger';
 
 export const MINUTE = 60_000;
 
@@ -77,5 +84,26 @@ export const creditEntry = (
   policyVersion: 'p1',
   workflowId: `billing-${month}`,
   createdAt: '2026-04-02T05:00:00.000Z',
+  ...over,
+});
+
+/** A ticket's outcome at its first resolution: an L1 answered in 10 coverage minutes, on time. */
+export const ticketOutcome = (ticketId: string, over: Partial<TicketOutcome> = {}): TicketOutcome => ({
+  ticketId,
+  resolution: 1,
+  customerId: 'acme',
+  level: 'L1',
+  ruleId: 'rule',
+  policyVersion: 'test',
+  openedAt: '2026-10-14T14:00:00Z',
+  clockStart: '2026-10-14T14:00:00Z',
+  due: '2026-10-14T14:15:00Z',
+  firstResponseAt: '2026-10-14T14:10:00Z',
+  coverageMinutesToFirstResponse: 10,
+  met: true,
+  slaState: 'met',
+  suspendedReason: null,
+  resolvedAt: '2026-10-15T14:00:00Z',
+  stepsFired: [],
   ...over,
 });

@@ -31,6 +31,8 @@ const input = (over: Partial<ReportInput> = {}): ReportInput => ({
   maintenance: [maintenanceRecord('M-1', '2026-10-12T06:00:00Z', 90, ['ca-central'], { noticeHours: 2 })],
   credits: [],
   outcomes: [],
+  running: [],
+  ticketsAsOf: close.closedAt,
   close,
   ...over,
 });

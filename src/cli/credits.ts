@@ -11,6 +11,7 @@ import { computeCredit } from '../rules/credits';
 import { monthUptime, type MonthUptime } from '../rules/uptime';
 import { runCommand, scheduleCommand } from './billing';
 import { readEvents } from './credits-events';
+import { explainCommand } from './explain';
 import { parseOptions, printJson } from './io';
 
 const ComputeOptions = z.object({
@@ -27,6 +28,7 @@ const ComputeOptions = z.object({
 export function creditsCommand(): Command {
   const cmd = new Command('credits').description('Monthly uptime and service credits (C1, C2, C14; I8–I10)');
   cmd.addCommand(computeCommand());
+  cmd.addCommand(explainCommand());
   cmd.addCommand(runCommand()).addCommand(scheduleCommand());
   return cmd;
 }

@@ -23,6 +23,8 @@ import { accountingMonthRange } from '../rules/uptime';
 export interface CreditExplanation {
   month: string;
   customerId: string;
+  /** The month's zone (I8), in which its instants are read. */
+  zone: string;
   /** The policy that judges the month (I15); `ofTheMonth` false: no close has begun, the one in force now. */
   policy: { version: string; ofTheMonth: boolean; recordedAt: string | null };
   close: MonthClose | null;
@@ -91,6 +93,7 @@ export async function creditExplanation(
   return {
     month,
     customerId,
+    zone: loaded.policy.month.timeZone,
     policy: {
       version: loaded.version,
       ofTheMonth: recorded !== null,

@@ -17,7 +17,7 @@ import {
 import { localTime } from './local-time';
 import { ticketTable } from './support';
 
-const esc = (s: string) =>
+export const esc = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 const money = (minor: number, currency: string) => formatMinor(minor, currency, { grouped: true });
@@ -168,7 +168,7 @@ function customerRow(c: CustomerReport): string {
   );
 }
 
-const CSS = `
+export const CSS = `
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1d2733;margin:0;background:#f4f6f8}
 main{max-width:1000px;margin:0 auto;padding:24px}
 h1{font-size:24px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px}h3{font-size:15px;margin:18px 0 6px}

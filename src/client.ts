@@ -233,7 +233,12 @@ export class SlaClient {
       // A bad policy file stops the command before the ledger is opened.
       const current = this.currentPolicy();
       const ledger = await this.ledger();
-      return creditExplanation(ledger, monthPolicies(ledger, () => current), () => current, q);
+      return creditExplanation(
+        ledger,
+        monthPolicies(ledger, () => current),
+        () => current,
+        q,
+      );
     },
     /** Needs Temporal (the open tickets, I14): unavailable when it cannot be reached. */
     month: async (query: { month: string; customerId?: string }): Promise<MonthReport> => {

@@ -321,7 +321,7 @@ export function createBillingActivities(deps: BillingDeps) {
         if (before && before.currency !== fee.currency) {
           // Terms for a closed month are fixed (I15), so this is a month credited before terms
           // were versions; an adjustment in another currency would add amounts that cannot be added.
-          log.warn('currency differs from the month\'s credited entries; no adjustment written', {
+          log.warn("currency differs from the month's credited entries; no adjustment written", {
             customerId,
             month: input.month,
           });

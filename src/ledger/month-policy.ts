@@ -6,7 +6,10 @@
 import type { Ledger } from './types';
 import { policyFromRecord, type LoadedPolicy } from '../policy/load';
 
-type PolicyLedger = Pick<Ledger, 'recordPolicyVersion' | 'recordMonthPolicy' | 'monthPolicy' | 'policyVersion'>;
+type PolicyLedger = Pick<
+  Ledger,
+  'recordPolicyVersion' | 'recordMonthPolicy' | 'monthPolicy' | 'policyVersion'
+>;
 
 export interface MonthPolicies {
   /**
@@ -25,7 +28,8 @@ export function monthPolicies(ledger: PolicyLedger, current: () => LoadedPolicy)
     let p = parsed.get(version);
     if (!p) {
       p = ledger.policyVersion(version).then((record) => {
-        if (!record) throw new Error(`policy ${version} is recorded for a month but not stored in the ledger`);
+        if (!record)
+          throw new Error(`policy ${version} is recorded for a month but not stored in the ledger`);
         return policyFromRecord(record);
       });
       // A failed read is not remembered: the next call asks the ledger again.

@@ -12,23 +12,37 @@
  */
 import type {
   CreditEntry,
-  CustomerRecord,
+  CustomerNotice,
+  CustomerTermsInRange,
   MaintenanceRecord,
   MonthClose,
   OutageRecord,
 } from '../ledger/types';
 import type { TicketOutcome } from '../ledger/types';
-import { regionUptimeInput } from '../rules/customer-month';
+import type { CreditTier } from '../rules/credits';
+import { customerMonth, regionUptimeInput } from '../rules/customer-month';
+import { termsPeriods } from '../rules/ledger-inputs';
 import { supportFigures, ticketsOnce, type RunningTicket, type SupportFigures } from './support';
-import { dailyUptime, monthUptime, type DayUptime, type Incident, type UptimeInput } from '../rules/uptime';
+import {
+  accountingMonth,
+  dailyUptime,
+  monthUptime,
+  type DayUptime,
+  type Incident,
+  type MonthUptime,
+} from '../rules/uptime';
 
 export interface ReportInput {
   month: string;
-  /** policy.month.timeZone (I8) and policy.maintenanceNoticeHours (C1). */
+  /** The month's policy (I15): policy.month.timeZone (I8), maintenanceNoticeHours (C1), credit tiers. */
   zone: string;
   noticeHours: number;
+  tiers: readonly CreditTier[];
   policyVersion: string;
-  customers: CustomerRecord[];
+  /** The customers in force for some part of the month, with their versions (I15). */
+  customers: CustomerTermsInRange[];
+  /** Their notices of the month's windows (I9 as amended). */
+  notices: CustomerNotice[];
   outages: OutageRecord[];
   maintenance: MaintenanceRecord[];
   credits: CreditEntry[];
@@ -117,8 +131,7 @@ export interface MonthReport {
 const minutes = (ms: number) => Math.round(ms / 600) / 100;
 const iso = (t: number) => new Date(t).toISOString();
 
-function figures(input: UptimeInput): UptimeFigures & { start: number; end: number } {
-  const u = monthUptime(input);
+function figures(u: MonthUptime): UptimeFigures & { start: number; end: number } {
   return {
     start: u.start,
     end: u.end,
@@ -155,14 +168,30 @@ export function buildMonthReport(input: ReportInput): MonthReport {
     maintenance: input.maintenance,
   };
   const everyone = regionUptimeInput(base);
-  const overall = figures(everyone);
+  const overall = figures(monthUptime(everyone));
   const inMonth = (t: string) => {
     const at = Date.parse(t);
     return at >= overall.start && at < overall.end;
   };
-  const customers = input.customerId
-    ? input.customers.filter((c) => c.customerId === input.customerId)
-    : input.customers;
+  const month = accountingMonth(input.month, input.zone);
+  const noticesOf = groupBy(input.notices);
+  // Each customer's own month (I9 per customer, I15), as the close computes it; named by the
+  // last terms in force in the month.
+  const customers = input.customers
+    .filter((c) => !input.customerId || c.customerId === input.customerId)
+    .flatMap(({ customerId, versions }) => {
+      const computed = customerMonth({
+        ...base,
+        tiers: input.tiers,
+        customerId,
+        versions,
+        notices: noticesOf.get(customerId) ?? [],
+      });
+      const last = termsPeriods(versions, month).pop();
+      return computed && last
+        ? [{ customerId, name: last.version.terms.name, region: last.region, uptime: computed.uptime }]
+        : [];
+    });
   // I14: each ticket opened in the month once, whatever its reopenings.
   const tickets = ticketsOnce(
     input.outcomes.filter((o) => inMonth(o.openedAt)),
@@ -176,7 +205,7 @@ export function buildMonthReport(input: ReportInput): MonthReport {
   const regions = new Map(
     regionNames.map((region) => {
       const regionInput = regionUptimeInput({ ...base, region });
-      const f = figures(regionInput);
+      const f = figures(monthUptime(regionInput));
       const { start: _s, end: _e, ...rest } = f;
       return [
         region,
@@ -193,7 +222,7 @@ export function buildMonthReport(input: ReportInput): MonthReport {
   const creditMinorByCurrency: Record<string, number> = {};
   let creditedCustomers = 0;
   const customerReports = customers.map((c): CustomerReport => {
-    const { daily: _d, customers: _n, region: _r, ...uptime } = regions.get(c.region)!;
+    const { start: _s, end: _e, ...uptime } = figures(c.uptime);
     const mine = entries.get(c.customerId) ?? [];
     let credit: CustomerCredit | null = null;
     if (mine.length) {

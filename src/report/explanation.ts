@@ -83,7 +83,7 @@ export async function creditExplanation(
   const computed = judgeWith(loaded.policy, {
     month,
     customerId,
-    versions: bearingOn(history, range),
+    versions: history,
     outages,
     maintenance,
     notices,
@@ -119,18 +119,4 @@ function judgeWith(
     noticeHours: policy.maintenanceNoticeHours,
     tiers: policy.uptime.creditTiers,
   });
-}
-
-/** The versions that bear on [from, to): the one in force at `from`, then each taking effect before `to`. */
-function bearingOn<V extends { effectiveAt: string }>(
-  history: V[],
-  range: { from: string; to: string },
-): V[] {
-  const from = Date.parse(range.from);
-  const to = Date.parse(range.to);
-  let first = 0;
-  history.forEach((v, i) => {
-    if (Date.parse(v.effectiveAt) <= from) first = i;
-  });
-  return history.slice(first).filter((v) => Date.parse(v.effectiveAt) < to);
 }

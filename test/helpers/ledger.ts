@@ -17,6 +17,7 @@ import {
   LedgerUnavailableError,
   openLedger,
   type CustomerRecord,
+  type CustomerTermsInRange,
   type Ledger,
   type SqlLedger,
 } from '../../src/ledger';
@@ -37,6 +38,15 @@ export const testCustomer = (customerId: string, over: Partial<CustomerRecord> =
   administrators: [`admin@${customerId}.example`],
   canadaOnlyDataAccess: false,
   ...over,
+});
+
+/** Test customers are under contract since long before any month the tests close (I15). */
+export const SINCE = '2020-01-01T05:00:00.000Z';
+
+/** A customer's terms in force since SINCE, as the ledger answers them for a month (I15). */
+export const inForce = ({ customerId, ...terms }: CustomerRecord): CustomerTermsInRange => ({
+  customerId,
+  versions: [{ customerId, effectiveAt: SINCE, recordedAt: SINCE, terms }],
 });
 
 export type TestLedger = SqlLedger & {

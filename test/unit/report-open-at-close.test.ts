@@ -5,7 +5,10 @@ import { describe, expect, it } from 'vitest';
 import type { MonthClose } from '../../src/ledger';
 import { buildMonthReport, incidentRecords, openAtCloseNote, type ReportInput } from '../../src/report/build';
 import { maintenanceRecord, outageRecord } from '../helpers/billing';
-import { testCustomer } from '../helpers/ledger';
+import { inForce, testCustomer } from '../helpers/ledger';
+import { loadPolicy } from '../../src/policy/load';
+
+const TIERS = loadPolicy({}).policy.uptime.creditTiers;
 
 const close: MonthClose = {
   month: '2026-10',
@@ -22,7 +25,9 @@ const input = (over: Partial<ReportInput> = {}): ReportInput => ({
   zone: 'America/Toronto',
   noticeHours: 24,
   policyVersion: 'test',
-  customers: [testCustomer('acme', { region: 'ca-central' })],
+  customers: [inForce(testCustomer('acme', { region: 'ca-central' }))],
+  notices: [],
+  tiers: TIERS,
   outages: [
     outageRecord('INC-EARLY', '2026-10-06T14:00:00Z', 30, ['ca-central']),
     // Detected 23:00 on Oct 31 in Toronto, resolved after the close: recorded late, 2 h long.

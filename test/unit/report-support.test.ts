@@ -5,7 +5,10 @@ import type { TicketOutcome } from '../../src/ledger/types';
 import { buildMonthReport } from '../../src/report/build';
 import { supportFigures, ticketsOnce, ticketTable, type RunningTicket } from '../../src/report/support';
 import { ticketOutcome } from '../helpers/billing';
-import { testCustomer } from '../helpers/ledger';
+import { inForce, testCustomer } from '../helpers/ledger';
+import { loadPolicy } from '../../src/policy/load';
+
+const TIERS = loadPolicy({}).policy.uptime.creditTiers;
 
 const outcome = ticketOutcome;
 
@@ -167,7 +170,9 @@ describe('support figures in the month report (I14)', () => {
       zone: 'America/Toronto',
       noticeHours: 24,
       policyVersion: 'test',
-      customers: [testCustomer('acme'), testCustomer('globex')],
+      customers: [inForce(testCustomer('acme')), inForce(testCustomer('globex'))],
+      notices: [],
+      tiers: TIERS,
       outages: [],
       maintenance: [],
       credits: [],

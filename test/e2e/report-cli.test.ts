@@ -21,7 +21,7 @@ import { maintenanceRecord, outageRecord, ticketOutcome } from '../helpers/billi
 import { ROLE_TOKENS } from '../helpers/api';
 import { outcome as exited, slaFromSource } from '../helpers/cli';
 import { TEST_CODEC_KEYS, testDataConverter } from '../helpers/codec';
-import { seedLedgerDir, testCustomer } from '../helpers/ledger';
+import { SINCE, seedLedgerDir, testCustomer } from '../helpers/ledger';
 import { startOfflineApi } from '../helpers/offline-api';
 import { freePort } from '../helpers/ports';
 import { startTimeSkipping } from '../helpers/temporal';
@@ -45,10 +45,13 @@ beforeAll(async () => {
   const ledger = await openLedger({ databaseUrl: undefined, ledgerDir });
   try {
     await ledger.migrate();
-    await ledger.importCustomers([
-      testCustomer('acme', { name: 'Acme <Inc>', region: 'ca-central' }),
-      testCustomer('globex', { region: 'eu-west', currency: 'EUR' }),
-    ]);
+    await ledger.importCustomers(
+      [
+        testCustomer('acme', { name: 'Acme <Inc>', region: 'ca-central' }),
+        testCustomer('globex', { region: 'eu-west', currency: 'EUR' }),
+      ],
+      { effectiveAt: SINCE },
+    );
     await ledger.recordOutage(outageRecord('o-1', '2026-10-06T14:00:00Z', 30, ['ca-central']));
     await ledger.recordOutage(outageRecord('o-2', '2026-10-20T02:00:00Z', 500, ['eu-west']));
     await ledger.recordMaintenance(maintenanceRecord('m-1', '2026-10-12T06:00:00Z', 90, ['ca-central']));

@@ -19,7 +19,7 @@ import type { CustomerRecord } from '../../src/ledger';
 import { loadPolicy, policyRecord, type LoadedPolicy } from '../../src/policy';
 import { loadRoster } from '../../src/roster/load';
 import type { Roster } from '../../src/roster/schema';
-import { createTestLedger, type LedgerKind, type TestLedger } from './ledger';
+import { createTestLedger, SINCE, type LedgerKind, type TestLedger } from './ledger';
 import { TEST_CODEC_KEYS, testDataConverter, testWorkerDataConverter } from './codec';
 import { TestPager } from './pager';
 import { TestSmtpServer } from './smtp';
@@ -91,7 +91,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
   const ledger = await createTestLedger(ledgerKind);
   // As `sla worker` does at start: the policy the engine judges by is in the ledger (I15).
   await ledger.recordPolicyVersion(policyRecord(policy));
-  if (options.customers?.length) await ledger.importCustomers(options.customers);
+  if (options.customers?.length) await ledger.importCustomers(options.customers, { effectiveAt: SINCE });
   const taskQueue = 'engine-test';
   const worker =
     options.inProcessWorker === false

@@ -58,9 +58,12 @@ const outage = fc.record({
   minute: fc.integer({ min: -DAY / MINUTE, max: (MONTH_END - MONTH_START) / MINUTE }),
   minutes: fc.integer({ min: 1, max: 3_000 }),
   regions: fc.subarray([...REGIONS], { minLength: 1 }),
-  classification: fc.constantFrom('unexpected', 'unexpected', 'partial', 'external') as fc.Arbitrary<
-    'unexpected' | 'partial' | 'external'
-  >,
+  classification: fc.constantFrom<'unexpected' | 'partial' | 'external'>(
+    'unexpected',
+    'unexpected',
+    'partial',
+    'external',
+  ),
 });
 /** Per customer: hours of notice for round 1 (null: never reached) and whether a reschedule reached them. */
 const delivery = fc.record({
@@ -197,7 +200,7 @@ async function closeMonth(t: Harness, batchSize: number): Promise<number> {
   let after: string | null = null;
   let written = 0;
   for (;;) {
-    const r: BillingBatchResult = await env.run(acts.closeBillingBatch, {
+    const r: BillingBatchResult = await env.run((input) => acts.closeBillingBatch(input), {
       month: MONTH,
       after,
       limit: batchSize,

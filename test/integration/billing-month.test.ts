@@ -33,7 +33,7 @@ import { outageRecord } from '../helpers/billing';
 import { slaFromSource } from '../helpers/cli';
 import { WORKFLOWS } from '../helpers/engine';
 import { saveHistory, saveHistoryChain, writingHistories } from '../helpers/histories';
-import { createTestLedger, testCustomer, type LedgerKind, type TestLedger } from '../helpers/ledger';
+import { createTestLedger, SINCE, testCustomer, type LedgerKind, type TestLedger } from '../helpers/ledger';
 import { TEST_CODEC_KEYS, testDataConverter } from '../helpers/codec';
 import { startDevServer, workflowBundle } from '../helpers/temporal';
 import { waitFor } from '../helpers/wait';
@@ -105,7 +105,10 @@ describe('the billing Schedule (dev server)', () => {
 
   beforeAll(async () => {
     ledger = await createTestLedger('pglite');
-    await ledger.importCustomers(Array.from({ length: 30 }, (_, i) => testCustomer(`s-${i}`)));
+    await ledger.importCustomers(
+      Array.from({ length: 30 }, (_, i) => testCustomer(`s-${i}`)),
+      { effectiveAt: SINCE },
+    );
     const start = DateTime.fromFormat(`${lastMonth}-10 12:00`, 'yyyy-MM-dd HH:mm', { zone: ZONE });
     await ledger.recordOutage(outageRecord('o-sched', start.toUTC().toISO()!, 60, ['ca-central']));
     worker = await Worker.create({
@@ -294,6 +297,7 @@ describe.concurrent.each<LedgerKind>(['pglite', 'postgres'])(
         Array.from({ length: CUSTOMERS }, (_, i) =>
           testCustomer(`k-${String(i).padStart(5, '0')}`, { region: i % 2 ? 'ca-central' : 'eu-west' }),
         ),
+        { effectiveAt: SINCE },
       );
       await ledger.recordOutage(outageRecord('o-kill', `${month}-06T14:00:00Z`, 30, ['ca-central']));
       // The embedded ledger belongs to one process at a time: the worker's, until the drill ends.

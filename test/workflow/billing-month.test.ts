@@ -33,7 +33,7 @@ import { AesGcmCodec } from '../../src/codec';
 import { testDataConverter, testKeys } from '../helpers/codec';
 import { WORKFLOWS } from '../helpers/engine';
 import { saveHistory, saveHistoryChain, saveLatestHistoryChain } from '../helpers/histories';
-import { createTestLedger, testCustomer, type LedgerKind, type TestLedger } from '../helpers/ledger';
+import { createTestLedger, SINCE, testCustomer, type LedgerKind, type TestLedger } from '../helpers/ledger';
 import { TestSmtpServer } from '../helpers/smtp';
 import { startTimeSkipping, workflowBundle } from '../helpers/temporal';
 import { scenario } from '../helpers/steps';
@@ -77,7 +77,7 @@ async function billingWorker(
 ) {
   const smtp = new TestSmtpServer();
   const smtpUrl = await smtp.start();
-  await ledger.importCustomers(customers);
+  await ledger.importCustomers(customers, { effectiveAt: SINCE });
   // The ledger as the activities see it, except for a write that commits and then fails.
   const flaky: Ledger = Object.create(ledger) as Ledger;
   flaky.appendCreditEntries = async (entries) => {

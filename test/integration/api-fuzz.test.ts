@@ -136,6 +136,8 @@ const OWNER: Record<string, (row: Row) => string> = {
   maintenance_windows: (r) => String(r.workflow_id),
   credit_entries: (r) => String(r.workflow_id),
   month_closes: (r) => String(r.workflow_id),
+  // The month's policy is recorded by its close's first batch (I15).
+  month_policies: (r) => `billing-month-${String(r.month)}`,
 };
 
 describe('HTTP API fuzz', () => {

@@ -177,6 +177,11 @@ const INVALID: Record<string, { method: string; path: string; body?: unknown; is
   },
   creditsRunProgress: { method: 'GET', path: '/v1/credits/runs/October', issues: ['params.month'] },
   monthReport: { method: 'GET', path: '/v1/reports/2026-10?format=pdf', issues: ['query.format'] },
+  creditExplanation: {
+    method: 'GET',
+    path: '/v1/credits/2026-13/acme/explanation',
+    issues: ['params.month'],
+  },
   auditTimeline: { method: 'GET', path: '/v1/audit/ticket-T-1/timeline?runId=42', issues: ['query.runId'] },
 };
 
@@ -470,7 +475,8 @@ describe('HTTP API', () => {
 
   it('customers: import (all or none), list, one; a duplicate id names both rows and writes nothing', async () => {
     const rows = [testCustomer('globex'), testCustomer('hooli', { currency: 'GBP', region: 'uk-south' })];
-    const imported = await api.call('finance', 'POST', '/v1/customers', rows);
+    // Under contract since 2020 (I15): the month closed below is one of theirs.
+    const imported = await api.call('finance', 'POST', '/v1/customers?effective=2020-01-01', rows);
     expect(imported).toMatchObject({ status: 200, json: { rows: 2, inserted: 2 } });
     const dup = await api.call('finance', 'POST', '/v1/customers', [
       testCustomer('umbrella'),
@@ -571,7 +577,19 @@ describe('HTTP API', () => {
     expect(html.status).toBe(200);
     expect(html.headers.get('content-type')).toMatch(/^text\/html/);
     expect(html.text).toMatch(/^<!doctype html>/i);
+    // Each customer links to the explanation of its credit (I10, I15).
+    expect(html.text).toContain(`/v1/credits/${month}/initech/explanation?format=html`);
     expect((await api.call('finance', 'GET', `/v1/reports/${month}?customerId=nobody`)).status).toBe(404);
+    const explained = await api.call('auditor', 'GET', `/v1/credits/${month}/hooli/explanation`);
+    expect(explained).toMatchObject({
+      status: 200,
+      json: { month, customerId: 'hooli', policy: { ofTheMonth: true }, outstandingMinor: 0 },
+    });
+    expect((explained.json as { entries: unknown[] }).entries).toHaveLength(1);
+    const page = await api.call('finance', 'GET', `/v1/credits/${month}/hooli/explanation?format=html`);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(page.text).toContain('Uptime and credit (I9, I10)');
+    expect((await api.call('finance', 'GET', `/v1/credits/${month}/nobody/explanation`)).status).toBe(404);
   });
 
   it('I14: POST /v1/credits/runs inside the grace period is refused (400 at body.month, when it ends, `force: true`) and starts nothing; with force it starts (202)', async () => {

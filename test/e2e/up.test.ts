@@ -141,14 +141,16 @@ describe('sla up', () => {
     ];
     const customersFile = join(dataDir, 'customers.json');
     writeFileSync(customersFile, JSON.stringify(customers));
-    expect(await cli(['customers', 'import', customersFile], terminal)).toBe(
-      'imported 2 customers: 2 new, 0 updated, 0 unchanged\n',
+    // In force from the first instant of the month closed below (I15).
+    const importFrom = ['customers', 'import', customersFile, '--effective', '2026-01-01'];
+    expect(await cli(importFrom, terminal)).toBe(
+      'imported 2 customers in force from 2026-01-01 00:00 EST (2026-01-01T05:00:00.000Z): 2 new, 0 updated, 0 unchanged\n',
     );
     // The worker closes January (reading the customers the CLI imported, writing their entries)
     // while two more CLI processes import and read: worker + 2 CLIs on the one PGlite backend.
     const [closed, reimported, listedDuring] = await Promise.all([
       cli(['credits', 'run', '--month', '2026-01', '--json'], terminal),
-      cli(['customers', 'import', customersFile], terminal),
+      cli(importFrom, terminal),
       cli(['ledger', 'list', '--json'], terminal),
     ]);
     expect(JSON.parse(closed)).toMatchObject({
@@ -157,7 +159,9 @@ describe('sla up', () => {
       written: 2,
       monthClose: 'written',
     });
-    expect(reimported).toBe('imported 2 customers: 0 new, 0 updated, 2 unchanged\n');
+    expect(reimported).toBe(
+      'imported 2 customers in force from 2026-01-01 00:00 EST (2026-01-01T05:00:00.000Z): 0 new, 0 updated, 2 unchanged\n',
+    );
     // Before, during or after the close's one transaction per batch: never a part of it.
     expect([0, 2]).toContain((JSON.parse(listedDuring) as CreditEntry[]).length);
     const entries = JSON.parse(

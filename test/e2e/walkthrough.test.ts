@@ -135,7 +135,9 @@ describe('the walk-through', () => {
     const checks: Record<string, Check> = {
       'import-customers': (r) => {
         ok(r);
-        expect(r.stdout).toBe('imported 3 customers: 3 new, 0 updated, 0 unchanged\n');
+        expect(r.stdout).toBe(
+          'imported 3 customers in force from 2026-01-01 00:00 EST (2026-01-01T05:00:00.000Z): 3 new, 0 updated, 0 unchanged\n',
+        );
       },
       'open-ticket': (r) => {
         ok(r);
@@ -209,6 +211,17 @@ describe('the walk-through', () => {
         expect(r.stdout).toMatch(/^northwind\s+eu-west\s+100\.0000\s+0\s+0\s+0\.00 GBP$/m);
         // I8: the incident in Toronto time, as the walk-through shows it.
         expect(r.stdout).toMatch(/^2026-10-14 09:20 EDT\s+2026-10-14 10:05 EDT\s+45\s+INC-7$/m);
+      },
+      explain: (r) => {
+        ok(r);
+        expect(r.stdout).toContain('Credit of acme for 2026-10');
+        expect(r.stdout).toMatch(
+          /uptime = \(T − E − D\) \/ \(T − E\)\s+2675700000 \/ 2678400000 = 99\.8991 %/,
+        );
+        expect(r.stdout).toMatch(
+          /credit = round-half-up\(tier × monthly fee\)\s+50 % × 1,000\.00 CAD = 500\.00 CAD/,
+        );
+        expect(r.stdout).toContain('they agree.');
       },
       'report-html': (r) => {
         ok(r);

@@ -44,12 +44,23 @@ interface Scenario {
   versions: 1 | 3;
   /** Maintenance windows, each announced to every customer of its region. */
   windows: number;
+  customers: number;
 }
 
 const SCENARIOS: Scenario[] = [
-  { label: 'one version each, no maintenance', versions: 1, windows: 0 },
-  { label: '3 term versions each, 5 maintenance windows with notices', versions: 3, windows: 5 },
+  { label: 'one version each, no maintenance', versions: 1, windows: 0, customers: CUSTOMERS },
+  {
+    label: '3 term versions each, 5 maintenance windows with notices',
+    versions: 3,
+    windows: 5,
+    customers: CUSTOMERS,
+  },
 ];
+/**
+ * Closed first and not reported: the worker's first workflow bundle, the JIT and the dev server's
+ * first tasks would otherwise land on whichever scenario runs first.
+ */
+const WARM_UP: Scenario = { label: 'warm-up', versions: 1, windows: 1, customers: 1_000 };
 
 const MONTH_START = Date.parse('2026-10-01T04:00:00Z');
 const DAY = 86_400_000;
@@ -60,7 +71,7 @@ async function seed(ledger: TestLedger, scenario: Scenario): Promise<void> {
   const random = seededRandom(6);
   const id = (i: number) => `bench-${String(i).padStart(5, '0')}`;
   const regionOf = (i: number) => REGIONS[i % REGIONS.length]!;
-  const customers = Array.from({ length: CUSTOMERS }, (_, i) =>
+  const customers = Array.from({ length: scenario.customers }, (_, i) =>
     testCustomer(id(i), {
       region: regionOf(i),
       annualFeeMinor: 120_000 + Math.floor(random() * 5_000_000),
@@ -192,12 +203,14 @@ async function close(
     }, 2_000);
     const result = await handle.result().finally(() => clearInterval(ticker));
     const seconds = (performance.now() - started) / 1000;
-    if (result.done !== CUSTOMERS || rowsWritten !== CUSTOMERS) {
-      throw new Error(`closed ${result.done} customers and wrote ${rowsWritten} entries, not ${CUSTOMERS}`);
+    if (result.done !== scenario.customers || rowsWritten !== scenario.customers) {
+      throw new Error(
+        `closed ${result.done} customers and wrote ${rowsWritten} entries, not ${scenario.customers}`,
+      );
     }
     console.log(
-      `billing month (${scenario.label}): ${CUSTOMERS} customers, ${OUTAGES} outages in ${seconds.toFixed(1)} s ` +
-        `end to end (${formatRate(CUSTOMERS / seconds)} customers/s; ${result.batches} batches, ` +
+      `billing month (${scenario.label}): ${scenario.customers} customers, ${OUTAGES} outages in ${seconds.toFixed(1)} s ` +
+        `end to end (${formatRate(scenario.customers / seconds)} customers/s; ${result.batches} batches, ` +
         `${result.credited} credited, ${result.noticesSent} notices)`,
     );
     return { seconds, writeSeconds, rowsWritten };
@@ -212,12 +225,13 @@ export async function billingBench(): Promise<BenchResult[]> {
   const env = await startDevServer();
   try {
     const figures = [];
-    for (const [k, scenario] of SCENARIOS.entries()) {
+    for (const [k, scenario] of [WARM_UP, ...SCENARIOS].entries()) {
       const ledger = await createTestLedger('pglite');
       try {
         await seed(ledger, scenario);
         const run = await close(env, ledger, scenario, join(dir, `outbox-${k}`), `billing-bench-${k}`);
-        figures.push({ scenario, ...run, bare: k === 0 ? await bareRate(ledger) : undefined });
+        if (scenario !== WARM_UP)
+          figures.push({ scenario, ...run, bare: k === 1 ? await bareRate(ledger) : undefined });
       } finally {
         await ledger.cleanup();
       }

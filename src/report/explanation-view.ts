@@ -47,7 +47,7 @@ export function explanationSections(x: CreditExplanation): Section[] {
     head: ['entry', 'written', 'uptime', 'tier', 'monthly fee', 'amount', 'policy'],
     rows: x.entries.map((e) => [
       `${e.kind} #${e.sequence}`,
-      e.createdAt,
+      localTime(e.createdAt, x.zone),
       `${e.uptimePercent} %`,
       `${e.creditPercent} %`,
       formatMinor(e.monthlyFeeMinor, e.currency, { grouped: true }),
@@ -82,7 +82,7 @@ export function explanationSections(x: CreditExplanation): Section[] {
   return [
     {
       title: 'Terms in force (I15)',
-      lead: `The month is ${t(c.monthStart)} → ${t(c.monthEnd)} (${hoursMs(c.monthMs)}); T is the part in force.`,
+      lead: `The month is ${t(c.monthStart)} → ${t(c.monthEnd)}, ${hoursMs(c.monthMs)}; T is the part in force.`,
       head: ['from', 'to', 'length', 'region', 'version in force from'],
       rows: c.periods.map((p) => [t(p.from), t(p.to), minutes(p.ms), p.region, t(p.versionEffectiveAt)]),
     },

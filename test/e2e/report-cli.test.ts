@@ -4,7 +4,15 @@
 // from Temporal (a test server with none running here; test/integration/report-tickets.test.ts
 // runs real ticket workflows): without Temporal the report is unavailable.
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -38,6 +46,36 @@ const sla = (args: string[], temporalAddress = env.address) =>
   });
 
 const outcome = ticketOutcome;
+
+/** The page rendered by Debian's headless Chromium into a PNG (a blank page is a few KB). */
+async function screenshot(html: string, png: string): Promise<void> {
+  // scripts/provision-test-tools.sh (run by scripts/test.sh) installs Debian's chromium.
+  const chromium = '/usr/bin/chromium';
+  expect(existsSync(chromium), `${chromium} missing: bash scripts/provision-test-tools.sh`).toBe(true);
+  const chrome = spawn(
+    chromium,
+    [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      // No network here: without these, Chromium's own background connections are refused at start.
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      `--screenshot=${png}`,
+      '--window-size=1280,1600',
+      `file://${html}`,
+    ],
+    { timeout: 60_000 },
+  );
+  chrome.stdin.end();
+  const shot = await exited(chrome);
+  expect(shot.code, shot.stderr).toBe(0);
+  const bytes = readFileSync(png);
+  expect(bytes.subarray(1, 4).toString()).toBe('PNG');
+  // A blank page compresses to a few KB; the charts and tables make it far larger.
+}
 
 beforeAll(async () => {
   env = await startTimeSkipping(testDataConverter());
@@ -254,33 +292,8 @@ describe('sla report', () => {
     expect(page).toContain('250.00 CAD');
     expect(page).toContain('1,000.00 EUR');
 
-    // scripts/provision-test-tools.sh (run by scripts/test.sh) installs Debian's chromium.
-    const chromium = '/usr/bin/chromium';
-    expect(existsSync(chromium), `${chromium} missing: bash scripts/provision-test-tools.sh`).toBe(true);
     const png = join(dir, 'report.png');
-    const chrome = spawn(
-      chromium,
-      [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        // No network here: without these, Chromium's own background connections are refused at start.
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        `--screenshot=${png}`,
-        '--window-size=1280,1600',
-        `file://${html}`,
-      ],
-      { timeout: 60_000 },
-    );
-    chrome.stdin.end();
-    const shot = await exited(chrome);
-    expect(shot.code, shot.stderr).toBe(0);
-    const bytes = readFileSync(png);
-    expect(bytes.subarray(1, 4).toString()).toBe('PNG');
-    // A blank page compresses to a few KB; the charts and tables make it far larger.
+    await screenshot(html, png);
     expect(statSync(png).size).toBeGreaterThan(40_000);
     // To look at it: SLA_REPORT_SCREENSHOT=/tmp/report.png npx vitest run test/e2e/report-cli.test.ts
     if (process.env.SLA_REPORT_SCREENSHOT) {
@@ -356,6 +369,32 @@ describe('GET /v1/reports/{month} and sla report', () => {
     expect(fromApi[2]).toContain('1,000.00 EUR');
     expect(JSON.parse(fromApi[0]!)).toMatchObject({ closed: { openOutages: 1 } });
     expect(JSON.parse(fromApi[4]!)).toMatchObject({ closed: { openOutages: null } });
+  });
+
+  it('explains a credit as the close computed it: the command text and JSON, the API page in Chromium (I10, I15)', async () => {
+    const text = await sla(['credits', 'explain', '--customer', 'acme', '--month', '2026-10']);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toContain('Credit of acme for 2026-10');
+    expect(text.stdout).toMatch(
+      /^o-1\s+2026-10-06 10:00 EDT\s+2026-10-06 10:30 EDT\s+unexpected\s+ca-central\s+30 min/m,
+    );
+    expect(text.stdout).toContain('they agree.');
+    const json = await sla(['credits', 'explain', '--customer', 'acme', '--month', '2026-10', '--json']);
+    const x = JSON.parse(json.stdout) as { outstandingMinor: number; openAtCloseUnrecorded: string[] };
+    // The entries add up to the computation; the outage open at the close has no record yet.
+    expect(x).toMatchObject({ outstandingMinor: 0, openAtCloseUnrecorded: ['o-9'] });
+    expect((await sla(['credits', 'explain', '--customer', 'nobody', '--month', '2026-10'])).code).toBe(3);
+
+    const [page] = await apiReports(['/v1/credits/2026-10/acme/explanation?format=html']);
+    expect(page).toContain('<h2>Maintenance for this customer (C1, I9)</h2>');
+    expect(page).not.toMatch(/<script|<link|src=|url\(|https?:\/\//i);
+    const html = join(dir, 'explanation.html');
+    writeFileSync(html, page!);
+    const png = join(dir, 'explanation.png');
+    await screenshot(html, png);
+    expect(statSync(png).size).toBeGreaterThan(20_000);
+    if (process.env.SLA_REPORT_SCREENSHOT)
+      copyFileSync(png, process.env.SLA_REPORT_SCREENSHOT.replace(/\.png$/, '-explanation.png'));
   });
 
   it('answers 503 when Temporal is unreachable: the open tickets are part of the figures (I14)', async () => {

@@ -15,11 +15,12 @@
 import { Context, log } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { DateTime } from 'luxon';
-import type { CreditEntry, CustomerNotice, CustomerRecord, Ledger, OutageRecord } from '../ledger/types';
+import type { CreditEntry, CustomerRecord, Ledger, OutageRecord } from '../ledger/types';
 import type { LoadedPolicy } from '../policy/load';
 import { monthPolicies } from '../ledger/month-policy';
 import { formatMinor as money } from '../rules/credits';
 import { customerMonth, type CustomerMonth } from '../rules/customer-month';
+import { byCustomer } from '../rules/ledger-inputs';
 import { accountingMonth, accountingMonthRange, type MonthUptime } from '../rules/uptime';
 import type { EmailMessage } from './email';
 import { openOutagesBefore } from './open-outages';
@@ -113,16 +114,6 @@ export interface BatchFigures {
 /** The regions in force over the customer's month, in order ("ca-central", "ca-central→eu-west"). */
 function regionsOf(month: CustomerMonth): string {
   return month.regions.join('→');
-}
-
-function groupByCustomer(notices: CustomerNotice[]): Map<string, CustomerNotice[]> {
-  const by = new Map<string, CustomerNotice[]>();
-  for (const n of notices) {
-    const list = by.get(n.customerId);
-    if (list) list.push(n);
-    else by.set(n.customerId, [n]);
-  }
-  return by;
 }
 
 /** "YYYY-MM": exactly the months the policy's month zone defines (checked before any read). */
@@ -287,7 +278,7 @@ export function createBillingActivities(deps: BillingDeps) {
       const known = new Set(recorded.map((o) => o.outageId));
       const outages = [...recorded, ...(input.openOutages ?? []).filter((o) => !known.has(o.outageId))];
       const credited = new Map(totals.map((t) => [t.customerId, t]));
-      const noticesOf = groupByCustomer(notices);
+      const noticesOf = byCustomer(notices);
 
       const entries: CreditEntry[] = [];
       const uptimes = new UptimeFigures();

@@ -21,7 +21,7 @@ import type {
 import type { TicketOutcome } from '../ledger/types';
 import type { CreditTier } from '../rules/credits';
 import { customerMonth, regionUptimeInput } from '../rules/customer-month';
-import { termsPeriods } from '../rules/ledger-inputs';
+import { byCustomer, termsPeriods } from '../rules/ledger-inputs';
 import { supportFigures, ticketsOnce, type RunningTicket, type SupportFigures } from './support';
 import {
   accountingMonth,
@@ -149,16 +149,6 @@ function figures(u: MonthUptime): UptimeFigures & { start: number; end: number }
   };
 }
 
-function groupBy<T extends { customerId: string }>(rows: T[]): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const row of rows) {
-    const group = groups.get(row.customerId);
-    if (group) group.push(row);
-    else groups.set(row.customerId, [row]);
-  }
-  return groups;
-}
-
 export function buildMonthReport(input: ReportInput): MonthReport {
   const base = {
     month: input.month,
@@ -174,7 +164,7 @@ export function buildMonthReport(input: ReportInput): MonthReport {
     return at >= overall.start && at < overall.end;
   };
   const month = accountingMonth(input.month, input.zone);
-  const noticesOf = groupBy(input.notices);
+  const noticesOf = byCustomer(input.notices);
   // Each customer's own month (I9 per customer, I15), as the close computes it; named by the
   // last terms in force in the month.
   const customers = input.customers
@@ -198,8 +188,8 @@ export function buildMonthReport(input: ReportInput): MonthReport {
     input.running.filter((t) => inMonth(t.openedAt)),
   );
   const support = (rows: typeof tickets) => supportFigures(rows, input.ticketsAsOf);
-  const byCustomer = groupBy(tickets);
-  const entries = groupBy(input.credits.filter((e) => e.month === input.month));
+  const ticketsOf = byCustomer(tickets);
+  const entries = byCustomer(input.credits.filter((e) => e.month === input.month));
 
   const regionNames = [...new Set(customers.map((c) => c.region))].sort();
   const regions = new Map(
@@ -246,7 +236,7 @@ export function buildMonthReport(input: ReportInput): MonthReport {
       region: c.region,
       ...uptime,
       credit,
-      support: support(byCustomer.get(c.customerId) ?? []),
+      support: support(ticketsOf.get(c.customerId) ?? []),
     };
   });
 

@@ -163,3 +163,14 @@ export function termsPeriods(
   });
   return periods;
 }
+
+/** Rows by their customer, in input order: a batch's notices, a month's tickets and entries. */
+export function byCustomer<T extends { customerId: string }>(rows: readonly T[]): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const row of rows) {
+    const group = groups.get(row.customerId);
+    if (group) group.push(row);
+    else groups.set(row.customerId, [row]);
+  }
+  return groups;
+}

@@ -79,7 +79,10 @@ function printSummary(
   below: string | undefined,
 ): void {
   const rows: [string, string][] = [
-    ['month length (T)', duration(uptime.totalMs)],
+    [
+      uptime.totalMs < uptime.end - uptime.start ? 'T (contract in force)' : 'month length (T)',
+      duration(uptime.totalMs),
+    ],
     ['excluded maintenance (E)', duration(uptime.excludedMs)],
     ['downtime (D)', duration(uptime.downtimeMs)],
     ['uptime', `${uptime.uptimePercent} %  (T − E − D) / (T − E)`],

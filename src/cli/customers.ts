@@ -29,12 +29,12 @@ const monthZone = () => loadPolicy().policy.month.timeZone;
 function printHistory(versions: CustomerVersion[]): void {
   const zone = monthZone();
   printTable(
-    ['effective from', 'annual fee', 'currency', 'region', 'data access', 'administrators', 'recorded at'],
+    ['effective from', 'annual fee', 'region', 'data access', 'administrators', 'recorded at'],
     versions.map((v) => {
       const t = v.terms;
       const terms = t
-        ? [fee(t), t.currency, t.region, dataAccess(t), t.administrators.join(', ')]
-        : ['contract ended', '', '', '', ''];
+        ? [fee(t), t.region, dataAccess(t), t.administrators.join(', ')]
+        : ['contract ended', '', '', ''];
       return [when(v.effectiveAt, zone), ...terms, v.recordedAt];
     }),
   );

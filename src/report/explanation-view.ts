@@ -146,13 +146,13 @@ export function explanationSections(x: CreditExplanation): Section[] {
         ['D (downtime)', hoursMs(c.downtimeMs)],
         [
           'uptime = (T − E − D) / (T − E)',
-          `${c.uptime.numerator} / ${c.uptime.denominator} = ${c.uptime.percent} %`,
+          `${c.uptime.numerator} / ${c.uptime.denominator} = ${c.uptime.percent} % (truncated; the tier compares the exact ratio)`,
         ],
         [
           'tier',
           c.tier
             ? `${c.tier.creditPercent} % (uptime below ${c.tier.below} %)`
-            : 'none (no threshold above the uptime)',
+            : 'none (uptime at or above every threshold)',
         ],
         [
           'credit = round-half-up(tier × monthly fee)',

@@ -380,7 +380,9 @@ function explainWindows(
         : share.downMs === 0
           ? 'excluded for all its running time in force: notice in time (C1, I9)'
           : share.excludedMs === 0
-            ? 'downtime for all its running time in force: no notice reached the customer in time for it (C1, I9)'
+            ? covers.some((c) => c.qualifies && c.cover)
+              ? 'downtime for all its running time in force: it ran wholly outside the window its notices in time announced (early start, overrun or a late change; I9)'
+              : 'downtime for all its running time in force: no notice reached the customer in time for it (C1, I9)'
             : 'excluded where a notice in time still covered it, downtime elsewhere (overrun, early start, late change; I9)';
     return {
       ...windowOf(m),

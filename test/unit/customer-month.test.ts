@@ -175,6 +175,19 @@ describe('notices per customer (I9 as amended)', () => {
     expect(figures[137]).toEqual([0, H, 50]); // 60 min of April's 43,200: 99.8611 %, the 50 % tier
   });
 
+  it('a window run wholly before the one its notice in time announced: downtime, and said so', () => {
+    const early = window('m-early', '2026-04-14T02:00', 60);
+    const ran = { ...early, actualStart: iso('2026-04-12T02:00'), actualEnd: iso('2026-04-12T03:00') };
+    const r = customerMonth(
+      april({ maintenance: [ran], notices: [noticeTo('acme', ran, ran.announcedAt)] }),
+    )!;
+    expect([r.uptime.excludedMs, r.uptime.downtimeMs]).toEqual([0, H]);
+    expect(r.explanation.maintenance[0]!.reason).toContain(
+      'ran wholly outside the window its notices in time announced',
+    );
+    expect(r.explanation.maintenance[0]!.notices[0]!.qualifies).toBe(true);
+  });
+
   it('explains each notice: when it reached the customer, its lead, and what withdrew it', () => {
     const moved = { ...m, start: iso('2026-04-12T02:30'), end: iso('2026-04-12T03:30') };
     const notices = [

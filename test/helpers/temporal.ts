@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 import type { DataConverter } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -89,10 +89,16 @@ async function cachedBundle(workflowsPath: string): Promise<{ code: string }> {
   return bundle;
 }
 
+/**
+ * The sources a bundle is built from. Dot-entries are left out: the non-determinism test keeps a
+ * scratch copy of the workflows in a dot-directory under src/workflows for a few seconds, and a
+ * file that vanishes between the listing and its stat would fail another file's worker start.
+ */
 function filesUnder(path: string): string[] {
   if (!statSync(path).isDirectory()) return [path];
   return readdirSync(path, { recursive: true, encoding: 'utf8' })
+    .filter((name) => !name.split(sep).some((part) => part.startsWith('.')))
     .sort()
     .map((name) => join(path, name))
-    .filter((file) => statSync(file).isFile());
+    .filter((file) => statSync(file, { throwIfNoEntry: false })?.isFile() ?? false);
 }

@@ -19,7 +19,7 @@ import type { CreditEntry, CustomerRecord, Ledger, OutageRecord } from '../ledge
 import type { LoadedPolicy } from '../policy/load';
 import { monthPolicies } from '../ledger/month-policy';
 import { formatMinor as money } from '../rules/credits';
-import { customerMonth, type CustomerMonth } from '../rules/customer-month';
+import { customerMonth, monthRules, type CustomerMonth } from '../rules/customer-month';
 import { byCustomer } from '../rules/ledger-inputs';
 import { accountingMonth, accountingMonthRange, type MonthUptime } from '../rules/uptime';
 import type { EmailMessage } from './email';
@@ -285,10 +285,8 @@ export function createBillingActivities(deps: BillingDeps) {
       const rows: CustomerFigures[] = [];
       for (const { customerId, versions } of page) {
         const month = customerMonth({
+          ...monthRules(policy),
           month: input.month,
-          zone: policy.month.timeZone,
-          noticeHours: policy.maintenanceNoticeHours,
-          tiers: policy.uptime.creditTiers,
           customerId,
           versions,
           outages,

@@ -17,8 +17,8 @@ export interface MonthPolicies {
    * close begins. A policy written to the ledger is never edited, so the answer never changes.
    */
   judge(month: string): Promise<LoadedPolicy>;
-  /** The month's recorded policy, or null when no close of it has begun. */
-  recorded(month: string): Promise<LoadedPolicy | null>;
+  /** The month's recorded policy and when it was recorded, or null when no close of it has begun. */
+  recorded(month: string): Promise<{ loaded: LoadedPolicy; recordedAt: string } | null>;
 }
 
 export function monthPolicies(ledger: PolicyLedger, current: () => LoadedPolicy): MonthPolicies {
@@ -50,7 +50,7 @@ export function monthPolicies(ledger: PolicyLedger, current: () => LoadedPolicy)
     },
     async recorded(month) {
       const known = await ledger.monthPolicy(month);
-      return known ? byVersion(known.policyVersion) : null;
+      return known ? { loaded: await byVersion(known.policyVersion), recordedAt: known.recordedAt } : null;
     },
   };
 }

@@ -11,13 +11,7 @@ import { NotFoundError } from '../errors';
 import type { CreditEntry, Ledger, MonthClose } from '../ledger/types';
 import type { LoadedPolicy } from '../policy/load';
 import type { MonthPolicies } from '../ledger/month-policy';
-import type { Policy } from '../policy/schema';
-import {
-  customerMonth,
-  type CustomerMonth,
-  type CustomerMonthInput,
-  type MonthExplanation,
-} from '../rules/customer-month';
+import { customerMonth, monthRules, type MonthExplanation } from '../rules/customer-month';
 import { accountingMonthRange } from '../rules/uptime';
 
 export interface CreditExplanation {
@@ -47,13 +41,7 @@ export interface CreditExplanation {
 
 type ExplanationLedger = Pick<
   Ledger,
-  | 'customerHistory'
-  | 'outages'
-  | 'maintenance'
-  | 'maintenanceNotices'
-  | 'creditEntries'
-  | 'monthClose'
-  | 'monthPolicy'
+  'customerHistory' | 'outages' | 'maintenance' | 'maintenanceNotices' | 'creditEntries' | 'monthClose'
 >;
 
 export async function creditExplanation(
@@ -63,13 +51,12 @@ export async function creditExplanation(
   query: { month: string; customerId: string },
 ): Promise<CreditExplanation> {
   const { month, customerId } = query;
-  const [history, recorded, monthPolicy] = await Promise.all([
+  const [history, recorded] = await Promise.all([
     ledger.customerHistory(customerId),
     policies.recorded(month),
-    ledger.monthPolicy(month),
   ]);
   if (!history.length) throw new NotFoundError(`no customer ${customerId}`);
-  const loaded = recorded ?? current();
+  const loaded = recorded?.loaded ?? current();
   const range = accountingMonthRange(month, loaded.policy.month.timeZone);
   const [outages, maintenance, entries, close] = await Promise.all([
     ledger.outages(range),
@@ -80,7 +67,9 @@ export async function creditExplanation(
   const notices = maintenance.length
     ? await ledger.maintenanceNotices({ maintenanceIds: maintenance.map((m) => m.maintenanceId), customerId })
     : [];
-  const computed = judgeWith(loaded.policy, {
+  // The close's own computation (src/activities/billing.ts) under the month's policy.
+  const computed = customerMonth({
+    ...monthRules(loaded.policy),
     month,
     customerId,
     versions: history,
@@ -97,7 +86,7 @@ export async function creditExplanation(
     policy: {
       version: loaded.version,
       ofTheMonth: recorded !== null,
-      recordedAt: monthPolicy?.recordedAt ?? null,
+      recordedAt: recorded?.recordedAt ?? null,
     },
     close,
     computed: computed?.explanation ?? null,
@@ -106,17 +95,4 @@ export async function creditExplanation(
     outstandingMinor: (computed?.credit.creditMinor ?? 0) - creditedMinor,
     openAtCloseUnrecorded: (close?.openOutageIds ?? []).filter((id) => !recordedIds.has(id)),
   };
-}
-
-/** The close's own computation (src/activities/billing.ts) under the month's policy. */
-function judgeWith(
-  policy: Policy,
-  facts: Omit<CustomerMonthInput, 'zone' | 'noticeHours' | 'tiers'>,
-): CustomerMonth | null {
-  return customerMonth({
-    ...facts,
-    zone: policy.month.timeZone,
-    noticeHours: policy.maintenanceNoticeHours,
-    tiers: policy.uptime.creditTiers,
-  });
 }

@@ -67,7 +67,7 @@ export async function ledgerMonthReport(
 ): Promise<MonthReport> {
   const { month, customerId } = query;
   // The month is read with the policy that judged it (I15), or today's before any close.
-  const loaded = (await monthPolicies(ledger, () => current).recorded(month)) ?? current;
+  const loaded = (await monthPolicies(ledger, () => current).recorded(month))?.loaded ?? current;
   const { policy, version } = loaded;
   const zone = policy.month.timeZone;
   const range = accountingMonthRange(month, zone);

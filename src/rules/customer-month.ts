@@ -14,6 +14,7 @@ import type {
   OutageClassification,
   OutageRecord,
 } from '../ledger/types';
+import type { Policy } from '../policy/schema';
 import { computeCredit, type Credit, type CreditTier } from './credits';
 import { maintenanceInputs, outageInputs, termsPeriods, type TermsPeriod } from './ledger-inputs';
 import { noticeCovers, type NoticeCover, type NoticeInput } from './maintenance';
@@ -41,6 +42,15 @@ export interface CustomerMonthInput {
   maintenance: readonly MaintenanceRecord[];
   /** The notices of those windows; rows of other customers are ignored. */
   notices: readonly CustomerNotice[];
+}
+
+/** What customerMonth reads of the policy that judges the month (I15): its zone, notice hours and tiers. */
+export function monthRules(policy: Policy): Pick<CustomerMonthInput, 'zone' | 'noticeHours' | 'tiers'> {
+  return {
+    zone: policy.month.timeZone,
+    noticeHours: policy.maintenanceNoticeHours,
+    tiers: policy.uptime.creditTiers,
+  };
 }
 
 /** The monthly fee as the entry states it (I10, I15). */

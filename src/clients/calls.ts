@@ -100,6 +100,11 @@ const continuedUnanswered = (err: unknown) =>
   err.cause instanceof ApplicationFailure &&
   err.cause.type === 'AcceptedUpdateCompletedWorkflow';
 
+/** An update rejected because the workflow had not yet registered its handler. */
+const beforeHandlers = (err: unknown) =>
+  err instanceof WorkflowUpdateFailedError &&
+  (err.cause?.message.startsWith('No registered handler for update') ?? false);
+
 /** Maps Temporal's failures to the engine's typed errors. */
 export function translate(err: unknown): never {
   if (err instanceof WorkflowNotFoundError) throw new NotFoundError(err.message);
@@ -115,7 +120,7 @@ export function translate(err: unknown): never {
     }
     // A message that arrives before the workflow's first lookups have answered finds no handler
     // (see queryStatus): nothing was applied, so it is worth a retry, not a fault of the input.
-    if (cause?.message.startsWith('No registered handler for update'))
+    if (beforeHandlers(err))
       throw new UnavailableError('the workflow is still starting; try again in a moment');
     // A validator's rejection arrives as a plain failure naming the field.
     throw new InvalidInputError([{ path: '(update)', message: cause?.message ?? err.message }]);
@@ -221,11 +226,19 @@ export abstract class Calls {
     onNotFound: OnNotFound,
   ): Promise<R> {
     const handle = await this.handle(workflowId);
-    for (let attempt = 1; ; attempt++) {
+    const started = Date.now();
+    for (let attempt = 1, delay = 25; ; attempt++) {
       try {
         return await handle.executeUpdate(update, { args: [message], updateId: message.requestId });
       } catch (err) {
         if (attempt < CONTINUED_RETRIES && continuedUnanswered(err)) continue;
+        // A message right after the start can find no handler yet (see queryStatus): it was
+        // rejected before anything was applied, so it is sent again for a little while.
+        if (beforeHandlers(err) && Date.now() - started < STARTING_WAIT_MS) {
+          await new Promise((resolve) => setTimeout(resolve, delay));
+          delay = Math.min(delay * 2, 500);
+          continue;
+        }
         if (err instanceof WorkflowNotFoundError) return onNotFound(err);
         return translate(err);
       }

@@ -1,6 +1,7 @@
 /**
- * Calendar benchmark (C5–C8, I2–I6): L1, L2 and L3 deadlines for 100,000 random openings over
- * 2026–2027, ours against moment-business-time on the same inputs in the same run.
+ * Calendar benchmark (C5–C8, I2–I6, I13): L1, L2 and L3 deadlines for 100,000 random openings over
+ * 2026–2027, ours against moment-business-time on the same inputs in the same run, and ours again
+ * for a Canada-only ticket (coverage restricted to the roster's Canada-based duty) beside it.
  *
  * The peer is set up with the same weekly hours (Monday 05:00 → Friday 16:00, Toronto) and the
  * Canadian holidays as whole days off: its model has no partial-day windows, so it cannot express
@@ -10,6 +11,9 @@
  */
 import { BusinessCalendar, responseDeadline } from '../src/calendar';
 import { loadPolicy, LEVELS, type Level } from '../src/policy';
+import { loadRoster } from '../src/roster/load';
+import { eligibleCoverage } from '../src/rules/residency';
+import { canadaDuty } from '../src/rules/roster';
 import { momentPeer } from '../test/helpers/moment-peer';
 import { formatRate, measure, seededRandom, type BenchResult } from './util';
 
@@ -37,6 +41,19 @@ export async function calendarBench(): Promise<BenchResult[]> {
   const moment = await momentPeer(caHolidays);
 
   const ours = (level: Level, opened: number) => responseDeadline(calendar, policy.levels[level], opened).due;
+  // I13: a Canada-only ticket's clock on coverage restricted to the built-in roster's
+  // Canada-based duty of its level, as the ticket activities build it (one calendar per duty).
+  const roster = loadRoster(undefined);
+  const eligible = Object.fromEntries(
+    LEVELS.map((level) => [
+      level,
+      new BusinessCalendar(policy, { from: 2026, to: 2027 }, canadaDuty(roster, level)),
+    ]),
+  ) as Record<Level, BusinessCalendar>;
+  const restricted = (level: Level, opened: number) => {
+    const coverage = eligibleCoverage(calendar, eligible[level], { level, opened, lookaheadDays: 14 });
+    return responseDeadline(coverage.calendar, policy.levels[level], opened).due;
+  };
   const peer = (level: Level, opened: number): number => {
     const start = moment(opened);
     if (level === 'L1') return start.addWorkingTime(15, 'minutes').valueOf();
@@ -57,6 +74,12 @@ export async function calendarBench(): Promise<BenchResult[]> {
     `calendar: ours, ${OPENINGS * 3} deadlines`,
     OPENINGS * 3,
     run(ours, OPENINGS),
+    5,
+  );
+  const restrictedResult = measure(
+    `calendar: ours, Canada-only (I13), ${OPENINGS * 3} deadlines`,
+    OPENINGS * 3,
+    run(restricted, OPENINGS),
     5,
   );
   const peerResult = measure(
@@ -83,6 +106,9 @@ export async function calendarBench(): Promise<BenchResult[]> {
   const ratio = oursResult.opsPerSecond / peerResult.opsPerSecond;
   console.log(`calendar: span 2026–2027 precomputed in ${buildMs.toFixed(1)} ms`);
   console.log(`calendar: ours ${formatRate(oursResult.opsPerSecond)} deadlines/s (target ≥ 1,000,000)`);
+  console.log(
+    `calendar: ours, Canada-only ticket ${formatRate(restrictedResult.opsPerSecond)} deadlines/s beside the plain one (target ≥ 1,000,000)`,
+  );
   console.log(`calendar: moment-business-time ${formatRate(peerResult.opsPerSecond)} deadlines/s`);
   console.log(`calendar: ratio ${ratio.toFixed(0)}× (target ≥ 50×)`);
   console.log(
@@ -91,6 +117,7 @@ export async function calendarBench(): Promise<BenchResult[]> {
   );
   return [
     { ...oursResult, target: '≥ 1,000,000/s', met: oursResult.opsPerSecond >= 1_000_000 },
+    { ...restrictedResult, target: '≥ 1,000,000/s', met: restrictedResult.opsPerSecond >= 1_000_000 },
     peerResult,
     {
       name: 'calendar: ours ÷ moment-business-time',

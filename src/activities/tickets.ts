@@ -5,13 +5,14 @@
  * many coverage minutes a response took. The workflow itself stays pure and deterministic.
  */
 import { ApplicationFailure } from '@temporalio/activity';
-import { BusinessCalendar, responseDeadline } from '../calendar';
+import { BusinessCalendar, responseDeadline, type EligibleDuty } from '../calendar';
 import type { CustomerDirectory } from '../customers/directory';
-import type { HolidayWindow, PlannedStep } from '../messages/ticket';
+import type { HolidayWindow, PlannedStep, ResidencyFacts } from '../messages/ticket';
 import type { LoadedPolicy } from '../policy/load';
 import type { Level } from '../policy/schema';
 import { classify, type Classification } from '../rules/classify';
-import { select } from '../rules/roster';
+import { eligibleCoverage } from '../rules/residency';
+import { canadaDuty, select } from '../rules/roster';
 import { planEscalation } from '../rules/ticket-plan';
 import type { Role, Roster } from '../roster/schema';
 
@@ -25,6 +26,8 @@ export interface ClockFacts {
   /** Holiday windows between opening and deadline: why the clock ran as it did. */
   holidayWindows: HolidayWindow[];
   plan: PlannedStep[];
+  /** I13, for a Canada-only ticket: the duty its coverage is restricted to, and what follows. */
+  residency?: ResidencyFacts;
 }
 
 export interface Recipient {
@@ -40,6 +43,12 @@ export interface TicketDeps {
   customers: CustomerDirectory;
 }
 
+/**
+ * Calendars restricted to a duty (I13) kept at once: one per distinct Canada-based duty of a
+ * level, so a handful for any roster; the oldest goes past this many (a roster edited often).
+ */
+const ELIGIBLE_CALENDARS_MAX = 16;
+
 export function createTicketActivities(deps: TicketDeps) {
   let cached: { version: string; calendar: BusinessCalendar } | undefined;
   const calendarOf = (loaded: LoadedPolicy) => {
@@ -47,10 +56,35 @@ export function createTicketActivities(deps: TicketDeps) {
       cached = { version: loaded.version, calendar: new BusinessCalendar(loaded.policy) };
     return cached.calendar;
   };
+  /** A duty's calendar, by policy version and the duty's canonical JSON (canadaDuty's form). */
+  const eligibleCalendars = new Map<string, BusinessCalendar>();
+  const eligibleCalendarOf = (loaded: LoadedPolicy, duty: EligibleDuty) => {
+    const key = `${loaded.version} ${JSON.stringify(duty)}`;
+    let calendar = eligibleCalendars.get(key);
+    if (!calendar) {
+      calendar = new BusinessCalendar(loaded.policy, undefined, duty);
+      if (eligibleCalendars.size >= ELIGIBLE_CALENDARS_MAX)
+        eligibleCalendars.delete(eligibleCalendars.keys().next().value!);
+      eligibleCalendars.set(key, calendar);
+    }
+    return calendar;
+  };
 
-  const clockFacts = (level: Level, opened: number, notBefore: number): ClockFacts => {
+  /** I13: the duty of the roster in force now, and the coverage it leaves the ticket. */
+  const residencyOf = (loaded: LoadedPolicy, level: Level, opened: number) => {
+    const duty = canadaDuty(deps.roster(), level);
+    const coverage = eligibleCoverage(calendarOf(loaded), eligibleCalendarOf(loaded, duty), {
+      level,
+      opened,
+      lookaheadDays: loaded.policy.residencyLookaheadDays,
+    });
+    return { duty, ...coverage };
+  };
+
+  const clockFacts = (level: Level, opened: number, notBefore: number, canadaOnly = false): ClockFacts => {
     const loaded = deps.policy();
-    const calendar = calendarOf(loaded);
+    const residency = canadaOnly ? residencyOf(loaded, level, opened) : undefined;
+    const calendar = residency?.calendar ?? calendarOf(loaded);
     const clock = responseDeadline(calendar, loaded.policy.levels[level], opened);
     const plan = planEscalation(calendar, loaded.policy, {
       level,
@@ -71,6 +105,13 @@ export function createTicketActivities(deps: TicketDeps) {
         end: iso(h.end),
       })),
       plan: plan.map((s) => ({ ...s, fireAt: iso(s.fireAt) })),
+      ...(residency && {
+        residency: {
+          duty: residency.duty,
+          heldUntil: residency.heldUntil === null ? null : iso(residency.heldUntil),
+          suspendedReason: residency.suspendedReason,
+        },
+      }),
     };
   };
 
@@ -80,23 +121,18 @@ export function createTicketActivities(deps: TicketDeps) {
     return input.level ? { level: input.level, ruleId: 'given' } : classify(loaded.policy, input);
   };
 
-  /** I13: whether the ticket may only go to Canada-based staff, and whether any is on duty. */
-  const route = async (input: { customerId: string; level: Level; needsDataAccess: boolean; at: string }) => {
-    const residency = await deps.customers.residency(input.customerId);
-    const canadaOnly = input.needsDataAccess && residency === 'canada-only';
+  /** I13: whether the ticket may only go to Canada-based staff, and who may take it now. */
+  const route = (input: { level: Level; canadaOnly: boolean; at: string }, clock: ClockFacts) => {
     const responders = select(deps.roster(), {
       role: 'agent',
       level: input.level,
-      canadaOnly,
+      canadaOnly: input.canadaOnly,
       at: Date.parse(input.at),
     });
     return {
-      canadaOnly,
+      canadaOnly: input.canadaOnly,
       responderIds: responders.map((r) => r.id),
-      suspendedReason:
-        canadaOnly && responders.length === 0
-          ? `data access restricted to Canada-based staff (C12/I13) and no Canada-based ${input.level} responder is on duty`
-          : null,
+      suspendedReason: clock.residency?.suspendedReason ?? null,
     };
   };
 
@@ -117,20 +153,28 @@ export function createTicketActivities(deps: TicketDeps) {
       at: string;
     }) {
       const decided = classification(input);
+      const canadaOnly =
+        input.needsDataAccess && (await deps.customers.residency(input.customerId)) === 'canada-only';
+      const opened = Date.parse(input.opened);
+      const clock = clockFacts(decided.level, opened, opened, canadaOnly);
       return {
         classification: decided,
-        clock: clockFacts(decided.level, Date.parse(input.opened), Date.parse(input.opened)),
-        route: await route({ ...input, level: decided.level }),
+        clock,
+        route: route({ level: decided.level, canadaOnly, at: input.at }, clock),
       };
     },
 
-    /** I5/I6 and the escalation chain: clock start, deadline and each step's instant (I11 reclassification). */
+    /**
+     * I5/I6 and the escalation chain: clock start, deadline and each step's instant (I11
+     * reclassification); for a Canada-only ticket, on the duty of the roster in force now (I13).
+     */
     async computeTicketClock(input: {
       level: Level;
       opened: string;
       notBefore: string;
+      canadaOnly?: boolean;
     }): Promise<ClockFacts> {
-      return clockFacts(input.level, Date.parse(input.opened), Date.parse(input.notBefore));
+      return clockFacts(input.level, Date.parse(input.opened), Date.parse(input.notBefore), input.canadaOnly);
     },
 
     /** The people an escalation step addresses, on duty at that instant. */
@@ -196,16 +240,20 @@ export function createTicketActivities(deps: TicketDeps) {
       return { name: responder.name };
     },
 
-    /** I5: coverage minutes from the clock start to a response. */
+    /**
+     * I5: coverage minutes from the clock start to a response; for a Canada-only ticket, on the
+     * duty recorded with its clock (I13), not the roster of today.
+     */
     async measureResponse(input: {
       clockStart: string;
       at: string;
+      eligibleDuty?: EligibleDuty | null;
     }): Promise<{ coverageMinutes: number; policyVersion: string }> {
       const loaded = deps.policy();
-      const coverageMinutes = calendarOf(loaded).coverageMinutes(
-        Date.parse(input.clockStart),
-        Date.parse(input.at),
-      );
+      const calendar = input.eligibleDuty
+        ? eligibleCalendarOf(loaded, input.eligibleDuty)
+        : calendarOf(loaded);
+      const coverageMinutes = calendar.coverageMinutes(Date.parse(input.clockStart), Date.parse(input.at));
       return { coverageMinutes, policyVersion: loaded.version };
     },
   };

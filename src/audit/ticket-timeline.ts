@@ -8,7 +8,7 @@
  */
 import type { Activities } from '../activities';
 import type { ClockFacts, Recipient } from '../activities/tickets';
-import type { Escalate } from '../model/ticket';
+import type { Escalate, Reclassify } from '../model/ticket';
 import { assign, escalate, firstResponse, reclassify, reopen, reply, resolve } from '../messages/ticket';
 import type { TicketCarry, TicketInput } from '../workflows/ticket';
 import { isUpdate, update, type Reading } from './interpret';
@@ -42,6 +42,20 @@ const planned = (p: PlanStep): StepFiring => ({
 });
 const whom = (who: Recipient[]) => (who.length ? who.map((r) => r.id).join(', ') : 'nobody on duty');
 
+/** I13: the Canada-based duty a Canada-only ticket's clock ran on, and where it left the ticket. */
+function residencyText(c: ClockFacts): string {
+  const r = c.residency;
+  if (!r) return '';
+  const duty =
+    r.duty.windows.map((w) => `${w.from.day} ${w.from.time}–${w.to.day} ${w.to.time}`).join(', ') || 'none';
+  const outcome = r.suspendedReason
+    ? `; SLA suspended: ${r.suspendedReason}`
+    : r.heldUntil
+      ? `; held until ${short(r.heldUntil)}`
+      : '';
+  return `; Canada-only (I13): coverage while a Canada-based ${c.level} responder is on duty (${duty}, ${r.duty.timeZone})${outcome}`;
+}
+
 export function ticketReading(): Reading<'ticketWorkflow'> {
   let ticket: TicketInput | undefined;
   let classification: (Opening['classification'] & { policyVersion: string }) | undefined;
@@ -54,6 +68,10 @@ export function ticketReading(): Reading<'ticketWorkflow'> {
   const resolvedAhead = new Map<string, Recipient[]>();
   const escalations: Escalate[] = []; // manual escalations accepted, not answered yet
   let suspensionNoticed = false;
+  /** Reclassifications accepted, not answered yet: one may suspend the SLA (I13) and notify. */
+  const reclassifying: Reclassify[] = [];
+  /** The step id of a suspension notice a reclassification's clock calls for. */
+  let suspensionDue: string | undefined;
   let state = 'on-track';
 
   /** Which step a roster lookup for an audience belongs to. */
@@ -69,6 +87,11 @@ export function ticketReading(): Reading<'ticketWorkflow'> {
     if (routing?.suspendedReason && !suspensionNoticed) {
       suspensionNoticed = true;
       return { id: 'suspended', kind: 'suspension notice', plannedAt: null, audience: 'team-lead' };
+    }
+    if (suspensionDue) {
+      const id = suspensionDue;
+      suspensionDue = undefined;
+      return { id, kind: 'suspension notice', plannedAt: null, audience: 'team-lead' };
     }
     const step = (clock?.plan ?? []).find(
       (p) => !fired.has(p.id) && Date.parse(p.fireAt) <= Date.parse(at) + FIRE_SLACK_MS,
@@ -113,7 +136,7 @@ export function ticketReading(): Reading<'ticketWorkflow'> {
       ? `; holiday windows: ${c.holidayWindows.map((w) => `${w.country} ${w.name} ${w.date}`).join(', ')}`
       : '';
     const plan = c.plan.map((p) => `${p.id} at ${short(p.fireAt)}`).join(', ') || 'none';
-    const summary = `${c.level} clock starts ${short(c.clockStart)}, first response due ${short(c.due)} (policy ${c.policyVersion}); plan: ${plan}${holidays}`;
+    const summary = `${c.level} clock starts ${short(c.clockStart)}, first response due ${short(c.due)} (policy ${c.policyVersion}); plan: ${plan}${holidays}${residencyText(c)}`;
     return activityEntry(s, 'deadline', summary, c);
   }
 
@@ -177,13 +200,22 @@ export function ticketReading(): Reading<'ticketWorkflow'> {
             'routing',
             r.suspendedReason
               ? `SLA suspended: ${r.suspendedReason}`
-              : `routed${r.canadaOnly ? ' to Canada-based staff only (I13)' : ''}: ${r.responderIds.length} responder(s) on duty`,
+              : `routed${r.canadaOnly ? ' to Canada-based staff only (I13)' : ''}: ${r.responderIds.length} responder(s) on duty${o.clock.residency?.heldUntil ? `; held until ${short(o.clock.residency.heldUntil)}, when a Canada-based ${c.level} responder comes on duty` : ''}`,
             r,
           ),
         ];
       },
       // A reclassification (I11) recomputes the clock alone.
-      computeTicketClock: (s) => [s.result ? clockEntry(s, s.result) : activityEntry(s, 'deadline', 'clock')],
+      computeTicketClock(s) {
+        if (!s.result) return [activityEntry(s, 'deadline', 'clock')];
+        // The new level's duty may leave no Canada-based responder (I13): its notice follows.
+        const reason = s.result.residency?.suspendedReason;
+        const request = reclassifying[0];
+        if (reason && routing && !routing.suspendedReason && request)
+          suspensionDue = `suspended-${request.requestId}`;
+        if (routing && s.result.residency) routing = { ...routing, suspendedReason: reason ?? null };
+        return [clockEntry(s, s.result)];
+      },
       resolveAudience(s) {
         const who = s.result ?? [];
         const step = stepAt(s.at);
@@ -229,6 +261,7 @@ export function ticketReading(): Reading<'ticketWorkflow'> {
 
     accepted(u) {
       if (isUpdate(u, escalate)) escalations.push(u.args[0]);
+      if (isUpdate(u, reclassify)) reclassifying.push(u.args[0]);
     },
 
     updates: [
@@ -245,12 +278,11 @@ export function ticketReading(): Reading<'ticketWorkflow'> {
         if (i >= 0) escalations.splice(i, 1);
         return `manual escalation requested by ${a.by}: ${a.reason}`;
       }),
-      update(
-        reclassify,
-        'reclassification',
-        ({ args: [a], result: r, failure }) =>
-          `reclassified to ${a.level} by ${a.by}: ${a.reason}${failure ? '' : ` → due ${short(r?.due)}, state ${String(r?.state)}`}`,
-      ),
+      update(reclassify, 'reclassification', ({ args: [a], result: r, failure }) => {
+        const i = reclassifying.indexOf(a);
+        if (i >= 0) reclassifying.splice(i, 1);
+        return `reclassified to ${a.level} by ${a.by}: ${a.reason}${failure ? '' : ` → due ${short(r?.due)}, state ${String(r?.state)}`}`;
+      }),
     ],
 
     searchAttributes(_changed, ev, next) {

@@ -7,10 +7,10 @@
  * cumulative length, the local days, the business days), so every query is a binary search and a
  * few additions. The span grows by itself when a query reaches beyond it.
  */
-import type { Country, HolidayWindow, Policy } from '../policy/schema';
+import type { Country, HolidayWindow, Policy, WeeklyWindow } from '../policy/schema';
 import { COUNTRIES, WEEKDAYS, minutesOf } from '../policy/schema';
 import { resolveHolidays, type Holiday } from './holidays';
-import { type Interval, unionOf } from './intervals';
+import { type Interval, intersectionOf, unionOf } from './intervals';
 import { lowerBound, upperBound } from './search';
 import { ZoneDays } from './zone-days';
 
@@ -20,6 +20,16 @@ export { type Interval, unionOf };
 export interface HolidayWindowFact extends Holiday, Interval {}
 
 type CalendarPolicy = Pick<Policy, 'timeZone' | 'coverage' | 'holidays' | 'businessDays'>;
+
+/**
+ * I13: weekly stretches in a time zone (a roster's duty) to which coverage is restricted: a
+ * Canada-only ticket's coverage is the policy's coverage while a Canada-based responder of its
+ * level is on duty. Business days (I6) do not change.
+ */
+export interface EligibleDuty {
+  timeZone: string;
+  windows: WeeklyWindow[];
+}
 
 const MIN_YEAR = 1971;
 const MAX_YEAR = 2199;
@@ -61,6 +71,7 @@ class CalendarSpan {
     policy: CalendarPolicy,
     readonly fromYear: number,
     readonly toYear: number,
+    eligible?: EligibleDuty,
   ) {
     const days = (this.days = new ZoneDays(policy.timeZone, fromYear - 1, toYear + 1));
     this.validFrom = days.starts[days.dayIndexOfDate(`${fromYear}-01-01`)]!;
@@ -76,7 +87,15 @@ class CalendarSpan {
       })
       .sort((a, b) => a.start - b.start || COUNTRIES.indexOf(a.country) - COUNTRIES.indexOf(b.country));
 
-    const coverage = subtract(unionOf(this.weeklyWindows(policy)), unionOf(this.holidayWindows));
+    let weekly = unionOf(weeklyWindows(days, policy.coverage.weekly));
+    if (eligible) {
+      const dutyDays =
+        eligible.timeZone === policy.timeZone
+          ? days
+          : new ZoneDays(eligible.timeZone, fromYear - 1, toYear + 1);
+      weekly = intersectionOf(weekly, unionOf(weeklyWindows(dutyDays, eligible.windows)));
+    }
+    const coverage = subtract(weekly, unionOf(this.holidayWindows));
     const n = coverage.length;
     this.starts = new Float64Array(n);
     this.ends = new Float64Array(n);
@@ -114,23 +133,23 @@ class CalendarSpan {
       end: this.days.wallToInstant(endDay, minutesOf(window.end.time)),
     };
   }
+}
 
-  /** I2: the weekly coverage windows of every week in the table. */
-  private weeklyWindows(policy: CalendarPolicy): Interval[] {
-    const out: Interval[] = [];
-    for (const w of policy.coverage.weekly) {
-      const fromDay = WEEKDAYS.indexOf(w.from.day) + 1;
-      const span = WEEKDAYS.indexOf(w.to.day) + 1 - fromDay;
-      for (let i = 0; i + span < this.days.days; i++) {
-        if (this.days.weekdayOf(i) !== fromDay) continue;
-        out.push({
-          start: this.days.wallToInstant(i, minutesOf(w.from.time)),
-          end: this.days.wallToInstant(i + span, minutesOf(w.to.time)),
-        });
-      }
+/** I2 (and a roster's duty, I13): weekly windows as instants over every week of a day table. */
+function weeklyWindows(days: ZoneDays, windows: WeeklyWindow[]): Interval[] {
+  const out: Interval[] = [];
+  for (const w of windows) {
+    const fromDay = WEEKDAYS.indexOf(w.from.day) + 1;
+    const span = WEEKDAYS.indexOf(w.to.day) + 1 - fromDay;
+    for (let i = 0; i + span < days.days; i++) {
+      if (days.weekdayOf(i) !== fromDay) continue;
+      out.push({
+        start: days.wallToInstant(i, minutesOf(w.from.time)),
+        end: days.wallToInstant(i + span, minutesOf(w.to.time)),
+      });
     }
-    return out;
   }
+  return out;
 }
 
 export class BusinessCalendar {
@@ -143,8 +162,10 @@ export class BusinessCalendar {
   constructor(
     private readonly policy: CalendarPolicy,
     years?: { from: number; to: number },
+    /** I13: coverage restricted to these duty stretches (a Canada-only ticket's calendar). */
+    private readonly eligible?: EligibleDuty,
   ) {
-    if (years) this.span = new CalendarSpan(policy, years.from, years.to);
+    if (years) this.span = new CalendarSpan(policy, years.from, years.to, eligible);
   }
 
   get timeZone(): string {
@@ -164,7 +185,7 @@ export class BusinessCalendar {
         `the calendar covers ${MIN_YEAR}–${MAX_YEAR}; ${new Date(from).toISOString()} is outside`,
       );
     }
-    this.span = new CalendarSpan(this.policy, fromYear, toYear);
+    this.span = new CalendarSpan(this.policy, fromYear, toYear, this.eligible);
     return this.span;
   }
 
@@ -183,6 +204,19 @@ export class BusinessCalendar {
       if (k < s.starts.length) return s.starts[k]!;
       this.cover(t, s.validTo + 366 * 86_400_000);
     }
+  }
+
+  /**
+   * The clock start of an opening at t (see clockStart) when it comes before t + withinMs; null
+   * when there is no coverage before then (I13: a duty that leaves none). Bounded: never grows
+   * the span past t + withinMs, so a calendar without coverage answers too.
+   */
+  clockStartWithin(t: number, withinMs: number): number | null {
+    const s = this.cover(t, t + withinMs);
+    const i = upperBound(s.starts, t) - 1;
+    if (i >= 0 && t < s.ends[i]!) return t;
+    const next = s.starts[i + 1];
+    return next !== undefined && next < t + withinMs ? next : null;
   }
 
   /** I5/I6: a clock starts at the opening, or at the next coverage start if opened outside coverage. */

@@ -19,3 +19,16 @@ export function unionOf(intervals: Interval[]): Interval[] {
   }
   return out;
 }
+
+/** The instants in both lists; each sorted and disjoint (as unionOf gives them). */
+export function intersectionOf(a: Interval[], b: Interval[]): Interval[] {
+  const out: Interval[] = [];
+  for (let i = 0, j = 0; i < a.length && j < b.length;) {
+    const start = Math.max(a[i]!.start, b[j]!.start);
+    const end = Math.min(a[i]!.end, b[j]!.end);
+    if (start < end) out.push({ start, end });
+    if (a[i]!.end < b[j]!.end) i++;
+    else j++;
+  }
+  return out;
+}

@@ -8,6 +8,9 @@ import { z } from 'zod';
 import { BusinessCalendar, responseDeadline } from '../calendar';
 import { loadPolicy } from '../policy/load';
 import { Level } from '../policy/schema';
+import { loadRoster } from '../roster/load';
+import { eligibleCoverage } from '../rules/residency';
+import { canadaDuty } from '../rules/roster';
 import { Instant, iso, parseOptions, printJson, printTable, UsageError } from './io';
 
 const MAX_COVERAGE_RANGE_DAYS = 366;
@@ -57,23 +60,52 @@ export function calendarCommand(): Command {
     .description('When a first response is due for a ticket of a level opened at an instant (I5, I6)')
     .requiredOption('--level <level>', 'L1, L2 or L3')
     .requiredOption('--opened <instant>', 'ISO-8601 instant with offset, e.g. 2026-11-27T20:55:00Z')
+    .option(
+      '--canada-only',
+      'a ticket restricted to Canada-based staff (C12, I13): coverage while a Canada-based responder of its level is on duty by the roster (SLA_ROSTER_FILE)',
+    )
     .option('--json', 'print JSON')
     .addHelpText(
       'after',
-      '\nExample:\n  sla calendar deadline --level L2 --opened 2026-11-27T20:55:00Z --json',
+      '\nExamples:\n  sla calendar deadline --level L2 --opened 2026-11-27T20:55:00Z --json\n' +
+        '  sla calendar deadline --level L3 --opened 2026-12-07T11:00:00Z --canada-only',
     )
     .action((raw: unknown) => {
       const opts = parseOptions(
-        z.object({ level: Level, opened: Instant, json: z.boolean().optional() }),
+        z.object({
+          level: Level,
+          opened: Instant,
+          canadaOnly: z.boolean().optional(),
+          json: z.boolean().optional(),
+        }),
         raw,
       );
-      const { calendar: cal, loaded } = calendar();
-      const clock = responseDeadline(cal, loaded.policy.levels[opts.level], opts.opened);
+      const { calendar: plain, loaded } = calendar();
+      const duty = opts.canadaOnly ? canadaDuty(loadRoster(), opts.level) : undefined;
+      const residency = duty
+        ? eligibleCoverage(plain, new BusinessCalendar(loaded.policy, undefined, duty), {
+            level: opts.level,
+            opened: opts.opened,
+            lookaheadDays: loaded.policy.residencyLookaheadDays,
+          })
+        : undefined;
+      const clock = responseDeadline(
+        residency?.calendar ?? plain,
+        loaded.policy.levels[opts.level],
+        opts.opened,
+      );
       const out = {
         level: opts.level,
         opened: iso(opts.opened),
         clockStart: iso(clock.clockStart),
         due: iso(clock.due),
+        ...(residency &&
+          duty && {
+            canadaOnly: true,
+            eligibleDuty: duty,
+            heldUntil: residency.heldUntil === null ? null : iso(residency.heldUntil),
+            suspendedReason: residency.suspendedReason,
+          }),
       };
       if (opts.json) return printJson(out);
       const local = (t: number) =>
@@ -82,10 +114,14 @@ export function calendarCommand(): Command {
         ['', 'UTC', loaded.policy.timeZone],
         [
           ['opened', out.opened, local(opts.opened)],
+          ...(residency?.heldUntil
+            ? [['held until', iso(residency.heldUntil), local(residency.heldUntil)]]
+            : []),
           ['clock starts', out.clockStart, local(clock.clockStart)],
           [`${opts.level} due`, out.due, local(clock.due)],
         ],
       );
+      if (residency?.suspendedReason) process.stdout.write(`SLA suspended: ${residency.suspendedReason}\n`);
     });
 
   cmd

@@ -109,6 +109,10 @@ function printTicket(s: TicketStatus): void {
     `  due         ${local(s.due)}  (${s.due})`,
     `  assignee    ${s.assigneeId ?? '—'}${s.canadaOnly ? '  (Canada-based staff only, I13)' : ''}`,
   ];
+  if (s.state === 'held' && s.heldUntil)
+    lines.push(
+      `  held        for a Canada-based ${s.level} responder on duty (I13), until ${local(s.heldUntil)}`,
+    );
   if (s.suspendedReason) lines.push(`  suspended   ${s.suspendedReason}`);
   if (s.firstResponse)
     lines.push(

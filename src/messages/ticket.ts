@@ -5,6 +5,7 @@
  * type-check of every user. Sandbox-safe: types only from src/model, no zod values.
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { EligibleDuty } from '../calendar/business-calendar';
 import type { Level, TicketClock } from '../model/level';
 import type {
   Assign,
@@ -38,6 +39,20 @@ export interface HolidayWindow {
   end: string;
 }
 
+/**
+ * I13: a Canada-only ticket's coverage as decided with the roster in force then (at the opening,
+ * again at a reclassification): recorded in history, so the clock, the measurement of its first
+ * response and an audit all read the same duty.
+ */
+export interface ResidencyFacts {
+  /** When a Canada-based responder of the ticket's level is on duty (the roster's stretches, merged). */
+  duty: EligibleDuty;
+  /** The clock waits past the plain coverage start for such a responder: held until then. */
+  heldUntil: string | null;
+  /** No such time within the policy's look-ahead from the opening: the SLA is suspended. */
+  suspendedReason: string | null;
+}
+
 export interface FiredStep {
   id: string;
   kind: 'warning' | 'breach' | 'manual' | 'suspension';
@@ -55,6 +70,10 @@ export interface TicketStatus extends TicketClock {
   status: 'open' | 'resolved';
   assigneeId: string | null;
   canadaOnly: boolean;
+  /** I13: waiting for a Canada-based responder of its level to be on duty, until this instant. */
+  heldUntil: string | null;
+  /** I13: the duty its coverage is restricted to (null: not a Canada-only ticket). */
+  eligibleDuty: EligibleDuty | null;
   suspendedReason: string | null;
   firstResponse: { at: string; by: string; coverageMinutes: number; met: boolean } | null;
   plan: PlannedStep[];

@@ -78,8 +78,11 @@ export type OpenSession = z.infer<typeof OpenSession>;
 export const EndSession = Message;
 export type EndSession = z.infer<typeof EndSession>;
 
-/** The state of a ticket's SLA, also the SlaState search attribute. */
-export const SLA_STATES = ['on-track', 'at-risk', 'breached', 'met', 'suspended'] as const;
+/**
+ * The state of a ticket's SLA, also the SlaState search attribute. `held`: a Canada-only ticket
+ * waiting for a Canada-based responder of its level to come on duty (I13).
+ */
+export const SLA_STATES = ['on-track', 'held', 'at-risk', 'breached', 'met', 'suspended'] as const;
 export type SlaState = (typeof SLA_STATES)[number];
 
 /**

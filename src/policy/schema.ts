@@ -193,6 +193,11 @@ export const Policy = z.object({
     holidayCountries: z.array(Country).max(COUNTRIES.length),
   }),
   levels: z.object({ L1: LevelTarget, L2: LevelTarget, L3: LevelTarget }),
+  /**
+   * I13: a Canada-only ticket whose roster has no Canada-based responder of its level on duty
+   * within this many days of its opening has its SLA suspended rather than silently breaching.
+   */
+  residencyLookaheadDays: z.number().int().min(1).max(366).default(14),
   /** I11 / C10: declarative classification, first matching rule wins. */
   classification: z.object({
     defaultLevel: Level,

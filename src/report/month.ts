@@ -7,7 +7,6 @@
  * open tickets.
  */
 import type { Client } from '@temporalio/client';
-import { BusinessCalendar } from '../calendar';
 import { NotFoundError } from '../errors';
 import { monthPolicies } from '../ledger/month-policy';
 import type { CustomerTermsInRange, Ledger } from '../ledger/types';
@@ -83,7 +82,7 @@ export async function ledgerMonthReport(
     ledger.creditEntries({ month, ...(customerId ? { customerId } : {}) }),
     // The builder keeps the outcomes of tickets opened in the month.
     ledger.ticketOutcomes({ from: range.from, to: END_OF_OUTCOMES }),
-    runningTickets(temporal, new BusinessCalendar(policy), range, ticketsAsOf),
+    runningTickets(temporal, policy, range, ticketsAsOf),
   ]);
   const notices = maintenance.length
     ? await ledger.maintenanceNotices({

@@ -2,24 +2,38 @@
  * The tickets still running when the report is made (I14): their outcomes reach the ledger only
  * at a resolution, so the report asks Temporal, as the close does for open outages — the running
  * ticket workflows (visibility), then each one's status query. A ticket still without a first
- * response gets its coverage minutes so far (I5), by the calendar its workflow measures with.
+ * response gets its coverage minutes so far (I5), by the calendar its workflow measures with
+ * (for a Canada-only ticket, restricted to the duty recorded with its clock, I13).
  */
 import type { Client } from '@temporalio/client';
 import { askRunning } from '../activities/running-workflows';
-import type { BusinessCalendar } from '../calendar';
+import { BusinessCalendar } from '../calendar';
+import type { Policy } from '../policy/schema';
 import { MAX_CLOCK_SKEW_MS, queryStatus } from '../clients/calls';
-import { ticketStatus } from '../messages/ticket';
+import { ticketStatus, type TicketStatus } from '../messages/ticket';
 import type { RunningTicket } from './support';
 
 const TICKET_WORKFLOW_TYPE = 'ticketWorkflow';
 
-/** The running tickets opened in [from, to), judged at `asOf` (ISO). */
+/**
+ * The running tickets opened in [from, to), judged at `asOf` (ISO) on the calendar of `policy`;
+ * a Canada-only ticket's on that calendar restricted to the duty recorded in it (I13).
+ */
 export async function runningTickets(
   client: Client,
-  calendar: BusinessCalendar,
+  policy: Policy,
   range: { from: string; to: string },
   asOf: string,
 ): Promise<RunningTicket[]> {
+  const plain = new BusinessCalendar(policy);
+  const restricted = new Map<string, BusinessCalendar>();
+  const calendarOf = (s: TicketStatus) => {
+    if (!s.eligibleDuty) return plain;
+    const key = JSON.stringify(s.eligibleDuty);
+    let calendar = restricted.get(key);
+    if (!calendar) restricted.set(key, (calendar = new BusinessCalendar(policy, undefined, s.eligibleDuty)));
+    return calendar;
+  };
   const [from, to] = [Date.parse(range.from), Date.parse(range.to)];
   const statuses = await askRunning(
     client,
@@ -38,7 +52,7 @@ export async function runningTickets(
         ...s,
         coverageMinutesSoFar:
           s.firstResponse === null && s.status === 'open' && s.state !== 'suspended'
-            ? calendar.coverageMinutes(Date.parse(s.clockStart), Date.parse(asOf))
+            ? calendarOf(s).coverageMinutes(Date.parse(s.clockStart), Date.parse(asOf))
             : null,
       }))
   );

@@ -1,6 +1,6 @@
 /** Who is on duty, and who may serve a ticket (I13): plain functions over the roster. */
 import { DateTime } from 'luxon';
-import type { Level, Weekday } from '../policy/schema';
+import type { Level, Weekday, WeeklyWindow } from '../policy/schema';
 import { WEEKDAYS, weekMinute } from '../policy/schema';
 import type { Responder, Role, Roster } from '../roster/schema';
 
@@ -72,4 +72,25 @@ function weekPoint(minute: number): { day: Weekday; time: string } {
   const inDay = minute - Math.floor(m / 1440) * 1440;
   const pad = (n: number) => String(n).padStart(2, '0');
   return { day, time: `${pad(Math.floor(inDay / 60))}:${pad(inDay % 60)}` };
+}
+
+/**
+ * I13: when a Canada-based responder of a level is on duty, as the roster's weekly stretches
+ * merged and in week order (one canonical form: the same duty gives the same fact, recorded in the
+ * ticket's history and keyed on by the calendar cache). Agents answer tickets (select's role).
+ */
+export function canadaDuty(roster: Roster, level: Level): { timeZone: string; windows: WeeklyWindow[] } {
+  const covered = new Array<boolean>(WEEK_MINUTES).fill(false);
+  for (const r of roster.responders) {
+    if (r.country !== 'CA' || !r.roles.includes('agent') || !r.levels.includes(level)) continue;
+    for (const w of r.duty) covered.fill(true, weekMinute(w.from), weekMinute(w.to));
+  }
+  const windows: WeeklyWindow[] = [];
+  for (let m = 0; m < WEEK_MINUTES; m++) {
+    if (!covered[m]) continue;
+    const start = m;
+    while (m < WEEK_MINUTES && covered[m]) m++;
+    windows.push({ from: weekPoint(start), to: weekPoint(m) });
+  }
+  return { timeZone: roster.timeZone, windows };
 }

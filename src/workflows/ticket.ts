@@ -99,6 +99,16 @@ export type TicketInput = OpenTicket & {
  */
 const AUDIENCE_AHEAD_MS = 10 * 60_000;
 
+/**
+ * I13: where a Canada-only ticket's facts put it — suspended when no Canada-based responder of its
+ * level is on duty within the look-ahead, held until one is, else on its clock like any ticket.
+ */
+const residencyState = (
+  suspendedReason: string | null,
+  heldUntil: string | null,
+): Extract<TicketStatus['state'], 'suspended' | 'held' | 'on-track'> =>
+  suspendedReason ? 'suspended' : heldUntil && Date.now() < Date.parse(heldUntil) ? 'held' : 'on-track';
+
 /** The first run's facts: classification, clock and routing, in one lookup (its task is shorter). */
 async function openTicket(input: TicketInput): Promise<TicketStatus> {
   const { classification, route, clock } = await lookups.openTicketFacts({
@@ -120,10 +130,13 @@ async function openTicket(input: TicketInput): Promise<TicketStatus> {
     openedAt: input.openedAt,
     clockStart: clock.clockStart,
     due: clock.due,
-    state: route.suspendedReason ? 'suspended' : 'on-track',
+    // A history recorded before I13's eligible coverage has no residency facts: held never.
+    state: residencyState(route.suspendedReason, clock.residency?.heldUntil ?? null),
     status: 'open',
     assigneeId: null,
     canadaOnly: route.canadaOnly,
+    heldUntil: clock.residency?.heldUntil ?? null,
+    eligibleDuty: clock.residency?.duty ?? null,
     suspendedReason: route.suspendedReason,
     firstResponse: null,
     plan: clock.plan,
@@ -145,8 +158,18 @@ export async function ticketWorkflow(input: TicketInput): Promise<TicketStatus> 
   const audienceAhead = patched('page-audience-ahead');
   // Likewise: a ticket whose history lacks this marker never continues as new (it replays as recorded).
   const continues = patched('ticket-continue-as-new');
+  // Likewise: a ticket whose history lacks this marker reclassifies with the plain clock and
+  // keeps a suspension for good, as recorded (I13 before eligible coverage).
+  const eligibleCoverage = patched('residency-eligible-coverage');
   const updatesPerRun = Math.min(input.updatesPerRun ?? UPDATES_PER_RUN, UPDATES_PER_RUN);
-  const s: TicketStatus = carried?.status ?? (await openTicket(input));
+  // A status carried from a run before I13's eligible coverage lacks its two fields.
+  const s: TicketStatus = carried
+    ? {
+        ...carried.status,
+        heldUntil: carried.status.heldUntil ?? null,
+        eligibleDuty: carried.status.eligibleDuty ?? null,
+      }
+    : await openTicket(input);
   if (!carried)
     log.info('ticket opened', {
       ticketId: s.ticketId,
@@ -367,7 +390,11 @@ export async function ticketWorkflow(input: TicketInput): Promise<TicketStatus> 
             'Invalid',
           );
         }
-        const measured = await lookups.measureResponse({ clockStart: s.clockStart, at });
+        const measured = await lookups.measureResponse({
+          clockStart: s.clockStart,
+          at,
+          ...(s.eligibleDuty && { eligibleDuty: s.eligibleDuty }),
+        });
         const met = Date.parse(at) <= Date.parse(s.due);
         s.firstResponse = { at, by: m.responderId, coverageMinutes: measured.coverageMinutes, met };
         if (s.state !== 'suspended') s.state = met ? 'met' : 'breached';
@@ -433,11 +460,13 @@ export async function ticketWorkflow(input: TicketInput): Promise<TicketStatus> 
     (m) =>
       once(m.requestId, async () => {
         if (m.level === s.level) return { level: s.level, due: s.due, state: s.state };
-        // I11: the new level's clock runs from the original opening.
+        // I11: the new level's clock runs from the original opening; I13: on the duty of the
+        // new level in the roster in force now.
         const clock = await lookups.computeTicketClock({
           level: m.level,
           opened: s.openedAt,
           notBefore: new Date().toISOString(),
+          ...(eligibleCoverage && { canadaOnly: s.canadaOnly }),
         });
         s.reclassifications.push({
           at: new Date().toISOString(),
@@ -453,13 +482,26 @@ export async function ticketWorkflow(input: TicketInput): Promise<TicketStatus> 
         s.due = clock.due;
         s.plan = clock.plan;
         s.holidayWindows = clock.holidayWindows;
+        const wasSuspended = s.state === 'suspended';
+        if (clock.residency) {
+          s.heldUntil = clock.residency.heldUntil;
+          s.eligibleDuty = clock.residency.duty;
+          s.suspendedReason = clock.residency.suspendedReason;
+          s.state = residencyState(s.suspendedReason, s.heldUntil);
+        }
         if (s.state !== 'suspended') {
           if (s.firstResponse) {
             s.firstResponse.met = Date.parse(s.firstResponse.at) <= Date.parse(s.due);
             s.state = s.firstResponse.met ? 'met' : 'breached';
-          } else s.state = Date.now() >= Date.parse(s.due) ? 'breached' : 'on-track';
+          } else if (Date.now() >= Date.parse(s.due)) s.state = 'breached';
+          else if (s.state !== 'held') s.state = 'on-track';
         }
         publish();
+        // Suspended by the new level's duty: the team lead hears of it, as at an opening.
+        if (s.state === 'suspended' && !wasSuspended)
+          await deliver(`suspended-${m.requestId}`, 'suspension', null, s.suspendedReason!, 'team-lead', [
+            'email',
+          ]);
         return { level: s.level, due: s.due, state: s.state };
       }),
     {
@@ -531,12 +573,15 @@ export async function ticketWorkflow(input: TicketInput): Promise<TicketStatus> 
 
     const firedIds = new Set(s.stepsFired.map((f) => f.id));
     const breachAt = Date.parse(s.due);
+    // I13: a held ticket's clock starts when a Canada-based responder comes on duty.
+    const heldAt = s.state === 'held' && s.heldUntil ? Date.parse(s.heldUntil) : Infinity;
     const pendingBreachMark = clockRunning() && s.state !== 'suspended' && s.state !== 'breached';
     const nextStep =
       clockRunning() && s.state !== 'suspended' ? s.plan.find((p) => !firedIds.has(p.id)) : undefined;
     let nextAt = Math.min(
       nextStep ? Date.parse(nextStep.fireAt) : Infinity,
       pendingBreachMark ? breachAt : Infinity,
+      heldAt,
     );
     if (audienceAhead && nextStep?.channels.includes('page') && !aheadFor(nextStep)) {
       // Resolved now, in the task that arms the step's timer, or on a wake-up shortly before it.
@@ -563,6 +608,11 @@ export async function ticketWorkflow(input: TicketInput): Promise<TicketStatus> 
     const woken = await condition(wake, Math.max(0, nextAt - Date.now()));
     if (woken) continue;
 
+    if (s.state === 'held' && Date.now() >= heldAt) {
+      s.state = 'on-track';
+      log.info('Canada-based responder on duty: the clock runs', { ticketId: s.ticketId, level: s.level });
+      publish();
+    }
     if (pendingBreachMark && Date.now() >= breachAt) {
       s.state = 'breached';
       log.warn('response deadline breached', { ticketId: s.ticketId, level: s.level, due: s.due });

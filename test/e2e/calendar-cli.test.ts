@@ -67,6 +67,32 @@ describe('sla calendar deadline', () => {
     });
   });
 
+  it('--canada-only: held until a Canada-based responder of the level is on duty (I13)', async () => {
+    const args = [
+      'calendar',
+      'deadline',
+      '--level',
+      'L3',
+      '--opened',
+      '2026-12-07T11:00:00Z',
+      '--canada-only',
+    ];
+    const json = await sla([...args, '--json']);
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      clockStart: '2026-12-07T13:00:00.000Z',
+      due: '2026-12-09T13:00:00.000Z',
+      canadaOnly: true,
+      heldUntil: '2026-12-07T13:00:00.000Z',
+      suspendedReason: null,
+      eligibleDuty: {
+        windows: [{ from: { day: 'monday', time: '08:00' }, to: { day: 'friday', time: '16:00' } }],
+      },
+    });
+    const text = await sla(args);
+    expect(text.stdout).toMatch(/held until\s+2026-12-07T13:00:00.000Z\s+Mon 2026-12-07 08:00/);
+  });
+
   it('accepts an instant with an offset', async () => {
     const { stdout } = await sla([
       'calendar',

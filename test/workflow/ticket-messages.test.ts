@@ -1,12 +1,14 @@
 // Data residency (C12, I13), assignment checks, validated and idempotent messages, manual
 // escalation, reopen and a second resolution.
 import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { BusinessCalendar } from '../../src/calendar';
 import { InvalidInputError } from '../../src/errors';
+import { loadPolicy } from '../../src/policy/load';
 import { startEngine, type Engine } from '../helpers/engine';
 import { saveHistory } from '../helpers/histories';
 import { testCustomer } from '../helpers/ledger';
 import { newTicket } from '../helpers/tickets';
-import { iso, minutes, nextWeekdayAt } from '../helpers/when';
+import { iso, nextWeekdayAt, sameDayAt } from '../helpers/when';
 import { scenario } from '../helpers/steps';
 
 const ticket = (
@@ -17,17 +19,30 @@ const ticket = (
   openedAt: number,
 ) => newTicket(ticketId, { customerId, subject, channel: 'phone', needsDataAccess, openedAt: iso(openedAt) });
 
+const plainCalendar = new BusinessCalendar(loadPolicy().policy);
+
+/**
+ * The first Monday after `after`, at a Toronto time, whose Monday to Wednesday have no holiday
+ * window of any country: the residency scenarios read their instants off a plain week.
+ */
+function plainMonday(after: number, time: string): number {
+  for (let t = nextWeekdayAt(after, 1, time); ; t = nextWeekdayAt(t, 1, time)) {
+    const monday = sameDayAt(t, '00:00');
+    if (plainCalendar.holidayWindows(monday - 86_400_000, monday + 3 * 86_400_000).length === 0) return t;
+  }
+}
+
 describe('ticket messages and data residency', () => {
   let e: Engine;
   let monday6: number;
   beforeAll(async () => {
     e = await startEngine({ customers: [testCustomer('northwind', { canadaOnlyDataAccess: true })] });
-    // Monday 06:00 Toronto: Canada-based L3 specialists start at 08:00; Sydney is on duty.
-    monday6 = nextWeekdayAt(e.now(), 1, '06:00');
+    // Monday 06:00 Toronto: the Canada-based L3 specialist starts at 08:00; Sydney is on duty.
+    monday6 = plainMonday(e.now(), '06:00');
     await e.advanceTo(monday6);
   });
   afterAll(async () => {
-    await saveHistory(e.env.client, 'ticket-T-RESIDENCY', 'ticketWorkflow-residency-suspended');
+    await saveHistory(e.env.client, 'ticket-T-RESIDENCY', 'ticketWorkflow-residency-held');
     await saveHistory(e.env.client, 'ticket-T-OPEN', 'ticketWorkflow-escalate-reopen');
     await e?.stop();
   });
@@ -36,33 +51,36 @@ describe('ticket messages and data residency', () => {
   const open = scenario();
 
   residency(
-    'suspends the SLA of a Canada-only ticket when no Canada-based responder is on duty (I13)',
+    'holds a Canada-only ticket until a Canada-based responder of its level is on duty, then runs its clock (I13)',
     async () => {
       await e.client.openTicket(
         ticket('T-RESIDENCY', 'northwind', 'Data protection request: export personal data', true, monday6),
       );
       const status = await e.waitFor(() => e.client.ticketStatus('T-RESIDENCY'), 'the ticket');
+      const eight = iso(sameDayAt(monday6, '08:00'));
       expect(status).toMatchObject({
         level: 'L3',
         ruleId: 'l3-data-protection',
-        state: 'suspended',
+        state: 'held',
         canadaOnly: true,
-        suspendedReason: expect.stringMatching(
-          /restricted to Canada-based staff .* no Canada-based L3 responder is on duty/,
-        ),
+        heldUntil: eight,
+        clockStart: eight,
+        suspendedReason: null,
+        // The roster's duty in force at the opening, recorded with the clock.
+        eligibleDuty: {
+          timeZone: 'America/Toronto',
+          windows: [{ from: { day: 'monday', time: '08:00' }, to: { day: 'friday', time: '16:00' } }],
+        },
       });
-      const notice = await e.waitFor(
-        () => e.smtp.byMessageId('<ticket-T-RESIDENCY.suspended@sla-engine>')[0],
-        'the suspension notice',
-      );
-      expect(notice.to).toEqual(['lead.toronto@support.example']);
-      expect(notice.text).toContain('SLA suspended');
+      // L3: two business days at the clock start's wall-clock time (I6), inside the duty.
+      expect(status.due).toBe(iso(sameDayAt(monday6 + 2 * 86_400_000, '08:00')));
 
-      // Past the deadline nothing breaches: the SLA is suspended, not silently breached.
-      await e.advanceTo(Date.parse(status.due) + minutes(10));
-      const later = await e.client.ticketStatus('T-RESIDENCY');
-      expect(later.state).toBe('suspended');
-      expect(later.stepsFired.map((f) => f.id)).toEqual(['suspended']);
+      await e.advanceTo(sameDayAt(monday6, '08:01'));
+      const running = await e.waitFor(async () => {
+        const s = await e.client.ticketStatus('T-RESIDENCY');
+        return s.state === 'on-track' ? s : undefined;
+      }, 'the clock running at 08:00');
+      expect(running.stepsFired).toEqual([]);
     },
   );
 
@@ -78,13 +96,19 @@ describe('ticket messages and data residency', () => {
       expect(
         await e.client.assign('T-RESIDENCY', { requestId: 'a-3', responderId: 'specialist.ottawa' }),
       ).toEqual({ assigneeId: 'specialist.ottawa' });
-      const answer = await e.client.recordFirstResponse('T-RESIDENCY', {
-        requestId: 'f-1',
-        responderId: 'specialist.ottawa',
-      });
-      expect(answer).toMatchObject({ met: null, state: 'suspended' });
     },
   );
+
+  residency('its first response counts coverage with the Canada-based duty alone (I5, I13)', async () => {
+    await e.advanceTo(sameDayAt(monday6, '08:30'));
+    const answer = await e.client.recordFirstResponse('T-RESIDENCY', {
+      requestId: 'f-1',
+      responderId: 'specialist.ottawa',
+      at: iso(sameDayAt(monday6, '08:30')),
+    });
+    // 06:00–08:00 was plain coverage but no Canada-based L3 responder's: only 08:00–08:30 counts.
+    expect(answer).toMatchObject({ met: true, state: 'met', coverageMinutes: 30 });
+  });
 
   open('routes the same question normally when the customer is not restricted', async () => {
     const now = e.now();

@@ -37,27 +37,79 @@ function library(source: CountryHolidays['source']): Holidays {
   return lib;
 }
 
-/** The library's raw list per region and year: computing it is slow, and it never changes. */
-const libraryYears = new Map<string, ReturnType<Holidays['getHolidays']>>();
+/**
+ * An `if <weekday> then <shift>` clause of a library rule ("01-01 and if saturday,sunday then next
+ * monday"): the library's own weekend shift, which lists the shifted day as a plain entry of the
+ * holiday (no `substitute` flag) and, without "and", drops the weekend date. I4's weekend rule
+ * makes the observed days itself, so an entry is read at the date its rule gives before any such
+ * clause. (The grammar is date-holidays-parser's `rule_date_if_then`, with its leading "and".)
+ */
+const WEEKDAY = '(?:sun|mon|tues|wednes|thurs|fri|satur)?day';
+const WEEKEND_SHIFT = new RegExp(
+  `\\s+(?:and\\s+)?if\\s+${WEEKDAY}(?:,\\s?${WEEKDAY})*\\s+then(?:\\s+(?:before|after|next|previous|in)\\s+${WEEKDAY}s?)?`,
+  'gi',
+);
 
-function libraryYear(source: CountryHolidays['source'], year: number): ReturnType<Holidays['getHolidays']> {
+/** One rule-only library instance per base rule: the library's engine evaluates it, no date table. */
+const baseRules = new Map<string, Holidays>();
+
+/** The date a base rule (a rule without its weekend shift) gives in a year, by the library's engine. */
+function baseRuleDate(base: string, year: number): string | undefined {
+  let lib = baseRules.get(base);
+  if (!lib) {
+    lib = new Holidays();
+    lib.setHoliday(base, { name: base, type: 'public' });
+    baseRules.set(base, lib);
+  }
+  return lib.getHolidays(year)[0]?.date.slice(0, 10);
+}
+
+/** A library holiday at its nominal date: the day it commemorates, before any weekend shift. */
+interface NominalDay {
+  date: string;
+  name: string;
+  type: string;
+}
+
+/**
+ * The library's holidays of a region and year at their nominal dates: shifted copies and the
+ * library's substitute days dropped, one entry per name and date. Computing it is slow and it
+ * never changes, so it is kept per region and year.
+ */
+const nominalYears = new Map<string, NominalDay[]>();
+
+function nominalDays(source: CountryHolidays['source'], year: number): NominalDay[] {
   const key = `${source.country}/${source.state ?? ''}/${year}`;
-  let days = libraryYears.get(key);
+  let days = nominalYears.get(key);
   if (!days) {
-    days = library(source).getHolidays(year);
-    libraryYears.set(key, days);
+    const seen = new Set<string>();
+    days = [];
+    for (const h of library(source).getHolidays(year)) {
+      if (h.substitute) continue;
+      const listed = h.date.slice(0, 10);
+      const base = h.rule.replace(WEEKEND_SHIFT, '');
+      // A base the engine cannot place alone keeps the listed date: the entry is not lost.
+      const date = base === h.rule ? listed : (baseRuleDate(base, year) ?? listed);
+      if (seen.has(`${h.name}/${date}`)) continue;
+      seen.add(`${h.name}/${date}`);
+      days.push({ date, name: h.name, type: h.type });
+    }
+    nominalYears.set(key, days);
   }
   return days;
+}
+
+/** The library's days of the policy's types for a country and year, at their nominal dates. */
+function typedDays(rules: CountryHolidays, year: number): NominalDay[] {
+  return nominalDays(rules.source, year).filter((h) => (rules.types as string[]).includes(h.type));
 }
 
 /** The library's days for a country and year, filtered to the policy's types and names. */
 function libraryDays(country: Country, rules: CountryHolidays, year: number): Holiday[] {
   const names = rules.names ? new Set(rules.names) : undefined;
-  return libraryYear(rules.source, year)
-    .filter((h) => (rules.types as string[]).includes(h.type))
-    .filter((h) => !h.substitute) // the weekend rule below makes substitutes, the same way for all
+  return typedDays(rules, year)
     .filter((h) => !names || names.has(h.name))
-    .map((h) => ({ date: h.date.slice(0, 10), country, name: h.name, origin: 'library' as const }));
+    .map((h) => ({ date: h.date, country, name: h.name, origin: 'library' as const }));
 }
 
 /**

@@ -7,7 +7,7 @@
 import Holidays from 'date-holidays';
 import type { Country, CountryHolidays, HolidayOverride, HolidayWindow, Policy } from '../policy/schema';
 import { COUNTRIES } from '../policy/schema';
-import { addDays, isWeekend } from './dates';
+import { addDays, CALENDAR_YEARS, isWeekend } from './dates';
 
 export interface Holiday {
   /** The local date of the holiday in its country, "YYYY-MM-DD". */
@@ -175,4 +175,23 @@ export function resolveHolidays(policy: HolidayPolicy, year: number): Holiday[] 
   return COUNTRIES.flatMap((c) => countryHolidays(policy, c, year)).sort(
     (a, b) => a.date.localeCompare(b.date) || COUNTRIES.indexOf(a.country) - COUNTRIES.indexOf(b.country),
   );
+}
+
+/**
+ * Why the holidays of a year cannot be listed, or undefined when they can (I4: "the resolved list
+ * for a year is printable"): the year lies outside the calendar (with the year of margin either
+ * side its list needs), or the library's list for that year lacks a holiday the policy names for a
+ * country — the library's rules do not reach that year, and a list without it would be wrong.
+ */
+export function unlistableYear(policy: HolidayPolicy, year: number): string | undefined {
+  const first = CALENDAR_YEARS.first + 1;
+  const last = CALENDAR_YEARS.last - 1;
+  if (!Number.isInteger(year) || year < first || year > last)
+    return `expected a year from ${first} to ${last}`;
+  const missing = COUNTRIES.flatMap((country) => {
+    const rules = policy.countries[country];
+    const listed = new Set(typedDays(rules, year).map((h) => h.name));
+    return (rules.names ?? []).filter((n) => !listed.has(n)).map((n) => `${n} (${country})`);
+  });
+  return missing.length ? `the holiday library does not list ${missing.join(', ')} in ${year}` : undefined;
 }

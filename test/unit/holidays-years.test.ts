@@ -1,9 +1,10 @@
 // I4 for every year 2026–2035: the resolved holidays of each country against an implementation of
 // I4 written here, independent of the holiday library (the Gregorian computus, the weekday rules,
 // the weekend rules), itself checked against the lists the governments published for 2026 and
-// 2027. Plus the days the library's own weekend shifts used to get wrong.
+// 2027. Plus the days the library's own weekend shifts used to get wrong, and which years the
+// holidays can be listed for.
 import { describe, expect, it } from 'vitest';
-import { BusinessCalendar, countryHolidays, type Holiday } from '../../src/calendar';
+import { BusinessCalendar, countryHolidays, unlistableYear, type Holiday } from '../../src/calendar';
 import { loadPolicy, type Policy } from '../../src/policy';
 
 const { policy } = loadPolicy({});
@@ -275,5 +276,39 @@ describe("the library's own weekend shifts are read at their nominal dates (I4)"
     ]);
     expect(auWindowOn(date)).toBe(true);
     expect(auWindowOn(observed)).toBe(true);
+  });
+});
+
+describe('which years the holidays can be listed for (I4)', () => {
+  it('every year of the calendar with the default policy, and none outside it', () => {
+    expect(unlistableYear(policy.holidays, 1972)).toBeUndefined();
+    expect(unlistableYear(policy.holidays, 2198)).toBeUndefined();
+    expect(unlistableYear(policy.holidays, 1971)).toBe('expected a year from 1972 to 2198');
+    expect(unlistableYear(policy.holidays, 2199)).toBe('expected a year from 1972 to 2198');
+    expect(unlistableYear(policy.holidays, 2026.5)).toBe('expected a year from 1972 to 2198');
+  });
+
+  it('not a year whose library list lacks a holiday the policy names, naming it and its country', () => {
+    // Canada's National Day for Truth and Reconciliation is in the library from 2021 on.
+    const ca = policy.holidays.countries.CA;
+    const named: Policy['holidays'] = {
+      ...policy.holidays,
+      countries: {
+        ...policy.holidays.countries,
+        CA: {
+          ...ca,
+          source: { country: 'CA' },
+          types: ['public', 'observance'],
+          names: ["New Year's Day", 'National Day for Truth and Reconciliation'],
+        },
+      },
+    };
+    expect(unlistableYear(named, 2021)).toBeUndefined();
+    expect(unlistableYear(named, 2020)).toBe(
+      'the holiday library does not list National Day for Truth and Reconciliation (CA) in 2020',
+    );
+    expect(() => new BusinessCalendar({ ...policy, holidays: named }).holidaysOfYear(2020)).toThrow(
+      /^year: the holiday library does not list National Day for Truth and Reconciliation \(CA\)/,
+    );
   });
 });

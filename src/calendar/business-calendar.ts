@@ -9,7 +9,8 @@
  */
 import type { Country, HolidayWindow, Policy, WeeklyWindow } from '../policy/schema';
 import { COUNTRIES, WEEKDAYS, minutesOf } from '../policy/schema';
-import { resolveHolidays, type Holiday } from './holidays';
+import { CALENDAR_YEARS } from './dates';
+import { resolveHolidays, unlistableYear, type Holiday } from './holidays';
 import { type Interval, intersectionOf, unionOf } from './intervals';
 import { lowerBound, upperBound } from './search';
 import { ZoneDays } from './zone-days';
@@ -31,8 +32,7 @@ export interface EligibleDuty {
   windows: WeeklyWindow[];
 }
 
-const MIN_YEAR = 1971;
-const MAX_YEAR = 2199;
+const { first: MIN_YEAR, last: MAX_YEAR } = CALENDAR_YEARS;
 /** How far ahead of an instant a forward query may reach before the span is grown (two weeks of slack). */
 const LOOKAHEAD_MS = 45 * 86_400_000;
 
@@ -292,11 +292,10 @@ export class BusinessCalendar {
     return s.holidayWindows.filter((h) => h.start < to && h.end > from);
   }
 
-  /** The resolved holidays of a year, each with its no-coverage window. */
+  /** The resolved holidays of a year, each with its no-coverage window (a year unlistableYear refuses throws). */
   holidaysOfYear(year: number): HolidayWindowFact[] {
-    if (!Number.isInteger(year) || year < MIN_YEAR + 1 || year > MAX_YEAR - 1) {
-      throw new RangeError(`year must be a whole number between ${MIN_YEAR + 1} and ${MAX_YEAR - 1}`);
-    }
+    const unlisted = unlistableYear(this.policy.holidays, year);
+    if (unlisted) throw new RangeError(`year: ${unlisted}`);
     const s = this.cover(Date.UTC(year, 0, 2), Date.UTC(year, 11, 30));
     return s.holidayWindows
       .filter((h) => h.date.startsWith(`${year}-`))

@@ -4,6 +4,9 @@
  */
 const DAY_MS = 86_400_000;
 
+/** The years the business calendar computes, a year of margin included each side (I1–I6). */
+export const CALENDAR_YEARS = { first: 1971, last: 2199 } as const;
+
 export function dateToEpochDay(date: string): number {
   return Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))) / DAY_MS;
 }

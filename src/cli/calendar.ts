@@ -5,7 +5,7 @@
 import { Command } from 'commander';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { BusinessCalendar, responseDeadline } from '../calendar';
+import { BusinessCalendar, responseDeadline, unlistableYear } from '../calendar';
 import { loadPolicy } from '../policy/load';
 import { Level } from '../policy/schema';
 import { loadRoster } from '../roster/load';
@@ -35,10 +35,12 @@ export function calendarCommand(): Command {
     .addHelpText('after', '\nExample:\n  sla calendar holidays --year 2026 --json')
     .action((raw: unknown) => {
       const opts = parseOptions(
-        z.object({ year: z.coerce.number().int().min(1972).max(2198), json: z.boolean().optional() }),
+        z.object({ year: z.coerce.number().int(), json: z.boolean().optional() }),
         raw,
       );
       const { calendar: cal, loaded } = calendar();
+      const unlisted = unlistableYear(loaded.policy.holidays, opts.year);
+      if (unlisted) throw new UsageError(`--year: ${unlisted}`);
       const holidays = cal.holidaysOfYear(opts.year).map((h) => ({
         date: h.date,
         country: h.country,

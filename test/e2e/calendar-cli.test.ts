@@ -1,6 +1,7 @@
 // `sla calendar …` and `sla policy check` as a user runs them: JSON shapes, text, exit codes,
-// and the check's warning of a roster that leaves hours without a Level 3 primary (C9, I7).
-import { mkdtempSync, writeFileSync } from 'node:fs';
+// the years the holidays can be listed for (I4), and the check's warning of a roster that leaves
+// hours without a Level 3 primary (C9, I7).
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -44,6 +45,48 @@ describe('sla calendar holidays', () => {
     expect(stdout).toMatch(/^DATE\s+COUNTRY\s+NAME/);
     expect(stdout).toContain('2027-01-26  AU       Australia Day');
     expect(stdout).toContain('Mon 2027-01-25 20:00');
+  });
+
+  it("lists a later year with I4's weekend rule, not the library's own shift (2028)", async () => {
+    const { code, stdout } = await sla(['calendar', 'holidays', '--year', '2028', '--json']);
+    expect(code).toBe(0);
+    const au = (JSON.parse(stdout) as Record<string, string>[]).filter((h) => h.country === 'AU');
+    expect(au.slice(0, 2).map((h) => `${h.date} ${h.name}`)).toEqual([
+      "2028-01-01 New Year's Day",
+      "2028-01-03 New Year's Day (substitute day)",
+    ]);
+    expect(au.find((h) => h.date === '2028-01-04')).toBeUndefined();
+  });
+
+  it.each(['1971', '2199'])('refuses %s, outside the calendar: exit 2 naming --year', async (year) => {
+    const { code, stderr, stdout } = await sla(['calendar', 'holidays', '--year', year]);
+    expect({ code, stderr, stdout }).toEqual({
+      code: 2,
+      stderr: 'sla: --year: expected a year from 1972 to 2198\n',
+      stdout: '',
+    });
+  });
+
+  it('refuses a year whose library list lacks a holiday the policy names, naming it and its country', async () => {
+    // A policy that names Canada's National Day for Truth and Reconciliation, in the library from 2021.
+    const policy = JSON.parse(
+      readFileSync(join(__dirname, '..', '..', 'src', 'policy', 'default-policy.json'), 'utf8'),
+    ) as { holidays: { countries: { CA: Record<string, unknown> } } };
+    Object.assign(policy.holidays.countries.CA, {
+      source: { country: 'CA' },
+      types: ['public', 'observance'],
+      names: ["New Year's Day", 'National Day for Truth and Reconciliation'],
+    });
+    const file = join(mkdtempSync(join(tmpdir(), 'sla-cli-')), 'policy.json');
+    writeFileSync(file, JSON.stringify(policy));
+    const env = { SLA_POLICY_FILE: file };
+    expect(await sla(['calendar', 'holidays', '--year', '2020', '--json'], env)).toEqual({
+      code: 2,
+      stderr:
+        'sla: --year: the holiday library does not list National Day for Truth and Reconciliation (CA) in 2020\n',
+      stdout: '',
+    });
+    expect(await sla(['calendar', 'holidays', '--year', '2021', '--json'], env)).toMatchObject({ code: 0 });
   });
 });
 
@@ -91,6 +134,20 @@ describe('sla calendar deadline', () => {
     });
     const text = await sla(args);
     expect(text.stdout).toMatch(/held until\s+2026-12-07T13:00:00.000Z\s+Mon 2026-12-07 08:00/);
+  });
+
+  it('starts the clock at once on a Monday evening with no AU window (2028-01-04, I4)', async () => {
+    const { code, stdout } = await sla([
+      'calendar',
+      'deadline',
+      '--level',
+      'L1',
+      '--opened',
+      '2028-01-04T02:00:00Z',
+      '--json',
+    ]);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ clockStart: '2028-01-04T02:00:00.000Z' });
   });
 
   it('accepts an instant with an offset', async () => {

@@ -31,11 +31,12 @@ import type {
 import { Region } from './model/maintenance';
 import { Month } from './model/month';
 import { EffectiveInstant, effectiveAt } from './model/terms';
-import { Id } from './model/ticket';
+import { ClassifyTicket, Id } from './model/ticket';
 import { loadPolicy, type LoadedPolicy } from './policy/load';
 import { monthPolicies } from './ledger/month-policy';
 import type { MonthReport } from './report/build';
 import { creditExplanation, type CreditExplanation } from './report/explanation';
+import { classify, type Classification } from './rules/classify';
 import { ledgerMonthReport } from './report/month';
 import { ledgerUptime, type MonthUptime } from './report/uptime';
 
@@ -207,6 +208,14 @@ export class SlaClient {
       return { customerId, effectiveAt: at, result };
     },
   };
+
+  /**
+   * C10 / I11: the level the policy's rules give a ticket's subject and body, and the rule and
+   * phrase that decided, as opening it would record; nothing is opened, nothing is contacted.
+   */
+  classify(input: unknown): Classification {
+    return classify(this.currentPolicy().policy, parse(ClassifyTicket, input));
+  }
 
   /** The policy versions the engine has judged by (I15), with the months each judged. */
   readonly policy = {

@@ -1,13 +1,15 @@
 /**
  * The `sla` command: one entry point for the processes (`up`, `worker`, `api`) and for support
- * tooling, on-call, finance and auditors (tickets, sessions, outages, maintenance, calendar, policy,
- * customers, the ledger, credits, uptime, report, audit), on the one client, `SlaClient` (src/client.ts).
+ * tooling, on-call, finance and auditors (tickets, sessions, classification, outages, maintenance,
+ * calendar, policy, customers, the ledger, credits, uptime, report, audit), on the one client,
+ * `SlaClient` (src/client.ts).
  * Exit codes: 0 ok, 1 failure, else the error's code's (ERROR_CODES in src/errors.ts, docs/errors.md).
  */
 import { Command, CommanderError } from 'commander';
 import { ERROR_CODES, SlaError } from '../errors';
 import { auditCommand } from './audit';
 import { calendarCommand } from './calendar';
+import { classifyCommand } from './classify';
 import { creditsCommand } from './credits';
 import { customersCommand } from './customers';
 import { EXIT, UsageError } from './io';
@@ -42,6 +44,7 @@ export function program(): Command {
     ticketCommand(),
     sessionCommand(),
     calendarCommand(),
+    classifyCommand(),
     policyCommand(),
     customersCommand(),
     ledgerCommand(),

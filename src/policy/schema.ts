@@ -7,6 +7,7 @@ import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { Level } from '../model/level';
 import { UPTIME_DECIMALS } from '../rules/uptime';
+import { tokens } from '../rules/words';
 
 export const WEEKDAYS = [
   'monday',
@@ -206,8 +207,19 @@ export const Policy = z.object({
         z.object({
           id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'expected a stable id'),
           level: Level,
-          /** Case- and accent-insensitive phrases, in English and French. */
-          phrases: z.array(z.string().min(2)).min(1).max(POLICY_LIST_MAX.phrasesPerRule),
+          /**
+           * Phrases in English and French, read as the classifier reads a ticket (src/rules/words.ts):
+           * case, accents, punctuation, elisions and "est-ce que" aside, each word by its stem.
+           */
+          phrases: z
+            .array(
+              z
+                .string()
+                .min(2)
+                .refine((p) => tokens(p).length > 0, 'a phrase needs at least one word'),
+            )
+            .min(1)
+            .max(POLICY_LIST_MAX.phrasesPerRule),
         }),
       )
       .min(1)

@@ -26,6 +26,12 @@ const INVALID: Record<string, { method: string; path: string; body?: unknown; is
     body: { ...newTicket('T-BAD'), customerId: '', channel: 'fax' },
     issues: ['body.channel', 'body.customerId'],
   },
+  classifyTicket: {
+    method: 'POST',
+    path: '/v1/classify',
+    body: { subject: '', body: 'x'.repeat(100_001) },
+    issues: ['body.body', 'body.subject'],
+  },
   ticketStatus: { method: 'GET', path: '/v1/tickets/bad%20id', issues: ['params.ticketId'] },
   assignTicket: {
     method: 'POST',
@@ -309,6 +315,16 @@ describe('HTTP API', () => {
     ).toEqual({
       replies: 1,
     });
+  });
+
+  it("classify: the policy's level, rule and phrase for a ticket's text, nothing opened (C10, I11)", async () => {
+    const res = await api.call('agent', 'POST', '/v1/classify', {
+      subject: 'Comment puis-je désactiver les webhooks ?',
+      body: '',
+    });
+    expect(res).toMatchObject({ status: 200, json: { level: 'L3', ruleId: 'l3-api', phrase: 'webhook' } });
+    const none = await api.call('agent', 'POST', '/v1/classify', { subject: 'Thanks', body: 'All good' });
+    expect(none).toMatchObject({ status: 200, json: { level: 'L2', ruleId: 'default' } });
   });
 
   it('maps the typed errors: unknown ticket 404, an update the workflow refuses 400, opened in the future 400', async () => {

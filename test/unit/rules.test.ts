@@ -3,7 +3,10 @@ import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { BusinessCalendar, responseDeadline } from '../../src/calendar';
 import { loadPolicy } from '../../src/policy';
-import { classify, normalise } from '../../src/rules/classify';
+import defaultPolicyJson from '../../src/policy/default-policy.json';
+import { parsePolicy } from '../../src/policy/load';
+import { classify } from '../../src/rules/classify';
+import { tokens } from '../../src/rules/words';
 import { onDuty, select } from '../../src/rules/roster';
 import { planEscalation } from '../../src/rules/ticket-plan';
 import { loadRoster } from '../../src/roster/load';
@@ -35,7 +38,45 @@ describe('classification (C10, I11)', () => {
       level: 'L2',
       ruleId: 'default',
     });
-    expect(normalise('Où  dois-je…')).toBe(' ou dois je ');
+    expect(tokens('Où  dois-je…')).toEqual(['ou', 'dois', 'je']);
+  });
+
+  it("drops French elisions and the question marker 'est-ce que'", () => {
+    expect(tokens("L'API, qu'on m'a donnée")).toEqual(['api', 'on', 'a', 'donnee']);
+    expect(tokens('Où est-ce que je trouve')).toEqual(['ou', 'je', 'trouve']);
+    expect(tokens("Est-ce qu'il est possible")).toEqual(['il', 'est', 'possible']);
+    expect(tokens('aujourd’hui')).toEqual(['aujourd', 'hui']);
+  });
+
+  // Inflected and everyday phrasings C10 gives a level to: plurals, French question forms.
+  it.each([
+    ['Do your APIs support pagination?', '', 'L3', 'l3-api', 'api'],
+    ['Where do I see the webhooks we registered?', '', 'L3', 'l3-api', 'webhook'],
+    ['Comment puis-je désactiver les webhooks ?', '', 'L3', 'l3-api', 'webhook'],
+    ['Est-ce que je peux dupliquer un événement ?', '', 'L1', 'l1-can-i', 'je peux'],
+    ['Où est-ce que je trouve les heures du mois ?', '', 'L1', 'l1-where-do-i', 'où je trouve'],
+    [
+      'Agreement needed',
+      'Our lawyers ask you to sign a data-sharing agreement before we upload member records',
+      'L3',
+      'l3-data-protection',
+      'data sharing',
+    ],
+  ])('%s %s → %s by %s ("%s")', (subject, body, level, ruleId, phrase) => {
+    expect(classify(policy, { subject, body })).toEqual({ level, ruleId, phrase });
+  });
+
+  it('records the first phrase of the first rule found, wherever it is in the text', () => {
+    const ticket = { subject: 'How do I rotate the API token?', body: 'Also, where is the tokens page?' };
+    expect(classify(policy, ticket)).toEqual({ level: 'L3', ruleId: 'l3-api', phrase: 'api' });
+  });
+
+  it('refuses a policy phrase without a word', () => {
+    const bad = structuredClone(defaultPolicyJson);
+    bad.classification.rules[0]!.phrases.push('?!');
+    expect(() => parsePolicy(bad, 'test')).toThrow(
+      /classification\.rules\[0\]\.phrases\[\d+\]: a phrase needs at least one word/,
+    );
   });
 });
 

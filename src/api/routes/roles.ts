@@ -7,6 +7,8 @@
 import type { ApiRole } from '../../config';
 
 export const AGENT_WRITES: readonly ApiRole[] = ['agent'];
+/** What support tooling asks before opening a ticket (its classification, C10): agents' work alone. */
+export const AGENT_TOOLS: readonly ApiRole[] = ['agent'];
 export const ONCALL_WRITES: readonly ApiRole[] = ['oncall'];
 export const FINANCE_WRITES: readonly ApiRole[] = ['finance'];
 /** Tickets, sessions, customers, outages, maintenance. */

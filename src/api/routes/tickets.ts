@@ -1,7 +1,9 @@
 /** Tickets and support sessions (C6–C13) through the one client (src/client.ts). */
 import { z } from 'zod';
+import { Level } from '../../model/level';
 import {
   Assign,
+  ClassifyTicket,
   Escalate,
   FirstResponse,
   Id,
@@ -12,7 +14,7 @@ import {
   Reply,
   Resolve,
 } from '../../model/ticket';
-import { AGENT_WRITES } from './roles';
+import { AGENT_TOOLS, AGENT_WRITES } from './roles';
 import { messageRoute, resource, statusRoute } from './resource';
 import { createdOr200, route, Started, type Route } from './route';
 
@@ -52,6 +54,19 @@ export const ticketRoutes: Route[] = [
     success: { 201: 'opened', 200: 'already open' },
     returns: Started,
     handler: async ({ body }, s) => createdOr200(await s.sla.tickets.openTicket(body)),
+  }),
+  route({
+    id: 'classifyTicket',
+    method: 'POST',
+    path: '/v1/classify',
+    summary:
+      "The level the policy's rules give a ticket's subject and body, with the rule and the policy's phrase that decided (C10, I11); nothing is opened",
+    tag: 'tickets',
+    roles: AGENT_TOOLS,
+    body: ClassifyTicket,
+    success: { 200: 'the classification' },
+    returns: z.object({ level: Level, ruleId: z.string(), phrase: z.string().optional() }),
+    handler: async ({ body }, s) => ({ status: 200, body: s.sla.classify(body) }),
   }),
   statusRoute(TICKET, "A ticket's SLA state: level, due, plan, steps fired, policy version", (p, s) =>
     s.sla.tickets.ticketStatus(p.ticketId),

@@ -7,6 +7,7 @@ import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { SlaClient } from '../../src/client';
 import { loadConfig } from '../../src/config';
+import { loadRoster } from '../../src/roster/load';
 import type { MonthReport } from '../../src/report/build';
 import { TEST_CODEC_KEYS } from '../helpers/codec';
 import { startEngine, type Engine } from '../helpers/engine';
@@ -18,9 +19,18 @@ import { iso, minutes } from '../helpers/when';
 const ZONE = 'America/Toronto';
 const DAY = 24 * 3_600_000;
 
+/**
+ * The built-in roster without its one Canada-based L3 agent: a Canada-only L3 ticket then has no
+ * eligible coverage within the look-ahead, and its SLA is suspended (I13).
+ */
+const withoutCanadaL3 = (() => {
+  const r = loadRoster(undefined);
+  return { ...r, responders: r.responders.filter((x) => x.id !== 'specialist.ottawa') };
+})();
+
 describe('support figures of the report over running and finished ticket workflows (I14)', () => {
   let e: Engine;
-  /** A Monday 06:00 in Toronto, in the month after the server's: no Canada-based L3 responder yet. */
+  /** A Monday 06:00 in Toronto, in the month after the server's. */
   let monday: number;
   let month: string;
   beforeAll(async () => {
@@ -30,6 +40,7 @@ describe('support figures of the report over running and finished ticket workflo
         testCustomer('acme'),
         testCustomer('northwind', { canadaOnlyDataAccess: true }),
       ],
+      roster: withoutCanadaL3,
     });
     // From the second Monday on (a week before it is in the month too), the first one whose
     // 05:00–06:00 is all coverage (a UK bank holiday takes 05:00–09:00, I3).
@@ -94,7 +105,7 @@ describe('support figures of the report over running and finished ticket workflo
     await open('T-OPEN', 'acme', monday - minutes(30), { level: 'L1' });
     await open('T-PENDING', 'initech', monday, { level: 'L2' });
     await open('T-LATE', 'initech', monday - 7 * DAY, { level: 'L3' });
-    // I13: a Canada-only data request at 06:00, before any Canada-based L3 responder's shift.
+    // I13: a Canada-only data request, and no Canada-based L3 responder in the roster.
     const suspended = await open('T-SUSPENDED', 'northwind', monday, {
       subject: 'Data protection request: export personal data',
       needsDataAccess: true,

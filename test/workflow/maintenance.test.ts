@@ -418,9 +418,17 @@ describe('planned maintenance', () => {
           [3, 'rescheduled', ['eu-west']],
           [4, 'cancelled', ['eu-west']],
         ]);
-        // Each round as its notices went out: published when they were requested.
-        expect(record!.rounds!.map((r) => [r.start, r.end, r.publishedAt])).toEqual(
-          done.notices.map((r) => [r.start, r.end, r.requestedAt]),
+        // Each round as its notices went out: published when they were requested. The status
+        // of a closed workflow comes from a replay, and under load the time-skipping server can
+        // date a replayed activation a fraction of a second away from the first execution's
+        // clock, which the record was written with: the instants agree to within a second.
+        expect(record!.rounds!.map((r) => [r.start, r.end])).toEqual(
+          done.notices.map((r) => [r.start, r.end]),
+        );
+        record!.rounds!.forEach((r, i) =>
+          expect(Math.abs(Date.parse(r.publishedAt) - Date.parse(done.notices[i]!.requestedAt))).toBeLessThan(
+            1_000,
+          ),
         );
       },
     );

@@ -1,8 +1,10 @@
 /** Connections to Temporal from the configuration, waiting for a server that is still starting. */
 import { readFileSync } from 'node:fs';
 import { connect as tcpConnect } from 'node:net';
-import { Client, Connection, type TLSConfig } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
+// Types only here: the client's and the worker's packages (gRPC, the native bridge) are loaded
+// when a connection is made, so that a command of the `sla` CLI that needs none starts without.
+import type { Client, TLSConfig } from '@temporalio/client';
+import type { NativeConnection } from '@temporalio/worker';
 import { codecDataConverter, codecKeys } from './codec';
 import { ConfigError, type Config, type TemporalTls } from './config';
 import { UnavailableError } from './errors';
@@ -80,6 +82,7 @@ export function probeTcp(address: string, timeoutMs: number): Promise<void> {
 
 /** A client whose payloads go through the engine's codec (src/codec): it reads and writes ciphertext. */
 export async function connectClient(config: Config, timeoutMs = 30_000): Promise<Client> {
+  const { Client, Connection } = await import('@temporalio/client');
   const dataConverter = codecDataConverter(codecKeys(config)); // no key: stop before connecting
   const tls = readTls(config.temporalTls);
   const connection = await retrying(`cannot reach Temporal at ${config.temporalAddress}`, timeoutMs, () =>
@@ -94,6 +97,7 @@ export async function connectClient(config: Config, timeoutMs = 30_000): Promise
 
 export async function connectWorker(config: Config, timeoutMs = 30_000): Promise<NativeConnection> {
   const tls = readTls(config.temporalTls);
+  const { NativeConnection } = await import('@temporalio/worker');
   return retrying(`cannot reach Temporal at ${config.temporalAddress}`, timeoutMs, () =>
     NativeConnection.connect({ address: config.temporalAddress, ...(tls ? { tls } : {}) }),
   );

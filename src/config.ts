@@ -56,6 +56,8 @@ const Env = z.object({
   TEMPORAL_TLS_CERT: z.string().min(1).optional(),
   TEMPORAL_TLS_KEY: z.string().min(1).optional(),
   TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
+  /** An API key (Temporal Cloud), sent as a bearer token; the SDKs' environment configuration's name. */
+  TEMPORAL_API_KEY: z.string().trim().min(1, 'expected an API key').optional(),
   SLA_TASK_QUEUE: z.string().min(1).default('sla-engine'),
   SLA_DATA_DIR: z.string().min(1).default('data'),
   TEMPORAL_PORT: Port.default(7233),
@@ -145,6 +147,8 @@ export interface Config {
   temporalAddress: string;
   /** TLS settings; undefined → plaintext (the embedded dev server). */
   temporalTls: TemporalTls | undefined;
+  /** API key sent with every call to Temporal (secret: never printed); unset → none (mTLS or no auth). */
+  temporalApiKey: string | undefined;
   /** True when no TEMPORAL_ADDRESS was given and `sla up` runs its own dev server. */
   embeddedTemporal: boolean;
   namespace: string;
@@ -214,7 +218,9 @@ function temporalTls(e: z.infer<typeof Env>): TemporalTls | undefined {
       );
     return undefined;
   }
-  if (!anyFile && e.TEMPORAL_TLS !== 'true') return undefined;
+  // An API key travels as a bearer token: TLS unless TEMPORAL_TLS=false says otherwise, as the
+  // SDKs' environment configuration does.
+  if (!anyFile && e.TEMPORAL_TLS !== 'true' && e.TEMPORAL_API_KEY === undefined) return undefined;
   return {
     caFile: e.TEMPORAL_TLS_CA && resolve(e.TEMPORAL_TLS_CA),
     certFile: e.TEMPORAL_TLS_CERT && resolve(e.TEMPORAL_TLS_CERT),
@@ -253,6 +259,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     temporalAddress: e.TEMPORAL_ADDRESS ?? `127.0.0.1:${e.TEMPORAL_PORT}`,
     temporalTls: temporalTls(e),
+    temporalApiKey: e.TEMPORAL_API_KEY,
     embeddedTemporal: e.TEMPORAL_ADDRESS === undefined,
     namespace: e.TEMPORAL_NAMESPACE,
     taskQueue: e.SLA_TASK_QUEUE,

@@ -59,6 +59,24 @@ export function readTls(tls: TemporalTls | undefined): TLSConfig | undefined {
 }
 
 /**
+ * Where and how the client and the worker reach Temporal: the address, TLS (files read now) and
+ * the API key, which the SDK sends as `authorization: Bearer …` on every call (Temporal Cloud).
+ */
+export function temporalConnectionOptions(config: Config): {
+  address: string;
+  tls: TLSConfig | false;
+  apiKey?: string;
+} {
+  return {
+    address: config.temporalAddress,
+    // false, not absent: given an API key and no TLS setting, the SDK would turn TLS on itself,
+    // overriding TEMPORAL_TLS=false.
+    tls: readTls(config.temporalTls) ?? false,
+    ...(config.temporalApiKey ? { apiKey: config.temporalApiKey } : {}),
+  };
+}
+
+/**
  * Whether anything accepts TCP connections at host:port, within timeoutMs. A command asks first:
  * a refused or unresolvable address answers "unavailable" at once, where gRPC would keep retrying
  * until its deadline. (A server still starting is `sla up`'s concern, which waits instead.)
@@ -84,11 +102,10 @@ export function probeTcp(address: string, timeoutMs: number): Promise<void> {
 export async function connectClient(config: Config, timeoutMs = 30_000): Promise<Client> {
   const { Client, Connection } = await import('@temporalio/client');
   const dataConverter = codecDataConverter(codecKeys(config)); // no key: stop before connecting
-  const tls = readTls(config.temporalTls);
+  const options = temporalConnectionOptions(config);
   const connection = await retrying(`cannot reach Temporal at ${config.temporalAddress}`, timeoutMs, () =>
     Connection.connect({
-      address: config.temporalAddress,
-      ...(tls ? { tls } : {}),
+      ...options,
       connectTimeout: Math.min(timeoutMs, ATTEMPT_TIMEOUT_MS),
     }),
   );
@@ -96,9 +113,9 @@ export async function connectClient(config: Config, timeoutMs = 30_000): Promise
 }
 
 export async function connectWorker(config: Config, timeoutMs = 30_000): Promise<NativeConnection> {
-  const tls = readTls(config.temporalTls);
+  const options = temporalConnectionOptions(config);
   const { NativeConnection } = await import('@temporalio/worker');
   return retrying(`cannot reach Temporal at ${config.temporalAddress}`, timeoutMs, () =>
-    NativeConnection.connect({ address: config.temporalAddress, ...(tls ? { tls } : {}) }),
+    NativeConnection.connect(options),
   );
 }

@@ -13,8 +13,8 @@ export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
   return env.SLA_CACHE_DIR || join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'sla-engine');
 }
 
-function provisioned(env: NodeJS.ProcessEnv): Record<string, string> {
-  const file = join(cacheDir(env), 'servers.env');
+function provisioned(env: NodeJS.ProcessEnv, name = 'servers.env'): Record<string, string> {
+  const file = join(cacheDir(env), name);
   if (!existsSync(file)) return {};
   return Object.fromEntries(
     readFileSync(file, 'utf8')
@@ -49,9 +49,34 @@ export function dockerCompose(env: NodeJS.ProcessEnv = process.env): string[] {
   return path ? [path] : ['docker', 'compose'];
 }
 
+/** The Temporal server, its SQL tool and their PostgreSQL schema: scripts/provision-cluster.sh. */
+export interface ClusterExecutables {
+  server: string;
+  sqlTool: string;
+  /** schema/postgresql/v12 of the server's module: temporal/ and visibility/, each with versioned/. */
+  schemaDir: string;
+}
+
+export function clusterExecutables(env: NodeJS.ProcessEnv = process.env): ClusterExecutables {
+  const file = provisioned(env, 'cluster.env');
+  const pick = (name: string) => {
+    const path = env[name] || file[name];
+    if (!path || !existsSync(path))
+      throw new Error(
+        `${name}: ${path ? `not found: ${path}` : 'not set'} (run scripts/provision-cluster.sh)`,
+      );
+    return path;
+  };
+  return {
+    server: pick('TEMPORAL_SERVER_PATH'),
+    sqlTool: pick('TEMPORAL_SQL_TOOL_PATH'),
+    schemaDir: pick('TEMPORAL_SCHEMA_DIR'),
+  };
+}
+
 /**
- * Dynamic config of every dev server the engine starts (`sla up`, the tests, the benchmark), so
- * that what is measured is what runs. Keys are the server's (go.temporal.io/server
+ * Dynamic config of every Temporal server the engine starts (`sla up`'s dev server or cluster, the
+ * tests, the benchmark; docker-compose.yml's dynamicconfig file), so that what is measured is what runs. Keys are the server's (go.temporal.io/server
  * common/dynamicconfig); the values were chosen by `npm run bench tickets` (docs/benchmarks.md).
  */
 export const DEV_SERVER_DYNAMIC_CONFIG: Readonly<Record<string, boolean | number | string>> = {

@@ -1,27 +1,12 @@
 /**
- * A throwaway PostgreSQL cluster for tests and benchmarks: initdb in a temporary directory, a
- * free port on 127.0.0.1, trust authentication, no unix socket. Binaries and the user to run as
- * come from scripts/provision-postgres.sh ($SLA_CACHE_DIR/postgres.env); postgres refuses to run
- * as root, so as root it runs under that user. One cluster per process, shared by every test
- * ledger of the process (each gets its own database), stopped when the process exits.
+ * A throwaway PostgreSQL cluster for tests and benchmarks (src/postgres-server.ts) in a temporary
+ * directory, with durability off. One cluster per process, shared by every test ledger of the
+ * process (each gets its own database), stopped when the process exits.
  */
-import { execFile, spawnSync } from 'node:child_process';
-import {
-  appendFileSync,
-  chownSync,
-  existsSync,
-  mkdtempSync,
-  readFileSync,
-  readdirSync,
-  rmSync,
-} from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { cacheDir } from '../../src/temporal-servers';
-import { freePort } from './ports';
-
-const run = promisify(execFile);
+import { startPostgres } from '../../src/postgres-server';
 
 export interface PostgresCluster {
   /** The URL of a database on this cluster (trust auth: no password). */
@@ -32,86 +17,25 @@ export interface PostgresCluster {
   stop(): void;
 }
 
-function settings(): { bin: string; runAs: string | undefined } {
-  const file = join(cacheDir(), 'postgres.env');
-  const env: Record<string, string> = existsSync(file)
-    ? Object.fromEntries(
-        readFileSync(file, 'utf8')
-          .split('\n')
-          .map((line) => line.split('=', 2) as [string, string])
-          .filter(([k]) => k),
-      )
-    : {};
-  let bin = process.env.POSTGRES_BIN || env.POSTGRES_BIN;
-  if (!bin && existsSync('/usr/lib/postgresql')) {
-    const newest = readdirSync('/usr/lib/postgresql').sort((a, b) => Number(b) - Number(a))[0];
-    if (newest) bin = join('/usr/lib/postgresql', newest, 'bin');
-  }
-  if (!bin || !existsSync(join(bin, 'initdb')))
-    throw new Error('no PostgreSQL server binaries: run scripts/provision-postgres.sh');
-  const root = process.getuid?.() === 0;
-  return { bin, runAs: root ? env.POSTGRES_RUN_AS || 'postgres' : undefined };
-}
-
-function userIds(user: string): { uid: number; gid: number } {
-  const out = (flag: string) => Number(spawnSync('id', [flag, user], { encoding: 'utf8' }).stdout.trim());
-  return { uid: out('-u'), gid: out('-g') };
-}
-
 async function startCluster(): Promise<PostgresCluster> {
-  const { bin, runAs } = settings();
-  const as = (exe: string, args: string[]): [string, string[]] =>
-    runAs ? ['runuser', ['-u', runAs, '--', join(bin, exe), ...args]] : [join(bin, exe), args];
   const dir = mkdtempSync(join(tmpdir(), 'sla-pg-'));
-  const data = join(dir, 'data');
-  if (runAs) {
-    const { uid, gid } = userIds(runAs);
-    chownSync(dir, uid, gid);
-  }
-  await run(
-    ...as('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--locale=C', '--no-sync']),
-  );
-  const port = await freePort();
-  // A throwaway cluster: durability off (its data dies with the test), TCP on loopback only.
-  appendFileSync(
-    join(data, 'postgresql.conf'),
-    [
-      `port = ${port}`,
-      `listen_addresses = '127.0.0.1'`,
-      `unix_socket_directories = ''`,
-      'fsync = off',
-      'synchronous_commit = off',
-      'full_page_writes = off',
-      '',
-    ].join('\n'),
-  );
-  await run(...as('pg_ctl', ['-D', data, '-l', join(dir, 'server.log'), '-w', '-t', '60', 'start']));
-  const url = (database = 'postgres') => `postgres://postgres@127.0.0.1:${port}/${database}`;
-  const psql = async (sql: string) => {
-    const { Client } = await import('pg');
-    const client = new Client({ connectionString: url() });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
+  // Traversable, not listable: as root, postgres runs as its own user and needs to reach data/.
+  chmodSync(dir, 0o711);
+  const server = await startPostgres({ dataDir: join(dir, 'data'), durable: false });
   let stopped = false;
   return {
-    url,
+    url: (database) => server.url(database),
     async createDatabase(name) {
-      await psql(`CREATE DATABASE "${name}"`);
-      return url(name);
+      await server.execute(`CREATE DATABASE "${name}"`);
+      return server.url(name);
     },
     async dropDatabase(name) {
-      await psql(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await server.execute(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     },
     stop() {
       if (stopped) return;
       stopped = true;
-      const [cmd, args] = as('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
-      spawnSync(cmd, args, { stdio: 'ignore' });
+      server.stop('immediate');
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -14,6 +14,8 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
  */
 export const SLOWEST_FILES = [
   'test/integration/worker-kill.test.ts',
+  'test/integration/scale-out.test.ts',
+  'test/integration/restore-drill.test.ts',
   'test/integration/billing-month.test.ts',
   'test/integration/audit-dev.test.ts',
   'test/e2e/ticket-cli.test.ts',

@@ -6,18 +6,65 @@ import { Command } from 'commander';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { BusinessCalendar, responseDeadline, unlistableYear } from '../calendar';
-import { loadPolicy } from '../policy/load';
+import { loadPolicy, type LoadedPolicy } from '../policy/load';
 import { Level } from '../policy/schema';
 import { loadRoster } from '../roster/load';
 import { eligibleCoverage } from '../rules/residency';
 import { canadaDuty } from '../rules/roster';
-import { Instant, iso, parseOptions, printJson, printTable, UsageError } from './io';
+import { CalendarInstant } from '../model/ticket';
+import { iso, parseOptions, printJson, printTable, UsageError } from './io';
+
+/** An instant the calendar covers (1972–2198 whatever the offset), as epoch ms. */
+const Instant = CalendarInstant.transform((s) => Date.parse(s));
 
 const MAX_COVERAGE_RANGE_DAYS = 366;
 
 function calendar() {
   const loaded = loadPolicy();
   return { loaded, calendar: new BusinessCalendar(loaded.policy) };
+}
+
+type DeadlineOptions = { level: Level; opened: number; canadaOnly?: boolean; json?: boolean };
+
+/** `sla calendar deadline`: the clock of a ticket opened at an instant, restricted by I13 if asked. */
+function deadline(plain: BusinessCalendar, loaded: LoadedPolicy, opts: DeadlineOptions): void {
+  const duty = opts.canadaOnly ? canadaDuty(loadRoster(), opts.level) : undefined;
+  const residency = duty
+    ? eligibleCoverage(plain, new BusinessCalendar(loaded.policy, undefined, duty), {
+        level: opts.level,
+        opened: opts.opened,
+        lookaheadDays: loaded.policy.residencyLookaheadDays,
+      })
+    : undefined;
+  const clock = responseDeadline(residency?.calendar ?? plain, loaded.policy.levels[opts.level], opts.opened);
+  const out = {
+    level: opts.level,
+    opened: iso(opts.opened),
+    clockStart: iso(clock.clockStart),
+    due: iso(clock.due),
+    ...(residency &&
+      duty && {
+        canadaOnly: true,
+        eligibleDuty: duty,
+        heldUntil: residency.heldUntil === null ? null : iso(residency.heldUntil),
+        suspendedReason: residency.suspendedReason,
+      }),
+  };
+  if (opts.json) return printJson(out);
+  const local = (t: number) =>
+    DateTime.fromMillis(t, { zone: loaded.policy.timeZone }).toFormat('ccc yyyy-LL-dd HH:mm ZZZZ');
+  // Suspended, the clock is the plain one: shown for what it would be, and said not to count.
+  if (residency?.suspendedReason) process.stdout.write(`SLA suspended: ${residency.suspendedReason}\n`);
+  const suspended = residency?.suspendedReason ? ' (not counted)' : '';
+  printTable(
+    ['', 'UTC', loaded.policy.timeZone],
+    [
+      ['opened', out.opened, local(opts.opened)],
+      ...(residency?.heldUntil ? [['held until', iso(residency.heldUntil), local(residency.heldUntil)]] : []),
+      [`clock starts${suspended}`, out.clockStart, local(clock.clockStart)],
+      [`${opts.level} due${suspended}`, out.due, local(clock.due)],
+    ],
+  );
 }
 
 export function calendarCommand(): Command {
@@ -83,47 +130,16 @@ export function calendarCommand(): Command {
         raw,
       );
       const { calendar: plain, loaded } = calendar();
-      const duty = opts.canadaOnly ? canadaDuty(loadRoster(), opts.level) : undefined;
-      const residency = duty
-        ? eligibleCoverage(plain, new BusinessCalendar(loaded.policy, undefined, duty), {
-            level: opts.level,
-            opened: opts.opened,
-            lookaheadDays: loaded.policy.residencyLookaheadDays,
-          })
-        : undefined;
-      const clock = responseDeadline(
-        residency?.calendar ?? plain,
-        loaded.policy.levels[opts.level],
-        opts.opened,
-      );
-      const out = {
-        level: opts.level,
-        opened: iso(opts.opened),
-        clockStart: iso(clock.clockStart),
-        due: iso(clock.due),
-        ...(residency &&
-          duty && {
-            canadaOnly: true,
-            eligibleDuty: duty,
-            heldUntil: residency.heldUntil === null ? null : iso(residency.heldUntil),
-            suspendedReason: residency.suspendedReason,
-          }),
-      };
-      if (opts.json) return printJson(out);
-      const local = (t: number) =>
-        DateTime.fromMillis(t, { zone: loaded.policy.timeZone }).toFormat('ccc yyyy-LL-dd HH:mm ZZZZ');
-      printTable(
-        ['', 'UTC', loaded.policy.timeZone],
-        [
-          ['opened', out.opened, local(opts.opened)],
-          ...(residency?.heldUntil
-            ? [['held until', iso(residency.heldUntil), local(residency.heldUntil)]]
-            : []),
-          ['clock starts', out.clockStart, local(clock.clockStart)],
-          [`${opts.level} due`, out.due, local(clock.due)],
-        ],
-      );
-      if (residency?.suspendedReason) process.stdout.write(`SLA suspended: ${residency.suspendedReason}\n`);
+      try {
+        deadline(plain, loaded, opts);
+      } catch (err) {
+        // A clock that would run past the calendar's last year (the last days of 2198).
+        if (err instanceof RangeError)
+          throw new UsageError(
+            `--opened: its clock would run past the calendar's last year, 2198 (${err.message})`,
+          );
+        throw err;
+      }
     });
 
   cmd

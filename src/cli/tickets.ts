@@ -106,7 +106,7 @@ function printTicket(s: TicketStatus): void {
     `  level       ${s.level} by rule ${s.ruleId}${s.reclassifications.length ? ` (reclassified ${s.reclassifications.length}×)` : ''}`,
     `  opened      ${local(s.openedAt)}`,
     `  clock from  ${local(s.clockStart)}`,
-    `  due         ${local(s.due)}  (${s.due})`,
+    `  due         ${local(s.due)}  (${s.due})${s.state === 'suspended' ? '  not counted: SLA suspended' : ''}`,
     `  assignee    ${s.assigneeId ?? '—'}${s.canadaOnly ? '  (Canada-based staff only, I13)' : ''}`,
   ];
   if (s.state === 'held' && s.heldUntil)

@@ -50,8 +50,11 @@ export const OpenTicket = z.object({
 export type OpenTicket = z.infer<typeof OpenTicket>;
 
 /** C10 / I11: what classification reads of a ticket, within the limits of its opening. */
-export const ClassifyTicket = OpenTicket.pick({ subject: true, body: true });
-export type ClassifyTicket = z.infer<typeof ClassifyTicket>;
+export const ClassifyTicket = OpenTicket.pick({ subject: true, body: true }).extend({
+  // A preview may give the subject alone, as `sla classify` does without --body.
+  body: OpenTicket.shape.body.default(''),
+});
+export type ClassifyTicket = z.input<typeof ClassifyTicket>;
 
 /** Every message carries a request id: a retried or duplicated message is applied once. */
 const Message = z.object({ requestId: Id });

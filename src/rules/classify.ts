@@ -6,7 +6,7 @@
  * finds "api", "les webhooks" finds "webhook", "scan it" does not find "can i".
  */
 import type { Level, Policy } from '../policy/schema';
-import { agree, words, type Word } from './words';
+import { agree, SENTENCE_BREAK, words, type Word } from './words';
 
 export interface Classification {
   level: Level;
@@ -46,7 +46,9 @@ function compile(rules: Rules): Compiled {
   let rank = 0;
   for (const rule of rules.rules) {
     for (const text of rule.phrases) {
-      const phrase: Phrase = { rank: rank++, level: rule.level, ruleId: rule.id, text, words: words(text) };
+      // A phrase is one sentence: punctuation in it ("e.g.") does not split it.
+      const phraseWords = words(text).filter((w) => w !== SENTENCE_BREAK);
+      const phrase: Phrase = { rank: rank++, level: rule.level, ruleId: rule.id, text, words: phraseWords };
       // The schema admits no phrase without a word.
       const first = phrase.words[0]!;
       index(compiled.byEnglish, first.en, phrase);

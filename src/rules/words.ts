@@ -3,7 +3,9 @@
  * sides go through the same steps, so a phrase written "comment puis-je" or "data-sharing
  * agreement" reads the same as the customer's text:
  *
- * - accents, case and punctuation are dropped ("Où" = "ou", "data-sharing" = "data sharing");
+ * - accents, case and punctuation are dropped ("Où" = "ou", "data-sharing" = "data sharing"),
+ *   letters and digits run together are two words ("OAuth2" = "oauth 2"), and a phrase is found
+ *   within one sentence (the subject and the body are two);
  * - French elided articles and pronouns (l' d' j' qu' n' s' c' m' t') are dropped, so "l'API"
  *   is "API" and "qu'on" is "on";
  * - the French question marker "est-ce que" is dropped, so "où est-ce que je trouve" reads
@@ -28,6 +30,10 @@ const ELISION = /\b(?:l|d|j|qu|n|s|c|m|t)['’]/g;
 /** "est-ce que" / "est-ce qu'", hyphenated or not: a question marker that adds no word. */
 const EST_CE_QUE = /\best[\s-]+ce[\s-]+qu(?:e\b|['’])/g;
 const NOT_A_WORD = /[^\p{L}\p{N}]+/u;
+/** Letters then digits in one run ("oauth2", "soc2"): two words, as the policy writes them. */
+const LETTERS_DIGITS = /(\p{L})(?=\p{N})/gu;
+/** Where a sentence ends (a line break, or . ! ? ; before a space or the end): no phrase spans it. */
+const SENTENCE_END = /[.!?;]+(?=\s|$)|\r?\n/u;
 
 /** The words of a text, lowercase and without accents, before stemming. */
 export function tokens(text: string): string[] {
@@ -37,9 +43,13 @@ export function tokens(text: string): string[] {
     .toLowerCase()
     .replace(EST_CE_QUE, ' ')
     .replace(ELISION, ' ')
+    .replace(LETTERS_DIGITS, '$1 ')
     .split(NOT_A_WORD)
     .filter((t) => t !== '');
 }
+
+/** Between two sentences: its stems are empty, and no word's are, so no phrase word agrees with it. */
+export const SENTENCE_BREAK: Word = Object.freeze({ en: '', fr: '' });
 
 /**
  * Stems already computed, across tickets. The Snowball stemmers take tens of microseconds a word
@@ -59,9 +69,14 @@ function stemmed(token: string): Word {
   return word;
 }
 
-/** The words of a text with their stems. */
+/**
+ * The words of a text with their stems, a SENTENCE_BREAK between sentences (and between a
+ * ticket's subject and body, joined by a line break): a phrase is found within one sentence.
+ */
 export function words(text: string): Word[] {
-  return tokens(text).map(stemmed);
+  return text
+    .split(SENTENCE_END)
+    .flatMap((sentence, i) => [...(i ? [SENTENCE_BREAK] : []), ...tokens(sentence).map(stemmed)]);
 }
 
 /**

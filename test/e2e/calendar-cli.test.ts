@@ -173,6 +173,11 @@ describe('sla calendar deadline', () => {
       /--opened: expected an ISO-8601 instant with an offset/,
     ],
     [['--level', 'L1', '--opened', '2026-02-30T10:00:00Z'], /--opened: /],
+    [['--level', 'L1', '--opened', '2300-12-04T20:55:00Z'], /--opened: expected a year from 1972 to 2198/],
+    [
+      ['--level', 'L3', '--opened', '2198-12-30T20:55:00Z', '--canada-only'],
+      /--opened: its clock would run past the calendar's last year, 2198/,
+    ],
     [['--level', 'L1'], /required option '--opened <instant>'/],
     [['--level', 'L1', '--opened', '2026-11-28T16:00:00Z', '--bogus'], /unknown option '--bogus'/],
   ])('exits 2 with a message naming the flag: %j', async (args, message) => {

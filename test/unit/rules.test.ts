@@ -71,6 +71,22 @@ describe('classification (C10, I11)', () => {
     expect(classify(policy, ticket)).toEqual({ level: 'L3', ruleId: 'l3-api', phrase: 'api' });
   });
 
+  it.each<[string, string, string, string]>([
+    // French "ou" (or) is "où" (where) without its accent: no "where" phrase ends at "ou".
+    ['Paiement', 'Faut-il payer maintenant ou on attend ?', 'L2', 'default'],
+    ['Panne', 'Est-ce que la panne vient de chez vous ou est-ce notre réseau ?', 'L2', 'default'],
+    // Where the customer's data lives is data protection (C10), before L1's "where is".
+    ['Hosting', 'Where is our data hosted?', 'L3', 'l3-data-protection'],
+    ['Hébergement', 'Où sont hébergées nos données ?', 'L3', 'l3-data-protection'],
+    // Letters and digits run together are two words.
+    ['Auth', 'Do you support OAuth2?', 'L3', 'l3-api'],
+    // A phrase is found within one sentence: not across the subject and the body, nor two sentences.
+    ['Invoice', 'We know you can. I just need an invoice copy.', 'L2', 'default'],
+    ['Merge', 'Could I merge two accounts?', 'L1', 'l1-can-i'],
+  ])('%s / %s → %s by %s', (subject, body, level, ruleId) => {
+    expect(classify(policy, { subject, body })).toMatchObject({ level, ruleId });
+  });
+
   it('refuses a policy phrase without a word', () => {
     const bad = structuredClone(defaultPolicyJson);
     bad.classification.rules[0]!.phrases.push('?!');

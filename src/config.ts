@@ -9,6 +9,12 @@ import { z } from 'zod';
 import { CodecKeyError, parseCodecKeys, type CodecKey } from './codec/keys';
 import { SlaError } from './errors';
 
+/**
+ * The workflow cache's default: what keeps a worker within 1 GiB however many tickets are open
+ * (docs/configuration.md#worker-memory has the measurement behind it).
+ */
+export const WORKFLOW_CACHE_SIZE = 4_000;
+
 const Port = z.coerce.number().int().min(1).max(65535);
 const Secret = z.string().min(16, 'expected a secret of at least 16 characters');
 
@@ -57,6 +63,13 @@ const Env = z.object({
   TEMPORAL_TLS_KEY: z.string().min(1).optional(),
   TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
   SLA_TASK_QUEUE: z.string().min(1).default('sla-engine'),
+  /** Open workflows the worker keeps in memory (docs/configuration.md#worker-memory says why this default). */
+  SLA_WORKFLOW_CACHE_SIZE: z.coerce
+    .number()
+    .int('expected a whole number of workflows')
+    .min(1, 'expected at least 1 (a worker without a cache replays every history on every task)')
+    .max(1_000_000)
+    .default(WORKFLOW_CACHE_SIZE),
   SLA_DATA_DIR: z.string().min(1).default('data'),
   TEMPORAL_PORT: Port.default(7233),
   TEMPORAL_UI_PORT: Port.default(8233),
@@ -149,6 +162,8 @@ export interface Config {
   embeddedTemporal: boolean;
   namespace: string;
   taskQueue: string;
+  /** The worker's workflow cache (maxCachedWorkflows): what bounds its memory. */
+  workflowCacheSize: number;
   dataDir: string;
   temporalPort: number;
   temporalUiPort: number;
@@ -256,6 +271,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     embeddedTemporal: e.TEMPORAL_ADDRESS === undefined,
     namespace: e.TEMPORAL_NAMESPACE,
     taskQueue: e.SLA_TASK_QUEUE,
+    workflowCacheSize: e.SLA_WORKFLOW_CACHE_SIZE,
     dataDir,
     temporalPort: e.TEMPORAL_PORT,
     temporalUiPort: e.TEMPORAL_UI_PORT,

@@ -10,10 +10,10 @@ import { CodecKeyError, parseCodecKeys, type CodecKey } from './codec/keys';
 import { SlaError } from './errors';
 
 /**
- * The workflow cache's default: what keeps a worker within 1 GiB however many tickets are open
- * (docs/configuration.md#worker-memory has the measurement behind it).
+ * The workflow cache's default: a full cache and the idle worker well within 1 GiB, with room for
+ * what grows beside the cache (docs/configuration.md#worker-memory has the measurements).
  */
-export const WORKFLOW_CACHE_SIZE = 4_000;
+export const WORKFLOW_CACHE_SIZE = 2_500;
 
 const Port = z.coerce.number().int().min(1).max(65535);
 const Secret = z.string().min(16, 'expected a secret of at least 16 characters');

@@ -45,8 +45,8 @@ export function realDeps(
 
 /**
  * How the worker holds open tickets, shared with the benchmarks so that what they measure is what
- * runs. The workflow cache is what bounds the worker's memory: a cached ticket costs ~160 KiB, an
- * evicted one nothing until its next task replays it from its history (a few dozen events).
+ * runs. The workflow cache is most of the worker's memory: a cached ticket costs ~250 KiB, an
+ * evicted one little until its next task replays it from its history (a few dozen events).
  * Measured with `npm run bench -- memory` (docs/configuration.md#worker-memory).
  */
 export function workerTuning(config: Pick<Config, 'workflowCacheSize'>) {

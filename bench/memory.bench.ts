@@ -11,7 +11,7 @@
  *
  * SLA_BENCH_MEMORY_SIZES=10000,50000 the open tickets at each point (default), and
  * SLA_BENCH_MEMORY_PROBE=300 the probe's size; SLA_WORKFLOW_CACHE_SIZE reaches the worker as it
- * would in production. Needs `npm run build`. Opening 50,000 tickets takes tens of minutes on
+ * would in production, SLA_BENCH_WORKER_NODE_OPTIONS the worker's NODE_OPTIONS. Needs `npm run build`. Opening 50,000 tickets takes tens of minutes on
  * the dev server: the bench prints the time each point took.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -69,6 +69,8 @@ async function startWorker(
       SLA_POLICY_FILE: policyFile,
       SLA_PAGING_URL: pagerUrl,
       SLA_CODEC_KEYS: TEST_CODEC_KEYS,
+      // Node's options for the worker alone (a heap limit, say), not for this process.
+      NODE_OPTIONS: process.env.SLA_BENCH_WORKER_NODE_OPTIONS ?? '',
       ...ledger,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

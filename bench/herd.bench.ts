@@ -18,7 +18,7 @@
  * The warning step is left out: the built-in policy warns 3 minutes before the breach, a
  * one-minute target would put that herd 12 s before this one.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -96,7 +96,8 @@ const PLACES: Place[] = [
 
 /** A fresh cluster (src/cluster.ts: Temporal server on PostgreSQL), the ledger on its PostgreSQL. */
 async function clusterServer(): Promise<Server> {
-  const cluster = await startCluster({ dataDir: mkdtempSync(join(tmpdir(), 'sla-bench-cluster-')) });
+  const dataDir = mkdtempSync(join(tmpdir(), 'sla-bench-cluster-'));
+  const cluster = await startCluster({ dataDir });
   try {
     const admin = new PgClient({ connectionString: cluster.postgresUrl('postgres') });
     await admin.connect();
@@ -107,13 +108,17 @@ async function clusterServer(): Promise<Server> {
     }
   } catch (err) {
     await cluster.stop();
+    rmSync(dataDir, { recursive: true, force: true });
     throw err;
   }
   return {
     address: cluster.address,
     namespace: cluster.namespace,
     ledger: { DATABASE_URL: cluster.postgresUrl('sla') },
-    stop: () => cluster.stop(),
+    async stop() {
+      await cluster.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
   };
 }
 

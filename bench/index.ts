@@ -3,7 +3,9 @@
  * and printed with their ratios. Parts: calendar, uptime, tickets (needs `npm run build` for its worker
  * process), ledger (PGlite and a local PostgreSQL cluster: scripts/provision-postgres.sh), outages
  * (the dev server), replay (1,000 ticket histories, codec on), billing (a month close for 10,000
- * customers on the dev server).
+ * customers on the dev server), memory (a worker process idle and holding 10,000 and 50,000 open
+ * tickets, needs `npm run build`), herd (N tickets breaching at one instant on the dev server and on
+ * a cluster).
  */
 import { formatRate, type BenchResult } from './util';
 
@@ -17,6 +19,8 @@ const parts: Record<string, () => Promise<BenchResult[]>> = {
   outages: async () => (await import('./outages.bench')).outagesBench(),
   replay: async () => (await import('./replay.bench')).replayBench(),
   billing: async () => (await import('./billing.bench')).billingBench(),
+  memory: async () => (await import('./memory.bench')).memoryBench(),
+  herd: async () => (await import('./herd.bench')).herdBench(),
 };
 
 async function main(): Promise<void> {

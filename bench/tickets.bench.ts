@@ -8,21 +8,18 @@
  *     the tickets' time goes (from the histories);
  *  2. tickets opened per second, against a bare one-timer workflow started the same way (target
  *     ≥ 0.8 of the bare rate), in interleaved rounds after a warm-up;
- *  3. the memory of a worker process (`sla worker`) holding 10,000 open tickets.
  * The clocks use a bench policy (coverage around the clock, no holidays, L1 due in 1 minute, the
  * built-in warning and breach steps) so that a round takes seconds, whatever day it runs.
- * BENCH_TICKETS=burst,spread,rate,memory picks sections (all by default); BENCH_BURSTS=25 the
+ * BENCH_TICKETS=burst,spread,rate picks sections (all by default); BENCH_BURSTS=25 the
  * burst sizes (25,100,400); BENCH_SPREADS=25,50,100 the spread sizes (100,400); BENCH_ROUNDS=5 repeats each burst or spread (figures pool the
  * rounds); BENCH_PLAIN_SERVER=1 runs the dev server without the engine's dynamic config;
  * BENCH_DYNAMIC_CONFIG='{"key": value}' adds server settings to try, BENCH_WORKER_TUNING
  * '{"option": value}' worker options. The machine is shared, so compare figures measured side by
  * side in one run, and repeat runs.
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { tsToMs } from '@temporalio/common/lib/time';
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -37,13 +34,13 @@ import defaultPolicy from '../src/policy/default-policy.json';
 import { loadRoster } from '../src/roster/load';
 import { SEARCH_ATTRIBUTES } from '../src/search-attributes';
 import { devServerArgs, devServerExecutable } from '../src/temporal-servers';
-import { TEST_CODEC_KEYS } from '../test/helpers/codec';
-import { WORKER_TUNING } from '../src/worker';
+import { workerTuning } from '../src/worker';
+import { loadConfig } from '../src/config';
 import { fastPolicy } from '../test/helpers/fast-policy';
 import { createTestLedger } from '../test/helpers/ledger';
 import { TestPager } from '../test/helpers/pager';
 import { newTicket } from '../test/helpers/tickets';
-import { formatRate, type BenchResult } from './util';
+import { WIDTH, fmt, formatRate, pcts, percentile, pool, sleepMs, sortNum, type BenchResult } from './util';
 
 const dir = mkdtempSync(join(tmpdir(), 'sla-bench-'));
 // The built-in L1 chain up to the breach: a warning by email to the assignee at 0.8 of the target,
@@ -57,32 +54,6 @@ const LEAD = 'lead.toronto';
 const ticketInput = (ticketId: string, subject: string, openedAt?: string) =>
   newTicket(ticketId, { customerId: 'bench', subject, channel: 'email', ...(openedAt ? { openedAt } : {}) });
 
-/** Runs `task(i)` for i in [0, n) with `width` in flight; returns the elapsed seconds. */
-async function pool(n: number, width: number, task: (i: number) => Promise<unknown>): Promise<number> {
-  const start = performance.now();
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: width }, async () => {
-      while (next < n) await task(next++);
-    }),
-  );
-  return (performance.now() - start) / 1000;
-}
-
-/** Requests in flight when opening tickets or starting workflows. */
-const WIDTH = 32;
-
-const percentile = (sorted: number[], p: number) =>
-  sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]! : NaN;
-const sortNum = (xs: number[]) => [...xs].sort((a, b) => a - b);
-const pcts = (xs: number[]) => {
-  const s = sortNum(xs);
-  return { p50: percentile(s, 50), p95: percentile(s, 95), p99: percentile(s, 99) };
-};
-const fmt = (p: { p50: number; p95: number; p99: number }) =>
-  `p50 ${Math.round(p.p50)} / p95 ${Math.round(p.p95)} / p99 ${Math.round(p.p99)} ms`;
-
-const sleepMs = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const E = temporal.api.enums.v1.EventType;
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
@@ -114,7 +85,7 @@ function stages(events: HistoryEvent[], due: number, receivedAt: number) {
 }
 
 export async function ticketsBench(): Promise<BenchResult[]> {
-  const sections = new Set((process.env.BENCH_TICKETS ?? 'burst,spread,rate,memory').split(','));
+  const sections = new Set((process.env.BENCH_TICKETS ?? 'burst,spread,rate').split(','));
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   // BENCH_DYNAMIC_CONFIG='{"key": value}' adds or overrides dev-server settings, to try one.
   const extra = JSON.parse(process.env.BENCH_DYNAMIC_CONFIG ?? '{}') as Record<string, unknown>;
@@ -149,8 +120,6 @@ async function run(
 ): Promise<BenchResult[]> {
   const results: BenchResult[] = [];
   const policy = parsePolicy(benchPolicy, 'bench policy');
-  const policyFile = join(dir, 'bench-policy.json');
-  writeFileSync(policyFile, JSON.stringify(benchPolicy));
   const taskQueue = 'bench';
   const received = new Map<string, number>();
   const origin = pager.events.push.bind(pager.events);
@@ -179,7 +148,7 @@ async function run(
       ledger,
       temporal: env.client,
     }),
-    ...WORKER_TUNING,
+    ...workerTuning(loadConfig()),
     // BENCH_WORKER_TUNING='{"option": value}' tries a worker setting over the engine's.
     ...(JSON.parse(process.env.BENCH_WORKER_TUNING ?? '{}') as Partial<WorkerOptions>),
   });
@@ -363,80 +332,5 @@ async function run(
     await running;
     await ledger.cleanup();
   }
-
-  if (sections.has('memory')) results.push(...(await memory(env, policyFile, pagerUrl)));
   return results;
-}
-
-/** Memory of a worker process (`sla worker`, the built one) holding 10,000 open tickets. */
-async function memory(
-  env: TestWorkflowEnvironment,
-  policyFile: string,
-  pagerUrl: string,
-): Promise<BenchResult[]> {
-  const workerProcess = spawn(process.execPath, [join(__dirname, '..', 'bin', 'sla'), 'worker'], {
-    env: {
-      ...process.env,
-      TEMPORAL_ADDRESS: env.address,
-      SLA_TASK_QUEUE: 'bench-memory',
-      SLA_DATA_DIR: dir,
-      SLA_POLICY_FILE: policyFile,
-      SLA_PAGING_URL: pagerUrl,
-      SLA_CODEC_KEYS: TEST_CODEC_KEYS,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    createInterface({ input: workerProcess.stdout }).on(
-      'line',
-      (l) => l.includes('worker: polling') && resolve(),
-    );
-    workerProcess.once('exit', (c) => reject(new Error(`worker exited ${c}`)));
-  });
-  const rssMiB = () =>
-    Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${workerProcess.pid}/status`, 'utf8'))![1]) / 1024;
-  // The worker with its first ticket open: code loaded, V8 context made.
-  const memoryClient = new TicketClient(env.client, 'bench-memory');
-  await memoryClient.openTicket(ticketInput('mem-first', 'What is the best practice for rotas?'));
-  const processedCount = async () =>
-    (await env.client.workflow.count(`TaskQueue = 'bench-memory' AND SlaLevel = 'L2'`)).count;
-  while ((await processedCount()) < 1) await sleepMs(200);
-  const idle = rssMiB();
-  const OPEN = 10_000;
-  const seconds = await pool(OPEN - 1, 64, async (i) => {
-    await memoryClient.openTicket(ticketInput(`mem-${i}`, 'What is the best practice for rotas?'));
-    if (i % 2000 === 1999)
-      console.log(`tickets: ${i + 2} of ${OPEN} opened, RSS ${rssMiB().toFixed(0)} MiB…`);
-  });
-  // Wait until the worker has run every ticket's opening (their search attributes carry the
-  // level), for at most 15 minutes; the figure says how many it had taken in by then.
-  let processed = 0;
-  let peak = 0;
-  for (let tries = 0; tries < 900 && processed < OPEN; tries++) {
-    processed = await processedCount();
-    peak = Math.max(peak, rssMiB());
-    if (tries % 30 === 0)
-      console.log(`tickets: the worker has opened ${processed} of ${OPEN}, RSS ${rssMiB().toFixed(0)} MiB…`);
-    if (processed < OPEN) await sleepMs(1000);
-  }
-  // Settled: the garbage of the openings collected, what stays is the cached tickets.
-  await sleepMs(10_000);
-  const loaded = rssMiB();
-  peak = Math.max(peak, loaded);
-  const perTicketKiB = ((loaded - idle) * 1024) / Math.max(1, processed - 1);
-  console.log(
-    `tickets: worker RSS ${idle.toFixed(0)} MiB with one ticket, ${loaded.toFixed(0)} MiB holding ${processed} open ` +
-      `tickets (peak ${peak.toFixed(0)} MiB; ${perTicketKiB.toFixed(0)} KiB per ticket; cache ${WORKER_TUNING.maxCachedWorkflows}; ` +
-      `${OPEN} opened in ${seconds.toFixed(0)} s)`,
-  );
-  // The figure is taken; a worker evicting thousands of cached tickets takes minutes to drain.
-  const exited = new Promise((r) => workerProcess.once('exit', r));
-  workerProcess.kill('SIGTERM');
-  const grace = setTimeout(() => workerProcess.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(grace);
-  return [
-    { name: `worker RSS holding ${processed} open tickets`, opsPerSecond: loaded, unit: 'MiB' },
-    { name: 'worker RSS per open ticket', opsPerSecond: perTicketKiB, unit: 'KiB' },
-  ];
 }

@@ -40,3 +40,30 @@ export function measure(
 export function formatRate(rate: number): string {
   return Math.round(rate).toLocaleString('en-US');
 }
+
+/** Runs `task(i)` for i in [0, n) with `width` in flight; returns the elapsed seconds. */
+export async function pool(n: number, width: number, task: (i: number) => Promise<unknown>): Promise<number> {
+  const start = performance.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < n) await task(next++);
+    }),
+  );
+  return (performance.now() - start) / 1000;
+}
+
+/** Requests in flight when opening tickets or starting workflows. */
+export const WIDTH = 32;
+
+export const percentile = (sorted: number[], p: number) =>
+  sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]! : NaN;
+export const sortNum = (xs: number[]) => [...xs].sort((a, b) => a - b);
+export const pcts = (xs: number[]) => {
+  const s = sortNum(xs);
+  return { p50: percentile(s, 50), p95: percentile(s, 95), p99: percentile(s, 99) };
+};
+export const fmt = (p: { p50: number; p95: number; p99: number }) =>
+  `p50 ${Math.round(p.p50)} / p95 ${Math.round(p.p95)} / p99 ${Math.round(p.p99)} ms`;
+
+export const sleepMs = (ms: number) => new Promise((r) => setTimeout(r, ms));

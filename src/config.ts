@@ -9,6 +9,12 @@ import { z } from 'zod';
 import { CodecKeyError, parseCodecKeys, type CodecKey } from './codec/keys';
 import { SlaError } from './errors';
 
+/**
+ * The workflow cache's default: a full cache and the idle worker well within 1 GiB, with room for
+ * what grows beside the cache (docs/configuration.md#worker-memory has the measurements).
+ */
+export const WORKFLOW_CACHE_SIZE = 2_500;
+
 const Port = z.coerce.number().int().min(1).max(65535);
 const Secret = z.string().min(16, 'expected a secret of at least 16 characters');
 
@@ -59,6 +65,13 @@ const Env = z.object({
   /** An API key (Temporal Cloud), sent as a bearer token; the SDKs' environment configuration's name. */
   TEMPORAL_API_KEY: z.string().trim().min(1, 'expected an API key').optional(),
   SLA_TASK_QUEUE: z.string().min(1).default('sla-engine'),
+  /** Open workflows the worker keeps in memory (docs/configuration.md#worker-memory says why this default). */
+  SLA_WORKFLOW_CACHE_SIZE: z.coerce
+    .number()
+    .int('expected a whole number of workflows')
+    .min(1, 'expected at least 1 (a worker without a cache replays every history on every task)')
+    .max(1_000_000)
+    .default(WORKFLOW_CACHE_SIZE),
   SLA_DATA_DIR: z.string().min(1).default('data'),
   TEMPORAL_PORT: Port.default(7233),
   TEMPORAL_UI_PORT: Port.default(8233),
@@ -153,6 +166,8 @@ export interface Config {
   embeddedTemporal: boolean;
   namespace: string;
   taskQueue: string;
+  /** The worker's workflow cache (maxCachedWorkflows): what bounds its memory. */
+  workflowCacheSize: number;
   dataDir: string;
   temporalPort: number;
   temporalUiPort: number;
@@ -263,6 +278,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     embeddedTemporal: e.TEMPORAL_ADDRESS === undefined,
     namespace: e.TEMPORAL_NAMESPACE,
     taskQueue: e.SLA_TASK_QUEUE,
+    workflowCacheSize: e.SLA_WORKFLOW_CACHE_SIZE,
     dataDir,
     temporalPort: e.TEMPORAL_PORT,
     temporalUiPort: e.TEMPORAL_UI_PORT,

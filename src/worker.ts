@@ -44,17 +44,14 @@ export function realDeps(
 }
 
 /**
- * How the worker holds open tickets, shared with the benchmark so that what it measures is what
- * runs. Measured with `npm run bench tickets` (docs/benchmarks.md).
+ * How the worker holds open tickets, shared with the benchmarks so that what they measure is what
+ * runs. The workflow cache is most of the worker's memory: a cached ticket costs ~250 KiB, an
+ * evicted one little until its next task replays it from its history (a few dozen events).
+ * Measured with `npm run bench -- memory` (docs/configuration.md#worker-memory).
  */
-export const WORKER_TUNING = {
-  // A cached ticket costs the worker ~160 KiB (measured: 210 MiB with one ticket, 1.5 GiB with
-  // 8,400); one evicted from the cache is replayed from its history (a few dozen events) on its
-  // next task, which is cheap with no zod in the bundle. 4,000 keeps the worker within about
-  // 1 GiB however many tickets are open. (The SDK's default is 600 per GiB of heap, ~2,300 here;
-  // with zod in the bundle a cached ticket would cost ~1.3 MiB: 3.1 GiB.)
-  maxCachedWorkflows: 4_000,
-} satisfies Partial<WorkerOptions>;
+export function workerTuning(config: Pick<Config, 'workflowCacheSize'>) {
+  return { maxCachedWorkflows: config.workflowCacheSize } satisfies Partial<WorkerOptions>;
+}
 
 export interface WorkerStartOptions {
   /**
@@ -102,7 +99,7 @@ export async function createWorker(
           }),
       activities: createActivities({ ...deps, temporal: client }),
       dataConverter,
-      ...WORKER_TUNING,
+      ...workerTuning(config),
     });
     return { worker, ledger, client };
   } catch (err) {

@@ -18,12 +18,18 @@ export class WorkerProcesses {
   private readonly dir = mkdtempSync(join(tmpdir(), 'sla-worker-bundle-'));
   private bundlePath: Promise<string> | undefined;
 
-  /** env: the worker's settings (TEMPORAL_ADDRESS, SLA_TASK_QUEUE, the ledger's…), read at each start. */
-  constructor(private readonly env: () => Record<string, string | undefined>) {}
+  /**
+   * env: the worker's settings (TEMPORAL_ADDRESS, SLA_TASK_QUEUE, the ledger's…), read at each start;
+   * workflowsPath: the workflows module to bundle (a benchmark's adds its bare peers to the engine's).
+   */
+  constructor(
+    private readonly env: () => Record<string, string | undefined>,
+    private readonly workflowsPath = WORKFLOWS,
+  ) {}
 
   /** A new worker process, resolved once it polls its task queue. */
   async start(timeoutMs = 90_000): Promise<ChildProcess> {
-    this.bundlePath ??= workflowBundle(WORKFLOWS).then(({ code }) => {
+    this.bundlePath ??= workflowBundle(this.workflowsPath).then(({ code }) => {
       const path = join(this.dir, 'workflow-bundle.js');
       writeFileSync(path, code);
       return path;

@@ -329,7 +329,7 @@ const ALREADY_EXISTS = 6;
  * then waits until a visibility query on them answers: the frontend resolves a new namespace and
  * its attributes through caches, and the engine's first start or listing must not meet those.
  */
-async function registerNamespace(connection: Connection, namespace: string): Promise<void> {
+export async function registerNamespace(connection: Connection, namespace: string): Promise<void> {
   try {
     await connection.workflowService.registerNamespace({
       namespace,

@@ -18,7 +18,8 @@ case "$tier" in
   *)
     source "$here/prepare.sh"
     bash "$here/provision-test-tools.sh"
-    [[ "$tier" == "" || "$tier" == cluster ]] && bash "$here/provision-cluster.sh"
+    # The cluster tier and `sla up --cluster` (e2e) run the Temporal cluster.
+    if [[ "$tier" != integration ]]; then bash "$here/provision-cluster.sh"; fi
     ;;
 esac
 exec npx vitest run ${tier:+--project "$tier"} "$@"

@@ -16,7 +16,7 @@ import { promisify } from 'node:util';
 import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
 import { grpc, temporal } from '@temporalio/proto';
-import { freePort, freeSmallPort } from './ports';
+import { freePort, freeSmallPort, isFree } from './ports';
 import { startPostgres, type PostgresServer } from './postgres-server';
 import { SEARCH_ATTRIBUTES } from './search-attributes';
 import { supervise, type Supervised } from './supervise';
@@ -27,7 +27,7 @@ const run = promisify(execFile);
 export interface ClusterOptions {
   /** PostgreSQL data + Temporal config live here; reused on a second start. */
   dataDir: string;
-  /** Default: a free port. */
+  /** Default: the port of the previous start, else a free one. */
   postgresPort?: number;
   /** Default: the port of the previous start, else a free one (`sla up --cluster` passes 7233). */
   temporalPort?: number;
@@ -47,6 +47,8 @@ export interface RunningCluster {
   namespace: string;
   /** A database URL on the cluster's PostgreSQL (the ledger is database `sla`). */
   postgresUrl(database: string): string;
+  /** The database on the cluster's PostgreSQL, created unless it exists; returns its URL. */
+  ensureDatabase(name: string): Promise<string>;
   /** Registers another namespace with the engine's search attributes, usable when it resolves. */
   createNamespace(name: string): Promise<void>;
   stop(): Promise<void>;
@@ -66,6 +68,8 @@ const SERVICES = ['frontend', 'history', 'matching', 'worker'] as const;
 /** What the first start fixed: the shard count cannot change, ports are kept for the membership ring. */
 interface ClusterState {
   numHistoryShards: number;
+  /** Kept, so that a ledger URL given out once (DATABASE_URL) stays valid. */
+  postgresPort: number;
   ports: Record<(typeof SERVICES)[number], { grpc: number; membership: number }> & { http: number };
 }
 
@@ -76,10 +80,16 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
   // As root, PostgreSQL runs as its own user, which must traverse (not list) this directory.
   if (process.getuid?.() === 0) chmodSync(dataDir, 0o711);
   const state = await clusterState(options);
+  // Another server on one of these ports would answer the health check in this one's place.
+  for (const [service, port] of servicePorts(state))
+    if (!(await isFree(port)))
+      throw new Error(
+        `${PORT_OPTION[service] ?? 'the Temporal server'}: ${service} port 127.0.0.1:${port} is in use`,
+      );
   const namespace = options.namespace ?? 'default';
   const postgres = await startPostgres({
     dataDir: join(dataDir, 'postgres'),
-    port: options.postgresPort,
+    port: state.postgresPort,
     durable: options.durable ?? true,
   });
   let server: Supervised | undefined;
@@ -103,6 +113,7 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
     address: `127.0.0.1:${state.ports.frontend.grpc}`,
     namespace,
     postgresUrl: (database) => postgres.url(database),
+    ensureDatabase: (name) => postgres.ensureDatabase(name),
     createNamespace: (name) => registerNamespace(open, name),
     async stop() {
       await open.close();
@@ -122,6 +133,7 @@ async function clusterState(options: ClusterOptions): Promise<ClusterState> {
           'fixed when it was created; a different count needs a new cluster',
       );
     if (options.temporalPort !== undefined) state.ports.frontend.grpc = options.temporalPort;
+    if (options.postgresPort !== undefined) state.postgresPort = options.postgresPort;
     return state;
   }
   const grpc = async (service: (typeof SERVICES)[number]) => ({
@@ -130,6 +142,7 @@ async function clusterState(options: ClusterOptions): Promise<ClusterState> {
   });
   return {
     numHistoryShards: options.numHistoryShards ?? DEFAULT_HISTORY_SHARDS,
+    postgresPort: options.postgresPort ?? (await freePort()),
     ports: {
       frontend: await grpc('frontend'),
       history: await grpc('history'),
@@ -138,6 +151,19 @@ async function clusterState(options: ClusterOptions): Promise<ClusterState> {
       http: await freePort(),
     },
   };
+}
+
+const PORT_OPTION: Record<string, string> = { 'frontend gRPC': 'temporalPort', PostgreSQL: 'postgresPort' };
+
+function servicePorts(state: ClusterState): [string, number][] {
+  return [
+    ...SERVICES.flatMap((service): [string, number][] => [
+      [`${service} gRPC`, state.ports[service].grpc],
+      [`${service} membership`, state.ports[service].membership],
+    ]),
+    ['frontend HTTP', state.ports.http],
+    ['PostgreSQL', state.postgresPort],
+  ];
 }
 
 /**

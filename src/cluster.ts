@@ -37,6 +37,12 @@ export interface ClusterOptions {
   numHistoryShards?: number;
   /** false: PostgreSQL without fsync, for a cluster whose data dies with the tests. Default true. */
   durable?: boolean;
+  /**
+   * Search attributes read from the database on every use rather than from the server's cache
+   * (refreshed every minute): for tests, whose namespaces are used the moment they are made.
+   * Default false: a read per use is a cost under load.
+   */
+  searchAttributesUncached?: boolean;
   /** The server's log lines (warnings and errors); dropped without it. */
   log?: (line: string) => void;
 }
@@ -96,7 +102,7 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
   let connection: Connection | undefined;
   try {
     await setUpSchema(postgres, executables);
-    const root = writeServerConfig(dataDir, state, postgres.port);
+    const root = writeServerConfig(dataDir, state, postgres.port, options.searchAttributesUncached ?? false);
     server = await startServer(executables, root, state, options.log);
     connection = await Connection.connect({ address: `127.0.0.1:${state.ports.frontend.grpc}` });
     await registerNamespace(connection, namespace);
@@ -206,11 +212,16 @@ async function setUpSchema(postgres: PostgresServer, executables: ClusterExecuta
  * The server's configuration, written on every start (a second start may use another PostgreSQL
  * port). YAML is a superset of JSON, so both files are written as JSON.
  */
-function writeServerConfig(dataDir: string, state: ClusterState, postgresPort: number): string {
+function writeServerConfig(
+  dataDir: string,
+  state: ClusterState,
+  postgresPort: number,
+  searchAttributesUncached: boolean,
+): string {
   const root = join(dataDir, 'temporal');
   mkdirSync(join(root, 'config'), { recursive: true, mode: 0o700 });
   const dynamicConfig = join(root, 'dynamicconfig.yaml');
-  writeFileSync(dynamicConfig, JSON.stringify(dynamicConfigFile(), null, 2));
+  writeFileSync(dynamicConfig, JSON.stringify(dynamicConfigFile({ searchAttributesUncached }), null, 2));
   const datastore = (databaseName: string, maxConns: number) => ({
     sql: {
       pluginName: 'postgres12',
@@ -267,14 +278,16 @@ function writeServerConfig(dataDir: string, state: ClusterState, postgresPort: n
 }
 
 /**
- * The engine's dynamic config (DEV_SERVER_DYNAMIC_CONFIG, the same as the dev server's), and
- * search attributes readable as soon as they are added: a namespace is registered at start with
- * them and used at once (a test file's, or the first ticket after `sla up --cluster`).
+ * The server's dynamic config file: the engine's settings, the same as the dev server's
+ * (DEV_SERVER_DYNAMIC_CONFIG; docker-compose.yml mounts deploy/temporal-dynamic-config.json, this
+ * file for production), and for tests search attributes read uncached.
  */
-export function dynamicConfigFile(): Record<string, { value: unknown; constraints: object }[]> {
+export function dynamicConfigFile(
+  options: { searchAttributesUncached?: boolean } = {},
+): Record<string, { value: unknown; constraints: object }[]> {
   const settings = {
     ...DEV_SERVER_DYNAMIC_CONFIG,
-    'system.forceSearchAttributesCacheRefreshOnRead': true,
+    ...(options.searchAttributesUncached ? { 'system.forceSearchAttributesCacheRefreshOnRead': true } : {}),
   };
   return Object.fromEntries(
     Object.entries(settings).map(([key, value]) => [key, [{ value, constraints: {} }]]),

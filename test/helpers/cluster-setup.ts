@@ -25,6 +25,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const cluster = await startCluster({
     dataDir: join(dir, 'cluster'),
     durable: false,
+    // Each file's namespace is used the moment it is registered.
+    searchAttributesUncached: true,
     // The server's warnings come and go (members joining at start), and while it stops its
     // services lose each other; its errors while the tests run are worth seeing.
     log: (line) => {

@@ -5,6 +5,21 @@ import { HOOK_TIMEOUT_MS, TEST_TIMEOUT_MS } from './test/helpers/timeouts';
 /** The tiers (docs/testing.md): `npm run test:<tier>` runs one, `vitest run` all of them. */
 const TIERS = ['unit', 'workflow', 'integration', 'e2e'] as const;
 
+/**
+ * The cluster tier: integration files run again on a Temporal cluster on PostgreSQL, the
+ * production topology's server, one namespace per file (test/helpers/cluster-setup.ts). Named
+ * here, not copied: tickets, sessions, outages and maintenance through the API with their
+ * listings (visibility queries on the search attributes), the outage webhooks, the month close
+ * with its Schedule, the codec's refusal of plaintext, a status query in a workflow's first moments.
+ */
+export const CLUSTER_FILES = [
+  'test/integration/api-routes.test.ts',
+  'test/integration/outage-webhooks.test.ts',
+  'test/integration/billing-month.test.ts',
+  'test/integration/plaintext-refusal.test.ts',
+  'test/integration/status-query.test.ts',
+];
+
 export default defineConfig({
   test: {
     // Temporal's native bridge is happiest in child processes, one per test file.
@@ -22,9 +37,20 @@ export default defineConfig({
     expect: { requireAssertions: true },
     passWithNoTests: false,
     reporters: ['default', './test/helpers/summary-reporter.ts'],
-    projects: TIERS.map((tier) => ({
-      extends: true,
-      test: { name: tier, include: [`test/${tier}/**/*.test.ts`] },
-    })),
+    projects: [
+      ...TIERS.map((tier) => ({
+        extends: true as const,
+        test: { name: tier, include: [`test/${tier}/**/*.test.ts`] },
+      })),
+      {
+        extends: true as const,
+        test: {
+          name: 'cluster',
+          include: CLUSTER_FILES,
+          globalSetup: ['test/helpers/cluster-setup.ts'],
+          setupFiles: ['test/helpers/cluster-env.ts'],
+        },
+      },
+    ],
   },
 });

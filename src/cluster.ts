@@ -16,7 +16,7 @@ import { promisify } from 'node:util';
 import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
 import { grpc, temporal } from '@temporalio/proto';
-import { freePort, freeSmallPort } from './ports';
+import { freePort, freeSmallPort, isFree } from './ports';
 import { startPostgres, type PostgresServer } from './postgres-server';
 import { SEARCH_ATTRIBUTES } from './search-attributes';
 import { supervise, type Supervised } from './supervise';
@@ -27,7 +27,7 @@ const run = promisify(execFile);
 export interface ClusterOptions {
   /** PostgreSQL data + Temporal config live here; reused on a second start. */
   dataDir: string;
-  /** Default: a free port. */
+  /** Default: the port of the previous start, else a free one. */
   postgresPort?: number;
   /** Default: the port of the previous start, else a free one (`sla up --cluster` passes 7233). */
   temporalPort?: number;
@@ -37,6 +37,12 @@ export interface ClusterOptions {
   numHistoryShards?: number;
   /** false: PostgreSQL without fsync, for a cluster whose data dies with the tests. Default true. */
   durable?: boolean;
+  /**
+   * Search attributes read from the database on every use rather than from the server's cache
+   * (refreshed every minute): for tests, whose namespaces are used the moment they are made.
+   * Default false: a read per use is a cost under load.
+   */
+  searchAttributesUncached?: boolean;
   /** The server's log lines (warnings and errors); dropped without it. */
   log?: (line: string) => void;
 }
@@ -47,6 +53,8 @@ export interface RunningCluster {
   namespace: string;
   /** A database URL on the cluster's PostgreSQL (the ledger is database `sla`). */
   postgresUrl(database: string): string;
+  /** The database on the cluster's PostgreSQL, created unless it exists; returns its URL. */
+  ensureDatabase(name: string): Promise<string>;
   /** Registers another namespace with the engine's search attributes, usable when it resolves. */
   createNamespace(name: string): Promise<void>;
   stop(): Promise<void>;
@@ -66,6 +74,8 @@ const SERVICES = ['frontend', 'history', 'matching', 'worker'] as const;
 /** What the first start fixed: the shard count cannot change, ports are kept for the membership ring. */
 interface ClusterState {
   numHistoryShards: number;
+  /** Kept, so that a ledger URL given out once (DATABASE_URL) stays valid. */
+  postgresPort: number;
   ports: Record<(typeof SERVICES)[number], { grpc: number; membership: number }> & { http: number };
 }
 
@@ -76,17 +86,23 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
   // As root, PostgreSQL runs as its own user, which must traverse (not list) this directory.
   if (process.getuid?.() === 0) chmodSync(dataDir, 0o711);
   const state = await clusterState(options);
+  // Another server on one of these ports would answer the health check in this one's place.
+  for (const [service, port] of servicePorts(state))
+    if (!(await isFree(port)))
+      throw new Error(
+        `${PORT_OPTION[service] ?? 'the Temporal server'}: ${service} port 127.0.0.1:${port} is in use`,
+      );
   const namespace = options.namespace ?? 'default';
   const postgres = await startPostgres({
     dataDir: join(dataDir, 'postgres'),
-    port: options.postgresPort,
+    port: state.postgresPort,
     durable: options.durable ?? true,
   });
   let server: Supervised | undefined;
   let connection: Connection | undefined;
   try {
     await setUpSchema(postgres, executables);
-    const root = writeServerConfig(dataDir, state, postgres.port);
+    const root = writeServerConfig(dataDir, state, postgres.port, options.searchAttributesUncached ?? false);
     server = await startServer(executables, root, state, options.log);
     connection = await Connection.connect({ address: `127.0.0.1:${state.ports.frontend.grpc}` });
     await registerNamespace(connection, namespace);
@@ -103,6 +119,7 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
     address: `127.0.0.1:${state.ports.frontend.grpc}`,
     namespace,
     postgresUrl: (database) => postgres.url(database),
+    ensureDatabase: (name) => postgres.ensureDatabase(name),
     createNamespace: (name) => registerNamespace(open, name),
     async stop() {
       await open.close();
@@ -122,6 +139,7 @@ async function clusterState(options: ClusterOptions): Promise<ClusterState> {
           'fixed when it was created; a different count needs a new cluster',
       );
     if (options.temporalPort !== undefined) state.ports.frontend.grpc = options.temporalPort;
+    if (options.postgresPort !== undefined) state.postgresPort = options.postgresPort;
     return state;
   }
   const grpc = async (service: (typeof SERVICES)[number]) => ({
@@ -130,6 +148,7 @@ async function clusterState(options: ClusterOptions): Promise<ClusterState> {
   });
   return {
     numHistoryShards: options.numHistoryShards ?? DEFAULT_HISTORY_SHARDS,
+    postgresPort: options.postgresPort ?? (await freePort()),
     ports: {
       frontend: await grpc('frontend'),
       history: await grpc('history'),
@@ -138,6 +157,19 @@ async function clusterState(options: ClusterOptions): Promise<ClusterState> {
       http: await freePort(),
     },
   };
+}
+
+const PORT_OPTION: Record<string, string> = { 'frontend gRPC': 'temporalPort', PostgreSQL: 'postgresPort' };
+
+function servicePorts(state: ClusterState): [string, number][] {
+  return [
+    ...SERVICES.flatMap((service): [string, number][] => [
+      [`${service} gRPC`, state.ports[service].grpc],
+      [`${service} membership`, state.ports[service].membership],
+    ]),
+    ['frontend HTTP', state.ports.http],
+    ['PostgreSQL', state.postgresPort],
+  ];
 }
 
 /**
@@ -180,11 +212,16 @@ async function setUpSchema(postgres: PostgresServer, executables: ClusterExecuta
  * The server's configuration, written on every start (a second start may use another PostgreSQL
  * port). YAML is a superset of JSON, so both files are written as JSON.
  */
-function writeServerConfig(dataDir: string, state: ClusterState, postgresPort: number): string {
+function writeServerConfig(
+  dataDir: string,
+  state: ClusterState,
+  postgresPort: number,
+  searchAttributesUncached: boolean,
+): string {
   const root = join(dataDir, 'temporal');
   mkdirSync(join(root, 'config'), { recursive: true, mode: 0o700 });
   const dynamicConfig = join(root, 'dynamicconfig.yaml');
-  writeFileSync(dynamicConfig, JSON.stringify(dynamicConfigFile(), null, 2));
+  writeFileSync(dynamicConfig, JSON.stringify(dynamicConfigFile({ searchAttributesUncached }), null, 2));
   const datastore = (databaseName: string, maxConns: number) => ({
     sql: {
       pluginName: 'postgres12',
@@ -241,14 +278,16 @@ function writeServerConfig(dataDir: string, state: ClusterState, postgresPort: n
 }
 
 /**
- * The engine's dynamic config (DEV_SERVER_DYNAMIC_CONFIG, the same as the dev server's), and
- * search attributes readable as soon as they are added: a namespace is registered at start with
- * them and used at once (a test file's, or the first ticket after `sla up --cluster`).
+ * The server's dynamic config file: the engine's settings, the same as the dev server's
+ * (DEV_SERVER_DYNAMIC_CONFIG; docker-compose.yml mounts deploy/temporal-dynamic-config.json, this
+ * file for production), and for tests search attributes read uncached.
  */
-export function dynamicConfigFile(): Record<string, { value: unknown; constraints: object }[]> {
+export function dynamicConfigFile(
+  options: { searchAttributesUncached?: boolean } = {},
+): Record<string, { value: unknown; constraints: object }[]> {
   const settings = {
     ...DEV_SERVER_DYNAMIC_CONFIG,
-    'system.forceSearchAttributesCacheRefreshOnRead': true,
+    ...(options.searchAttributesUncached ? { 'system.forceSearchAttributesCacheRefreshOnRead': true } : {}),
   };
   return Object.fromEntries(
     Object.entries(settings).map(([key, value]) => [key, [{ value, constraints: {} }]]),
@@ -329,7 +368,7 @@ const ALREADY_EXISTS = 6;
  * then waits until a visibility query on them answers: the frontend resolves a new namespace and
  * its attributes through caches, and the engine's first start or listing must not meet those.
  */
-async function registerNamespace(connection: Connection, namespace: string): Promise<void> {
+export async function registerNamespace(connection: Connection, namespace: string): Promise<void> {
   try {
     await connection.workflowService.registerNamespace({
       namespace,

@@ -13,6 +13,11 @@ function listenable(port: number): Promise<number | undefined> {
   });
 }
 
+/** Whether the port was free a moment ago on 127.0.0.1. */
+export async function isFree(port: number): Promise<boolean> {
+  return (await listenable(port)) === port;
+}
+
 /** A port that was free a moment ago on 127.0.0.1. */
 export async function freePort(): Promise<number> {
   const port = await listenable(0);
@@ -27,7 +32,7 @@ export async function freePort(): Promise<number> {
 export async function freeSmallPort(): Promise<number> {
   for (let attempt = 0; attempt < 100; attempt++) {
     const port = 20_000 + Math.floor(Math.random() * 12_768);
-    if ((await listenable(port)) === port) return port;
+    if (await isFree(port)) return port;
   }
   throw new Error('no free port between 20000 and 32767 on 127.0.0.1');
 }

@@ -2,20 +2,26 @@
  * `sla up`: the whole system on one machine. Opens the embedded ledger (unless DATABASE_URL names
  * a PostgreSQL) and serves it on 127.0.0.1 to the other processes; starts (unless
  * TEMPORAL_ADDRESS points elsewhere) a Temporal dev server that persists to
- * SLA_DATA_DIR/temporal.db with the Web UI and our search attributes, then the worker and the API
+ * SLA_DATA_DIR/temporal.db with the Web UI and our search attributes, then the workers and the API
  * as child processes, each restarted whenever it dies (src/supervise.ts); prints where everything
  * listens; on Ctrl-C stops the children first, then the server, then the ledger. A second start
  * keeps the first one's data.
+ *
+ * `sla up --cluster` is the production topology on one machine instead (docs/deployment.md): a
+ * Temporal server on PostgreSQL (src/cluster.ts, data in SLA_DATA_DIR/cluster), the ledger as the
+ * database `sla` on that PostgreSQL, N worker processes on one task queue, the API.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { TypedSearchAttributes } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { startCluster, type RunningCluster } from './cluster';
 import { codecKeys } from './codec';
 import type { Config } from './config';
 import { connectClient } from './connection';
-import { describeLedger } from './ledger';
+import { describeLedger, openLedger } from './ledger';
 import { openEmbedded, publishServedLedger } from './ledger/driver';
 import { migrate } from './ledger/migrations';
 import { serveLedger } from './ledger/server';
@@ -124,9 +130,14 @@ async function serveEmbeddedLedger(config: Config): Promise<{ url: string; stop(
   }
 }
 
-/** Runs `sla <role>` as a child process, its output prefixed with the role. */
-function startChild(role: 'worker' | 'api', config: Config, ledgerUrl: string | undefined): ChildProcess {
-  const child = spawn(process.execPath, [require.resolve('./cli/main'), role], {
+/** Runs `sla <command>` as a child process, its output prefixed with its name. */
+function startChild(
+  command: 'worker' | 'api',
+  name: string,
+  config: Config,
+  ledgerUrl: string | undefined,
+): ChildProcess {
+  const child = spawn(process.execPath, [require.resolve('./cli/main'), command], {
     env: {
       ...process.env,
       TEMPORAL_ADDRESS: config.temporalAddress,
@@ -135,20 +146,62 @@ function startChild(role: 'worker' | 'api', config: Config, ledgerUrl: string | 
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
-  prefixOutput(child, role);
+  prefixOutput(child, name);
   return child;
 }
 
-export async function up(config: Config): Promise<void> {
+/**
+ * The cluster's Temporal and PostgreSQL, the ledger's database `sla` on it, migrated once here
+ * rather than by N workers starting at once.
+ */
+async function startClusterTopology(config: Config): Promise<{ cluster: RunningCluster; ledgerUrl: string }> {
+  const dataDir = join(config.dataDir, 'cluster');
+  console.log(`up: starting the Temporal cluster on PostgreSQL (data in ${dataDir})…`);
+  // As root, PostgreSQL runs as its own user, which must traverse (not list) the data directory.
+  if (process.getuid?.() === 0) chmodSync(config.dataDir, 0o711);
+  const cluster = await startCluster({
+    dataDir,
+    temporalPort: config.temporalPort,
+    namespace: config.namespace,
+    log: (line) => console.log(`[temporal] ${line}`),
+  });
+  try {
+    const ledgerUrl = await cluster.ensureDatabase('sla');
+    const ledger = await openLedger({ databaseUrl: ledgerUrl, ledgerDir: config.ledgerDir });
+    try {
+      await ledger.migrate();
+    } finally {
+      await ledger.close();
+    }
+    return { cluster, ledgerUrl };
+  } catch (err) {
+    await cluster.stop();
+    throw err;
+  }
+}
+
+export interface UpOptions {
+  /** The production topology: a Temporal cluster on PostgreSQL, the ledger on it. */
+  cluster?: boolean;
+  /** Worker processes on the one task queue (default 1). */
+  workers?: number;
+}
+
+export async function up(config: Config, options: UpOptions = {}): Promise<void> {
   privateDir(config.dataDir);
   // Without SLA_CODEC_KEYS, a key generated once into the data directory (0600, printed nowhere)
-  // encrypts payloads; the worker and the API read the same file.
+  // encrypts payloads; the workers and the API read the same file.
   codecKeys(config, { create: config.embeddedTemporal });
   // First, so that a ledger another process holds stops `sla up` before anything has started.
-  const ledger = config.databaseUrl ? undefined : await serveEmbeddedLedger(config);
+  const ledger = config.databaseUrl || options.cluster ? undefined : await serveEmbeddedLedger(config);
   let server: RunningServer | undefined;
+  let ledgerUrl = ledger?.url;
   try {
-    if (config.embeddedTemporal) {
+    if (options.cluster) {
+      const topology = await startClusterTopology(config);
+      server = topology.cluster;
+      ledgerUrl = topology.ledgerUrl;
+    } else if (config.embeddedTemporal) {
       console.log(`up: starting the Temporal dev server (data in ${join(config.dataDir, 'temporal.db')})…`);
       server = await startDevServer(config);
       // Its histories name customers and people, and the dev server creates the file 0644. Not
@@ -159,22 +212,29 @@ export async function up(config: Config): Promise<void> {
     await ledger?.stop();
     throw err;
   }
+  const workers = options.workers ?? 1;
+  const workerNames = Array.from({ length: workers }, (_, i) =>
+    workers === 1 ? 'worker' : `worker-${i + 1}`,
+  );
   const children = [
-    supervise('worker', () => startChild('worker', config, ledger?.url)),
-    supervise('api', () => startChild('api', config, ledger?.url)),
+    ...workerNames.map((name) => supervise(name, () => startChild('worker', name, config, ledgerUrl))),
+    supervise('api', () => startChild('api', 'api', config, ledgerUrl)),
   ];
+  const ledgerConfig = { ...config, databaseUrl: options.cluster ? ledgerUrl : config.databaseUrl };
 
   console.log(
     [
       '',
       'SLA engine is up:',
-      `  Temporal frontend   ${config.temporalAddress} (namespace ${config.namespace})${server ? '' : ' [external]'}`,
-      ...(server
+      `  Temporal frontend   ${config.temporalAddress} (namespace ${config.namespace})${options.cluster ? ' [cluster on PostgreSQL]' : server ? '' : ' [external]'}`,
+      ...(server && !options.cluster
         ? [`  Temporal Web UI     http://${config.temporalAddress.split(':')[0]}:${config.temporalUiPort}`]
         : []),
       `  HTTP API            http://${config.apiHost}:${config.apiPort}/health`,
-      `  Worker              task queue ${config.taskQueue}`,
-      `  Ledger              ${describeLedger(config)}${ledger ? `, served on ${new URL(ledger.url).host} to the other processes` : ''}`,
+      `  Worker${workers === 1 ? ' ' : 's'}             ${workers === 1 ? '' : `${workers} processes, `}task queue ${config.taskQueue}`,
+      `  Ledger              ${describeLedger(ledgerConfig)}${ledger ? `, served on ${new URL(ledger.url).host} to the other processes` : ''}`,
+      // Trust on loopback, no password in it: the URL for `sla` in another terminal.
+      ...(options.cluster ? [`  DATABASE_URL        ${ledgerUrl}`] : []),
       `  Data directory      ${config.dataDir}`,
       'Press Ctrl-C to stop.',
       '',

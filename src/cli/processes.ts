@@ -4,8 +4,15 @@
  * commands start in a fraction of the time.
  */
 import { Command } from 'commander';
+import { z } from 'zod';
 import { loadConfig } from '../config';
 import { loadPolicy } from '../policy/load';
+import { parseOptions, UsageError } from './io';
+
+const UpOptions = z.object({
+  cluster: z.boolean().optional(),
+  workers: z.coerce.number().int().min(1).max(32).optional(),
+});
 
 export function processCommands(): Command[] {
   return [
@@ -13,16 +20,28 @@ export function processCommands(): Command[] {
       .description(
         'Start the whole system: a local Temporal dev server (unless TEMPORAL_ADDRESS is set), the worker and the API',
       )
+      .option(
+        '--cluster',
+        'the production topology instead: a Temporal cluster on PostgreSQL, the ledger on that PostgreSQL',
+      )
+      .option('--workers <n>', 'worker processes on the one task queue (1–32, default 1)')
       .addHelpText(
         'after',
         "\nLong-running: its output is the processes' logs (no --json). Examples:\n" +
-          '  sla up\n  TEMPORAL_ADDRESS=temporal.internal:7233 DATABASE_URL=postgres://… sla up',
+          '  sla up\n  sla up --cluster --workers 3\n' +
+          '  TEMPORAL_ADDRESS=temporal.internal:7233 DATABASE_URL=postgres://… sla up',
       )
-      .action(async () => {
+      .action(async (raw: unknown) => {
+        const options = parseOptions(UpOptions, raw);
         const config = loadConfig();
+        // The cluster is its own Temporal and its own ledger: another one named as well is a mistake.
+        if (options.cluster && !config.embeddedTemporal)
+          throw new UsageError('--cluster: starts its own Temporal server; unset TEMPORAL_ADDRESS');
+        if (options.cluster && config.databaseUrl)
+          throw new UsageError("--cluster: keeps the ledger on the cluster's PostgreSQL; unset DATABASE_URL");
         loadPolicy(); // a bad policy stops here, before anything starts
         const { up } = await import('../up');
-        await up(config);
+        await up(config, options);
       }),
     new Command('worker')
       .description('Run the worker process')

@@ -2,7 +2,9 @@
 // prints the resolved model, which is checked for the production shape.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_HISTORY_SHARDS, dynamicConfigFile } from '../../src/cluster';
 import { dockerCompose } from '../../src/temporal-servers';
 
 const root = join(__dirname, '..', '..');
@@ -31,6 +33,8 @@ interface ComposeModel {
       environment?: Record<string, string>;
       depends_on?: Record<string, { condition: string }>;
       ports?: { host_ip?: string; published: string; target: number }[];
+      volumes?: { source: string; target: string; read_only?: boolean }[];
+      deploy?: { replicas?: number };
     }
   >;
 }
@@ -88,6 +92,27 @@ describe('docker-compose.yml', () => {
       TEMPORAL_CODEC_ENDPOINT: 'http://localhost:8080/codec',
     });
     expect(services.api!.ports).toEqual([expect.objectContaining({ published: '8080', target: 8080 })]);
+  });
+
+  it("has `sla up --cluster`'s settings: its history shards, its dynamic config, several workers", () => {
+    const result = composeConfig({
+      POSTGRES_PASSWORD: 'from-the-environment',
+      SLA_CODEC_KEYS: 'k1:from-env',
+    });
+    expect(result.status).toBe(0);
+    const { services } = JSON.parse(result.stdout) as ComposeModel;
+    expect(services.temporal!.environment).toMatchObject({
+      NUM_HISTORY_SHARDS: String(DEFAULT_HISTORY_SHARDS),
+      DYNAMIC_CONFIG_FILE_PATH: 'config/dynamicconfig/sla-engine.json',
+    });
+    const mounted = services.temporal!.volumes!.find((v) => v.target.endsWith('sla-engine.json'));
+    expect(mounted).toMatchObject({
+      source: join(root, 'deploy', 'temporal-dynamic-config.json'),
+      read_only: true,
+    });
+    // The file the cluster of `sla up --cluster` is given (src/cluster.ts), checked in for compose.
+    expect(JSON.parse(readFileSync(mounted!.source, 'utf8'))).toEqual(dynamicConfigFile());
+    expect(services.worker!.deploy!.replicas).toBe(3);
   });
 
   it('is closed by default: the Temporal frontend and the Web UI on loopback only, the UI read-only', () => {

@@ -68,11 +68,14 @@ export async function startApi(options: {
   policy: LoadedPolicy;
   ledger: Ledger;
   address: string;
+  /** Default 'default'. */
+  namespace?: string;
   taskQueue: string;
   env?: Record<string, string>;
 }): Promise<TestApi> {
   const config = loadConfig({
     TEMPORAL_ADDRESS: options.address,
+    TEMPORAL_NAMESPACE: options.namespace ?? 'default',
     SLA_TASK_QUEUE: options.taskQueue,
     SLA_CODEC_KEYS: TEST_CODEC_KEYS,
     SLA_API_TOKENS: API_ROLES.map((r) => `${r}:${ROLE_TOKENS[r]}`).join(','),
@@ -150,6 +153,7 @@ export async function startEngineApi(
     policy: e.policy,
     ledger: e.ledger,
     address: e.env.address,
+    namespace: e.env.namespace,
     taskQueue: e.taskQueue,
     env,
   });

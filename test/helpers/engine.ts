@@ -23,7 +23,7 @@ import { createTestLedger, SINCE, type LedgerKind, type TestLedger } from './led
 import { TEST_CODEC_KEYS, testDataConverter, testWorkerDataConverter } from './codec';
 import { TestPager } from './pager';
 import { TestSmtpServer } from './smtp';
-import { startDevServer, startTimeSkipping, workflowBundle } from './temporal';
+import { serverSettings, startDevServer, startTimeSkipping, workflowBundle } from './temporal';
 import { waitFor } from './wait';
 
 export const WORKFLOWS = join(__dirname, '..', '..', 'src', 'workflows', 'index.ts');
@@ -98,6 +98,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
       ? undefined
       : await Worker.create({
           connection: env.nativeConnection,
+          namespace: env.namespace ?? 'default',
           taskQueue,
           workflowBundle: await workflowBundle(WORKFLOWS),
           activities: (options.activities ?? ((built) => built))(
@@ -128,7 +129,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
   const client = new TicketClient(env.client, taskQueue, clientOptions);
 
   const clientEnv = {
-    TEMPORAL_ADDRESS: env.address,
+    ...serverSettings(env),
     SLA_TASK_QUEUE: taskQueue,
     SLA_CODEC_KEYS: TEST_CODEC_KEYS,
   };

@@ -2,17 +2,21 @@
  * Test environments on real Temporal servers, started from the executables that
  * scripts/provision-servers.sh installed (see src/temporal-servers.ts):
  *  - time-skipping: the Java test server; durable timers fire as soon as the workflow is idle;
- *  - dev server: the Temporal CLI's server, with visibility and our search attributes.
+ *  - dev server: the Temporal CLI's server, with visibility and our search attributes; in the
+ *    cluster tier (SLA_TEST_CLUSTER_ADDRESS, test/helpers/cluster-setup.ts), a namespace of its
+ *    own on the tier's Temporal cluster instead.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, sep } from 'node:path';
+import { Connection } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { bundleWorkflows } from '../../src/build/bundle-workflows';
+import { registerNamespace } from '../../src/cluster';
 import { SEARCH_ATTRIBUTES } from '../../src/search-attributes';
 import { devServerArgs, devServerExecutable, testServerExecutable } from '../../src/temporal-servers';
 
@@ -41,7 +45,14 @@ const INDEXED_VALUE_TYPE: Record<
   DATETIME: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,
 };
 
+/**
+ * A real server where time is real: the dev server, or in the cluster tier a new namespace on the
+ * tier's cluster (with the engine's search attributes), so that the files sharing the cluster see
+ * none of each other's workflows, Schedules or task queues.
+ */
 export async function startDevServer(dataConverter?: DataConverter): Promise<TestWorkflowEnvironment> {
+  const cluster = process.env.SLA_TEST_CLUSTER_ADDRESS;
+  if (cluster) return onCluster(cluster, dataConverter);
   return TestWorkflowEnvironment.createLocal({
     ...(dataConverter ? { client: { dataConverter } } : {}),
     server: {
@@ -52,6 +63,26 @@ export async function startDevServer(dataConverter?: DataConverter): Promise<Tes
       extraArgs: devServerArgs(),
     },
   });
+}
+
+async function onCluster(address: string, dataConverter?: DataConverter): Promise<TestWorkflowEnvironment> {
+  const namespace = `test-${randomUUID()}`;
+  const connection = await Connection.connect({ address });
+  try {
+    await registerNamespace(connection, namespace);
+  } finally {
+    await connection.close();
+  }
+  return TestWorkflowEnvironment.createFromExistingServer({
+    address,
+    namespace,
+    ...(dataConverter ? { client: { dataConverter } } : {}),
+  });
+}
+
+/** What a process of the engine (`sla …`, a worker) needs to reach this environment's server. */
+export function serverSettings(env: TestWorkflowEnvironment): Record<string, string> {
+  return { TEMPORAL_ADDRESS: env.address, TEMPORAL_NAMESPACE: env.namespace ?? 'default' };
 }
 
 const bundles = new Map<string, Promise<{ code: string }>>();

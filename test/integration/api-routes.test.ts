@@ -621,6 +621,7 @@ describe('HTTP API', () => {
       policy: longGrace,
       ledger: e.ledger,
       address: e.env.address,
+      namespace: e.env.namespace,
       taskQueue: e.taskQueue,
     });
     try {

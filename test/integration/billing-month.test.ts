@@ -35,7 +35,7 @@ import { WORKFLOWS } from '../helpers/engine';
 import { saveHistory, saveHistoryChain, writingHistories } from '../helpers/histories';
 import { createTestLedger, SINCE, testCustomer, type LedgerKind, type TestLedger } from '../helpers/ledger';
 import { TEST_CODEC_KEYS, testDataConverter } from '../helpers/codec';
-import { startDevServer, workflowBundle } from '../helpers/temporal';
+import { serverSettings, startDevServer, workflowBundle } from '../helpers/temporal';
 import { waitFor } from '../helpers/wait';
 import { WorkerProcesses } from '../helpers/worker-process';
 
@@ -72,7 +72,7 @@ async function counts(ledger: SqlLedger, month: string) {
 async function auditTimeline(workflowId: string, runId?: string): Promise<Timeline> {
   const r = await slaFromSource(
     ['audit', 'timeline', workflowId, ...(runId ? ['--run-id', runId] : []), '--json'],
-    { TEMPORAL_ADDRESS: env.address, SLA_CODEC_KEYS: TEST_CODEC_KEYS },
+    { ...serverSettings(env), SLA_CODEC_KEYS: TEST_CODEC_KEYS },
   );
   expect(r.code, r.stderr).toBe(0);
   return JSON.parse(r.stdout) as Timeline;
@@ -113,6 +113,7 @@ describe('the billing Schedule (dev server)', () => {
     await ledger.recordOutage(outageRecord('o-sched', start.toUTC().toISO()!, 60, ['ca-central']));
     worker = await Worker.create({
       connection: env.nativeConnection,
+      namespace: env.namespace ?? 'default',
       taskQueue,
       workflowBundle: await workflowBundle(WORKFLOWS),
       activities: createActivities({
@@ -249,7 +250,7 @@ describe('the billing Schedule (dev server)', () => {
   it('`sla credits run` re-runs the closed month with a progress bar and writes nothing', async () => {
     // Asynchronously: the worker serving the run lives in this process.
     const r = await slaFromSource(['credits', 'run', '--month', lastMonth, '--json'], {
-      TEMPORAL_ADDRESS: env.address,
+      ...serverSettings(env),
       SLA_TASK_QUEUE: taskQueue,
       SLA_CODEC_KEYS: TEST_CODEC_KEYS,
       SLA_POLICY_FILE: policyFile,
@@ -284,7 +285,7 @@ describe.concurrent.each<LedgerKind>(['pglite', 'postgres'])(
     let ledger: TestLedger;
     const workers = new WorkerProcesses(() => ({
       ...ledger.settings,
-      TEMPORAL_ADDRESS: env.address,
+      ...serverSettings(env),
       SLA_TASK_QUEUE: taskQueue,
       SLA_CODEC_KEYS: TEST_CODEC_KEYS,
       SLA_DATA_DIR: join(dir, kind),

@@ -16,7 +16,7 @@ import { AesGcmCodec } from '../../src/codec';
 import { loadConfig } from '../../src/config';
 import { NotFoundError } from '../../src/errors';
 import { outageWorkflowId } from '../../src/messages/outage';
-import { TEST_CODEC_KEYS, testKeys } from '../helpers/codec';
+import { testKeys } from '../helpers/codec';
 import { startEngine, type Engine } from '../helpers/engine';
 import { saveHistory } from '../helpers/histories';
 import {
@@ -61,9 +61,7 @@ describe('outage webhooks', () => {
   /** An API server on the engine with these settings besides its own: its base URL. */
   const serve = async (env: Record<string, string>) => {
     const config = loadConfig({
-      TEMPORAL_ADDRESS: e.env.address,
-      SLA_TASK_QUEUE: e.taskQueue,
-      SLA_CODEC_KEYS: TEST_CODEC_KEYS,
+      ...e.clientEnv,
       ...env,
     });
     const server = createApiServer({ config, policy: e.policy, client: e.env.client, ledger: e.ledger });

@@ -33,7 +33,7 @@ export interface ClusterOptions {
   temporalPort?: number;
   /** Default 'default' (registered with the engine's search attributes). */
   namespace?: string;
-  /** Default 4 (docs/operations.md, sizing), fixed at the first start. */
+  /** Default 4 (docs/cluster-operations.md, sizing), fixed at the first start. */
   numHistoryShards?: number;
   /** false: PostgreSQL without fsync, for a cluster whose data dies with the tests. Default true. */
   durable?: boolean;

@@ -74,7 +74,13 @@ function userIds(user: string): { uid: number; gid: number } {
 
 /** Settings appended to postgresql.conf at initdb. */
 function settings(durable: boolean): string[] {
-  const common = [`listen_addresses = '127.0.0.1'`, `unix_socket_directories = ''`];
+  const common = [
+    `listen_addresses = '127.0.0.1'`,
+    `unix_socket_directories = ''`,
+    // A Temporal cluster's pools alone may open 120 (4 services × (20 + 10), src/cluster.ts), past
+    // PostgreSQL's default of 100, and the engine's worker, API and ledger server come beside them.
+    'max_connections = 200',
+  ];
   // A cluster whose data dies with the test has nothing to protect from a crash.
   const throwaway = ['fsync = off', 'synchronous_commit = off', 'full_page_writes = off'];
   return durable ? common : [...common, ...throwaway];

@@ -352,7 +352,8 @@ async function serving(address: string): Promise<void> {
   }
 }
 
-const INDEXED_VALUE_TYPE: Record<
+/** The engine's search attribute types as the operator service names them (also the test harness's). */
+export const INDEXED_VALUE_TYPE: Record<
   (typeof SEARCH_ATTRIBUTES)[number]['type'],
   temporal.api.enums.v1.IndexedValueType
 > = {

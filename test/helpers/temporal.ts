@@ -12,11 +12,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join, sep } from 'node:path';
 import { Connection } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
-import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { bundleWorkflows } from '../../src/build/bundle-workflows';
-import { registerNamespace } from '../../src/cluster';
+import { INDEXED_VALUE_TYPE, registerNamespace } from '../../src/cluster';
 import { SEARCH_ATTRIBUTES } from '../../src/search-attributes';
 import { devServerArgs, devServerExecutable, testServerExecutable } from '../../src/temporal-servers';
 
@@ -36,14 +35,6 @@ export async function startTimeSkipping(dataConverter?: DataConverter): Promise<
   });
   return env;
 }
-
-const INDEXED_VALUE_TYPE: Record<
-  (typeof SEARCH_ATTRIBUTES)[number]['type'],
-  temporal.api.enums.v1.IndexedValueType
-> = {
-  KEYWORD: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
-  DATETIME: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,
-};
 
 /**
  * A real server where time is real: the dev server, or in the cluster tier a new namespace on the

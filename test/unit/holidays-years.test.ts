@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { BusinessCalendar, countryHolidays, unlistableYear, type Holiday } from '../../src/calendar';
 import { loadPolicy, type Policy } from '../../src/policy';
+import { PUBLISHED } from '../fixtures/published-holidays';
 
 const { policy } = loadPolicy({});
 const YEARS = Array.from({ length: 10 }, (_, i) => 2026 + i);
@@ -134,91 +135,6 @@ const engine = (country: Country, y: number, p: Policy = policy): Observed[] =>
     .sort((a, b) => a.date.localeCompare(b.date) || a.name.localeCompare(b.name));
 
 // --- The published lists ---------------------------------------------------------------------
-
-/**
- * As published, each day with its name; "(substitute day)" marks an observed day.
- * - GB: GOV.UK, "UK bank holidays", England and Wales (https://www.gov.uk/bank-holidays).
- * - CA: Ontario, "Your guide to the Employment Standards Act: Public holidays"
- *   (https://www.ontario.ca/document/your-guide-employment-standards-act-0/public-holidays); the
- *   Act lists the days, the observed day after a weekend one is I4's weekend rule (2026-12-28).
- * - AU: Fair Work Ombudsman, "Public holidays" (https://www.fairwork.gov.au/employment-conditions/
- *   public-holidays), the national public holidays of the Fair Work Act 2009 s 115, with the
- *   additional days when one falls on a weekend (Anzac Day has none).
- */
-const PUBLISHED: Record<Country, Record<2026 | 2027, string[]>> = {
-  GB: {
-    2026: [
-      "2026-01-01 New Year's Day",
-      '2026-04-03 Good Friday',
-      '2026-04-06 Easter Monday',
-      '2026-05-04 Early May bank holiday',
-      '2026-05-25 Spring bank holiday',
-      '2026-08-31 Summer bank holiday',
-      '2026-12-25 Christmas Day',
-      '2026-12-28 Boxing Day (substitute day)',
-    ],
-    2027: [
-      "2027-01-01 New Year's Day",
-      '2027-03-26 Good Friday',
-      '2027-03-29 Easter Monday',
-      '2027-05-03 Early May bank holiday',
-      '2027-05-31 Spring bank holiday',
-      '2027-08-30 Summer bank holiday',
-      '2027-12-27 Christmas Day (substitute day)',
-      '2027-12-28 Boxing Day (substitute day)',
-    ],
-  },
-  CA: {
-    2026: [
-      "2026-01-01 New Year's Day",
-      '2026-02-16 Family Day',
-      '2026-04-03 Good Friday',
-      '2026-05-18 Victoria Day',
-      '2026-07-01 Canada Day',
-      '2026-09-07 Labour Day',
-      '2026-10-12 Thanksgiving',
-      '2026-12-25 Christmas Day',
-      '2026-12-26 Boxing Day',
-      '2026-12-28 Boxing Day (substitute day)',
-    ],
-    2027: [
-      "2027-01-01 New Year's Day",
-      '2027-02-15 Family Day',
-      '2027-03-26 Good Friday',
-      '2027-05-24 Victoria Day',
-      '2027-07-01 Canada Day',
-      '2027-09-06 Labour Day',
-      '2027-10-11 Thanksgiving',
-      '2027-12-25 Christmas Day',
-      '2027-12-26 Boxing Day',
-      '2027-12-27 Christmas Day (substitute day)',
-      '2027-12-28 Boxing Day (substitute day)',
-    ],
-  },
-  AU: {
-    2026: [
-      "2026-01-01 New Year's Day",
-      '2026-01-26 Australia Day',
-      '2026-04-03 Good Friday',
-      '2026-04-06 Easter Monday',
-      '2026-04-25 Anzac Day',
-      '2026-12-25 Christmas Day',
-      '2026-12-26 Boxing Day',
-      '2026-12-28 Boxing Day (substitute day)',
-    ],
-    2027: [
-      "2027-01-01 New Year's Day",
-      '2027-01-26 Australia Day',
-      '2027-03-26 Good Friday',
-      '2027-03-29 Easter Monday',
-      '2027-04-25 Anzac Day',
-      '2027-12-25 Christmas Day',
-      '2027-12-26 Boxing Day',
-      '2027-12-27 Christmas Day (substitute day)',
-      '2027-12-28 Boxing Day (substitute day)',
-    ],
-  },
-};
 
 const published = (country: Country, y: 2026 | 2027): Observed[] =>
   PUBLISHED[country][y]

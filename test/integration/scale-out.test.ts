@@ -1,7 +1,8 @@
 // Three worker processes on one task queue, a herd of tickets breaching at one instant, and one
-// worker killed with SIGKILL in the middle of the herd's pages, in real time on whichever server
-// the tier gives (the dev server, or the cluster): every ticket's breach step still fires (C6–C8),
-// each page reaches people once (its dedup key), and each resolution is one ledger row.
+// worker killed with SIGKILL in the middle of the herd's pages, in real time on the cluster tier's
+// Temporal cluster on PostgreSQL (vitest.config.ts CLUSTER_ONLY_FILES): every ticket's breach step
+// still fires (C6–C8), each page reaches people once (its dedup key), and each resolution is one
+// ledger row.
 // A drill policy (test/helpers/fast-policy.ts) makes every ticket breach one minute after it opens.
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';

@@ -5,7 +5,7 @@
  * many coverage minutes a response took. The workflow itself stays pure and deterministic.
  */
 import { ApplicationFailure } from '@temporalio/activity';
-import { BusinessCalendar, responseDeadline, type EligibleDuty } from '../calendar';
+import { PolicyCalendars, responseDeadline, type EligibleDuty } from '../calendar';
 import type { CustomerDirectory } from '../customers/directory';
 import type { HolidayWindow, PlannedStep, ResidencyFacts } from '../messages/ticket';
 import type { LoadedPolicy } from '../policy/load';
@@ -43,32 +43,16 @@ export interface TicketDeps {
   customers: CustomerDirectory;
 }
 
-/**
- * Calendars restricted to a duty (I13) kept at once: one per distinct Canada-based duty of a
- * level, so a handful for any roster; the oldest goes past this many (a roster edited often).
- */
-const ELIGIBLE_CALENDARS_MAX = 16;
-
 export function createTicketActivities(deps: TicketDeps) {
-  let cached: { version: string; calendar: BusinessCalendar } | undefined;
-  const calendarOf = (loaded: LoadedPolicy) => {
+  /** The calendars of the policy in force, rebuilt when its version changes. */
+  let cached: { version: string; calendars: PolicyCalendars } | undefined;
+  const calendarsOf = (loaded: LoadedPolicy) => {
     if (cached?.version !== loaded.version)
-      cached = { version: loaded.version, calendar: new BusinessCalendar(loaded.policy) };
-    return cached.calendar;
+      cached = { version: loaded.version, calendars: new PolicyCalendars(loaded.policy) };
+    return cached.calendars;
   };
-  /** A duty's calendar, by policy version and the duty's canonical JSON (canadaDuty's form). */
-  const eligibleCalendars = new Map<string, BusinessCalendar>();
-  const eligibleCalendarOf = (loaded: LoadedPolicy, duty: EligibleDuty) => {
-    const key = `${loaded.version} ${JSON.stringify(duty)}`;
-    let calendar = eligibleCalendars.get(key);
-    if (!calendar) {
-      calendar = new BusinessCalendar(loaded.policy, undefined, duty);
-      if (eligibleCalendars.size >= ELIGIBLE_CALENDARS_MAX)
-        eligibleCalendars.delete(eligibleCalendars.keys().next().value!);
-      eligibleCalendars.set(key, calendar);
-    }
-    return calendar;
-  };
+  const calendarOf = (loaded: LoadedPolicy) => calendarsOf(loaded).plain;
+  const eligibleCalendarOf = (loaded: LoadedPolicy, duty: EligibleDuty) => calendarsOf(loaded).of(duty);
 
   /** I13: the duty of the roster in force now, and the coverage it leaves the ticket. */
   const residencyOf = (loaded: LoadedPolicy, level: Level, opened: number) => {

@@ -7,10 +7,10 @@
  */
 import type { Client } from '@temporalio/client';
 import { askRunning } from '../activities/running-workflows';
-import { BusinessCalendar } from '../calendar';
+import { PolicyCalendars } from '../calendar';
 import type { Policy } from '../policy/schema';
 import { MAX_CLOCK_SKEW_MS, queryStatus } from '../clients/calls';
-import { ticketStatus, type TicketStatus } from '../messages/ticket';
+import { ticketStatus } from '../messages/ticket';
 import type { RunningTicket } from './support';
 
 const TICKET_WORKFLOW_TYPE = 'ticketWorkflow';
@@ -25,15 +25,7 @@ export async function runningTickets(
   range: { from: string; to: string },
   asOf: string,
 ): Promise<RunningTicket[]> {
-  const plain = new BusinessCalendar(policy);
-  const restricted = new Map<string, BusinessCalendar>();
-  const calendarOf = (s: TicketStatus) => {
-    if (!s.eligibleDuty) return plain;
-    const key = JSON.stringify(s.eligibleDuty);
-    let calendar = restricted.get(key);
-    if (!calendar) restricted.set(key, (calendar = new BusinessCalendar(policy, undefined, s.eligibleDuty)));
-    return calendar;
-  };
+  const calendars = new PolicyCalendars(policy);
   const [from, to] = [Date.parse(range.from), Date.parse(range.to)];
   const statuses = await askRunning(
     client,
@@ -52,7 +44,7 @@ export async function runningTickets(
         ...s,
         coverageMinutesSoFar:
           s.firstResponse === null && s.status === 'open' && s.state !== 'suspended'
-            ? calendarOf(s).coverageMinutes(Date.parse(s.clockStart), Date.parse(asOf))
+            ? calendars.of(s.eligibleDuty).coverageMinutes(Date.parse(s.clockStart), Date.parse(asOf))
             : null,
       }))
   );

@@ -4,7 +4,7 @@
 // roster has none within the look-ahead.
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { BusinessCalendar, responseDeadline, type EligibleDuty } from '../../src/calendar';
+import { BusinessCalendar, PolicyCalendars, responseDeadline, type EligibleDuty } from '../../src/calendar';
 import { loadPolicy } from '../../src/policy';
 import { loadRoster } from '../../src/roster/load';
 import type { Roster } from '../../src/roster/schema';
@@ -149,5 +149,21 @@ describe('eligibleCoverage: held, running or suspended (I13)', () => {
     expect(
       eligibleCoverage(plain, eligible(weekend), input('L2', '2026-12-07 06:00')).suspendedReason,
     ).toMatch(/within 14 days/);
+  });
+});
+
+describe('PolicyCalendars: the calendars a policy measures Canada-only tickets with', () => {
+  const dutyA = { timeZone: ZONE, windows: [week('monday 09:00', 'monday 17:00')] };
+  const dutyB = { timeZone: ZONE, windows: [week('tuesday 09:00', 'tuesday 17:00')] };
+
+  it('builds each duty once, the plain calendar for no duty, and drops the oldest past its bound', () => {
+    const calendars = new PolicyCalendars(policy, 1);
+    expect(calendars.of(null)).toBe(calendars.plain);
+    const a = calendars.of(dutyA);
+    expect(calendars.of({ ...dutyA })).toBe(a);
+    // Restricted to Monday 09:00–17:00: a Monday 08:00–10:00 span counts its last hour only.
+    expect(a.coverageMinutes(et('2026-12-07 08:00'), et('2026-12-07 10:00'))).toBe(60);
+    calendars.of(dutyB);
+    expect(calendars.of(dutyA)).not.toBe(a);
   });
 });

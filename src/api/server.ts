@@ -22,6 +22,7 @@ import { openApiDocument } from './openapi';
 import { RateLimiter } from './rate-limit';
 import { ROUTES } from './routes';
 import { SourceAuthenticator } from './sources';
+import { createStatusPage } from '../status/server';
 
 /** The paths served outside the route table, and their methods: any other is 405 with `allow`. */
 const OUTSIDE_TABLE: Record<string, string[]> = {
@@ -46,14 +47,17 @@ export function createApiServer(deps: ApiDeps): Server {
   const auth = new Authenticator(deps.config.apiTokens);
   const limiter = new RateLimiter(deps.config.apiRate);
   const health = new HealthCheck(deps.client, deps.config, deps.policy);
+  // The one client, on this process's connection, ledger and policy.
+  const sla = new SlaClient(deps.config, { client: deps.client, ledger: deps.ledger, policy: deps.policy });
+  // The public status page: no sign-in, its own rate key per address, answers cached (src/status).
+  const statusPage = createStatusPage({ sla, ledger: deps.ledger, policy: deps.policy, limiter, faultLog });
   const dispatch = createDispatcher({
     routes: ROUTES,
     services: {
       config: deps.config,
       policy: deps.policy,
       ledger: deps.ledger,
-      // The one client, on this process's connection, ledger and policy.
-      sla: new SlaClient(deps.config, { client: deps.client, ledger: deps.ledger, policy: deps.policy }),
+      sla,
       payloadCodecs: codecDataConverter(keys).payloadCodecs ?? [],
     },
     auth,
@@ -92,6 +96,7 @@ export function createApiServer(deps: ApiDeps): Server {
       res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
       return void res.end(openapi);
     }
+    if (statusPage(req, res, url)) return;
     if (dispatch(req, res, url)) return;
     req.resume();
     sendError(res, { error: new SlaError('not_found', `no route ${path}`) });
@@ -110,7 +115,7 @@ export async function runApi(deps: ApiDeps): Promise<void> {
   });
   console.log(
     `api: listening on http://${deps.config.apiHost}:${deps.config.apiPort} ` +
-      `(/v1/* for ${deps.config.apiTokens.length} role token(s), GET /openapi.json, GET /health, POST /webhooks/*, POST /codec/*)`,
+      `(/v1/* for ${deps.config.apiTokens.length} role token(s), GET /openapi.json, GET /health, GET /status, POST /webhooks/*, POST /codec/*)`,
   );
   await new Promise<void>((resolve) => {
     const stop = () => server.close(() => resolve());

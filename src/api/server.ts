@@ -22,7 +22,7 @@ import { openApiDocument } from './openapi';
 import { RateLimiter } from './rate-limit';
 import { ROUTES } from './routes';
 import { SourceAuthenticator } from './sources';
-import { createStatusPage } from '../status/server';
+import { createStatusPage, createStatusServer } from '../status/server';
 
 /** The paths served outside the route table, and their methods: any other is 405 with `allow`. */
 const OUTSIDE_TABLE: Record<string, string[]> = {
@@ -42,6 +42,14 @@ export interface ApiDeps {
 }
 
 export function createApiServer(deps: ApiDeps): Server {
+  return createApiServers(deps).api;
+}
+
+/**
+ * The API server, and beside it a server of the public status routes alone (SLA_STATUS_PORT)
+ * sharing its status page: one cache and one rate limit whichever port a reader comes by.
+ */
+export function createApiServers(deps: ApiDeps): { api: Server; status: Server } {
   const keys = codecKeys(deps.config);
   const faultLog = deps.faultLog ?? logFault;
   const auth = new Authenticator(deps.config.apiTokens);
@@ -103,22 +111,33 @@ export function createApiServer(deps: ApiDeps): Server {
   };
   const server = createServer(guardRequests(listener, faultLog));
   guardFraming(server);
-  return server;
+  return { api: server, status: createStatusServer(statusPage, faultLog) };
 }
+
+const listen = (server: Server, port: number, host: string) =>
+  new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, resolve);
+  });
 
 export async function runApi(deps: ApiDeps): Promise<void> {
   guardProcess(deps.faultLog ?? logFault);
-  const server = createApiServer(deps);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(deps.config.apiPort, deps.config.apiHost, resolve);
-  });
+  const { api: server, status } = createApiServers(deps);
+  const { apiHost, statusPort } = deps.config;
+  await listen(server, deps.config.apiPort, apiHost);
+  if (statusPort) {
+    await listen(status, statusPort, apiHost);
+    console.log(`api: the public status page alone on http://${apiHost}:${statusPort}/status`);
+  }
   console.log(
     `api: listening on http://${deps.config.apiHost}:${deps.config.apiPort} ` +
       `(/v1/* for ${deps.config.apiTokens.length} role token(s), GET /openapi.json, GET /health, GET /status, POST /webhooks/*, POST /codec/*)`,
   );
   await new Promise<void>((resolve) => {
-    const stop = () => server.close(() => resolve());
+    const stop = () => {
+      if (statusPort) status.close();
+      server.close(() => resolve());
+    };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });

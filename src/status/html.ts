@@ -3,6 +3,7 @@
  * elsewhere. Every value comes from ./public.ts (the allow-list) and is escaped. Each day's bar
  * says in text what its colour says (date, uptime, credit tier), for screen readers and print.
  */
+import { COUNTRIES } from '../policy/schema';
 import { esc } from '../report/html';
 import {
   incidentTitle,
@@ -123,7 +124,7 @@ ${open.map(incidentCard).join('\n') || none('No open incidents.')}
 ${upcoming.map(maintenanceCard).join('\n') || none('No maintenance announced.')}
 <h2 id="recent">Resolved in the last ${recentDays} days</h2>
 ${recent.map(incidentCard).join('\n') || none('Nothing resolved lately.')}
-<footer>Updated ${time(s.generatedAt)}. Also as <a href="/status/api/v2/summary.json">JSON</a>, an <a href="/status/history.atom">Atom feed</a> and a <a href="/status/calendars/maintenance.ics">maintenance calendar</a>.</footer>
+<footer>Updated ${time(s.generatedAt)}. Also as <a href="/status/api/v2/summary.json">JSON</a>, an <a href="/status/history.atom">Atom feed</a>, a <a href="/status/calendars/maintenance.ics">maintenance calendar</a> and the support holidays of ${COUNTRIES.map((c) => `<a href="/status/calendars/holidays-${c.toLowerCase()}.ics">${c}</a>`).join(', ')} (no support coverage, I3).</footer>
 </main></body></html>
 `;
 }

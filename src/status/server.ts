@@ -6,12 +6,12 @@
  * refreshing the page during an outage costs the ledger and Temporal one read every few
  * seconds, not one per visitor.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { BusinessCalendar } from '../calendar';
 import { issuesOf, SlaError, under, type Issue } from '../errors';
 import { Country } from '../policy/schema';
-import { answerFor, logFault, type FaultLog } from '../api/guard';
+import { answerFor, guardFraming, guardRequests, logFault, type FaultLog } from '../api/guard';
 import { methodNotAllowed, rateLimited, sendError } from '../api/http';
 import type { RateLimiter } from '../api/rate-limit';
 import { gatherStatus, HISTORY_DAYS, type StatusSources } from './gather';
@@ -66,7 +66,9 @@ function parseQuery<S extends z.ZodObject>(schema: S, url: URL, issues: Issue[])
 }
 
 /** Answers the status routes (true), or leaves any other path to the caller (false). */
-export function createStatusPage(deps: StatusPageDeps) {
+export type StatusPage = (req: IncomingMessage, res: ServerResponse, url: URL) => boolean;
+
+export function createStatusPage(deps: StatusPageDeps): StatusPage {
   const now = deps.now ?? Date.now;
   const faultLog = deps.faultLog ?? logFault;
   const calendar = new BusinessCalendar(deps.policy.policy);
@@ -166,4 +168,28 @@ export function createStatusPage(deps: StatusPageDeps) {
     );
     return true;
   };
+}
+
+/**
+ * The status routes alone on a server of their own (SLA_STATUS_PORT): a port that can be exposed
+ * to the internet while the API, its tokens and webhooks stay on a private one. Any other path is
+ * 404 here.
+ */
+export function createStatusServer(page: StatusPage, faultLog: FaultLog): Server {
+  const server = createServer(
+    guardRequests((req, res) => {
+      let url: URL;
+      try {
+        url = new URL(req.url ?? '/', 'http://localhost');
+      } catch {
+        req.resume();
+        return sendError(res, { error: new SlaError('invalid', 'malformed request target') });
+      }
+      if (page(req, res, url)) return;
+      req.resume();
+      sendError(res, { error: new SlaError('not_found', `no route ${url.pathname}`) });
+    }, faultLog),
+  );
+  guardFraming(server);
+  return server;
 }

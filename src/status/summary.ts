@@ -8,7 +8,6 @@ import {
   incidentTitle,
   maintenanceTitle,
   publicId,
-  STATE_WORDS,
   updateText,
   type ComponentState,
   type PublicIncident,
@@ -143,7 +142,7 @@ function rollup(s: PublicStatus): {
   if (states.includes('major_outage')) return { indicator: 'major', description: 'Partial System Outage' };
   if (states.includes('partial_outage')) return { indicator: 'minor', description: 'Minor Service Outage' };
   if (states.includes('under_maintenance'))
-    return { indicator: 'none', description: STATE_WORDS.under_maintenance };
+    return { indicator: 'maintenance', description: 'Service Under Maintenance' };
   return { indicator: 'none', description: 'All Systems Operational' };
 }
 

@@ -14,9 +14,14 @@ import ICAL from 'ical.js';
 import puppeteer from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createApiServers } from '../../src/api/server';
 import { BusinessCalendar } from '../../src/calendar';
+import { loadConfig } from '../../src/config';
 import { accountingMonthRange } from '../../src/rules/uptime';
 import { startApi, type TestApi } from '../helpers/api';
+import { TEST_CODEC_KEYS } from '../helpers/codec';
 import { startEngine, type Engine } from '../helpers/engine';
 import { testCustomer } from '../helpers/ledger';
 import { newTicket } from '../helpers/tickets';
@@ -91,7 +96,10 @@ const Summary = z
     components: z.array(Component),
     incidents: z.array(Incident),
     scheduled_maintenances: z.array(Maintenance),
-    status: z.object({ indicator: z.enum(['none', 'minor', 'major', 'critical']), description: z.string() }),
+    status: z.object({
+      indicator: z.enum(['none', 'minor', 'major', 'critical', 'maintenance']),
+      description: z.string(),
+    }),
   })
   .strict();
 
@@ -113,11 +121,17 @@ const PRIVATE = {
 };
 
 const DAY = 86_400_000;
+/** What the assertions read of DOM elements (the tests are type-checked without the DOM library). */
+type Text = { textContent: string | null };
+type Labelled = { getAttribute(name: string): string | null };
 const minute = (ms: number) => new Date(Math.floor(ms / 60_000) * 60_000).toISOString();
 
 let e: Engine;
 let api: TestApi;
 let limited: TestApi;
+/** The status routes alone, as SLA_STATUS_PORT serves them. */
+let own: Server;
+let ownBase: string;
 const shots = join(tmpdir(), 'sla-status-page');
 const windowStart = minute(Date.now() + 2 * DAY);
 const windowEnd = minute(Date.now() + 2 * DAY + 2 * 3_600_000);
@@ -141,6 +155,16 @@ beforeAll(async () => {
     startApi(options),
     startApi({ ...options, env: { SLA_API_RATE: '0.01', SLA_API_BURST: '2' } }),
   ]);
+  const config = loadConfig({
+    TEMPORAL_ADDRESS: e.env.address,
+    TEMPORAL_NAMESPACE: e.env.namespace,
+    SLA_TASK_QUEUE: e.taskQueue,
+    SLA_CODEC_KEYS: TEST_CODEC_KEYS,
+    SLA_STATUS_PORT: '8081',
+  });
+  own = createApiServers({ config, policy: e.policy, client: e.env.client, ledger: e.ledger }).status;
+  await new Promise<void>((r) => own.listen(0, '127.0.0.1', r));
+  ownBase = `http://127.0.0.1:${(own.address() as AddressInfo).port}`;
 
   // A resolved outage (in the ledger), an open one acknowledged and classified, two windows and a ticket.
   const report = { regions: ['ca-central'], source: 'status-test', summary: PRIVATE.summary };
@@ -208,7 +232,8 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await Promise.all([api?.close(), limited?.close()]);
+  own?.closeAllConnections();
+  await Promise.all([api?.close(), limited?.close(), new Promise((r) => (own ? own.close(r) : r(undefined)))]);
   await e?.stop();
 });
 
@@ -254,17 +279,17 @@ describe('the public status page', () => {
       expect(text).toContain('Planned maintenance in ca-central');
       expect(text).toMatch(/against the 99\.95 % target/);
       expect(text).not.toContain('eu-west');
-      const headings = await page.$$eval('h1, h2, h3', (hs) => hs.map((h) => h.textContent));
+      const headings = await page.$$eval('h1, h2, h3', (hs: Text[]) => hs.map((h) => h.textContent));
       expect(headings).toEqual(
         expect.arrayContaining(['Service status', 'Regions', 'ca-central', 'Open incidents']),
       );
       // Each bar has its text: date, uptime and tier; today's shows the open outage's tier.
-      const bars = await page.$$eval('ol.bar li .sr', (li) => li.map((x) => x.textContent));
+      const bars = await page.$$eval('ol.bar li .sr', (li: Text[]) => li.map((x) => x.textContent));
       expect(bars.length).toBeGreaterThanOrEqual(89);
       expect(bars.length).toBeLessThanOrEqual(90);
       expect(bars[0]).toMatch(/^\d{4}-\d{2}-\d{2}: 100\.0000 %, at or above target$/);
       expect(bars[bars.length - 1]).toMatch(/% credit tier$/);
-      expect(await page.$eval('ol.bar', (ol) => ol.getAttribute('aria-label'))).toMatch(
+      expect(await page.$eval('ol.bar', (ol: Labelled) => ol.getAttribute('aria-label'))).toMatch(
         /^Daily uptime of ca-central/,
       );
       const png = join(shots, 'status-page.png');
@@ -283,6 +308,7 @@ describe('the public status page', () => {
     console.log(`summary.json: ${JSON.stringify(summary, null, 2)}`);
     expect(summary.components.map((c) => [c.name, c.status])).toEqual([['ca-central', 'major_outage']]);
     expect(summary.status).toEqual({ indicator: 'critical', description: 'Major System Outage' });
+    expect(summary.page.url).toBe(`${api.base}/status`);
     expect(summary.incidents).toHaveLength(1);
     const incident = summary.incidents[0]!;
     expect(incident).toMatchObject({ name: 'Outage in ca-central', status: 'identified', impact: 'major' });
@@ -378,5 +404,13 @@ describe('the public status page', () => {
     for (let k = 0; k < 3; k++)
       statuses.push((await limited.call(null, 'GET', '/status/api/v2/summary.json')).status);
     expect(statuses).toEqual([200, 200, 429]);
+  });
+
+  it('its own port serves the status routes and nothing of the API', async () => {
+    const summary = await fetch(`${ownBase}/status/api/v2/summary.json`);
+    expect(summary.status).toBe(200);
+    expect(Summary.parse(await summary.json()).components.map((c) => c.name)).toEqual(['ca-central']);
+    for (const path of ['/health', '/openapi.json', '/v1/customers', '/webhooks/alerts', '/'])
+      expect((await fetch(`${ownBase}${path}`)).status, path).toBe(404);
   });
 });

@@ -233,7 +233,11 @@ beforeAll(async () => {
 
 afterAll(async () => {
   own?.closeAllConnections();
-  await Promise.all([api?.close(), limited?.close(), new Promise((r) => (own ? own.close(r) : r(undefined)))]);
+  await Promise.all([
+    api?.close(),
+    limited?.close(),
+    new Promise((r) => (own ? own.close(r) : r(undefined))),
+  ]);
   await e?.stop();
 });
 

@@ -131,9 +131,12 @@ function maintenance(s: PublicStatus, m: PublicMaintenance) {
   };
 }
 
-/** Statuspage's rollup: every region down is critical, any down major, any partial minor. */
+/**
+ * Statuspage's rollup: every region down is critical, any down major, any partial minor; with no
+ * outage, maintenance in progress is `maintenance`.
+ */
 function rollup(s: PublicStatus): {
-  indicator: 'none' | 'minor' | 'major' | 'critical';
+  indicator: 'none' | 'minor' | 'major' | 'critical' | 'maintenance';
   description: string;
 } {
   const states = s.regions.map((r) => r.state);

@@ -77,6 +77,8 @@ const Env = z.object({
   TEMPORAL_UI_PORT: Port.default(8233),
   SLA_API_HOST: z.string().min(1).default('127.0.0.1'),
   SLA_API_PORT: Port.default(8080),
+  /** A port serving the public status routes alone (docs/status-page.md), to expose by itself. */
+  SLA_STATUS_PORT: Port.optional(),
   SLA_SMTP_URL: z
     .string()
     .regex(/^smtps?:\/\/\S+$/, 'expected smtp://[user:pass@]host:port or smtps://…')
@@ -173,6 +175,8 @@ export interface Config {
   temporalUiPort: number;
   apiHost: string;
   apiPort: number;
+  /** Where the public status page is served alone as well (same host); unset → only under the API. */
+  statusPort: number | undefined;
   /** SMTP URL (secret: it may carry credentials); unset → .eml files in outboxDir. */
   smtpUrl: string | undefined;
   emailFrom: string;
@@ -284,6 +288,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     temporalUiPort: e.TEMPORAL_UI_PORT,
     apiHost: e.SLA_API_HOST,
     apiPort: e.SLA_API_PORT,
+    statusPort: e.SLA_STATUS_PORT,
     smtpUrl: e.SLA_SMTP_URL,
     emailFrom: e.SLA_EMAIL_FROM,
     outboxDir: resolve(e.SLA_OUTBOX_DIR ?? join(dataDir, 'outbox')),

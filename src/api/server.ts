@@ -22,6 +22,7 @@ import { openApiDocument } from './openapi';
 import { RateLimiter } from './rate-limit';
 import { ROUTES } from './routes';
 import { SourceAuthenticator } from './sources';
+import { createStatusPage, createStatusServer } from '../status/server';
 
 /** The paths served outside the route table, and their methods: any other is 405 with `allow`. */
 const OUTSIDE_TABLE: Record<string, string[]> = {
@@ -41,19 +42,30 @@ export interface ApiDeps {
 }
 
 export function createApiServer(deps: ApiDeps): Server {
+  return createApiServers(deps).api;
+}
+
+/**
+ * The API server, and beside it a server of the public status routes alone (SLA_STATUS_PORT)
+ * sharing its status page: one cache and one rate limit whichever port a reader comes by.
+ */
+export function createApiServers(deps: ApiDeps): { api: Server; status: Server } {
   const keys = codecKeys(deps.config);
   const faultLog = deps.faultLog ?? logFault;
   const auth = new Authenticator(deps.config.apiTokens);
   const limiter = new RateLimiter(deps.config.apiRate);
   const health = new HealthCheck(deps.client, deps.config, deps.policy);
+  // The one client, on this process's connection, ledger and policy.
+  const sla = new SlaClient(deps.config, { client: deps.client, ledger: deps.ledger, policy: deps.policy });
+  // The public status page: no sign-in, its own rate key per address, answers cached (src/status).
+  const statusPage = createStatusPage({ sla, ledger: deps.ledger, policy: deps.policy, limiter, faultLog });
   const dispatch = createDispatcher({
     routes: ROUTES,
     services: {
       config: deps.config,
       policy: deps.policy,
       ledger: deps.ledger,
-      // The one client, on this process's connection, ledger and policy.
-      sla: new SlaClient(deps.config, { client: deps.client, ledger: deps.ledger, policy: deps.policy }),
+      sla,
       payloadCodecs: codecDataConverter(keys).payloadCodecs ?? [],
     },
     auth,
@@ -92,28 +104,40 @@ export function createApiServer(deps: ApiDeps): Server {
       res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
       return void res.end(openapi);
     }
+    if (statusPage(req, res, url)) return;
     if (dispatch(req, res, url)) return;
     req.resume();
     sendError(res, { error: new SlaError('not_found', `no route ${path}`) });
   };
   const server = createServer(guardRequests(listener, faultLog));
   guardFraming(server);
-  return server;
+  return { api: server, status: createStatusServer(statusPage, faultLog) };
 }
+
+const listen = (server: Server, port: number, host: string) =>
+  new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, resolve);
+  });
 
 export async function runApi(deps: ApiDeps): Promise<void> {
   guardProcess(deps.faultLog ?? logFault);
-  const server = createApiServer(deps);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(deps.config.apiPort, deps.config.apiHost, resolve);
-  });
+  const { api: server, status } = createApiServers(deps);
+  const { apiHost, statusPort } = deps.config;
+  await listen(server, deps.config.apiPort, apiHost);
+  if (statusPort) {
+    await listen(status, statusPort, apiHost);
+    console.log(`api: the public status page alone on http://${apiHost}:${statusPort}/status`);
+  }
   console.log(
     `api: listening on http://${deps.config.apiHost}:${deps.config.apiPort} ` +
-      `(/v1/* for ${deps.config.apiTokens.length} role token(s), GET /openapi.json, GET /health, POST /webhooks/*, POST /codec/*)`,
+      `(/v1/* for ${deps.config.apiTokens.length} role token(s), GET /openapi.json, GET /health, GET /status, POST /webhooks/*, POST /codec/*)`,
   );
   await new Promise<void>((resolve) => {
-    const stop = () => server.close(() => resolve());
+    const stop = () => {
+      if (statusPort) status.close();
+      server.close(() => resolve());
+    };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });

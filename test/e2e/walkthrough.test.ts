@@ -131,7 +131,7 @@ describe('the walk-through', () => {
     type Check = (r: Result) => void | Promise<void>;
     const ok = (r: Result) => expect(r.code, r.stderr).toBe(0);
     /** Steps reading what a workflow does after the command before returned: run again, as a user would. */
-    const eventually = new Set(['ticket-list', 'outage-status', 'uptime']);
+    const eventually = new Set(['ticket-list', 'outage-status', 'status-summary', 'uptime']);
     const checks: Record<string, Check> = {
       'import-customers': (r) => {
         ok(r);
@@ -179,6 +179,18 @@ describe('the walk-through', () => {
         expect(r.stdout).toContain('engagement due  2026-10-14T13:30:00.000Z — C9 breached');
         // The first page has gone out (to the built-in roster's around-the-clock L3 on-call).
         expect(r.stdout).toMatch(/outage-primary-r\d+\s+page→oncall\.toronto$/m);
+      },
+      'status-summary': (r) => {
+        ok(r);
+        // The public page (docs/status-page.md): the region down, the open incident, no token asked.
+        expect(JSON.parse(r.stdout)).toEqual({
+          status: 'major',
+          components: [
+            { name: 'ca-central', status: 'major_outage' },
+            { name: 'eu-west', status: 'operational' },
+          ],
+          incidents: [{ name: 'Outage in ca-central', status: 'investigating' }],
+        });
       },
       'ack-outage': (r) => {
         ok(r);

@@ -13,6 +13,7 @@ import type { Config } from '../config';
 import type { Ledger } from '../ledger/types';
 import type { LoadedPolicy } from '../policy/load';
 import { Authenticator } from './auth';
+import { createConsole } from '../console/console';
 import { createDispatcher, type AccessLogEntry } from './dispatch';
 import { guardFraming, guardProcess, guardRequests, logFault, type FaultLog } from './guard';
 import { HealthCheck } from './health';
@@ -46,22 +47,25 @@ export function createApiServer(deps: ApiDeps): Server {
   const auth = new Authenticator(deps.config.apiTokens);
   const limiter = new RateLimiter(deps.config.apiRate);
   const health = new HealthCheck(deps.client, deps.config, deps.policy);
+  const services = {
+    config: deps.config,
+    policy: deps.policy,
+    ledger: deps.ledger,
+    // The one client, on this process's connection, ledger and policy.
+    sla: new SlaClient(deps.config, { client: deps.client, ledger: deps.ledger, policy: deps.policy }),
+    payloadCodecs: codecDataConverter(keys).payloadCodecs ?? [],
+  };
   const dispatch = createDispatcher({
     routes: ROUTES,
-    services: {
-      config: deps.config,
-      policy: deps.policy,
-      ledger: deps.ledger,
-      // The one client, on this process's connection, ledger and policy.
-      sla: new SlaClient(deps.config, { client: deps.client, ledger: deps.ledger, policy: deps.policy }),
-      payloadCodecs: codecDataConverter(keys).payloadCodecs ?? [],
-    },
+    services,
     auth,
     sources: new SourceAuthenticator(deps.config),
     limiter,
     faultLog,
     ...(deps.log ? { log: deps.log } : {}),
   });
+  // The web console (docs/console.md): its pages call the same routes' handlers as their roles.
+  const webConsole = createConsole({ services, auth, limiter, faultLog });
   const openapi = JSON.stringify(openApiDocument(ROUTES, deps.policy.version));
   const listener = (req: IncomingMessage, res: ServerResponse): void | Promise<void> => {
     let url: URL;
@@ -93,8 +97,13 @@ export function createApiServer(deps: ApiDeps): Server {
       return void res.end(openapi);
     }
     if (dispatch(req, res, url)) return;
-    req.resume();
-    sendError(res, { error: new SlaError('not_found', `no route ${path}`) });
+    const notFound = () => {
+      req.resume();
+      sendError(res, { error: new SlaError('not_found', `no route ${path}`) });
+    };
+    if (path === '/console' || path.startsWith('/console/'))
+      return webConsole(req, res, url).then((answered) => (answered ? undefined : notFound()));
+    notFound();
   };
   const server = createServer(guardRequests(listener, faultLog));
   guardFraming(server);

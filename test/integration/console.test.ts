@@ -1,0 +1,220 @@
+// The web console in Debian's headless Chromium over the API on the dev server: each role signs
+// in with its token, sees the pages and buttons its /v1 routes allow, records a first response
+// (the ticket's workflow says responded), acknowledges an outage (the workflow says engaged,
+// C9), is refused a forged POST of another role's action (403) and any POST without the CSRF
+// field (403 naming it), and signs out. A screenshot of each page is kept (the path is printed).
+import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { outageStatus, outageWorkflowId } from '../../src/messages/outage';
+import { ticketStatus, ticketWorkflowId } from '../../src/messages/ticket';
+import type { ApiRole } from '../../src/config';
+import { ROLE_TOKENS, startEngineApi, type TestApi } from '../helpers/api';
+import type { Engine } from '../helpers/engine';
+import { newTicket } from '../helpers/tickets';
+import { waitFor } from '../helpers/wait';
+
+const SHOTS = join(process.env.TMPDIR ?? tmpdir(), 'sla-console-screenshots');
+const RESPONDER = 'specialist.ottawa';
+
+let e: Engine;
+let api: TestApi;
+let stop: () => Promise<void>;
+let browser: Browser;
+
+beforeAll(async () => {
+  ({ e, api, stop } = await startEngineApi());
+  browser = await puppeteer.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    // No network here: without these, Chromium's own background connections are refused at start.
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+  mkdirSync(SHOTS, { recursive: true });
+  console.log(`console screenshots: ${SHOTS}`);
+  for (const [id, level] of [
+    ['T-CON-1', 'L1'],
+    ['T-CON-2', 'L2'],
+  ] as const)
+    expect((await api.call('agent', 'POST', '/v1/tickets', newTicket(id, { level }))).status).toBe(201);
+  const outage = { key: 'O-CON-1', summary: 'Sign-in <fails>', regions: ['ca-central'], source: 'console-test' };
+  expect((await api.call('oncall', 'POST', '/v1/outages', outage)).status).toBe(201);
+  const start = new Date(Date.now() + 3 * 86_400_000);
+  const window = {
+    maintenanceId: 'M-CON-1',
+    start: start.toISOString(),
+    end: new Date(start.getTime() + 3_600_000).toISOString(),
+    regions: ['ca-central'],
+    description: 'Database upgrade',
+  };
+  expect((await api.call('oncall', 'POST', '/v1/maintenance', window)).status).toBe(201);
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await stop?.();
+});
+
+async function signIn(role: ApiRole): Promise<Page> {
+  const context = await browser.createBrowserContext();
+  const page = await context.newPage();
+  await page.setViewport({ width: 1280, height: 900 });
+  await page.goto(`${api.base}/console`);
+  expect(new URL(page.url()).pathname).toBe('/console/signin');
+  await page.type('#token', ROLE_TOKENS[role]);
+  await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
+  expect(await page.$eval('header', (h) => h.textContent)).toContain(`Signed in as ${role}`);
+  return page;
+}
+
+const shot = (page: Page, name: string) =>
+  page.screenshot({ path: join(SHOTS, `${name}.png`) as `${string}.png`, fullPage: true });
+
+/** A POST from inside the page (same origin, its cookie), with or without its CSRF field. */
+const post = (page: Page, path: string, fields: Record<string, string>, withCsrf: boolean) =>
+  page.evaluate(
+    async (path, fields, withCsrf) => {
+      const form = new URLSearchParams(fields);
+      const csrf = document.querySelector<HTMLInputElement>('input[name=csrf]')?.value ?? '';
+      if (withCsrf) form.set('csrf', csrf);
+      const r = await fetch(path, { method: 'POST', body: form, redirect: 'manual' });
+      return { status: r.status, text: await r.text() };
+    },
+    path,
+    fields,
+    withCsrf,
+  );
+
+describe('the console', () => {
+  it('agent: the queue soonest due first, live; a ticket page; a first response recorded', async () => {
+    const page = await signIn('agent');
+    expect(new URL(page.url()).pathname).toBe('/console/queue');
+    const nav = await page.$$eval('header nav a', (as) => as.map((a) => a.textContent));
+    expect(nav).toEqual(['Queue', 'Outage room']);
+    const rows = await page.$$eval('#live tbody tr td:first-child', (tds) => tds.map((t) => t.textContent));
+    expect(rows).toEqual(['T-CON-1', 'T-CON-2']);
+    expect(await page.$eval('#live tbody tr .state', (s) => s.className)).toContain('s-on-track');
+    // Countdowns tick in the browser: the text is a span of time, not the raw instant.
+    await page.waitForFunction(() => /^in /.test(document.querySelector('time.countdown')?.textContent ?? ''));
+    // Every input and button is labelled.
+    const unlabelled = await page.$$eval('input:not([type=hidden]), select, button', (els) =>
+      els.filter((el) => !(el as HTMLInputElement).labels?.length && !el.getAttribute('aria-label') && !el.textContent?.trim()).length,
+    );
+    expect(unlabelled).toBe(0);
+
+    // Live: a ticket opened elsewhere appears without a reload.
+    expect((await api.call('agent', 'POST', '/v1/tickets', newTicket('T-CON-3', { level: 'L3' }))).status).toBe(201);
+    await page.waitForFunction(() => document.querySelector('#live')?.textContent?.includes('T-CON-3'), {
+      timeout: 5_000,
+    });
+    await shot(page, 'queue-agent');
+
+    // The filters: level L2 only.
+    await page.select('select[name=level]', 'L2');
+    await Promise.all([page.waitForNavigation(), page.click('form[aria-label=Filters] button')]);
+    expect(await page.$$eval('#live tbody tr td:first-child', (tds) => tds.map((t) => t.textContent))).toEqual([
+      'T-CON-2',
+    ]);
+
+    await page.goto(`${api.base}/console/tickets/T-CON-1`);
+    const details = await page.$eval('#live dl', (dl) => dl.textContent ?? '');
+    expect(details).toMatch(/L1, rule/);
+    expect(details).toContain('Clock start');
+    const buttons = await page.$$eval('button[name=action]', (bs) => bs.map((b) => b.getAttribute('value')));
+    expect(buttons).toEqual(['assign', 'first-response', 'replies', 'resolve', 'reopen', 'escalate', 'reclassify']);
+
+    // A refused action shows the engine's message naming the field.
+    const bad = await post(page, '/console/tickets/T-CON-1/assign', { responderId: 'not an id!' }, true);
+    expect(bad.status).toBe(400);
+    expect(bad.text).toContain('<code>responderId</code>');
+    // No CSRF field: refused, naming it, and nothing sent.
+    const forged = await post(page, '/console/tickets/T-CON-1/assign', { responderId: RESPONDER }, false);
+    expect(forged.status).toBe(403);
+    expect(forged.text).toContain('csrf');
+
+    await page.type('#-console-tickets-T-CON-1-first-response-responderId', RESPONDER);
+    await Promise.all([page.waitForNavigation(), page.click('button[value=first-response]')]);
+    expect(await page.$eval('.notice', (n) => n.textContent)).toContain('first-response');
+    const status = await e.env.client.workflow.getHandle(ticketWorkflowId('T-CON-1')).query(ticketStatus);
+    expect(status.firstResponse).toMatchObject({ by: RESPONDER });
+    expect(await page.$eval('#live dl', (dl) => dl.textContent ?? '')).toContain(`by ${RESPONDER}`);
+    const assigned = await e.env.client.workflow.getHandle(ticketWorkflowId('T-CON-1')).query(ticketStatus);
+    expect(assigned.assigneeId).toBeNull();
+    await shot(page, 'ticket-agent');
+  }, 30_000);
+
+  it('oncall: the outage room with the C9 countdown; acknowledge; the workflow is engaged', async () => {
+    const page = await signIn('oncall');
+    await page.goto(`${api.base}/console/outages`);
+    const card = await page.$eval('section[aria-label="Outage O-CON-1"]', (s) => s.textContent ?? '');
+    // The summary is shown as text, never as markup.
+    expect(card).toContain('Sign-in <fails>');
+    expect(card).toContain('L3 engagement due (C9)');
+    expect(await page.$eval('#live table', (t) => t.textContent)).toContain('Database upgrade');
+    await page.waitForFunction(() =>
+      /^in (0[5-9]|10)m/.test(document.querySelector('#live time.countdown')?.textContent ?? ''),
+    );
+    await shot(page, 'outages-oncall');
+    await page.type('input[aria-label="responder id (acknowledge outage O-CON-1)"]', RESPONDER);
+    await Promise.all([page.waitForNavigation(), page.click('button[aria-label="acknowledge outage O-CON-1"]')]);
+    const status = await e.env.client.workflow.getHandle(outageWorkflowId('O-CON-1')).query(outageStatus);
+    expect(status).toMatchObject({ state: 'engaged', engagedBy: RESPONDER, met: true });
+    expect(await page.$eval('#live', (l) => l.textContent)).toContain(`by ${RESPONDER}`);
+    await shot(page, 'outages-oncall-acknowledged');
+    // The ticket page offers oncall no ticket actions.
+    await page.goto(`${api.base}/console/tickets/T-CON-2`);
+    expect(await page.$$('button[name=action]')).toHaveLength(0);
+  }, 30_000);
+
+  it('finance: no action buttons, a forged POST refused 403; the Month page', async () => {
+    const page = await signIn('finance');
+    expect(await page.$$eval('header nav a', (as) => as.map((a) => a.textContent))).toEqual([
+      'Queue',
+      'Outage room',
+      'Month',
+    ]);
+    await page.goto(`${api.base}/console/outages`);
+    expect(await page.$$('button[name=action]')).toHaveLength(0);
+    await page.goto(`${api.base}/console/tickets/T-CON-2`);
+    expect(await page.$$('button[name=action]')).toHaveLength(0);
+    const forged = await post(page, '/console/tickets/T-CON-2/first-response', { responderId: RESPONDER }, true);
+    expect(forged.status).toBe(403);
+    expect(forged.text).toContain('the finance role may not call firstResponseTicket');
+    const ack = await post(page, '/console/outages/O-CON-1/resolve', { by: RESPONDER }, true);
+    expect(ack.status).toBe(403);
+    const t2 = await e.env.client.workflow.getHandle(ticketWorkflowId('T-CON-2')).query(ticketStatus);
+    expect(t2.firstResponse).toBeNull();
+    await page.goto(`${api.base}/console/month`);
+    await shot(page, 'month-finance');
+    const audit = await page.goto(`${api.base}/console/audit`);
+    expect(audit?.status()).toBe(403);
+  }, 30_000);
+
+  it('auditor: the audit timeline of an id; sign-out ends the session; a wrong token is refused', async () => {
+    const page = await signIn('auditor');
+    await page.goto(`${api.base}/console/audit`);
+    await page.type('input[name=workflowId]', ticketWorkflowId('T-CON-1'));
+    await Promise.all([page.waitForNavigation(), page.click('main form button')]);
+    expect(await page.$eval('#live pre', (p) => p.textContent)).toContain('T-CON-1');
+    await shot(page, 'audit-auditor');
+    await Promise.all([page.waitForNavigation(), page.click('header form button')]);
+    expect(new URL(page.url()).pathname).toBe('/console/signin');
+    await page.goto(`${api.base}/console/queue`);
+    expect(new URL(page.url()).pathname).toBe('/console/signin');
+
+    await page.type('#token', 'not-a-token');
+    const [answer] = await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
+    expect(answer?.status()).toBe(401);
+    expect(await page.$eval('.error', (x) => x.textContent)).toContain('token');
+    await shot(page, 'signin-refused');
+  }, 30_000);
+});

@@ -28,6 +28,8 @@ a:focus-visible,button:focus-visible,input:focus-visible,select:focus-visible{ou
 .error{background:#fde2e2;border:1px solid #b91c1c;padding:.6rem;margin:.6rem 0}
 .notice{background:#e0f2fe;border:1px solid #0369a1;padding:.6rem;margin:.6rem 0}
 form.inline{display:inline-flex;gap:.4rem;align-items:center;margin:.2rem .6rem .2rem 0;flex-wrap:wrap}
+.actions form.inline{display:flex;margin:.35rem 0}.actions button{min-width:9rem;order:-1;text-transform:capitalize}
+pre{background:#fff;border:1px solid #dde1e6;padding:.6rem;overflow-x:auto;font-size:13px}
 fieldset{border:1px solid #dde1e6;background:#fff;margin:.5rem 0}
 .card{background:#fff;border:1px solid #dde1e6;padding:.6rem 1rem;margin:.8rem 0}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}dt{font-weight:600}

@@ -11,6 +11,8 @@ import type { OutageStatus } from '../messages/outage';
 import type { TicketStatus } from '../messages/ticket';
 import { Level, LEVELS } from '../model/level';
 import { Id, SLA_STATES } from '../model/ticket';
+import { minutes, type Timeline } from '../audit/render';
+import { formatTimeline } from '../cli/audit';
 import { actionForms } from './forms';
 import { html, Markup } from './html';
 import { callRoute, messageRoutes, tableRoute } from './table';
@@ -91,7 +93,7 @@ const queue: Page = {
 <table><thead><tr><th scope="col">Ticket</th><th scope="col">Customer</th><th scope="col">Level</th><th scope="col">State</th><th scope="col">Due</th><th scope="col">Deadline</th></tr></thead>
 <tbody>${tickets.map(
         (t) =>
-          html`<tr><td><a href="/console/tickets/${encodeURIComponent(t.ticketId)}">${t.ticketId}</a></td><td>${t.customerId}</td><td>${t.level}</td><td>${state(t.state)}</td><td>${when(t.due)}</td><td>${countdown(t.due)}</td></tr>`,
+          html`<tr><td><a href="/console/tickets/${encodeURIComponent(t.ticketId)}">${t.ticketId}</a></td><td>${t.customerId}</td><td>${t.level}</td><td>${state(t.state)}</td><td>${when(t.due)}</td><td>${t.state === 'met' ? 'responded' : countdown(t.due)}</td></tr>`,
       )}</tbody></table>`,
     };
   },
@@ -114,7 +116,7 @@ const ticket: Page = {
     const next = t.status === 'open' && !t.firstResponse ? nextStep(t, Date.now()) : null;
     const path = `/console/tickets/${encodeURIComponent(t.ticketId)}`;
     return {
-      head: html`<section aria-label="Actions"><h2>Actions</h2>${actionForms(path, TICKET_MESSAGES, ctx.role, ctx.csrf, `ticket ${t.ticketId}`)}</section>`,
+      head: html`<section class="actions" aria-label="Actions"><h2>Actions</h2>${actionForms(path, TICKET_MESSAGES, ctx.role, ctx.csrf, `ticket ${t.ticketId}`)}</section>`,
       live: html`<dl>
 <dt>Ticket</dt><dd>${t.ticketId} (${t.customerId}, ${t.channel})</dd>
 <dt>State</dt><dd>${state(t.state)} ${t.status}</dd>
@@ -122,9 +124,9 @@ const ticket: Page = {
 <dt>Assignee</dt><dd>${t.assigneeId ?? '—'}</dd>
 <dt>Opened</dt><dd>${when(t.openedAt)}</dd>
 <dt>Clock start</dt><dd>${when(t.clockStart)}</dd>
-<dt>Due</dt><dd>${when(t.due)} (${countdown(t.due)})</dd>
+<dt>Due</dt><dd>${when(t.due)}${t.firstResponse ? '' : html` (${countdown(t.due)})`}</dd>
 <dt>Next step</dt><dd>${next ? html`${next.id} (${next.kind}, ${next.audience}) ${countdown(next.fireAt)}` : '—'}</dd>
-<dt>First response</dt><dd>${t.firstResponse ? html`${when(t.firstResponse.at)} by ${t.firstResponse.by}: ${t.firstResponse.met ? 'met' : 'breached'} (${t.firstResponse.coverageMinutes} coverage minutes)` : 'none yet'}</dd>
+<dt>First response</dt><dd>${t.firstResponse ? html`${when(t.firstResponse.at)} by ${t.firstResponse.by}: ${t.firstResponse.met ? 'met' : 'breached'} (${minutes(t.firstResponse.coverageMinutes)} coverage minutes)` : 'none yet'}</dd>
 ${t.heldUntil ? html`<dt>Held until</dt><dd>${when(t.heldUntil)}</dd>` : ''}
 ${t.suspendedReason ? html`<dt>Suspended</dt><dd>${t.suspendedReason}</dd>` : ''}
 <dt>Resolutions</dt><dd>${t.resolutions}</dd>
@@ -132,11 +134,19 @@ ${t.suspendedReason ? html`<dt>Suspended</dt><dd>${t.suspendedReason}</dd>` : ''
 <h2>Plan</h2><table><thead><tr><th scope="col">Step</th><th scope="col">Kind</th><th scope="col">Fires</th><th scope="col">Audience</th><th scope="col">Reason</th></tr></thead>
 <tbody>${t.plan.map((s) => html`<tr><td>${s.id}</td><td>${s.kind}</td><td>${when(s.fireAt)}</td><td>${s.audience}</td><td>${s.reason}</td></tr>`)}</tbody></table>
 <h2>Steps fired</h2><table><thead><tr><th scope="col">Step</th><th scope="col">Kind</th><th scope="col">At</th><th scope="col">Reason</th><th scope="col">Deliveries</th></tr></thead>
-<tbody>${t.stepsFired.map((s) => html`<tr><td>${s.id}</td><td>${s.kind}</td><td>${when(s.at)}</td><td>${s.reason}</td><td>${s.deliveries.map((d) => `${d.channel} ${d.to} ${d.ok ? 'ok' : 'failed'}`).join('; ')}</td></tr>`)}</tbody></table>
+<tbody>${t.stepsFired.length ? '' : html`<tr><td colspan="5">none yet</td></tr>`}${t.stepsFired.map((s) => html`<tr><td>${s.id}</td><td>${s.kind}</td><td>${when(s.at)}</td><td>${s.reason}</td><td>${s.deliveries.map((d) => `${d.channel} ${d.to} ${d.ok ? 'ok' : 'failed'}`).join('; ')}</td></tr>`)}</tbody></table>
 ${t.reclassifications.length ? html`<h2>Reclassifications</h2><ul>${t.reclassifications.map((r) => html`<li>${when(r.at)} ${r.from} → ${r.to} by ${r.by}: ${r.reason}</li>`)}</ul>` : ''}`,
     };
   },
 };
+
+/** The outage's messages that can still change something (the first acknowledgement stands, I7). */
+const pending = (segment: string, o: OutageStatus) =>
+  segment === 'acknowledge'
+    ? o.engagedAt === null
+    : segment === 'confirm-start'
+      ? o.claimedStart !== null && !o.startConfirmed
+      : true;
 
 const outageCard = (o: OutageStatus, ctx: PageContext) => {
   const path = `/console/outages/${encodeURIComponent(o.key)}`;
@@ -144,10 +154,10 @@ const outageCard = (o: OutageStatus, ctx: PageContext) => {
 <dl><dt>State</dt><dd>${state(o.state)} engagement ${state(o.engagement)}</dd>
 <dt>Detected</dt><dd>${when(o.detectedAt)} (${o.source}, ${o.reports} report(s))</dd>
 <dt>L3 engagement due (C9)</dt><dd>${when(o.engagementDue)} ${o.engagedAt ? '' : countdown(o.engagementDue)}</dd>
-<dt>Engaged</dt><dd>${o.engagedAt ? html`${when(o.engagedAt)} by ${o.engagedBy} (${o.engagementMinutes} min)` : 'not yet'}</dd>
+<dt>Engaged</dt><dd>${o.engagedAt ? html`${when(o.engagedAt)} by ${o.engagedBy} (${minutes(o.engagementMinutes)} min)` : 'not yet'}</dd>
 <dt>Classification</dt><dd>${o.classification} in ${o.regions.join(', ')}</dd>
 <dt>Paged</dt><dd>${o.pages.length ? html`<ul>${o.pages.map((p) => html`<li>${p.responderId} at ${when(p.triggeredAt)}${p.resolvedAt ? html`, resolved ${when(p.resolvedAt)}` : ''}</li>`)}</ul>` : 'nobody yet'}</dd></dl>
-${actionForms(path, OUTAGE_MESSAGES, ctx.role, ctx.csrf, `outage ${o.key}`)}</section>`;
+<div class="actions">${actionForms(path, OUTAGE_MESSAGES.filter((m) => pending(m.segment, o)), ctx.role, ctx.csrf, `outage ${o.key}`)}</div></section>`;
 };
 
 const maintenanceRow = (m: MaintenanceStatus) =>
@@ -223,7 +233,8 @@ const audit: Page = {
 <button type="submit">Show the timeline</button></form>`;
     if (!q.workflowId) return { head: form };
     const answer = await callRoute(this.readsAs, ctx.role, { params: { workflowId: q.workflowId as string } }, ctx.services);
-    return { head: form, live: html`<pre>${JSON.stringify(answer.body, null, 2)}</pre>` };
+    // As `sla audit timeline` prints it: one line per entry, in UTC and the policy's zone (I1).
+    return { head: form, live: html`<pre>${formatTimeline(answer.body as Timeline, ctx.services.policy.policy.timeZone)}</pre>` };
   },
 };
 

@@ -80,19 +80,23 @@ const shot = (page: Page, name: string) =>
   page.screenshot({ path: join(SHOTS, `${name}.png`) as `${string}.png`, fullPage: true });
 
 /** A POST from inside the page (same origin, its cookie), with or without its CSRF field. */
-const post = (page: Page, path: string, fields: Record<string, string>, withCsrf: boolean) =>
-  page.evaluate(
-    async (path, fields, withCsrf) => {
-      const form = new URLSearchParams(fields);
-      const csrf = document.querySelector<HTMLInputElement>('input[name=csrf]')?.value ?? '';
-      if (withCsrf) form.set('csrf', csrf);
-      const r = await fetch(path, { method: 'POST', body: form, redirect: 'manual' });
+async function post(page: Page, path: string, fields: Record<string, string>, withCsrf: boolean) {
+  const csrf = await page.$eval('input[name=csrf]', (i) => i.getAttribute('value') ?? '');
+  const form = new URLSearchParams({ ...fields, ...(withCsrf ? { csrf } : {}) }).toString();
+  return page.evaluate(
+    async (path, form) => {
+      const r = await fetch(path, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: form,
+        redirect: 'manual',
+      });
       return { status: r.status, text: await r.text() };
     },
     path,
-    fields,
-    withCsrf,
+    form,
   );
+}
 
 describe('the console', () => {
   it('agent: the queue soonest due first, live; a ticket page; a first response recorded', async () => {
@@ -104,16 +108,18 @@ describe('the console', () => {
     expect(rows).toEqual(['T-CON-1', 'T-CON-2']);
     expect(await page.$eval('#live tbody tr .state', (s) => s.className)).toContain('s-on-track');
     // Countdowns tick in the browser: the text is a span of time, not the raw instant.
-    await page.waitForFunction(() => /^in /.test(document.querySelector('time.countdown')?.textContent ?? ''));
+    await page.waitForFunction(`/^in /.test(document.querySelector('time.countdown')?.textContent ?? '')`);
     // Every input and button is labelled.
-    const unlabelled = await page.$$eval('input:not([type=hidden]), select, button', (els) =>
-      els.filter((el) => !(el as HTMLInputElement).labels?.length && !el.getAttribute('aria-label') && !el.textContent?.trim()).length,
+    const unlabelled = await page.$$eval(
+      'input:not([type=hidden]), select, button',
+      (els) =>
+        els.filter((el) => !el.closest('label') && !el.getAttribute('aria-label') && !el.textContent?.trim()).length,
     );
     expect(unlabelled).toBe(0);
 
     // Live: a ticket opened elsewhere appears without a reload.
     expect((await api.call('agent', 'POST', '/v1/tickets', newTicket('T-CON-3', { level: 'L3' }))).status).toBe(201);
-    await page.waitForFunction(() => document.querySelector('#live')?.textContent?.includes('T-CON-3'), {
+    await page.waitForFunction(`document.querySelector('#live')?.textContent?.includes('T-CON-3')`, {
       timeout: 5_000,
     });
     await shot(page, 'queue-agent');
@@ -160,8 +166,8 @@ describe('the console', () => {
     expect(card).toContain('Sign-in <fails>');
     expect(card).toContain('L3 engagement due (C9)');
     expect(await page.$eval('#live table', (t) => t.textContent)).toContain('Database upgrade');
-    await page.waitForFunction(() =>
-      /^in (0[5-9]|10)m/.test(document.querySelector('#live time.countdown')?.textContent ?? ''),
+    await page.waitForFunction(
+      `/^in (0[5-9]|10)m/.test(document.querySelector('#live time.countdown')?.textContent ?? '')`,
     );
     await shot(page, 'outages-oncall');
     await page.type('input[aria-label="responder id (acknowledge outage O-CON-1)"]', RESPONDER);
@@ -195,6 +201,12 @@ describe('the console', () => {
     expect(t2.firstResponse).toBeNull();
     await page.goto(`${api.base}/console/month`);
     await shot(page, 'month-finance');
+    const bad = await page.goto(`${api.base}/console/month?month=2026-13`);
+    expect(bad?.status()).toBe(400);
+    expect(await page.$eval('.error', (x) => x.textContent)).toContain('month');
+    // The monthly report's own page, from its /v1 route.
+    await page.goto(`${api.base}/console/month?month=2026-11`);
+    expect(await page.title()).toMatch(/^SLA report 2026-11/);
     const audit = await page.goto(`${api.base}/console/audit`);
     expect(audit?.status()).toBe(403);
   }, 30_000);

@@ -40,7 +40,12 @@ const HEADERS = {
     "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; connect-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
 };
 
-function send(res: ServerResponse, status: number, body: string, headers: Record<string, string | string[]> = {}) {
+function send(
+  res: ServerResponse,
+  status: number,
+  body: string,
+  headers: Record<string, string | string[]> = {},
+) {
   res.writeHead(status, {
     ...HEADERS,
     'content-type': 'text/html; charset=utf-8',
@@ -53,8 +58,7 @@ function send(res: ServerResponse, status: number, body: string, headers: Record
 const redirect = (res: ServerResponse, to: string, headers: Record<string, string | string[]> = {}) =>
   send(res, 303, '', { location: to, ...headers });
 
-const compile = (path: string) =>
-  new RegExp(`^${path.replace(/\{\w+\}/g, '([^/]+)')}$`);
+const compile = (path: string) => new RegExp(`^${path.replace(/\{\w+\}/g, '([^/]+)')}$`);
 
 const PAGE_PATTERNS = PAGES.map((page) => ({ page, pattern: compile(page.path) }));
 const ACTION_PATTERNS = ACTIONS.map((a) => ({ ...a, pattern: compile(`${a.path}/{segment}`) }));
@@ -62,9 +66,15 @@ const ACTION_PATTERNS = ACTIONS.map((a) => ({ ...a, pattern: compile(`${a.path}/
 const SignIn = z.object({ token: z.string().min(1).max(1000) });
 
 function errorBanner(err: SlaError): Markup {
-  return html`<div class="error" role="alert"><strong>${err.summary}</strong>${
-    err.issues.length ? html`<ul>${err.issues.map((i) => html`<li><code>${i.path}</code>: ${i.message}</li>`)}</ul>` : ''
-  }</div>`;
+  return html`<div class="error" role="alert">
+    <strong>${err.summary}</strong>${
+      err.issues.length
+        ? html`<ul>
+            ${err.issues.map((i) => html`<li><code>${i.path}</code>: ${i.message}</li>`)}
+          </ul>`
+        : ''
+    }
+  </div>`;
 }
 
 export function createConsole(deps: ConsoleDeps) {
@@ -75,10 +85,24 @@ export function createConsole(deps: ConsoleDeps) {
 
   function signInPage(res: ServerResponse, status: number, error: SlaError | null) {
     const token = newSecret();
-    const body = html`${error ? errorBanner(error) : ''}<form method="post" action="/console/signin">${csrfField(token)}
-<p><label for="token">Role token</label><br><input id="token" name="token" type="password" autocomplete="current-password" required size="40"></p>
-<p><button type="submit">Sign in</button></p></form>
-<p>Sign in with your role's API token (agent, oncall, finance or auditor). The session lasts 8 hours.</p>`;
+    const body = html`${error ? errorBanner(error) : ''}
+      <form method="post" action="/console/signin">
+        ${csrfField(token)}
+        <p>
+          <label for="token">Role token</label><br /><input
+            id="token"
+            name="token"
+            type="password"
+            autocomplete="current-password"
+            required
+            size="40"
+          />
+        </p>
+        <p><button type="submit">Sign in</button></p>
+      </form>
+      <p>
+        Sign in with your role's API token (agent, oncall, finance or auditor). The session lasts 8 hours.
+      </p>`;
     send(res, status, layout({ title: 'Sign in', role: null, csrf: null, nav: [], body }), {
       'set-cookie': cookie(SIGNIN_COOKIE, token, 600),
     });
@@ -114,16 +138,28 @@ export function createConsole(deps: ConsoleDeps) {
         status = ERROR_CODES[error.code].status;
       }
     }
-    if (rendered.raw !== undefined) return send(res, 200, rendered.raw, { 'content-security-policy': "frame-ancestors 'none'" });
+    if (rendered.raw !== undefined)
+      return send(res, 200, rendered.raw, { 'content-security-policy': "frame-ancestors 'none'" });
     const liveMarkup = rendered.live ?? html``;
     if (live) return send(res, status, liveMarkup.text);
-    const done = query.success && query.data.done ? html`<div class="notice" role="status">Done: ${String(query.data.done)}</div>` : '';
-    const body = html`${error ? errorBanner(error) : ''}${done}${rendered.head ?? ''}<div id="live" aria-live="polite">${liveMarkup}</div>`;
+    const done =
+      query.success && query.data.done
+        ? html`<div class="notice" role="status">Done: ${query.data.done as string}</div>`
+        : '';
+    const body = html`${error ? errorBanner(error) : ''}${done}${rendered.head ?? ''}
+      <div id="live" aria-live="polite">${liveMarkup}</div>`;
     const title = id ? `${page.title} ${id}` : page.title;
     send(
       res,
       status,
-      layout({ title, role: session.role, csrf: session.csrf, nav: nav(session.role), body, live: url.pathname + url.search }),
+      layout({
+        title,
+        role: session.role,
+        csrf: session.csrf,
+        nav: nav(session.role),
+        body,
+        live: url.pathname + url.search,
+      }),
     );
   }
 
@@ -217,7 +253,17 @@ export function createConsole(deps: ConsoleDeps) {
         checkCsrf(await readForm(req), session.csrf);
       } catch (err) {
         const error = ours(err);
-        send(res, ERROR_CODES[error.code].status, layout({ title: 'Sign out', role: session.role, csrf: session.csrf, nav: nav(session.role), body: errorBanner(error) }));
+        send(
+          res,
+          ERROR_CODES[error.code].status,
+          layout({
+            title: 'Sign out',
+            role: session.role,
+            csrf: session.csrf,
+            nav: nav(session.role),
+            body: errorBanner(error),
+          }),
+        );
         return true;
       }
       sessions.end(session);
@@ -235,7 +281,11 @@ export function createConsole(deps: ConsoleDeps) {
       const queuePage = PAGES[0]!;
       await renderPage(res, session, queuePage, null, new URL(queuePage.path, url), {
         status: 400,
-        error: new SlaError('invalid', 'invalid ticket id', issuesOf(id.error).map((i) => ({ ...i, path: 'ticketId' }))),
+        error: new SlaError(
+          'invalid',
+          'invalid ticket id',
+          issuesOf(id.error).map((i) => ({ ...i, path: 'ticketId' })),
+        ),
       });
       return true;
     }

@@ -10,7 +10,7 @@ import { html, type Markup } from './html';
 export const CSRF_FIELD = 'csrf';
 
 export const csrfField = (token: string): Markup =>
-  html`<input type="hidden" name="${CSRF_FIELD}" value="${token}">`;
+  html`<input type="hidden" name="${CSRF_FIELD}" value="${token}" />`;
 
 /** Throws a 403 naming the field unless the form's token is `expected`. */
 export function checkCsrf(form: URLSearchParams, expected: string): void {

@@ -27,15 +27,23 @@ export function actionForms(
   const mine = routes.filter((r) => allows(r.route, role));
   return html`${mine.map(({ segment, route }) => {
     const id = `${action}-${segment}`.replace(/[^A-Za-z0-9-]/g, '-');
-    return html`<form class="inline" method="post" action="${action}/${segment}">${csrfField(csrf)}${formFields(
-      route,
-    ).map((f) =>
-      f.options
-        ? html`<select name="${f.name}" aria-label="${label(f.name)} (${segment} ${target})" required>${f.options.map(
-            (o) => html`<option>${o}</option>`,
-          )}</select>`
-        : html`<input name="${f.name}" id="${id}-${f.name}" aria-label="${label(f.name)} (${segment} ${target})" placeholder="${label(f.name)}" required>`,
-    )}<button type="submit" name="action" value="${segment}" aria-label="${segment} ${target}">${segment.replace('-', ' ')}</button></form>`;
+    return html`<form class="inline" method="post" action="${action}/${segment}">
+      ${csrfField(csrf)}${formFields(route).map((f) =>
+        f.options
+          ? html`<select name="${f.name}" aria-label="${label(f.name)} (${segment} ${target})" required>
+              ${f.options.map((o) => html`<option>${o}</option>`)}
+            </select>`
+          : html`<input
+              name="${f.name}"
+              id="${id}-${f.name}"
+              aria-label="${label(f.name)} (${segment} ${target})"
+              placeholder="${label(f.name)}"
+              required
+            />`,
+      )}<button type="submit" name="action" value="${segment}" aria-label="${segment} ${target}">
+        ${segment.replace('-', ' ')}
+      </button>
+    </form>`;
   })}`;
 }
 
@@ -44,7 +52,9 @@ export function readForm(req: IncomingMessage): Promise<URLSearchParams> {
   return new Promise((resolve, reject) => {
     if (!/^application\/x-www-form-urlencoded\b/i.test(req.headers['content-type'] ?? '')) {
       req.resume();
-      return reject(new SlaError('unsupported_media_type', 'expected a form (application/x-www-form-urlencoded)'));
+      return reject(
+        new SlaError('unsupported_media_type', 'expected a form (application/x-www-form-urlencoded)'),
+      );
     }
     const chunks: Buffer[] = [];
     let size = 0;

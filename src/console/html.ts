@@ -10,7 +10,13 @@ export class Markup {
   }
 }
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
 
 export const escapeHtml = (value: string): string => value.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 
@@ -23,8 +29,8 @@ const render = (value: Value): string =>
       ? value.map(render).join('')
       : value === null || value === undefined || value === false
         ? ''
-        : escapeHtml(String(value as string | number | boolean));
+        : escapeHtml(String(value));
 
 export function html(strings: TemplateStringsArray, ...values: Value[]): Markup {
-  return new Markup(strings.reduce((out, s, i) => out + render(values[i - 1] as Value) + s));
+  return new Markup(strings.reduce((out, s, i) => out + render(values[i - 1]) + s));
 }

@@ -55,7 +55,9 @@ export function layout(options: {
 ${
   role && csrf
     ? html`<span>Signed in as <b>${role}</b></span>
-<form method="post" action="/console/signout">${csrfField(csrf)}<button type="submit">Sign out</button></form>`
+        <form method="post" action="/console/signout">
+          ${csrfField(csrf)}<button type="submit">Sign out</button>
+        </form>`
     : ''
 }
 </header>

@@ -58,7 +58,8 @@ const Query = <S extends z.ZodRawShape>(shape: S) =>
 const state = (s: string | null) => (s ? html`<span class="state s-${s}">${s}</span>` : '');
 const countdown = (iso: string | null) =>
   iso ? html`<time class="countdown" datetime="${iso}" title="${iso}">${iso}</time>` : '—';
-const when = (iso: string | null) => (iso ? html`<time datetime="${iso}">${iso.replace('T', ' ').slice(0, 19)}Z</time>` : '—');
+const when = (iso: string | null) =>
+  iso ? html`<time datetime="${iso}">${iso.replace('T', ' ').slice(0, 19)}Z</time>` : '—';
 
 const TICKET_MESSAGES = messageRoutes('/v1/tickets/{ticketId}');
 const OUTAGE_MESSAGES = messageRoutes('/v1/outages/{key}');
@@ -83,18 +84,53 @@ const queue: Page = {
     });
     return {
       head: html`<form method="get" action="/console/ticket" class="inline" role="search">
-<label>Ticket id <input name="ticketId" required></label><button type="submit">Open ticket</button></form>
-<form method="get" action="/console/queue" class="inline" aria-label="Filters">
-<label>Customer <input name="customerId" value="${(q.customerId as string) ?? ''}"></label>
-<label>Level <select name="level"><option value="">any</option>${options(LEVELS, q.level)}</select></label>
-<label>State <select name="state"><option value="">any</option>${options(SLA_STATES, q.state)}</select></label>
-<button type="submit">Filter</button></form>`,
+          <label>Ticket id <input name="ticketId" required /></label
+          ><button type="submit">Open ticket</button>
+        </form>
+        <form method="get" action="/console/queue" class="inline" aria-label="Filters">
+          <label>Customer <input name="customerId" value="${(q.customerId as string) ?? ''}" /></label>
+          <label
+            >Level
+            <select name="level">
+              <option value="">any</option>
+              ${options(LEVELS, q.level)}
+            </select></label
+          >
+          <label
+            >State
+            <select name="state">
+              <option value="">any</option>
+              ${options(SLA_STATES, q.state)}
+            </select></label
+          >
+          <button type="submit">Filter</button>
+        </form>`,
       live: html`<p>${tickets.length} open ticket(s), soonest due first.</p>
-<table><thead><tr><th scope="col">Ticket</th><th scope="col">Customer</th><th scope="col">Level</th><th scope="col">State</th><th scope="col">Due</th><th scope="col">Deadline</th></tr></thead>
-<tbody>${tickets.map(
-        (t) =>
-          html`<tr><td><a href="/console/tickets/${encodeURIComponent(t.ticketId)}">${t.ticketId}</a></td><td>${t.customerId}</td><td>${t.level}</td><td>${state(t.state)}</td><td>${when(t.due)}</td><td>${t.state === 'met' ? 'responded' : countdown(t.due)}</td></tr>`,
-      )}</tbody></table>`,
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Ticket</th>
+              <th scope="col">Customer</th>
+              <th scope="col">Level</th>
+              <th scope="col">State</th>
+              <th scope="col">Due</th>
+              <th scope="col">Deadline</th>
+            </tr>
+          </thead>
+          <tbody>
+            ${tickets.map(
+              (t) =>
+                html`<tr>
+                  <td><a href="/console/tickets/${encodeURIComponent(t.ticketId)}">${t.ticketId}</a></td>
+                  <td>${t.customerId}</td>
+                  <td>${t.level}</td>
+                  <td>${state(t.state)}</td>
+                  <td>${when(t.due)}</td>
+                  <td>${t.state === 'met' ? 'responded' : countdown(t.due)}</td>
+                </tr>`,
+            )}
+          </tbody>
+        </table>`,
     };
   },
 };
@@ -111,31 +147,120 @@ const ticket: Page = {
   readsAs: tableRoute('ticketStatus'),
   query: Query({}),
   async render(ctx) {
-    const answer = await callRoute(this.readsAs, ctx.role, { params: { ticketId: ctx.id ?? '' } }, ctx.services);
+    const answer = await callRoute(
+      this.readsAs,
+      ctx.role,
+      { params: { ticketId: ctx.id ?? '' } },
+      ctx.services,
+    );
     const t = answer.body as TicketStatus;
     const next = t.status === 'open' && !t.firstResponse ? nextStep(t, Date.now()) : null;
     const path = `/console/tickets/${encodeURIComponent(t.ticketId)}`;
     return {
-      head: html`<section class="actions" aria-label="Actions"><h2>Actions</h2>${actionForms(path, TICKET_MESSAGES, ctx.role, ctx.csrf, `ticket ${t.ticketId}`)}</section>`,
+      head: html`<section class="actions" aria-label="Actions">
+        <h2>Actions</h2>
+        ${actionForms(path, TICKET_MESSAGES, ctx.role, ctx.csrf, `ticket ${t.ticketId}`)}
+      </section>`,
       live: html`<dl>
-<dt>Ticket</dt><dd>${t.ticketId} (${t.customerId}, ${t.channel})</dd>
-<dt>State</dt><dd>${state(t.state)} ${t.status}</dd>
-<dt>Level</dt><dd>${t.level}, rule <code>${t.ruleId}</code> (policy ${t.policyVersion})</dd>
-<dt>Assignee</dt><dd>${t.assigneeId ?? '—'}</dd>
-<dt>Opened</dt><dd>${when(t.openedAt)}</dd>
-<dt>Clock start</dt><dd>${when(t.clockStart)}</dd>
-<dt>Due</dt><dd>${when(t.due)}${t.firstResponse ? '' : html` (${countdown(t.due)})`}</dd>
-<dt>Next step</dt><dd>${next ? html`${next.id} (${next.kind}, ${next.audience}) ${countdown(next.fireAt)}` : '—'}</dd>
-<dt>First response</dt><dd>${t.firstResponse ? html`${when(t.firstResponse.at)} by ${t.firstResponse.by}: ${t.firstResponse.met ? 'met' : 'breached'} (${minutes(t.firstResponse.coverageMinutes)} coverage minutes)` : 'none yet'}</dd>
-${t.heldUntil ? html`<dt>Held until</dt><dd>${when(t.heldUntil)}</dd>` : ''}
-${t.suspendedReason ? html`<dt>Suspended</dt><dd>${t.suspendedReason}</dd>` : ''}
-<dt>Resolutions</dt><dd>${t.resolutions}</dd>
-</dl>
-<h2>Plan</h2><table><thead><tr><th scope="col">Step</th><th scope="col">Kind</th><th scope="col">Fires</th><th scope="col">Audience</th><th scope="col">Reason</th></tr></thead>
-<tbody>${t.plan.map((s) => html`<tr><td>${s.id}</td><td>${s.kind}</td><td>${when(s.fireAt)}</td><td>${s.audience}</td><td>${s.reason}</td></tr>`)}</tbody></table>
-<h2>Steps fired</h2><table><thead><tr><th scope="col">Step</th><th scope="col">Kind</th><th scope="col">At</th><th scope="col">Reason</th><th scope="col">Deliveries</th></tr></thead>
-<tbody>${t.stepsFired.length ? '' : html`<tr><td colspan="5">none yet</td></tr>`}${t.stepsFired.map((s) => html`<tr><td>${s.id}</td><td>${s.kind}</td><td>${when(s.at)}</td><td>${s.reason}</td><td>${s.deliveries.map((d) => `${d.channel} ${d.to} ${d.ok ? 'ok' : 'failed'}`).join('; ')}</td></tr>`)}</tbody></table>
-${t.reclassifications.length ? html`<h2>Reclassifications</h2><ul>${t.reclassifications.map((r) => html`<li>${when(r.at)} ${r.from} → ${r.to} by ${r.by}: ${r.reason}</li>`)}</ul>` : ''}`,
+          <dt>Ticket</dt>
+          <dd>${t.ticketId} (${t.customerId}, ${t.channel})</dd>
+          <dt>State</dt>
+          <dd>${state(t.state)} ${t.status}</dd>
+          <dt>Level</dt>
+          <dd>${t.level}, rule <code>${t.ruleId}</code> (policy ${t.policyVersion})</dd>
+          <dt>Assignee</dt>
+          <dd>${t.assigneeId ?? '—'}</dd>
+          <dt>Opened</dt>
+          <dd>${when(t.openedAt)}</dd>
+          <dt>Clock start</dt>
+          <dd>${when(t.clockStart)}</dd>
+          <dt>Due</dt>
+          <dd>${when(t.due)}${t.firstResponse ? '' : html` (${countdown(t.due)})`}</dd>
+          <dt>Next step</dt>
+          <dd>${next ? html`${next.id} (${next.kind}, ${next.audience}) ${countdown(next.fireAt)}` : '—'}</dd>
+          <dt>First response</dt>
+          <dd>
+            ${t.firstResponse ? html`${when(t.firstResponse.at)} by ${t.firstResponse.by}: ${t.firstResponse.met ? 'met' : 'breached'} (${minutes(t.firstResponse.coverageMinutes)} coverage minutes)` : 'none yet'}
+          </dd>
+          ${
+            t.heldUntil
+              ? html`<dt>Held until</dt>
+                  <dd>${when(t.heldUntil)}</dd>`
+              : ''
+          }
+          ${
+            t.suspendedReason
+              ? html`<dt>Suspended</dt>
+                  <dd>${t.suspendedReason}</dd>`
+              : ''
+          }
+          <dt>Resolutions</dt>
+          <dd>${t.resolutions}</dd>
+        </dl>
+        <h2>Plan</h2>
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Step</th>
+              <th scope="col">Kind</th>
+              <th scope="col">Fires</th>
+              <th scope="col">Audience</th>
+              <th scope="col">Reason</th>
+            </tr>
+          </thead>
+          <tbody>
+            ${t.plan.map(
+              (s) =>
+                html`<tr>
+                  <td>${s.id}</td>
+                  <td>${s.kind}</td>
+                  <td>${when(s.fireAt)}</td>
+                  <td>${s.audience}</td>
+                  <td>${s.reason}</td>
+                </tr>`,
+            )}
+          </tbody>
+        </table>
+        <h2>Steps fired</h2>
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Step</th>
+              <th scope="col">Kind</th>
+              <th scope="col">At</th>
+              <th scope="col">Reason</th>
+              <th scope="col">Deliveries</th>
+            </tr>
+          </thead>
+          <tbody>
+            ${
+              t.stepsFired.length
+                ? ''
+                : html`<tr>
+                    <td colspan="5">none yet</td>
+                  </tr>`
+            }${t.stepsFired.map(
+              (s) =>
+                html`<tr>
+                  <td>${s.id}</td>
+                  <td>${s.kind}</td>
+                  <td>${when(s.at)}</td>
+                  <td>${s.reason}</td>
+                  <td>
+                    ${s.deliveries.map((d) => `${d.channel} ${d.to} ${d.ok ? 'ok' : 'failed'}`).join('; ')}
+                  </td>
+                </tr>`,
+            )}
+          </tbody>
+        </table>
+        ${
+          t.reclassifications.length
+            ? html`<h2>Reclassifications</h2>
+                <ul>
+                  ${t.reclassifications.map((r) => html`<li>${when(r.at)} ${r.from} → ${r.to} by ${r.by}: ${r.reason}</li>`)}
+                </ul>`
+            : ''
+        }`,
     };
   },
 };
@@ -150,18 +275,56 @@ const pending = (segment: string, o: OutageStatus) =>
 
 const outageCard = (o: OutageStatus, ctx: PageContext) => {
   const path = `/console/outages/${encodeURIComponent(o.key)}`;
-  return html`<section class="card" aria-label="Outage ${o.key}"><h2>${o.key}: ${o.summary}</h2>
-<dl><dt>State</dt><dd>${state(o.state)} engagement ${state(o.engagement)}</dd>
-<dt>Detected</dt><dd>${when(o.detectedAt)} (${o.source}, ${o.reports} report(s))</dd>
-<dt>L3 engagement due (C9)</dt><dd>${when(o.engagementDue)} ${o.engagedAt ? '' : countdown(o.engagementDue)}</dd>
-<dt>Engaged</dt><dd>${o.engagedAt ? html`${when(o.engagedAt)} by ${o.engagedBy} (${minutes(o.engagementMinutes)} min)` : 'not yet'}</dd>
-<dt>Classification</dt><dd>${o.classification} in ${o.regions.join(', ')}</dd>
-<dt>Paged</dt><dd>${o.pages.length ? html`<ul>${o.pages.map((p) => html`<li>${p.responderId} at ${when(p.triggeredAt)}${p.resolvedAt ? html`, resolved ${when(p.resolvedAt)}` : ''}</li>`)}</ul>` : 'nobody yet'}</dd></dl>
-<div class="actions">${actionForms(path, OUTAGE_MESSAGES.filter((m) => pending(m.segment, o)), ctx.role, ctx.csrf, `outage ${o.key}`)}</div></section>`;
+  return html`<section class="card" aria-label="Outage ${o.key}">
+    <h2>${o.key}: ${o.summary}</h2>
+    <dl>
+      <dt>State</dt>
+      <dd>${state(o.state)} engagement ${state(o.engagement)}</dd>
+      <dt>Detected</dt>
+      <dd>${when(o.detectedAt)} (${o.source}, ${o.reports} report(s))</dd>
+      <dt>L3 engagement due (C9)</dt>
+      <dd>${when(o.engagementDue)} ${o.engagedAt ? '' : countdown(o.engagementDue)}</dd>
+      <dt>Engaged</dt>
+      <dd>
+        ${o.engagedAt ? html`${when(o.engagedAt)} by ${o.engagedBy} (${minutes(o.engagementMinutes)} min)` : 'not yet'}
+      </dd>
+      <dt>Classification</dt>
+      <dd>${o.classification} in ${o.regions.join(', ')}</dd>
+      <dt>Paged</dt>
+      <dd>
+        ${
+          o.pages.length
+            ? html`<ul>
+                ${o.pages.map((p) => html`<li>${p.responderId} at ${when(p.triggeredAt)}${p.resolvedAt ? html`, resolved ${when(p.resolvedAt)}` : ''}</li>`)}
+              </ul>`
+            : 'nobody yet'
+        }
+      </dd>
+    </dl>
+    <div class="actions">
+      ${actionForms(
+        path,
+        OUTAGE_MESSAGES.filter((m) => pending(m.segment, o)),
+        ctx.role,
+        ctx.csrf,
+        `outage ${o.key}`,
+      )}
+    </div>
+  </section>`;
 };
 
 const maintenanceRow = (m: MaintenanceStatus) =>
-  html`<tr><td>${m.maintenanceId}</td><td>${m.description}</td><td>${when(m.start)}</td><td>${when(m.end)}</td><td>${m.state}</td><td>${m.announcedAt ? html`sent ${when(m.announcedAt)} (${m.noticeLeadMinutes ?? '—'} min ahead)` : 'not sent yet'}</td><td>${m.qualifies ? 'qualifies' : 'does not qualify'}: ${m.qualification}</td></tr>`;
+  html`<tr>
+    <td>${m.maintenanceId}</td>
+    <td>${m.description}</td>
+    <td>${when(m.start)}</td>
+    <td>${when(m.end)}</td>
+    <td>${m.state}</td>
+    <td>
+      ${m.announcedAt ? html`sent ${when(m.announcedAt)} (${m.noticeLeadMinutes ?? '—'} min ahead)` : 'not sent yet'}
+    </td>
+    <td>${m.qualifies ? 'qualifies' : 'does not qualify'}: ${m.qualification}</td>
+  </tr>`;
 
 const outages: Page = {
   path: '/console/outages',
@@ -172,7 +335,9 @@ const outages: Page = {
   async render(ctx) {
     const call = (id: string, input: Parameters<typeof callRoute>[2]) =>
       callRoute(tableRoute(id), ctx.role, input, ctx.services).then((a) => a.body);
-    const open = (await call('listOutages', { query: { open: 'true', limit: '100' } })) as { outageId: string }[];
+    const open = (await call('listOutages', { query: { open: 'true', limit: '100' } })) as {
+      outageId: string;
+    }[];
     const statuses = (await Promise.all(
       open.map((o) => call('outageStatus', { params: { key: o.outageId } })),
     )) as OutageStatus[];
@@ -182,9 +347,25 @@ const outages: Page = {
       current.map((w) => call('maintenanceStatus', { params: { maintenanceId: w.maintenanceId } })),
     )) as MaintenanceStatus[];
     return {
-      live: html`<p>${statuses.length} open outage(s).</p>${statuses.map((o) => outageCard(o, ctx))}
-<h2>Maintenance windows</h2><table><thead><tr><th scope="col">Window</th><th scope="col">Description</th><th scope="col">Start</th><th scope="col">End</th><th scope="col">State</th><th scope="col">Notice (C1)</th><th scope="col">Exclusion</th></tr></thead>
-<tbody>${notices.map(maintenanceRow)}</tbody></table>`,
+      live: html`<p>${statuses.length} open outage(s).</p>
+        ${statuses.map((o) => outageCard(o, ctx))}
+        <h2>Maintenance windows</h2>
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Window</th>
+              <th scope="col">Description</th>
+              <th scope="col">Start</th>
+              <th scope="col">End</th>
+              <th scope="col">State</th>
+              <th scope="col">Notice (C1)</th>
+              <th scope="col">Exclusion</th>
+            </tr>
+          </thead>
+          <tbody>
+            ${notices.map(maintenanceRow)}
+          </tbody>
+        </table>`,
     };
   },
 };
@@ -215,8 +396,10 @@ const month: Page = {
       };
     return {
       head: html`<form method="get" action="/console/month" class="inline">
-<label>Month <input name="month" placeholder="2026-11" required></label>
-<label>Customer (optional) <input name="customerId"></label><button type="submit">Show the report</button></form>`,
+        <label>Month <input name="month" placeholder="2026-11" required /></label>
+        <label>Customer (optional) <input name="customerId" /></label
+        ><button type="submit">Show the report</button>
+      </form>`,
     };
   },
 };
@@ -229,12 +412,28 @@ const audit: Page = {
   query: Query({ workflowId: z.string().max(200).optional() }),
   async render(ctx, q) {
     const form = html`<form method="get" action="/console/audit" class="inline">
-<label>Workflow id <input name="workflowId" placeholder="ticket-T-1042" value="${(q.workflowId as string) ?? ''}" required></label>
-<button type="submit">Show the timeline</button></form>`;
+      <label
+        >Workflow id
+        <input
+          name="workflowId"
+          placeholder="ticket-T-1042"
+          value="${(q.workflowId as string) ?? ''}"
+          required
+      /></label>
+      <button type="submit">Show the timeline</button>
+    </form>`;
     if (!q.workflowId) return { head: form };
-    const answer = await callRoute(this.readsAs, ctx.role, { params: { workflowId: q.workflowId as string } }, ctx.services);
+    const answer = await callRoute(
+      this.readsAs,
+      ctx.role,
+      { params: { workflowId: q.workflowId as string } },
+      ctx.services,
+    );
     // As `sla audit timeline` prints it: one line per entry, in UTC and the policy's zone (I1).
-    return { head: form, live: html`<pre>${formatTimeline(answer.body as Timeline, ctx.services.policy.policy.timeZone)}</pre>` };
+    return {
+      head: form,
+      live: html`<pre>${formatTimeline(answer.body as Timeline, ctx.services.policy.policy.timeZone)}</pre>`,
+    };
   },
 };
 
@@ -267,4 +466,3 @@ export const ACTIONS: readonly Actions[] = [
     pageOf: () => ({ path: outages.path, id: null }),
   },
 ];
-

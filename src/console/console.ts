@@ -20,7 +20,16 @@ import { formBody, readForm } from './forms';
 import { html, type Markup } from './html';
 import { layout, type NavItem } from './layout';
 import { ACTIONS, PAGES, type Page } from './pages';
-import { cookie, cookies, newSecret, SESSION_COOKIE, Sessions, SIGNIN_COOKIE, type Session } from './session';
+import {
+  cookie,
+  cookies,
+  newSecret,
+  SESSION_COOKIE,
+  SESSION_HOURS,
+  Sessions,
+  SIGNIN_COOKIE,
+  type Session,
+} from './session';
 import { allows, callRoute } from './table';
 
 export interface ConsoleDeps {
@@ -101,7 +110,8 @@ export function createConsole(deps: ConsoleDeps) {
         <p><button type="submit">Sign in</button></p>
       </form>
       <p>
-        Sign in with your role's API token (agent, oncall, finance or auditor). The session lasts 8 hours.
+        Sign in with your role's API token (agent, oncall, finance or auditor). The session lasts
+        ${SESSION_HOURS} hours.
       </p>`;
     send(res, status, layout({ title: 'Sign in', role: null, csrf: null, nav: [], body }), {
       'set-cookie': cookie(SIGNIN_COOKIE, token, 600),
@@ -228,7 +238,10 @@ export function createConsole(deps: ConsoleDeps) {
         const session = sessions.create(caller.role, caller.key);
         const first = nav(caller.role)[0]?.path ?? '/console/signin';
         redirect(res, first, {
-          'set-cookie': [cookie(SESSION_COOKIE, session.id, 8 * 3600), cookie(SIGNIN_COOKIE, '', 0)],
+          'set-cookie': [
+            cookie(SESSION_COOKIE, session.id, SESSION_HOURS * 3600),
+            cookie(SIGNIN_COOKIE, '', 0),
+          ],
         });
       } catch (err) {
         const error = ours(err);

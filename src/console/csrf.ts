@@ -16,7 +16,8 @@ export const csrfField = (token: string): Markup =>
 export function checkCsrf(form: URLSearchParams, expected: string): void {
   const given = Buffer.from(form.get(CSRF_FIELD) ?? '');
   const want = Buffer.from(expected);
-  if (given.length !== want.length || !timingSafeEqual(given, want))
+  // An empty token is no token: a sign-in form posted without its cookie must not match an empty field.
+  if (!want.length || given.length !== want.length || !timingSafeEqual(given, want))
     throw new SlaError('forbidden', `the form's ${CSRF_FIELD} field is missing or wrong`, [
       { path: CSRF_FIELD, message: 'missing or not this session’s token' },
     ]);

@@ -248,6 +248,16 @@ describe('the console', () => {
     await page.goto(`${api.base}/console/queue`);
     expect(new URL(page.url()).pathname).toBe('/console/signin');
 
+    // A sign-in posted from elsewhere (no sign-in cookie, no csrf field) is refused before the token is read.
+    const elsewhere = await fetch(`${api.base}/console/signin`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token: ROLE_TOKENS.agent, csrf: '' }).toString(),
+      redirect: 'manual',
+    });
+    expect(elsewhere.status).toBe(403);
+    expect(elsewhere.headers.get('set-cookie')).not.toContain('sla_console=');
+
     await page.type('#token', 'not-a-token');
     const [answer] = await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
     expect(answer?.status()).toBe(401);

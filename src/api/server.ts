@@ -119,7 +119,7 @@ export async function runApi(deps: ApiDeps): Promise<void> {
   });
   console.log(
     `api: listening on http://${deps.config.apiHost}:${deps.config.apiPort} ` +
-      `(/v1/* for ${deps.config.apiTokens.length} role token(s), GET /openapi.json, GET /health, POST /webhooks/*, POST /codec/*)`,
+      `(/v1/* for ${deps.config.apiTokens.length} role token(s), the web console at /console, GET /openapi.json, GET /health, POST /webhooks/*, POST /codec/*)`,
   );
   await new Promise<void>((resolve) => {
     const stop = () => server.close(() => resolve());

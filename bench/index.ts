@@ -5,7 +5,8 @@
  * (the dev server), replay (1,000 ticket histories, codec on), billing (a month close for 10,000
  * customers on the dev server), memory (a worker process idle and holding 10,000 and 50,000 open
  * tickets, needs `npm run build`), herd (N tickets breaching at one instant on the dev server and on
- * a cluster).
+ * a cluster), console (the web console's queue painted with N open tickets beside `sla ticket
+ * list`'s listing, on the dev server).
  */
 import { formatRate, type BenchResult } from './util';
 
@@ -21,6 +22,7 @@ const parts: Record<string, () => Promise<BenchResult[]>> = {
   billing: async () => (await import('./billing.bench')).billingBench(),
   memory: async () => (await import('./memory.bench')).memoryBench(),
   herd: async () => (await import('./herd.bench')).herdBench(),
+  console: async () => (await import('./console.bench')).consoleBench(),
 };
 
 async function main(): Promise<void> {

@@ -27,7 +27,12 @@ export function matchBearer(
 ): { index: number; key: string } {
   const header = req.headers.authorization ?? '';
   if (!header.startsWith('Bearer ')) return { index: -1, key: '' };
-  const given = tokenDigest(header.slice('Bearer '.length));
+  return matchToken(header.slice('Bearer '.length), digests);
+}
+
+/** Which of `digests` the token is (-1: none), compared as matchBearer does. */
+export function matchToken(token: string, digests: readonly Buffer[]): { index: number; key: string } {
+  const given = tokenDigest(token);
   let index = -1;
   digests.forEach((d, i) => {
     if (timingSafeEqual(given, d) && index < 0) index = i;
@@ -46,6 +51,15 @@ export class Authenticator {
   authenticate(req: IncomingMessage): Authenticated | null {
     const { index, key } = matchBearer(
       req,
+      this.tokens.map((t) => t.digest),
+    );
+    return index < 0 ? null : { role: this.tokens[index]!.role, key };
+  }
+
+  /** The role of a token typed rather than sent as a header (the console's sign-in form). */
+  authenticateToken(token: string): Authenticated | null {
+    const { index, key } = matchToken(
+      token,
       this.tokens.map((t) => t.digest),
     );
     return index < 0 ? null : { role: this.tokens[index]!.role, key };

@@ -13,6 +13,7 @@ import type { Config } from '../config';
 import type { Ledger } from '../ledger/types';
 import type { LoadedPolicy } from '../policy/load';
 import { Authenticator } from './auth';
+import { createConsole } from '../console/console';
 import { createDispatcher, type AccessLogEntry } from './dispatch';
 import { guardFraming, guardProcess, guardRequests, logFault, type FaultLog } from './guard';
 import { HealthCheck } from './health';
@@ -55,25 +56,33 @@ export function createApiServers(deps: ApiDeps): { api: Server; status: Server }
   const auth = new Authenticator(deps.config.apiTokens);
   const limiter = new RateLimiter(deps.config.apiRate);
   const health = new HealthCheck(deps.client, deps.config, deps.policy);
-  // The one client, on this process's connection, ledger and policy.
-  const sla = new SlaClient(deps.config, { client: deps.client, ledger: deps.ledger, policy: deps.policy });
+  const services = {
+    config: deps.config,
+    policy: deps.policy,
+    ledger: deps.ledger,
+    // The one client, on this process's connection, ledger and policy.
+    sla: new SlaClient(deps.config, { client: deps.client, ledger: deps.ledger, policy: deps.policy }),
+    payloadCodecs: codecDataConverter(keys).payloadCodecs ?? [],
+  };
   // The public status page: no sign-in, its own rate key per address, answers cached (src/status).
-  const statusPage = createStatusPage({ sla, ledger: deps.ledger, policy: deps.policy, limiter, faultLog });
+  const statusPage = createStatusPage({
+    sla: services.sla,
+    ledger: deps.ledger,
+    policy: deps.policy,
+    limiter,
+    faultLog,
+  });
   const dispatch = createDispatcher({
     routes: ROUTES,
-    services: {
-      config: deps.config,
-      policy: deps.policy,
-      ledger: deps.ledger,
-      sla,
-      payloadCodecs: codecDataConverter(keys).payloadCodecs ?? [],
-    },
+    services,
     auth,
     sources: new SourceAuthenticator(deps.config),
     limiter,
     faultLog,
     ...(deps.log ? { log: deps.log } : {}),
   });
+  // The web console (docs/console.md): its pages call the same routes' handlers as their roles.
+  const webConsole = createConsole({ services, auth, limiter, faultLog });
   const openapi = JSON.stringify(openApiDocument(ROUTES, deps.policy.version));
   const listener = (req: IncomingMessage, res: ServerResponse): void | Promise<void> => {
     let url: URL;
@@ -106,8 +115,13 @@ export function createApiServers(deps: ApiDeps): { api: Server; status: Server }
     }
     if (statusPage(req, res, url)) return;
     if (dispatch(req, res, url)) return;
-    req.resume();
-    sendError(res, { error: new SlaError('not_found', `no route ${path}`) });
+    const notFound = () => {
+      req.resume();
+      sendError(res, { error: new SlaError('not_found', `no route ${path}`) });
+    };
+    if (path === '/console' || path.startsWith('/console/'))
+      return webConsole(req, res, url).then((answered) => (answered ? undefined : notFound()));
+    notFound();
   };
   const server = createServer(guardRequests(listener, faultLog));
   guardFraming(server);
@@ -131,7 +145,7 @@ export async function runApi(deps: ApiDeps): Promise<void> {
   }
   console.log(
     `api: listening on http://${deps.config.apiHost}:${deps.config.apiPort} ` +
-      `(/v1/* for ${deps.config.apiTokens.length} role token(s), GET /openapi.json, GET /health, GET /status, POST /webhooks/*, POST /codec/*)`,
+      `(/v1/* for ${deps.config.apiTokens.length} role token(s), the web console at /console, GET /openapi.json, GET /health, GET /status, POST /webhooks/*, POST /codec/*)`,
   );
   await new Promise<void>((resolve) => {
     const stop = () => {

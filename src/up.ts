@@ -19,7 +19,7 @@ import { TypedSearchAttributes } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { startCluster, type RunningCluster } from './cluster';
 import { codecKeys } from './codec';
-import type { Config } from './config';
+import { ConfigError, type Config } from './config';
 import { connectClient } from './connection';
 import { describeLedger, openLedger } from './ledger';
 import { openEmbedded, publishServedLedger } from './ledger/driver';
@@ -142,6 +142,19 @@ export function workerMetricsEnv(config: Config, i: number): Record<string, stri
   };
 }
 
+/** Every worker's metrics ports must exist: refused before anything starts, naming the variable. */
+function checkWorkerMetricsPorts(config: Config, workers: number): void {
+  const { port, sdkPort } = config.workerMetrics;
+  for (const [name, first] of [
+    ['SLA_WORKER_METRICS_PORT', port],
+    ['SLA_WORKER_SDK_METRICS_PORT', sdkPort],
+  ] as const)
+    if (first !== undefined && first + workers - 1 > 65535)
+      throw new ConfigError(
+        `invalid settings:\n  - ${name}: ${workers} workers need ports ${first}–${first + workers - 1}, past 65535`,
+      );
+}
+
 /** Runs `sla <command>` as a child process, its output prefixed with its name. */
 function startChild(
   command: 'worker' | 'api',
@@ -202,6 +215,7 @@ export interface UpOptions {
 }
 
 export async function up(config: Config, options: UpOptions = {}): Promise<void> {
+  checkWorkerMetricsPorts(config, options.workers ?? 1);
   privateDir(config.dataDir);
   // Without SLA_CODEC_KEYS, a key generated once into the data directory (0600, printed nowhere)
   // encrypts payloads; the workers and the API read the same file.

@@ -35,7 +35,7 @@ async function engineNames(): Promise<Set<string>> {
   const metrics = [...(await registry.getMetricsAsJSON()), ...(await apiRegistry.getMetricsAsJSON())];
   return new Set(
     metrics.flatMap((m) =>
-      m.type === 'histogram' ? ['_bucket', '_sum', '_count'].map((s) => `${m.name}${s}`) : [m.name],
+      String(m.type) === 'histogram' ? ['_bucket', '_sum', '_count'].map((s) => `${m.name}${s}`) : [m.name],
     ),
   );
 }

@@ -5,7 +5,7 @@
  * (the dev server), replay (1,000 ticket histories, codec on), billing (a month close for 10,000
  * customers on the dev server), memory (a worker process idle and holding 10,000 and 50,000 open
  * tickets, needs `npm run build`), herd (N tickets breaching at one instant on the dev server and on
- * a cluster).
+ * a cluster), metrics (CPU per scrape of the worker's /metrics with none and 10,000 tickets open).
  */
 import { formatRate, type BenchResult } from './util';
 
@@ -21,6 +21,7 @@ const parts: Record<string, () => Promise<BenchResult[]>> = {
   billing: async () => (await import('./billing.bench')).billingBench(),
   memory: async () => (await import('./memory.bench')).memoryBench(),
   herd: async () => (await import('./herd.bench')).herdBench(),
+  metrics: async () => (await import('./metrics.bench')).metricsBench(),
 };
 
 async function main(): Promise<void> {

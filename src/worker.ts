@@ -166,7 +166,9 @@ function installSdkMetrics(config: Config): void {
   const { host, sdkPort } = config.workerMetrics;
   if (sdkPort === undefined) return;
   Runtime.install({
-    telemetryOptions: { metrics: { prometheus: { bindAddress: `${host}:${sdkPort}`, useSecondsForDurations: true } } },
+    telemetryOptions: {
+      metrics: { prometheus: { bindAddress: `${host}:${sdkPort}`, useSecondsForDurations: true } },
+    },
   });
   console.log(`worker: Temporal SDK metrics on http://${host}:${sdkPort}/metrics`);
 }

@@ -102,9 +102,7 @@ export function createOutageActivities(deps: OutageDeps) {
       log.info('outage recorded', { outageId: record.outageId, result });
       // Observed once, by the write that made the row: detection to Level 3 acknowledgement (C9).
       if (result === 'written' && record.engagedAt)
-        outageAckSeconds.observe(
-          Math.max(0, Date.parse(record.engagedAt) - Date.parse(record.start)) / 1000,
-        );
+        outageAckSeconds.observe(Math.max(0, Date.parse(record.engagedAt) - Date.parse(record.start)) / 1000);
       await revisitClosedMonths(
         deps,
         { kind: 'outage', id: record.outageId },

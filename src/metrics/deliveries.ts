@@ -15,11 +15,18 @@ type Channel = 'email' | 'page';
 
 /** A failure's reason, from what the transports throw (nodemailer, fetch, ApplicationFailure). */
 export function failureReason(err: unknown): string {
-  const e = err as { name?: string; code?: unknown; responseCode?: unknown; nonRetryable?: boolean; message?: string };
+  const e = err as {
+    name?: string;
+    code?: unknown;
+    responseCode?: unknown;
+    nonRetryable?: boolean;
+    message?: string;
+  };
   // SMTP 5xx and a non-retryable failure (a 4xx of the paging endpoint) are refusals for good.
   if (e.nonRetryable || (typeof e.responseCode === 'number' && e.responseCode >= 500)) return 'rejected';
   if (e.name === 'TimeoutError' || e.code === 'ETIMEDOUT') return 'timeout';
-  if (typeof e.responseCode === 'number' || /^(ECONN\w+|EDNS|ESOCKET)$/.test(String(e.code))) return 'unavailable';
+  if (typeof e.responseCode === 'number' || /^(ECONN\w+|EDNS|ESOCKET)$/.test(String(e.code)))
+    return 'unavailable';
   if (e.name === 'TypeError' && e.message === 'fetch failed') return 'unavailable';
   if (/^paging endpoint answered/.test(e.message ?? '')) return 'unavailable';
   return 'error';

@@ -16,7 +16,8 @@ export function timedLedger(ledger: Ledger): Ledger {
       return async (...args: unknown[]) => {
         const end = ledgerWriteSeconds.startTimer({ operation: name });
         try {
-          const result = (await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args)) as unknown;
+          const write = value as (...a: unknown[]) => Promise<unknown>;
+          const result = await write.apply(target, args);
           end({ result: 'ok' });
           return result;
         } catch (err) {

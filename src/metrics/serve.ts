@@ -44,7 +44,8 @@ export async function serveWorkerMetrics(options: {
   );
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
-    if (path !== '/metrics') return (req.resume(), plain(res, 404, 'not found: the worker serves /metrics only'));
+    if (path !== '/metrics')
+      return (req.resume(), plain(res, 404, 'not found: the worker serves /metrics only'));
     if (req.method !== 'GET' && req.method !== 'HEAD')
       return (req.resume(), plain(res, 405, 'method not allowed', { allow: 'GET, HEAD' }));
     answer(req, res).catch((err: unknown) => {

@@ -8,12 +8,7 @@ import { join } from 'node:path';
 import { cacheDir } from '../../src/temporal-servers';
 
 export type TestTool =
-  | 'SCHEMATHESIS'
-  | 'OPENAPI_SPEC_VALIDATOR'
-  | 'ALERTMANAGER'
-  | 'AMTOOL'
-  | 'PROMETHEUS'
-  | 'PROMTOOL';
+  'SCHEMATHESIS' | 'OPENAPI_SPEC_VALIDATOR' | 'ALERTMANAGER' | 'AMTOOL' | 'PROMETHEUS' | 'PROMTOOL';
 
 export function testTool(name: TestTool): string {
   const file = join(cacheDir(), 'test-tools.env');

@@ -128,7 +128,9 @@ interface Sample {
 
 /** An instant query through Prometheus' HTTP API. */
 async function query(promql: string): Promise<Sample[]> {
-  const res = await fetch(`${prometheus!.url}/api/v1/query?${new URLSearchParams({ query: promql })}`);
+  const res = await fetch(
+    `${prometheus!.url}/api/v1/query?${new URLSearchParams({ query: promql }).toString()}`,
+  );
   const body = (await res.json()) as { status: string; data: { result: Sample[] } };
   expect(body.status, promql).toBe('success');
   return body.data.result;
@@ -154,6 +156,8 @@ describe('Prometheus scrapes the worker and the API', () => {
     const { port } = workerMetrics.address() as AddressInfo;
     expect((await fetch(`http://127.0.0.1:${port}/metrics`)).status).toBe(401);
     expect((await api.call(null, 'GET', '/metrics')).status).toBe(401);
+    const post = await api.call(null, 'POST', '/metrics');
+    expect([post.status, post.headers.get('allow')]).toEqual([405, 'GET, HEAD']);
 
     const opened = await api.call('agent', 'POST', '/v1/tickets', {
       ...newTicket(TICKET, { level: 'L1', subject: SUBJECT }),

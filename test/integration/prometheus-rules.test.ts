@@ -28,7 +28,9 @@ interface Panel {
 const dashboard = JSON.parse(readFileSync(join(root, 'deploy', 'grafana', 'sla-engine.json'), 'utf8')) as {
   panels: Panel[];
 };
-const queries = dashboard.panels.flatMap((p) => (p.targets ?? []).map((t) => ({ title: p.title, expr: t.expr })));
+const queries = dashboard.panels.flatMap((p) =>
+  (p.targets ?? []).map((t) => ({ title: p.title, expr: t.expr })),
+);
 
 /** The metric names of the engine, as Prometheus stores them (a histogram's three series). */
 async function engineNames(): Promise<Set<string>> {
@@ -54,7 +56,9 @@ describe('deploy/prometheus and deploy/grafana', () => {
     writeFileSync(
       rules,
       JSON.stringify({
-        groups: [{ name: 'dashboard', rules: queries.map((q, i) => ({ record: `dashboard:q${i}`, expr: q.expr })) }],
+        groups: [
+          { name: 'dashboard', rules: queries.map((q, i) => ({ record: `dashboard:q${i}`, expr: q.expr })) },
+        ],
       }),
     );
     const check = promtool(['check', 'rules', rules]);

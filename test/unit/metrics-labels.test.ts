@@ -19,7 +19,10 @@ const policy = loadPolicy({});
 
 async function series(r: typeof registry) {
   return (await r.getMetricsAsJSON()).flatMap((m) =>
-    (m.values as { labels: Record<string, string | number> }[]).map((v) => ({ name: m.name, labels: v.labels })),
+    (m.values as { labels: Record<string, string | number> }[]).map((v) => ({
+      name: m.name,
+      labels: v.labels,
+    })),
   );
 }
 
@@ -40,10 +43,10 @@ describe('metrics labels', () => {
       subject: `[SLA L1] ticket ${TICKET}: escalation`,
       text: SUBJECT,
     };
-    await ticketStep.run(email.sendEmail, message);
-    await expect(ticketStep.run(failing.sendEmail, { ...message, subject: SUBJECT })).rejects.toThrow(
-      ApplicationFailure,
-    );
+    await ticketStep.run((m: typeof message) => email.sendEmail(m), message);
+    await expect(
+      ticketStep.run((m: typeof message) => failing.sendEmail(m), { ...message, subject: SUBJECT }),
+    ).rejects.toThrow(ApplicationFailure);
     const pages = createPagingActivities({
       sink: {
         send: async () => {
@@ -53,7 +56,7 @@ describe('metrics labels', () => {
       policy: () => policy,
     });
     await expect(
-      ticketStep.run(pages.sendPage, {
+      ticketStep.run((event: Parameters<typeof pages.sendPage>[0]) => pages.sendPage(event), {
         routingKey: 'k',
         action: 'trigger' as const,
         dedupKey: `ticket-${TICKET}:l1-breach-manager:r1`,

@@ -2,8 +2,8 @@
  * The HTTP API process: the operations of support tooling, on-call, finance and auditors, the
  * outage webhooks and the codec endpoint (the route table in api/routes, served by
  * api/dispatch.ts behind role tokens or each source's secret, a rate limit and body limits),
- * GET /openapi.json generated from that table, GET /health and GET /metrics (Prometheus). Every error is answered in the
- * one shape of api/http.ts.
+ * GET /openapi.json generated from that table, GET /health and GET /metrics (Prometheus,
+ * docs/observability.md). Every error is answered in the one shape of api/http.ts.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Client } from '@temporalio/client';

@@ -6,7 +6,8 @@
  * customers on the dev server), memory (a worker process idle and holding 10,000 and 50,000 open
  * tickets, needs `npm run build`), herd (N tickets breaching at one instant on the dev server and on
  * a cluster), console (the web console's queue painted with N open tickets beside `sla ticket
- * list`'s listing, on the dev server).
+ * list`'s listing, on the dev server), metrics (CPU per scrape of the worker's /metrics with none and 10,000
+ * tickets open).
  */
 import { formatRate, type BenchResult } from './util';
 
@@ -23,6 +24,7 @@ const parts: Record<string, () => Promise<BenchResult[]>> = {
   memory: async () => (await import('./memory.bench')).memoryBench(),
   herd: async () => (await import('./herd.bench')).herdBench(),
   console: async () => (await import('./console.bench')).consoleBench(),
+  metrics: async () => (await import('./metrics.bench')).metricsBench(),
 };
 
 async function main(): Promise<void> {

@@ -4,6 +4,10 @@
 #     its blocks verbatim;
 #   - chromium (Debian, as root): the monthly report's HTML page is rendered headless and its
 #     screenshot checked (test/e2e/report-cli.test.ts), since "renders" is what finance needs of it;
+#   - prometheus (Debian, as root; with promtool): a real Prometheus scrapes the worker's and the
+#     API's /metrics (test/integration/metrics-prometheus.test.ts) and promtool checks the alert
+#     rules (deploy/prometheus/alerts.yml); the tests run the binary themselves, the package's
+#     service is not used;
 #   - Schemathesis and openapi-spec-validator (PyPI, in a venv): tools nobody here wrote test the
 #     API against its own OpenAPI document (test/integration/schemathesis.test.ts, docs/api-testing.md);
 #   - Prometheus Alertmanager and amtool (Go module proxy): a real Alertmanager fires into the
@@ -21,6 +25,7 @@ need=()
 command -v curl >/dev/null || need+=(curl)
 command -v jq >/dev/null || need+=(jq)
 [[ -x /usr/bin/chromium ]] || need+=(chromium)
+[[ -x /usr/bin/prometheus && -x /usr/bin/promtool ]] || need+=(prometheus)
 if [[ ${#need[@]} -gt 0 ]]; then
   if [[ "$(id -u)" -ne 0 ]] || ! command -v apt-get >/dev/null 2>&1; then
     echo "[provision] the tests need: ${need[*]} (Debian: apt-get install ${need[*]})" >&2
@@ -77,5 +82,7 @@ SCHEMATHESIS=$venv/bin/st
 OPENAPI_SPEC_VALIDATOR=$venv/bin/openapi-spec-validator
 ALERTMANAGER=$am_dir/alertmanager
 AMTOOL=$am_dir/amtool
+PROMETHEUS=/usr/bin/prometheus
+PROMTOOL=/usr/bin/promtool
 ENV
 mv "$cache/test-tools.env.tmp" "$cache/test-tools.env"

@@ -88,6 +88,13 @@ const Env = z.object({
   SLA_PAGING_URL: z.url({ protocol: /^https?$/, message: 'expected an http(s) URL' }).optional(),
   SLA_PAGING_LOG: z.string().min(1).optional(),
   SLA_API_TOKENS: ApiTokens.optional(),
+  /** The worker's GET /metrics listener (docs/observability.md); unset → none. */
+  SLA_WORKER_METRICS_PORT: Port.optional(),
+  SLA_WORKER_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  /** The Temporal SDK's own Prometheus endpoint in the worker (its core runtime serves it); unset → none. */
+  SLA_WORKER_SDK_METRICS_PORT: Port.optional(),
+  /** Bearer token a scrape of /metrics (API and worker) must carry; unset → /metrics is open. */
+  SLA_METRICS_TOKEN: Secret.optional(),
   /** Token bucket per caller: sustained requests per second, and the burst allowed above it. */
   SLA_API_RATE: z.coerce.number().positive().max(1_000_000).default(20),
   SLA_API_BURST: z.coerce.number().int().min(1).max(1_000_000).default(60),
@@ -188,6 +195,10 @@ export interface Config {
   databaseUrl: string | undefined;
   /** The API's bearer tokens and their roles (secrets); unset → every operation answers 401. */
   apiTokens: { role: ApiRole; token: string }[];
+  /** Where the worker serves /metrics and the SDK's metrics; a port unset → not served. */
+  workerMetrics: { host: string; port: number | undefined; sdkPort: number | undefined };
+  /** The bearer token of /metrics (secret); unset → open. */
+  metricsToken: string | undefined;
   /** Rate limit per token (and per address without one): requests per second, and burst. */
   apiRate: { perSecond: number; burst: number };
   /** Each webhook source's secret (src/api/sources.ts); unset → that webhook answers 503. */
@@ -296,6 +307,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pagingLog: resolve(e.SLA_PAGING_LOG ?? join(dataDir, 'paging.jsonl')),
     databaseUrl: e.DATABASE_URL,
     apiTokens: e.SLA_API_TOKENS ?? [],
+    workerMetrics: {
+      host: e.SLA_WORKER_METRICS_HOST,
+      port: e.SLA_WORKER_METRICS_PORT,
+      sdkPort: e.SLA_WORKER_SDK_METRICS_PORT,
+    },
+    metricsToken: e.SLA_METRICS_TOKEN,
     apiRate: { perSecond: e.SLA_API_RATE, burst: e.SLA_API_BURST },
     webhooks: webhookSecrets(e),
     ledgerDir: resolve(e.SLA_LEDGER_DIR ?? join(dataDir, 'ledger')),

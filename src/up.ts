@@ -19,7 +19,7 @@ import { TypedSearchAttributes } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { startCluster, type RunningCluster } from './cluster';
 import { codecKeys } from './codec';
-import type { Config } from './config';
+import { ConfigError, type Config } from './config';
 import { connectClient } from './connection';
 import { describeLedger, openLedger } from './ledger';
 import { openEmbedded, publishServedLedger } from './ledger/driver';
@@ -130,18 +130,45 @@ async function serveEmbeddedLedger(config: Config): Promise<{ url: string; stop(
   }
 }
 
+/**
+ * The metrics ports of the i-th worker (from 0): each worker its own, counting up from the
+ * configured ones (SLA_WORKER_METRICS_PORT, SLA_WORKER_SDK_METRICS_PORT); none when unset.
+ */
+export function workerMetricsEnv(config: Config, i: number): Record<string, string> {
+  const { port, sdkPort } = config.workerMetrics;
+  return {
+    ...(port === undefined ? {} : { SLA_WORKER_METRICS_PORT: String(port + i) }),
+    ...(sdkPort === undefined ? {} : { SLA_WORKER_SDK_METRICS_PORT: String(sdkPort + i) }),
+  };
+}
+
+/** Every worker's metrics ports must exist: refused before anything starts, naming the variable. */
+function checkWorkerMetricsPorts(config: Config, workers: number): void {
+  const { port, sdkPort } = config.workerMetrics;
+  for (const [name, first] of [
+    ['SLA_WORKER_METRICS_PORT', port],
+    ['SLA_WORKER_SDK_METRICS_PORT', sdkPort],
+  ] as const)
+    if (first !== undefined && first + workers - 1 > 65535)
+      throw new ConfigError(
+        `invalid settings:\n  - ${name}: ${workers} workers need ports ${first}–${first + workers - 1}, past 65535`,
+      );
+}
+
 /** Runs `sla <command>` as a child process, its output prefixed with its name. */
 function startChild(
   command: 'worker' | 'api',
   name: string,
   config: Config,
   ledgerUrl: string | undefined,
+  env: Record<string, string> = {},
 ): ChildProcess {
   const child = spawn(process.execPath, [require.resolve('./cli/main'), command], {
     env: {
       ...process.env,
       TEMPORAL_ADDRESS: config.temporalAddress,
       ...(ledgerUrl ? { DATABASE_URL: ledgerUrl } : {}),
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
@@ -188,6 +215,7 @@ export interface UpOptions {
 }
 
 export async function up(config: Config, options: UpOptions = {}): Promise<void> {
+  checkWorkerMetricsPorts(config, options.workers ?? 1);
   privateDir(config.dataDir);
   // Without SLA_CODEC_KEYS, a key generated once into the data directory (0600, printed nowhere)
   // encrypts payloads; the workers and the API read the same file.
@@ -217,7 +245,9 @@ export async function up(config: Config, options: UpOptions = {}): Promise<void>
     workers === 1 ? 'worker' : `worker-${i + 1}`,
   );
   const children = [
-    ...workerNames.map((name) => supervise(name, () => startChild('worker', name, config, ledgerUrl))),
+    ...workerNames.map((name, i) =>
+      supervise(name, () => startChild('worker', name, config, ledgerUrl, workerMetricsEnv(config, i))),
+    ),
     supervise('api', () => startChild('api', 'api', config, ledgerUrl)),
   ];
   const ledgerConfig = { ...config, databaseUrl: options.cluster ? ledgerUrl : config.databaseUrl };
@@ -232,6 +262,11 @@ export async function up(config: Config, options: UpOptions = {}): Promise<void>
         : []),
       `  HTTP API            http://${config.apiHost}:${config.apiPort}/health`,
       `  Worker${workers === 1 ? ' ' : 's'}             ${workers === 1 ? '' : `${workers} processes, `}task queue ${config.taskQueue}`,
+      ...(config.workerMetrics.port === undefined
+        ? []
+        : [
+            `  Worker metrics      ${workerNames.map((_, i) => `http://${config.workerMetrics.host}:${config.workerMetrics.port! + i}/metrics`).join(', ')}`,
+          ]),
       `  Ledger              ${describeLedger(ledgerConfig)}${ledger ? `, served on ${new URL(ledger.url).host} to the other processes` : ''}`,
       // Trust on loopback, no password in it: the URL for `sla` in another terminal.
       ...(options.cluster ? [`  DATABASE_URL        ${ledgerUrl}`] : []),

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
-import { Worker, type WorkerOptions } from '@temporalio/worker';
+import { Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from './activities';
 import { outboxMailer, smtpMailer } from './activities/email';
 import { filePagingSink, httpPagingSink } from './activities/paging';
@@ -19,6 +19,9 @@ import type { Config } from './config';
 import { ensureBillingSchedule } from './billing-schedule';
 import { connectClient, connectWorker } from './connection';
 import { policyRecord, type LoadedPolicy } from './policy/load';
+import { timedLedger } from './metrics/ledger';
+import { countOpenTickets } from './metrics/open-tickets';
+import { serveWorkerMetrics } from './metrics/serve';
 
 /**
  * The real world the activities talk to, from the configuration and the opened ledger; the
@@ -79,7 +82,8 @@ export async function createWorker(
     await ledger.migrate();
     // Every policy version the engine judges by is in the ledger (I15), for a month to name.
     await ledger.recordPolicyVersion(policyRecord(policy));
-    const deps = realDeps(config, policy, ledger); // a bad roster file stops here, before connecting
+    // a bad roster file stops here, before connecting; every write timed (sla_ledger_write_seconds)
+    const deps = realDeps(config, policy, timedLedger(ledger));
     // Marks what the engine did not encrypt, for the workflow interceptors to refuse.
     const dataConverter = workerDataConverter(codecKeys(config));
     client = await connectClient(config);
@@ -114,14 +118,21 @@ export async function runWorker(
   policy: LoadedPolicy,
   options: WorkerStartOptions = {},
 ): Promise<void> {
+  installSdkMetrics(config);
   const { worker, ledger, client } = await createWorker(config, policy, options);
   await ensureScheduleOrWarn(client, config, policy);
+  const metrics = await serveMetrics(config, client).catch(async (err: unknown) => {
+    await client.connection.close();
+    await ledger.close();
+    throw err;
+  });
   console.log(
     `worker: polling task queue ${config.taskQueue} on ${config.temporalAddress} (policy ${policy.version}, ${describeLedger(config)})`,
   );
   try {
     await worker.run();
   } finally {
+    metrics?.close();
     await client.connection.close();
     await ledger.close();
   }
@@ -144,4 +155,39 @@ async function ensureScheduleOrWarn(client: Client, config: Config, policy: Load
   } catch (err) {
     console.error(`worker: billing schedule not ensured: ${(err as Error).message}`);
   }
+}
+
+/**
+ * The SDK's own metrics (task slots, poll latency, sticky cache, activity and workflow task
+ * latencies), served by its core runtime on SLA_WORKER_SDK_METRICS_PORT. The runtime is
+ * installed once per process, before its first connection: hence here, before createWorker.
+ */
+function installSdkMetrics(config: Config): void {
+  const { host, sdkPort } = config.workerMetrics;
+  if (sdkPort === undefined) return;
+  Runtime.install({
+    telemetryOptions: {
+      metrics: { prometheus: { bindAddress: `${host}:${sdkPort}`, useSecondsForDurations: true } },
+    },
+  });
+  console.log(`worker: Temporal SDK metrics on http://${host}:${sdkPort}/metrics`);
+}
+
+/**
+ * The engine's metrics on SLA_WORKER_METRICS_PORT, with the open tickets counted through the
+ * worker's client. A port taken stops the worker before it polls: a worker that cannot be
+ * watched is not started quietly.
+ */
+async function serveMetrics(config: Config, client: Client) {
+  const { host, port } = config.workerMetrics;
+  if (port === undefined) return undefined;
+  const server = await serveWorkerMetrics({ host, port, token: config.metricsToken });
+  const stopCounting = countOpenTickets(client);
+  console.log(`worker: metrics on http://${host}:${port}/metrics`);
+  return {
+    close() {
+      stopCounting();
+      server.close();
+    },
+  };
 }

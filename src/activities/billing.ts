@@ -18,12 +18,27 @@ import { DateTime } from 'luxon';
 import type { CreditEntry, CustomerRecord, Ledger, OutageRecord } from '../ledger/types';
 import type { LoadedPolicy } from '../policy/load';
 import { monthPolicies } from '../ledger/month-policy';
+import { labels, monthCloseEntries, monthCloseSeconds } from '../metrics/registry';
 import { formatMinor as money } from '../rules/credits';
 import { customerMonth, monthRules, type CustomerMonth } from '../rules/customer-month';
 import { byCustomer } from '../rules/ledger-inputs';
 import { accountingMonth, accountingMonthRange, type MonthUptime } from '../rules/uptime';
 import type { EmailMessage } from './email';
 import { openOutagesBefore } from './open-outages';
+
+/**
+ * sla_month_close_seconds: from the close's workflow start to its close record, once (the write
+ * that is 'written'). The start is the workflow's, asked of Temporal: a fact of the run, not of
+ * this process, so any worker may observe it. Not fatal: the close is recorded already.
+ */
+async function observeMonthClose(temporal: Client, workflowId: string): Promise<void> {
+  try {
+    const { startTime } = await temporal.workflow.getHandle(workflowId).describe();
+    monthCloseSeconds.observe(Math.max(0, Date.now() - startTime.getTime()) / 1000);
+  } catch (err) {
+    log.warn('month close duration not observed', { workflowId, error: (err as Error).message });
+  }
+}
 
 /** Notices sent at once by one batch's notice step. */
 const NOTICES_IN_FLIGHT = 8;
@@ -340,6 +355,10 @@ export function createBillingActivities(deps: BillingDeps) {
         });
       }
       const { written } = await deps.ledger.appendCreditEntries(entries);
+      // Counted by the attempt that wrote them: the batch is one transaction, so a retry after a
+      // commit writes none and counts none.
+      if (written > 0 && written === entries.length)
+        for (const e of entries) monthCloseEntries.inc(labels({ entry: e.kind }));
 
       // The summary counts this batch call's entries, whether this attempt or an earlier one
       // (crashed after its commit) wrote them: read back by the batch's write instant.
@@ -423,7 +442,9 @@ export function createBillingActivities(deps: BillingDeps) {
       openOutages?: number;
       openOutageIds?: string[];
     }): Promise<'written' | 'exists'> {
-      return deps.ledger.recordMonthClose(input);
+      const result = await deps.ledger.recordMonthClose(input);
+      if (result === 'written') await observeMonthClose(deps.temporal, input.workflowId);
+      return result;
     },
 
     /**

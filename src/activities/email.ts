@@ -8,6 +8,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ApplicationFailure, log } from '@temporalio/activity';
 import nodemailer, { type Transporter } from 'nodemailer';
+import { countDelivery, countStep } from '../metrics/deliveries';
+import type { LoadedPolicy } from '../policy/load';
 import { PRIVATE_DIR, PRIVATE_FILE, privateDir } from '../private-files';
 
 export interface EmailMessage {
@@ -64,6 +66,20 @@ export function outboxMailer(dir: string): Mailer {
 export interface EmailDeps {
   mailer: Mailer;
   from: string;
+  /** The policy the worker judges by: which escalation step an email is (for the metrics). */
+  policy?: () => LoadedPolicy;
+}
+
+/**
+ * The ticket step an email is for, from what the ticket workflow gives it: the step's id at the
+ * end of the Message-ID ("<workflowId.stepId@sla-engine>") and the level in the subject's
+ * "[SLA L1]". Only counted for a ticket workflow's activity (countStep checks).
+ */
+function stepOfEmail(message: EmailMessage): { level: string | undefined; stepId: string | undefined } {
+  return {
+    stepId: /\.([a-z0-9][a-z0-9-]*)@sla-engine>$/.exec(message.messageId)?.[1],
+    level: /^\[SLA (L\d)\]/.exec(message.subject)?.[1],
+  };
 }
 
 function smtpCode(err: unknown): number | undefined {
@@ -74,8 +90,9 @@ function smtpCode(err: unknown): number | undefined {
 export function createEmailActivities(deps: EmailDeps) {
   return {
     async sendEmail(message: EmailMessage): Promise<{ messageId: string; recipients: number }> {
+      if (deps.policy) countStep(deps.policy(), { channel: 'email', ...stepOfEmail(message) });
       try {
-        await deps.mailer.send({ ...message, from: deps.from });
+        await countDelivery('email', () => deps.mailer.send({ ...message, from: deps.from }));
       } catch (err) {
         const code = smtpCode(err);
         if (code !== undefined && code >= 500) {

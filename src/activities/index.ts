@@ -36,11 +36,11 @@ export interface ActivityDeps {
 }
 
 export function createActivities(deps: ActivityDeps) {
-  const email = createEmailActivities({ mailer: deps.mailer, from: deps.emailFrom });
+  const email = createEmailActivities({ mailer: deps.mailer, from: deps.emailFrom, policy: deps.policy });
   return {
     ...createTicketActivities(deps),
     ...email,
-    ...createPagingActivities({ sink: deps.paging }),
+    ...createPagingActivities({ sink: deps.paging, policy: deps.policy }),
     ...createOutcomeActivities({ outcomes: deps.ledger }),
     ...createOutageActivities({ ...deps, now: deps.now ?? Date.now }),
     ...createSessionActivities({ ...deps, sendEmail: (message) => email.sendEmail(message) }),

@@ -6,6 +6,7 @@
 import { ApplicationFailure, log } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import type { Ledger, OutageRecord, WriteResult } from '../ledger/types';
+import { outageAckSeconds } from '../metrics/registry';
 import type { LoadedPolicy } from '../policy/load';
 import { agentVerdict, matchAgent, type AgentVerdict } from '../rules/agent';
 import { orderSteps, type OutageStep } from '../rules/outage-plan';
@@ -99,6 +100,9 @@ export function createOutageActivities(deps: OutageDeps) {
     async recordOutage(record: OutageRecord): Promise<WriteResult> {
       const result = await deps.ledger.recordOutage(record);
       log.info('outage recorded', { outageId: record.outageId, result });
+      // Observed once, by the write that made the row: detection to Level 3 acknowledgement (C9).
+      if (result === 'written' && record.engagedAt)
+        outageAckSeconds.observe(Math.max(0, Date.parse(record.engagedAt) - Date.parse(record.start)) / 1000);
       await revisitClosedMonths(
         deps,
         { kind: 'outage', id: record.outageId },

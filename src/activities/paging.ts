@@ -7,6 +7,8 @@
 import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { ApplicationFailure, log } from '@temporalio/activity';
+import { countDelivery, countStep } from '../metrics/deliveries';
+import type { LoadedPolicy } from '../policy/load';
 import { PRIVATE_DIR, PRIVATE_FILE, tightenFile } from '../private-files';
 
 export interface PageEvent {
@@ -79,10 +81,18 @@ export function filePagingSink(file: string): PagingSink {
   };
 }
 
-export function createPagingActivities(deps: { sink: PagingSink }) {
+export function createPagingActivities(deps: { sink: PagingSink; policy?: () => LoadedPolicy }) {
   return {
     async sendPage(event: PageEvent): Promise<{ dedupKey: string; action: PageEvent['action'] }> {
-      await deps.sink.send(event);
+      // A ticket step's page carries its level and step id (the ticket workflow sets them).
+      const { level, step } = event.customDetails ?? {};
+      if (deps.policy && event.action === 'trigger')
+        countStep(deps.policy(), {
+          channel: 'page',
+          level: typeof level === 'string' ? level : undefined,
+          stepId: typeof step === 'string' ? step : undefined,
+        });
+      await countDelivery('page', () => deps.sink.send(event));
       log.info('page sent', { dedupKey: event.dedupKey, action: event.action });
       return { dedupKey: event.dedupKey, action: event.action };
     },

@@ -2,8 +2,8 @@
  * The HTTP API process: the operations of support tooling, on-call, finance and auditors, the
  * outage webhooks and the codec endpoint (the route table in api/routes, served by
  * api/dispatch.ts behind role tokens or each source's secret, a rate limit and body limits),
- * GET /openapi.json generated from that table, and GET /health. Every error is answered in the
- * one shape of api/http.ts.
+ * GET /openapi.json generated from that table, GET /health and GET /metrics (Prometheus,
+ * docs/observability.md). Every error is answered in the one shape of api/http.ts.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Client } from '@temporalio/client';
@@ -19,6 +19,9 @@ import { guardFraming, guardProcess, guardRequests, logFault, type FaultLog } fr
 import { HealthCheck } from './health';
 import { SlaError } from '../errors';
 import { methodNotAllowed, rateLimited, sendError } from './http';
+import { apiRegistry } from '../metrics/registry';
+import { metricsAnswer } from '../metrics/serve';
+import { countApiRequest } from './metrics';
 import { openApiDocument } from './openapi';
 import { RateLimiter } from './rate-limit';
 import { ROUTES } from './routes';
@@ -29,6 +32,7 @@ import { createStatusPage, createStatusServer } from '../status/server';
 const OUTSIDE_TABLE: Record<string, string[]> = {
   '/health': ['GET', 'HEAD'],
   '/openapi.json': ['GET', 'HEAD'],
+  '/metrics': ['GET', 'HEAD'],
 };
 
 export interface ApiDeps {
@@ -79,7 +83,19 @@ export function createApiServers(deps: ApiDeps): { api: Server; status: Server }
     sources: new SourceAuthenticator(deps.config),
     limiter,
     faultLog,
-    ...(deps.log ? { log: deps.log } : {}),
+    log: (entry) => {
+      countApiRequest(entry);
+      deps.log?.(entry);
+    },
+  });
+  // SLA_METRICS_TOKEN, when set; a wrong one counts against its address, as on /v1.
+  const metrics = metricsAnswer(apiRegistry, deps.config.metricsToken, (req, res) => {
+    const wait = limiter.take(`ip:${req.socket.remoteAddress ?? ''}`);
+    if (wait) return sendError(res, rateLimited(wait));
+    sendError(res, {
+      error: new SlaError('unauthorized', 'a valid bearer token is required (SLA_METRICS_TOKEN)'),
+      headers: { 'www-authenticate': 'Bearer' },
+    });
   });
   // The web console (docs/console.md): its pages call the same routes' handlers as their roles.
   const webConsole = createConsole({ services, auth, limiter, faultLog });
@@ -109,6 +125,7 @@ export function createApiServers(deps: ApiDeps): { api: Server; status: Server }
       if (wait) return sendError(res, rateLimited(wait));
       return health.answer(res, caller !== null);
     }
+    if (path === '/metrics') return metrics(req, res);
     if (path === '/openapi.json') {
       res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
       return void res.end(openapi);
@@ -145,7 +162,7 @@ export async function runApi(deps: ApiDeps): Promise<void> {
   }
   console.log(
     `api: listening on http://${deps.config.apiHost}:${deps.config.apiPort} ` +
-      `(/v1/* for ${deps.config.apiTokens.length} role token(s), the web console at /console, GET /openapi.json, GET /health, GET /status, POST /webhooks/*, POST /codec/*)`,
+      `(/v1/* for ${deps.config.apiTokens.length} role token(s), the web console at /console, GET /openapi.json, GET /health, GET /metrics, GET /status, POST /webhooks/*, POST /codec/*)`,
   );
   await new Promise<void>((resolve) => {
     const stop = () => {

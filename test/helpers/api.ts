@@ -5,7 +5,7 @@
 import { Agent, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AccessLogEntry } from '../../src/api/dispatch';
-import { createApiServer } from '../../src/api/server';
+import { createApiServer, type ApiDeps } from '../../src/api/server';
 import { API_ROLES, loadConfig, type ApiRole } from '../../src/config';
 import type { Ledger } from '../../src/ledger';
 import type { LoadedPolicy } from '../../src/policy/load';
@@ -72,6 +72,8 @@ export async function startApi(options: {
   namespace?: string;
   taskQueue: string;
   env?: Record<string, string>;
+  /** The workflow code audit replays check against (default: the worker's bundle). */
+  workflowBundle?: ApiDeps['workflowBundle'];
 }): Promise<TestApi> {
   const config = loadConfig({
     TEMPORAL_ADDRESS: options.address,
@@ -91,6 +93,7 @@ export async function startApi(options: {
     client: options.client,
     ledger: options.ledger,
     log: (entry) => logs.push(entry),
+    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : {}),
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

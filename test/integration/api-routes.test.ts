@@ -189,6 +189,17 @@ const INVALID: Record<string, { method: string; path: string; body?: unknown; is
     issues: ['params.month'],
   },
   auditTimeline: { method: 'GET', path: '/v1/audit/ticket-T-1/timeline?runId=42', issues: ['query.runId'] },
+  uptimeByRegion: {
+    method: 'GET',
+    path: '/v1/uptime/regions?month=2026-10&format=svg',
+    issues: ['query.format'],
+  },
+  auditReplay: {
+    method: 'POST',
+    path: '/v1/audit/replay',
+    body: { workflowId: 'ticket T-1' },
+    issues: ['body.workflowId'],
+  },
 };
 
 describe('HTTP API', () => {

@@ -2,8 +2,8 @@
  * The engine's CSV downloads for finance and auditors (C2, C14; I9, I10): the ledger's credit
  * entries and a month's outages as counted, from `sla ledger list --csv`, `sla uptime --csv` and
  * the API's format=csv. One writer and one table per download, so the CLI and the API send the
- * same bytes. Money stays in integer minor units with its currency (a formatted column beside it
- * is for people, never for sums).
+ * same bytes. Money stays in integer minor units with its currency, the only form a sum may be
+ * taken of (no formatted amount: "-250.00 CAD" would also read as a formula, below).
  *
  * Written here rather than taken from a library: csv-parse (a dependency, used by the tests to
  * read these back) has a sibling, csv-stringify, but it is not installed, and RFC 4180 output is
@@ -12,7 +12,6 @@
  * Ledger text (customer ids, outage ids) is validated, but an id may still start with '-'.
  */
 import type { CreditEntry } from '../ledger/types';
-import { formatMinor } from '../rules/credits';
 import type { MonthUptime } from './uptime';
 
 export type Cell = string | number | boolean | null;
@@ -54,7 +53,6 @@ export function creditEntriesCsv(entries: readonly CreditEntry[], filter: { mont
         'credit_percent',
         'monthly_fee_minor',
         'credit_minor',
-        'credit_formatted',
         'total_ms',
         'excluded_ms',
         'downtime_ms',
@@ -74,7 +72,6 @@ export function creditEntriesCsv(entries: readonly CreditEntry[], filter: { mont
         e.creditPercent,
         e.monthlyFeeMinor,
         e.creditMinor,
-        formatMinor(e.creditMinor, e.currency),
         e.totalMs,
         e.excludedMs,
         e.downtimeMs,

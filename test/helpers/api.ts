@@ -11,7 +11,8 @@ import type { Ledger } from '../../src/ledger';
 import type { LoadedPolicy } from '../../src/policy/load';
 import type { Client } from '@temporalio/client';
 import { TEST_CODEC_KEYS } from './codec';
-import { startEngine, type Engine } from './engine';
+import { startEngine, WORKFLOWS, type Engine } from './engine';
+import { workflowBundle } from './temporal';
 import { testCustomer } from './ledger';
 
 export const ROLE_TOKENS: Record<ApiRole, string> = {
@@ -159,6 +160,8 @@ export async function startEngineApi(
     namespace: e.env.namespace,
     taskQueue: e.taskQueue,
     env,
+    // Audit replays check against the code the test worker runs, bundled once per machine.
+    workflowBundle: () => workflowBundle(WORKFLOWS),
   });
   return {
     e,

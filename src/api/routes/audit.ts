@@ -33,6 +33,7 @@ export const auditRoutes: Route[] = [
       "Replay a workflow's history (its latest run) against the current workflow code: ok, or the nondeterminism found and the first diverging event (as `sla audit replay --workflow-id`)",
     tag: 'audit',
     roles: AUDIT_READ,
+    changesNothing: true,
     body: z.strictObject({ workflowId: TimelineQuery.shape.workflowId }),
     success: { 200: 'the outcome: ok, or the error and where the code and the history diverge' },
     returns: z.object({

@@ -79,6 +79,11 @@ export interface Route<P extends Shape = Shape, Q extends Shape = Shape, B exten
   html?: true;
   /** Also answers a text/csv download (format=csv, ../../report/csv.ts). */
   csv?: true;
+  /**
+   * A POST that changes nothing (an audit replay: work too heavy for a crawler's GET): a read for
+   * the role rules (./roles.ts), so the auditor, who writes nothing, may call it.
+   */
+  changesNothing?: true;
   handler(
     input: { params: z.infer<P>; query: z.infer<Q>; body: z.infer<B> },
     services: Services,

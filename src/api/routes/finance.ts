@@ -177,12 +177,22 @@ export const financeRoutes: Route[] = [
     id: 'creditsRunProgress',
     method: 'GET',
     path: '/v1/credits/runs/{month}',
-    summary: "The month close's progress: customers done, credited, notices sent, phase",
+    summary:
+      'The month close\'s progress: phase, customers done of total ("close in progress: done of total customers"), credited, notices sent',
     tag: 'credits',
     roles: MONEY_READ,
     params: z.object({ month: Month }),
     success: { 200: 'the progress' },
-    returns: AnObject,
+    // BillingProgress (src/messages/billing.ts): what a page showing the close needs, at least.
+    returns: z.looseObject({
+      month: z.string(),
+      phase: z.enum(['closing', 'closed']),
+      total: z.int(),
+      done: z.int(),
+      credited: z.int(),
+      creditMinorByCurrency: z.record(z.string(), z.int()),
+      noticesSent: z.int(),
+    }),
     handler: async ({ params }, s) => ({
       status: 200,
       body: await s.sla.credits.progress(params.month),

@@ -316,12 +316,14 @@ export class SlaClient {
       const workflowBundle = await (this.options.workflowBundle ?? currentWorkflowBundle)();
       async function* histories() {
         for (const workflowId of q.workflowIds) {
-          try {
-            yield { workflowId, history: await client.workflow.getHandle(workflowId).fetchHistory() };
-          } catch (err) {
-            if (err instanceof WorkflowNotFoundError) throw new NotFoundError(`no workflow ${workflowId}`);
-            translate(err);
-          }
+          const history = await client.workflow
+            .getHandle(workflowId)
+            .fetchHistory()
+            .catch((err: unknown) => {
+              if (err instanceof WorkflowNotFoundError) throw new NotFoundError(`no workflow ${workflowId}`);
+              return translate(err);
+            });
+          yield { workflowId, history };
         }
       }
       return replayHistories(histories(), {

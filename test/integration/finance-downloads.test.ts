@@ -65,7 +65,7 @@ describe('finance and audit downloads through the API (dev server)', () => {
     await e?.stop();
   });
 
-  it("the close's progress says N of M customers while it runs and at its end", async () => {
+  it("the close's progress: customers done of total, phase closed at its end", async () => {
     const progress = await e.waitFor(
       async () => {
         const r = await api.call('auditor', 'GET', `/v1/credits/runs/${MONTH}`);

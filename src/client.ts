@@ -38,7 +38,9 @@ import type { MonthReport } from './report/build';
 import { creditExplanation, type CreditExplanation } from './report/explanation';
 import { classify, type Classification } from './rules/classify';
 import { ledgerMonthReport } from './report/month';
-import { ledgerUptime, type MonthUptime } from './report/uptime';
+import type { WorkflowCode } from './audit/current-bundle';
+import type { ReplayOutcome, ReplaySummary } from './audit/replay';
+import { ledgerRegionDays, ledgerUptime, type MonthUptime, type RegionDays } from './report/uptime';
 
 export interface SlaClientOptions extends ClientOptions {
   /** An already connected Temporal client (the API process keeps one); else one from config. */
@@ -49,6 +51,8 @@ export interface SlaClientOptions extends ClientOptions {
   connectTimeoutMs?: number;
   /** The policy (month zone, notice hours, version); default: the configured one. */
   policy?: LoadedPolicy;
+  /** The workflow code audit replays check against; default: the worker's (src/audit/current-bundle.ts). */
+  workflowBundle?: () => Promise<WorkflowCode>;
 }
 
 const ReportQuery = z.object({ month: Month, customerId: Id.optional() });
@@ -85,6 +89,11 @@ export const TimelineQuery = z.object({
     .max(200)
     .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, 'expected a workflow id, e.g. ticket-T-1042'),
   runId: z.uuid().optional(),
+});
+
+/** Workflows to replay against the current code, by id (each its latest run). */
+export const ReplayQuery = z.object({
+  workflowIds: z.array(TimelineQuery.shape.workflowId).min(1).max(100),
 });
 
 export class SlaClient {
@@ -230,6 +239,12 @@ export class SlaClient {
       const loaded = this.currentPolicy();
       return ledgerUptime(await this.ledger(), loaded, q.month, q.region);
     },
+    /** Each region's uptime per local day of a month (C1; I8, I9): the Month page's chart. */
+    uptimeByRegion: async (query: { month: string }): Promise<RegionDays> => {
+      const q = parse(ReportQuery.pick({ month: true }), query);
+      const loaded = this.currentPolicy();
+      return ledgerRegionDays(await this.ledger(), loaded, q.month);
+    },
     /** The credit entries written (C2, I10), by month and customer. */
     creditEntries: async (filter: { month?: string; customerId?: string } = {}): Promise<CreditEntry[]> =>
       (await this.ledger()).creditEntries(parse(CreditQuery, filter)),
@@ -284,6 +299,38 @@ export class SlaClient {
         return translate(err);
       }
       return timelineOf(histories, client.options.dataConverter.payloadCodecs ?? [], q.workflowId);
+    },
+    /**
+     * Replays each workflow's history (its latest run) against the current workflow code and
+     * says which diverge and at which event (C12): `sla audit replay --workflow-id` and
+     * POST /v1/audit/replay. The histories are decoded as the worker decodes them.
+     */
+    replay: async (
+      query: { workflowIds: string[] },
+      options: { onOutcome?: (o: ReplayOutcome, index: number) => void } = {},
+    ): Promise<ReplaySummary> => {
+      const q = parse(ReplayQuery, query);
+      const client = await this.client();
+      const [{ replayHistories }, { currentWorkflowBundle }, { codecKeys, workerDataConverter }] =
+        await Promise.all([import('./audit/replay'), import('./audit/current-bundle'), import('./codec')]);
+      const workflowBundle = await (this.options.workflowBundle ?? currentWorkflowBundle)();
+      async function* histories() {
+        for (const workflowId of q.workflowIds) {
+          const history = await client.workflow
+            .getHandle(workflowId)
+            .fetchHistory()
+            .catch((err: unknown) => {
+              if (err instanceof WorkflowNotFoundError) throw new NotFoundError(`no workflow ${workflowId}`);
+              return translate(err);
+            });
+          yield { workflowId, history };
+        }
+      }
+      return replayHistories(histories(), {
+        workflowBundle,
+        dataConverter: workerDataConverter(codecKeys(this.config)),
+        ...(options.onOutcome ? { onOutcome: options.onOutcome } : {}),
+      });
     },
   };
 }

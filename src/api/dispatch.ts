@@ -133,7 +133,17 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     const finish = (refusal: Refusal | null, answer?: Answer) => {
       if (refusal) sendError(res, { error: refusal.error, headers: { ...cors.headers, ...refusal.headers } });
       else if (answer?.contentType) {
-        res.writeHead(answer.status, { ...cors.headers, 'content-type': answer.contentType });
+        res.writeHead(answer.status, {
+          ...cors.headers,
+          'content-type': answer.contentType,
+          // A download names its file; like JSON answers, customers' data is kept by no cache.
+          ...(answer.filename
+            ? {
+                'content-disposition': `attachment; filename="${answer.filename}"`,
+                'cache-control': 'no-store',
+              }
+            : {}),
+        });
         res.end(String(answer.body));
       } else if (answer) sendJson(res, answer.status, answer.body, cors.headers);
       deps.log?.({

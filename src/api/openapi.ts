@@ -67,6 +67,7 @@ function successes(route: Route): Record<string, Json> {
   const content = {
     'application/json': { schema: withoutDialect(z.toJSONSchema(route.returns, { io: 'output' })) },
     ...(route.html ? { 'text/html': { schema: { type: 'string' } } } : {}),
+    ...(route.csv ? { 'text/csv': { schema: { type: 'string' } } } : {}),
   };
   return Object.fromEntries(
     Object.entries(route.success).map(([status, description]) => [status, { description, content }]),

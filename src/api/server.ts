@@ -7,7 +7,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Client } from '@temporalio/client';
-import { SlaClient } from '../client';
+import { SlaClient, type SlaClientOptions } from '../client';
 import { codecDataConverter, codecKeys } from '../codec';
 import type { Config } from '../config';
 import type { Ledger } from '../ledger/types';
@@ -44,6 +44,8 @@ export interface ApiDeps {
   log?: (entry: AccessLogEntry) => void;
   /** Where a fault of ours goes, under the correlation id its 500 names (default: stderr). */
   faultLog?: FaultLog;
+  /** The workflow code audit replays check against (default: the worker's bundle). */
+  workflowBundle?: SlaClientOptions['workflowBundle'];
 }
 
 export function createApiServer(deps: ApiDeps): Server {
@@ -65,7 +67,12 @@ export function createApiServers(deps: ApiDeps): { api: Server; status: Server }
     policy: deps.policy,
     ledger: deps.ledger,
     // The one client, on this process's connection, ledger and policy.
-    sla: new SlaClient(deps.config, { client: deps.client, ledger: deps.ledger, policy: deps.policy }),
+    sla: new SlaClient(deps.config, {
+      client: deps.client,
+      ledger: deps.ledger,
+      policy: deps.policy,
+      ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : {}),
+    }),
     payloadCodecs: codecDataConverter(keys).payloadCodecs ?? [],
   };
   // The public status page: no sign-in, its own rate key per address, answers cached (src/status).

@@ -6,17 +6,17 @@
  *    replays histories against the current workflow code and says which diverge and where.
  * The Temporal SDK is loaded only when one of these runs, like the process commands.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
+import { TimelineQuery } from '../client';
 import { loadConfig } from '../config';
 import { loadPolicy } from '../policy';
 import { COMMAND_CONNECT_TIMEOUT_MS } from '../connection';
 import { Instant as ModelInstant } from '../model/ticket';
-import type { HistoryToReplay, ReplaySummary } from '../audit/replay';
-import { InvalidInputError, NotFoundError } from '../errors';
+import type { HistoryToReplay, ReplayOutcome, ReplaySummary } from '../audit/replay';
+import { InvalidInputError } from '../errors';
 import type { Timeline } from '../audit';
 import { EXIT, parseOptions, printJson } from './io';
 import { withSla } from './sla';
@@ -29,7 +29,8 @@ const Since = z.union([
   z.iso.date().transform((d) => `${d}T00:00:00.000Z`),
   ModelInstant.transform((s) => new Date(s).toISOString()),
 ]);
-const WorkflowId = z.string().min(1).max(1000);
+/** As the client checks it (an id the engine makes), so a bad one is named as --workflow-id. */
+const WorkflowId = TimelineQuery.shape.workflowId;
 
 const ReplayOptions = z
   .object({
@@ -73,16 +74,13 @@ async function codecs() {
 }
 
 async function currentBundle() {
-  const [{ WORKFLOW_BUNDLE, bundleWorkflows }, worker] = await Promise.all([
-    import('../build/bundle-workflows'),
+  const [{ currentWorkflowBundle }, worker] = await Promise.all([
+    import('../audit/current-bundle'),
     import('@temporalio/worker'),
   ]);
   // The replay worker's state changes are not the auditor's business: warnings and errors only.
   worker.Runtime.install({ logger: new worker.DefaultLogger('WARN') });
-  // The code the worker runs: the build's bundle, else the sources bundled now (development).
-  if (existsSync(WORKFLOW_BUNDLE)) return { codePath: WORKFLOW_BUNDLE };
-  const { code } = await bundleWorkflows(join(__dirname, '..', 'workflows'), { quiet: true });
-  return { code };
+  return currentWorkflowBundle();
 }
 
 /** An exported history; a file that cannot be read or parsed is a bad `--file`, named. */
@@ -104,12 +102,6 @@ function policyZone(): string | undefined {
     // A broken policy file must not keep an auditor from the history: UTC alone then.
     return undefined;
   }
-}
-
-function notFound(err: unknown): never {
-  if ((err as Error).name === 'WorkflowNotFoundError' || (err as { code?: number }).code === 5)
-    throw new NotFoundError((err as Error).message);
-  throw err;
 }
 
 /**
@@ -217,47 +209,49 @@ export function auditCommand(): Command {
     )
     .action(async (raw: unknown) => {
       const opts = parseOptions(ReplayOptions, raw);
-      const [{ config, replayConverter }, { replayHistories }, { parseHistoryJson }] = await Promise.all([
-        codecs(),
-        import('../audit/replay'),
-        import('../audit/history'),
-      ]);
+      const onOutcome = (o: ReplayOutcome, n: number) =>
+        process.stderr.write(
+          `[${n}] ${o.ok ? '✓' : '✗'} ${o.workflowId}${o.ok ? '' : ` (${o.error?.name})`}\n`,
+        );
       const workflowBundle = await currentBundle();
-      const client = opts.file
-        ? undefined
-        : await (await import('../connection')).connectClient(config, COMMAND_CONNECT_TIMEOUT_MS);
-      async function* histories() {
-        if (opts.file) {
-          for (const f of opts.file)
-            yield { workflowId: f, history: parseHistoryJson(readFileSync(f, 'utf8')) };
-        } else if (opts.workflowId) {
-          for (const id of opts.workflowId)
-            yield {
-              workflowId: id,
-              history: await client!.workflow.getHandle(id).fetchHistory().catch(notFound),
-            };
-        } else {
-          // Type and time only, both validated: nothing from the user is spliced in unchecked.
-          const query = `WorkflowType = '${opts.type}' AND StartTime >= '${opts.since}'`;
-          for await (const h of client!.workflow.list({ query }).intoHistories())
-            yield { workflowId: h.workflowId, history: h.history as HistoryToReplay['history'] };
+      let summary: ReplaySummary;
+      if (opts.workflowId) {
+        // By id: the one client's replay, the same as POST /v1/audit/replay.
+        const workflowIds = opts.workflowId;
+        summary = await withSla((sla) => sla.audit.replay({ workflowIds }, { onOutcome }));
+      } else {
+        const [{ config, replayConverter }, { replayHistories }, { parseHistoryJson }] = await Promise.all([
+          codecs(),
+          import('../audit/replay'),
+          import('../audit/history'),
+        ]);
+        const client = opts.file
+          ? undefined
+          : await (await import('../connection')).connectClient(config, COMMAND_CONNECT_TIMEOUT_MS);
+        async function* histories() {
+          if (opts.file) {
+            for (const f of opts.file)
+              yield { workflowId: f, history: parseHistoryJson(readFileSync(f, 'utf8')) };
+          } else {
+            // Type and time only, both validated: nothing from the user is spliced in unchecked.
+            const query = `WorkflowType = '${opts.type}' AND StartTime >= '${opts.since}'`;
+            for await (const h of client!.workflow.list({ query }).intoHistories())
+              yield { workflowId: h.workflowId, history: h.history as HistoryToReplay['history'] };
+          }
+        }
+        try {
+          summary = await replayHistories(histories(), {
+            workflowBundle,
+            dataConverter: replayConverter,
+            onOutcome,
+          });
+        } finally {
+          await client?.connection.close();
         }
       }
-      try {
-        const summary = await replayHistories(histories(), {
-          workflowBundle,
-          dataConverter: replayConverter,
-          onOutcome: (o, n) =>
-            process.stderr.write(
-              `[${n}] ${o.ok ? '✓' : '✗'} ${o.workflowId}${o.ok ? '' : ` (${o.error?.name})`}\n`,
-            ),
-        });
-        if (opts.json) printJson(summary);
-        else process.stdout.write(formatSummary(summary));
-        if (summary.failed > 0) process.exitCode = EXIT.failure;
-      } finally {
-        await client?.connection.close();
-      }
+      if (opts.json) printJson(summary);
+      else process.stdout.write(formatSummary(summary));
+      if (summary.failed > 0) process.exitCode = EXIT.failure;
     });
 
   return audit;

@@ -176,6 +176,13 @@ function customerRow(month: string, c: CustomerReport): string {
   );
 }
 
+/** The charts' own styles: the report's page has them, and so does a fragment embedding a chart. */
+export const CHART_CSS = `.chart{width:100%;height:auto;display:block}.chart .ok{fill:#4f9d69}.chart .b25{fill:#e0a100}
+.chart .b50{fill:#e26d00}.chart .b100{fill:#b42318}.chart .threshold{stroke:#8a94a0;stroke-dasharray:4 3}
+.chart .axis,.chart .track{stroke:#9aa4ae}.chart .grid{stroke:#eef0f2}.chart .tick,.chart .row{fill:#55606c;font-size:11px}
+.chart .row{font-size:12px}.chart .incident{fill:#b42318;opacity:.85}
+`;
+
 export const CSS = `
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1d2733;margin:0;background:#f4f6f8}
 main{max-width:1000px;margin:0 auto;padding:24px}
@@ -186,11 +193,7 @@ h1{font-size:24px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px}h3{font-siz
 section{background:#fff;border-radius:8px;padding:8px 16px 16px;margin:12px 0;box-shadow:0 1px 2px rgba(0,0,0,.08)}
 table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:4px 8px;border-bottom:1px solid #e6e9ed}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}td.bad{color:#b42318;font-weight:600}
-.chart{width:100%;height:auto;display:block}.chart .ok{fill:#4f9d69}.chart .b25{fill:#e0a100}
-.chart .b50{fill:#e26d00}.chart .b100{fill:#b42318}.chart .threshold{stroke:#8a94a0;stroke-dasharray:4 3}
-.chart .axis,.chart .track{stroke:#9aa4ae}.chart .grid{stroke:#eef0f2}.chart .tick,.chart .row{fill:#55606c;font-size:11px}
-.chart .row{font-size:12px}.chart .incident{fill:#b42318;opacity:.85}
-.tickets td,.tickets th{white-space:nowrap}.tickets td:last-child{white-space:normal}
+${CHART_CSS}.tickets td,.tickets th{white-space:nowrap}.tickets td:last-child{white-space:normal}
 .legend span{display:inline-block;width:10px;height:10px;margin:0 4px 0 12px;border-radius:2px}
 `;
 

@@ -4,6 +4,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openLedger, type CreditEntry, type CustomerRecord, type CustomerVersion } from '../../src/ledger';
 import { loadPolicy, policyRecord } from '../../src/policy';
@@ -176,6 +177,14 @@ describe('sla ledger list', () => {
       expect.stringMatching(
         /^2026-03\s+acme\s+adjustment\s+1\s+99\.9000\s+25\s+1,000\.00 CAD\s+-250\.00 CAD/,
       ),
+    ]);
+    // --csv: the download GET /v1/credits?format=csv sends, money in integer minor units.
+    const csv = await sla(['ledger', 'list', '--month', '2026-03', '--customer', 'acme', '--csv'], env());
+    expect(csv.code).toBe(0);
+    const rows = parse<Record<string, string>>(csv.stdout, { columns: true });
+    expect(rows.map((r) => [r.month, r.customer_id, r.kind, r.credit_minor, r.currency])).toEqual([
+      ['2026-03', 'acme', 'credit', '50000', 'CAD'],
+      ['2026-03', 'acme', 'adjustment', '-25000', 'CAD'],
     ]);
     expect((await sla(['ledger', 'list', '--month', '2027-01'], env())).stdout).toBe('no credit entries\n');
     const bad = await sla(['ledger', 'list', '--month', '2026-3'], env());

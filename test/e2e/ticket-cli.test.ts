@@ -151,6 +151,14 @@ describe('sla ticket / sla session', () => {
     expect(timeline.workflowType).toBe('ticketWorkflow');
     expect(timeline.entries.length).toBeGreaterThan(0);
     expect((await sla(['audit', 'timeline', 'ticket-TK-unknown'])).code).toBe(3);
+    // Replay by id: the same client call as POST /v1/audit/replay.
+    const replay = await sla(['audit', 'replay', '--workflow-id', 'ticket-TK-1', '--json']);
+    expect(replay).toMatchObject({ code: 0, stderr: '[1] ✓ ticket-TK-1\n' });
+    expect(JSON.parse(replay.stdout)).toMatchObject({
+      replayed: 1,
+      passed: 1,
+      outcomes: [{ workflowId: 'ticket-TK-1', ok: true }],
+    });
   });
 
   step('list: through visibility, filtered by customer, level and state; a bad state exits 2', async () => {

@@ -5,13 +5,14 @@
 import { Agent, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AccessLogEntry } from '../../src/api/dispatch';
-import { createApiServer } from '../../src/api/server';
+import { createApiServer, type ApiDeps } from '../../src/api/server';
 import { API_ROLES, loadConfig, type ApiRole } from '../../src/config';
 import type { Ledger } from '../../src/ledger';
 import type { LoadedPolicy } from '../../src/policy/load';
 import type { Client } from '@temporalio/client';
 import { TEST_CODEC_KEYS } from './codec';
-import { startEngine, type Engine } from './engine';
+import { startEngine, WORKFLOWS, type Engine } from './engine';
+import { workflowBundle } from './temporal';
 import { testCustomer } from './ledger';
 
 export const ROLE_TOKENS: Record<ApiRole, string> = {
@@ -72,6 +73,8 @@ export async function startApi(options: {
   namespace?: string;
   taskQueue: string;
   env?: Record<string, string>;
+  /** The workflow code audit replays check against (default: the worker's bundle). */
+  workflowBundle?: ApiDeps['workflowBundle'];
 }): Promise<TestApi> {
   const config = loadConfig({
     TEMPORAL_ADDRESS: options.address,
@@ -91,6 +94,7 @@ export async function startApi(options: {
     client: options.client,
     ledger: options.ledger,
     log: (entry) => logs.push(entry),
+    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : {}),
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -156,6 +160,8 @@ export async function startEngineApi(
     namespace: e.env.namespace,
     taskQueue: e.taskQueue,
     env,
+    // Audit replays check against the code the test worker runs, bundled once per machine.
+    workflowBundle: () => workflowBundle(WORKFLOWS),
   });
   return {
     e,

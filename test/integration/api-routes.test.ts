@@ -189,6 +189,17 @@ const INVALID: Record<string, { method: string; path: string; body?: unknown; is
     issues: ['params.month'],
   },
   auditTimeline: { method: 'GET', path: '/v1/audit/ticket-T-1/timeline?runId=42', issues: ['query.runId'] },
+  uptimeByRegion: {
+    method: 'GET',
+    path: '/v1/uptime/regions?month=2026-10&format=svg',
+    issues: ['query.format'],
+  },
+  auditReplay: {
+    method: 'POST',
+    path: '/v1/audit/replay',
+    body: { workflowId: 'ticket T-1' },
+    issues: ['body.workflowId'],
+  },
 };
 
 describe('HTTP API', () => {
@@ -574,6 +585,8 @@ describe('HTTP API', () => {
       status: 200,
       json: { month, region: 'ca-central', uptimePercent: expect.any(String) },
     });
+    const byRegion = await api.call('finance', 'GET', `/v1/uptime/regions?month=${month}`);
+    expect(byRegion).toMatchObject({ status: 200, json: { month, regions: expect.any(Array) } });
     const notEnded = await api.call('finance', 'POST', '/v1/credits/runs', { month: current });
     expect(notEnded.status).toBe(400);
     expect(notEnded.error?.issues?.[0]?.path).toBe('body.month');
@@ -662,6 +675,8 @@ describe('HTTP API', () => {
     });
     expect((res.json as { entries: unknown[] }).entries.length).toBeGreaterThan(3);
     expect((await api.call('auditor', 'GET', '/v1/audit/ticket-T-NOPE/timeline')).status).toBe(404);
+    const replay = await api.call('auditor', 'POST', '/v1/audit/replay', { workflowId: 'ticket-T-API-1' });
+    expect(replay).toMatchObject({ status: 200, json: { workflowId: 'ticket-T-API-1', ok: true } });
   });
 
   it('every route of the table has answered a valid request with a 2xx', () => {

@@ -10,9 +10,11 @@ import { Region } from '../../model/maintenance';
 import { Month, MonthCloseRequest } from '../../model/month';
 import { EffectiveInstant } from '../../model/terms';
 import { renderExplanationHtml } from '../../report/explanation-html';
+import { creditEntriesCsv, outagesCsv } from '../../report/csv';
 import { renderReportHtml } from '../../report/html';
+import { regionUptimeFigure } from '../../report/uptime-chart';
 import { FINANCE_WRITES, MONEY_READ, OPERATIONS_READ } from './roles';
-import { AnObject, route, type Route, type Services } from './route';
+import { AnObject, csvAnswer, route, type Route, type Services } from './route';
 
 const CustomerId = CustomerRecordSchema.shape.customerId;
 
@@ -98,31 +100,62 @@ export const financeRoutes: Route[] = [
     id: 'uptime',
     method: 'GET',
     path: '/v1/uptime',
-    summary: "A month's uptime from the ledger, with incidents and per-day figures (C1; I8, I9)",
+    summary:
+      "A month's uptime from the ledger, with incidents, each outage recorded (counted or not) and per-day figures (C1; I8, I9); format=csv for the outages as a download",
     tag: 'credits',
     roles: MONEY_READ,
-    query: z.object({ month: Month, region: Region.optional() }),
-    success: { 200: 'the figures' },
+    query: z.object({ month: Month, region: Region.optional(), format: z.enum(['json', 'csv']).optional() }),
+    success: { 200: 'the figures (JSON), or the outages (CSV)' },
     returns: AnObject,
-    handler: async ({ query }, s) => ({
-      status: 200,
-      body: await s.sla.reports.uptime(query),
+    csv: true,
+    handler: async ({ query }, s) => {
+      const uptime = await s.sla.reports.uptime({ month: query.month, region: query.region });
+      return query.format === 'csv' ? csvAnswer(outagesCsv(uptime)) : { status: 200, body: uptime };
+    },
+  }),
+  route({
+    id: 'uptimeByRegion',
+    method: 'GET',
+    path: '/v1/uptime/regions',
+    summary:
+      "Each region's uptime per local day of a month, from the ledger (C1; I8, I9); format=html for an embeddable fragment of SVG charts",
+    tag: 'credits',
+    roles: MONEY_READ,
+    query: z.object({ month: Month, format: z.enum(['json', 'html']).optional() }),
+    success: { 200: 'the daily series per region (JSON), or the charts (an HTML fragment)' },
+    returns: z.looseObject({
+      month: z.string(),
+      timeZone: z.string(),
+      regions: z.array(z.looseObject({ region: z.string(), days: z.array(AnObject) })),
     }),
+    html: true,
+    handler: async ({ query }, s) => {
+      const regions = await s.sla.reports.uptimeByRegion({ month: query.month });
+      return query.format === 'html'
+        ? { status: 200, body: regionUptimeFigure(regions), contentType: 'text/html; charset=utf-8' }
+        : { status: 200, body: regions };
+    },
   }),
   route({
     id: 'listCredits',
     method: 'GET',
     path: '/v1/credits',
-    summary: 'Credit entries (C2, I10), by month and customer',
+    summary:
+      'Credit entries, credits and adjustments (C2, I10), by month and customer; format=csv for a download (money in integer minor units)',
     tag: 'credits',
     roles: MONEY_READ,
-    query: z.object({ month: Month.optional(), customerId: CustomerId.optional() }),
-    success: { 200: 'the entries' },
-    returns: z.array(AnObject),
-    handler: async ({ query }, s) => ({
-      status: 200,
-      body: await s.sla.reports.creditEntries(query),
+    query: z.object({
+      month: Month.optional(),
+      customerId: CustomerId.optional(),
+      format: z.enum(['json', 'csv']).optional(),
     }),
+    success: { 200: 'the entries (JSON or CSV)' },
+    returns: z.array(AnObject),
+    csv: true,
+    handler: async ({ query: { format, ...filter } }, s) => {
+      const entries = await s.sla.reports.creditEntries(filter);
+      return format === 'csv' ? csvAnswer(creditEntriesCsv(entries, filter)) : { status: 200, body: entries };
+    },
   }),
   route({
     id: 'runCredits',
@@ -144,12 +177,22 @@ export const financeRoutes: Route[] = [
     id: 'creditsRunProgress',
     method: 'GET',
     path: '/v1/credits/runs/{month}',
-    summary: "The month close's progress: customers done, credited, notices sent, phase",
+    summary:
+      'The month close\'s progress: phase, customers done of total ("close in progress: done of total customers"), credited, notices sent',
     tag: 'credits',
     roles: MONEY_READ,
     params: z.object({ month: Month }),
     success: { 200: 'the progress' },
-    returns: AnObject,
+    // BillingProgress (src/messages/billing.ts): what a page showing the close needs, at least.
+    returns: z.looseObject({
+      month: z.string(),
+      phase: z.enum(['closing', 'closed']),
+      total: z.int(),
+      done: z.int(),
+      credited: z.int(),
+      creditMinorByCurrency: z.record(z.string(), z.int()),
+      noticesSent: z.int(),
+    }),
     handler: async ({ params }, s) => ({
       status: 200,
       body: await s.sla.credits.progress(params.month),

@@ -2,7 +2,8 @@
  * Who may call what, by area. Writes belong to the role whose work they are; reads are
  * open to every role that needs them, and the auditor reads everything and writes nothing.
  * Agents read customers, outages and maintenance (to answer customers) but not money; the audit
- * timeline decodes whole histories, ticket text included, so it is the auditor's alone.
+ * timeline and the replay decode whole histories, ticket text included, so they are the auditor's
+ * alone (the replay is a POST that changes nothing: a read, Route.changesNothing).
  */
 import type { ApiRole } from '../../config';
 

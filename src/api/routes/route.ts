@@ -30,7 +30,17 @@ export interface Answer {
   body: unknown;
   /** Other than JSON (the report's HTML page): the body is sent as is, with this content type. */
   contentType?: string;
+  /** A download (a CSV): sent with Content-Disposition attachment under this file name. */
+  filename?: string;
 }
+
+/** A CSV download (format=csv), the same bytes `sla … --csv` prints. */
+export const csvAnswer = (file: { filename: string; text: string }): Answer => ({
+  status: 200,
+  body: file.text,
+  contentType: 'text/csv; charset=utf-8',
+  filename: file.filename,
+});
 
 export type Shape = z.ZodType<Record<string, unknown>>;
 
@@ -67,6 +77,13 @@ export interface Route<P extends Shape = Shape, Q extends Shape = Shape, B exten
   returns: z.ZodType;
   /** Also answers a text/html page (the report's format=html). */
   html?: true;
+  /** Also answers a text/csv download (format=csv, ../../report/csv.ts). */
+  csv?: true;
+  /**
+   * A POST that changes nothing (an audit replay: work too heavy for a crawler's GET): a read for
+   * the role rules (./roles.ts), so the auditor, who writes nothing, may call it.
+   */
+  changesNothing?: true;
   handler(
     input: { params: z.infer<P>; query: z.infer<Q>; body: z.infer<B> },
     services: Services,

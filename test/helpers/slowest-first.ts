@@ -23,6 +23,8 @@ export const SLOWEST_FILES = [
   'test/e2e/report-cli.test.ts',
   'test/e2e/ledger-cli.test.ts',
   'test/integration/api-fuzz.test.ts',
+  'test/integration/console.test.ts',
+  'test/integration/status-page.test.ts',
   'test/workflow/outage-limits.test.ts',
   'test/integration/outage-repeated-reports.test.ts',
   'test/e2e/outage-cli.test.ts',

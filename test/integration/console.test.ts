@@ -292,6 +292,7 @@ describe('the console', () => {
     const shown = await page.goto(`${api.base}${explanation}`);
     expect(shown?.status()).toBe(200);
     expect(await text(page, 'body')).toContain('initech');
+    await shot(page, 'month-explanation-finance');
     const bad = await page.goto(`${api.base}/console/month?month=2026-13`);
     expect(bad?.status()).toBe(400);
     expect(await text(page, '.error')).toContain('month');

@@ -12,6 +12,7 @@ import type { Authenticator } from '../api/auth';
 import { answerFor, type FaultLog } from '../api/guard';
 import type { RateLimiter } from '../api/rate-limit';
 import type { Services } from '../api/routes';
+import type { Answer } from '../api/routes/route';
 import { ERROR_CODES, issuesOf, SlaError } from '../errors';
 import { Id } from '../model/ticket';
 import { CLIENT_SCRIPT } from './client-script';
@@ -66,6 +67,20 @@ function send(
 
 const redirect = (res: ServerResponse, to: string, headers: Record<string, string | string[]> = {}) =>
   send(res, 303, '', { location: to, ...headers });
+
+/**
+ * A /v1 route's own answer (the report's page, a CSV download) as that route sends it: its content
+ * type, and a download keeps its Content-Disposition attachment and file name.
+ */
+function sendAnswer(res: ServerResponse, answer: Answer) {
+  const json = answer.contentType === undefined;
+  send(res, answer.status, json ? JSON.stringify(answer.body, null, 2) : String(answer.body), {
+    'content-type': answer.contentType ?? 'application/json; charset=utf-8',
+    // Its own page, with its own style: only framing stays forbidden.
+    'content-security-policy': "frame-ancestors 'none'",
+    ...(answer.filename ? { 'content-disposition': `attachment; filename="${answer.filename}"` } : {}),
+  });
+}
 
 const compile = (path: string) => new RegExp(`^${path.replace(/\{\w+\}/g, '([^/]+)')}$`);
 
@@ -125,6 +140,7 @@ export function createConsole(deps: ConsoleDeps) {
     id: string | null,
     url: URL,
     failure: { status: number; error: SlaError } | null,
+    form: URLSearchParams | null = null,
   ) {
     const query = page.query.safeParse(Object.fromEntries(url.searchParams));
     const live = url.searchParams.get('part') === 'live';
@@ -140,7 +156,14 @@ export function createConsole(deps: ConsoleDeps) {
     } else {
       try {
         rendered = await page.render(
-          { role: session.role, csrf: session.csrf, services: deps.services, id, query: url.searchParams },
+          {
+            role: session.role,
+            csrf: session.csrf,
+            services: deps.services,
+            id,
+            query: url.searchParams,
+            form,
+          },
           query.data,
         );
       } catch (err) {
@@ -148,8 +171,7 @@ export function createConsole(deps: ConsoleDeps) {
         status = ERROR_CODES[error.code].status;
       }
     }
-    if (rendered.raw !== undefined)
-      return send(res, 200, rendered.raw, { 'content-security-policy': "frame-ancestors 'none'" });
+    if (rendered.raw) return sendAnswer(res, rendered.raw);
     const liveMarkup = rendered.live ?? html``;
     if (live) return send(res, status, liveMarkup.text);
     const done =
@@ -283,7 +305,24 @@ export function createConsole(deps: ConsoleDeps) {
       redirect(res, '/console/signin', { 'set-cookie': cookie(SESSION_COOKIE, '', 0) });
       return true;
     }
-    if (req.method === 'POST') return act(req, res, session, url);
+    if (req.method === 'POST') {
+      const target = PAGE_PATTERNS.find((p) => p.page.acceptsForm && p.pattern.test(path));
+      if (!target) return act(req, res, session, url);
+      let form: URLSearchParams;
+      try {
+        form = await readForm(req);
+        checkCsrf(form, session.csrf);
+      } catch (err) {
+        const error = ours(err);
+        await renderPage(res, session, target.page, null, url, {
+          status: ERROR_CODES[error.code].status,
+          error,
+        });
+        return true;
+      }
+      await renderPage(res, session, target.page, null, url, null, form);
+      return true;
+    }
     if (req.method !== 'GET') return false;
     req.resume();
     if (path === '/console' || path === '/console/')

@@ -4,8 +4,6 @@
  * apart from the rest, so a refresh never touches the forms outside it.
  */
 import { z } from 'zod';
-import type { Route, Services } from '../api/routes';
-import type { ApiRole } from '../config';
 import type { MaintenanceStatus } from '../messages/maintenance';
 import type { OutageStatus } from '../messages/outage';
 import type { TicketStatus } from '../messages/ticket';
@@ -14,46 +12,13 @@ import { Id, SLA_STATES } from '../model/ticket';
 import { minutes, type Timeline } from '../audit/render';
 import { formatTimeline } from '../cli/audit';
 import { actionForms } from './forms';
-import { html, Markup } from './html';
-import { callRoute, messageRoutes, tableRoute } from './table';
+import { html } from './html';
+import { allows, callRoute, messageRoutes, tableRoute } from './table';
+import { csrfField } from './csrf';
+import { Query, type Page, type PageContext } from './page';
+import { month, monthFiles } from './month';
 
-export interface PageContext {
-  role: ApiRole;
-  csrf: string;
-  services: Services;
-  /** The path parameter of a resource's page (a ticket id, …). */
-  id: string | null;
-  query: URLSearchParams;
-}
-
-export interface Rendered {
-  /** Above the live region: forms that a refresh must not reset. */
-  head?: Markup;
-  live?: Markup;
-  /** Not a console page at all: the report's own HTML page, sent as it is. */
-  raw?: string;
-}
-
-export interface Page {
-  /** e.g. "/console/tickets/{id}". */
-  path: string;
-  title: string;
-  /** Listed in the navigation. */
-  nav: boolean;
-  /** The /v1 route whose roles may read this page. */
-  readsAs: Route;
-  /** Its query, parsed before anything is read (blank fields count as absent). */
-  query: z.ZodType<Record<string, unknown>>;
-  render(ctx: PageContext, query: Record<string, unknown>): Promise<Rendered>;
-}
-
-const blank = (v: unknown) => (v === '' ? undefined : v);
-const Query = <S extends z.ZodRawShape>(shape: S) =>
-  z.strictObject({
-    ...Object.fromEntries(Object.entries(shape).map(([k, v]) => [k, z.preprocess(blank, v)])),
-    part: z.literal('live').optional(),
-    done: z.string().max(40).optional(),
-  }) as unknown as z.ZodType<Record<string, unknown>>;
+export type { Page, PageContext, Rendered } from './page';
 
 const state = (s: string | null) => (s ? html`<span class="state s-${s}">${s}</span>` : '');
 const countdown = (iso: string | null) =>
@@ -370,39 +335,22 @@ const outages: Page = {
   },
 };
 
-const month: Page = {
-  path: '/console/month',
-  title: 'Month',
-  nav: true,
-  readsAs: tableRoute('monthReport'),
-  query: Query({ month: z.string().max(20).optional(), customerId: z.string().max(200).optional() }),
-  async render(ctx, q) {
-    if (q.month)
-      // The report's own page, from its /v1 route (its parameters parsed there).
-      return {
-        raw: String(
-          (
-            await callRoute(
-              this.readsAs,
-              ctx.role,
-              {
-                params: { month: q.month as string },
-                query: { format: 'html', ...(q.customerId ? { customerId: q.customerId as string } : {}) },
-              },
-              ctx.services,
-            )
-          ).body,
-        ),
-      };
-    return {
-      head: html`<form method="get" action="/console/month" class="inline">
-        <label>Month <input name="month" placeholder="2026-11" required /></label>
-        <label>Customer (optional) <input name="customerId" /></label
-        ><button type="submit">Show the report</button>
-      </form>`,
-    };
-  },
-};
+const REPLAY = tableRoute('auditReplay');
+
+/** The replay's answer: ok, or the nondeterminism and the first event where code and history part. */
+const replayAnswer = (r: {
+  ok: boolean;
+  error?: { name: string; message: string };
+  divergedAt?: { eventId: number; eventType: string };
+}) =>
+  r.ok
+    ? html`<div class="notice" role="status">
+        Replay: ok — the history replays against the current workflow code.
+      </div>`
+    : html`<div class="error" role="alert">
+        <strong>Replay: diverges</strong
+        >${r.divergedAt ? html` at event ${r.divergedAt.eventId} (${r.divergedAt.eventType})` : ''}${r.error ? html`: ${r.error.name}: ${r.error.message}` : ''}
+      </div>`;
 
 const audit: Page = {
   path: '/console/audit',
@@ -410,6 +358,7 @@ const audit: Page = {
   nav: true,
   readsAs: tableRoute('auditTimeline'),
   query: Query({ workflowId: z.string().max(200).optional() }),
+  acceptsForm: true,
   async render(ctx, q) {
     const form = html`<form method="get" action="/console/audit" class="inline">
       <label
@@ -423,21 +372,40 @@ const audit: Page = {
       <button type="submit">Show the timeline</button>
     </form>`;
     if (!q.workflowId) return { head: form };
-    const answer = await callRoute(
-      this.readsAs,
-      ctx.role,
-      { params: { workflowId: q.workflowId as string } },
-      ctx.services,
-    );
+    const workflowId = q.workflowId as string;
+    // A replay asked for by this POST (its body parsed by the route, C12).
+    const replayed = ctx.form
+      ? replayAnswer(
+          (
+            await callRoute(
+              REPLAY,
+              ctx.role,
+              { body: { workflowId: ctx.form.get('workflowId') ?? undefined } },
+              ctx.services,
+            )
+          ).body as Parameters<typeof replayAnswer>[0],
+        )
+      : '';
+    const answer = await callRoute(this.readsAs, ctx.role, { params: { workflowId } }, ctx.services);
+    const replay = allows(REPLAY, ctx.role)
+      ? html`<form
+          method="post"
+          action="/console/audit?workflowId=${encodeURIComponent(workflowId)}"
+          class="inline"
+        >
+          ${csrfField(ctx.csrf)}<input type="hidden" name="workflowId" value="${workflowId}" />
+          <button type="submit" aria-label="Replay ${workflowId} against the current code">Replay</button>
+        </form>`
+      : '';
     // As `sla audit timeline` prints it: one line per entry, in UTC and the policy's zone (I1).
     return {
-      head: form,
+      head: html`${form}${replay}${replayed}`,
       live: html`<pre>${formatTimeline(answer.body as Timeline, ctx.services.policy.policy.timeZone)}</pre>`,
     };
   },
 };
 
-export const PAGES: readonly Page[] = [queue, ticket, outages, month, audit];
+export const PAGES: readonly Page[] = [queue, ticket, outages, month, audit, ...monthFiles];
 
 /** A resource's actions: POST <path>/<segment> sends that message route of /v1 for {id}. */
 export interface Actions {

@@ -6,17 +6,36 @@
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outageStatus, outageWorkflowId } from '../../src/messages/outage';
 import { ticketStatus, ticketWorkflowId } from '../../src/messages/ticket';
 import type { ApiRole } from '../../src/config';
+import type { OutageRecord } from '../../src/ledger/types';
 import { ROLE_TOKENS, startEngineApi, type TestApi } from '../helpers/api';
 import type { Engine } from '../helpers/engine';
 import { newTicket } from '../helpers/tickets';
 
 const SHOTS = join(process.env.TMPDIR ?? tmpdir(), 'sla-console-screenshots');
 const RESPONDER = 'specialist.ottawa';
+const MONTH = '2026-10';
+
+const outage = (id: string, start: string, end: string): OutageRecord => ({
+  outageId: id,
+  start,
+  end,
+  classification: 'unexpected',
+  regions: ['ca-central'],
+  engagedAt: start,
+  engagedBy: 'l3.ottawa',
+  engagementMet: true,
+  classificationHistory: [
+    { at: start, by: 'l3.ottawa', classification: 'unexpected', regions: ['ca-central'], reason: 'test' },
+  ],
+  policyVersion: 'p1',
+  workflowId: `outage-${id}`,
+});
 
 let e: Engine;
 let api: TestApi;
@@ -205,7 +224,7 @@ describe('the console', () => {
     expect(await page.$$('button[name=action]')).toHaveLength(0);
   }, 30_000);
 
-  it('finance: no action buttons, a forged POST refused 403; the Month page', async () => {
+  it('finance: no action buttons, a forged POST refused 403; the Month page: chart, credits, downloads', async () => {
     const page = await signIn('finance');
     expect(await texts(page, 'header nav a')).toEqual(['Queue', 'Outage room', 'Month']);
     await page.goto(`${api.base}/console/outages`);
@@ -224,23 +243,75 @@ describe('the console', () => {
     expect(ack.status).toBe(403);
     const t2 = await e.env.client.workflow.getHandle(ticketWorkflowId('T-CON-2')).query(ticketStatus);
     expect(t2.firstResponse).toBeNull();
+    // The month closed for real (C14, I14): three hours down in initech's region give it a credit.
+    await e.ledger.recordOutage(outage('DB-CON-1', '2026-10-14T12:00:00.000Z', '2026-10-14T15:00:00.000Z'));
+    expect(
+      (await api.call('finance', 'POST', '/v1/credits/runs', { month: MONTH, force: true })).status,
+    ).toBe(202);
+    await e.waitFor(
+      async () => {
+        const r = await api.call('finance', 'GET', `/v1/credits/runs/${MONTH}`);
+        return r.status === 200 && (r.json as { phase: string }).phase === 'closed';
+      },
+      'the month closed',
+      20_000,
+    );
     await page.goto(`${api.base}/console/month`);
+    // Default: the month just ended.
+    expect(await attrs(page, 'input[name=month]', 'value')).toHaveLength(1);
+    await page.goto(`${api.base}/console/month?month=${MONTH}`);
+    expect(await text(page, '#live')).toContain('Closed: 1 customer(s), 1 credited');
+    expect(await page.$$('#live figure.chart svg')).toHaveLength(1);
+    const row = await texts(page, '#live tbody tr td');
+    expect(row[0]).toContain('initech');
+    expect(row.join(' ')).toMatch(/99\.\d+ %/);
+    const [explanation] = await attrs(page, '#live tbody a', 'href');
+    expect(explanation).toBe(`/console/months/${MONTH}/explanation?customerId=initech`);
     await shot(page, 'month-finance');
+    // The downloads, fetched by the page under its session: a CSV attachment.
+    const [creditsCsv] = await attrs(page, 'a[download]', 'href');
+    const download = await page.evaluate(async (href) => {
+      const r = await fetch(href);
+      return {
+        status: r.status,
+        type: r.headers.get('content-type'),
+        disposition: r.headers.get('content-disposition'),
+        text: await r.text(),
+      };
+    }, creditsCsv!);
+    expect(download).toMatchObject({
+      status: 200,
+      type: 'text/csv; charset=utf-8',
+      disposition: `attachment; filename="credits-${MONTH}.csv"`,
+    });
+    const csv = parse<Record<string, string>>(download.text, { columns: true });
+    expect(csv).toHaveLength(1);
+    expect(csv[0]).toMatchObject({ customer_id: 'initech', month: MONTH, kind: 'credit' });
+    expect(Number(csv[0]!.credit_minor)).toBeGreaterThan(0);
+    // How it was computed: the explanation's page, under the session (no bearer token).
+    const shown = await page.goto(`${api.base}${explanation}`);
+    expect(shown?.status()).toBe(200);
+    expect(await text(page, 'body')).toContain('initech');
+    await shot(page, 'month-explanation-finance');
     const bad = await page.goto(`${api.base}/console/month?month=2026-13`);
     expect(bad?.status()).toBe(400);
     expect(await text(page, '.error')).toContain('month');
     // The monthly report's own page, from its /v1 route.
-    await page.goto(`${api.base}/console/month?month=2026-11`);
-    expect(await page.title()).toMatch(/^SLA report 2026-11/);
+    await page.goto(`${api.base}/console/months/${MONTH}/report?format=html`);
+    expect(await page.title()).toMatch(new RegExp(`^SLA report ${MONTH}`));
     const audit = await page.goto(`${api.base}/console/audit`);
     expect(audit?.status()).toBe(403);
   }, 30_000);
 
-  it('auditor: the audit timeline of an id; sign-out ends the session; a wrong token is refused', async () => {
+  it('auditor: the audit timeline of an id and its replay; sign-out ends the session; a wrong token is refused', async () => {
     const page = await signIn('auditor');
     await page.goto(`${api.base}/console/audit`);
     await page.type('input[name=workflowId]', ticketWorkflowId('T-CON-1'));
     await Promise.all([page.waitForNavigation(), page.click('main form button')]);
+    expect(await text(page, '#live pre')).toContain('T-CON-1');
+    // Replay the ticket's history against the current workflow code (C12).
+    await Promise.all([page.waitForNavigation(), page.click('main form[method=post] button')]);
+    expect(await text(page, '[role=status]')).toContain('Replay: ok');
     expect(await text(page, '#live pre')).toContain('T-CON-1');
     await shot(page, 'audit-auditor');
     await Promise.all([page.waitForNavigation(), page.click('header form button')]);

@@ -95,6 +95,15 @@ const Env = z.object({
   SLA_WORKER_SDK_METRICS_PORT: Port.optional(),
   /** Bearer token a scrape of /metrics (API and worker) must carry; unset → /metrics is open. */
   SLA_METRICS_TOKEN: Secret.optional(),
+  /**
+   * Where the worker and the API send their traces (OTLP over HTTP, docs/observability.md#traces),
+   * the OpenTelemetry SDKs' own names: the base URL (the traces path appended), or the traces URL
+   * itself. Neither set → no traces at all.
+   */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/, message: 'expected an http(s) URL' }).optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z
+    .url({ protocol: /^https?$/, message: 'expected an http(s) URL' })
+    .optional(),
   /** Token bucket per caller: sustained requests per second, and the burst allowed above it. */
   SLA_API_RATE: z.coerce.number().positive().max(1_000_000).default(20),
   SLA_API_BURST: z.coerce.number().int().min(1).max(1_000_000).default(60),
@@ -199,6 +208,8 @@ export interface Config {
   workerMetrics: { host: string; port: number | undefined; sdkPort: number | undefined };
   /** The bearer token of /metrics (secret); unset → open. */
   metricsToken: string | undefined;
+  /** The OTLP/HTTP URL traces are posted to; unset → tracing off (no provider, no spans). */
+  tracesUrl: string | undefined;
   /** Rate limit per token (and per address without one): requests per second, and burst. */
   apiRate: { perSecond: number; burst: number };
   /** Each webhook source's secret (src/api/sources.ts); unset → that webhook answers 503. */
@@ -276,6 +287,18 @@ function webhookSecrets(e: z.infer<typeof Env>): WebhookSecrets {
   return secrets;
 }
 
+/**
+ * As the OpenTelemetry SDKs read these variables: the traces URL as given, else the base URL with
+ * `v1/traces` appended to its path.
+ */
+function tracesUrl(e: z.infer<typeof Env>): string | undefined {
+  if (e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) return e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
+  if (!e.OTEL_EXPORTER_OTLP_ENDPOINT) return undefined;
+  const url = new URL(e.OTEL_EXPORTER_OTLP_ENDPOINT);
+  url.pathname = `${url.pathname.replace(/\/$/, '')}/v1/traces`;
+  return url.toString();
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const blankless = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''));
   const parsed = Env.safeParse(blankless);
@@ -313,6 +336,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       sdkPort: e.SLA_WORKER_SDK_METRICS_PORT,
     },
     metricsToken: e.SLA_METRICS_TOKEN,
+    tracesUrl: tracesUrl(e),
     apiRate: { perSecond: e.SLA_API_RATE, burst: e.SLA_API_BURST },
     webhooks: webhookSecrets(e),
     ledgerDir: resolve(e.SLA_LEDGER_DIR ?? join(dataDir, 'ledger')),

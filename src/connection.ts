@@ -8,6 +8,7 @@ import type { NativeConnection } from '@temporalio/worker';
 import { codecDataConverter, codecKeys } from './codec';
 import { ConfigError, type Config, type TemporalTls } from './config';
 import { UnavailableError } from './errors';
+import { tracingClientInterceptors } from './traces';
 
 const RETRY_MS = 500;
 
@@ -98,7 +99,10 @@ export function probeTcp(address: string, timeoutMs: number): Promise<void> {
   });
 }
 
-/** A client whose payloads go through the engine's codec (src/codec): it reads and writes ciphertext. */
+/**
+ * A client whose payloads go through the engine's codec (src/codec): it reads and writes
+ * ciphertext. With tracing configured, its workflow calls carry the caller's trace (src/traces.ts).
+ */
 export async function connectClient(config: Config, timeoutMs = 30_000): Promise<Client> {
   const { Client, Connection } = await import('@temporalio/client');
   const dataConverter = codecDataConverter(codecKeys(config)); // no key: stop before connecting
@@ -109,7 +113,8 @@ export async function connectClient(config: Config, timeoutMs = 30_000): Promise
       connectTimeout: Math.min(timeoutMs, ATTEMPT_TIMEOUT_MS),
     }),
   );
-  return new Client({ connection, namespace: config.namespace, dataConverter });
+  const interceptors = { workflow: await tracingClientInterceptors(config) };
+  return new Client({ connection, namespace: config.namespace, dataConverter, interceptors });
 }
 
 export async function connectWorker(config: Config, timeoutMs = 30_000): Promise<NativeConnection> {

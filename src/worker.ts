@@ -22,6 +22,7 @@ import { policyRecord, type LoadedPolicy } from './policy/load';
 import { timedLedger } from './metrics/ledger';
 import { countOpenTickets } from './metrics/open-tickets';
 import { serveWorkerMetrics } from './metrics/serve';
+import { startTracing, workerTracing, type Tracing } from './traces';
 
 /**
  * The real world the activities talk to, from the configuration and the opened ledger; the
@@ -63,6 +64,8 @@ export interface WorkerStartOptions {
    * instead of running webpack in every process.
    */
   workflowBundlePath?: string;
+  /** This process's tracing (src/traces.ts), when on: activity spans and the workflows' sink. */
+  tracing?: Tracing;
 }
 
 /**
@@ -88,6 +91,7 @@ export async function createWorker(
     const dataConverter = workerDataConverter(codecKeys(config));
     client = await connectClient(config);
     const connection = await connectWorker(config);
+    const traced = await workerTracing(options.tracing);
     const worker = await Worker.create({
       connection,
       namespace: config.namespace,
@@ -97,10 +101,12 @@ export async function createWorker(
       // from dataConverter and the interceptors from here.
       ...(bundlePath
         ? { workflowBundle: { codePath: bundlePath } }
-        : {
-            workflowsPath: join(__dirname, 'workflows'),
-            interceptors: { workflowModules: [WORKFLOW_INTERCEPTORS] },
-          }),
+        : { workflowsPath: join(__dirname, 'workflows') }),
+      interceptors: {
+        ...(bundlePath ? {} : { workflowModules: WORKFLOW_INTERCEPTORS }),
+        activity: traced.activityInterceptors,
+      },
+      sinks: traced.sinks,
       activities: createActivities({ ...deps, temporal: client }),
       dataConverter,
       ...workerTuning(config),
@@ -119,7 +125,8 @@ export async function runWorker(
   options: WorkerStartOptions = {},
 ): Promise<void> {
   installSdkMetrics(config);
-  const { worker, ledger, client } = await createWorker(config, policy, options);
+  const tracing = await startTracing(config, 'sla-worker');
+  const { worker, ledger, client } = await createWorker(config, policy, { ...options, tracing });
   await ensureScheduleOrWarn(client, config, policy);
   const metrics = await serveMetrics(config, client).catch(async (err: unknown) => {
     await client.connection.close();
@@ -135,6 +142,7 @@ export async function runWorker(
     metrics?.close();
     await client.connection.close();
     await ledger.close();
+    await tracing?.shutdown();
   }
   console.log('worker: stopped');
 }

@@ -6,9 +6,16 @@
  * checked first and its preflight answered here. Every check runs before the handler, so a
  * request refused at any of them starts no workflow and writes no row. Parse issues are collected
  * from the path parameters, the query and the body together and named "params.x", "query.x",
- * "body.x". Every error is answered through one helper (./http.ts) in one shape.
+ * "body.x". Every error is answered through one helper (./http.ts) in one shape. A request of a
+ * route is one span, named by the route's id (src/traces.ts; with tracing off, none).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { context, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
+import {
+  ATTR_HTTP_REQUEST_METHOD,
+  ATTR_HTTP_RESPONSE_STATUS_CODE,
+  ATTR_HTTP_ROUTE,
+} from '@opentelemetry/semantic-conventions';
 import type { z } from 'zod';
 import { issuesOf, SlaError, under, type Issue } from '../errors';
 import type { Authenticator } from './auth';
@@ -113,6 +120,9 @@ function corsOf(
   return { headers };
 }
 
+/** The global provider's (src/traces.ts), or a tracer that makes no spans when tracing is off. */
+const tracer = trace.getTracer('sla-api');
+
 export type Dispatcher = (req: IncomingMessage, res: ServerResponse, url: URL) => boolean;
 
 /** Returns a handler that answers the request if its path is one of the table's, else false. */
@@ -130,6 +140,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     const source = (match ?? matches[0]!).c.route.source;
     const spec = source && SOURCES[source];
     let role: string | null = null;
+    // Set once the route is known (a 405 or a CORS refusal has none); ended with the answer.
+    let span: Span | undefined = undefined;
     const finish = (refusal: Refusal | null, answer?: Answer) => {
       if (refusal) sendError(res, { error: refusal.error, headers: { ...cors.headers, ...refusal.headers } });
       else if (answer?.contentType) {
@@ -153,6 +165,9 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         role,
         ms: Date.now() - started,
       });
+      span?.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, res.statusCode);
+      if (res.statusCode >= 500) span?.setStatus({ code: SpanStatusCode.ERROR });
+      span?.end();
     };
     const refuse = (refusal: Refusal) => {
       req.resume();
@@ -174,6 +189,12 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     }
     if (!match) return (refuse(methodNotAllowed(methods)), true);
     const { route } = match.c;
+    // Named by the route's id and its path template, never the path itself, which holds ids.
+    span = tracer.startSpan(route.id, {
+      kind: SpanKind.SERVER,
+      attributes: { [ATTR_HTTP_REQUEST_METHOD]: route.method, [ATTR_HTTP_ROUTE]: route.path },
+    });
+    const inSpan = trace.setSpan(context.active(), span);
 
     if (spec && !deps.sources.configured(source))
       return (
@@ -228,8 +249,9 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
           body: raw && parsePart(route.body, parseJson(raw), 'body', issues),
         };
         if (issues.length) throw new SlaError('invalid', 'invalid input', issues);
-        return route
-          .handler(input as Parameters<Route['handler']>[0], deps.services)
+        // The handler's calls (the workflow client's spans) are children of the request's span.
+        return context
+          .with(inSpan, () => route.handler(input as Parameters<Route['handler']>[0], deps.services))
           .catch((err: unknown) => {
             throw inBody(err);
           });

@@ -27,6 +27,7 @@ import { RateLimiter } from './rate-limit';
 import { ROUTES } from './routes';
 import { SourceAuthenticator } from './sources';
 import { createStatusPage, createStatusServer } from '../status/server';
+import { startTracing } from '../traces';
 
 /** The paths served outside the route table, and their methods: any other is 405 with `allow`. */
 const OUTSIDE_TABLE: Record<string, string[]> = {
@@ -160,6 +161,8 @@ const listen = (server: Server, port: number, host: string) =>
 
 export async function runApi(deps: ApiDeps): Promise<void> {
   guardProcess(deps.faultLog ?? logFault);
+  // Before the first request: its span is the root of the trace the workflow continues.
+  const tracing = await startTracing(deps.config, 'sla-api');
   const { api: server, status } = createApiServers(deps);
   const { apiHost, statusPort } = deps.config;
   await listen(server, deps.config.apiPort, apiHost);
@@ -181,5 +184,6 @@ export async function runApi(deps: ApiDeps): Promise<void> {
   });
   await deps.client.connection.close();
   await deps.ledger.close();
+  await tracing?.shutdown();
   console.log('api: stopped');
 }

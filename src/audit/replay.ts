@@ -16,6 +16,7 @@ import type { CompiledWorkerOptions } from '@temporalio/worker/lib/worker-option
 import type { WorkflowCreator } from '@temporalio/worker/lib/workflow/interface';
 import { globalHandlers } from '@temporalio/worker/lib/workflow/vm-shared';
 import type { WorkflowBundleWithSourceMapAndFilename } from '@temporalio/worker/lib/workflow/workflow-worker-thread/input';
+import { NO_WORKFLOW_SPANS } from '../traces';
 
 export interface HistoryToReplay {
   workflowId: string;
@@ -239,6 +240,8 @@ export async function replayHistories(
         workflowBundle: options.workflowBundle,
         dataConverter,
         replayName: 'sla-audit',
+        // The workflows' spans are not exported from an audit (src/traces.ts).
+        sinks: NO_WORKFLOW_SPANS,
         // One V8 context for every history (the SDK's default, said here because the other
         // choice builds a context and evaluates the whole bundle per history).
         reuseV8Context: true,

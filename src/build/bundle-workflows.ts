@@ -8,8 +8,15 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import { FAILURE_CONVERTER_PATH } from '../codec';
 
 export const WORKFLOW_BUNDLE = join(__dirname, '..', 'workflow-bundle.js');
-/** The workflow interceptors every bundle carries: the refusal of unencrypted input. */
-export const WORKFLOW_INTERCEPTORS = join(__dirname, '..', 'workflows', 'interceptors');
+/**
+ * The workflow interceptors every bundle carries, tracing on or off, so that the bundle (and what
+ * replay checks) is one: the refusal of unencrypted input, and the SDK's OpenTelemetry ones in a
+ * workflow whose start carried a trace (src/workflows/tracing.ts says why only there).
+ */
+export const WORKFLOW_INTERCEPTORS = [
+  join(__dirname, '..', 'workflows', 'interceptors'),
+  join(__dirname, '..', 'workflows', 'tracing'),
+];
 
 /** webpack's progress is noise beside a replay, a test or a bench: warnings and errors only. */
 const QUIET = {
@@ -24,7 +31,7 @@ const QUIET = {
 /**
  * The workflows bundled as the worker runs them: with the engine's failure converter, so that
  * failures raised in workflows carry their messages encoded (src/codec), and with the interceptors
- * that refuse input the engine did not encrypt (src/workflows/interceptors.ts). Every bundle (the build's,
+ * that refuse input the engine did not encrypt (src/workflows/interceptors.ts) and trace. Every bundle (the build's,
  * replay's, the tests' and the benches') comes from here, so none differs from production.
  */
 export function bundleWorkflows(
@@ -34,7 +41,7 @@ export function bundleWorkflows(
   return bundleWorkflowCode({
     workflowsPath,
     failureConverterPath: FAILURE_CONVERTER_PATH,
-    workflowInterceptorModules: [WORKFLOW_INTERCEPTORS],
+    workflowInterceptorModules: WORKFLOW_INTERCEPTORS,
     ...(options.quiet ? { logger: QUIET } : {}),
   });
 }

@@ -7,7 +7,7 @@
  * BENCH_CONSOLE_TICKETS=10000 sets N (default 1000: opening 10,000 ticket workflows takes
  * minutes on a shared 2-core machine); BENCH_ROUNDS=5 the page loads and listings measured.
  */
-import puppeteer from 'puppeteer-core';
+import { launchChromium } from '../test/helpers/browser';
 import { ROLE_TOKENS, startEngineApi } from '../test/helpers/api';
 import { newTicket } from '../test/helpers/tickets';
 import { waitFor } from '../test/helpers/wait';
@@ -21,11 +21,7 @@ const LISTED = Math.min(N, 1000);
 
 export async function consoleBench(): Promise<BenchResult[]> {
   const { e, api, stop } = await startEngineApi();
-  const browser = await puppeteer.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
-  });
+  const browser = await launchChromium();
   try {
     const seconds = await pool(N, WIDTH, async (i) => {
       const r = await api.call('agent', 'POST', '/v1/tickets', newTicket(`T-BENCH-${i}`, { level: 'L2' }));

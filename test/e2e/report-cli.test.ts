@@ -27,6 +27,7 @@ import { loadPolicy } from '../../src/policy';
 import type { MonthReport } from '../../src/report/build';
 import { maintenanceRecord, outageRecord, ticketOutcome } from '../helpers/billing';
 import { ROLE_TOKENS } from '../helpers/api';
+import { CHROMIUM, CHROMIUM_OFFLINE_ARGS } from '../helpers/browser';
 import { outcome as exited, slaFromSource } from '../helpers/cli';
 import { TEST_CODEC_KEYS, testDataConverter } from '../helpers/codec';
 import { SINCE, seedLedgerDir, testCustomer } from '../helpers/ledger';
@@ -50,19 +51,12 @@ const outcome = ticketOutcome;
 /** The page rendered by Debian's headless Chromium into a PNG (a blank page is a few KB). */
 async function screenshot(html: string, png: string): Promise<void> {
   // scripts/provision-test-tools.sh (run by scripts/test.sh) installs Debian's chromium.
-  const chromium = '/usr/bin/chromium';
-  expect(existsSync(chromium), `${chromium} missing: bash scripts/provision-test-tools.sh`).toBe(true);
+  expect(existsSync(CHROMIUM), `${CHROMIUM} missing: bash scripts/provision-test-tools.sh`).toBe(true);
   const chrome = spawn(
-    chromium,
+    CHROMIUM,
     [
       '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      // No network here: without these, Chromium's own background connections are refused at start.
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
+      ...CHROMIUM_OFFLINE_ARGS,
       `--screenshot=${png}`,
       '--window-size=1280,1600',
       `file://${html}`,

@@ -144,15 +144,9 @@ export async function startApi(options: {
   };
 }
 
-/**
- * The engine on a dev server (one customer, initech; the built-in roster) with the API in
- * front of it: what the route tests and the fuzz call.
- */
-export async function startEngineApi(
-  env: Record<string, string> = {},
-): Promise<{ e: Engine; api: TestApi; stop: () => Promise<void> }> {
-  const e = await startEngine({ server: 'dev', customers: [testCustomer('initech')] });
-  const api = await startApi({
+/** The API in front of an engine: its server, task queue, policy and ledger. */
+export function startApiOf(e: Engine, env: Record<string, string> = {}): Promise<TestApi> {
+  return startApi({
     client: e.env.client,
     policy: e.policy,
     ledger: e.ledger,
@@ -163,6 +157,17 @@ export async function startEngineApi(
     // Audit replays check against the code the test worker runs, bundled once per machine.
     workflowBundle: () => workflowBundle(WORKFLOWS),
   });
+}
+
+/**
+ * The engine on a dev server (one customer, initech; the built-in roster) with the API in
+ * front of it: what the route tests and the fuzz call.
+ */
+export async function startEngineApi(
+  env: Record<string, string> = {},
+): Promise<{ e: Engine; api: TestApi; stop: () => Promise<void> }> {
+  const e = await startEngine({ server: 'dev', customers: [testCustomer('initech')] });
+  const api = await startApiOf(e, env);
   return {
     e,
     api,

@@ -7,13 +7,14 @@ import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outageStatus, outageWorkflowId } from '../../src/messages/outage';
 import { ticketStatus, ticketWorkflowId } from '../../src/messages/ticket';
 import type { ApiRole } from '../../src/config';
 import type { OutageRecord } from '../../src/ledger/types';
 import { ROLE_TOKENS, startEngineApi, type TestApi } from '../helpers/api';
+import { launchChromium } from '../helpers/browser';
 import type { Engine } from '../helpers/engine';
 import { newTicket } from '../helpers/tickets';
 
@@ -44,19 +45,7 @@ let browser: Browser;
 
 beforeAll(async () => {
   ({ e, api, stop } = await startEngineApi());
-  browser = await puppeteer.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    // No network here: without these, Chromium's own background connections are refused at start.
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
   mkdirSync(SHOTS, { recursive: true });
   console.log(`console screenshots: ${SHOTS}`);
   for (const [id, level] of [

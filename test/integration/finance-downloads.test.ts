@@ -8,10 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CreditEntry, OutageRecord } from '../../src/ledger/types';
 import { billingMonthWorkflowId } from '../../src/messages/billing';
 import type { MonthUptime, RegionDays } from '../../src/report/uptime';
-import { issuePaths, startApi, type TestApi } from '../helpers/api';
-import { startEngine, WORKFLOWS, type Engine } from '../helpers/engine';
+import { issuePaths, startApiOf, type TestApi } from '../helpers/api';
+import { startEngine, type Engine } from '../helpers/engine';
 import { testCustomer } from '../helpers/ledger';
-import { workflowBundle } from '../helpers/temporal';
 
 const MONTH = '2026-10';
 const CUSTOMERS = [
@@ -41,15 +40,7 @@ describe('finance and audit downloads through the API (dev server)', () => {
   let api: TestApi;
   beforeAll(async () => {
     e = await startEngine({ server: 'dev', customers: CUSTOMERS });
-    api = await startApi({
-      client: e.env.client,
-      policy: e.policy,
-      ledger: e.ledger,
-      address: e.env.address,
-      namespace: e.env.namespace,
-      taskQueue: e.taskQueue,
-      workflowBundle: () => workflowBundle(WORKFLOWS),
-    });
+    api = await startApiOf(e);
     // Three hours down in ca-central (a credit for northwind), one that began in September.
     await e.ledger.recordOutage(
       outage('DB-1', '2026-10-14T12:00:00.000Z', '2026-10-14T15:00:00.000Z', ['ca-central']),

@@ -11,7 +11,6 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { parseFeed } from '@rowanmanning/feed-parser';
 import ICAL from 'ical.js';
-import puppeteer from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { Server } from 'node:http';
@@ -20,7 +19,8 @@ import { createApiServers } from '../../src/api/server';
 import { BusinessCalendar } from '../../src/calendar';
 import { loadConfig } from '../../src/config';
 import { accountingMonthRange } from '../../src/rules/uptime';
-import { startApi, type TestApi } from '../helpers/api';
+import { startApiOf, type TestApi } from '../helpers/api';
+import { launchChromium } from '../helpers/browser';
 import { TEST_CODEC_KEYS } from '../helpers/codec';
 import { startEngine, type Engine } from '../helpers/engine';
 import { testCustomer } from '../helpers/ledger';
@@ -143,17 +143,9 @@ beforeAll(async () => {
       testCustomer(PRIVATE.customerId, { name: PRIVATE.customer, administrators: [PRIVATE.adminEmail] }),
     ],
   });
-  const options = {
-    client: e.env.client,
-    policy: e.policy,
-    ledger: e.ledger,
-    address: e.env.address,
-    namespace: e.env.namespace,
-    taskQueue: e.taskQueue,
-  };
   [api, limited] = await Promise.all([
-    startApi(options),
-    startApi({ ...options, env: { SLA_API_RATE: '0.01', SLA_API_BURST: '2' } }),
+    startApiOf(e),
+    startApiOf(e, { SLA_API_RATE: '0.01', SLA_API_BURST: '2' }),
   ]);
   const config = loadConfig({
     TEMPORAL_ADDRESS: e.env.address,
@@ -250,17 +242,7 @@ const get = async (path: string) => {
 describe('the public status page', () => {
   it('renders in headless Chromium without network: the region is down and the incident is shown', async () => {
     mkdirSync(shots, { recursive: true });
-    const browser = await puppeteer.launch({
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-      ],
-    });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage();
       await page.setViewport({ width: 1100, height: 1400 });

@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { Client } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { MockActivityEnvironment, type TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBillingActivities } from '../../src/activities/billing';
 import { createApiServer } from '../../src/api/server';
@@ -103,10 +103,11 @@ beforeAll(async () => {
       ledger,
       policy: () => loadPolicy({}),
       sendEmail: () => Promise.resolve(),
-      // A lazy client that never connects: the batch and the close below do not look for
+      // A lazy client with no server behind it: the batch and the close below do not look for
       // open outages (billingMonthStart does).
       temporal: new Client(),
     });
+    const asActivity = new MockActivityEnvironment();
     await acts.closeBillingBatch({
       month: '2026-10',
       after: null,
@@ -115,16 +116,20 @@ beforeAll(async () => {
       writtenAt: '2026-11-04T04:00:00.000Z',
     });
     // I14: one outage was still running at October's close, counted to the month's end; it is
-    // still running now, so it has no record yet.
-    await acts.recordBillingMonthClose({
-      month: '2026-10',
-      workflowId: 'billing-month-2026-10',
-      closedAt: '2026-11-04T04:00:01.000Z',
-      customers: 2,
-      totalCreditMinor: 125_000,
-      openOutages: 1,
-      openOutageIds: ['o-9'],
-    });
+    // still running now, so it has no record yet. Run as an activity: the close observes its
+    // duration (sla_month_close_seconds) from the workflow, which is not there to ask, and says so
+    // in the activity's log.
+    await asActivity.run(() =>
+      acts.recordBillingMonthClose({
+        month: '2026-10',
+        workflowId: 'billing-month-2026-10',
+        closedAt: '2026-11-04T04:00:01.000Z',
+        customers: 2,
+        totalCreditMinor: 125_000,
+        openOutages: 1,
+        openOutageIds: ['o-9'],
+      }),
+    );
     // September closed before open outages were counted (migration 4): open_outages is NULL.
     await acts.closeBillingBatch({
       month: '2026-09',
@@ -133,13 +138,15 @@ beforeAll(async () => {
       workflowId: 'billing-month-2026-09',
       writtenAt: '2026-10-05T04:00:00.000Z',
     });
-    await acts.recordBillingMonthClose({
-      month: '2026-09',
-      workflowId: 'billing-month-2026-09',
-      closedAt: '2026-10-05T04:00:00.000Z',
-      customers: 2,
-      totalCreditMinor: 0,
-    });
+    await asActivity.run(() =>
+      acts.recordBillingMonthClose({
+        month: '2026-09',
+        workflowId: 'billing-month-2026-09',
+        closedAt: '2026-10-05T04:00:00.000Z',
+        customers: 2,
+        totalCreditMinor: 0,
+      }),
+    );
   } finally {
     await ledger.close();
   }

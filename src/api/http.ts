@@ -104,3 +104,17 @@ export function parseJson(raw: Buffer): unknown {
     throw new SlaError('invalid', 'the body is not valid JSON', [{ path: 'body', message: 'not JSON' }]);
   }
 }
+
+/**
+ * The request's target as a URL, or undefined once a 400 is sent: e.g. "http://[::1/" is not a
+ * URL at all, so there is no route to look for. Every listener of the process starts here.
+ */
+export function requestUrl(req: IncomingMessage, res: ServerResponse): URL | undefined {
+  try {
+    return new URL(req.url ?? '/', 'http://localhost');
+  } catch {
+    req.resume();
+    sendError(res, { error: new SlaError('invalid', 'malformed request target') });
+    return undefined;
+  }
+}

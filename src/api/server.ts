@@ -18,7 +18,7 @@ import { createDispatcher, type AccessLogEntry } from './dispatch';
 import { guardFraming, guardProcess, guardRequests, logFault, type FaultLog } from './guard';
 import { HealthCheck } from './health';
 import { SlaError } from '../errors';
-import { methodNotAllowed, rateLimited, sendError } from './http';
+import { methodNotAllowed, rateLimited, requestUrl, sendError } from './http';
 import { apiRegistry } from '../metrics/registry';
 import { metricsAnswer } from '../metrics/serve';
 import { countApiRequest } from './metrics';
@@ -109,14 +109,8 @@ export function createApiServers(deps: ApiDeps): { api: Server; status: Server }
   const webConsole = createConsole({ services, auth, limiter, faultLog });
   const openapi = JSON.stringify(openApiDocument(ROUTES, deps.policy.version));
   const listener = (req: IncomingMessage, res: ServerResponse): void | Promise<void> => {
-    let url: URL;
-    try {
-      url = new URL(req.url ?? '/', 'http://localhost');
-    } catch {
-      // e.g. "http://[::1/": not a URL at all, so no route to look for.
-      req.resume();
-      return sendError(res, { error: new SlaError('invalid', 'malformed request target') });
-    }
+    const url = requestUrl(req, res);
+    if (!url) return;
     const path = url.pathname;
     const allow = OUTSIDE_TABLE[path];
     if (allow && !allow.includes(req.method ?? '')) {

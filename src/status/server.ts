@@ -12,7 +12,7 @@ import { BusinessCalendar } from '../calendar';
 import { issuesOf, SlaError, under, type Issue } from '../errors';
 import { Country } from '../policy/schema';
 import { answerFor, guardFraming, guardRequests, logFault, type FaultLog } from '../api/guard';
-import { methodNotAllowed, rateLimited, sendError } from '../api/http';
+import { methodNotAllowed, rateLimited, requestUrl, sendError } from '../api/http';
 import type { RateLimiter } from '../api/rate-limit';
 import { gatherStatus, HISTORY_DAYS, type StatusSources } from './gather';
 import { historyAtom, holidayCalendar, maintenanceCalendar } from './feeds';
@@ -178,13 +178,8 @@ export function createStatusPage(deps: StatusPageDeps): StatusPage {
 export function createStatusServer(page: StatusPage, faultLog: FaultLog): Server {
   const server = createServer(
     guardRequests((req, res) => {
-      let url: URL;
-      try {
-        url = new URL(req.url ?? '/', 'http://localhost');
-      } catch {
-        req.resume();
-        return sendError(res, { error: new SlaError('invalid', 'malformed request target') });
-      }
+      const url = requestUrl(req, res);
+      if (!url) return;
       if (page(req, res, url)) return;
       req.resume();
       sendError(res, { error: new SlaError('not_found', `no route ${url.pathname}`) });

@@ -115,6 +115,10 @@ function sameInstant(customer: string, at: string): SlaError {
   );
 }
 
+/** A terms write that added a version: an import's for some customer, an end of contract's. */
+const isWritten = (r: WriteResult): boolean => r === 'written';
+const changesTerms = (r: { inserted: number; updated: number }): boolean => r.inserted + r.updated > 0;
+
 function toOutage(r: Row): OutageRecord {
   return {
     outageId: str(r.outage_id),
@@ -415,7 +419,7 @@ export class SqlLedger implements Ledger {
         canada_only_data_access: c.canadaOnlyDataAccess,
       })),
     );
-    return this.termsWrite(at, async (tx) => {
+    return this.termsWrite(at, changesTerms, async (tx) => {
       const [row] = await tx.query<Row>(
         `WITH r AS (
            SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(customer_id text, name text, annual_fee_minor bigint,
@@ -445,7 +449,7 @@ export class SqlLedger implements Ledger {
 
   async endContract(customerId: string, options: { effectiveAt?: string } = {}): Promise<WriteResult> {
     const at = options.effectiveAt ?? new Date().toISOString();
-    return this.termsWrite(at, async (tx) => {
+    return this.termsWrite(at, isWritten, async (tx) => {
       const [current] = await tx.query<Row>(
         `SELECT effective_at, name FROM customer_terms WHERE customer_id = $1 AND effective_at <= $2::timestamptz
          ORDER BY effective_at DESC LIMIT 1`,
@@ -476,12 +480,21 @@ export class SqlLedger implements Ledger {
 
   /**
    * A write of terms (I15): under a share lock on month_policies, so that no close begins between
-   * the check and the commit, and refused at an instant inside a month whose close has begun.
+   * the check and the commit, and refused at an instant inside a month whose close has begun when
+   * it changes something (`changes` of its result). A write that changes nothing (the same import
+   * again, a contract already ended) leaves the fixed terms as they were: a retry answers as the
+   * first try did.
    */
-  private async termsWrite<T>(at: string, write: (tx: Queryable) => Promise<T>): Promise<T> {
+  private async termsWrite<T>(
+    at: string,
+    changes: (result: T) => boolean,
+    write: (tx: Queryable) => Promise<T>,
+  ): Promise<T> {
     try {
       return await this.driver.transaction(async (tx) => {
         await tx.query('LOCK TABLE month_policies IN SHARE MODE');
+        const result = await write(tx);
+        if (!changes(result)) return result;
         const [latest] = await tx.query<Row>(
           `SELECT m.month, p.policy #>> '{month,timeZone}' AS zone FROM month_policies m
            JOIN policy_versions p ON p.version = m.policy_version ORDER BY m.month DESC LIMIT 1`,
@@ -489,6 +502,7 @@ export class SqlLedger implements Ledger {
         if (latest) {
           const month = str(latest.month);
           const earliest = accountingMonthRange(month, str(latest.zone)).to;
+          // Throwing rolls the write back.
           if (Date.parse(at) < Date.parse(earliest))
             throw new SlaError(
               'invalid',
@@ -496,7 +510,7 @@ export class SqlLedger implements Ledger {
               [{ path: 'effective', message: `before ${earliest}, the end of ${month} (closed)` }],
             );
         }
-        return write(tx);
+        return result;
       });
     } catch (err) {
       // Another writer recorded terms at this very instant between our read and our insert.

@@ -224,7 +224,8 @@ export interface Ledger {
    * Adds a version of each customer's terms in force from `effectiveAt` (default: now), all rows
    * or none (I15). `inserted`: customers new to the ledger; `updated`: a new version of a known
    * customer; the others had these terms in force at that instant already. Refused, naming
-   * `effective`, for an instant inside a month whose close has begun (its terms are fixed), or
+   * `effective`, for an instant inside a month whose close has begun (its terms are fixed) when a
+   * row would change them there (the same file again changes nothing and answers as before), or
    * where a customer has other terms recorded at that very instant.
    */
   importCustomers(

@@ -204,6 +204,25 @@ describe.each<LedgerKind>(['pglite', 'postgres'])('terms in force on %s', (kind)
     expect(
       await ledger.importCustomers([customer('x-late')], { effectiveAt: '2026-04-01T04:00:00.000Z' }),
     ).toEqual({ inserted: 1, updated: 0 });
+    // The same terms again inside the closed month change nothing there: a retried import answers
+    // as its first try, all rows unchanged; a changed row among them refuses the whole file.
+    const jan = '2026-01-01T05:00:00.000Z';
+    expect(
+      await ledger.importCustomers([customer('v-acme'), customer('v-globex')], { effectiveAt: jan }),
+    ).toEqual({
+      inserted: 0,
+      updated: 0,
+    });
+    expect(
+      (
+        await refusal(
+          ledger.importCustomers([customer('v-acme'), customer('v-globex', { region: 'eu-west' })], {
+            effectiveAt: jan,
+          }),
+        )
+      ).issues.map((i) => i.path),
+    ).toEqual(['effective']);
+    expect((await ledger.customerHistory('v-globex')).length).toBe(1);
   });
 
   it('keeps versions and policies written once', async () => {

@@ -16,7 +16,6 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { Client } from '@temporalio/client';
 import { MockActivityEnvironment, type TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBillingActivities } from '../../src/activities/billing';
@@ -103,9 +102,9 @@ beforeAll(async () => {
       ledger,
       policy: () => loadPolicy({}),
       sendEmail: () => Promise.resolve(),
-      // A lazy client with no server behind it: the batch and the close below do not look for
-      // open outages (billingMonthStart does).
-      temporal: new Client(),
+      // The batch and the close below do not look for open outages (billingMonthStart does); the
+      // close asks for its workflow's start, which this server answers at once: no such workflow.
+      temporal: env.client,
     });
     const asActivity = new MockActivityEnvironment();
     await acts.closeBillingBatch({

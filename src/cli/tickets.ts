@@ -33,6 +33,7 @@ const FLAGS: Record<string, string> = {
   responderId: 'responder',
   requestId: 'request-id',
   dueBefore: 'due-before',
+  assigneeId: 'assignee',
 };
 
 let policyZone: string | undefined;
@@ -247,6 +248,8 @@ export function ticketCommand(): Command {
     .addOption(new Option('--state <state>', 'only this SLA state').choices(SLA_STATES))
     .option('--customer <customerId>', 'only this customer')
     .addOption(new Option('--level <level>', 'only this level').choices(LEVELS))
+    .addOption(new Option('--channel <channel>', 'only this channel (C11)').choices(CHANNELS))
+    .option('--assignee <responderId>', 'only tickets assigned to this responder (roster id)')
     .option('--open', 'only tickets whose workflow still runs')
     .option('--due-before <instant>', 'only tickets due before this instant')
     .option('--limit <n>', 'at most this many', '100')
@@ -261,6 +264,8 @@ export function ticketCommand(): Command {
           state: z.string().optional(),
           customer: z.string().optional(),
           level: z.string().optional(),
+          channel: z.string().optional(),
+          assignee: z.string().optional(),
           open: z.boolean().optional(),
           dueBefore: z.string().optional(),
           limit: z.coerce.number().int().min(1).max(1000),
@@ -274,6 +279,8 @@ export function ticketCommand(): Command {
             ...(o.state ? { state: o.state as TicketListItem['state'] & string } : {}),
             ...(o.customer ? { customerId: o.customer } : {}),
             ...(o.level ? { level: o.level as (typeof LEVELS)[number] } : {}),
+            ...(o.channel ? { channel: o.channel as (typeof CHANNELS)[number] } : {}),
+            ...(o.assignee ? { assigneeId: o.assignee } : {}),
             ...(o.open ? { open: true } : {}),
             ...(o.dueBefore ? { dueBefore: o.dueBefore } : {}),
             limit: o.limit,
@@ -282,13 +289,26 @@ export function ticketCommand(): Command {
       );
       if (o.json) return printJson(items);
       printTable(
-        ['TICKET', 'CUSTOMER', 'LEVEL', 'STATE', `DUE (${zone()})`, 'WORKFLOW'],
+        [
+          'TICKET',
+          'CUSTOMER',
+          'LEVEL',
+          'STATE',
+          'CHANNEL',
+          'ASSIGNEE',
+          `DUE (${zone()})`,
+          'NEXT STEP',
+          'WORKFLOW',
+        ],
         items.map((t) => [
           t.ticketId,
           t.customerId ?? '-',
           t.level ?? '-',
           t.state ?? '-',
+          t.channel ?? '-',
+          t.assigneeId ?? '-',
           local(t.due),
+          t.nextStepAt ? local(t.nextStepAt) : '-',
           t.status.toLowerCase(),
         ]),
       );

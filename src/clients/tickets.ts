@@ -7,7 +7,15 @@ import { InvalidInputError } from '../errors';
 import * as session from '../messages/session';
 import * as ticket from '../messages/ticket';
 import * as model from '../model/ticket';
-import { SlaCustomer, SlaDueAt, SlaLevel, SlaState } from '../search-attributes';
+import {
+  SlaAssignee,
+  SlaChannel,
+  SlaCustomer,
+  SlaDueAt,
+  SlaLevel,
+  SlaNextStepAt,
+  SlaState,
+} from '../search-attributes';
 import { Calls, isOneOf, MAX_CLOCK_SKEW_MS, notFound, parse, parseId } from './calls';
 
 export interface TicketListItem {
@@ -17,6 +25,11 @@ export interface TicketListItem {
   level: string | null;
   state: model.SlaState | null;
   due: string | null;
+  /** Published by tickets opened since the queue's attributes exist (null before, and unassigned). */
+  channel: string | null;
+  assigneeId: string | null;
+  /** When the next escalation step fires; null once the clock stops or no step is left. */
+  nextStepAt: string | null;
   /** Temporal's execution status: RUNNING while open or inside its reopen window. */
   status: string;
   openedAt: string;
@@ -77,19 +90,25 @@ export class TicketClient extends Calls {
       ...(f.state ? [`SlaState = '${f.state}'`] : []),
       ...(f.customerId ? [`SlaCustomer = '${f.customerId}'`] : []),
       ...(f.level ? [`SlaLevel = '${f.level}'`] : []),
+      ...(f.channel ? [`SlaChannel = '${f.channel}'`] : []),
+      ...(f.assigneeId ? [`SlaAssignee = '${f.assigneeId}'`] : []),
       ...(f.open ? [`ExecutionStatus = 'Running'`] : []),
       ...(f.dueBefore ? [`SlaDueAt < '${new Date(f.dueBefore).toISOString()}'`] : []),
     ].join(' AND ');
     const items = await this.list(query, f.limit, 'tickets', (info) => {
-      const due = info.typedSearchAttributes.get(SlaDueAt);
-      const state = info.typedSearchAttributes.get(SlaState);
+      const attributes = info.typedSearchAttributes;
+      const due = attributes.get(SlaDueAt);
+      const state = attributes.get(SlaState);
       return {
         ticketId: info.workflowId.slice('ticket-'.length),
         workflowId: info.workflowId,
-        customerId: info.typedSearchAttributes.get(SlaCustomer) ?? null,
-        level: info.typedSearchAttributes.get(SlaLevel) ?? null,
+        customerId: attributes.get(SlaCustomer) ?? null,
+        level: attributes.get(SlaLevel) ?? null,
         state: isOneOf(model.SLA_STATES, state) ? state : null,
         due: due ? due.toISOString() : null,
+        channel: attributes.get(SlaChannel) ?? null,
+        assigneeId: attributes.get(SlaAssignee) ?? null,
+        nextStepAt: attributes.get(SlaNextStepAt)?.toISOString() ?? null,
         status: info.status.name,
         openedAt: info.startTime.toISOString(),
         closedAt: info.closeTime?.toISOString() ?? null,

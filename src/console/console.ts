@@ -5,7 +5,6 @@
  * session's role (./table.ts). Every form and query is parsed before anything is read or sent;
  * every POST needs the session's CSRF token; wrong tokens count against the API's rate limiter.
  */
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { Authenticator } from '../api/auth';
@@ -216,7 +215,7 @@ export function createConsole(deps: ConsoleDeps) {
         await callRoute(
           message.route,
           session.role,
-          { params: { [action.param]: id }, body: formBody(message.route, form, `console-${randomUUID()}`) },
+          { params: { [action.param]: id }, body: formBody(message.route, form) },
           deps.services,
         );
         redirect(res, `${back.path}?done=${encodeURIComponent(segment)}`);

@@ -1,8 +1,9 @@
 /**
  * The action forms: one per message route the role may send (its fields read from the route's
- * body schema), each posting to the console with the session's CSRF token; and the reading of a
- * posted form.
+ * body schema), each posting to the console with the session's CSRF token and a request id of its
+ * own; and the reading of a posted form.
  */
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Route } from '../api/routes';
 import type { ApiRole } from '../config';
@@ -28,7 +29,9 @@ export function actionForms(
   return html`${mine.map(({ segment, route }) => {
     const id = `${action}-${segment}`.replace(/[^A-Za-z0-9-]/g, '-');
     return html`<form class="inline" method="post" action="${action}/${segment}">
-      ${csrfField(csrf)}${formFields(route).map((f) =>
+      ${csrfField(csrf)}<input type="hidden" name="requestId" value="console-${randomUUID()}" />${formFields(
+        route,
+      ).map((f) =>
         f.options
           ? html`<select name="${f.name}" aria-label="${label(f.name)} (${segment} ${target})" required>
               ${f.options.map((o) => html`<option>${o}</option>`)}
@@ -73,9 +76,13 @@ export function readForm(req: IncomingMessage): Promise<URLSearchParams> {
   });
 }
 
-/** The fields of `route`'s form as its body (blank ones left out), with a new request id. */
-export function formBody(route: Route, form: URLSearchParams, requestId: string): Record<string, string> {
-  const body: Record<string, string> = { requestId };
+/**
+ * The fields of `route`'s form as its body (blank ones left out), with the request id the form was
+ * rendered with: a form sent twice (a double click, a resubmission after Back) is one message,
+ * applied once and answered as the first time. The route's schema checks it as any other field.
+ */
+export function formBody(route: Route, form: URLSearchParams): Record<string, string> {
+  const body: Record<string, string> = { requestId: form.get('requestId') ?? `console-${randomUUID()}` };
   for (const { name } of formFields(route)) {
     const value = form.get(name);
     if (value) body[name] = value;

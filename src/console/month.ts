@@ -10,6 +10,9 @@ import { SlaError } from '../errors';
 import type { CreditEntry } from '../ledger/types';
 import type { BillingProgress } from '../messages/billing';
 import { Month } from '../model/month';
+import type { MonthReport } from '../report/build';
+import { renderReportHtml } from '../report/html';
+import type { Answer } from '../api/routes/route';
 import { formatMinor } from '../rules/credits';
 import { html, Markup } from './html';
 import { Query, type Page, type PageContext } from './page';
@@ -115,12 +118,16 @@ export const month: Page = {
   },
 };
 
-/** A /v1 route's own answer for the month in the path, served under the session (nav: none). */
+/**
+ * A /v1 route's own answer for the month in the path, served under the session (nav: none), as it
+ * is or as `present` makes it.
+ */
 const file = (
   name: string,
   routeId: string,
   query: z.ZodRawShape,
   input: (month: string, q: Record<string, unknown>) => Parameters<typeof callRoute>[2],
+  present: (answer: Answer, q: Record<string, unknown>) => Answer = (answer) => answer,
 ): Page => ({
   path: `/console/months/{id}/${name}`,
   title: name,
@@ -128,20 +135,42 @@ const file = (
   readsAs: tableRoute(routeId),
   query: Query(query),
   async render(ctx, q) {
-    return { raw: await callRoute(this.readsAs, ctx.role, input(ctx.id ?? '', q), ctx.services) };
+    return { raw: present(await callRoute(this.readsAs, ctx.role, input(ctx.id ?? '', q), ctx.services), q) };
   },
 });
+
+/** The report's page as the route renders it, its customers linking the console's explanations. */
+const asReportPage = (answer: Answer, q: Record<string, unknown>): Answer =>
+  (q.format ?? 'html') === 'html'
+    ? {
+        status: 200,
+        body: renderReportHtml(answer.body as MonthReport, (month, customerId) =>
+          href(month, 'explanation', { customerId }),
+        ),
+        contentType: 'text/html; charset=utf-8',
+      }
+    : answer;
 
 const text = z.string().max(200);
 
 export const monthFiles: readonly Page[] = [
-  file('report', 'monthReport', { format: text.optional(), customerId: text.optional() }, (m, q) => ({
-    params: { month: m },
-    query: {
-      format: (q.format as string | undefined) ?? 'html',
-      ...(q.customerId ? { customerId: q.customerId as string } : {}),
-    },
-  })),
+  file(
+    'report',
+    'monthReport',
+    { format: text.optional(), customerId: text.optional() },
+    (m, q) => ({
+      params: { month: m },
+      query: {
+        // The page is rendered from the JSON (asReportPage); another format is the route's to judge.
+        format:
+          (q.format as string | undefined) === undefined || q.format === 'html'
+            ? 'json'
+            : (q.format as string),
+        ...(q.customerId ? { customerId: q.customerId as string } : {}),
+      },
+    }),
+    asReportPage,
+  ),
   file('explanation', 'creditExplanation', { customerId: text }, (m, q) => ({
     params: { month: m, customerId: q.customerId as string },
     query: { format: 'html' },

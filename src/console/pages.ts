@@ -8,7 +8,7 @@ import type { MaintenanceStatus } from '../messages/maintenance';
 import type { OutageStatus } from '../messages/outage';
 import type { TicketStatus } from '../messages/ticket';
 import { Level, LEVELS } from '../model/level';
-import { Id, SLA_STATES } from '../model/ticket';
+import { Channel, CHANNELS, Id, SLA_STATES } from '../model/ticket';
 import { minutes, type Timeline } from '../audit/render';
 import { formatTimeline } from '../cli/audit';
 import { actionForms } from './forms';
@@ -37,7 +37,13 @@ const queue: Page = {
   title: 'Queue',
   nav: true,
   readsAs: tableRoute('ticketStatus'),
-  query: Query({ customerId: Id.optional(), level: Level.optional(), state: z.enum(SLA_STATES).optional() }),
+  query: Query({
+    customerId: Id.optional(),
+    level: Level.optional(),
+    state: z.enum(SLA_STATES).optional(),
+    channel: Channel.optional(),
+    assigneeId: Id.optional(),
+  }),
   async render(ctx, q) {
     // The listing `sla ticket list` uses (visibility's search attributes, no replay).
     const tickets = await ctx.services.sla.tickets.listTickets({
@@ -46,6 +52,8 @@ const queue: Page = {
       ...(q.customerId ? { customerId: q.customerId as string } : {}),
       ...(q.level ? { level: q.level as Level } : {}),
       ...(q.state ? { state: q.state as (typeof SLA_STATES)[number] } : {}),
+      ...(q.channel ? { channel: q.channel as Channel } : {}),
+      ...(q.assigneeId ? { assigneeId: q.assigneeId as string } : {}),
     });
     return {
       head: html`<form method="get" action="/console/ticket" class="inline" role="search">
@@ -68,6 +76,14 @@ const queue: Page = {
               ${options(SLA_STATES, q.state)}
             </select></label
           >
+          <label
+            >Channel
+            <select name="channel">
+              <option value="">any</option>
+              ${options(CHANNELS, q.channel)}
+            </select></label
+          >
+          <label>Assignee <input name="assigneeId" value="${(q.assigneeId as string) ?? ''}" /></label>
           <button type="submit">Filter</button>
         </form>`,
       live: html`<p>${tickets.length} open ticket(s), soonest due first.</p>
@@ -78,6 +94,9 @@ const queue: Page = {
               <th scope="col">Customer</th>
               <th scope="col">Level</th>
               <th scope="col">State</th>
+              <th scope="col">Channel</th>
+              <th scope="col">Assignee</th>
+              <th scope="col">Next step</th>
               <th scope="col">Due</th>
               <th scope="col">Deadline</th>
             </tr>
@@ -90,6 +109,9 @@ const queue: Page = {
                   <td>${t.customerId}</td>
                   <td>${t.level}</td>
                   <td>${state(t.state)}</td>
+                  <td>${t.channel ?? '—'}</td>
+                  <td>${t.assigneeId ?? 'unassigned'}</td>
+                  <td>${countdown(t.nextStepAt)}</td>
                   <td>${when(t.due)}</td>
                   <td>${t.state === 'met' ? 'responded' : countdown(t.due)}</td>
                 </tr>`,
@@ -218,6 +240,17 @@ const ticket: Page = {
             )}
           </tbody>
         </table>
+        <h2>Replies</h2>
+        ${
+          t.replyCount
+            ? html`<p>
+                  ${t.replyCount === 1 ? '1 reply' : `${t.replyCount} replies`}${t.replyCount > t.replies.length ? html`, the latest ${t.replies.length} below` : ''}
+                </p>
+                <ol>
+                  ${t.replies.map((r) => html`<li>${when(r.at)} from the ${r.from}</li>`)}
+                </ol>`
+            : html`<p>none yet</p>`
+        }
         ${
           t.reclassifications.length
             ? html`<h2>Reclassifications</h2>

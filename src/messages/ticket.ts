@@ -81,6 +81,9 @@ export interface TicketStatus extends TicketClock {
   stepsFired: FiredStep[];
   reclassifications: { at: string; from: Level; to: Level; by: string; reason: string }[];
   resolutions: number;
+  /** The latest replies (at most the workflow's REPLIES_KEPT), oldest first, and how many in all. */
+  replies: { at: string; from: Reply['from'] }[];
+  replyCount: number;
 }
 
 export const ticketStatus = defineQuery<TicketStatus>('status');

@@ -100,6 +100,9 @@ export const ListTickets = z.object({
   state: z.enum(SLA_STATES).optional(),
   customerId: Id.optional(),
   level: Level.optional(),
+  channel: Channel.optional(),
+  /** Only tickets assigned to this responder (roster id). */
+  assigneeId: Id.optional(),
   /** Only tickets whose workflow still runs (open, or resolved within the reopen window). */
   open: z.boolean().optional(),
   /** Only tickets due before this instant. */

@@ -159,14 +159,17 @@ export function explanationHref(month: string, customerId: string): string {
   return `/v1/credits/${encodeURIComponent(month)}/${encodeURIComponent(customerId)}/explanation?format=html`;
 }
 
-function customerRow(month: string, c: CustomerReport): string {
+/** Where a customer's row links, for its month: the API's page, or the console's under its session. */
+export type ExplanationHref = (month: string, customerId: string) => string;
+
+function customerRow(month: string, c: CustomerReport, hrefOf: ExplanationHref): string {
   const credit = c.credit
     ? `${money(c.credit.creditMinor, c.credit.currency)}${c.credit.adjustments ? ` <span class="muted">(${c.credit.adjustments} adj.)</span>` : ''}`
     : '<span class="muted">not closed</span>';
   const tier = c.credit ? `${c.credit.creditPercent} %` : '—';
   const l1 = c.support.l1.meanFirstResponseCoverageMinutes;
   return (
-    `<tr><td><a href="${esc(explanationHref(month, c.customerId))}" title="how this credit was computed">${esc(c.customerId)}</a></td><td>${esc(c.name)}</td><td>${esc(c.region)}</td>` +
+    `<tr><td><a href="${esc(hrefOf(month, c.customerId))}" title="how this credit was computed">${esc(c.customerId)}</a></td><td>${esc(c.name)}</td><td>${esc(c.region)}</td>` +
     `<td class="num${Number(c.uptimePercent) < 99.95 ? ' bad' : ''}">${c.uptimePercent} %</td>` +
     `<td class="num">${c.downtimeMinutes}</td><td class="num">${c.excludedMinutes}</td>` +
     `<td class="num">${c.incidents.length}</td><td class="num">${tier}</td><td class="num">${credit}</td>` +
@@ -197,7 +200,7 @@ ${CHART_CSS}.tickets td,.tickets th{white-space:nowrap}.tickets td:last-child{wh
 .legend span{display:inline-block;width:10px;height:10px;margin:0 4px 0 12px;border-radius:2px}
 `;
 
-export function renderReportHtml(r: MonthReport): string {
+export function renderReportHtml(r: MonthReport, hrefOf: ExplanationHref = explanationHref): string {
   const o = r.overall;
   const credits = Object.entries(o.creditMinorByCurrency)
     .map(([c, m]) => money(m, c))
@@ -256,7 +259,7 @@ ${ticketSection(single ? single.support : o.support, r.zone, r.ticketsAsOf)}
 <section><h2>Customers</h2><table><thead><tr><th>customer</th><th>name</th><th>region</th><th class="num">uptime</th>
 <th class="num">down (min)</th><th class="num">excl. (min)</th><th class="num">incidents</th><th class="num">tier</th>
 <th class="num">credit</th><th class="num">L1 mean (cov. min)</th><th class="num">L2</th><th class="num">L3</th></tr></thead>
-<tbody>${r.customers.map((c) => customerRow(r.month, c)).join('')}</tbody></table></section>
+<tbody>${r.customers.map((c) => customerRow(r.month, c, hrefOf)).join('')}</tbody></table></section>
 </main></body></html>
 `;
 }

@@ -36,7 +36,15 @@ import {
 // The validators are zod-free (see ../model/message-checks): zod would be ~1 MB per cached workflow.
 import { messageChecks } from '../model/message-checks';
 import type { OpenTicket } from '../model/ticket';
-import { SlaCustomer, SlaDueAt, SlaLevel, SlaState as SlaStateKey } from '../search-attributes';
+import {
+  SlaAssignee,
+  SlaChannel,
+  SlaCustomer,
+  SlaDueAt,
+  SlaLevel,
+  SlaNextStepAt,
+  SlaState as SlaStateKey,
+} from '../search-attributes';
 import { DELIVERY, LEDGER_WRITE, LOOKUP } from './activity-options';
 import { runIsFull, UPDATES_PER_RUN } from './run-limits';
 
@@ -59,6 +67,8 @@ const REOPEN_WINDOW_MS = 14 * 24 * 3_600_000;
  * calls answered just before; 100 covers that tenfold for a few kilobytes of input.
  */
 export const RECENT_REQUESTS = 100;
+/** The latest replies a ticket's status lists (their count is whole): the state stays bounded. */
+export const REPLIES_KEPT = 50;
 /**
  * Messages that add to the ticket's state (a fired step with its deliveries, a reclassification)
  * are refused past these, before anything is written: the state a run carries stays bounded.
@@ -144,6 +154,8 @@ async function openTicket(input: TicketInput): Promise<TicketStatus> {
     stepsFired: [],
     reclassifications: [],
     resolutions: 0,
+    replies: [],
+    replyCount: 0,
   };
 }
 
@@ -161,13 +173,18 @@ export async function ticketWorkflow(input: TicketInput): Promise<TicketStatus> 
   // Likewise: a ticket whose history lacks this marker reclassifies with the plain clock and
   // keeps a suspension for good, as recorded (I13 before eligible coverage).
   const eligibleCoverage = patched('residency-eligible-coverage');
+  // Likewise: a ticket whose history lacks this marker publishes no channel, assignee or next step.
+  const queueAttributes = patched('ticket-queue-attributes');
   const updatesPerRun = Math.min(input.updatesPerRun ?? UPDATES_PER_RUN, UPDATES_PER_RUN);
-  // A status carried from a run before I13's eligible coverage lacks its two fields.
+  // A status carried from a run before I13's eligible coverage lacks its two fields, one from a
+  // run before replies were listed its two (its count is the carried one).
   const s: TicketStatus = carried
     ? {
         ...carried.status,
         heldUntil: carried.status.heldUntil ?? null,
         eligibleDuty: carried.status.eligibleDuty ?? null,
+        replies: carried.status.replies ?? [],
+        replyCount: carried.status.replyCount ?? carried.replies,
       }
     : await openTicket(input);
   if (!carried)
@@ -201,6 +218,21 @@ export async function ticketWorkflow(input: TicketInput): Promise<TicketStatus> 
     changed = true;
   };
   publish();
+  /** What the queue filters and counts down by, as last published (JSON, to compare). */
+  let queuePublished = '';
+  const publishQueue = () => {
+    const next = pendingStep();
+    const values = { channel: s.channel, assignee: s.assigneeId, nextStepAt: next?.fireAt ?? null };
+    const json = JSON.stringify(values);
+    if (!queueAttributes || json === queuePublished) return;
+    queuePublished = json;
+    // null removes an attribute: unassigned, or no step left to fire.
+    upsertSearchAttributes([
+      { key: SlaChannel, value: values.channel },
+      { key: SlaAssignee, value: values.assignee },
+      { key: SlaNextStepAt, value: values.nextStepAt ? new Date(values.nextStepAt) : null },
+    ]);
+  };
 
   /** Runs a message once per request id; a duplicate gets the first answer. */
   const once = async <R>(requestId: string, apply: () => Promise<R> | R): Promise<R> => {
@@ -213,6 +245,12 @@ export async function ticketWorkflow(input: TicketInput): Promise<TicketStatus> 
   };
 
   const clockRunning = () => s.firstResponse === null && s.status === 'open';
+  /** The plan's first step not yet fired, while the clock runs and the SLA counts. */
+  const pendingStep = (): PlannedStep | undefined => {
+    if (!clockRunning() || s.state === 'suspended') return undefined;
+    const firedIds = new Set(s.stepsFired.map((f) => f.id));
+    return s.plan.find((p) => !firedIds.has(p.id));
+  };
 
   /** What a step's audience is asked with; an answer resolved ahead serves only the same question. */
   const audienceQuery = (audience: string, at: string) => ({
@@ -409,9 +447,18 @@ export async function ticketWorkflow(input: TicketInput): Promise<TicketStatus> 
     { validator: messageChecks.firstResponse },
   );
 
-  setHandler(reply, (m) => once(m.requestId, () => ({ replies: ++replies })), {
-    validator: messageChecks.reply,
-  });
+  setHandler(
+    reply,
+    (m) =>
+      once(m.requestId, () => {
+        s.replies = [...s.replies, { at: m.at ?? new Date().toISOString(), from: m.from }].slice(
+          -REPLIES_KEPT,
+        );
+        s.replyCount = ++replies;
+        return { replies };
+      }),
+    { validator: messageChecks.reply },
+  );
 
   setHandler(
     resolve,
@@ -537,6 +584,7 @@ export async function ticketWorkflow(input: TicketInput): Promise<TicketStatus> 
       log.info('ticket continues as new', { ticketId: s.ticketId, handled });
       return continueAsNew<typeof ticketWorkflow>({ ...input, carry });
     }
+    publishQueue();
     if (s.status === 'resolved' && outcomeRecorded < s.resolutions) {
       await resolvePages();
       await store.recordTicketOutcome({
@@ -571,13 +619,11 @@ export async function ticketWorkflow(input: TicketInput): Promise<TicketStatus> 
       continue;
     }
 
-    const firedIds = new Set(s.stepsFired.map((f) => f.id));
     const breachAt = Date.parse(s.due);
     // I13: a held ticket's clock starts when a Canada-based responder comes on duty.
     const heldAt = s.state === 'held' && s.heldUntil ? Date.parse(s.heldUntil) : Infinity;
     const pendingBreachMark = clockRunning() && s.state !== 'suspended' && s.state !== 'breached';
-    const nextStep =
-      clockRunning() && s.state !== 'suspended' ? s.plan.find((p) => !firedIds.has(p.id)) : undefined;
+    const nextStep = pendingStep();
     let nextAt = Math.min(
       nextStep ? Date.parse(nextStep.fireAt) : Infinity,
       pendingBreachMark ? breachAt : Infinity,

@@ -48,11 +48,13 @@ beforeAll(async () => {
   browser = await launchChromium();
   mkdirSync(SHOTS, { recursive: true });
   console.log(`console screenshots: ${SHOTS}`);
-  for (const [id, level] of [
-    ['T-CON-1', 'L1'],
-    ['T-CON-2', 'L2'],
+  for (const [id, level, channel] of [
+    ['T-CON-1', 'L1', 'chat'],
+    ['T-CON-2', 'L2', 'phone'],
   ] as const)
-    expect((await api.call('agent', 'POST', '/v1/tickets', newTicket(id, { level }))).status).toBe(201);
+    expect((await api.call('agent', 'POST', '/v1/tickets', newTicket(id, { level, channel }))).status).toBe(
+      201,
+    );
   const outage = {
     key: 'O-CON-1',
     summary: 'Sign-in <fails>',
@@ -147,10 +149,22 @@ describe('the console', () => {
     });
     await shot(page, 'queue-agent');
 
-    // The filters: level L2 only.
+    // The filters: level L2 only; the phone channel; an assignee (each a search attribute).
     await page.select('select[name=level]', 'L2');
     await Promise.all([page.waitForNavigation(), page.click('form[aria-label=Filters] button')]);
     expect(await texts(page, '#live tbody tr td:first-child')).toEqual(['T-CON-2']);
+    await page.goto(`${api.base}/console/queue?channel=phone`);
+    expect(await texts(page, '#live tbody tr td:first-child')).toEqual(['T-CON-2']);
+    // Each row counts down to its next step (the L2 plan's first) as well as to its deadline.
+    expect(await attrs(page, '#live tbody tr time.countdown', 'datetime')).toHaveLength(2);
+    const assign = { requestId: 'a-con-2', responderId: RESPONDER };
+    expect((await api.call('agent', 'POST', '/v1/tickets/T-CON-2/assign', assign)).status).toBe(200);
+    await e.waitFor(async () => {
+      await page.goto(`${api.base}/console/queue?assigneeId=${RESPONDER}`);
+      const rows = await texts(page, '#live tbody tr td:first-child');
+      return rows.length === 1 && rows[0] === 'T-CON-2';
+    }, 'the assignee filter');
+    expect(await text(page, '#live tbody tr')).toContain(RESPONDER);
 
     await page.goto(`${api.base}/console/tickets/T-CON-1`);
     const details = await text(page, '#live dl');
@@ -184,6 +198,20 @@ describe('the console', () => {
     expect(await text(page, '#live dl')).toContain(`by ${RESPONDER}`);
     const assigned = await e.env.client.workflow.getHandle(ticketWorkflowId('T-CON-1')).query(ticketStatus);
     expect(assigned.assigneeId).toBeNull();
+
+    // The reply form sent twice (a double click, a resubmission): one reply, listed on the page.
+    const [requestId] = await attrs(page, 'form[action$="/replies"] input[name=requestId]', 'value');
+    const reply = { requestId: requestId!, from: 'customer' };
+    for (let i = 0; i < 2; i++) {
+      // Accepted: a redirect, which the page's fetch sees as an opaque one (status 0).
+      const sent = await post(page, '/console/tickets/T-CON-1/replies', reply, true);
+      expect(sent.status).toBe(0);
+    }
+    await page.goto(`${api.base}/console/tickets/T-CON-1`);
+    const replies = await e.env.client.workflow.getHandle(ticketWorkflowId('T-CON-1')).query(ticketStatus);
+    expect(replies.replyCount).toBe(1);
+    expect(await text(page, '#live')).toContain('1 reply');
+    expect(await texts(page, '#live ol li')).toHaveLength(1);
     await shot(page, 'ticket-agent');
   }, 30_000);
 
@@ -288,6 +316,8 @@ describe('the console', () => {
     // The monthly report's own page, from its /v1 route.
     await page.goto(`${api.base}/console/months/${MONTH}/report?format=html`);
     expect(await page.title()).toMatch(new RegExp(`^SLA report ${MONTH}`));
+    // Its customers link the explanations under the session, as the Month page does.
+    expect(await attrs(page, 'a[title="how this credit was computed"]', 'href')).toEqual([explanation]);
     const audit = await page.goto(`${api.base}/console/audit`);
     expect(audit?.status()).toBe(403);
   }, 30_000);

@@ -61,8 +61,13 @@ describe('a ticket continuing as new', () => {
     // The retried third reply is answered by the new run as the first answered it.
     expect(await e.client.reply(id, { requestId: 'r-3', from: 'customer' })).toEqual({ replies: 3 });
     expect(await e.client.reply(id, { requestId: 'r-4', from: 'agent' })).toEqual({ replies: 4 });
-    // The facts as decided: no second opening lookup, the same deadlines.
-    expect(await e.client.ticketStatus(id)).toEqual(opening);
+    // The facts as decided: no second opening lookup, the same deadlines; the replies of both runs.
+    const { replies, replyCount, ...facts } = await e.client.ticketStatus(id);
+    expect(facts).toEqual({ ...opening, replies: undefined, replyCount: undefined });
+    expect([replyCount, replies.map((r) => r.from)]).toEqual([
+      4,
+      ['customer', 'customer', 'customer', 'agent'],
+    ]);
     const second = await chain();
     expect(JSON.stringify(second.at(-1)!.events)).not.toContain('openTicketFacts');
   });

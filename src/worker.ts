@@ -18,6 +18,7 @@ import { codecKeys, workerDataConverter } from './codec';
 import type { Config } from './config';
 import { ensureBillingSchedule } from './billing-schedule';
 import { connectClient, connectWorker } from './connection';
+import { requireSearchAttributes } from './namespace-attributes';
 import { policyRecord, type LoadedPolicy } from './policy/load';
 import { timedLedger } from './metrics/ledger';
 import { countOpenTickets } from './metrics/open-tickets';
@@ -90,6 +91,7 @@ export async function createWorker(
     // Marks what the engine did not encrypt, for the workflow interceptors to refuse.
     const dataConverter = workerDataConverter(codecKeys(config));
     client = await connectClient(config);
+    await requireSearchAttributes(client, config.namespace, (message) => console.warn(`worker: ${message}`));
     const connection = await connectWorker(config);
     const traced = await workerTracing(options.tracing);
     const worker = await Worker.create({

@@ -2,8 +2,12 @@ import path from 'node:path';
 import { Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConfigError } from '../../src/config';
+import { requireSearchAttributes } from '../../src/namespace-attributes';
+import { SEARCH_ATTRIBUTES } from '../../src/search-attributes';
 import { sleepTwoDays } from '../fixtures/harness-workflows';
 import { startDevServer, workflowBundle } from '../helpers/temporal';
+import { waitFor } from '../helpers/wait';
 
 describe('Temporal CLI dev server (provisioned from the Go module proxy)', () => {
   let env: TestWorkflowEnvironment;
@@ -39,5 +43,31 @@ describe('Temporal CLI dev server (provisioned from the Go module proxy)', () =>
       expect(ids).toContain(handle.workflowId);
       await handle.terminate('test done');
     });
+  });
+
+  it("refuses to start a worker on a namespace lacking one of the engine's search attributes, naming each and the command", async () => {
+    const warnings: string[] = [];
+    await expect(
+      requireSearchAttributes(env.client, 'default', (m) => warnings.push(m)),
+    ).resolves.toBeUndefined();
+    await env.connection.workflowService.registerNamespace({
+      namespace: 'bare',
+      workflowExecutionRetentionPeriod: { seconds: 86_400 },
+    });
+    // The frontend knows a new namespace through a cache: until then, its listing is "not found".
+    const refusal = await waitFor(
+      () =>
+        requireSearchAttributes(env.client, 'bare', (m) => warnings.push(m)).then(
+          () => null,
+          (err: unknown) => (err instanceof ConfigError ? err : null),
+        ),
+      'the refusal',
+      15_000,
+    );
+    for (const a of SEARCH_ATTRIBUTES) expect(refusal.message).toContain(a.name);
+    expect(refusal.message).toContain(
+      'temporal operator search-attribute create --namespace bare --name SlaNextStepAt --type Datetime',
+    );
+    expect(warnings).toEqual([]);
   });
 });

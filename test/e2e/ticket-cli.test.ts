@@ -172,7 +172,7 @@ describe('sla ticket / sla session', () => {
     expect(l1.map((i) => i.ticketId)).toEqual(['TK-1']);
     const table = await sla(['ticket', 'list', '--customer', 'globex']);
     expect(table.stdout).toMatch(
-      /^TICKET\s+CUSTOMER\s+LEVEL\s+STATE\s+DUE \(America\/Toronto\)\s+WORKFLOW\n/,
+      /^TICKET\s+CUSTOMER\s+LEVEL\s+STATE\s+CHANNEL\s+ASSIGNEE\s+DUE \(America\/Toronto\)\s+NEXT STEP\s+WORKFLOW\n/,
     );
     expect(table.stdout).toMatch(/\nTK-2\s+globex\s+L3\s/);
     expect(
@@ -184,7 +184,7 @@ describe('sla ticket / sla session', () => {
   });
 
   step(
-    'assign: a roster responder; someone else exits 2 naming --responder; an unknown ticket 3',
+    'assign: a roster responder; someone else exits 2 naming --responder; an unknown ticket 3; list by assignee and channel',
     async () => {
       expect(await json(['ticket', 'assign', 'TK-1', '--responder', 'agent.toronto'])).toEqual({
         assigneeId: 'agent.toronto',
@@ -194,6 +194,20 @@ describe('sla ticket / sla session', () => {
       expect(nobody.stderr).toMatch(/^sla: --responder: /);
       expect((await sla(['ticket', 'assign', 'TK-unknown', '--responder', 'agent.toronto'])).code).toBe(3);
       expect((await sla(['ticket', 'assign', 'TK-1'])).code).toBe(2);
+      // The queue's filters: its assignee, its channel (search attributes the workflow publishes).
+      const assigned = await e.waitFor(async () => {
+        const items = await json<TicketListItem[]>(['ticket', 'list', '--assignee', 'agent.toronto']);
+        return items.length ? items : undefined;
+      }, 'the assignee in the visibility list');
+      expect(assigned.map((i) => [i.ticketId, i.assigneeId])).toEqual([['TK-1', 'agent.toronto']]);
+      const channel = assigned[0]!.channel!;
+      expect(
+        (await json<TicketListItem[]>(['ticket', 'list', '--channel', channel, '--customer', 'acme'])).map(
+          (i) => i.ticketId,
+        ),
+      ).toContain('TK-1');
+      expect((await sla(['ticket', 'list', '--assignee', 'not an id'])).stderr).toMatch(/--assignee: /);
+      expect((await sla(['ticket', 'list', '--channel', 'fax'])).code).toBe(2);
     },
   );
 

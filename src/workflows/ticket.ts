@@ -8,6 +8,7 @@ import {
   ActivityFailure,
   allHandlersFinished,
   ApplicationFailure,
+  CancellationScope,
   condition,
   continueAsNew,
   log,
@@ -15,6 +16,7 @@ import {
   proxyActivities,
   proxyLocalActivities,
   setHandler,
+  sleep,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -102,6 +104,13 @@ export type TicketInput = OpenTicket & {
 };
 
 /**
+ * How long a step's pages go alone before its email follows. In a herd (every weekend L1 ticket
+ * breaching at Monday 05:15) the pages are then not queued behind other tickets' emails; a pager
+ * that is down or slow holds the email back no longer than this.
+ */
+const PAGES_HEAD_START_MS = 30_000;
+
+/**
  * Breach→page (C6–C8, target p99 ≤ 1 s): a step that pages has its audience resolved before it is due,
  * at most this long before, so that its firing schedules the pages at once instead of first
  * asking the roster. Ten minutes keeps the answer close to the step (a roster edited and
@@ -175,6 +184,8 @@ export async function ticketWorkflow(input: TicketInput): Promise<TicketStatus> 
   const eligibleCoverage = patched('residency-eligible-coverage');
   // Likewise: a ticket whose history lacks this marker publishes no channel, assignee or next step.
   const queueAttributes = patched('ticket-queue-attributes');
+  // Likewise: a ticket whose history lacks this marker sends a step's email beside its pages.
+  const pagesFirst = patched('step-pages-before-email');
   const updatesPerRun = Math.min(input.updatesPerRun ?? UPDATES_PER_RUN, UPDATES_PER_RUN);
   // A status carried from a run before I13's eligible coverage lacks its two fields, one from a
   // run before replies were listed its two (its count is the carried one).
@@ -294,6 +305,8 @@ export async function ticketWorkflow(input: TicketInput): Promise<TicketStatus> 
       deliveries: [],
     };
     s.stepsFired.push(fired);
+    // The queue counts down to the step after this one while this one is delivered.
+    if (pagesFirst) publishQueue();
     // A local activity: the roster answer is recorded in history without a round trip.
     const recipients: Recipient[] =
       ahead ?? (await lookups.resolveAudience(audienceQuery(audience, fired.at)));
@@ -356,8 +369,13 @@ export async function ticketWorkflow(input: TicketInput): Promise<TicketStatus> 
         );
       }
     };
-    // Pages first: a breach's page is what the on-call waits for; the email leaves beside it.
-    if (audienceAhead) {
+    // Pages first: a breach's page is what the on-call waits for. The email follows once the pages
+    // are delivered, or after their head start.
+    if (pagesFirst) {
+      sendPages();
+      if (sends.length) await headStart(Promise.all(sends));
+      sendEmail();
+    } else if (audienceAhead) {
       sendPages();
       sendEmail();
     } else {
@@ -366,6 +384,14 @@ export async function ticketWorkflow(input: TicketInput): Promise<TicketStatus> 
     }
     await Promise.all(sends);
     changed = true;
+  }
+
+  /** Waits for `pages`, at most PAGES_HEAD_START_MS (a timer, cancelled when they end first). */
+  async function headStart(pages: Promise<unknown>) {
+    const scope = new CancellationScope();
+    const timer = scope.run(() => sleep(PAGES_HEAD_START_MS)).catch(() => undefined);
+    await Promise.race([pages, timer]);
+    scope.cancel();
   }
 
   /** The response clock stopped or the ticket ended: every page it raised is resolved. */
@@ -644,6 +670,8 @@ export async function ticketWorkflow(input: TicketInput): Promise<TicketStatus> 
     // A response that arrived while a step was paging: resolve what that step raised.
     if (!clockRunning() && openPages.size) await resolvePages();
 
+    // A message taken during that await changed the picture the wait below no longer wakes for.
+    publishQueue();
     changed = false;
     // A message that changed nothing (a refused one) still counts toward continuing as new.
     const wake = () => changed || continueDue();

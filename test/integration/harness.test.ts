@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { msToTs } from '@temporalio/common/lib/time';
 import { Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -52,7 +53,7 @@ describe('Temporal CLI dev server (provisioned from the Go module proxy)', () =>
     ).resolves.toBeUndefined();
     await env.connection.workflowService.registerNamespace({
       namespace: 'bare',
-      workflowExecutionRetentionPeriod: { seconds: 86_400 },
+      workflowExecutionRetentionPeriod: msToTs(86_400_000),
     });
     // The frontend knows a new namespace through a cache: until then, its listing is "not found".
     const refusal = await waitFor(

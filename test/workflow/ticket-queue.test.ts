@@ -1,6 +1,6 @@
 // What the queue reads of a ticket without asking its workflow: its channel, its assignee and when
 // its next escalation step fires, published as search attributes as they change (C6, C11), and the
-// replies its status lists.
+// replies its status lists; at the breach, the page before the email.
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { SlaAssignee, SlaChannel, SlaNextStepAt, SlaState } from '../../src/search-attributes';
 import { startEngine, type Engine } from '../helpers/engine';
@@ -18,7 +18,7 @@ describe('a ticket in the queue', () => {
     await e.advanceTo(nextWeekdayAt(e.now(), 2, '10:00'));
   });
   afterAll(async () => {
-    await saveHistory(e.env.client, `ticket-${id}`, 'ticketWorkflow-queue-attributes');
+    await saveHistory(e.env.client, `ticket-${id}`, 'ticketWorkflow-queue-breach-pages-first');
     await e?.stop();
   });
 
@@ -64,12 +64,58 @@ describe('a ticket in the queue', () => {
     expect(seen.nextStepAt).not.toBe(plan[0]!.fireAt);
   });
 
+  step('at the breach, pages the team lead, then emails: its next step is the manager', async () => {
+    const { plan } = await e.client.ticketStatus(id);
+    await e.advanceTo(Date.parse(plan[1]!.fireAt) + minutes(1));
+    const seen = await published({ nextStepAt: plan[2]!.fireAt, state: 'breached' });
+    expect(seen.assignee).toBe('agent.toronto');
+    const email = await e.waitFor(
+      () => e.smtp.byMessageId(`<ticket-${id}.${plan[1]!.id}@sla-engine>`)[0],
+      'the breach email',
+    );
+    expect(email.to).toEqual(['lead.toronto@support.example']);
+    expect(e.pager.triggers().map((p) => p.dedup_key)).toEqual([`ticket-${id}:${plan[1]!.id}:lead.toronto`]);
+    // The email's activity is scheduled once the page's completed (the herd's pages go first).
+    const { events } = await e.env.client.workflow.getHandle(`ticket-${id}`).fetchHistory();
+    const scheduled = (events ?? [])
+      .map((ev) => ev.activityTaskScheduledEventAttributes?.activityType?.name)
+      .filter((name) => name === 'sendPage' || name === 'sendEmail');
+    expect(scheduled.slice(-2)).toEqual(['sendPage', 'sendEmail']);
+  });
+
   step('has no next step once the first response stops its clock, and keeps its assignee', async () => {
-    await e.client.recordFirstResponse(id, { requestId: 'f-1', responderId: 'agent.toronto' });
-    const seen = await published({ state: 'met', assignee: 'agent.toronto', channel: 'phone' });
+    expect(
+      await e.client.recordFirstResponse(id, { requestId: 'f-1', responderId: 'agent.toronto' }),
+    ).toMatchObject({ met: false });
+    // Responded after the deadline: breached for good (C6), the clock stopped all the same.
+    const seen = await published({
+      state: 'breached',
+      assignee: 'agent.toronto',
+      channel: 'phone',
+      nextStepAt: undefined,
+    });
     expect(seen.nextStepAt).toBeUndefined();
     expect(await e.client.resolve(id, { requestId: 'res-1', responderId: 'agent.toronto' })).toEqual({
       resolution: 1,
     });
+  });
+
+  step("with the pager down, the breach email leaves after the pages' head start all the same", async () => {
+    const other = 'T-QUEUE-PAGER-DOWN';
+    e.pager.fail(10_000, 503);
+    try {
+      await e.client.openTicket({ ...newTicket(other), openedAt: iso(e.now()) });
+      const { plan } = await e.waitFor(() => e.client.ticketStatus(other), 'the ticket');
+      const breach = plan.find((p) => p.kind === 'breach')!;
+      await e.advanceTo(Date.parse(breach.fireAt) + minutes(1));
+      const email = await e.waitFor(
+        () => e.smtp.byMessageId(`<ticket-${other}.${breach.id}@sla-engine>`)[0],
+        'the breach email while the page is retried',
+      );
+      expect(email.to).toEqual(['lead.toronto@support.example']);
+      expect(e.pager.triggers().filter((p) => p.dedup_key.startsWith(`ticket-${other}:`))).toEqual([]);
+    } finally {
+      e.pager.fail(0, 503);
+    }
   });
 });

@@ -15,9 +15,10 @@ import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
-import { grpc, temporal } from '@temporalio/proto';
+import { grpc } from '@temporalio/proto';
 import { freePort, freeSmallPort, isFree } from './ports';
 import { startPostgres, type PostgresServer } from './postgres-server';
+import { INDEXED_VALUE_TYPE } from './namespace-attributes';
 import { SEARCH_ATTRIBUTES } from './search-attributes';
 import { supervise, type Supervised } from './supervise';
 import { clusterExecutables, DEV_SERVER_DYNAMIC_CONFIG, type ClusterExecutables } from './temporal-servers';
@@ -351,15 +352,6 @@ async function serving(address: string): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
-
-/** The engine's search attribute types as the operator service names them (also the test harness's). */
-export const INDEXED_VALUE_TYPE: Record<
-  (typeof SEARCH_ATTRIBUTES)[number]['type'],
-  temporal.api.enums.v1.IndexedValueType
-> = {
-  KEYWORD: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
-  DATETIME: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,
-};
 
 /** gRPC status ALREADY_EXISTS: a second start finds its namespace registered. */
 const ALREADY_EXISTS = 6;

@@ -2,7 +2,8 @@
  * The console's one script, served as /console/console.js (no build step, nothing fetched from
  * elsewhere). It ticks every countdown (<time class="countdown" datetime=…>) each second, and
  * every 2.5 s fetches the page's live region again (the page's URL with part=live, rendered and
- * escaped by the server) and swaps it in when it changed — unless someone is typing in it.
+ * escaped by the server) and swaps it in when it changed (its forms' request ids aside) — unless
+ * someone is typing in it or has changed a choice in it.
  */
 export const CLIENT_SCRIPT = `'use strict';
 (function () {
@@ -26,8 +27,12 @@ export const CLIENT_SCRIPT = `'use strict';
     if (a && region.contains(a) && /^(INPUT|SELECT|TEXTAREA)$/.test(a.tagName)) return true;
     return Array.prototype.some.call(region.querySelectorAll('input:not([type=hidden])'), function (i) {
       return i.value !== i.defaultValue;
+    }) || Array.prototype.some.call(region.querySelectorAll('option'), function (o) {
+      return o.selected !== o.defaultSelected;
     });
   }
+  // Each render gives the forms new request ids: a part that differs only in them is unchanged.
+  function content(text) { return text.replace(/ name="requestId" value="[^"]*"/g, ''); }
   var source = document.body.getAttribute('data-live');
   var region = document.getElementById('live');
   var last = null;
@@ -40,8 +45,8 @@ export const CLIENT_SCRIPT = `'use strict';
         return r.ok ? r.text() : null;
       })
       .then(function (text) {
-        if (text === null || text === last || editing(region)) return;
-        last = text;
+        if (text === null || content(text) === last || editing(region)) return;
+        last = content(text);
         region.innerHTML = text;
         tick();
       })

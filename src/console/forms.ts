@@ -29,9 +29,12 @@ export function actionForms(
   return html`${mine.map(({ segment, route }) => {
     const id = `${action}-${segment}`.replace(/[^A-Za-z0-9-]/g, '-');
     return html`<form class="inline" method="post" action="${action}/${segment}">
-      ${csrfField(csrf)}<input type="hidden" name="requestId" value="console-${randomUUID()}" />${formFields(
-        route,
-      ).map((f) =>
+      ${csrfField(csrf)}<input
+        type="hidden"
+        name="requestId"
+        value="${consoleRequestId(route)}"
+        autocomplete="off"
+      />${formFields(route).map((f) =>
         f.options
           ? html`<select name="${f.name}" aria-label="${label(f.name)} (${segment} ${target})" required>
               ${f.options.map((o) => html`<option>${o}</option>`)}
@@ -77,12 +80,26 @@ export function readForm(req: IncomingMessage): Promise<URLSearchParams> {
 }
 
 /**
+ * A form's request id: the console's, of this route, so that an id posted to another action's
+ * form (where the workflow would answer the first message's result) is refused.
+ */
+const consoleRequestId = (route: Route) => `console-${route.id}-${randomUUID()}`;
+const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+const isConsoleRequestId = (route: Route, id: string) => new RegExp(`^console-${route.id}-${UUID}$`).test(id);
+
+/**
  * The fields of `route`'s form as its body (blank ones left out), with the request id the form was
  * rendered with: a form sent twice (a double click, a resubmission after Back) is one message,
- * applied once and answered as the first time. The route's schema checks it as any other field.
+ * applied once and answered as the first time. A form without one gets a new one; one that is not
+ * this action's is refused naming `requestId`.
  */
 export function formBody(route: Route, form: URLSearchParams): Record<string, string> {
-  const body: Record<string, string> = { requestId: form.get('requestId') ?? `console-${randomUUID()}` };
+  const requestId = form.get('requestId') ?? consoleRequestId(route);
+  if (!isConsoleRequestId(route, requestId))
+    throw new SlaError('invalid', 'invalid input', [
+      { path: 'requestId', message: `not a request id of this form (${route.id}): reload the page` },
+    ]);
+  const body: Record<string, string> = { requestId };
   for (const { name } of formFields(route)) {
     const value = form.get(name);
     if (value) body[name] = value;

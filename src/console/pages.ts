@@ -110,7 +110,7 @@ const queue: Page = {
                   <td>${t.level}</td>
                   <td>${state(t.state)}</td>
                   <td>${t.channel ?? '—'}</td>
-                  <td>${t.assigneeId ?? 'unassigned'}</td>
+                  <td>${t.channel === null ? '—' : (t.assigneeId ?? 'unassigned')}</td>
                   <td>${countdown(t.nextStepAt)}</td>
                   <td>${when(t.due)}</td>
                   <td>${t.state === 'met' ? 'responded' : countdown(t.due)}</td>

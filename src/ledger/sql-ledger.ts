@@ -115,6 +115,23 @@ function sameInstant(customer: string, at: string): SlaError {
   );
 }
 
+/** The refusal of terms effective at `at` when it is inside a month whose close has begun (I15), else null. */
+async function closedMonthRefusal(tx: Queryable, at: string): Promise<SlaError | null> {
+  const [latest] = await tx.query<Row>(
+    `SELECT m.month, p.policy #>> '{month,timeZone}' AS zone FROM month_policies m
+     JOIN policy_versions p ON p.version = m.policy_version ORDER BY m.month DESC LIMIT 1`,
+  );
+  if (!latest) return null;
+  const month = str(latest.month);
+  const earliest = accountingMonthRange(month, str(latest.zone)).to;
+  if (Date.parse(at) >= Date.parse(earliest)) return null;
+  return new SlaError(
+    'invalid',
+    `effective ${at} is inside ${month} or earlier, whose close has begun: its terms are fixed (I15); the earliest instant allowed is ${earliest}`,
+    [{ path: 'effective', message: `before ${earliest}, the end of ${month} (closed)` }],
+  );
+}
+
 /** A terms write that added a version: an import's for some customer, an end of contract's. */
 const isWritten = (r: WriteResult): boolean => r === 'written';
 const changesTerms = (r: { inserted: number; updated: number }): boolean => r.inserted + r.updated > 0;
@@ -399,7 +416,8 @@ export class SqlLedger implements Ledger {
   /**
    * One transaction: the month lock, the closed-month check, then one statement that classifies
    * every row against the version in force at `effectiveAt` and inserts the changed ones
-   * (jsonb_to_recordset: 20,000 rows stay one statement). A conflict rolls everything back.
+   * (jsonb_to_recordset: 20,000 rows stay one statement). A conflict, or a changed row inside a
+   * closed month, rolls everything back.
    */
   async importCustomers(
     rows: CustomerRecord[],
@@ -483,7 +501,7 @@ export class SqlLedger implements Ledger {
    * the check and the commit, and refused at an instant inside a month whose close has begun when
    * it changes something (`changes` of its result). A write that changes nothing (the same import
    * again, a contract already ended) leaves the fixed terms as they were: a retry answers as the
-   * first try did.
+   * first try did. Inside a closed month, that refusal comes before any other of the write's.
    */
   private async termsWrite<T>(
     at: string,
@@ -493,23 +511,15 @@ export class SqlLedger implements Ledger {
     try {
       return await this.driver.transaction(async (tx) => {
         await tx.query('LOCK TABLE month_policies IN SHARE MODE');
-        const result = await write(tx);
-        if (!changes(result)) return result;
-        const [latest] = await tx.query<Row>(
-          `SELECT m.month, p.policy #>> '{month,timeZone}' AS zone FROM month_policies m
-           JOIN policy_versions p ON p.version = m.policy_version ORDER BY m.month DESC LIMIT 1`,
-        );
-        if (latest) {
-          const month = str(latest.month);
-          const earliest = accountingMonthRange(month, str(latest.zone)).to;
-          // Throwing rolls the write back.
-          if (Date.parse(at) < Date.parse(earliest))
-            throw new SlaError(
-              'invalid',
-              `effective ${at} is inside ${month} or earlier, whose close has begun: its terms are fixed (I15); the earliest instant allowed is ${earliest}`,
-              [{ path: 'effective', message: `before ${earliest}, the end of ${month} (closed)` }],
-            );
+        const closed = await closedMonthRefusal(tx, at);
+        let result: T;
+        try {
+          result = await write(tx);
+        } catch (err) {
+          throw closed ?? err;
         }
+        // Throwing rolls the write back.
+        if (closed && changes(result)) throw closed;
         return result;
       });
     } catch (err) {

@@ -15,7 +15,8 @@ import type { DataConverter } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { bundleWorkflows } from '../../src/build/bundle-workflows';
-import { INDEXED_VALUE_TYPE, registerNamespace } from '../../src/cluster';
+import { registerNamespace } from '../../src/cluster';
+import { INDEXED_VALUE_TYPE } from '../../src/namespace-attributes';
 import { SEARCH_ATTRIBUTES } from '../../src/search-attributes';
 import { devServerArgs, devServerExecutable, testServerExecutable } from '../../src/temporal-servers';
 

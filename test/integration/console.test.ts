@@ -207,6 +207,14 @@ describe('the console', () => {
       const sent = await post(page, '/console/tickets/T-CON-1/replies', reply, true);
       expect(sent.status).toBe(0);
     }
+    // Another form's request id (where the workflow would answer the reply's result) is refused.
+    const crossed = await post(
+      page,
+      '/console/tickets/T-CON-1/assign',
+      { requestId: requestId!, responderId: RESPONDER },
+      true,
+    );
+    expect([crossed.status, crossed.text.includes('<code>requestId</code>')]).toEqual([400, true]);
     await page.goto(`${api.base}/console/tickets/T-CON-1`);
     const replies = await e.env.client.workflow.getHandle(ticketWorkflowId('T-CON-1')).query(ticketStatus);
     expect(replies.replyCount).toBe(1);

@@ -4,7 +4,7 @@ import { Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/config';
-import { requireSearchAttributes } from '../../src/namespace-attributes';
+import { INDEXED_VALUE_TYPE, requireSearchAttributes } from '../../src/namespace-attributes';
 import { SEARCH_ATTRIBUTES } from '../../src/search-attributes';
 import { sleepTwoDays } from '../fixtures/harness-workflows';
 import { startDevServer, workflowBundle } from '../helpers/temporal';
@@ -68,6 +68,23 @@ describe('Temporal CLI dev server (provisioned from the Go module proxy)', () =>
     for (const a of SEARCH_ATTRIBUTES) expect(refusal.message).toContain(a.name);
     expect(refusal.message).toContain(
       'temporal operator search-attribute create --namespace bare --name SlaNextStepAt --type Datetime',
+    );
+    // Another type is refused as well: every upsert of it would fail.
+    await env.connection.operatorService.addSearchAttributes({
+      namespace: 'bare',
+      searchAttributes: { SlaAssignee: INDEXED_VALUE_TYPE.DATETIME },
+    });
+    const mistyped = await waitFor(
+      () =>
+        requireSearchAttributes(env.client, 'bare', (m) => warnings.push(m)).then(
+          () => null,
+          (err: unknown) => (err instanceof ConfigError && err.message.includes(' as ') ? err : null),
+        ),
+      'the refusal of a mistyped attribute',
+      15_000,
+    );
+    expect(mistyped.message).toContain(
+      'SlaAssignee as DATETIME, which the workflows publish as SlaAssignee Keyword',
     );
     expect(warnings).toEqual([]);
   });

@@ -250,6 +250,7 @@ export function ticketCommand(): Command {
     .addOption(new Option('--level <level>', 'only this level').choices(LEVELS))
     .addOption(new Option('--channel <channel>', 'only this channel (C11)').choices(CHANNELS))
     .option('--assignee <responderId>', 'only tickets assigned to this responder (roster id)')
+    .option('--unassigned', 'only tickets assigned to nobody')
     .option('--open', 'only tickets whose workflow still runs')
     .option('--due-before <instant>', 'only tickets due before this instant')
     .option('--limit <n>', 'at most this many', '100')
@@ -266,6 +267,7 @@ export function ticketCommand(): Command {
           level: z.string().optional(),
           channel: z.string().optional(),
           assignee: z.string().optional(),
+          unassigned: z.boolean().optional(),
           open: z.boolean().optional(),
           dueBefore: z.string().optional(),
           limit: z.coerce.number().int().min(1).max(1000),
@@ -281,6 +283,7 @@ export function ticketCommand(): Command {
             ...(o.level ? { level: o.level as (typeof LEVELS)[number] } : {}),
             ...(o.channel ? { channel: o.channel as (typeof CHANNELS)[number] } : {}),
             ...(o.assignee ? { assigneeId: o.assignee } : {}),
+            ...(o.unassigned ? { unassigned: true } : {}),
             ...(o.open ? { open: true } : {}),
             ...(o.dueBefore ? { dueBefore: o.dueBefore } : {}),
             limit: o.limit,

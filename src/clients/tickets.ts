@@ -92,6 +92,8 @@ export class TicketClient extends Calls {
       ...(f.level ? [`SlaLevel = '${f.level}'`] : []),
       ...(f.channel ? [`SlaChannel = '${f.channel}'`] : []),
       ...(f.assigneeId ? [`SlaAssignee = '${f.assigneeId}'`] : []),
+      // A ticket that publishes no queue attributes (SlaChannel) says nothing of its assignee.
+      ...(f.unassigned ? ['SlaAssignee IS NULL AND SlaChannel IS NOT NULL'] : []),
       ...(f.open ? [`ExecutionStatus = 'Running'`] : []),
       ...(f.dueBefore ? [`SlaDueAt < '${new Date(f.dueBefore).toISOString()}'`] : []),
     ].join(' AND ');

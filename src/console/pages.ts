@@ -43,6 +43,7 @@ const queue: Page = {
     state: z.enum(SLA_STATES).optional(),
     channel: Channel.optional(),
     assigneeId: Id.optional(),
+    unassigned: z.literal('on').optional(),
   }),
   async render(ctx, q) {
     // The listing `sla ticket list` uses (visibility's search attributes, no replay).
@@ -54,6 +55,7 @@ const queue: Page = {
       ...(q.state ? { state: q.state as (typeof SLA_STATES)[number] } : {}),
       ...(q.channel ? { channel: q.channel as Channel } : {}),
       ...(q.assigneeId ? { assigneeId: q.assigneeId as string } : {}),
+      ...(q.unassigned ? { unassigned: true } : {}),
     });
     return {
       head: html`<form method="get" action="/console/ticket" class="inline" role="search">
@@ -84,6 +86,10 @@ const queue: Page = {
             </select></label
           >
           <label>Assignee <input name="assigneeId" value="${(q.assigneeId as string) ?? ''}" /></label>
+          <label
+            ><input type="checkbox" name="unassigned" value="on" ${q.unassigned ? html`checked` : ''} />
+            unassigned only</label
+          >
           <button type="submit">Filter</button>
         </form>`,
       live: html`<p>${tickets.length} open ticket(s), soonest due first.</p>

@@ -96,17 +96,24 @@ export type SlaState = (typeof SLA_STATES)[number];
  * A ticket listing from Temporal's visibility store. Every value here is checked (an enum, an id
  * pattern, an instant) before it is put into a visibility query: nothing unchecked is spliced in.
  */
-export const ListTickets = z.object({
-  state: z.enum(SLA_STATES).optional(),
-  customerId: Id.optional(),
-  level: Level.optional(),
-  channel: Channel.optional(),
-  /** Only tickets assigned to this responder (roster id). */
-  assigneeId: Id.optional(),
-  /** Only tickets whose workflow still runs (open, or resolved within the reopen window). */
-  open: z.boolean().optional(),
-  /** Only tickets due before this instant. */
-  dueBefore: Instant.optional(),
-  limit: z.number().int().min(1).max(1000).default(100),
-});
+export const ListTickets = z
+  .object({
+    state: z.enum(SLA_STATES).optional(),
+    customerId: Id.optional(),
+    level: Level.optional(),
+    channel: Channel.optional(),
+    /** Only tickets assigned to this responder (roster id). */
+    assigneeId: Id.optional(),
+    /** Only tickets assigned to nobody (of those that publish their assignee). */
+    unassigned: z.boolean().optional(),
+    /** Only tickets whose workflow still runs (open, or resolved within the reopen window). */
+    open: z.boolean().optional(),
+    /** Only tickets due before this instant. */
+    dueBefore: Instant.optional(),
+    limit: z.number().int().min(1).max(1000).default(100),
+  })
+  .refine((f) => !(f.unassigned && f.assigneeId), {
+    path: ['unassigned'],
+    message: 'either an assignee or unassigned, not both',
+  });
 export type ListTickets = z.input<typeof ListTickets>;

@@ -208,6 +208,17 @@ describe('sla ticket / sla session', () => {
       ).toContain('TK-1');
       expect((await sla(['ticket', 'list', '--assignee', 'not an id'])).stderr).toMatch(/--assignee: /);
       expect((await sla(['ticket', 'list', '--channel', 'fax'])).code).toBe(2);
+      const unassigned = await json<TicketListItem[]>([
+        'ticket',
+        'list',
+        '--unassigned',
+        '--customer',
+        'acme',
+      ]);
+      expect(unassigned.map((i) => i.ticketId)).not.toContain('TK-1');
+      expect(unassigned.every((i) => i.assigneeId === null && i.channel !== null)).toBe(true);
+      const both = await sla(['ticket', 'list', '--unassigned', '--assignee', 'agent.toronto']);
+      expect([both.code, both.stderr]).toEqual([2, expect.stringMatching(/--unassigned: /)]);
     },
   );
 

@@ -165,6 +165,8 @@ describe('the console', () => {
       return rows.length === 1 && rows[0] === 'T-CON-2';
     }, 'the assignee filter');
     expect(await text(page, '#live tbody tr')).toContain(RESPONDER);
+    await page.goto(`${api.base}/console/queue?unassigned=on`);
+    expect(await texts(page, '#live tbody tr td:first-child')).toEqual(['T-CON-1', 'T-CON-3']);
 
     await page.goto(`${api.base}/console/tickets/T-CON-1`);
     const details = await text(page, '#live dl');

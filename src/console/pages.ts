@@ -29,8 +29,15 @@ const when = (iso: string | null) =>
 const TICKET_MESSAGES = messageRoutes('/v1/tickets/{ticketId}');
 const OUTAGE_MESSAGES = messageRoutes('/v1/outages/{key}');
 
-const options = (values: readonly string[], chosen: unknown) =>
-  values.map((v) => html`<option${v === chosen ? html` selected` : ''}>${v}</option>`);
+/** A filter's choice among `values`, "any" first. */
+const choice = (label: string, name: string, values: readonly string[], chosen: unknown) =>
+  html`<label
+    >${label}
+    <select name="${name}">
+      <option value="">any</option>
+      ${values.map((v) => html`<option${v === chosen ? html` selected` : ''}>${v}</option>`)}
+    </select></label
+  >`;
 
 const queue: Page = {
   path: '/console/queue',
@@ -64,27 +71,8 @@ const queue: Page = {
         </form>
         <form method="get" action="/console/queue" class="inline" aria-label="Filters">
           <label>Customer <input name="customerId" value="${(q.customerId as string) ?? ''}" /></label>
-          <label
-            >Level
-            <select name="level">
-              <option value="">any</option>
-              ${options(LEVELS, q.level)}
-            </select></label
-          >
-          <label
-            >State
-            <select name="state">
-              <option value="">any</option>
-              ${options(SLA_STATES, q.state)}
-            </select></label
-          >
-          <label
-            >Channel
-            <select name="channel">
-              <option value="">any</option>
-              ${options(CHANNELS, q.channel)}
-            </select></label
-          >
+          ${choice('Level', 'level', LEVELS, q.level)} ${choice('State', 'state', SLA_STATES, q.state)}
+          ${choice('Channel', 'channel', CHANNELS, q.channel)}
           <label>Assignee <input name="assigneeId" value="${(q.assigneeId as string) ?? ''}" /></label>
           <label
             ><input type="checkbox" name="unassigned" value="on" ${q.unassigned ? html`checked` : ''} />

@@ -269,13 +269,19 @@ async function applyNoise(t: Harness, h: History): Promise<void> {
           })
         : t.ledger.endContract(id, { effectiveAt: iso(at) });
     if (at < MONTH_END) {
-      // I15: the month's close has begun, its terms are fixed.
-      const refused = await attempt.then(
-        () => null,
-        (err: unknown) => err,
+      // I15: the month's close has begun, its terms are fixed: a write that would change them is
+      // refused, one that changes nothing (a contract already ended then, the terms in force
+      // then) answers so and writes nothing.
+      const before = await t.ledger.customerHistory(id);
+      const answer = await attempt.then(
+        (result) => ({ result }),
+        (err: unknown) => ({ err }),
       );
-      expect(refused).toBeInstanceOf(SlaError);
-      expect((refused as SlaError).issues.map((i) => i.path)).toContain('effective');
+      if ('err' in answer) {
+        expect(answer.err).toBeInstanceOf(SlaError);
+        expect((answer.err as SlaError).issues.map((i) => i.path)).toContain('effective');
+      } else expect([{ inserted: 0, updated: 0 }, 'exists']).toContainEqual(answer.result);
+      expect(await t.ledger.customerHistory(id)).toEqual(before);
     } else {
       await attempt.catch((err: unknown) => {
         // Another version at that very instant (a repeated generated instant) is a conflict, named.

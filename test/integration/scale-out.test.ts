@@ -152,7 +152,9 @@ describe('three workers on one task queue, one killed in the middle of a breach 
     );
     expect(rows.every((o) => o.stepsFired.includes(STEP))).toBe(true);
 
-    // The three workers shared the work: each completed workflow tasks and ran activities.
+    // The three workers shared the work: each completed workflow tasks, and the two left ran
+    // activities. (An activity's started event is written when it ends, naming the worker that
+    // ended it: the killed worker's activities in flight count for the one that retried them.)
     const work = new Map<string, { tasks: number; activities: number }>();
     for (const id of ids)
       workByPid((await e.env.client.workflow.getHandle(`ticket-${id}`).fetchHistory()).events ?? [], work);
@@ -164,9 +166,11 @@ describe('three workers on one task queue, one killed in the middle of a breach 
       expect(work.get(String(worker.pid))?.tasks, `workflow tasks of worker ${worker.pid}`).toBeGreaterThan(
         0,
       );
-      expect(work.get(String(worker.pid))?.activities, `activities of worker ${worker.pid}`).toBeGreaterThan(
-        0,
-      );
+      if (worker !== victim)
+        expect(
+          work.get(String(worker.pid))?.activities,
+          `activities of worker ${worker.pid}`,
+        ).toBeGreaterThan(0);
     }
   }, 420_000);
 });

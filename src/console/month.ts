@@ -139,9 +139,12 @@ const file = (
   },
 });
 
+/** The report asked for as its page (the default); else in a format the route judges. */
+const asksReportPage = (q: Record<string, unknown>) => (q.format ?? 'html') === 'html';
+
 /** The report's page as the route renders it, its customers linking the console's explanations. */
 const asReportPage = (answer: Answer, q: Record<string, unknown>): Answer =>
-  (q.format ?? 'html') === 'html'
+  asksReportPage(q)
     ? {
         status: 200,
         body: renderReportHtml(answer.body as MonthReport, (month, customerId) =>
@@ -161,11 +164,8 @@ export const monthFiles: readonly Page[] = [
     (m, q) => ({
       params: { month: m },
       query: {
-        // The page is rendered from the JSON (asReportPage); another format is the route's to judge.
-        format:
-          (q.format as string | undefined) === undefined || q.format === 'html'
-            ? 'json'
-            : (q.format as string),
+        // The page is rendered from the JSON (asReportPage).
+        format: asksReportPage(q) ? 'json' : (q.format as string),
         ...(q.customerId ? { customerId: q.customerId as string } : {}),
       },
     }),

@@ -83,6 +83,7 @@ export const RECLASSIFICATIONS_MAX = 10;
 /** What a run hands the next when it continues as new: every fact already decided, as decided. */
 export interface TicketCarry {
   status: TicketStatus;
+  /** The reply count: a status from a run before replies were listed has no `replyCount`. */
   replies: number;
   resolvedAt: string;
   /** The resolution whose outcome the ledger holds (0: none yet), and until when a reopen is taken. */
@@ -213,7 +214,6 @@ export async function ticketWorkflow(input: TicketInput): Promise<TicketStatus> 
   const results = new Map<string, unknown>(carried?.recent);
   let changed = false;
   let resolvedAt = carried?.resolvedAt ?? '';
-  let replies = carried?.replies ?? 0;
   let outcomeRecorded = carried?.outcomeRecorded ?? 0;
   let reopenUntil = carried?.reopenUntil ?? null;
   /** Messages handled by this run: past updatesPerRun, the run continues as new. */
@@ -232,10 +232,10 @@ export async function ticketWorkflow(input: TicketInput): Promise<TicketStatus> 
   /** What the queue filters and counts down by, as last published (JSON, to compare). */
   let queuePublished = '';
   const publishQueue = () => {
-    const next = pendingStep();
-    const values = { channel: s.channel, assignee: s.assigneeId, nextStepAt: next?.fireAt ?? null };
+    if (!queueAttributes) return;
+    const values = { channel: s.channel, assignee: s.assigneeId, nextStepAt: pendingStep()?.fireAt ?? null };
     const json = JSON.stringify(values);
-    if (!queueAttributes || json === queuePublished) return;
+    if (json === queuePublished) return;
     queuePublished = json;
     // null removes an attribute: unassigned, or no step left to fire.
     upsertSearchAttributes([
@@ -480,8 +480,7 @@ export async function ticketWorkflow(input: TicketInput): Promise<TicketStatus> 
         s.replies = [...s.replies, { at: m.at ?? new Date().toISOString(), from: m.from }].slice(
           -REPLIES_KEPT,
         );
-        s.replyCount = ++replies;
-        return { replies };
+        return { replies: ++s.replyCount };
       }),
     { validator: messageChecks.reply },
   );
@@ -598,7 +597,7 @@ export async function ticketWorkflow(input: TicketInput): Promise<TicketStatus> 
       await condition(allHandlersFinished);
       const carry: TicketCarry = {
         status: s,
-        replies,
+        replies: s.replyCount,
         resolvedAt,
         outcomeRecorded,
         reopenUntil,

@@ -144,10 +144,17 @@ export async function startApi(options: {
   };
 }
 
-/** The API in front of an engine: its server, task queue, policy and ledger. */
-export function startApiOf(e: Engine, env: Record<string, string> = {}): Promise<TestApi> {
+/**
+ * The API in front of an engine: its server, task queue, policy and ledger; through the engine's
+ * client unless given another (e.g. one connected as `sla api` connects).
+ */
+export function startApiOf(
+  e: Engine,
+  env: Record<string, string> = {},
+  client: Client = e.env.client,
+): Promise<TestApi> {
   return startApi({
-    client: e.env.client,
+    client,
     policy: e.policy,
     ledger: e.ledger,
     address: e.env.address,

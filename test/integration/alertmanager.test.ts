@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApi, type TestApi } from '../helpers/api';
+import { startApiOf, type TestApi } from '../helpers/api';
 import { outcome } from '../helpers/cli';
 import { startEngine, type Engine } from '../helpers/engine';
 import { testCustomer } from '../helpers/ledger';
@@ -31,14 +31,7 @@ const running: RunningAlertmanager[] = [];
 
 beforeAll(async () => {
   e = await startEngine({ server: 'dev', customers: [testCustomer('initech')] });
-  api = await startApi({
-    client: e.env.client,
-    policy: e.policy,
-    ledger: e.ledger,
-    address: e.env.address,
-    taskQueue: e.taskQueue,
-    env: { SLA_ALERTMANAGER_TOKEN: TOKEN },
-  });
+  api = await startApiOf(e, { SLA_ALERTMANAGER_TOKEN: TOKEN });
 });
 
 afterAll(async () => {

@@ -16,7 +16,7 @@ import { countOpenTickets } from '../../src/metrics/open-tickets';
 import { serveWorkerMetrics } from '../../src/metrics/serve';
 import { parsePolicy } from '../../src/policy/load';
 import { loadRoster } from '../../src/roster/load';
-import { startApi, type TestApi } from '../helpers/api';
+import { startApiOf, type TestApi } from '../helpers/api';
 import { outcome } from '../helpers/cli';
 import { startEngine, type Engine } from '../helpers/engine';
 import { fastPolicy, WARN_THEN_BREACH_STEPS } from '../helpers/fast-policy';
@@ -47,14 +47,7 @@ beforeAll(async () => {
     roster: rosterAllWeek,
     customers: [testCustomer('initech')],
   });
-  api = await startApi({
-    client: e.env.client,
-    policy: e.policy,
-    ledger: e.ledger,
-    address: e.env.address,
-    taskQueue: e.taskQueue,
-    env: { SLA_METRICS_TOKEN: TOKEN },
-  });
+  api = await startApiOf(e, { SLA_METRICS_TOKEN: TOKEN });
   // The worker's listener, as `sla worker` starts it, over this engine's in-process worker.
   const workerPort = await freePort();
   workerMetrics = await serveWorkerMetrics({ host: '127.0.0.1', port: workerPort, token: TOKEN });

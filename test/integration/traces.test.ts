@@ -17,7 +17,7 @@ import { connectClient } from '../../src/connection';
 import { parsePolicy } from '../../src/policy/load';
 import { loadRoster } from '../../src/roster/load';
 import { NO_WORKFLOW_SPANS, startTracing, type Tracing } from '../../src/traces';
-import { startApi, type TestApi } from '../helpers/api';
+import { startApiOf, type TestApi } from '../helpers/api';
 import { testWorkerDataConverter } from '../helpers/codec';
 import { startEngine, WORKFLOWS, type Engine } from '../helpers/engine';
 import { fastPolicy, WARN_THEN_BREACH_STEPS } from '../helpers/fast-policy';
@@ -113,14 +113,7 @@ beforeAll(async () => {
   const config = loadConfig(settings);
   tracing = await startTracing(config, 'sla-api');
   const [client] = await Promise.all([connectClient(config), workers.start()]);
-  api = await startApi({
-    client,
-    policy: e.policy,
-    ledger: e.ledger,
-    address: e.env.address,
-    taskQueue: e.taskQueue,
-    env: { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint },
-  });
+  api = await startApiOf(e, { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint }, client);
 });
 
 afterAll(async () => {

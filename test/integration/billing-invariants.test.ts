@@ -262,7 +262,8 @@ async function applyNoise(t: Harness, h: History): Promise<void> {
     }
     const at = MONTH_START + n.hours * HOUR;
     const id = idOf(k % h.customers.length);
-    const attempt =
+    // A thunk, so nothing is written (or refused unhandled) before the history below is read.
+    const attempt = () =>
       n.kind === 'import'
         ? t.ledger.importCustomers([testCustomer(id, { annualFeeMinor: n.fee, region: 'r2' })], {
             effectiveAt: iso(at),
@@ -273,7 +274,7 @@ async function applyNoise(t: Harness, h: History): Promise<void> {
       // refused, one that changes nothing (a contract already ended then, the terms in force
       // then) answers so and writes nothing.
       const before = await t.ledger.customerHistory(id);
-      const answer = await attempt.then(
+      const answer = await attempt().then(
         (result) => ({ result }),
         (err: unknown) => ({ err }),
       );
@@ -283,7 +284,7 @@ async function applyNoise(t: Harness, h: History): Promise<void> {
       } else expect([{ inserted: 0, updated: 0 }, 'exists']).toContainEqual(answer.result);
       expect(await t.ledger.customerHistory(id)).toEqual(before);
     } else {
-      await attempt.catch((err: unknown) => {
+      await attempt().catch((err: unknown) => {
         // Another version at that very instant (a repeated generated instant) is a conflict, named.
         expect((err as SlaError).issues.map((i) => i.path)).toContain('effective');
       });

@@ -64,17 +64,32 @@ export function parseId(field: string, value: unknown, schema: z.ZodType<string>
 const STARTING_WAIT_MS = 5_000;
 
 /**
+ * How long one status query waits for a worker to answer. A query is answered by a worker, not by
+ * the server: with every worker down or busy it would hold the caller (an API request, a console
+ * page) open indefinitely, so it is answered "unavailable" (503, worth a retry) instead.
+ */
+export const STATUS_DEADLINE_MS = 10_000;
+
+/**
  * A workflow's status query. The ticket, session and maintenance workflows register their status
  * handler once their first lookups (policy, calendar, rules) have answered, so a query in the
  * first moments of such a workflow's life finds no handler: wait for it a little rather than call
  * that a fault, then say the workflow is still starting (unavailable, worth a retry).
  */
-export async function queryStatus<R>(handle: WorkflowHandle, query: QueryDefinition<R, []>): Promise<R> {
+export async function queryStatus<R>(
+  handle: WorkflowHandle,
+  query: QueryDefinition<R, []>,
+  deadlineMs = STATUS_DEADLINE_MS,
+): Promise<R> {
   const started = Date.now();
   for (let delay = 25; ; delay = Math.min(delay * 2, 500)) {
     try {
-      return await handle.query(query);
+      return await handle.client.withDeadline(Date.now() + deadlineMs, () => handle.query(query));
     } catch (err) {
+      if (grpcCode(err) === 4 /* DEADLINE_EXCEEDED */)
+        throw new UnavailableError(
+          `${handle.workflowId} did not answer within ${deadlineMs} ms: its worker is busy or down; try again in a moment`,
+        );
       // The SDK reports every query the worker failed as QueryNotRegisteredError, and the failure
       // converter encrypts its message, so a missing handler cannot be told from a handler that
       // threw: both are waited for, then answered unavailable. The workflows' state is bounded

@@ -123,7 +123,8 @@ async function schemathesis(name: RunName): Promise<Run> {
       // constructor recursion depth mismatch" now and then with two); the runs go side by side.
       '--workers',
       '1',
-      // A status query waits up to 5 s for a workflow just started (src/clients/calls.ts), longer on a busy runner.
+      // A status query waits up to 5 s for a workflow just started, then up to 10 s for a busy
+      // worker's answer (src/clients/calls.ts): well within this, even on a loaded runner.
       '--request-timeout',
       '30',
       '--seed',

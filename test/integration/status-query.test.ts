@@ -2,11 +2,14 @@
 // maintenance workflows register their status handler once their first lookup has answered, so a
 // query in between finds no handler (the API fuzz met it as a 500). Here that lookup is held back
 // on purpose: the clients wait for the handler and answer the status; a workflow still starting
-// after the wait is "unavailable" (503, worth a retry), never an internal error.
+// after the wait is "unavailable" (503, worth a retry), never an internal error; so is a workflow
+// whose worker does not answer by the status deadline.
 import { QueryNotRegisteredError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Activities } from '../../src/activities';
+import { queryStatus } from '../../src/clients/calls';
 import { UnavailableError } from '../../src/errors';
+import { ticketStatus } from '../../src/messages/ticket';
 import { startEngine, type Engine } from '../helpers/engine';
 import { newTicket } from '../helpers/tickets';
 
@@ -108,4 +111,25 @@ it('says unavailable, naming the workflow, when it is still starting after the w
   expect((refused as Error).message).toBe(`${workflowId} is still starting; try again in a moment`);
   release();
   expect(await e.maintenance.maintenanceStatus(id)).toMatchObject({ maintenanceId: id });
+});
+
+it('says unavailable, naming the workflow, when no worker answers by the deadline', async () => {
+  // A run on a task queue nobody polls: its query waits for a worker that never comes.
+  const handle = await e.env.client.workflow.start('ticketWorkflow', {
+    taskQueue: `${e.taskQueue}-unpolled`,
+    workflowId: 'ticket-Q-UNPOLLED',
+    args: [],
+  });
+  try {
+    const refused = await queryStatus(handle, ticketStatus, 1_000).then(
+      () => null,
+      (err: unknown) => err,
+    );
+    expect(refused).toBeInstanceOf(UnavailableError);
+    expect((refused as Error).message).toBe(
+      'ticket-Q-UNPOLLED did not answer within 1000 ms: its worker is busy or down; try again in a moment',
+    );
+  } finally {
+    await handle.terminate('test over');
+  }
 });

@@ -20,6 +20,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { Activities } from '../activities';
 import type { Recipient } from '../activities/tickets';
 import {
@@ -187,6 +188,9 @@ export async function ticketWorkflow(input: TicketInput): Promise<TicketStatus> 
   const queueAttributes = patched('ticket-queue-attributes');
   // Likewise: a ticket whose history lacks this marker sends a step's email beside its pages.
   const pagesFirst = patched('step-pages-before-email');
+  // Likewise: a ticket whose history lacks this marker publishes its state and its queue's
+  // attributes in two upserts at its opening and at a step's firing (two visibility writes).
+  const oneUpsert = patched('ticket-one-upsert');
   const updatesPerRun = Math.min(input.updatesPerRun ?? UPDATES_PER_RUN, UPDATES_PER_RUN);
   // A status carried from a run before I13's eligible coverage lacks its two fields, one from a
   // run before replies were listed its two (its count is the carried one).
@@ -219,31 +223,38 @@ export async function ticketWorkflow(input: TicketInput): Promise<TicketStatus> 
   /** Messages handled by this run: past updatesPerRun, the run continues as new. */
   let handled = 0;
   const continueDue = () => continues && runIsFull(handled, updatesPerRun);
-  const publish = () => {
+  /** What the queue filters and counts down by, as last published (JSON, to compare). */
+  let queuePublished = '';
+  /** The queue's attributes when they changed since last published, else none. */
+  const queueChanges = (): SearchAttributeUpdatePair[] => {
+    if (!queueAttributes) return [];
+    const values = { channel: s.channel, assignee: s.assigneeId, nextStepAt: pendingStep()?.fireAt ?? null };
+    const json = JSON.stringify(values);
+    if (json === queuePublished) return [];
+    queuePublished = json;
+    // null removes an attribute: unassigned, or no step left to fire.
+    return [
+      { key: SlaChannel, value: values.channel },
+      { key: SlaAssignee, value: values.assignee },
+      { key: SlaNextStepAt, value: values.nextStepAt ? new Date(values.nextStepAt) : null },
+    ];
+  };
+  /** The state's attributes; with `queue`, the queue's too when they changed (one upsert, one write). */
+  const publish = (queue = false) => {
     upsertSearchAttributes([
       { key: SlaCustomer, value: s.customerId },
       { key: SlaLevel, value: s.level },
       { key: SlaStateKey, value: s.state },
       { key: SlaDueAt, value: new Date(s.due) },
+      ...(queue ? queueChanges() : []),
     ]);
     changed = true;
   };
-  publish();
-  /** What the queue filters and counts down by, as last published (JSON, to compare). */
-  let queuePublished = '';
   const publishQueue = () => {
-    if (!queueAttributes) return;
-    const values = { channel: s.channel, assignee: s.assigneeId, nextStepAt: pendingStep()?.fireAt ?? null };
-    const json = JSON.stringify(values);
-    if (json === queuePublished) return;
-    queuePublished = json;
-    // null removes an attribute: unassigned, or no step left to fire.
-    upsertSearchAttributes([
-      { key: SlaChannel, value: values.channel },
-      { key: SlaAssignee, value: values.assignee },
-      { key: SlaNextStepAt, value: values.nextStepAt ? new Date(values.nextStepAt) : null },
-    ]);
+    const changes = queueChanges();
+    if (changes.length) upsertSearchAttributes(changes);
   };
+  if (!oneUpsert) publish();
 
   /** Runs a message once per request id; a duplicate gets the first answer. */
   const once = async <R>(requestId: string, apply: () => Promise<R> | R): Promise<R> => {
@@ -295,6 +306,7 @@ export async function ticketWorkflow(input: TicketInput): Promise<TicketStatus> 
     audience: string,
     channels: ('email' | 'page')[],
     ahead?: Recipient[],
+    stateChanged = false,
   ) {
     const fired: FiredStep = {
       id: stepId,
@@ -305,8 +317,10 @@ export async function ticketWorkflow(input: TicketInput): Promise<TicketStatus> 
       deliveries: [],
     };
     s.stepsFired.push(fired);
-    // The queue counts down to the step after this one while this one is delivered.
-    if (pagesFirst) publishQueue();
+    // The queue counts down to the step after this one while this one is delivered; a state the
+    // firing changed (breached, at risk) goes in the same upsert.
+    if (stateChanged) publish(true);
+    else if (pagesFirst) publishQueue();
     // A local activity: the roster answer is recorded in history without a round trip.
     const recipients: Recipient[] =
       ahead ?? (await lookups.resolveAudience(audienceQuery(audience, fired.at)));
@@ -586,6 +600,8 @@ export async function ticketWorkflow(input: TicketInput): Promise<TicketStatus> 
     },
   );
 
+  // Published once every handler is set: the queue's attributes need the plan's next step.
+  if (oneUpsert) publish(true);
   if (s.suspendedReason && !carried) {
     await deliver('suspended', 'suspension', null, s.suspendedReason, 'team-lead', ['email']);
   }
@@ -686,15 +702,22 @@ export async function ticketWorkflow(input: TicketInput): Promise<TicketStatus> 
       log.info('Canada-based responder on duty: the clock runs', { ticketId: s.ticketId, level: s.level });
       publish();
     }
+    const fires = nextStep && Date.now() >= Date.parse(nextStep.fireAt) && clockRunning();
+    /** A state changed by this wake-up, published with the firing step's queue when one fires. */
+    let statePending = false;
+    const stateChange = () => {
+      if (oneUpsert && fires) statePending = true;
+      else publish();
+    };
     if (pendingBreachMark && Date.now() >= breachAt) {
       s.state = 'breached';
       log.warn('response deadline breached', { ticketId: s.ticketId, level: s.level, due: s.due });
-      publish();
+      stateChange();
     }
-    if (nextStep && Date.now() >= Date.parse(nextStep.fireAt) && clockRunning()) {
+    if (nextStep && fires) {
       if (nextStep.kind === 'warning' && s.state === 'on-track') {
         s.state = 'at-risk';
-        publish();
+        stateChange();
       }
       await deliver(
         nextStep.id,
@@ -704,6 +727,7 @@ export async function ticketWorkflow(input: TicketInput): Promise<TicketStatus> 
         nextStep.audience,
         nextStep.channels,
         aheadFor(nextStep)?.recipients,
+        statePending,
       );
     }
   }

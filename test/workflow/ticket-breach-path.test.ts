@@ -73,8 +73,7 @@ describe('breach→page path (C6–C8)', () => {
       'WorkflowTaskScheduled',
       'WorkflowTaskStarted',
       'WorkflowTaskCompleted',
-      // The state (breached), then the queue's next step (the manager's).
-      'UpsertWorkflowSearchAttributes',
+      // The state (breached) and the queue's next step (the manager's): one visibility write.
       'UpsertWorkflowSearchAttributes',
     ]);
     // The email once the page is delivered (its 30 s head start not used up): in a herd, no page

@@ -18,7 +18,7 @@ describe('a ticket in the queue', () => {
     await e.advanceTo(nextWeekdayAt(e.now(), 2, '10:00'));
   });
   afterAll(async () => {
-    await saveHistory(e.env.client, `ticket-${id}`, 'ticketWorkflow-queue-breach-pages-first');
+    await saveHistory(e.env.client, `ticket-${id}`, 'ticketWorkflow-queue-one-upsert');
     await e?.stop();
   });
 

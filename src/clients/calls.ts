@@ -83,10 +83,13 @@ export async function queryStatus<R>(
 ): Promise<R> {
   const started = Date.now();
   for (let delay = 25; ; delay = Math.min(delay * 2, 500)) {
+    const deadline = Date.now() + deadlineMs;
     try {
-      return await handle.client.withDeadline(Date.now() + deadlineMs, () => handle.query(query));
+      return await handle.client.withDeadline(deadline, () => handle.query(query));
     } catch (err) {
-      if (grpcCode(err) === 4 /* DEADLINE_EXCEEDED */)
+      // Past the deadline gRPC answers DEADLINE_EXCEEDED, or CANCELLED when that races the call.
+      const code = grpcCode(err);
+      if (code === 4 /* DEADLINE_EXCEEDED */ || (code === 1 /* CANCELLED */ && Date.now() >= deadline))
         throw new UnavailableError(
           `${handle.workflowId} did not answer within ${deadlineMs} ms: its worker is busy or down; try again in a moment`,
         );

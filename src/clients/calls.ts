@@ -64,11 +64,13 @@ export function parseId(field: string, value: unknown, schema: z.ZodType<string>
 const STARTING_WAIT_MS = 5_000;
 
 /**
- * How long one status query waits for a worker to answer. A query is answered by a worker, not by
- * the server: with every worker down or busy it would hold the caller (an API request, a console
- * page) open indefinitely, so it is answered "unavailable" (503, worth a retry) instead.
+ * How long a status query waits, in all, for a worker to answer. A query is answered by a worker,
+ * not by the server: with every worker down or busy it would hold the caller (an API request, a
+ * console page) open indefinitely, so it is answered "unavailable" (503, worth a retry) instead.
+ * Twice the sticky queue's 10 s (the SDK's default): a query for a workflow whose worker has just
+ * gone waits that long on it before the server hands it to another worker.
  */
-export const STATUS_DEADLINE_MS = 10_000;
+export const STATUS_DEADLINE_MS = 20_000;
 
 /**
  * A workflow's status query. The ticket, session and maintenance workflows register their status
@@ -82,8 +84,8 @@ export async function queryStatus<R>(
   deadlineMs = STATUS_DEADLINE_MS,
 ): Promise<R> {
   const started = Date.now();
+  const deadline = started + deadlineMs;
   for (let delay = 25; ; delay = Math.min(delay * 2, 500)) {
-    const deadline = Date.now() + deadlineMs;
     try {
       return await handle.client.withDeadline(deadline, () => handle.query(query));
     } catch (err) {

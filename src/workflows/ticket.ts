@@ -697,11 +697,6 @@ export async function ticketWorkflow(input: TicketInput): Promise<TicketStatus> 
     const woken = await condition(wake, Math.max(0, nextAt - Date.now()));
     if (woken) continue;
 
-    if (s.state === 'held' && Date.now() >= heldAt) {
-      s.state = 'on-track';
-      log.info('Canada-based responder on duty: the clock runs', { ticketId: s.ticketId, level: s.level });
-      publish();
-    }
     const fires = nextStep && Date.now() >= Date.parse(nextStep.fireAt) && clockRunning();
     /** A state changed by this wake-up, published with the firing step's queue when one fires. */
     let statePending = false;
@@ -709,6 +704,11 @@ export async function ticketWorkflow(input: TicketInput): Promise<TicketStatus> 
       if (oneUpsert && fires) statePending = true;
       else publish();
     };
+    if (s.state === 'held' && Date.now() >= heldAt) {
+      s.state = 'on-track';
+      log.info('Canada-based responder on duty: the clock runs', { ticketId: s.ticketId, level: s.level });
+      stateChange();
+    }
     if (pendingBreachMark && Date.now() >= breachAt) {
       s.state = 'breached';
       log.warn('response deadline breached', { ticketId: s.ticketId, level: s.level, due: s.due });

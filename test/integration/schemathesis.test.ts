@@ -123,8 +123,8 @@ async function schemathesis(name: RunName): Promise<Run> {
       // constructor recursion depth mismatch" now and then with two); the runs go side by side.
       '--workers',
       '1',
-      // A status query waits up to 5 s for a workflow just started, then up to 10 s for a busy
-      // worker's answer (src/clients/calls.ts): well within this, even on a loaded runner.
+      // A status query waits at most 20 s in all, for a workflow just started or a busy worker
+      // (src/clients/calls.ts): within this, even on a loaded runner.
       '--request-timeout',
       '30',
       '--seed',

@@ -686,7 +686,8 @@ export async function ticketWorkflow(input: TicketInput): Promise<TicketStatus> 
     if (!clockRunning() && openPages.size) await resolvePages();
 
     // A message taken during that await changed the picture the wait below no longer wakes for.
-    publishQueue();
+    // (Added with the pages' head start: a run without that marker replays without this upsert.)
+    if (pagesFirst) publishQueue();
     changed = false;
     // A message that changed nothing (a refused one) still counts toward continuing as new.
     const wake = () => changed || continueDue();

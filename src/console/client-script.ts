@@ -45,8 +45,10 @@ export const CLIENT_SCRIPT = `'use strict';
         return r.ok ? r.text() : null;
       })
       .then(function (text) {
-        if (text === null || content(text) === last || editing(region)) return;
-        last = content(text);
+        if (text === null) return;
+        var seen = content(text);
+        if (seen === last || editing(region)) return;
+        last = seen;
         region.innerHTML = text;
         tick();
       })

@@ -9,12 +9,13 @@ import type { Ledger } from '../ledger/types';
 import type { LoadedPolicy } from '../policy/load';
 import type { Roster } from '../roster/schema';
 import { createBillingActivities } from './billing';
-import { createEmailActivities, type Mailer } from './email';
+import { createEmailActivities, emailSender, type Mailer } from './email';
 import { createOutageActivities } from './outages';
 import { createOutcomeActivities } from './outcomes';
 import { createMaintenanceActivities } from './maintenance';
-import { createPagingActivities, type PagingSink } from './paging';
+import { createPagingActivities, pageSender, type PagingSink } from './paging';
 import { createSessionActivities } from './sessions';
+import { createStepDeliveryActivities } from './step-delivery';
 import { createTicketActivities } from './tickets';
 
 export interface ActivityDeps {
@@ -36,11 +37,14 @@ export interface ActivityDeps {
 }
 
 export function createActivities(deps: ActivityDeps) {
-  const email = createEmailActivities({ mailer: deps.mailer, from: deps.emailFrom, policy: deps.policy });
+  const emailDeps = { mailer: deps.mailer, from: deps.emailFrom, policy: deps.policy };
+  const pagingDeps = { sink: deps.paging, policy: deps.policy };
+  const email = createEmailActivities(emailDeps);
   return {
     ...createTicketActivities(deps),
     ...email,
-    ...createPagingActivities({ sink: deps.paging, policy: deps.policy }),
+    ...createPagingActivities(pagingDeps),
+    ...createStepDeliveryActivities({ sendPage: pageSender(pagingDeps), sendEmail: emailSender(emailDeps) }),
     ...createOutcomeActivities({ outcomes: deps.ledger }),
     ...createOutageActivities({ ...deps, now: deps.now ?? Date.now }),
     ...createSessionActivities({ ...deps, sendEmail: (message) => email.sendEmail(message) }),

@@ -7,6 +7,8 @@
  * breaches, the outcome written for the ledger, and the final status.
  */
 import type { Activities } from '../activities';
+import type { EmailMessage } from '../activities/email';
+import type { PageEvent } from '../activities/paging';
 import type { ClockFacts, Recipient } from '../activities/tickets';
 import type { Escalate, Reclassify } from '../model/ticket';
 import { assign, escalate, firstResponse, reclassify, reopen, reply, resolve } from '../messages/ticket';
@@ -161,6 +163,19 @@ export function ticketReading(): Reading<'ticketWorkflow'> {
     return eventEntry(ev, 'resumed', summary, carry);
   }
 
+  const isPageOf = (p: PageEvent | undefined, stepId: string) =>
+    p?.action === 'trigger' && p.dedupKey.includes(`:${stepId}:`);
+  const isEmailOf = (m: EmailMessage | undefined, stepId: string) =>
+    m?.messageId.endsWith(`.${stepId}@sla-engine>`) === true;
+  const pageEntry = (s: Step<[PageEvent]>) => {
+    const p = s.args?.[0];
+    return activityEntry(
+      s,
+      'page',
+      `page ${p?.action ?? ''} ${p?.dedupKey ?? ''}${p?.severity ? ` (${p.severity})` : ''}`,
+      { ...p, result: s.result, failure: s.failure },
+    );
+  };
   const at = (when: string | undefined) => (when ? ` at ${short(when)}` : '');
   return {
     started([input], ev) {
@@ -228,20 +243,24 @@ export function ticketReading(): Reading<'ticketWorkflow'> {
         const summary = `audience of ${upcoming.id} (planned ${short(upcoming.fireAt)}) resolved ahead: ${upcoming.audience}: ${whom(who)}`;
         return [activityEntry(s, 'audience', summary, { step: upcoming, recipients: who.map((r) => r.id) })];
       },
-      sendEmail: (s) => [
-        ...firedAhead(s, (id) => s.args?.[0].messageId.endsWith(`.${id}@sla-engine>`) === true),
-        emailEntry(s),
-      ],
-      sendPage(s) {
-        const p = s.args?.[0];
+      sendEmail: (s) => [...firedAhead(s, (id) => isEmailOf(s.args?.[0], id)), emailEntry(s)],
+      sendPage: (s) => [...firedAhead(s, (id) => isPageOf(s.args?.[0], id)), pageEntry(s)],
+      // A step's pages and email in one activity: an entry for each, with its own outcome.
+      deliverStep(s) {
+        const d = s.args?.[0];
+        if (!d) return [activityEntry(s, 'delivery', 'deliveries')];
+        const of = (key: string) => {
+          const outcome = s.result?.find((o) => o.key === key);
+          const failure = outcome && !outcome.ok ? { message: outcome.detail } : s.failure;
+          return { result: outcome?.ok ? outcome : undefined, failure };
+        };
         return [
-          ...firedAhead(s, (id) => p?.action === 'trigger' && p.dedupKey.includes(`:${id}:`)),
-          activityEntry(
+          ...firedAhead(
             s,
-            'page',
-            `page ${p?.action ?? ''} ${p?.dedupKey ?? ''}${p?.severity ? ` (${p.severity})` : ''}`,
-            { ...p, result: s.result, failure: s.failure },
+            (id) => d.pages.some((p) => isPageOf(p, id)) || isEmailOf(d.email ?? undefined, id),
           ),
+          ...d.pages.map((p) => pageEntry({ ...s, args: [p], ...of(p.dedupKey) })),
+          ...(d.email ? [emailEntry({ ...s, args: [d.email], ...of(d.email.messageId) })] : []),
         ];
       },
       recordTicketOutcome(s) {

@@ -26,3 +26,13 @@ export const DELIVERY: ActivityOptions = {
     maximumAttempts: 20,
   },
 };
+
+/**
+ * A ticket step's deliveries tried once in one activity (deliverStep `once`): what fails is retried
+ * by the workflow, one delivery at a time with DELIVERY; a worker lost mid-attempt costs its
+ * start-to-close, then every delivery of the step is retried that way.
+ */
+export const DELIVER_ONCE: ActivityOptions = {
+  startToCloseTimeout: '30 seconds',
+  retry: { maximumAttempts: 1 },
+};

@@ -22,6 +22,8 @@ import {
 } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { Activities } from '../activities';
+import type { EmailMessage } from '../activities/email';
+import type { PageEvent } from '../activities/paging';
 import type { Recipient } from '../activities/tickets';
 import {
   assign,
@@ -48,7 +50,7 @@ import {
   SlaNextStepAt,
   SlaState as SlaStateKey,
 } from '../search-attributes';
-import { DELIVERY, LEDGER_WRITE, LOOKUP } from './activity-options';
+import { DELIVER_ONCE, DELIVERY, LEDGER_WRITE, LOOKUP } from './activity-options';
 import { runIsFull, UPDATES_PER_RUN } from './run-limits';
 
 /**
@@ -60,6 +62,8 @@ const lookups = proxyLocalActivities<Activities>(LOOKUP);
 const store = proxyActivities<Activities>(LEDGER_WRITE);
 // A delivery that still fails after about an hour is recorded as failed in its step.
 const notify = proxyActivities<Activities>(DELIVERY);
+// A step's pages and email tried once together; what fails goes back to `notify`, one by one.
+const notifyOnce = proxyActivities<Activities>(DELIVER_ONCE);
 
 const REOPEN_WINDOW_MS = 14 * 24 * 3_600_000;
 
@@ -191,6 +195,9 @@ export async function ticketWorkflow(input: TicketInput): Promise<TicketStatus> 
   // Likewise: a ticket whose history lacks this marker publishes its state and its queue's
   // attributes in two upserts at its opening and at a step's firing (two visibility writes).
   const oneUpsert = patched('ticket-one-upsert');
+  // Likewise: a ticket whose history lacks this marker sends a step's pages and email in an
+  // activity each, the email once the pages are in or after their head start.
+  const oneDelivery = patched('step-one-delivery');
   const updatesPerRun = Math.min(input.updatesPerRun ?? UPDATES_PER_RUN, UPDATES_PER_RUN);
   // A status carried from a run before I13's eligible coverage lacks its two fields, one from a
   // run before replies were listed its two (its count is the carried one).
@@ -338,54 +345,98 @@ export async function ticketWorkflow(input: TicketInput): Promise<TicketStatus> 
     };
     // Every channel and recipient at once: the slowest delivery sets the step's latency.
     const sends: Promise<void>[] = [];
+    // Built when it is sent: the state it quotes may change while the pages are delivered.
+    const emailNow = (): EmailMessage | null =>
+      channels.includes('email') && recipients.length
+        ? {
+            messageId: `<${workflowId}.${stepId}@sla-engine>`,
+            to: recipients.map((r) => r.email),
+            subject: `[SLA ${s.level}] ticket ${s.ticketId}: ${kind === 'warning' ? 'at risk' : kind === 'suspension' ? 'SLA suspended' : 'escalation'}`,
+            text: [
+              `Ticket ${s.ticketId} (customer ${s.customerId}, ${s.level}, rule ${s.ruleId})`,
+              `Step: ${stepId} — ${reason}`,
+              `Clock started ${s.clockStart}; first response due ${s.due}.`,
+              s.suspendedReason ? `SLA suspended: ${s.suspendedReason}` : '',
+            ]
+              .filter(Boolean)
+              .join('\n'),
+          }
+        : null;
+    const emailSent = (messageId: string) =>
+      void fired.deliveries.push({ channel: 'email', to: audience, ok: true, detail: messageId });
+    // One trigger per paged responder not already resolved, with its fixed dedup key.
+    const pages: { to: Recipient; event: PageEvent }[] = (channels.includes('page') ? recipients : [])
+      .map((r) => ({ r, dedupKey: `${workflowId}:${stepId}:${r.id}` }))
+      .filter(({ dedupKey }) => !resolvedPages.has(dedupKey))
+      .map(({ r, dedupKey }) => ({
+        to: r,
+        event: {
+          routingKey: r.pagingKey,
+          action: 'trigger',
+          dedupKey,
+          severity: kind === 'warning' ? 'warning' : 'error',
+          summary: `SLA ${s.level} ticket ${s.ticketId} for ${s.customerId}: ${reason}`,
+          source: 'sla-engine',
+          customDetails: { ticketId: s.ticketId, level: s.level, due: s.due, step: stepId },
+        },
+      }));
+    const paged = ({ to, event }: (typeof pages)[number]) => {
+      openPages.set(event.dedupKey, to.pagingKey);
+      fired.deliveries.push({ channel: 'page', to: to.id, ok: true, detail: event.dedupKey });
+    };
     const sendEmail = () => {
-      if (!channels.includes('email') || !recipients.length) return;
-      const messageId = `<${workflowId}.${stepId}@sla-engine>`;
-      const subject = `[SLA ${s.level}] ticket ${s.ticketId}: ${kind === 'warning' ? 'at risk' : kind === 'suspension' ? 'SLA suspended' : 'escalation'}`;
-      const text = [
-        `Ticket ${s.ticketId} (customer ${s.customerId}, ${s.level}, rule ${s.ruleId})`,
-        `Step: ${stepId} — ${reason}`,
-        `Clock started ${s.clockStart}; first response due ${s.due}.`,
-        s.suspendedReason ? `SLA suspended: ${s.suspendedReason}` : '',
-      ]
-        .filter(Boolean)
-        .join('\n');
+      const email = emailNow();
+      if (!email) return;
       sends.push(
-        notify.sendEmail({ messageId, to: recipients.map((r) => r.email), subject, text }).then(
-          () => void fired.deliveries.push({ channel: 'email', to: audience, ok: true, detail: messageId }),
+        notify.sendEmail(email).then(
+          () => emailSent(email.messageId),
           (err: unknown) => failed('email', audience, err),
         ),
       );
     };
     const sendPages = () => {
-      if (!channels.includes('page')) return;
-      for (const r of recipients) {
-        const dedupKey = `${workflowId}:${stepId}:${r.id}`;
-        if (resolvedPages.has(dedupKey)) continue;
+      for (const page of pages)
+        sends.push(
+          notify.sendPage(page.event).then(
+            () => paged(page),
+            (err: unknown) => failed('page', page.to.id, err),
+          ),
+        );
+    };
+    // Pages first: a breach's page is what the on-call waits for.
+    if (pagesFirst && oneDelivery) {
+      const email = emailNow();
+      // Both in one activity, the pages ahead of the email; each delivery that failed and can
+      // still succeed is retried on its own, so the others are not sent twice.
+      const outcomes =
+        pages.length || email
+          ? await deliverOnce(
+              pages.map((p) => p.event),
+              email,
+            )
+          : [];
+      const retry = (one: { pages: PageEvent[]; email: EmailMessage | null }, done: () => void, to: string) =>
         sends.push(
           notify
-            .sendPage({
-              routingKey: r.pagingKey,
-              action: 'trigger',
-              dedupKey,
-              severity: kind === 'warning' ? 'warning' : 'error',
-              summary: `SLA ${s.level} ticket ${s.ticketId} for ${s.customerId}: ${reason}`,
-              source: 'sla-engine',
-              customDetails: { ticketId: s.ticketId, level: s.level, due: s.due, step: stepId },
-            })
-            .then(
-              () => {
-                openPages.set(dedupKey, r.pagingKey);
-                fired.deliveries.push({ channel: 'page', to: r.id, ok: true, detail: dedupKey });
-              },
-              (err: unknown) => failed('page', r.id, err),
-            ),
+            .deliverStep({ ...one, mode: 'retry' })
+            .then(done, (err: unknown) => failed(one.email ? 'email' : 'page', to, err)),
         );
+      // Outcomes come in the order given, pages then the email: matched by place, not by key, as
+      // a replay under another workflow id (the golden histories') derives other keys.
+      for (const [i, page] of pages.entries()) {
+        const outcome = outcomes?.[i];
+        if (outcome?.ok) paged(page);
+        else if (outcome && !outcome.retryable) failed('page', page.to.id, outcome.detail);
+        else retry({ pages: [page.event], email: null }, () => paged(page), page.to.id);
       }
-    };
-    // Pages first: a breach's page is what the on-call waits for. The email follows once the pages
-    // are delivered, or after their head start.
-    if (pagesFirst) {
+      if (email) {
+        const outcome = outcomes?.[pages.length];
+        if (outcome?.ok) emailSent(email.messageId);
+        else if (outcome && !outcome.retryable) failed('email', audience, outcome.detail);
+        else retry({ pages: [], email }, () => emailSent(email.messageId), audience);
+      }
+    } else if (pagesFirst) {
+      // The email follows once the pages are delivered, or after their head start.
       sendPages();
       if (sends.length) await headStart(Promise.all(sends));
       sendEmail();
@@ -398,6 +449,20 @@ export async function ticketWorkflow(input: TicketInput): Promise<TicketStatus> 
     }
     await Promise.all(sends);
     changed = true;
+  }
+
+  /**
+   * A step's deliveries tried once in one activity: each one's outcome, or undefined when the
+   * attempt itself was lost (a worker gone past the start-to-close), and every delivery is retried.
+   */
+  async function deliverOnce(pages: PageEvent[], email: EmailMessage | null) {
+    try {
+      return await notifyOnce.deliverStep({ pages, email, mode: 'once' });
+    } catch (err) {
+      if (!(err instanceof ActivityFailure)) throw err;
+      log.warn('step deliveries lost; each is retried', { ticketId: s.ticketId, cause: String(err.cause) });
+      return undefined;
+    }
   }
 
   /** Waits for `pages`, at most PAGES_HEAD_START_MS (a timer, cancelled when they end first). */
@@ -675,6 +740,7 @@ export async function ticketWorkflow(input: TicketInput): Promise<TicketStatus> 
       const aheadAt = Date.parse(nextStep.fireAt) - AUDIENCE_AHEAD_MS;
       if (Date.now() >= aheadAt) {
         const query = audienceQuery(nextStep.audience, nextStep.fireAt);
+
         resolvedAhead.set(nextStep.id, { query, recipients: await lookups.resolveAudience(query) });
         // A message may have come in during the lookup: look at the picture again.
         continue;

@@ -161,11 +161,9 @@ describe('traces', () => {
     const names = await e.waitFor(
       () => {
         const seen = new Set(inTrace().map((s) => `${s.service} ${s.name}`));
-        return seen.has('sla-worker RunActivity:sendEmail') && seen.has('sla-worker RunActivity:sendPage')
-          ? seen
-          : undefined;
+        return seen.has('sla-worker RunActivity:deliverStep') ? seen : undefined;
       },
-      `the email and page activities in the request's trace (spans: ${JSON.stringify(spans.map((s) => s.name))})`,
+      `the step's delivery activity (page and email) in the request's trace (spans: ${JSON.stringify(spans.map((s) => s.name))})`,
       20_000,
     );
     console.log(`trace ${request.traceId}: ${[...names].sort().join(', ')}`);
@@ -184,11 +182,10 @@ describe('traces', () => {
     expect(start!.parentSpanId).toBe(request.spanId);
     // The workflow's own spans (from its sandbox, through the worker's sink): each activity it
     // scheduled. (Its RunWorkflow span ends, and leaves, when the ticket's workflow does.)
-    expect(names).toContain('sla-worker StartActivity:sendEmail');
-    expect(names).toContain('sla-worker StartActivity:sendPage');
+    expect(names).toContain('sla-worker StartActivity:deliverStep');
     // They keep ids and names only, not the memo, search attributes or results the SDK adds,
     // decoded, to them.
-    const scheduled = inTrace().find((s) => s.name === 'StartActivity:sendPage')!;
+    const scheduled = inTrace().find((s) => s.name === 'StartActivity:deliverStep')!;
     expect(Object.keys(attributes(scheduled)).sort()).toEqual(
       expect.arrayContaining(['workflowId', 'workflowType', 'taskQueue']),
     );

@@ -1,7 +1,7 @@
 // The breach→page path (C6–C8): a step that pages has its audience resolved before it is
 // due — for its planned instant, recorded in history — so that the breach's workflow task
-// schedules the page at once (no roster lookup in between), the page before the email; the
-// audit timeline still shows the step firing at its instant.
+// schedules the page at once (no roster lookup in between), the page and then the email in one
+// activity; the audit timeline still shows the step firing at its instant.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { timelineOf } from '../../src/audit';
 import { decodeHistory, type AuditEvent } from '../../src/audit/history';
@@ -64,11 +64,18 @@ describe('breach→page path (C6–C8)', () => {
     expect(mail.to).toEqual(['lead.toronto@support.example']);
 
     // The breach's workflow task: timer fired, the state marked breached, then straight to the
-    // page.
+    // step's one delivery activity (the page, then the email).
     const evs = await events(id);
-    const page = evs.findIndex((x) => x.type === 'ActivityTaskScheduled' && x.activityType === 'sendPage');
-    const timerFired = page - 1 - [...evs.slice(0, page)].reverse().findIndex((x) => x.type === 'TimerFired');
-    const between = evs.slice(timerFired + 1, page).map((x) => x.type);
+    // (The warning before it emailed the assignee through the same activity, with no page.)
+    const delivery = evs.findIndex(
+      (x) =>
+        x.type === 'ActivityTaskScheduled' &&
+        x.activityType === 'deliverStep' &&
+        (x.args?.[0] as { pages: unknown[] }).pages.length > 0,
+    );
+    const timerFired =
+      delivery - 1 - [...evs.slice(0, delivery)].reverse().findIndex((x) => x.type === 'TimerFired');
+    const between = evs.slice(timerFired + 1, delivery).map((x) => x.type);
     expect(between).toEqual([
       'WorkflowTaskScheduled',
       'WorkflowTaskStarted',
@@ -76,13 +83,21 @@ describe('breach→page path (C6–C8)', () => {
       // The state (breached) and the queue's next step (the manager's): one visibility write.
       'UpsertWorkflowSearchAttributes',
     ]);
-    // The email once the page is delivered (its 30 s head start not used up): in a herd, no page
-    // waits behind another ticket's email.
-    const after = (i: number, match: (x: (typeof evs)[number]) => boolean) =>
-      evs.findIndex((x, j) => j > i && match(x));
-    const pageDone = after(page, (x) => x.type === 'ActivityTaskCompleted');
-    const email = after(page, (x) => x.type === 'ActivityTaskScheduled' && x.activityType === 'sendEmail');
-    expect([page < pageDone, pageDone < email]).toEqual([true, true]);
+    expect(evs[delivery]!.args).toEqual([
+      {
+        pages: [expect.objectContaining({ dedupKey: `ticket-${id}:l1-breach-team-lead:lead.toronto` })],
+        email: expect.objectContaining({ messageId: `<ticket-${id}.l1-breach-team-lead@sla-engine>` }),
+        mode: 'once',
+      },
+    ]);
+    // In a herd, no page waits behind another ticket's email activity, nor any head-start timer:
+    // the breach's task starts no timer, and once the delivery is done its task schedules nothing.
+    const next = (i: number, type: string) => evs.findIndex((x, j) => j > i && x.type === type);
+    const breachTask = evs.slice(delivery + 1, next(delivery, 'WorkflowTaskScheduled'));
+    expect(breachTask.filter((x) => x.type === 'TimerStarted')).toEqual([]);
+    const done = next(delivery, 'ActivityTaskCompleted');
+    const afterDone = evs.slice(done + 1).map((x) => x.type);
+    expect(afterDone).not.toContain('ActivityTaskScheduled');
     expect(audienceLookups(evs)).toHaveLength(2);
 
     const fired = (await e.client.ticketStatus(id)).stepsFired.find((f) => f.id === 'l1-breach-team-lead')!;

@@ -12,13 +12,15 @@ import { iso, minutes, nextWeekdayAt } from '../helpers/when';
 describe('a ticket in the queue', () => {
   let e: Engine;
   const id = 'T-QUEUE';
+  const pagerDown = 'T-QUEUE-PAGER-DOWN';
   const step = scenario();
   beforeAll(async () => {
     e = await startEngine();
     await e.advanceTo(nextWeekdayAt(e.now(), 2, '10:00'));
   });
   afterAll(async () => {
-    await saveHistory(e.env.client, `ticket-${id}`, 'ticketWorkflow-queue-one-upsert');
+    await saveHistory(e.env.client, `ticket-${id}`, 'ticketWorkflow-queue-step-one-delivery');
+    await saveHistory(e.env.client, `ticket-${pagerDown}`, 'ticketWorkflow-step-delivery-page-retried');
     await e?.stop();
   });
 
@@ -64,24 +66,30 @@ describe('a ticket in the queue', () => {
     expect(seen.nextStepAt).not.toBe(plan[0]!.fireAt);
   });
 
-  step('at the breach, pages the team lead, then emails: its next step is the manager', async () => {
-    const { plan } = await e.client.ticketStatus(id);
-    await e.advanceTo(Date.parse(plan[1]!.fireAt) + minutes(1));
-    const seen = await published({ nextStepAt: plan[2]!.fireAt, state: 'breached' });
-    expect(seen.assignee).toBe('agent.toronto');
-    const email = await e.waitFor(
-      () => e.smtp.byMessageId(`<ticket-${id}.${plan[1]!.id}@sla-engine>`)[0],
-      'the breach email',
-    );
-    expect(email.to).toEqual(['lead.toronto@support.example']);
-    expect(e.pager.triggers().map((p) => p.dedup_key)).toEqual([`ticket-${id}:${plan[1]!.id}:lead.toronto`]);
-    // The email's activity is scheduled once the page's completed (the herd's pages go first).
-    const { events } = await e.env.client.workflow.getHandle(`ticket-${id}`).fetchHistory();
-    const scheduled = (events ?? [])
-      .map((ev) => ev.activityTaskScheduledEventAttributes?.activityType?.name)
-      .filter((name) => name === 'sendPage' || name === 'sendEmail');
-    expect(scheduled.slice(-2)).toEqual(['sendPage', 'sendEmail']);
-  });
+  step(
+    'at the breach, pages the team lead, then emails, in one activity: its next step is the manager',
+    async () => {
+      const { plan } = await e.client.ticketStatus(id);
+      await e.advanceTo(Date.parse(plan[1]!.fireAt) + minutes(1));
+      const seen = await published({ nextStepAt: plan[2]!.fireAt, state: 'breached' });
+      expect(seen.assignee).toBe('agent.toronto');
+      const email = await e.waitFor(
+        () => e.smtp.byMessageId(`<ticket-${id}.${plan[1]!.id}@sla-engine>`)[0],
+        'the breach email',
+      );
+      expect(email.to).toEqual(['lead.toronto@support.example']);
+      expect(e.pager.triggers().map((p) => p.dedup_key)).toEqual([
+        `ticket-${id}:${plan[1]!.id}:lead.toronto`,
+      ]);
+      // One activity per step, the page ahead of the email in it (the herd's pages go first):
+      // the warning's and the breach's, no activity per channel.
+      const { events } = await e.env.client.workflow.getHandle(`ticket-${id}`).fetchHistory();
+      const scheduled = (events ?? [])
+        .map((ev) => ev.activityTaskScheduledEventAttributes?.activityType?.name)
+        .filter((name) => name !== undefined && name !== null);
+      expect(scheduled).toEqual(['deliverStep', 'deliverStep']);
+    },
+  );
 
   step('has no next step once the first response stops its clock, and keeps its assignee', async () => {
     expect(
@@ -100,22 +108,40 @@ describe('a ticket in the queue', () => {
     });
   });
 
-  step("with the pager down, the breach email leaves after the pages' head start all the same", async () => {
-    const other = 'T-QUEUE-PAGER-DOWN';
-    e.pager.fail(10_000, 503);
-    try {
-      await e.client.openTicket({ ...newTicket(other), openedAt: iso(e.now()) });
-      const { plan } = await e.waitFor(() => e.client.ticketStatus(other), 'the ticket');
-      const breach = plan.find((p) => p.kind === 'breach')!;
-      await e.advanceTo(Date.parse(breach.fireAt) + minutes(1));
-      const email = await e.waitFor(
-        () => e.smtp.byMessageId(`<ticket-${other}.${breach.id}@sla-engine>`)[0],
-        'the breach email while the page is retried',
-      );
-      expect(email.to).toEqual(['lead.toronto@support.example']);
-      expect(e.pager.triggers().filter((p) => p.dedup_key.startsWith(`ticket-${other}:`))).toEqual([]);
-    } finally {
-      e.pager.fail(0, 503);
-    }
-  });
+  step(
+    'with the pager down, the breach email leaves all the same, once, and the page alone is retried until it lands',
+    async () => {
+      const other = pagerDown;
+      e.pager.fail(10_000, 503);
+      try {
+        await e.client.openTicket({ ...newTicket(other), openedAt: iso(e.now()) });
+        const { plan } = await e.waitFor(() => e.client.ticketStatus(other), 'the ticket');
+        const breach = plan.find((p) => p.kind === 'breach')!;
+        await e.advanceTo(Date.parse(breach.fireAt) + minutes(1));
+        const messageId = `<ticket-${other}.${breach.id}@sla-engine>`;
+        const email = await e.waitFor(
+          () => e.smtp.byMessageId(messageId)[0],
+          'the breach email while the page is retried',
+        );
+        expect(email.to).toEqual(['lead.toronto@support.example']);
+        const pages = () => e.pager.triggers().filter((p) => p.dedup_key.startsWith(`ticket-${other}:`));
+        expect(pages()).toEqual([]);
+
+        e.pager.fail(0, 503);
+        await e.advanceTo(e.now() + minutes(10));
+        await e.waitFor(() => pages().length === 1, 'the page, once the pager answers');
+        const fired = await e.waitFor(async () => {
+          const step = (await e.client.ticketStatus(other)).stepsFired.find((f) => f.id === breach.id);
+          return step?.deliveries.length === 2 ? step : undefined;
+        }, 'both deliveries recorded');
+        expect(fired.deliveries.map((d) => [d.channel, d.ok]).sort()).toEqual([
+          ['email', true],
+          ['page', true],
+        ]);
+        expect(e.smtp.byMessageId(messageId)).toHaveLength(1);
+      } finally {
+        e.pager.fail(0, 503);
+      }
+    },
+  );
 });

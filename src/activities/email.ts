@@ -87,35 +87,38 @@ function smtpCode(err: unknown): number | undefined {
   return typeof code === 'number' ? code : undefined;
 }
 
-/**
- * One email through the mailer, counted (src/metrics/deliveries.ts); `countsStep`: this delivery
- * may stand for its ticket step's firing (a retry of a step's delivery does not count it again).
- */
+/** An email's sending and the counting of the ticket step it stands for, apart. */
 export function emailSender(deps: EmailDeps) {
-  return async (message: EmailMessage, countsStep: boolean) => {
-    if (countsStep && deps.policy) countStep(deps.policy(), { channel: 'email', ...stepOfEmail(message) });
-    try {
-      await countDelivery('email', () => deps.mailer.send({ ...message, from: deps.from }));
-    } catch (err) {
-      const code = smtpCode(err);
-      if (code !== undefined && code >= 500) {
-        // A permanent refusal: retrying cannot help, and the step must show it.
-        throw ApplicationFailure.nonRetryable(`SMTP ${code}: ${(err as Error).message}`, 'SmtpRejected');
+  return {
+    /** The ticket step this email fires, counted where it stands for it (src/metrics/deliveries.ts). */
+    count(message: EmailMessage): void {
+      if (deps.policy) countStep(deps.policy(), { channel: 'email', ...stepOfEmail(message) });
+    },
+    async send(message: EmailMessage): Promise<{ messageId: string; recipients: number }> {
+      try {
+        await countDelivery('email', () => deps.mailer.send({ ...message, from: deps.from }));
+      } catch (err) {
+        const code = smtpCode(err);
+        if (code !== undefined && code >= 500) {
+          // A permanent refusal: retrying cannot help, and the step must show it.
+          throw ApplicationFailure.nonRetryable(`SMTP ${code}: ${(err as Error).message}`, 'SmtpRejected');
+        }
+        log.warn('email not sent yet; will retry', { messageId: message.messageId, smtpCode: code });
+        throw err;
       }
-      log.warn('email not sent yet; will retry', { messageId: message.messageId, smtpCode: code });
-      throw err;
-    }
-    // Log the id and the count only: addresses are personal data.
-    log.info('email sent', { messageId: message.messageId, recipients: message.to.length });
-    return { messageId: message.messageId, recipients: message.to.length };
+      // Log the id and the count only: addresses are personal data.
+      log.info('email sent', { messageId: message.messageId, recipients: message.to.length });
+      return { messageId: message.messageId, recipients: message.to.length };
+    },
   };
 }
 
 export function createEmailActivities(deps: EmailDeps) {
-  const send = emailSender(deps);
+  const email = emailSender(deps);
   return {
     async sendEmail(message: EmailMessage): Promise<{ messageId: string; recipients: number }> {
-      return send(message, true);
+      email.count(message);
+      return email.send(message);
     },
   };
 }

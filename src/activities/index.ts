@@ -44,7 +44,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createTicketActivities(deps),
     ...email,
     ...createPagingActivities(pagingDeps),
-    ...createStepDeliveryActivities({ sendPage: pageSender(pagingDeps), sendEmail: emailSender(emailDeps) }),
+    ...createStepDeliveryActivities({ page: pageSender(pagingDeps), email: emailSender(emailDeps) }),
     ...createOutcomeActivities({ outcomes: deps.ledger }),
     ...createOutageActivities({ ...deps, now: deps.now ?? Date.now }),
     ...createSessionActivities({ ...deps, sendEmail: (message) => email.sendEmail(message) }),

@@ -81,31 +81,34 @@ export function filePagingSink(file: string): PagingSink {
   };
 }
 
-/**
- * One page through the sink, counted (src/metrics/deliveries.ts); `countsStep`: this delivery may
- * stand for its ticket step's firing (a retry of a step's delivery does not count it again).
- */
+/** A page's sending and the counting of the ticket step it stands for, apart. */
 export function pageSender(deps: { sink: PagingSink; policy?: () => LoadedPolicy }) {
-  return async (event: PageEvent, countsStep: boolean) => {
-    // A ticket step's page carries its level and step id (the ticket workflow sets them).
-    const { level, step } = event.customDetails ?? {};
-    if (countsStep && deps.policy && event.action === 'trigger')
-      countStep(deps.policy(), {
-        channel: 'page',
-        level: typeof level === 'string' ? level : undefined,
-        stepId: typeof step === 'string' ? step : undefined,
-      });
-    await countDelivery('page', () => deps.sink.send(event));
-    log.info('page sent', { dedupKey: event.dedupKey, action: event.action });
-    return { dedupKey: event.dedupKey, action: event.action };
+  return {
+    /** The ticket step this page fires, counted where it stands for it (src/metrics/deliveries.ts). */
+    count(event: PageEvent): void {
+      // A ticket step's page carries its level and step id (the ticket workflow sets them).
+      const { level, step } = event.customDetails ?? {};
+      if (deps.policy && event.action === 'trigger')
+        countStep(deps.policy(), {
+          channel: 'page',
+          level: typeof level === 'string' ? level : undefined,
+          stepId: typeof step === 'string' ? step : undefined,
+        });
+    },
+    async send(event: PageEvent): Promise<{ dedupKey: string; action: PageEvent['action'] }> {
+      await countDelivery('page', () => deps.sink.send(event));
+      log.info('page sent', { dedupKey: event.dedupKey, action: event.action });
+      return { dedupKey: event.dedupKey, action: event.action };
+    },
   };
 }
 
 export function createPagingActivities(deps: { sink: PagingSink; policy?: () => LoadedPolicy }) {
-  const send = pageSender(deps);
+  const page = pageSender(deps);
   return {
     async sendPage(event: PageEvent): Promise<{ dedupKey: string; action: PageEvent['action'] }> {
-      return send(event, true);
+      page.count(event);
+      return page.send(event);
     },
   };
 }

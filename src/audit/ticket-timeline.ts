@@ -249,18 +249,26 @@ export function ticketReading(): Reading<'ticketWorkflow'> {
       deliverStep(s) {
         const d = s.args?.[0];
         if (!d) return [activityEntry(s, 'delivery', 'deliveries')];
-        const of = (key: string) => {
-          const outcome = s.result?.find((o) => o.key === key);
-          const failure = outcome && !outcome.ok ? { message: outcome.detail } : s.failure;
-          return { result: outcome?.ok ? outcome : undefined, failure };
+        // Outcomes come in the order given: the pages, then the email. A failed one says whether
+        // the workflow retries it on its own or took it as refused.
+        const of = (i: number) => {
+          if (s.failure || !s.result) return { result: undefined, failure: s.failure };
+          const o = s.result[i];
+          if (o?.ok) return { result: o, failure: undefined };
+          const message = o
+            ? `${o.detail}${o.retryable ? ' (retried on its own)' : ' (refused)'}`
+            : 'no outcome reported (retried on its own)';
+          return { result: undefined, failure: { message } };
         };
+        const retried = (e: TimelineEntry) =>
+          d.mode === 'retry' ? { ...e, summary: `retry: ${e.summary}` } : e;
         return [
           ...firedAhead(
             s,
             (id) => d.pages.some((p) => isPageOf(p, id)) || isEmailOf(d.email ?? undefined, id),
           ),
-          ...d.pages.map((p) => pageEntry({ ...s, args: [p], ...of(p.dedupKey) })),
-          ...(d.email ? [emailEntry({ ...s, args: [d.email], ...of(d.email.messageId) })] : []),
+          ...d.pages.map((p, i) => retried(pageEntry({ ...s, args: [p], ...of(i) }))),
+          ...(d.email ? [retried(emailEntry({ ...s, args: [d.email], ...of(d.pages.length) }))] : []),
         ];
       },
       recordTicketOutcome(s) {

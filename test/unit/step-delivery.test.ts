@@ -38,7 +38,7 @@ describe('deliverStep', () => {
   });
   const activities = () =>
     createStepDeliveryActivities({
-      sendPage: pageSender({
+      page: pageSender({
         sink: {
           send: async (event) => {
             pagingAnswer(event);
@@ -47,7 +47,7 @@ describe('deliverStep', () => {
         },
         policy: () => policy,
       }),
-      sendEmail: emailSender({
+      email: emailSender({
         mailer: {
           send: async (m) => {
             mailAnswer();
@@ -71,7 +71,7 @@ describe('deliverStep', () => {
       .filter((v) => v.labels.level === 'L1' && v.labels.kind === 'breach')
       .reduce((n, v) => n + v.value, 0);
 
-  it('sends every page, then the email, and reports each', async () => {
+  it('sends the pages side by side, then the email, and reports each in the order given', async () => {
     const before = await stepsCounted();
     const outcomes = await run({ pages: [page('a'), page('b')], email, mode: 'once' });
     expect(sent).toEqual([
@@ -100,17 +100,33 @@ describe('deliverStep', () => {
         key: page('a').dedupKey,
         ok: false,
         retryable: true,
-        detail: 'paging endpoint answered 503',
+        detail: 'Error: paging endpoint answered 503',
       },
       {
         channel: 'page',
         key: page('b').dedupKey,
         ok: false,
         retryable: false,
-        detail: 'paging endpoint answered 400',
+        detail: 'ApplicationFailure: paging endpoint answered 400',
       },
       { channel: 'email', key: email.messageId, ok: true, retryable: false, detail: email.messageId },
     ]);
+  });
+
+  it('counts the step before sending anything, so that an attempt lost midway has counted it', async () => {
+    const before = await stepsCounted();
+    let release = () => {};
+    const hanging = new Promise<void>((r) => (release = r));
+    const step = createStepDeliveryActivities({
+      page: { count: () => {}, send: () => hanging },
+      email: emailSender({ mailer: { send: async () => {} }, from: 'sla@example.com', policy: () => policy }),
+    });
+    const env = new MockActivityEnvironment({ workflowType: 'ticketWorkflow', attempt: 1 });
+    const running = env.run((d: Input) => step.deliverStep(d), { pages: [page('a')], email, mode: 'once' });
+    await new Promise((r) => setTimeout(r, 10));
+    expect((await stepsCounted()) - before).toBe(1);
+    release();
+    await running;
   });
 
   it('tells an SMTP refusal (5xx) from a failure worth retrying (4xx)', async () => {

@@ -139,6 +139,36 @@ describe('a ticket in the queue', () => {
           ['page', true],
         ]);
         expect(e.smtp.byMessageId(messageId)).toHaveLength(1);
+        // Answered: no later step of this ticket pages while the next one runs.
+        await e.client.recordFirstResponse(other, { requestId: 'f-1', responderId: 'agent.toronto' });
+      } finally {
+        e.pager.fail(0, 503);
+      }
+    },
+  );
+  step(
+    'a page the paging service refuses (4xx) is recorded as failed and not sent again; the email goes',
+    async () => {
+      const refused = 'T-QUEUE-PAGE-REFUSED';
+      await e.client.openTicket({ ...newTicket(refused), openedAt: iso(e.now()) });
+      const { plan } = await e.waitFor(() => e.client.ticketStatus(refused), 'the ticket');
+      const breach = plan.find((p) => p.kind === 'breach')!;
+      await e.advanceTo(Date.parse(breach.fireAt) - minutes(1));
+      e.pager.fail(1, 400);
+      try {
+        await e.advanceTo(Date.parse(breach.fireAt) + minutes(1));
+        const fired = await e.waitFor(async () => {
+          const step = (await e.client.ticketStatus(refused)).stepsFired.find((f) => f.id === breach.id);
+          return step?.deliveries.length === 2 ? step : undefined;
+        }, 'both deliveries recorded');
+        expect(fired.deliveries.map((d) => [d.channel, d.ok]).sort()).toEqual([
+          ['email', true],
+          ['page', false],
+        ]);
+        expect(fired.deliveries.find((d) => d.channel === 'page')!.detail).toMatch(/answered 400/);
+        await e.advanceTo(e.now() + minutes(10));
+        expect(e.pager.triggers().filter((p) => p.dedup_key.startsWith(`ticket-${refused}:`))).toEqual([]);
+        expect(e.smtp.byMessageId(`<ticket-${refused}.${breach.id}@sla-engine>`)).toHaveLength(1);
       } finally {
         e.pager.fail(0, 503);
       }

@@ -198,6 +198,8 @@ export async function ticketWorkflow(input: TicketInput): Promise<TicketStatus> 
   // Likewise: a ticket whose history lacks this marker sends a step's pages and email in an
   // activity each, the email once the pages are in or after their head start.
   const oneDelivery = patched('step-one-delivery');
+  // Likewise: a ticket whose history lacks this marker arms a step's timer in the task of a lookup.
+  const freshArm = patched('step-timer-fresh-task');
   const updatesPerRun = Math.min(input.updatesPerRun ?? UPDATES_PER_RUN, UPDATES_PER_RUN);
   // A status carried from a run before I13's eligible coverage lacks its two fields, one from a
   // run before replies were listed its two (its count is the carried one).
@@ -224,6 +226,12 @@ export async function ticketWorkflow(input: TicketInput): Promise<TicketStatus> 
   const resolvedPages = new Set<string>(carried?.resolvedPages);
   const results = new Map<string, unknown>(carried?.recent);
   let changed = false;
+  /**
+   * A lookup (a local activity) ran in this workflow task: the task's clock is still its start,
+   * but a timer armed now runs from the task's completion, a lookup's time later, so a step near
+   * at hand would fire that much late. The opening's lookup counts.
+   */
+  let clockBehind = !carried;
   let resolvedAt = carried?.resolvedAt ?? '';
   let outcomeRecorded = carried?.outcomeRecorded ?? 0;
   let reopenUntil = carried?.reopenUntil ?? null;
@@ -742,6 +750,7 @@ export async function ticketWorkflow(input: TicketInput): Promise<TicketStatus> 
         const query = audienceQuery(nextStep.audience, nextStep.fireAt);
 
         resolvedAhead.set(nextStep.id, { query, recipients: await lookups.resolveAudience(query) });
+        clockBehind = true;
         // A message may have come in during the lookup: look at the picture again.
         continue;
       }
@@ -761,6 +770,14 @@ export async function ticketWorkflow(input: TicketInput): Promise<TicketStatus> 
       await condition(wake);
       continue;
     }
+    if (freshArm && clockBehind && nextAt > Date.now() && nextAt - Date.now() <= AUDIENCE_AHEAD_MS) {
+      // A step near at hand is armed from a fresh task (a 1 ms timer away), so that it fires at
+      // its instant (C6–C8), not the lookup's time after it.
+      clockBehind = false;
+      await sleep(1);
+      continue;
+    }
+    clockBehind = false;
     const woken = await condition(wake, Math.max(0, nextAt - Date.now()));
     if (woken) continue;
 

@@ -99,6 +99,12 @@ describe('breach→page path (C6–C8)', () => {
     const afterDone = evs.slice(done + 1).map((x) => x.type);
     expect(afterDone).not.toContain('ActivityTaskScheduled');
     expect(audienceLookups(evs)).toHaveLength(2);
+    // The breach's timer, armed after the lookup ahead, is armed in a task with no lookup in it:
+    // a timer runs from its task's completion, so a lookup there would make the breach fire late.
+    const types = evs.map((x) => x.type);
+    const armed = types.slice(0, timerFired).lastIndexOf('TimerStarted');
+    const armingTask = types.slice(0, armed).lastIndexOf('WorkflowTaskCompleted');
+    expect(evs.slice(armingTask, armed).filter((x) => x.localActivity)).toEqual([]);
 
     const fired = (await e.client.ticketStatus(id)).stepsFired.find((f) => f.id === 'l1-breach-team-lead')!;
     expect(fired.plannedAt).toBe(status.due);

@@ -122,7 +122,8 @@ describe('deliverStep', () => {
       email: emailSender({ mailer: { send: async () => {} }, from: 'sla@example.com', policy: () => policy }),
     });
     const env = new MockActivityEnvironment({ workflowType: 'ticketWorkflow', attempt: 1 });
-    const running = env.run((d: Input) => step.deliverStep(d), { pages: [page('a')], email, mode: 'once' });
+    const input: Input = { pages: [page('a')], email, mode: 'once' };
+    const running = env.run((d: Input) => step.deliverStep(d), input);
     await new Promise((r) => setTimeout(r, 10));
     expect((await stepsCounted()) - before).toBe(1);
     release();

@@ -22,6 +22,13 @@ describe('a ticket in the queue', () => {
     await e?.stop();
   });
 
+  /** A ticket's fired step once both its deliveries (the page and the email) are recorded. */
+  const bothDeliveries = (ticketId: string, stepId: string) =>
+    e.waitFor(async () => {
+      const step = (await e.client.ticketStatus(ticketId)).stepsFired.find((f) => f.id === stepId);
+      return step?.deliveries.length === 2 ? step : undefined;
+    }, 'both deliveries recorded');
+
   /** The queue's attributes, once they are as expected. */
   const published = (expected: Record<string, unknown>) =>
     e.waitFor(
@@ -128,10 +135,7 @@ describe('a ticket in the queue', () => {
         e.pager.fail(0, 503);
         await e.advanceTo(e.now() + minutes(10));
         await e.waitFor(() => pages().length === 1, 'the page, once the pager answers');
-        const fired = await e.waitFor(async () => {
-          const step = (await e.client.ticketStatus(other)).stepsFired.find((f) => f.id === breach.id);
-          return step?.deliveries.length === 2 ? step : undefined;
-        }, 'both deliveries recorded');
+        const fired = await bothDeliveries(other, breach.id);
         expect(fired.deliveries.map((d) => [d.channel, d.ok]).sort()).toEqual([
           ['email', true],
           ['page', true],
@@ -155,10 +159,7 @@ describe('a ticket in the queue', () => {
       e.pager.fail(1, 400);
       try {
         await e.advanceTo(Date.parse(breach.fireAt) + minutes(1));
-        const fired = await e.waitFor(async () => {
-          const step = (await e.client.ticketStatus(refused)).stepsFired.find((f) => f.id === breach.id);
-          return step?.deliveries.length === 2 ? step : undefined;
-        }, 'both deliveries recorded');
+        const fired = await bothDeliveries(refused, breach.id);
         expect(fired.deliveries.map((d) => [d.channel, d.ok]).sort()).toEqual([
           ['email', true],
           ['page', false],
